@@ -1,0 +1,98 @@
+"""The tracker template as data: tabs, columns, dropdowns, help text and ownership."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .rubric import Rubric
+
+ColumnType = Literal[
+    "text", "long_text", "date", "integer", "number", "choice", "email",
+    "teacher", "observer", "indicator", "score",
+]
+RecordKind = Literal["roster", "observation", "score", "action_step", "learning_cycle"]
+
+
+class ColumnSpec(BaseModel):
+    """One column of a coach tab: the header coaches see and how its cells are read."""
+
+    model_config = ConfigDict(frozen=True)
+    key: str
+    header: str
+    type: ColumnType
+    required: bool = False
+    choices: list[str] | None = None
+    min: float | None = None
+    max: float | None = None
+    default: str | None = None
+    width: int = 14
+    help: str = ""
+
+
+class TabSpec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    name: str
+    kind: RecordKind
+    owner: Literal["coach"] = "coach"
+    purpose: str = ""
+    columns: list[ColumnSpec]
+    rubric_columns: bool = False
+    rubric_columns_before: str | None = None
+
+    def column(self, key: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.key == key)
+
+
+class ToolTabSpec(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    name: str
+    purpose: str = ""
+
+
+class Instructions(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    tab: str = "Instructions"
+    text: str
+
+
+class Template(BaseModel):
+    """A tracker template. `for_rubric` turns it into the concrete tabs of one school's tracker."""
+
+    model_config = ConfigDict(frozen=True)
+    name: str
+    description: str = ""
+    tabs: list[TabSpec]
+    tool_tabs: list[ToolTabSpec]
+    instructions: Instructions
+
+    def for_rubric(self, rubric: Rubric) -> "Template":
+        """Concrete tabs: scores tab named after the rubric, one score column per indicator."""
+        tabs = []
+        for tab in self.tabs:
+            name = tab.name.replace("{rubric}", rubric.short_name)
+            columns = list(tab.columns)
+            if tab.rubric_columns:
+                score_columns = [
+                    ColumnSpec(key=ind.code, header=ind.code, type="score", width=7,
+                               min=rubric.scale_min, max=rubric.scale_max,
+                               help=f"{ind.code} {ind.name}: {rubric.scale_min:g}-{rubric.scale_max:g}, blank if not scored.")
+                    for ind in rubric.indicators
+                ]
+                at = next((i for i, c in enumerate(columns) if c.key == tab.rubric_columns_before), len(columns))
+                columns[at:at] = score_columns
+            tabs.append(tab.model_copy(update={"name": name, "columns": columns, "rubric_columns": False}))
+        text = self.instructions.text.replace("{scores_tab}", rubric.scores_tab)
+        return self.model_copy(update={"tabs": tabs, "instructions": Instructions(tab=self.instructions.tab, text=text)})
+
+    def tab_of_kind(self, kind: RecordKind) -> TabSpec:
+        return next(t for t in self.tabs if t.kind == kind)
+
+    @property
+    def coach_tab_names(self) -> list[str]:
+        return [t.name for t in self.tabs]
+
+    @property
+    def tool_tab_names(self) -> list[str]:
+        return [t.name for t in self.tool_tabs]

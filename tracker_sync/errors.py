@@ -1,0 +1,41 @@
+"""Errors tracker-sync raises. Validation problems are *findings* (data), not exceptions.
+
+TrackerSyncError
+ ├── ConfigError          bad settings, registry or command-line input (CLI exit 2)
+ ├── TrackerNotFound      no tracker at that path or id
+ └── BackendError         storage failed; the tracker is unchanged
+      ├── TrackerLocked   another process holds the tracker's lock
+      └── ApiError        Google answered with an error after retries (keeps code and message)
+"""
+
+from __future__ import annotations
+
+
+class TrackerSyncError(Exception):
+    """Base class of every error tracker-sync raises on purpose."""
+
+
+class ConfigError(TrackerSyncError):
+    """Settings, registry or command-line input that cannot be used as given."""
+
+
+class TrackerNotFound(TrackerSyncError):
+    """No tracker exists at the given location."""
+
+
+class BackendError(TrackerSyncError):
+    """Reading or writing the tracker failed; nothing was changed."""
+
+
+class TrackerLocked(BackendError):
+    """Another process is writing this tracker right now."""
+
+
+class ApiError(BackendError):
+    """Google answered with an error (after any retries); carries the API's code and message."""
+
+    def __init__(self, code: int, message: str, status: str = "") -> None:
+        self.code = code
+        self.message = message
+        self.status = status
+        super().__init__(f"[{code}] {status + ': ' if status else ''}{message}")
