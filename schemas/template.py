@@ -27,6 +27,7 @@ class ColumnSpec(BaseModel):
     min: float | None = None
     max: float | None = None
     default: str | None = None
+    allow_future: bool = False  # due and end dates may lie after the as-of date
     width: int = 14
     help: str = ""
 

@@ -1,0 +1,19 @@
+"""Tracker backends: one small Workbook interface (base.py), one module per storage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracker_sync.backends.base import Block, CellValue, Grid, Link, Snapshot, ToolTab, Workbook
+from tracker_sync.errors import ConfigError
+
+__all__ = ["Block", "CellValue", "Grid", "Link", "Snapshot", "ToolTab", "Workbook", "open_workbook"]
+
+
+def open_workbook(location: str) -> Workbook:
+    """A tracker from what a person types: a path to an .xlsx file (Google ids and URLs: see google.py)."""
+    if location.lower().endswith((".xlsx", ".xlsm")):
+        from tracker_sync.backends.xlsx import XlsxWorkbook
+
+        return XlsxWorkbook(Path(location))
+    raise ConfigError(f"'{location}' is not a tracker: give a path to an .xlsx file.")

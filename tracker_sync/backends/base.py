@@ -95,6 +95,13 @@ class Workbook(ABC):
     def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
         """Create (or repair) the tracker from a concrete template (see Template.for_rubric)."""
 
+    def seed_rows(self, grids: Mapping[str, Grid]) -> None:
+        """Put data rows under the headers of provisioned coach tabs (demo and tests only).
+
+        The sync never calls this: coach tabs belong to coaches. Rows go in as typed (no parsing).
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot seed rows")
+
     @property
     @abstractmethod
     def location(self) -> str:
