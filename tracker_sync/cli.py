@@ -1,0 +1,180 @@
+"""The tracker-sync command line: a thin layer over the library (sqlite-utils style).
+
+Exit codes: 0 ok; 1 validation found errors (validate); 2 usage or configuration error;
+3 the tracker could not be read or written (nothing was changed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tracker_sync.errors import BackendError, ConfigError, TrackerSyncError
+
+app = typer.Typer(
+    help="Keep a school's coaching tracker (observations, action steps, rubric scores, learning cycles) "
+    "checked and summarised: validate every coach row, compute team patterns, write Summary, Patterns, "
+    "Flags and Sync Log tabs back.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for machines instead of tables.")]
+AsOfOption = Annotated[
+    Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute everything as of this date (default: today in the school's timezone).")
+]
+TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", help="Path to the tracker .xlsx file.")]
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--as-of must be a date like 2026-12-18, not '{value}'.") from None
+
+
+def _fail(exc: TrackerSyncError) -> typer.Exit:
+    code = 3 if isinstance(exc, BackendError) else 2
+    err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+    return typer.Exit(code)
+
+
+def _print_json(data: dict) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _print_report(report) -> None:
+    table = Table(title=f"{report.school} — as of {report.as_of}", show_header=True)
+    table.add_column("Tab")
+    table.add_column("Rows read", justify="right")
+    for tab, n in report.rows_read.items():
+        table.add_row(tab, str(n))
+    console.print(table)
+    console.print(f"Findings: {report.findings['error']} errors, {report.findings['warning']} warnings")
+    if report.tabs_written:
+        console.print(f"Wrote {', '.join(report.tabs_written)} in {report.duration_s:.2f} s")
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo tracker.")] = Path("tracker-sync-demo"),
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic school.")] = 7,
+    rubric: Annotated[str, typer.Option(help="Rubric: leap or danielson.")] = "leap",
+    as_json: JsonOption = False,
+) -> None:
+    """Build a tracker for a synthetic school, fill it with a semester of coaching data, and sync it.
+
+    Example: tracker-sync demo --out /tmp/demo
+    """
+    from tracker_sync.demo import run_demo
+
+    try:
+        with console.status("Provisioning, filling and syncing the demo tracker...", spinner="dots") if not as_json else nullcontext():
+            path, report = run_demo(out, seed, rubric)
+    except TrackerSyncError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json({"path": str(path), **report.to_dict()})
+        return
+    h = report.headline
+    console.print(f"[bold]Demo tracker:[/] {path}")
+    _print_report(report)
+    console.print(f"\n[bold]{report.school}, as of {report.as_of}:[/]")
+    console.print(f"  1. {h['teachers_not_seen']} teachers not observed in the last 14 days")
+    median = h["median_feedback_school_days"]
+    console.print(f"  2. {median:g} school days, median, from observation to feedback" if median is not None else "  2. no feedback logged yet")
+    console.print(f"  3. {h['overdue_action_steps']} overdue action steps")
+    console.print("Open the file in LibreOffice or Excel: see the Summary, Patterns and Flags tabs.")
+
+
+@app.command()
+def provision(
+    school: Annotated[str, typer.Option(help="School name, as people say it.")],
+    out: Annotated[Path, typer.Option(help="Path of the new tracker .xlsx file.")],
+    rubric: Annotated[str, typer.Option(help="Rubric: leap or danielson.")] = "leap",
+    as_json: JsonOption = False,
+) -> None:
+    """Create a new, empty tracker for a school (or repair an existing one without touching its rows).
+
+    Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx
+    """
+    from tracker_sync.backends.xlsx import XlsxWorkbook
+    from tracker_sync.settings import new_settings, to_metadata
+    from tracker_sync.sheet_templates import load_template
+
+    try:
+        settings = new_settings(school, rubric)
+    except KeyError as exc:
+        raise _fail(ConfigError(str(exc.args[0]))) from exc
+    template = load_template().for_rubric(settings.rubric)
+    workbook = XlsxWorkbook(out)
+    try:
+        workbook.provision(template, to_metadata(settings))
+    except TrackerSyncError as exc:
+        raise _fail(exc) from exc
+    result = {"tracker": workbook.location, "school": school, "rubric": settings.rubric.id,
+              "coach_tabs": template.coach_tab_names, "tool_tabs": template.tool_tab_names}
+    if as_json:
+        _print_json(result)
+    else:
+        console.print(f"Tracker for [bold]{school}[/] ({settings.rubric.name}): {workbook.location}")
+        console.print(f"Coach tabs: {', '.join(template.coach_tab_names)}")
+
+
+@app.command()
+def sync(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Validate the coach tabs and rewrite Summary, Patterns, Flags and Sync Log in one atomic write.
+
+    Example: tracker-sync sync lincoln.xlsx --as-of 2026-12-18
+    """
+    from tracker_sync.backends import open_workbook
+    from tracker_sync.sync import sync_tracker
+
+    try:
+        report = sync_tracker(open_workbook(tracker), as_of=_as_of(as_of))
+    except TrackerSyncError as exc:
+        raise _fail(exc) from exc
+    _print_json(report.to_dict()) if as_json else _print_report(report)
+
+
+@app.command()
+def validate(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Check every coach row and list the findings; writes nothing. Exits 1 when there are errors.
+
+    Example: tracker-sync validate lincoln.xlsx --json
+    """
+    from tracker_sync.backends import open_workbook
+    from tracker_sync.sync import validate_tracker
+
+    try:
+        report, findings = validate_tracker(open_workbook(tracker), as_of=_as_of(as_of))
+    except TrackerSyncError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json({**report.to_dict(), "items": [f.to_dict() for f in findings]})
+    else:
+        _print_report(report)
+        table = Table("Severity", "Tab", "Cell", "Value", "Problem", "How to fix", show_lines=False)
+        for f in findings:
+            table.add_row(f.severity, f.tab, f.cell or "", f.value, f.message, f.hint)
+        if findings:
+            console.print(table)
+    raise typer.Exit(1 if report.findings["error"] else 0)
+
+
+def main() -> None:
+    app()
+

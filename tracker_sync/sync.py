@@ -1,0 +1,110 @@
+"""The pipeline: backend.read -> validate -> patterns -> render -> backend.write.
+
+`check_tracker` is the read-only half (used by `validate`); `sync_tracker` adds the write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import asdict, dataclass, field
+from zoneinfo import ZoneInfo
+
+from tracker_sync.backends.base import Snapshot, Workbook
+from tracker_sync.findings import Finding, count_by_severity
+from tracker_sync.patterns import Patterns, compute_patterns
+from tracker_sync.render import SyncLogLine, render_flags, render_patterns, render_summary, render_sync_log
+from tracker_sync.schemas import SchoolSettings, Template
+from tracker_sync.settings import from_metadata
+from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
+from tracker_sync.validate import ValidationResult, validate
+
+SYNC_LOG = "Sync Log"
+
+
+def tabs_to_read() -> list[str]:
+    """Every coach tab any rubric's tracker can have, plus the Sync Log (its history is kept)."""
+    names: list[str] = []
+    for rubric_id in rubric_ids():
+        for name in load_template().for_rubric(load_rubric(rubric_id)).coach_tab_names:
+            if name not in names:
+                names.append(name)
+    return [*names, SYNC_LOG]
+
+
+@dataclass(frozen=True)
+class Check:
+    """Everything one read of a tracker yields, before anything is written."""
+
+    snapshot: Snapshot
+    settings: SchoolSettings
+    template: Template
+    as_of: dt.date
+    result: ValidationResult
+    patterns: Patterns
+
+
+@dataclass
+class SyncReport:
+    """What a sync or validate run did; `--json` prints `to_dict()`."""
+
+    tracker: str
+    school: str
+    as_of: str
+    rows_read: dict[str, int]
+    findings: dict[str, int]
+    tabs_written: list[str] = field(default_factory=list)
+    duration_s: float = 0.0
+    outcome: str = "ok"
+    headline: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def today_in(settings: SchoolSettings, now: dt.datetime | None = None) -> dt.date:
+    now = now or dt.datetime.now(dt.timezone.utc)
+    return now.astimezone(ZoneInfo(settings.timezone)).date()
+
+
+def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None) -> Check:
+    """Read once, validate, compute patterns. Writes nothing."""
+    snapshot = workbook.read(tabs_to_read())
+    settings, template = from_metadata(snapshot.metadata)
+    day = as_of or today_in(settings, now)
+    result = validate(snapshot.grids, template, settings, day)
+    return Check(snapshot, settings, template, day, result, compute_patterns(result.records, settings, day))
+
+
+def _report(workbook: Workbook, check: Check, started: float) -> SyncReport:
+    return SyncReport(
+        tracker=workbook.location, school=check.settings.school, as_of=check.as_of.isoformat(),
+        rows_read=check.result.rows_read, findings=count_by_severity(check.result.findings),
+        duration_s=round(time.perf_counter() - started, 3), headline=asdict(check.patterns.headline),
+    )
+
+
+def validate_tracker(workbook: Workbook, *, as_of: dt.date | None = None) -> tuple[SyncReport, list[Finding]]:
+    started = time.perf_counter()
+    check = check_tracker(workbook, as_of=as_of)
+    return _report(workbook, check, started), check.result.findings
+
+
+def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None) -> SyncReport:
+    """One sync: read, check, and write Summary, Patterns, Flags and Sync Log in one atomic write."""
+    started = time.perf_counter()
+    now = now or dt.datetime.now(dt.timezone.utc)
+    check = check_tracker(workbook, as_of=as_of, now=now)
+    report = _report(workbook, check, started)
+    log_line = SyncLogLine(now.astimezone(dt.timezone.utc), check.as_of, report.rows_read,
+                           report.findings["error"], report.findings["warning"], report.duration_s, "ok")
+    tool_tabs = [
+        render_summary(check.settings, check.result, check.patterns),
+        render_patterns(check.settings, check.patterns),
+        render_flags(check.result.findings, check.snapshot.tab_ids),
+        render_sync_log(log_line, check.snapshot.grids.get(SYNC_LOG), check.settings.norms.sync_log_max_lines),
+    ]
+    workbook.write(tool_tabs)
+    report.tabs_written = [t.name for t in tool_tabs]
+    report.duration_s = round(time.perf_counter() - started, 3)
+    return report
