@@ -23,6 +23,7 @@ class Norms(BaseModel):
     calibration_min_scores: int = Field(10, ge=1)
     heatmap_min_n: int = Field(3, ge=1)
     sync_log_max_lines: int = Field(200, ge=1)
+    observed_roles: tuple[str, ...] = ("Teacher", "Team Lead", "Senior Team Lead", "Specialist")
 
 
 class SchoolSettings(BaseModel):

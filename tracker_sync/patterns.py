@@ -44,7 +44,7 @@ def to_frames(records: Records) -> Frames:
     for name, columns in _COLUMNS.items():
         rows = [r.model_dump() for r in getattr(records, name)]
         tables[name] = pd.DataFrame(rows, columns=columns)
-    teams = tables["roster"][["teacher", "team", "team_lead", "status"]]
+    teams = tables["roster"][["teacher", "team", "team_lead", "status"]].rename(columns={"status": "teacher_status"})
     for name in ("observations", "scores", "action_steps", "learning_cycles"):
         tables[name] = tables[name].merge(teams, on="teacher", how="left")
     return Frames(**tables)
@@ -82,7 +82,9 @@ def heatmap(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
 
 def coverage(frames: Frames, settings: SchoolSettings, as_of: dt.date) -> pd.DataFrame:
     """Per active teacher: last observed, days since, observations in the last 14 and 30 days."""
-    roster = frames.roster[frames.roster["status"] == "Active"][["teacher", "team", "team_lead"]]
+    roster = frames.roster
+    observed = roster["role"].isna() | roster["role"].isin(settings.norms.observed_roles)
+    roster = roster[(roster["status"] == "Active") & observed][["teacher", "team", "team_lead"]]
     obs = frames.observations[frames.observations["date"] <= as_of]
     days_ago = obs["date"].map(lambda d: (as_of - d).days)
     per_teacher = obs.assign(days_ago=days_ago).groupby("teacher").agg(

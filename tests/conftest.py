@@ -1,0 +1,87 @@
+"""Shared fixtures: a tiny hand-computed school (numbers in the tests are worked out by hand)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tracker_sync.schemas import SchoolSettings
+from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
+
+AS_OF = dt.date(2026, 9, 30)  # a Wednesday
+LABOR_DAY = dt.date(2026, 9, 7)
+
+OBS_HEADER = ["Date", "Teacher", "Observer", "Type", "Focus Indicator", "Evidence / Notes", "Feedback Date", "Learning Cycle"]
+
+
+def tiny_grids() -> dict[str, list[list]]:
+    """Two teams, ~8 rows a tab. See tests/test_patterns.py for the numbers worked out by hand."""
+    d = dt.date
+    return {
+        "Roster": [
+            ["Teacher", "Email", "Team", "Team Lead", "Role", "Subject", "Grade Band", "Years Experience", "Status"],
+            ["Ana Lopez", "ana.lopez@tiny.org", "Team A", "Ben Ross", "Teacher", "Math", "3-5", 1, "Active"],
+            ["Ben Ross", "ben.ross@tiny.org", "Team A", "Ben Ross", "Team Lead", "Math", "3-5", 9, "Active"],
+            ["Cara Diaz", "cara.diaz@tiny.org", "Team A", "Ben Ross", "Teacher", "ELA", "3-5", 4, "Active"],
+            ["Dan Wu", "dan.wu@tiny.org", "Team B", "Eve Park", "Teacher", "Science", "6-8", 2, "Active"],
+            ["Eve Park", "eve.park@tiny.org", "Team B", "Eve Park", "Team Lead", "Science", "6-8", 12, "Active"],
+            ["Fay Kim", "fay.kim@tiny.org", "Team B", "Eve Park", "Teacher", "Art", "6-8", 6, "Left"],
+            ["Gus Hale", "gus.hale@tiny.org", "Team B", "Eve Park", "Teacher", "Math", "6-8", 0, "Active"],
+            ["Pat Noor", "pat.noor@tiny.org", "Leadership", None, "Principal", None, None, 15, "Active"],
+        ],
+        "Observations": [
+            OBS_HEADER,
+            [d(2026, 9, 28), "Ana Lopez", "Ben Ross", "Informal", "I.5", "Cold call used", d(2026, 9, 29), "Cycle 1"],
+            [d(2026, 9, 4), "Ana Lopez", "Ben Ross", "Walkthrough", "I.5", "", d(2026, 9, 8), "Cycle 1"],
+            [d(2026, 9, 21), "Cara Diaz", "Ben Ross", "Scored – Full", "I.1", "Objective posted", d(2026, 9, 28), None],
+            [d(2026, 9, 25), "Dan Wu", "Eve Park", "Informal", "LE.1", None, None, None],
+            [d(2026, 9, 22), "Gus Hale", "Eve Park", "Informal", "I.5", None, None, None],
+            [d(2026, 9, 10), "Eve Park", "Pat Noor", "Scored – Partial", "I.5", None, d(2026, 9, 10), None],
+            [d(2026, 9, 15), "Fay Kim", "Eve Park", "Informal", "I.1", None, d(2026, 9, 16), None],
+            [None, None, None, None, None, None, None, None],
+            [d(2026, 9, 14), "Ben Ross", "Pat Noor", "Informal", "LE.1", None, d(2026, 9, 17), None],
+        ],
+        "LEAP Scores": [
+            ["Date", "Teacher", "Observer", "Type", "LE.1", "LE.2", "LE.3", "LE.4", "I.1", "I.2", "I.3", "I.4", "I.5", "I.6", "I.7", "I.8", "Notes"],
+            [d(2026, 9, 21), "Cara Diaz", "Ben Ross", "Scored – Full", 5, None, None, None, 4, None, None, None, 3, None, None, None, None],
+            [d(2026, 9, 10), "Eve Park", "Pat Noor", "Scored – Partial", 6, None, None, None, None, None, None, None, 4, None, None, None, None],
+            [d(2026, 9, 15), "Ana Lopez", "Ben Ross", "Scored – Full", 4, None, None, None, 5, None, None, None, 2, None, None, None, None],
+            [d(2026, 9, 16), "Dan Wu", "Eve Park", "Scored – Full", 6, None, None, None, 6, None, None, None, 5, None, None, None, None],
+            [d(2026, 9, 17), "Gus Hale", "Eve Park", "Scored – Partial", 7, None, None, None, None, None, None, None, 3, None, None, None, None],
+            [d(2026, 9, 18), "Fay Kim", "Eve Park", "Scored – Partial", None, None, None, None, 3, None, None, None, None, None, None, None, None],
+        ],
+        "Action Steps": [
+            ["Date Set", "Teacher", "Set By", "Action Step", "Indicator", "Due Date", "Status", "Date Completed", "Evidence"],
+            [d(2026, 9, 4), "Ana Lopez", "Ben Ross", "Cold call three students", "I.5", d(2026, 9, 18), "Met", d(2026, 9, 17), "Seen 9/17"],
+            [d(2026, 9, 21), "Ana Lopez", "Ben Ross", "Exit ticket daily", "I.5", d(2026, 10, 2), "In Progress", None, None],
+            [d(2026, 9, 21), "Cara Diaz", "Ben Ross", "Post the objective", "I.1", d(2026, 9, 28), "Not Started", None, None],
+            [d(2026, 9, 10), "Dan Wu", "Eve Park", "Turn and talk", "I.8", d(2026, 9, 24), "Carried Over", None, None],
+            [d(2026, 9, 16), "Gus Hale", "Eve Park", "Entry routine", "LE.3", None, "In Progress", None, None],
+            [d(2026, 9, 15), "Eve Park", "Pat Noor", "Check for understanding", "I.5", d(2026, 9, 29), "Not Met", None, None],
+        ],
+        "Learning Cycles": [
+            ["Teacher", "Cycle", "Start Date", "End Date", "Focus Indicator", "Goal", "Success Indicators", "Status", "Reflection"],
+            ["Ana Lopez", "Cycle 1", d(2026, 9, 1), d(2026, 9, 29), "I.5", "Check understanding", "80% exit tickets", "Active", None],
+            ["Cara Diaz", "Cycle 1", d(2026, 9, 14), d(2026, 10, 16), "I.1", "Clear objectives", "Students restate", "Active", None],
+        ],
+    }
+
+
+@pytest.fixture
+def leap_template():
+    return load_template().for_rubric(load_rubric("leap"))
+
+
+@pytest.fixture
+def tiny_settings() -> SchoolSettings:
+    return SchoolSettings(
+        school="Tiny School", rubric=load_rubric("leap"), norms=default_norms(),
+        school_year_start=dt.date(2026, 8, 17), school_year_end=dt.date(2027, 5, 28),
+        holidays=frozenset({LABOR_DAY}),
+    )
+
+
+@pytest.fixture
+def grids() -> dict[str, list[list]]:
+    return tiny_grids()
