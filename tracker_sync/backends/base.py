@@ -21,13 +21,33 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tracker_sync.schemas import Template
 
 CellValue = str | int | float | bool | dt.date | dt.datetime | None
 Grid = list[list[CellValue]]
+
+#: The styles a :class:`Block` may name; every backend renders each of them.
+BLOCK_STYLES = ("title", "header", "heatmap", "error", "warning", "note")
+
+
+def trim_grid(rows: Iterable[Sequence[CellValue]]) -> Grid:
+    """Rows as every backend returns them: "" read as None, trailing empty cells and rows dropped.
+
+    Google omits trailing empties and files keep stray formatted cells; trimming in one place makes
+    grids from every backend compare equal.
+    """
+    grid: Grid = []
+    for row in rows:
+        cells = [None if value == "" else value for value in row]
+        while cells and cells[-1] is None:
+            cells.pop()
+        grid.append(cells)
+    while grid and not grid[-1]:
+        grid.pop()
+    return grid
 
 
 @dataclass(frozen=True)
@@ -48,6 +68,10 @@ class Block:
     col: int
     height: int = 1
     width: int = 1
+
+    def __post_init__(self) -> None:
+        if self.style not in BLOCK_STYLES:
+            raise ValueError(f"unknown block style {self.style!r}; use one of {', '.join(BLOCK_STYLES)}")
 
 
 ToolCell = CellValue | Link
