@@ -127,14 +127,17 @@ class XlsxWorkbook(Workbook):
         """Lock, load the file as it is now, apply ``edit``, save atomically. The only write path."""
         from filelock import FileLock, Timeout
 
+        if not self.path.parent.is_dir():  # filelock would create the folder; a typo must not
+            raise BackendError(f"Cannot save {self.path}: the folder {self.path.parent} does not exist.")
         lock = FileLock(str(self.lock_path))
-        try:
-            lock.acquire(timeout=self.lock_timeout)
-        except Timeout as exc:
-            raise TrackerLocked(
-                f"{self.path} is being written by another tracker-sync run (lock {self.lock_path}); "
-                "try again in a minute."
-            ) from exc
+        with _storage_errors(self.path, "lock"):
+            try:
+                lock.acquire(timeout=self.lock_timeout)
+            except Timeout as exc:
+                raise TrackerLocked(
+                    f"{self.path} is being written by another tracker-sync run (lock {self.lock_path}); "
+                    "try again in a minute."
+                ) from exc
         try:
             book = self._load_for_change(create)
             edit(book)
