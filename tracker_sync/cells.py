@@ -2,10 +2,12 @@
 
 Each parser returns ``Parsed(value, problem)``; ``problem`` is ``(code, message, fix)`` or None.
 A warning problem still carries the value it settled on; an error problem carries ``value=None``.
+Parsers see one raw value and nothing else, so the validator may call each once per distinct value.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -18,6 +20,11 @@ from tracker_sync.schemas import Rubric
 
 SERIAL_EPOCH = dt.date(1899, 12, 30)  # Google Sheets / Excel (1900 system) day zero
 _SERIAL_RANGE = (25569, 73051)  # 1970-01-01 .. 2099-12-31: numbers outside are not meant as dates
+SHORT_TEXT_LIMIT = 200  # names, teams, cycle names: longer is almost surely a paste in the wrong cell
+CELL_TEXT_LIMIT = 50_000  # Google Sheets' own limit for one cell
+
+#: What a spreadsheet shows when a formula fails (Google and Excel spellings).
+ERROR_VALUES = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#ERROR!", "#SPILL!", "#CALC!", "#GETTING_DATA"})
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -49,18 +56,53 @@ def clean_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10]
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"  # as the spreadsheet shows it
     return str(value).strip()
 
 
+def _fold(text: str) -> str:
+    """Case-folded, accents removed (combining marks only: non-Latin letters are kept)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def name_key(name: str) -> str:
-    """How names are compared: case, accents and spacing ignored ('José  Hernández' == 'jose hernandez')."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return " ".join(text.casefold().split())
+    """How names are compared: case, accents and spacing ignored ('José  Hernández' == 'jose hernandez').
+
+    Letters outside the Latin alphabet are kept, so '李明' and '王芳' stay two different people.
+    """
+    return " ".join(_fold(name).split())
+
+
+def squash_key(text: str) -> str:
+    """name_key without anything but letters and digits: headers and dropdown values ('Scored - Full')."""
+    return "".join(ch for ch in _fold(text) if ch.isalnum())
 
 
 def choice_key(text: str) -> str:
     """Dropdown values compare without case, spacing or dash style ('scored - full' == 'Scored – Full')."""
-    return re.sub(r"[\s\-–—_]+", "", name_key(text))
+    return squash_key(text)
+
+
+def cell_oddity(value: object) -> Parsed | None:
+    """Problems any cell can have whatever its column: a formula error or an uncomputed formula."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.upper() in ERROR_VALUES:
+        return Parsed(None, problem(
+            "formula-error", f"The cell shows the spreadsheet error {text.upper()}.",
+            "Fix or remove the formula in this cell, or type the value itself."))
+    return None
+
+
+def check_text_length(text: str, limit: int) -> Parsed:
+    if len(text) <= limit:
+        return Parsed(text)
+    return Parsed(text, problem(
+        "very-long-text", f"This cell holds {len(text):,} characters; at most {limit:,} are expected here.",
+        "Check that the text was pasted into the right cell; move long notes to the notes column."))
 
 
 @dataclass(frozen=True)
@@ -80,11 +122,10 @@ def parse_date(value: object, year: SchoolYear) -> Parsed:
     if isinstance(value, dt.date):
         return Parsed(value)
     if isinstance(value, bool):
-        return Parsed(None, problem("bad-date", f"{value} is a yes/no value, not a date."))
+        return Parsed(None, problem("bad-date", f"{clean_text(value)} is a yes/no value, not a date."))
     if isinstance(value, (int, float)):
         return _from_serial(value)
-    text = str(value).strip()
-    return _parse_date_text(text, year)
+    return _parse_date_text(" ".join(str(value).split()), year)
 
 
 def _from_serial(number: float, *, typed_as_text: bool = False) -> Parsed:
@@ -96,60 +137,69 @@ def _from_serial(number: float, *, typed_as_text: bool = False) -> Parsed:
     return Parsed(day)
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+)?$")
-_SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$")
-_WORDY = re.compile(r"^(?:[a-z]+,?\s+)?([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?$")
-_WORDY_DAY_FIRST = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?(?:\s+(\d{4}))?$")
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][\d:.]+(?:\s*[ap]m)?)?$", re.I)
+_SLASH = re.compile(r"^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?(?:\s+[\d:.]+(?:\s*[ap]m)?)?$", re.I)
+_WORDY = re.compile(r"^(?:[a-z]+,?\s+)?([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{2}|\d{4}))?$")
+_WORDY_DAY_FIRST = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s-]*([a-z]+)\.?,?(?:[\s-]+(\d{2}|\d{4}))?$")
 
 
-def _make(y: int, m: int, d: int) -> dt.date | None:
+def _impossible(text: str, y: int, m: int, d: int) -> Parsed:
+    if 1 <= m <= 12 and 1 <= y <= 9999:
+        days = calendar.monthrange(y, m)[1]
+        why = f"{calendar.month_name[m]} {y} has {days} days"
+    else:
+        why = "there is no month {m}".format(m=m)
+    return Parsed(None, problem("bad-date", f"'{text}' is not a real date: {why}.", "Check the day and month; type the date as YYYY-MM-DD, e.g. 2026-09-14."))
+
+
+def _dated(text: str, y: int, m: int, d: int, note: str | None) -> Parsed:
     try:
-        return dt.date(y, m, d)
+        day = dt.date(y, m, d)
     except ValueError:
-        return None
+        return _impossible(text, y, m, d)
+    if note:
+        return Parsed(day, problem("ambiguous-date", f"Read '{text}' as {day.isoformat()} ({note})."))
+    return Parsed(day)
+
+
+def _full_year(y: str, note: str | None) -> tuple[int, str | None]:
+    if len(y) == 4:
+        return int(y), note
+    full = int(y) + 2000
+    return full, f"a two-digit year; took {full}" + (f", and {note}" if note else "")
 
 
 def _parse_date_text(text: str, year: SchoolYear) -> Parsed:
-    bad = Parsed(None, problem("bad-date", f"'{text}' is not a real date."))
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return _from_serial(float(text), typed_as_text=True)
     if m := _ISO.match(text):
-        day = _make(int(m[1]), int(m[2]), int(m[3]))
-        return Parsed(day) if day else bad
+        return _dated(text, int(m[1]), int(m[2]), int(m[3]), None)
     if m := _SLASH.match(text):
         first, second, y = int(m[1]), int(m[2]), m[3]
         if first > 12 and second <= 12:  # only day/month makes sense: say so
-            month, day_n, note = second, first, "day/month (month first is impossible)"
+            month, day_n, note = second, first, "day/month, since no month is numbered %d" % first
         else:
             month, day_n, note = first, second, None
         if y is None:
-            y_n = year.year_for(month)
+            y_n = year.year_for(month) if 1 <= month <= 12 else year.start.year
             note = f"the year is missing; took {y_n} from the school year" + (f", and {note}" if note else "")
         else:
-            y_n = int(y) + 2000 if len(y) == 2 else int(y)
-            if len(y) == 2:
-                note = f"a two-digit year; took {y_n}" + (f", and {note}" if note else "")
-        day = _make(y_n, month, day_n)
-        if day is None:
-            return bad
-        if note:
-            return Parsed(day, problem("ambiguous-date", f"Read '{text}' as {day.isoformat()} ({note})."))
-        return Parsed(day)
+            y_n, note = _full_year(y, note)
+        return _dated(text, y_n, month, day_n, note)
     lowered = text.lower()
     m = _WORDY.match(lowered)
     month_word, day_s, y = (m[1], m[2], m[3]) if m else (None, None, None)
-    if not m and (m2 := _WORDY_DAY_FIRST.match(lowered)):
+    if month_word not in MONTHS and (m2 := _WORDY_DAY_FIRST.match(lowered)):
         day_s, month_word, y = m2[1], m2[2], m2[3]
     if month_word in MONTHS:
         month = MONTHS[month_word]
-        y_n = int(y) if y else year.year_for(month)
-        day = _make(y_n, month, int(day_s))
-        if day is None:
-            return bad
         if y is None:
-            return Parsed(day, problem("ambiguous-date", f"Read '{text}' as {day.isoformat()} (the year is missing; took {y_n} from the school year)."))
-        return Parsed(day)
-    return bad
+            y_n = year.year_for(month)
+            note = f"the year is missing; took {y_n} from the school year"
+        else:
+            y_n, note = _full_year(y, None)
+        return _dated(text, y_n, month, int(day_s), note)
+    return Parsed(None, problem("bad-date", f"'{text}' is not a date."))
 
 
 def parse_integer(value: object, lo: float | None, hi: float | None) -> Parsed:
@@ -162,12 +212,16 @@ def parse_integer(value: object, lo: float | None, hi: float | None) -> Parsed:
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, bool):
+    """A number, from a number cell or from a number stored as text ('5', ' 5.0 ', '4,5')."""
+    if isinstance(value, bool) or isinstance(value, dt.date):
         return None
     if isinstance(value, (int, float)):
         return float(value) if math.isfinite(value) else None
+    text = str(value).strip()
+    if not text or len(text) > 40:
+        return None
     try:
-        number = float(str(value).strip().replace(",", "."))
+        number = float(text.replace(",", "."))
     except ValueError:
         return None
     return number if math.isfinite(number) else None
@@ -196,7 +250,7 @@ def parse_indicator(value: object, rubric: Rubric) -> Parsed:
         return Parsed(code)
     from rapidfuzz import process  # lazy: only needed when a code is wrong
 
-    best = process.extractOne(text, rubric.codes, score_cutoff=50)
+    best = process.extractOne(text[:SHORT_TEXT_LIMIT], rubric.codes, score_cutoff=50)
     fix = f"Did you mean {best[0]}? " if best else ""
     fix += f"{rubric.short_name} codes are {rubric.codes[0]} ... {rubric.codes[-1]}."
     return Parsed(None, problem("unknown-indicator", f"'{text}' is not a {rubric.short_name} indicator.", fix))
@@ -207,14 +261,62 @@ def parse_score(value: object, rubric: Rubric) -> Parsed:
     number = _number(value)
     if number is None:
         text = clean_text(value)
-        band = rubric.band_named(text)
+        band = rubric.band_named(text) if len(text) <= SHORT_TEXT_LIMIT else None
         if band:
             return Parsed(None, problem(
                 "score-band-word", f"'{text}' is a band name, not a score.",
                 f"Type the number you gave: '{band.name}' means {band.min:g}-{band.max:g} on the {scale} scale."))
-        return Parsed(None, problem("bad-score", f"'{text}' is not a number.", f"Type a score from {scale}, or leave it blank."))
+        what = "a date" if isinstance(value, dt.date) else "a yes/no value" if isinstance(value, bool) else "a number"
+        return Parsed(None, problem("bad-score", f"'{text}' is {'not ' if what == 'a number' else ''}{what}{', not a score' if what != 'a number' else ''}.",
+                                    f"Type a score from {scale}, or leave it blank."))
     if not rubric.scale_min <= number <= rubric.scale_max:
         return Parsed(None, problem("score-out-of-range", f"{number:g} is outside the {rubric.short_name} scale {scale}.", f"Type a score from {scale}."))
     if not rubric.is_valid_score(number):
-        return Parsed(None, problem("half-point-score", f"{number:g} is not a whole point; {rubric.short_name} uses whole points.", f"Type a whole score from {scale}."))
+        step = "half points" if rubric.half_points else "whole points"
+        return Parsed(None, problem("half-point-score", f"{number:g} is not allowed; {rubric.short_name} uses {step}.", f"Type a score from {scale} in {step}."))
     return Parsed(number)
+
+
+_TITLE = re.compile(r"^(mr|mrs|ms|miss|mx|dr|coach|teacher)\.?\s+")
+
+
+class People:
+    """The Roster as a lookup: names compare ignoring case, accents and spacing; near misses suggest.
+
+    ``members`` maps name_key -> the Roster spelling; ``broken`` maps name_key -> the sheet row of a
+    Roster row that names the person but has errors (so the message can point there, not say "unknown").
+    A near miss is never corrected: it is an unknown name with a "Did you mean ...?" hint.
+    """
+
+    def __init__(self, members: dict[str, str], broken: dict[str, int] | None = None) -> None:
+        self.members = members
+        self.broken = broken or {}
+
+    def find(self, value: object, *, role: str) -> Parsed:
+        text = clean_text(value)
+        key = name_key(text)
+        if key in self.members:
+            return Parsed(self.members[key])
+        is_teacher = role == "teacher"
+        code = "unknown-teacher" if is_teacher else "unknown-observer"
+        who = "a teacher" if is_teacher else "an observer"
+        kept = None if is_teacher else text
+        if key in self.broken:
+            return Parsed(kept, problem(code, f"'{text}' is on row {self.broken[key]} of the Roster, but that row has errors.",
+                                        "Fix that Roster row first (see its own flag); this row is then read as typed."))
+        guess = self.suggest(key)
+        fix = f"Did you mean '{guess}'? " if guess else ""
+        fix += "Pick the name from the dropdown, or add the person to the Roster tab."
+        return Parsed(kept, problem(code, f"'{text}' is not {who} on the Roster.", fix))
+
+    def suggest(self, key: str) -> str | None:
+        if not self.members or not key or len(key) > SHORT_TEXT_LIMIT:
+            return None
+        from rapidfuzz import fuzz, process, utils  # lazy: only needed for a near miss
+
+        bare = _TITLE.sub("", key)
+        best = process.extractOne(bare, list(self.members), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75)
+        if best is None and bare != key:  # "Ms. Garcia": a title and a surname
+            surname = [k for k in self.members if k.split()[-1:] == bare.split()[-1:]]
+            return self.members[surname[0]] if len(surname) == 1 else None
+        return self.members[best[0]] if best else None

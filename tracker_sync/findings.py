@@ -23,28 +23,43 @@ class FindingType:
 
 
 _TYPES = [
+    # The tab and its header row
     FindingType("missing-tab", "error", "A coach tab is missing", "Restore the tab (tracker-sync provision repairs a tracker without touching your rows)."),
     FindingType("missing-column", "error", "A required column is missing", "Add the column back with this header; the tab's rows are skipped until then."),
+    FindingType("missing-optional-column", "warning", "An optional column is missing", "Add the column back with this header if you want its values read; until then it reads as blank."),
     FindingType("duplicate-column", "warning", "Two columns have the same header", "Rename or delete one of them; the first one is read."),
     FindingType("extra-column", "warning", "A column the tracker does not use", "Nothing to do if you keep it on purpose; it is ignored."),
     FindingType("blank-header", "warning", "A column with data but no header", "Give the column a header or move its values into the right column."),
-    FindingType("missing-value", "error", "A required cell is empty", "Fill in this cell."),
+    # One cell
+    FindingType("missing-value", "error", "A required cell is empty", "Fill in this cell. If it is part of merged cells, unmerge them and type the value in each row."),
+    FindingType("formula-error", "error", "A formula error (#REF!, #N/A ...)", "Fix or remove the formula in this cell, or type the value itself."),
+    FindingType("very-long-text", "warning", "Far more text than this cell should hold", "Check that the text was pasted into the right cell."),
     FindingType("bad-date", "error", "Not a date", "Type the date as YYYY-MM-DD or M/D/YYYY, e.g. 2026-09-14."),
     FindingType("ambiguous-date", "warning", "A date read with a guess", "Check the date; type it as YYYY-MM-DD to remove any doubt."),
     FindingType("date-in-future", "error", "A date after today", "Check the date: it is after the as-of date of this sync."),
     FindingType("date-outside-school-year", "warning", "A date outside the school year", "Check the year of this date."),
-    FindingType("feedback-before-observation", "error", "Feedback dated before the observation", "Check both dates: feedback comes on or after the visit."),
     FindingType("bad-number", "error", "Not a whole number", "Type a whole number, e.g. 3."),
     FindingType("bad-choice", "error", "Not one of the dropdown values", "Pick a value from the cell's dropdown."),
     FindingType("bad-email", "warning", "Not an email address", "Type a full address, e.g. maria.garcia@school.org."),
     FindingType("unknown-teacher", "error", "A teacher who is not on the Roster", "Pick the name from the dropdown, or add the teacher to the Roster tab."),
     FindingType("unknown-observer", "warning", "An observer who is not on the Roster", "Add the observer to the Roster tab (Role: Coach, Specialist...) or fix the spelling."),
-    FindingType("duplicate-roster-name", "error", "The same name twice on the Roster", "Keep one row per person; the first row is used."),
     FindingType("unknown-indicator", "error", "Not an indicator of the rubric", "Use a rubric code, e.g. I.5."),
     FindingType("score-out-of-range", "error", "A score outside the rubric's scale", "Type a score on the rubric's scale."),
     FindingType("score-band-word", "error", "A band name where a score belongs", "Type the number you gave, within the band's range."),
     FindingType("bad-score", "error", "Not a score", "Type a number on the rubric's scale, or leave the cell blank."),
-    FindingType("half-point-score", "error", "A half point the rubric does not allow", "Use whole points only."),
+    FindingType("half-point-score", "error", "A fraction of a point the rubric does not allow", "Use the rubric's steps only (whole points, or half points where the rubric allows them)."),
+    # One row against other rows of its tab
+    FindingType("duplicate-roster-name", "error", "The same name twice on the Roster", "Keep one row per person; the first row is used."),
+    FindingType("duplicate-row", "error", "A row typed twice", "Delete the copy; the first row is counted and this one is left out."),
+    FindingType("conflicting-scores", "error", "The same observation scored twice with different scores", "Keep one row with the right scores and delete the other; until then only the first row counts."),
+    FindingType("feedback-before-observation", "error", "Feedback dated before the observation", "Check both dates: feedback comes on or after the visit."),
+    FindingType("completed-before-set", "error", "An action step completed before it was set", "Check both dates: a step is completed on or after the day it was set."),
+    FindingType("cycle-ends-before-start", "error", "A learning cycle that ends before it starts", "Check the Start Date and End Date."),
+    FindingType("overlapping-cycles", "warning", "Two learning cycles of one teacher overlap", "End one cycle before the next starts, or mark the earlier one Complete or Abandoned."),
+    # Across tabs
+    FindingType("score-without-observation", "warning", "A score row with no matching observation", "Log the visit on the Observations tab (same teacher and date), or fix the date here."),
+    FindingType("unknown-learning-cycle", "warning", "An observation names a learning cycle the teacher does not have", "Use the cycle name from the Learning Cycles tab, e.g. Cycle 2."),
+    FindingType("left-teacher-open-item", "warning", "Open work for a teacher marked Left", "Close the item (Status Met, Not Met or Abandoned) or set the teacher back to Active."),
 ]
 FINDING_TYPES: dict[str, FindingType] = {t.code: t for t in _TYPES}
 
@@ -101,3 +116,10 @@ def shown(value: object, limit: int = 60) -> str:
     """A cell value as a coach would recognise it, cut short for the Flags tab."""
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def finding_codes_markdown() -> str:
+    """The README's table of finding codes, generated so the docs cannot drift from the catalog."""
+    lines = ["| Code | Severity | What it means | How to fix |", "|---|---|---|---|"]
+    lines += [f"| `{t.code}` | {t.severity} | {t.title} | {t.fix} |" for t in _TYPES]
+    return "\n".join(lines)

@@ -1,33 +1,39 @@
 """Validate the coach tabs: every raw cell becomes a typed record field or a finding, no row is lost.
 
 ``validate(grids, template, settings, as_of)`` is pure: raw grids in (header row first), a
-:class:`ValidationResult` out. Per tab, accepted + excluded + blank = rows read, always.
-A row with any error finding is excluded from the patterns (it stays, untouched, in the sheet);
-warnings keep the row.
+:class:`ValidationResult` out. Per tab, accepted + excluded + blank = rows read, always (checked
+before the result is returned). A row with any error finding is excluded from the patterns (it
+stays, untouched, in the sheet); warnings keep the row.
+
+Speed: coach data repeats itself (the same dates, names and dropdown values on thousands of rows),
+so each column parses each distinct raw value once and every later row only looks it up.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tracker_sync import cells
 from tracker_sync.backends.base import Grid
-from tracker_sync.cells import Parsed, SchoolYear, clean_text, is_blank, name_key, problem
-from tracker_sync.findings import Finding, column_letter, shown
+from tracker_sync.cells import CELL_TEXT_LIMIT, SHORT_TEXT_LIMIT, Parsed, People, SchoolYear, clean_text, is_blank, name_key, problem, squash_key
+from tracker_sync.crosscheck import TabRows, across_tabs, within_tab
+from tracker_sync.findings import FINDING_TYPES, Finding, column_letter, shown
 from tracker_sync.schemas import (
-    ActionStep, ColumnSpec, LearningCycle, Observation, RosterMember, SchoolSettings, Score, TabSpec,
-    Template,
+    ActionStep, ColumnSpec, LearningCycle, Observation, RosterMember, SchoolSettings, Score, TabSpec, Template,
 )
-from tracker_sync.schemas.rubric import _squash
 
+#: kind of tab -> (Records field, pydantic model of one row); scores are melted instead.
 RECORD_MODELS = {
-    "roster": RosterMember, "observation": Observation, "action_step": ActionStep,
-    "learning_cycle": LearningCycle,
+    "roster": ("roster", RosterMember), "observation": ("observations", Observation),
+    "action_step": ("action_steps", ActionStep), "learning_cycle": ("learning_cycles", LearningCycle),
 }
+
+
+class RowAccountingError(AssertionError):
+    """A tab's rows do not add up: a bug in the validator, never a coach's mistake."""
 
 
 @dataclass
@@ -42,7 +48,15 @@ class TabReport:
 
     def check(self) -> None:
         if self.accepted + self.excluded + self.blank != self.rows_read:
-            raise AssertionError(f"row accounting broken for {self.tab}: {self}")
+            raise RowAccountingError(f"row accounting broken for {self.tab}: {self}")
+
+    def exclude(self, count: int) -> None:
+        """Move rows that a cross-row check found in error from accepted to excluded."""
+        self.accepted -= count
+        self.excluded += count
+
+    def __str__(self) -> str:
+        return f"{self.rows_read} read = {self.accepted} accepted + {self.excluded} excluded + {self.blank} blank"
 
 
 @dataclass
@@ -66,33 +80,10 @@ class ValidationResult:
     def rows_read(self) -> dict[str, int]:
         return {name: report.rows_read for name, report in self.tabs.items()}
 
-
-class People:
-    """The Roster as a lookup: names compare ignoring case, accents and spacing; near misses suggest."""
-
-    def __init__(self, roster: list[RosterMember]) -> None:
-        self.by_key = {name_key(m.teacher): m for m in roster}
-
-    def find(self, value: object, *, role: str) -> Parsed:
-        text = clean_text(value)
-        member = self.by_key.get(name_key(text))
-        if member:
-            return Parsed(member.teacher)
-        code = "unknown-teacher" if role == "teacher" else "unknown-observer"
-        guess = self.suggest(text)
-        fix = f"Did you mean '{guess}'? " if guess else ""
-        fix += "Pick the name from the dropdown, or add the person to the Roster tab."
-        who = "a teacher" if role == "teacher" else "an observer"
-        return Parsed(None if role == "teacher" else text, problem(code, f"'{text}' is not {who} on the Roster.", fix))
-
-    def suggest(self, text: str) -> str | None:
-        if not self.by_key:
-            return None
-        from rapidfuzz import fuzz, process  # lazy: only needed for a near miss
-
-        key = re.sub(r"^(mr|mrs|ms|miss|dr|mx)\.?\s+", "", name_key(text))
-        best = process.extractOne(key, list(self.by_key), scorer=fuzz.WRatio, score_cutoff=70)
-        return self.by_key[best[0]].teacher if best else None
+    @property
+    def accounting(self) -> dict[str, str]:
+        """Per tab, the invariant spelled out for the Sync Log: '9 read = 8 accepted + 0 excluded + 1 blank'."""
+        return {name: str(report) for name, report in self.tabs.items()}
 
 
 @dataclass
@@ -103,38 +94,61 @@ class _Context:
     people: People
 
 
-def _parse_cell(value: object, column: ColumnSpec, ctx: _Context) -> Parsed:
+def _blank_result(column: ColumnSpec) -> Parsed:
+    if column.required and column.default is None:
+        return Parsed(None, problem("missing-value", f"'{column.header}' is required and empty."))
+    return Parsed(column.default)
+
+
+def _cell_parser(column: ColumnSpec, ctx: _Context) -> Callable[[object], Parsed]:
+    """The parser of one column: raw value -> Parsed, whatever the coach put in the cell."""
     kind = column.type
     rubric = ctx.settings.rubric
+    blank = _blank_result(column)
+    typed: Callable[[object], Parsed]
     if kind == "date":
-        parsed = cells.parse_date(value, ctx.year)
-        return _check_date_range(parsed, column, ctx) if parsed.value is not None else parsed
-    if kind in ("text", "long_text"):
-        return Parsed(clean_text(value) if kind == "text" else str(value))
-    if kind == "integer":
-        return cells.parse_integer(value, column.min, column.max)
-    if kind == "choice":
-        return cells.parse_choice(value, column.choices or [])
-    if kind == "email":
-        return cells.parse_email(value)
-    if kind in ("teacher", "observer"):
-        return ctx.people.find(value, role=kind)
-    if kind == "indicator":
-        return cells.parse_indicator(value, rubric)
-    if kind == "score":
-        return cells.parse_score(value, rubric)
-    raise ValueError(f"column type {kind!r} has no parser")
+        typed = lambda v: _check_date_range(cells.parse_date(v, ctx.year), column, ctx)  # noqa: E731
+    elif kind == "text":
+        typed = lambda v: cells.check_text_length(clean_text(v), SHORT_TEXT_LIMIT)  # noqa: E731
+    elif kind == "long_text":
+        typed = lambda v: cells.check_text_length(v if isinstance(v, str) else clean_text(v), CELL_TEXT_LIMIT)  # noqa: E731
+    elif kind == "integer":
+        typed = lambda v: cells.parse_integer(v, column.min, column.max)  # noqa: E731
+    elif kind == "choice":
+        typed = lambda v: cells.parse_choice(v, column.choices or [])  # noqa: E731
+    elif kind == "email":
+        typed = cells.parse_email
+    elif kind in ("teacher", "observer"):
+        typed = lambda v: ctx.people.find(v, role=kind)  # noqa: E731
+    elif kind == "indicator":
+        typed = lambda v: cells.parse_indicator(v, rubric)  # noqa: E731
+    elif kind == "score":
+        typed = lambda v: cells.parse_score(v, rubric)  # noqa: E731
+    else:
+        raise ValueError(f"column type {kind!r} has no parser")
+
+    def parse(value: object) -> Parsed:
+        if is_blank(value):
+            return blank
+        return cells.cell_oddity(value) or typed(value)
+
+    return parse
 
 
 def _check_date_range(parsed: Parsed, column: ColumnSpec, ctx: _Context) -> Parsed:
-    day: dt.date = parsed.value
+    day: dt.date | None = parsed.value
+    if day is None:
+        return parsed
     if day > ctx.as_of and not column.allow_future:
-        return Parsed(None, problem("date-in-future", f"{day.isoformat()} is after the as-of date {ctx.as_of.isoformat()}."))
-    if parsed.problem is None and not (ctx.settings.school_year_start <= day <= ctx.settings.school_year_end):
+        read_as = f" ({parsed.problem[1]})" if parsed.problem else ""
+        return Parsed(None, problem("date-in-future", f"{day.isoformat()} is after the as-of date {ctx.as_of.isoformat()}{read_as}."))
+    if parsed.problem is None and not (ctx.year.start <= day <= ctx.year.end):
         return Parsed(day, problem(
-            "date-outside-school-year",
-            f"{day.isoformat()} is outside the school year {ctx.settings.school_year_start} to {ctx.settings.school_year_end}."))
+            "date-outside-school-year", f"{day.isoformat()} is outside the school year {ctx.year.start} to {ctx.year.end}."))
     return parsed
+
+
+# --- headers -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -147,160 +161,190 @@ class _Header:
 
 
 def _header_key(text: object) -> str:
-    return _squash(clean_text(text)) if not is_blank(text) else ""
+    return squash_key(clean_text(text)) if not is_blank(text) else ""
 
 
 def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]], settings: SchoolSettings) -> _Header:
-    """Match headers ignoring case, spacing and order; report extra, blank and duplicate headers."""
+    """Match headers ignoring case, spacing, accents and order; report extra, blank, duplicate and missing ones."""
     wanted = {_header_key(c.header): c for c in tab.columns}
-    wanted.update({_squash(c.key): c for c in tab.columns})
+    wanted.update({squash_key(c.key): c for c in tab.columns})
     positions: dict[str, int] = {}
     findings: list[Finding] = []
-    for index, raw in enumerate(header_row):
+    extras: list[tuple[int, str]] = []
+    width = max([len(header_row), *(len(r) for r in data_rows)])
+    for index in range(width):
+        raw = header_row[index] if index < len(header_row) else None
         key = _header_key(raw)
-        column_has_data = any(index < len(r) and not is_blank(r[index]) for r in data_rows)
-        where = dict(tab=tab.name, row=1, column=column_letter(index), value=shown(raw or ""))
+        where = dict(tab=tab.name, row=1, column=column_letter(index), value=shown(raw if raw is not None else ""))
         if not key:
-            if column_has_data:
-                findings.append(Finding("blank-header", message="This column has values but no header.", header="", **where))
+            if any(index < len(r) and not is_blank(r[index]) for r in data_rows):
+                findings.append(Finding("blank-header", message="This column has values but no header; they are not read.", header="", **where))
             continue
         spec = wanted.get(key)
-        if spec is None and (code := settings.rubric.normalize_code(clean_text(raw))):
+        if spec is None and (code := settings.rubric.normalize_code(clean_text(raw)[:SHORT_TEXT_LIMIT])):
             spec = next((c for c in tab.columns if c.key == code), None)
         if spec is None:
-            findings.append(Finding("extra-column", message=f"The column '{clean_text(raw)}' is not part of the tracker; it is ignored.", header=clean_text(raw), **where))
+            extras.append((index, clean_text(raw)))
         elif spec.key in positions:
             first = column_letter(positions[spec.key])
-            findings.append(Finding("duplicate-column", message=f"'{spec.header}' appears again; column {first} is read.", header=clean_text(raw), **where))
+            findings.append(Finding("duplicate-column", message=f"'{spec.header}' appears again; column {first} is read and this one is ignored.",
+                                    header=clean_text(raw), **where))
         else:
             positions[spec.key] = index
-    missing = [c for c in tab.columns if c.key not in positions and c.required]
-    for column in missing:
-        findings.append(Finding(
-            "missing-column", tab=tab.name, row=1, header=column.header,
-            message=f"The required column '{column.header}' is missing, so this tab's rows are skipped.",
-            fix=f"Add a column headed '{column.header}' (any position)."))
-    return _Header(positions, findings, missing)
+    unmatched = [c for c in tab.columns if c.key not in positions]
+    renamed = _guess_renames(extras, unmatched)
+    for index, text in extras:
+        guess = renamed.get(index)
+        fix = f"If this is the '{guess.header}' column, rename its header to '{guess.header}'." if guess else ""
+        findings.append(Finding("extra-column", tab=tab.name, row=1, column=column_letter(index), header=text, value=shown(text),
+                                message=f"The column '{shown(text)}' is not part of the tracker; it is ignored.", fix=fix))
+    guessed_at = {spec.key: index for index, spec in renamed.items()}
+    for column in unmatched:
+        at = guessed_at.get(column.key)
+        hint = f"Column {column_letter(at)} may be it: rename its header to '{column.header}'." if at is not None else f"Add a column headed '{column.header}' (any position)."
+        if column.required:
+            findings.append(Finding("missing-column", tab=tab.name, row=1, header=column.header,
+                                    message=f"The required column '{column.header}' is missing, so this tab's rows are skipped.", fix=hint))
+        else:
+            findings.append(Finding("missing-optional-column", tab=tab.name, row=1, header=column.header,
+                                    message=f"The column '{column.header}' is missing; it reads as blank on every row.", fix=hint))
+    return _Header(positions, findings, [c for c in unmatched if c.required])
 
 
-def _validate_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[list[dict], list[Finding], TabReport, _Header]:
-    """Parse every row of one tab. Returns field dicts for the accepted rows (with 'row')."""
+def _guess_renames(extras: list[tuple[int, str]], unmatched: list[ColumnSpec]) -> dict[int, ColumnSpec]:
+    """Extra headers that look like a missing column's header ('Obs Date' for 'Date'): a hint, never a match."""
+    if not extras or not unmatched:
+        return {}
+    from rapidfuzz import fuzz, process, utils  # lazy: only needed when headers are off
+
+    choices = {c.key: c.header for c in unmatched}
+    guesses = {}
+    for index, text in extras:
+        best = process.extractOne(text[:SHORT_TEXT_LIMIT], choices, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=80)
+        if best:
+            guesses[index] = next(c for c in unmatched if c.key == best[2])
+    return guesses
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+
+def _is_blank_row(row: list[Any]) -> bool:
+    for value in row:
+        if value is not None and (type(value) is not str or value.strip()):
+            return False
+    return True
+
+
+def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Finding], TabReport]:
+    """Parse every row of one tab; returns the rows without an error (as field dicts with 'row')."""
     report = TabReport(tab.name)
     header_row, data_rows = (grid[0], grid[1:]) if grid else ([], [])
     header = match_header(tab, header_row, data_rows, ctx.settings)
     findings = list(header.findings)
     accepted: list[dict] = []
-    columns = [(c, header.positions.get(c.key)) for c in tab.columns]
+    report.rows_read = len(data_rows)
+    plan = [(c.key, header.positions.get(c.key, -1), _cell_parser(c, ctx), {}) for c in tab.columns]
+    letters = {c.key: column_letter(header.positions[c.key]) if c.key in header.positions else None for c in tab.columns}
+    headers = {c.key: c.header for c in tab.columns}
     for offset, row in enumerate(data_rows):
-        report.rows_read += 1
-        if all(is_blank(v) for v in row):
+        if _is_blank_row(row):
             report.blank += 1
             continue
         if header.missing_required:
             report.excluded += 1
             continue
-        sheet_row = offset + 2
-        values: dict[str, Any] = {"row": sheet_row}
-        row_errors = False
-        for column, index in columns:
-            raw = row[index] if index is not None and index < len(row) else None
-            if is_blank(raw):
-                values[column.key] = column.default
-                if column.required and column.default is None:
-                    row_errors = True
-                    findings.append(Finding("missing-value", tab=tab.name, row=sheet_row, column=column_letter(index) if index is not None else None,
-                                            header=column.header, message=f"'{column.header}' is required and empty."))
-                continue
-            parsed = _parse_cell(raw, column, ctx)
-            values[column.key] = parsed.value
-            if parsed.problem:
+        width = len(row)
+        values: dict[str, Any] = {"row": offset + 2}
+        row_error = False
+        for key, index, parse, memo in plan:
+            raw = row[index] if 0 <= index < width else None
+            kind = type(raw)
+            memo_key = raw if kind is str else (kind, raw)  # True == 1 == 1.0: keep them apart
+            parsed = memo.get(memo_key)
+            if parsed is None:
+                parsed = memo[memo_key] = parse(raw)
+            values[key] = parsed.value
+            if parsed.problem is not None:
                 code, message, fix = parsed.problem
-                row_errors |= parsed.is_error
-                findings.append(Finding(code, tab=tab.name, row=sheet_row, column=column_letter(index), header=column.header,
-                                        value=shown(raw), message=message, fix=fix))
-        if row_errors:
+                row_error = row_error or FINDING_TYPES[code].severity == "error"
+                findings.append(Finding(code, tab=tab.name, row=offset + 2, column=letters[key], header=headers[key],
+                                        value=shown(raw) if raw is not None else "", message=message, fix=fix))
+        if row_error:
             report.excluded += 1
         else:
-            report.accepted += 1
             accepted.append(values)
+    report.accepted = len(accepted)
     report.check()
-    return accepted, findings, report, header
+    return TabRows(tab, header.positions, accepted, usable=not header.missing_required), findings, report
 
 
-def _where(tab: TabSpec, header: _Header, key: str) -> dict:
-    """Tab, column letter and header text of one template column, for a finding about a whole row."""
-    index = header.positions.get(key)
-    return dict(tab=tab.name, column=column_letter(index) if index is not None else None, header=tab.column(key).header)
+def _people(roster: TabRows | None, excluded_rows: dict[str, int]) -> People:
+    members = {name_key(v["teacher"]): v["teacher"] for v in roster.rows} if roster else {}
+    return People(members, {k: r for k, r in excluded_rows.items() if k not in members})
 
 
-def _check_feedback_order(rows: list[dict], tab: TabSpec, header: _Header, findings: list[Finding]) -> list[dict]:
-    """Feedback cannot come before the visit: such rows become errors and leave the accepted set."""
-    kept = []
-    for values in rows:
-        if values.get("feedback_date") and values["feedback_date"] < values["date"]:
-            findings.append(Finding(
-                "feedback-before-observation", row=values["row"], **_where(tab, header, "feedback_date"),
-                value=values["feedback_date"].isoformat(),
-                message=f"Feedback {values['feedback_date']} is before the observation on {values['date']}."))
-        else:
-            kept.append(values)
-    return kept
-
-
-def _dedupe_roster(rows: list[dict], tab: TabSpec, header: _Header, findings: list[Finding]) -> list[dict]:
-    first_row: dict[str, int] = {}
-    kept = []
-    for values in rows:
-        key = name_key(values["teacher"])
-        if key in first_row:
-            findings.append(Finding(
-                "duplicate-roster-name", row=values["row"], **_where(tab, header, "teacher"), value=values["teacher"], message=f"'{values['teacher']}' is already on row {first_row[key]}; that row is used."))
-        else:
-            first_row[key] = values["row"]
-            kept.append(values)
-    return kept
+def _roster_names_in_error(grid: Grid, roster: TabRows, findings: list[Finding]) -> dict[str, int]:
+    """name_key -> sheet row, for Roster rows that name someone but were excluded for another error."""
+    index = roster.positions.get("teacher")
+    bad_rows = {f.row for f in findings if f.row and f.row > 1 and f.severity == "error"}
+    names = {}
+    for row_number in sorted(bad_rows):
+        row = grid[row_number - 1] if row_number - 1 < len(grid) else []
+        if index is not None and index < len(row) and not is_blank(row[index]):
+            names.setdefault(name_key(clean_text(row[index])), row_number)
+    return names
 
 
 def _melt_scores(rows: list[dict], tab: TabSpec) -> list[Score]:
     codes = [c.key for c in tab.columns if c.type == "score"]
     return [
         Score(row=v["row"], date=v["date"], teacher=v["teacher"], observer=v["observer"], type=v["type"], indicator=code, score=v[code])
-        for v in rows for code in codes if v.get(code) is not None
+        for v in rows for code in codes if v[code] is not None
     ]
+
+
+def _drop_rows_in_error(tab: TabRows, report: TabReport, findings: list[Finding]) -> None:
+    bad = {f.row for f in findings if f.tab == tab.spec.name and f.severity == "error"}
+    if bad:
+        kept = [v for v in tab.rows if v["row"] not in bad]
+        report.exclude(len(tab.rows) - len(kept))
+        tab.rows = kept
 
 
 def validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSettings, as_of: dt.date) -> ValidationResult:
     """Check every coach tab of a concrete template (Template.for_rubric) against the school's settings."""
     findings: list[Finding] = []
     reports: dict[str, TabReport] = {}
-    records = Records()
-    ctx = _Context(settings, as_of, SchoolYear(settings.school_year_start, settings.school_year_end), People([]))
+    tabs: dict[str, TabRows] = {}
+    ctx = _Context(settings, as_of, SchoolYear(settings.school_year_start, settings.school_year_end), People({}))
     for tab in sorted(template.tabs, key=lambda t: t.kind != "roster"):  # the Roster first: others name its people
         if tab.name not in grids:
             findings.append(Finding("missing-tab", tab=tab.name, message=f"The tab '{tab.name}' is missing."))
             reports[tab.name] = TabReport(tab.name)
+            tabs[tab.kind] = TabRows(tab, {}, [], usable=False)
             continue
-        rows, tab_findings, report, header = _validate_tab(tab, grids[tab.name], ctx)
+        rows, tab_findings, report = _read_tab(tab, grids[tab.name], ctx)
+        tab_findings += within_tab(rows)
+        _drop_rows_in_error(rows, report, tab_findings)
         if tab.kind == "roster":
-            unique = _dedupe_roster(rows, tab, header, tab_findings)
-            report.accepted -= len(rows) - len(unique)
-            report.excluded += len(rows) - len(unique)
-            records.roster = [RosterMember.model_validate(v) for v in unique]
-            ctx.people = People(records.roster)
-        elif tab.kind == "observation":
-            kept = _check_feedback_order(rows, tab, header, tab_findings)
-            report.accepted -= len(rows) - len(kept)
-            report.excluded += len(rows) - len(kept)
-            records.observations = [Observation.model_validate(v) for v in kept]
-        elif tab.kind == "score":
-            records.scores = _melt_scores(rows, tab)
-        elif tab.kind == "action_step":
-            records.action_steps = [ActionStep.model_validate(v) for v in rows]
-        elif tab.kind == "learning_cycle":
-            records.learning_cycles = [LearningCycle.model_validate(v) for v in rows]
+            ctx.people = _people(rows, _roster_names_in_error(grids[tab.name], rows, tab_findings))
+        findings += tab_findings
+        reports[tab.name], tabs[tab.kind] = report, rows
+    status_of = {v["teacher"]: v["status"] for v in tabs["roster"].rows} if "roster" in tabs else {}
+    across = across_tabs(tabs, status_of)
+    for kind, rows in tabs.items():
+        _drop_rows_in_error(rows, reports[rows.spec.name], across)
+    findings += across
+    records = Records()
+    for kind, rows in tabs.items():
+        if kind == "score":
+            records.scores = _melt_scores(rows.rows, rows.spec)
+        else:
+            name, model = RECORD_MODELS[kind]
+            setattr(records, name, [model(**v) for v in rows.rows])
+    for report in reports.values():
         report.check()
-        findings.extend(tab_findings)
-        reports[tab.name] = report
     order = {t.name: i for i, t in enumerate(template.tabs)}
     findings.sort(key=lambda f: (order.get(f.tab, 99), f.row or 0, len(f.column or ""), f.column or ""))
     return ValidationResult(records, findings, {t.name: reports[t.name] for t in template.tabs})
