@@ -16,7 +16,10 @@ OBS_HEADER = ["Date", "Teacher", "Observer", "Type", "Focus Indicator", "Evidenc
 
 
 def tiny_grids() -> dict[str, list[list]]:
-    """Two teams, ~8 rows a tab. See tests/test_patterns.py for the numbers worked out by hand."""
+    """Two teams, ~8 rows a tab. See tests/test_patterns.py for the numbers worked out by hand.
+
+    A clean school: every scored row has its visit on Observations (same teacher and date).
+    """
     d = dt.date
     return {
         "Roster": [
@@ -46,10 +49,10 @@ def tiny_grids() -> dict[str, list[list]]:
             ["Date", "Teacher", "Observer", "Type", "LE.1", "LE.2", "LE.3", "LE.4", "I.1", "I.2", "I.3", "I.4", "I.5", "I.6", "I.7", "I.8", "Notes"],
             [d(2026, 9, 21), "Cara Diaz", "Ben Ross", "Scored – Full", 5, None, None, None, 4, None, None, None, 3, None, None, None, None],
             [d(2026, 9, 10), "Eve Park", "Pat Noor", "Scored – Partial", 6, None, None, None, None, None, None, None, 4, None, None, None, None],
-            [d(2026, 9, 15), "Ana Lopez", "Ben Ross", "Scored – Full", 4, None, None, None, 5, None, None, None, 2, None, None, None, None],
-            [d(2026, 9, 16), "Dan Wu", "Eve Park", "Scored – Full", 6, None, None, None, 6, None, None, None, 5, None, None, None, None],
-            [d(2026, 9, 17), "Gus Hale", "Eve Park", "Scored – Partial", 7, None, None, None, None, None, None, None, 3, None, None, None, None],
-            [d(2026, 9, 18), "Fay Kim", "Eve Park", "Scored – Partial", None, None, None, None, 3, None, None, None, None, None, None, None, None],
+            [d(2026, 9, 4), "Ana Lopez", "Ben Ross", "Scored – Full", 4, None, None, None, 5, None, None, None, 2, None, None, None, None],
+            [d(2026, 9, 25), "Dan Wu", "Eve Park", "Scored – Full", 6, None, None, None, 6, None, None, None, 5, None, None, None, None],
+            [d(2026, 9, 22), "Gus Hale", "Eve Park", "Scored – Partial", 7, None, None, None, None, None, None, None, 3, None, None, None, None],
+            [d(2026, 9, 15), "Fay Kim", "Eve Park", "Scored – Partial", None, None, None, None, 3, None, None, None, None, None, None, None, None],
         ],
         "Action Steps": [
             ["Date Set", "Teacher", "Set By", "Action Step", "Indicator", "Due Date", "Status", "Date Completed", "Evidence"],
