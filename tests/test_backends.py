@@ -196,3 +196,15 @@ def test_provision_twice_changes_no_cell(harness, leap_template):
 def test_unknown_block_style_is_refused():
     with pytest.raises(ValueError, match="heatmap"):
         Block("sparkles", 0, 0)
+
+
+def test_memory_fake_counts_operations_and_fails_on_request(leap_template):
+    workbook = MemoryWorkbook({"Roster": [["Teacher"], ["Ana Lopez", ""], [None]]}, {"school": "Tiny"})
+    assert workbook.read(["Roster"]).grids == {"Roster": [["Teacher"], ["Ana Lopez"]]}
+    workbook.fail_next_write(BackendError("quota"))
+    with pytest.raises(BackendError, match="quota"):
+        workbook.write([flags_tab("x")])
+    workbook.write([flags_tab("y")])
+    assert (workbook.reads, workbook.writes) == (1, 2)
+    assert workbook.tool_tabs["Flags"].rows[1][1] == Link("Go to cell", "Observations", "A3")
+    assert "Flags" in workbook.protected and "Roster" not in workbook.protected
