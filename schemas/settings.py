@@ -22,6 +22,12 @@ class Norms(BaseModel):
     calibration_threshold: float = Field(0.75, gt=0)
     calibration_min_scores: int = Field(10, ge=1)
     heatmap_min_n: int = Field(3, ge=1)
+    calibration_window_days: int = Field(30, ge=0)
+    calibration_middle_band_share: float = Field(1.0, gt=0, le=1)
+    theme_min_scores: int = Field(5, ge=1)
+    lowest_indicators_shown: int = Field(3, ge=1)
+    cycle_observation_grace_days: int = Field(7, ge=0)
+    full_observation_types: tuple[str, ...] = ("Scored – Full",)
     sync_log_max_lines: int = Field(200, ge=1)
     observed_roles: tuple[str, ...] = ("Teacher", "Team Lead", "Senior Team Lead", "Specialist")
 

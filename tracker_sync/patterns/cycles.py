@@ -1,0 +1,34 @@
+"""Learning cycles that need a look: past their end date still Active, or with no visit inside."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracker_sync.patterns.frames import Frames, days_between
+from tracker_sync.schemas import SchoolSettings
+
+
+def cycle_checks(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per learning cycle that has started: visits inside it, length in weeks, and three checks.
+
+    past_end_active: status Active and the end date is before `as_of`.
+    no_observation: Active or Complete, at least `cycle_observation_grace_days` old, and no visit to
+    the teacher dated from the start to the end (or `as_of`, if sooner). Visits are matched by date,
+    not by the optional Learning Cycle column, so an untagged visit still counts.
+    odd_length: planned length outside `cycle_min_weeks`-`cycle_max_weeks` weeks.
+    """
+    norms = settings.norms
+    cycles = frames.learning_cycles[["row", "teacher", "team", "team_lead", "cycle", "start_date", "end_date",
+                                     "focus_indicator", "status"]].copy()
+    stop = cycles["end_date"].where(cycles["end_date"] < as_of, as_of)
+    visits = cycles[["row", "teacher", "start_date"]].assign(stop=stop).merge(
+        frames.observations[["teacher", "date"]], on="teacher")
+    inside = visits[(visits["date"] >= visits["start_date"]) & (visits["date"] <= visits["stop"])]
+    cycles["observations"] = cycles["row"].map(inside.groupby("row").size()).fillna(0).astype(int)
+    cycles["weeks"] = days_between(cycles["start_date"], cycles["end_date"]) / 7
+    cycles["days_past_end"] = days_between(cycles["end_date"], as_of).clip(lower=0)
+    cycles["past_end_active"] = (cycles["status"] == "Active") & (cycles["end_date"] < as_of)
+    old_enough = days_between(cycles["start_date"], as_of) >= norms.cycle_observation_grace_days
+    cycles["no_observation"] = cycles["status"].isin(("Active", "Complete")) & old_enough & (cycles["observations"] == 0)
+    cycles["odd_length"] = (cycles["weeks"] < norms.cycle_min_weeks) | (cycles["weeks"] > norms.cycle_max_weeks)
+    return cycles.sort_values(["team", "teacher", "start_date"]).reset_index(drop=True)

@@ -1,0 +1,120 @@
+"""The "three things to discuss": plain sentences made from the computed numbers, each with a
+discussion question tied to a practice in the seed documents (sheet_templates/discussion.toml).
+
+Choice: the professional-learning theme (the school's lowest indicator) comes first when there is
+one; then the two practice gaps with the largest share of teachers, visits, steps or cycles off the
+norm. Sentences never name a person, so they can go anywhere the aggregates go.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+import pandas as pd
+
+from tracker_sync.patterns.scores import WHOLE_SCHOOL
+from tracker_sync.schemas import SchoolSettings
+
+
+@dataclass(frozen=True)
+class Discussion:
+    topic: str  # a key of discussion.toml
+    sentence: str
+    question: str
+    source: str
+    urgency: float  # share off the norm, 0-1; the theme is always first
+
+
+@cache
+def discussion_questions() -> dict[str, dict[str, str]]:
+    text = (files("tracker_sync.sheet_templates") / "discussion.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.0f}%"
+
+
+def _item(topic: str, sentence: str, urgency: float, **fill: object) -> Discussion:
+    q = discussion_questions()[topic]
+    return Discussion(topic, sentence, q["question"].format(**fill), q["source"], urgency)
+
+
+def _most(frame: pd.DataFrame, column: str) -> tuple[str, int] | None:
+    """The team with the most rows where `column` is true, and how many."""
+    counts = frame[frame[column]].groupby("team").size()
+    if counts.empty:
+        return None
+    counts = counts.sort_index().sort_values(ascending=False, kind="stable")
+    return str(counts.index[0]), int(counts.iloc[0])
+
+
+def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd.DataFrame, feedback: dict,
+                 steps: pd.DataFrame, no_open_step: pd.DataFrame, calibration: pd.DataFrame,
+                 cycles: pd.DataFrame) -> list[Discussion]:
+    norms, rubric = settings.norms, settings.rubric
+    gaps: list[Discussion] = []
+    teachers = len(coverage)
+    if teachers:
+        not_seen = int(coverage["not_seen"].sum())
+        if not_seen:
+            most = _most(coverage, "not_seen")
+            where = f"; the most in {most[0]} ({most[1]})" if most and not_seen > 1 else ""
+            gaps.append(_item("coverage", f"{not_seen} of {teachers} teachers ({_pct(not_seen / teachers)}) have not been "
+                              f"observed in the last {norms.observation_gap_days} days{where}.",
+                              not_seen / teachers, gap=norms.observation_gap_days))
+        behind = int(coverage["behind_scored"].sum())
+        if behind:
+            due = int(coverage["scored_due"].iloc[0])
+            gaps.append(_item("scored", f"{behind} of {teachers} teachers are behind the pace for scored observations "
+                              f"({due} by now toward {norms.scored_observations_per_year} a year, "
+                              f"{norms.full_observations_per_year} of them Full).", behind / teachers))
+    known = feedback["given"] + feedback["pending_past_norm"]
+    if known and feedback["share_within"] < 1:
+        late = feedback["pending_past_norm"]
+        waiting = f"; {late} visits are still waiting for feedback past the norm" if late else ""
+        gaps.append(_item("feedback", f"Feedback came within {norms.feedback_within_school_days} school days after "
+                          f"{_pct(feedback['share_within'])} of visits ({feedback['within']} of {known}){waiting}.",
+                          1 - feedback["share_within"], norm=norms.feedback_within_school_days))
+    open_steps, overdue = int(steps["open"].sum()), int(steps["overdue"].sum())
+    if overdue or (teachers and len(no_open_step)):
+        parts = []
+        if overdue:
+            parts.append(f"{overdue} of {open_steps} open action steps are past their due date")
+        if len(no_open_step):
+            parts.append(f"{len(no_open_step)} of {teachers} teachers have no open action step")
+        share = max(overdue / open_steps if open_steps else 0, len(no_open_step) / teachers if teachers else 0)
+        gaps.append(_item("action_steps", "; ".join(parts) + ".", share))
+    flagged = calibration[calibration["offset_flag"] | calibration["middle_flag"]] if len(calibration) else calibration
+    if len(flagged):
+        offset = flagged[flagged["offset_flag"]]
+        parts = []
+        if len(offset):
+            widest = offset["mean_diff"].abs().max()
+            parts.append(f"{len(offset)} observer{'s' if len(offset) > 1 else ''} score{'' if len(offset) > 1 else 's'} "
+                         f"up to {widest:.1f} points away from colleagues on the same teachers and indicators "
+                         f"(the MET study saw raters differ by about 0.1-0.2)")
+        middle = int(flagged["middle_flag"].sum())
+        if middle:
+            low, high = rubric.middle_band
+            parts.append(f"{middle} observer{'s' if middle > 1 else ''} never scored outside {low:g}-{high:g}")
+        gaps.append(_item("calibration", "; ".join(parts) + ".", len(flagged) / len(calibration)))
+    started = len(cycles)
+    stuck = int((cycles["past_end_active"] | cycles["no_observation"]).sum()) if started else 0
+    if stuck:
+        past, empty = int(cycles["past_end_active"].sum()), int(cycles["no_observation"].sum())
+        gaps.append(_item("cycles", f"{stuck} of {started} learning cycles need a look: {past} past the end date and "
+                          f"still Active, {empty} with no observation inside the cycle.", stuck / started))
+    gaps.sort(key=lambda d: -d.urgency)
+    things: list[Discussion] = []
+    school = lowest[lowest["scope"] == WHOLE_SCHOOL]
+    if len(school):
+        top = school.iloc[0]
+        things.append(_item("theme", f"{top['indicator']} ({top['name']}) is the school's lowest indicator: mean "
+                            f"{top['mean']:.1f} across {int(top['n'])} scores, {_pct(top['share_below'])} below "
+                            f"{rubric.meeting_band}. A candidate theme for professional learning.",
+                            1.0, code=top["indicator"], name=top["name"]))
+    return things + gaps[: 3 - len(things)]

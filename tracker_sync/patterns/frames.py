@@ -1,0 +1,109 @@
+"""Validated records -> pandas frames, and the small date helpers every pattern shares.
+
+Dates become ``datetime64`` columns (NaT for blanks) so that every pattern is vectorised; a school
+year of rows (about 10k) turns into frames in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from tracker_sync.schemas import SchoolSettings
+
+if TYPE_CHECKING:
+    from tracker_sync.validate import Records
+
+OPEN_STEP_STATUSES = ("Not Started", "In Progress", "Carried Over")
+
+_COLUMNS = {
+    "roster": ["row", "teacher", "email", "team", "team_lead", "role", "subject", "grade_band", "years_experience", "status"],
+    "observations": ["row", "date", "teacher", "observer", "type", "focus_indicator", "feedback_date", "learning_cycle"],
+    "scores": ["row", "date", "teacher", "observer", "type", "indicator", "score"],
+    "action_steps": ["row", "date_set", "teacher", "set_by", "indicator", "due_date", "status", "date_completed"],
+    "learning_cycles": ["row", "teacher", "cycle", "start_date", "end_date", "focus_indicator", "status"],
+}
+_DATES = {"date", "feedback_date", "date_set", "due_date", "date_completed", "start_date", "end_date"}
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The validated records as DataFrames, each with the teacher's team and Team Lead joined on.
+
+    Notes, goals and evidence text are left out on purpose: no pattern reads them.
+    """
+
+    roster: pd.DataFrame
+    observations: pd.DataFrame
+    scores: pd.DataFrame
+    action_steps: pd.DataFrame
+    learning_cycles: pd.DataFrame
+
+    def until(self, as_of: dt.date) -> "Frames":
+        """Only what had happened by `as_of`: visits, scores, steps set and cycles started by then."""
+        day = pd.Timestamp(as_of)
+        return replace(
+            self,
+            observations=self.observations[self.observations["date"] <= day],
+            scores=self.scores[self.scores["date"] <= day],
+            action_steps=self.action_steps[self.action_steps["date_set"] <= day],
+            learning_cycles=self.learning_cycles[self.learning_cycles["start_date"] <= day],
+        )
+
+
+def _frame(records: list, columns: list[str]) -> pd.DataFrame:
+    data = {}
+    for column in columns:
+        values = [getattr(r, column) for r in records]
+        if column in _DATES:
+            data[column] = pd.to_datetime(pd.Series(values, dtype="object"))
+        elif column == "score":
+            data[column] = np.asarray(values, dtype="float64")
+        else:
+            data[column] = pd.Series(values, dtype="object")
+    return pd.DataFrame(data, columns=columns)
+
+
+def to_frames(records: "Records") -> Frames:
+    """Records -> DataFrames (empty tabs give empty frames with the right columns)."""
+    tables = {name: _frame(getattr(records, name), columns) for name, columns in _COLUMNS.items()}
+    teams = tables["roster"][["teacher", "team", "team_lead", "status"]].rename(columns={"status": "teacher_status"})
+    for name in ("observations", "scores", "action_steps", "learning_cycles"):
+        tables[name] = tables[name].merge(teams, on="teacher", how="left")
+    return Frames(**tables)
+
+
+def observed_teachers(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
+    """Active staff whose classrooms are observed (a blank role counts as Teacher)."""
+    roster = frames.roster
+    observed = roster["role"].isna() | roster["role"].isin(settings.norms.observed_roles)
+    return roster[(roster["status"] == "Active") & observed]
+
+
+def days_between(start: pd.Series, end: pd.Timestamp | pd.Series) -> pd.Series:
+    """Calendar days from start to end (NaN where start is blank)."""
+    return (end - start).dt.days.astype("float64")
+
+
+def school_days_between(start: pd.Series, end: pd.Series, holidays: frozenset[dt.date]) -> pd.Series:
+    """School days from start (exclusive) to end (inclusive): weekends and holidays skipped.
+
+    An observation on Monday with feedback on Tuesday is 1 school day; feedback the same day is 0.
+    """
+    result = pd.Series(np.nan, index=start.index, dtype="float64")
+    begin_all, finish_all = pd.to_datetime(start), pd.to_datetime(end)
+    known = (begin_all.notna() & finish_all.notna()).to_numpy()
+    if known.any():
+        begin = begin_all[known].to_numpy().astype("datetime64[D]")
+        finish = finish_all[known].to_numpy().astype("datetime64[D]")
+        days = np.busday_count(begin + 1, finish + 1, holidays=np.array(sorted(holidays), dtype="datetime64[D]"))
+        result[known] = np.maximum(days, 0)
+    return result
+
+
+def rubric_order(settings: SchoolSettings) -> dict[str, int]:
+    return {code: i for i, code in enumerate(settings.rubric.codes)}
