@@ -48,7 +48,7 @@ def _as_of(value: str | None) -> dt.date | None:
 
 def _fail(exc: TrackerSyncError) -> typer.Exit:
     code = 3 if isinstance(exc, BackendError) else 2
-    err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+    err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
