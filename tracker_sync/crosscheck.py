@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from tracker_sync.cells import name_key
 from tracker_sync.findings import Finding, column_letter, shown
@@ -54,8 +55,9 @@ def duplicate_rows(tab: TabRows) -> list[Finding]:
     """Rows identical in every column (after parsing: '9/14/2026' equals a date cell of that day)."""
     first_row: dict[tuple, int] = {}
     findings = []
+    fields = itemgetter(*(c.key for c in tab.spec.columns))
     for values in tab.rows:
-        key = tuple(v for k, v in values.items() if k != "row")
+        key = fields(values)
         if key in first_row:
             findings.append(tab.finding("duplicate-row", values, tab.first_key, f"This row repeats row {first_row[key]} exactly; it is counted once."))
         else:

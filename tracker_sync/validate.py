@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from itertools import compress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,15 +60,40 @@ class TabReport:
         return f"{self.rows_read} read = {self.accepted} accepted + {self.excluded} excluded + {self.blank} blank"
 
 
-@dataclass
 class Records:
-    """The valid rows of every coach tab, as pydantic records (scores melted to long form)."""
+    """The valid rows of every coach tab, as pydantic records (scores melted to long form).
 
-    roster: list[RosterMember] = field(default_factory=list)
-    observations: list[Observation] = field(default_factory=list)
-    scores: list[Score] = field(default_factory=list)
-    action_steps: list[ActionStep] = field(default_factory=list)
-    learning_cycles: list[LearningCycle] = field(default_factory=list)
+    The validator hands over plain field dicts, already typed by the cell parsers; each list of
+    models is built (and checked by pydantic) on first access. A caller that reads columns can use
+    ``rows(name)`` and never pay for one model per row.
+    """
+
+    NAMES = ("roster", "observations", "scores", "action_steps", "learning_cycles")
+
+    def __init__(self, rows: Mapping[str, list[dict]] | None = None, score_codes: list[str] | None = None) -> None:
+        self._rows = {name: list((rows or {}).get(name, [])) for name in self.NAMES}
+        self._score_codes = score_codes or []
+        self._melted = False
+        self._models: dict[str, list] = {}
+
+    def rows(self, name: str) -> list[dict]:
+        """The records of one tab as field dicts (the same fields as the pydantic models)."""
+        if name == "scores" and not self._melted:
+            self._rows["scores"] = _melt_scores(self._rows["scores"], self._score_codes)
+            self._melted = True
+        return self._rows[name]
+
+    def _models_of(self, name: str) -> list:
+        if name not in self._models:
+            model = Score if name == "scores" else next(m for field_name, m in RECORD_MODELS.values() if field_name == name)
+            self._models[name] = [model(**values) for values in self.rows(name)]
+        return self._models[name]
+
+    roster = property(lambda self: self._models_of("roster"), doc="list[RosterMember]")
+    observations = property(lambda self: self._models_of("observations"), doc="list[Observation]")
+    scores = property(lambda self: self._models_of("scores"), doc="list[Score], one per scored indicator")
+    action_steps = property(lambda self: self._models_of("action_steps"), doc="list[ActionStep]")
+    learning_cycles = property(lambda self: self._models_of("learning_cycles"), doc="list[LearningCycle]")
 
 
 @dataclass
@@ -236,47 +262,93 @@ def _is_blank_row(row: list[Any]) -> bool:
     return True
 
 
+def _maybe_blank(row: list[Any]) -> bool:
+    """A cheap first look (most rows start with a filled cell); _is_blank_row decides."""
+    if not row:
+        return True
+    first = row[0]
+    return first is None or (type(first) is str and not first.strip())
+
+
+def _parse_column(raw: list[Any] | tuple, parse: Callable[[object], Parsed]) -> tuple[list[Any], dict[Any, tuple], list[Any]]:
+    """Parse one column, each distinct raw value once: (values, problems by key, keys per row)."""
+    distinct = dict.fromkeys(raw)
+    if (0 in distinct or 1 in distinct) and bool in set(map(type, raw)):  # True == 1 == 1.0 share a key: tag values with their type
+        keys: list[Any] | tuple = [v if type(v) is str else (type(v), v) for v in raw]
+        distinct = dict.fromkeys(keys)
+        untag = True
+    else:
+        keys, untag = raw, False
+    value_of: dict[Any, Any] = {}
+    problems: dict[Any, tuple] = {}
+    for key in distinct:
+        parsed = parse(key[1] if untag and type(key) is tuple else key)
+        value_of[key] = parsed.value
+        if parsed.problem is not None:
+            problems[key] = parsed.problem
+    return list(map(value_of.__getitem__, keys)), problems, keys
+
+
+def _parse_odd_text(raw: list[Any] | tuple, parse: Callable[[object], Parsed]) -> tuple[list[Any], dict[Any, tuple], list[Any]]:
+    """_parse_column for free text: plain strings are their own value; blanks, non-text, very long
+    text and spreadsheet errors ('#N/A') are parsed one by one. Keys are row positions."""
+    values = list(raw)
+    problems: dict[Any, tuple] = {}
+    odd = [i for i, v in enumerate(raw) if type(v) is not str or not v or v[0] == "#" or v[0].isspace() or v[-1].isspace() or len(v) > CELL_TEXT_LIMIT]
+    for i in odd:
+        parsed = parse(raw[i])
+        values[i] = parsed.value
+        if parsed.problem is not None:
+            problems[i] = parsed.problem
+    return values, problems, list(range(len(raw)))
+
+
 def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Finding], TabReport]:
-    """Parse every row of one tab; returns the rows without an error (as field dicts with 'row')."""
+    """Parse every row of one tab, column by column; returns the rows without an error (field dicts with 'row')."""
     report = TabReport(tab.name)
     header_row, data_rows = (grid[0], grid[1:]) if grid else ([], [])
     header = match_header(tab, header_row, data_rows, ctx.settings)
     findings = list(header.findings)
-    accepted: list[dict] = []
     report.rows_read = len(data_rows)
-    plan = [(c.key, header.positions.get(c.key, -1), _cell_parser(c, ctx), {}) for c in tab.columns]
-    letters = {c.key: column_letter(header.positions[c.key]) if c.key in header.positions else None for c in tab.columns}
-    headers = {c.key: c.header for c in tab.columns}
-    for offset, row in enumerate(data_rows):
-        if _is_blank_row(row):
-            report.blank += 1
-            continue
-        if header.missing_required:
-            report.excluded += 1
-            continue
-        width = len(row)
-        values: dict[str, Any] = {"row": offset + 2}
-        row_error = False
-        for key, index, parse, memo in plan:
-            raw = row[index] if 0 <= index < width else None
-            kind = type(raw)
-            memo_key = raw if kind is str else (kind, raw)  # True == 1 == 1.0: keep them apart
-            parsed = memo.get(memo_key)
-            if parsed is None:
-                parsed = memo[memo_key] = parse(raw)
-            values[key] = parsed.value
-            if parsed.problem is not None:
-                code, message, fix = parsed.problem
-                row_error = row_error or FINDING_TYPES[code].severity == "error"
-                findings.append(Finding(code, tab=tab.name, row=offset + 2, column=letters[key], header=headers[key],
-                                        value=shown(raw) if raw is not None else "", message=message, fix=fix))
-        if row_error:
-            report.excluded += 1
+    blank = {i for i in [i for i, row in enumerate(data_rows) if _maybe_blank(row)] if _is_blank_row(data_rows[i])}
+    report.blank = len(blank)
+    if header.missing_required:  # never misread a tab whose columns cannot all be found
+        report.excluded = report.rows_read - report.blank
+        report.check()
+        return TabRows(tab, header.positions, [], usable=False), findings, report
+    live = [row for i, row in enumerate(data_rows) if i not in blank] if blank else data_rows
+    sheet_rows = [i + 2 for i in range(len(data_rows)) if i not in blank] if blank else list(range(2, len(data_rows) + 2))
+    width = max((len(r) for r in live), default=0)
+    padded = [row if len(row) == width else [*row, *([None] * (width - len(row)))] for row in live]
+    transposed = list(zip(*padded)) if padded else []
+    bad_rows: set[int] = set()
+    value_columns = []
+    for column in tab.columns:
+        index = header.positions.get(column.key)
+        raw = transposed[index] if index is not None and index < width else [None] * len(live)
+        if column.type == "long_text":  # notes are all different: only odd cells go through the parser
+            values, problems, keys = _parse_odd_text(raw, _cell_parser(column, ctx))
         else:
-            accepted.append(values)
+            values, problems, keys = _parse_column(raw, _cell_parser(column, ctx))
+        value_columns.append(values)
+        if not problems:
+            continue
+        letter = column_letter(index) if index is not None else None
+        for i in compress(range(len(keys)), map(problems.__contains__, keys)):
+            code, message, fix = problems[keys[i]]
+            if FINDING_TYPES[code].severity == "error":
+                bad_rows.add(i)
+            findings.append(Finding(code, tab=tab.name, row=sheet_rows[i], column=letter, header=column.header,
+                                    value=shown(raw[i]) if raw[i] is not None else "", message=message, fix=fix))
+    names = ["row", *(c.key for c in tab.columns)]
+    rows = zip(sheet_rows, *value_columns)
+    if bad_rows:
+        rows = compress(rows, [i not in bad_rows for i in range(len(sheet_rows))])
+    accepted = [dict(zip(names, values)) for values in rows]
+    report.excluded = len(bad_rows)
     report.accepted = len(accepted)
     report.check()
-    return TabRows(tab, header.positions, accepted, usable=not header.missing_required), findings, report
+    return TabRows(tab, header.positions, accepted), findings, report
 
 
 def _people(roster: TabRows | None, excluded_rows: dict[str, int]) -> People:
@@ -296,10 +368,10 @@ def _roster_names_in_error(grid: Grid, roster: TabRows, findings: list[Finding])
     return names
 
 
-def _melt_scores(rows: list[dict], tab: TabSpec) -> list[Score]:
-    codes = [c.key for c in tab.columns if c.type == "score"]
+def _melt_scores(rows: list[dict], codes: list[str]) -> list[dict]:
+    """Wide score rows -> one dict per scored indicator (the fields of Score)."""
     return [
-        Score(row=v["row"], date=v["date"], teacher=v["teacher"], observer=v["observer"], type=v["type"], indicator=code, score=v[code])
+        {"row": v["row"], "date": v["date"], "teacher": v["teacher"], "observer": v["observer"], "type": v["type"], "indicator": code, "score": v[code]}
         for v in rows for code in codes if v[code] is not None
     ]
 
@@ -336,13 +408,11 @@ def validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSett
     for kind, rows in tabs.items():
         _drop_rows_in_error(rows, reports[rows.spec.name], across)
     findings += across
-    records = Records()
-    for kind, rows in tabs.items():
-        if kind == "score":
-            records.scores = _melt_scores(rows.rows, rows.spec)
-        else:
-            name, model = RECORD_MODELS[kind]
-            setattr(records, name, [model(**v) for v in rows.rows])
+    scores = tabs.get("score")
+    records = Records(
+        {(RECORD_MODELS[kind][0] if kind != "score" else "scores"): rows.rows for kind, rows in tabs.items()},
+        score_codes=[c.key for c in scores.spec.columns if c.type == "score"] if scores else [],
+    )
     for report in reports.values():
         report.check()
     order = {t.name: i for i, t in enumerate(template.tabs)}
