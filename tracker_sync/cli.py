@@ -95,7 +95,10 @@ def demo(
     console.print(f"\n[bold]{report.school}, as of {report.as_of}:[/]")
     console.print(f"  1. {h['teachers_not_seen']} teachers not observed in the last 14 days")
     median = h["median_feedback_school_days"]
-    console.print(f"  2. {median:g} school days, median, from observation to feedback" if median is not None else "  2. no feedback logged yet")
+    if median is None:
+        console.print("  2. no feedback meetings logged yet")
+    else:
+        console.print(f"  2. {median:g} school day{'' if median == 1 else 's'} (median) from observation to feedback")
     console.print(f"  3. {h['overdue_action_steps']} overdue action steps")
     console.print("Open the file in LibreOffice or Excel: see the Summary, Patterns and Flags tabs.")
 
