@@ -1,0 +1,129 @@
+"""Practice flags: where coaching practice is off the school's norms (Norms in the settings).
+
+Plain data rows, computed from the patterns (so every number is a tested one); render.py puts them
+in the Flags tab after the data findings. Unlike findings they are not mistakes in a cell: they are
+things for a Team Lead to act on, so they name the teacher or observer concerned.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tracker_sync.patterns import Patterns
+from tracker_sync.schemas import SchoolSettings
+
+
+@dataclass(frozen=True)
+class PracticeFlag:
+    code: str
+    norm: str  # the norm, as set for this school
+    who: str  # the teacher (or, for calibration, the observer)
+    team: str
+    detail: str  # what the numbers show
+    suggestion: str
+    tab: str | None = None  # the coach tab and row to jump to, when one row is the evidence
+    row: int | None = None
+
+
+#: code -> title, in the order the Flags tab lists them.
+PRACTICE_FLAG_TYPES = {
+    "not-observed": "Not observed recently",
+    "scored-behind": "Behind on scored observations",
+    "feedback-pending": "Waiting for feedback",
+    "step-overdue": "Action step overdue",
+    "no-open-step": "No open action step",
+    "cycle-past-end": "Learning cycle past its end, still Active",
+    "cycle-no-observation": "Learning cycle with no observation",
+    "cycle-length": "Learning cycle shorter or longer than planned",
+    "calibration-offset": "Observer scores apart from colleagues",
+    "calibration-middle-band": "Observer never leaves the middle band",
+}
+
+
+def _day(value) -> str:
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) and not pd.isna(value) else "-"
+
+
+def _days(n: float, unit: str = "days") -> str:
+    return f"{n:.0f} {unit[:-1] if round(n) == 1 else unit}"
+
+
+def _text(value) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str, str] | None = None) -> list[PracticeFlag]:
+    """Every practice flag as of the patterns' date. `tabs` maps record kinds ("observation",
+    "action_step", "learning_cycle") to tab names, for links to the evidence row."""
+    norms, rubric = settings.norms, settings.rubric
+    tabs = tabs or {"observation": "Observations", "action_step": "Action Steps", "learning_cycle": "Learning Cycles"}
+    flags: list[PracticeFlag] = []
+    gap = norms.observation_gap_days
+    for r in patterns.coverage[patterns.coverage["not_seen"]].itertuples():
+        seen = f"Last observed {_day(r.last_observed)}, {_days(r.days_since)} ago." if r.observations_total else "Not observed yet this year."
+        flags.append(PracticeFlag("not-observed", f"Observed at least every {gap} days", r.teacher, _text(r.team), seen,
+                                  "Put a visit on the coaching calendar this week."))
+    for r in patterns.coverage[patterns.coverage["behind_scored"]].itertuples():
+        flags.append(PracticeFlag(
+            "scored-behind", f"{norms.scored_observations_per_year} scored observations a year, {norms.full_observations_per_year} Full",
+            r.teacher, _text(r.team), f"{r.scored} scored ({r.scored_full} Full); by now {r.scored_due} ({r.full_due} Full) are due.",
+            "Schedule the next scored observation."))
+    fb = patterns.feedback
+    for r in fb[fb["overdue_pending"]].sort_values("date").itertuples():
+        flags.append(PracticeFlag(
+            "feedback-pending", f"Feedback within {norms.feedback_within_school_days} school days", r.teacher, _text(r.team),
+            f"Visit on {_day(r.date)} by {r.observer}: waiting {_days(r.pending_school_days, 'school days')}.",
+            "Hold the feedback meeting and type its date in Feedback Date.", tabs["observation"], int(r.row)))
+    steps = patterns.action_steps
+    as_of = pd.Timestamp(patterns.as_of)
+    for r in steps[steps["overdue"]].sort_values("due_date").itertuples():
+        late = (as_of - r.due_date).days
+        flags.append(PracticeFlag(
+            "step-overdue", "Each action step has a due date and is closed by it", r.teacher, _text(r.team),
+            f"Step on {_text(r.indicator) or 'no indicator'} due {_day(r.due_date)}, {_days(late)} ago, still {r.status}.",
+            "Check the step with the teacher: mark it Met or Not Met, or set a new due date.", tabs["action_step"], int(r.row)))
+    for r in patterns.no_open_step.itertuples():
+        flags.append(PracticeFlag("no-open-step", "One open action step per teacher at a time", r.teacher, _text(r.team),
+                                  "No action step Not Started, In Progress or Carried Over.",
+                                  "Set one bite-sized step with a due date at the next feedback meeting."))
+    cycles = patterns.cycles
+    weeks = f"{norms.cycle_min_weeks}-{norms.cycle_max_weeks} week learning cycles"
+    for r in cycles[cycles["past_end_active"]].itertuples():
+        flags.append(PracticeFlag("cycle-past-end", weeks, r.teacher, _text(r.team),
+                                  f"{r.cycle} ended {_day(r.end_date)}, {_days(r.days_past_end)} ago, and is still Active.",
+                                  "Close it with a reflection (Complete), or move its End Date.", tabs["learning_cycle"], int(r.row)))
+    for r in cycles[cycles["no_observation"]].itertuples():
+        flags.append(PracticeFlag("cycle-no-observation", "Every learning cycle has at least one observation", r.teacher,
+                                  _text(r.team), f"{r.cycle} ({_day(r.start_date)} to {_day(r.end_date)}, focus {r.focus_indicator}): no visit logged inside it.",
+                                  "Observe the focus indicator before the cycle ends.", tabs["learning_cycle"], int(r.row)))
+    for r in cycles[cycles["odd_length"]].itertuples():
+        flags.append(PracticeFlag("cycle-length", weeks, r.teacher, _text(r.team),
+                                  f"{r.cycle} runs {r.weeks:.1f} weeks ({_day(r.start_date)} to {_day(r.end_date)}).",
+                                  "Check the Start and End Dates, or split the goal into cycles of the planned length.",
+                                  tabs["learning_cycle"], int(r.row)))
+    calib = patterns.calibration
+    for r in calib[calib["offset_flag"]].itertuples():
+        direction = "higher" if r.mean_diff > 0 else "lower"
+        flags.append(PracticeFlag(
+            "calibration-offset", f"Within {norms.calibration_threshold:g} points of colleagues on the same teachers", r.observer, "",
+            f"Scores {abs(r.mean_diff):.2f} points {direction} than other observers, over {r.paired} shared scores (MET study: about 0.1-0.2).",
+            "Co-observe and score a lesson together, then compare evidence."))
+    low, high = rubric.middle_band
+    for r in calib[calib["middle_flag"]].itertuples():
+        flags.append(PracticeFlag(
+            "calibration-middle-band", f"Uses the whole {rubric.scale_min:g}-{rubric.scale_max:g} scale", r.observer, "",
+            f"{r.middle_share * 100:.0f}% of {r.scores} scores are between {low:g} and {high:g}.",
+            "Norm on what the top and bottom bands look like, with video or a co-observation."))
+    return flags
+
+
+def count_by_code(flags: list[PracticeFlag]) -> dict[str, int]:
+    """How many flags of each code (all codes listed, zeros included)."""
+    counts = {code: 0 for code in PRACTICE_FLAG_TYPES}
+    for flag in flags:
+        counts[flag.code] += 1
+    return counts
+
