@@ -55,22 +55,21 @@ class Frames:
         )
 
 
-def _frame(records: list, columns: list[str]) -> pd.DataFrame:
-    data = {}
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
     for column in columns:
-        values = [getattr(r, column) for r in records]
         if column in _DATES:
-            data[column] = pd.to_datetime(pd.Series(values, dtype="object"))
-        elif column == "score":
-            data[column] = np.asarray(values, dtype="float64")
-        else:
-            data[column] = pd.Series(values, dtype="object")
-    return pd.DataFrame(data, columns=columns)
+            frame[column] = pd.to_datetime(frame[column].astype("object"))
+    frame["row"] = frame["row"].astype("int64")
+    if "score" in frame:
+        frame["score"] = frame["score"].astype("float64")
+    return frame
 
 
 def to_frames(records: "Records") -> Frames:
-    """Records -> DataFrames (empty tabs give empty frames with the right columns)."""
-    tables = {name: _frame(getattr(records, name), columns) for name, columns in _COLUMNS.items()}
+    """Records -> DataFrames from the validator's field dicts (no pydantic model per row); empty
+    tabs give empty frames with the right columns."""
+    tables = {name: _frame(records.rows(name), columns) for name, columns in _COLUMNS.items()}
     teams = tables["roster"][["teacher", "team", "team_lead", "status"]].rename(columns={"status": "teacher_status"})
     for name in ("observations", "scores", "action_steps", "learning_cycles"):
         tables[name] = tables[name].merge(teams, on="teacher", how="left")

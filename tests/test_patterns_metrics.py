@@ -1,0 +1,298 @@
+"""Each pattern against a small school built record by record, numbers worked out by hand below.
+
+As of Tue 2026-12-01. Roster: Team A (lead Lee, teachers Tia, Tom), Team B (lead Bo, teacher Uma),
+Zed (Team B) left in October, Pam the principal (not observed).
+
+Scores (indicator: observer score date):
+- Tia I.1: Lee 6 (09-10), Oli 4 (09-12), Ola 5 (09-20), Oli 3 (11-30)
+- Tom I.5: Lee 3 and Oli 5 on 10-01 (same day: 4.0), Lee 6 on 10-20;  Tom LE.1: Lee 5 (10-01)
+- Zed I.1: Bo 2 (10-05)
+Calibration, window 30 days: Lee's 6 vs mean(4, 5) = +1.5; Oli's 4 vs mean(6, 5) = -1.5; Ola's 5 vs
+mean(6, 4) = 0; Oli's 3 (11-30) has no one within 30 days. Tom I.5 10-01: Lee 3 vs Oli 5 = -2,
+Oli 5 vs Lee's 3 (10-01) and 6 (10-20, within 30 days) = 5 - 4.5 = +0.5, Lee's 6 (10-20) vs Oli's 5 = +1.
+So Lee: paired 3, mean (1.5 - 2 + 1)/3 = 1/6, own teachers (Lee leads Tia and Tom) the same;
+Oli: paired 2, mean (-1.5 + 0.5)/2 = -0.5; Ola: 1, 0.
+Middle band 3-5: Lee {6,3,6,5} -> 2/4; Oli {4,3,5} -> 1; Ola {5} -> 1; Bo {2} -> 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from tracker_sync.patterns import (
+    WHOLE_SCHOOL, action_step_status, calibration, coaching_load, compute_patterns, coverage, cycle_checks,
+    cycle_growth, feedback_latency, growth, heatmap, latency_overall, latency_summary, lowest_indicators,
+    school_indicators, scored_pace, steps_by_team, teachers_without_open_step, to_frames,
+)
+from tracker_sync.schemas import ActionStep, LearningCycle, Norms, Observation, RosterMember, SchoolSettings, Score
+from tracker_sync.sheet_templates import load_rubric
+from tracker_sync.validate import Records
+
+AS_OF = dt.date(2026, 12, 1)
+DAY = pd.Timestamp(AS_OF)
+THANKSGIVING = {dt.date(2026, 11, 26), dt.date(2026, 11, 27)}
+d = dt.date
+
+
+def settings(**norms) -> SchoolSettings:
+    return SchoolSettings(school="Metric School", rubric=load_rubric("leap"), norms=Norms(**norms),
+                          school_year_start=d(2026, 8, 17), school_year_end=d(2027, 5, 28), holidays=frozenset(THANKSGIVING))
+
+
+def person(row, name, team, lead, role="Teacher", status="Active"):
+    return RosterMember(row=row, teacher=name, team=team, team_lead=lead, role=role, status=status)
+
+
+def score(row, day, teacher, observer, indicator, value, kind="Scored – Partial"):
+    return Score(row=row, date=day, teacher=teacher, observer=observer, type=kind, indicator=indicator, score=value)
+
+
+def visit(row, day, teacher, observer, feedback=None):
+    return Observation(row=row, date=day, teacher=teacher, observer=observer, type="Informal", feedback_date=feedback)
+
+
+def step(row, teacher, status, set_on, due=None, done=None):
+    return ActionStep(row=row, date_set=set_on, teacher=teacher, action_step="x", status=status, due_date=due, date_completed=done)
+
+
+def cycle(row, teacher, focus, start, end, status="Active"):
+    return LearningCycle(row=row, teacher=teacher, cycle=f"C{row}", start_date=start, end_date=end, focus_indicator=focus, status=status)
+
+
+def records(**tabs) -> Records:
+    """Records as the validator hands them over: field dicts, scores wide (one row per visit)."""
+    codes = load_rubric("leap").codes
+    wide: dict[int, dict] = {}
+    for s in tabs.pop("scores", []):
+        row = wide.setdefault(s.row, {**s.model_dump(exclude={"indicator", "score"}), **dict.fromkeys(codes)})
+        row[s.indicator] = s.score
+    rows = {name: [m.model_dump() for m in models] for name, models in tabs.items()}
+    return Records({**rows, "scores": list(wide.values())}, score_codes=codes)
+
+
+def school_records() -> Records:
+    return records(
+        roster=[
+            person(2, "Lee", "Team A", "Lee", "Team Lead"), person(3, "Tia", "Team A", "Lee"), person(4, "Tom", "Team A", "Lee"),
+            person(5, "Bo", "Team B", "Bo", "Team Lead"), person(6, "Uma", "Team B", "Bo"),
+            person(7, "Zed", "Team B", "Bo", status="Left"), person(8, "Pam", "Office", None, "Principal"),
+            person(9, "Oli", "Office", None, "Coach"), person(10, "Ola", "Office", None, "Coach"),
+        ],
+        scores=[
+            score(2, d(2026, 9, 10), "Tia", "Lee", "I.1", 6, "Scored – Full"), score(3, d(2026, 9, 12), "Tia", "Oli", "I.1", 4),
+            score(4, d(2026, 9, 20), "Tia", "Ola", "I.1", 5), score(5, d(2026, 11, 30), "Tia", "Oli", "I.1", 3),
+            score(6, d(2026, 10, 1), "Tom", "Lee", "I.5", 3), score(6, d(2026, 10, 1), "Tom", "Lee", "LE.1", 5),
+            score(7, d(2026, 10, 1), "Tom", "Oli", "I.5", 5), score(8, d(2026, 10, 20), "Tom", "Lee", "I.5", 6),
+            score(9, d(2026, 10, 5), "Zed", "Bo", "I.1", 2),
+        ],
+        observations=[
+            # Tia: Wed 11-25 -> Mon 11-30 skips Thanksgiving Thu/Fri and the weekend = 1 school day
+            visit(2, d(2026, 11, 25), "Tia", "Lee", d(2026, 11, 30)),
+            visit(3, d(2026, 11, 18), "Tom", "Lee", d(2026, 11, 24)),  # Wed -> Tue = 4 school days (late)
+            visit(4, d(2026, 11, 20), "Tom", "Oli"),  # Fri -> Tue 12-01 pending: Mon-Wed, Mon, Tue = 5 > 3
+            visit(5, d(2026, 11, 30), "Uma", "Bo"),  # pending 1 school day: outcome not known yet
+            visit(6, d(2026, 10, 5), "Zed", "Bo", d(2026, 10, 5)),  # 0 school days
+            visit(7, d(2026, 10, 14), "Lee", "Pam", d(2026, 10, 16)),  # 2
+        ],
+        action_steps=[
+            step(2, "Tia", "Met", d(2026, 9, 10), d(2026, 9, 24), d(2026, 9, 20)),  # 10 days to complete
+            step(3, "Tia", "In Progress", d(2026, 11, 25), d(2026, 12, 9)),
+            step(4, "Tom", "Not Met", d(2026, 10, 1), d(2026, 10, 15)),
+            step(5, "Tom", "Carried Over", d(2026, 10, 15), d(2026, 11, 1)),  # overdue
+            step(6, "Uma", "Met", d(2026, 10, 1), None, d(2026, 10, 5)),  # 4 days
+            step(7, "Zed", "Not Started", d(2026, 10, 1), d(2026, 10, 8)),  # overdue (Zed left; still counted)
+        ],
+        learning_cycles=[
+            cycle(2, "Tia", "I.1", d(2026, 9, 11), d(2026, 10, 9), "Complete"),
+            cycle(3, "Tom", "I.5", d(2026, 9, 28), d(2026, 11, 6)),  # past end, still Active; 5.6 weeks
+            cycle(4, "Uma", "LE.3", d(2026, 11, 2), d(2026, 11, 30), "Complete"),  # Uma seen 11-30, the end date: inside
+            cycle(5, "Bo", "I.2", d(2026, 11, 16), d(2026, 12, 11)),  # no visit, 15 days old
+            cycle(6, "Lee", "I.3", d(2026, 11, 28), d(2026, 12, 19)),  # 3 days old: too early to flag
+            cycle(7, "Tia", "I.2", d(2026, 12, 14), d(2027, 1, 15), "Planned"),  # not started
+        ],
+    )
+
+
+@pytest.fixture
+def frames():
+    return to_frames(school_records()).until(AS_OF)
+
+
+def test_heatmap_and_school_wide(frames):
+    heat = heatmap(frames, settings()).set_index(["team", "indicator"])
+    assert heat.loc[("Team A", "I.1"), ["mean", "n", "share_below"]].tolist() == [4.5, 4, 0.5]
+    assert heat.loc[("Team A", "I.5"), ["mean", "n"]].tolist() == [pytest.approx(14 / 3), 3]
+    assert heat.loc[("Team B", "I.1"), ["mean", "n", "share_below"]].tolist() == [2.0, 1, 1.0]  # Zed left, still counts
+    school = school_indicators(frames, settings()).set_index("indicator")
+    assert school.loc["I.1", ["mean", "n", "share_below"]].tolist() == [4.0, 5, 0.6]
+    assert list(school.index) == ["LE.1", "I.1", "I.5"]  # rubric order
+
+
+def test_lowest_indicators_need_min_scores_and_break_ties(frames):
+    s = settings(theme_min_scores=3, lowest_indicators_shown=2)
+    lowest = lowest_indicators(heatmap(frames, s), school_indicators(frames, s), s)
+    assert lowest[["scope", "rank", "indicator"]].values.tolist() == [
+        [WHOLE_SCHOOL, 1, "I.1"], [WHOLE_SCHOOL, 2, "I.5"], ["Team A", 1, "I.1"], ["Team A", 2, "I.5"]]
+    # a tie on the mean goes to the larger share below Effective
+    heat = pd.DataFrame({"team": ["T"] * 3, "indicator": ["LE.1", "I.1", "I.5"], "mean": [4.0, 4.0, 4.0],
+                         "n": [5, 5, 6], "share_below": [0.2, 0.6, 0.6]})
+    tied = lowest_indicators(heat, heat.drop(columns="team").iloc[:0], settings(lowest_indicators_shown=3))
+    assert tied["indicator"].tolist() == ["I.5", "I.1", "LE.1"]  # then more scores, then rubric order
+    assert lowest_indicators(heat, heat.iloc[:0].drop(columns="team"), settings(theme_min_scores=7)).empty
+
+
+def test_coverage_windows_and_scored_minimums(frames):
+    cov = coverage(frames, settings(), DAY).set_index("teacher")
+    assert sorted(cov.index) == ["Bo", "Lee", "Tia", "Tom", "Uma"]  # not Zed (left), not Pam/Oli/Ola
+    assert cov.loc["Tia", ["days_since", "observations_14d", "observations_30d", "scored", "scored_full"]].tolist() == [6, 1, 1, 4, 1]
+    assert cov.loc["Tom", ["days_since", "observations_14d", "observations_30d", "scored"]].tolist() == [11, 2, 2, 3]
+    assert cov.loc["Lee", ["days_since", "observations_30d"]].tolist() == [48, 0]
+    assert pd.isna(cov.loc["Bo", "days_since"]) and cov.loc["Bo", "not_seen"]
+    assert sorted(cov.index[cov["not_seen"]]) == ["Bo", "Lee"]
+    assert not cov["behind_scored"].any()  # 106 of 284 days gone: 0 due yet
+
+
+@pytest.mark.parametrize(("day", "scored", "full"), [
+    (d(2026, 8, 17), 0, 0), (d(2026, 12, 1), 0, 0), (d(2027, 1, 7), 1, 0), (d(2027, 5, 28), 2, 1), (d(2027, 6, 30), 2, 1),
+])
+def test_scored_pace_rounds_down_over_the_year(day, scored, full):
+    s = settings()
+    assert scored_pace(s, pd.Timestamp(day), 2) == scored
+    assert scored_pace(s, pd.Timestamp(day), 1) == full
+
+
+def test_behind_on_scored_observations_late_in_the_year():
+    frames = to_frames(school_records())
+    cov = coverage(frames, settings(), pd.Timestamp(2027, 5, 28)).set_index("teacher")
+    assert cov.loc["Tia", "behind_scored"] is False or not cov.loc["Tia", "behind_scored"]  # 4 scored, 1 Full
+    assert cov.loc["Tom", "behind_scored"]  # 3 scored, none Full
+    assert cov.loc["Uma", "behind_scored"]  # none
+
+
+def test_feedback_latency_skips_weekends_and_holidays(frames):
+    fb = feedback_latency(frames, settings(), DAY).set_index("row")
+    assert fb["school_days"].dropna().to_dict() == {2: 1, 3: 4, 6: 0, 7: 2}
+    assert fb.loc[4, "pending_school_days"] == 5 and fb.loc[4, "overdue_pending"]
+    assert fb.loc[5, "pending_school_days"] == 1 and not fb.loc[5, "overdue_pending"]
+    overall = latency_overall(fb.reset_index())
+    # known outcomes: 4 given + 1 pending past the norm; within: rows 2, 6, 7
+    assert overall == {"observations": 6, "given": 4, "median_school_days": 1.5, "within": 3, "pending_past_norm": 1,
+                       "share_within": 0.6}
+    by_observer = latency_summary(fb.reset_index(), "observer").set_index("observer")
+    assert by_observer.loc["Lee", ["given", "within", "share_within"]].tolist() == [2, 1, 0.5]
+    assert by_observer.loc["Oli", ["given", "pending_past_norm", "share_within"]].tolist() == [0, 1, 0.0]
+    assert pd.isna(by_observer.loc["Bo", "share_within"]) is False and by_observer.loc["Bo", "share_within"] == 1.0
+    by_team = latency_summary(fb.reset_index(), "team").set_index("team")
+    assert by_team.loc["Team B", ["observations", "given", "share_within"]].tolist() == [2, 1, 1.0]
+
+
+def test_action_steps_summary(frames):
+    steps = action_step_status(frames, DAY)
+    cov = coverage(frames, settings(), DAY)
+    assert sorted(steps.loc[steps["overdue"], "row"]) == [5, 7]
+    summary = steps_by_team(steps, cov).set_index("team")
+    # Team A: Met(Tia), Not Met(Tom), overdue Carried Over(Tom) decided; In Progress not yet -> 1/3
+    assert summary.loc["Team A", ["steps", "open", "overdue", "met", "decided"]].tolist() == [4, 2, 1, 1, 3]
+    assert summary.loc["Team A", "completion_rate"] == pytest.approx(1 / 3)
+    assert summary.loc["Team A", "median_days_to_complete"] == 10
+    # Team B: Uma Met (4 days), Zed overdue -> 1/2; Bo and Uma have no open step
+    assert summary.loc["Team B", ["completion_rate", "median_days_to_complete", "no_open_step"]].tolist() == [0.5, 4, 2]
+    assert sorted(teachers_without_open_step(steps, cov)["teacher"]) == ["Bo", "Lee", "Uma"]
+
+
+def test_growth_first_versus_latest(frames):
+    grown = growth(frames, settings()).set_index(["teacher", "indicator"])
+    assert sorted(grown.index) == [("Tia", "I.1"), ("Tom", "I.5")]  # LE.1 and Zed scored once
+    assert grown.loc[("Tia", "I.1"), ["first", "latest", "change"]].tolist() == [6, 3, -3]
+    assert grown.loc[("Tom", "I.5"), ["first", "latest", "change"]].tolist() == [4, 6, 2]  # 10-01 averaged
+
+
+def test_focus_indicator_change_inside_cycles(frames):
+    cg = cycle_growth(frames, DAY).set_index("row")
+    assert 7 not in cg.index  # not started
+    # Tia I.1 from 09-11: before = 6 (09-10), after = latest inside to 10-09 = 5 (09-20)
+    assert cg.loc[2, ["before", "after", "change"]].tolist() == [6, 5, -1]
+    # Tom I.5 from 09-28: nothing before, first inside 4.0 (10-01), latest 6 (10-20)
+    assert cg.loc[3, ["before", "after", "change"]].tolist() == [4, 6, 2]
+    assert pd.isna(cg.loc[4, "change"]) and pd.isna(cg.loc[4, "before"])
+
+
+def test_cycle_checks(frames):
+    cycles = cycle_checks(frames, settings(), DAY).set_index("row")
+    assert sorted(cycles.index[cycles["past_end_active"]]) == [3]
+    assert cycles.loc[3, "days_past_end"] == 25
+    # Visits come from the Observations tab: Tia (Sep-Oct) and Tom (to 11-06) have scores but no logged
+    # visit inside their cycles; Uma was seen on the end date; Lee's cycle is too new; row 7 not started
+    assert sorted(cycles.index[cycles["no_observation"]]) == [2, 3, 5]
+    assert cycles.loc[4, "observations"] == 1
+    assert sorted(cycles.index[cycles["odd_length"]]) == [3]  # 39 days = 5.6 weeks
+
+
+def test_coaching_load(frames):
+    cov = coverage(frames, settings(), DAY)
+    load = coaching_load(frames, cov, DAY).set_index("team_lead")
+    # Lee coaches Tia, Tom; visits by Lee in 30 days: 11-25, 11-18; open steps Tia 1, Tom 1; active cycle Tom
+    assert load.loc["Lee"].tolist() == [2, 2, 0, 2, 1]
+    # Bo coaches Uma (Zed left): visit 11-30; Uma has no open step, no active cycle
+    assert load.loc["Bo"].tolist() == [1, 1, 0, 0, 0]
+
+
+def test_calibration_against_colleagues(frames):
+    calib = calibration(frames, settings(calibration_min_scores=1)).set_index("observer")
+    assert calib.loc["Lee", ["scores", "paired", "own_teachers_paired"]].tolist() == [4, 3, 3]
+    assert calib.loc["Lee", "mean_diff"] == pytest.approx(1 / 6)
+    assert calib.loc["Lee", "own_teachers_diff"] == pytest.approx(1 / 6)
+    assert calib.loc["Oli", ["paired", "mean_diff", "middle_share"]].tolist() == [2, -0.5, 1.0]
+    assert calib.loc["Ola", ["paired", "mean_diff"]].tolist() == [1, 0.0]
+    assert calib.loc["Bo", "paired"] == 0 and pd.isna(calib.loc["Bo", "mean_diff"])
+    assert calib.loc["Lee", "middle_share"] == 0.5
+    assert sorted(calib.index[calib["middle_flag"]]) == ["Ola", "Oli"]
+    assert not calib["offset_flag"].any()
+    flagged = calibration(frames, settings(calibration_min_scores=1, calibration_threshold=0.2))
+    assert flagged.loc[flagged["offset_flag"], "observer"].tolist() == ["Oli"]
+    assert not calibration(frames, settings()).loc[:, ["offset_flag", "middle_flag"]].any().any()  # min 10 scores
+
+
+def test_calibration_window_excludes_distant_scores(frames):
+    calib = calibration(frames, settings(calibration_min_scores=1, calibration_window_days=1)).set_index("observer")
+    # only same-day or next-day pairs remain: Tom I.5 on 10-01 (Lee 3 vs Oli 5)
+    assert calib.loc["Lee", ["paired", "mean_diff"]].tolist() == [1, -2.0]
+    assert calib.loc["Ola", "paired"] == 0
+
+
+def test_three_things_quote_the_numbers():
+    patterns = compute_patterns(school_records(), settings(theme_min_scores=3), AS_OF)
+    topics = [item.topic for item in patterns.discuss]
+    assert topics[0] == "theme" and len(topics) == 3
+    assert patterns.discuss[0].sentence.startswith("I.1 (")
+    assert "mean 4.0 across 5 scores, 60% below Effective" in patterns.discuss[0].sentence
+    # urgency: not seen 2/5 = 0.4; feedback 1 - 0.6 = 0.4; steps max(2/3 overdue, 3/5) = 0.67; cycles 2/5 = 0.4
+    assert topics[1] == "action_steps"
+    assert "2 of 3 open action steps are past their due date; 3 of 5 teachers have no open action step." == patterns.discuss[1].sentence
+    assert all(item.question and item.source for item in patterns.discuss)
+
+
+def test_edge_no_records_at_all():
+    patterns = compute_patterns(Records(), settings(), AS_OF)
+    assert patterns.heatmap.empty and patterns.coverage.empty and patterns.calibration.empty
+    assert patterns.discuss == []
+    assert patterns.headline.median_feedback_school_days is None
+
+
+def test_edge_one_teacher_no_scores():
+    solo = records(roster=[person(2, "Solo", "Only", "Solo", "Team Lead")],
+                   observations=[visit(2, d(2026, 11, 30), "Solo", "Pam")])
+    patterns = compute_patterns(solo, settings(), AS_OF)
+    assert patterns.heatmap.empty and patterns.lowest_indicators.empty
+    assert patterns.coverage["teacher"].tolist() == ["Solo"]
+    assert patterns.coaching_load.empty  # a lead coaching only themself
+    assert [i.topic for i in patterns.discuss] == ["action_steps"]  # no open step
+
+
+def test_as_of_ignores_later_rows():
+    patterns = compute_patterns(school_records(), settings(), d(2026, 9, 15))
+    assert patterns.heatmap["n"].sum() == 2  # Tia's 09-10 and 09-12
+    assert patterns.cycles["row"].tolist() == [2]
