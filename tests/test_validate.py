@@ -128,3 +128,45 @@ def test_indicator_spellings_normalize(grids, leap_template, tiny_settings):
 def test_every_finding_code_has_a_title_and_fix():
     for code, kind in FINDING_TYPES.items():
         assert kind.title and kind.fix and kind.severity in ("error", "warning"), code
+
+
+def test_every_finding_code_is_documented_once_in_the_readme():
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parent.parent / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    if not re.search(r"^#+ Finding codes\s*$", text, re.M):
+        pytest.skip("README.md has no 'Finding codes' section yet (draft in notes/validator_readme.md)")
+    documented = re.findall(r"^\| `([a-z-]+)` \|", text, re.M)
+    for code in FINDING_TYPES:
+        assert documented.count(code) == 1, f"{code} is documented {documented.count(code)} times in README.md"
+    assert set(documented) <= set(FINDING_TYPES)
+
+
+def test_generated_codes_table_lists_every_code():
+    from tracker_sync.findings import finding_codes_markdown
+
+    table = finding_codes_markdown()
+    for code, kind in FINDING_TYPES.items():
+        assert f"| `{code}` | {kind.severity} |" in table
+
+
+def test_row_accounting_is_enforced():
+    from tracker_sync.validate import RowAccountingError, TabReport
+
+    with pytest.raises(RowAccountingError):
+        TabReport("Observations", rows_read=3, accepted=1, excluded=1, blank=0).check()
+
+
+def test_sync_log_shows_the_row_accounting(grids, tiny_settings):
+    from tracker_sync.backends.memory import MemoryWorkbook
+    from tracker_sync.settings import to_metadata
+    from tracker_sync.sync import sync_tracker
+
+    grids["Observations"][1][0] = "soon"
+    workbook = MemoryWorkbook(grids, to_metadata(tiny_settings))
+    sync_tracker(workbook, as_of=AS_OF)
+    line = workbook.grids["Sync Log"][1]
+    assert "Observations 9 read = 7 accepted + 1 excluded + 1 blank" in line[2]
+    assert "Roster 8 read = 8 accepted + 0 excluded + 0 blank" in line[2]

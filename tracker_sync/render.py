@@ -289,9 +289,13 @@ class SyncLogLine:
     warnings: int
     duration_s: float
     outcome: str
+    accounting: dict[str, str] | None = None  # per tab "9 read = 8 accepted + 0 excluded + 1 blank"
 
     def cells(self) -> list:
-        rows = ", ".join(f"{tab} {n}" for tab, n in self.rows_read.items())
+        if self.accounting:
+            rows = "; ".join(f"{tab} {text}" for tab, text in self.accounting.items())
+        else:
+            rows = ", ".join(f"{tab} {n}" for tab, n in self.rows_read.items())
         return [self.synced_at.strftime("%Y-%m-%d %H:%M:%S"), self.as_of.isoformat(), rows,
                 self.errors, self.warnings, round(self.duration_s, 2), self.outcome]
 

@@ -98,7 +98,8 @@ def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.da
     check = check_tracker(workbook, as_of=as_of, now=now)
     report = _report(workbook, check, started)
     log_line = SyncLogLine(now.astimezone(dt.timezone.utc), check.as_of, report.rows_read,
-                           report.findings["error"], report.findings["warning"], report.duration_s, "ok")
+                           report.findings["error"], report.findings["warning"], report.duration_s, "ok",
+                           accounting=check.result.accounting)
     tabs_by_kind = {tab.kind: tab.name for tab in check.template.tabs}
     practice = practice_flags(check.patterns, check.settings, tabs_by_kind)
     tool_tabs = [
