@@ -16,6 +16,7 @@ from tracker_sync.google_fake.sheets import (
 )
 
 Handler = Callable[[Spreadsheet, dict], dict]
+MAX_CELL_CHARACTERS = 50_000
 
 
 def apply_batch(book: Spreadsheet, body: dict) -> tuple[Spreadsheet, dict]:
@@ -23,7 +24,7 @@ def apply_batch(book: Spreadsheet, body: dict) -> tuple[Spreadsheet, dict]:
     requests = body.get("requests")
     if not isinstance(requests, list) or not requests:
         raise InvalidRequest("Must specify at least one request.")
-    work = copy.deepcopy(book)
+    work = book.clone()
     replies = []
     for index, request in enumerate(requests):
         if not isinstance(request, dict) or len(request) != 1:
@@ -107,12 +108,15 @@ def _check_cell(cell: dict) -> None:
     entered = cell.get("userEnteredValue")
     if entered is not None and (len(entered) != 1 or next(iter(entered)) not in VALUE_KEYS[:4]):
         raise InvalidRequest(f"Invalid value at 'userEnteredValue': exactly one of {', '.join(VALUE_KEYS[:4])} must be set.")
+    text = (entered or {}).get("stringValue", (entered or {}).get("formulaValue", ""))
+    if len(str(text)) > MAX_CELL_CHARACTERS:
+        raise InvalidRequest(f"Your input contains more than the maximum of {MAX_CELL_CHARACTERS} characters in a single cell.")
     if entered and "formulaValue" in entered and not str(entered["formulaValue"]).startswith("="):
         raise InvalidRequest("formulaValue must start with '='.")
 
 
 def _write_cell(sheet: Sheet, at: tuple[int, int], source: dict, fields: str) -> None:
-    cell = sheet.cells.get(at, {})
+    cell = dict(sheet.cells.get(at, {}))
     set_masked(cell, source, fields)
     if cell:
         sheet.cells[at] = cell
@@ -186,9 +190,15 @@ def set_data_validation(book: Spreadsheet, params: dict) -> dict:
             raise InvalidRequest("ONE_OF_RANGE takes one range formula such as '=Sheet1!A2:A'.")
         if condition["type"] == "NUMBER_BETWEEN" and len(values) != 2:
             raise InvalidRequest("NUMBER_BETWEEN takes exactly two values.")
-    for r in range(r0, r1):
+    for r in range(r0, r1):  # one shared rule object: stored values are replaced, never mutated
         for c in range(c0, c1):
-            _write_cell(sheet, (r, c), {"dataValidation": rule} if rule else {}, "dataValidation")
+            cell = {k: v for k, v in sheet.cells.get((r, c), {}).items() if k != "dataValidation"}
+            if rule:
+                cell["dataValidation"] = rule
+            if cell:
+                sheet.cells[(r, c)] = cell
+            else:
+                sheet.cells.pop((r, c), None)
     return {}
 
 

