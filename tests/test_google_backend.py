@@ -247,3 +247,63 @@ def test_a_missing_spreadsheet_is_tracker_not_found(fake, account):
 def test_not_a_location_is_a_config_error():
     with pytest.raises(ConfigError, match="Google Sheets URL"):
         spreadsheet_id_from("lincoln.csv")
+
+
+# -- the whole pipeline on the demo school ---------------------------------------------------------
+
+NOW = dt.datetime(2026, 12, 18, 21, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def demo_school():
+    from tracker_sync.synthetic import synthetic_school
+
+    return synthetic_school(7)
+
+
+def sheets_calls(fake: GoogleFake) -> list[str]:
+    return [("GET" if r.method == "GET" else "batchUpdate") for r in fake.calls("sheets")]
+
+
+def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_school, tmp_path):
+    from tracker_sync.backends.xlsx import XlsxWorkbook
+    from tracker_sync.demo import provision_school
+    from tracker_sync.sync import SYNC_LOG, sync_tracker
+
+    xlsx = XlsxWorkbook(tmp_path / "demo.xlsx")
+    provision_school(xlsx, demo_school)
+    sync_tracker(xlsx, as_of=demo_school.as_of, now=NOW)
+
+    google = new_workbook(fake, account, demo_school.name)
+    provision_school(google, demo_school)
+    fake.clear_log()
+    sync_tracker(google, as_of=demo_school.as_of, now=NOW)
+    assert sheets_calls(fake) == ["GET", "batchUpdate"]
+
+    tool_tabs = ["Summary", "Patterns", "Flags", SYNC_LOG]
+    on_file, on_google = xlsx.read(tool_tabs).grids, google.read(tool_tabs).grids
+    duration = on_file[SYNC_LOG][0].index("Duration (s)")
+    for grids in (on_file, on_google):  # the one cell that measures wall-clock time
+        grids[SYNC_LOG] = [row[:duration] + row[duration + 1:] for row in grids[SYNC_LOG]]
+    for tab in tool_tabs:
+        assert on_google[tab] == on_file[tab], tab
+    assert len(on_google["Flags"]) > 10
+
+
+def test_resync_unchanged_is_one_call_and_a_faulty_sync_recovers(fake, account, demo_school):
+    from tracker_sync.demo import provision_school
+    from tracker_sync.sync import sync_tracker
+
+    google = new_workbook(fake, account, demo_school.name)
+    provision_school(google, demo_school)
+    sync_tracker(google, as_of=demo_school.as_of, now=NOW)
+
+    fake.clear_log()
+    sync_tracker(google, as_of=demo_school.as_of, now=NOW + dt.timedelta(minutes=15))
+    assert sheets_calls(fake) == ["GET"] and google.last_write_skipped
+
+    fake.clear_log()
+    fake.script(Fault.http(429, retry_after=0, match="GET"), Fault.reset(match=":batchUpdate"))
+    sync_tracker(google, as_of=demo_school.as_of + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert [(r.method, r.status) for r in fake.calls("sheets")] == [("GET", 429), ("GET", 200), ("POST", 0), ("POST", 200)]
+    assert google.read(["Summary"]).grids["Summary"][1][0].startswith(f"As of {demo_school.as_of + dt.timedelta(days=1)}")
