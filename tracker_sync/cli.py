@@ -178,6 +178,28 @@ def validate(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption 
     raise typer.Exit(1 if report.findings["error"] else 0)
 
 
+@app.command()
+def brief(
+    tracker: TrackerArg,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the HTML page.")] = Path("brief.html"),
+    as_of: AsOfOption = None,
+    include_names: Annotated[bool, typer.Option("--include-names", help="Name observers and list the teachers who need an action (never their scores).")] = False,
+) -> None:
+    """Write the one-page ILT brief: a printable HTML page of the tracker's patterns; writes nothing to the tracker.
+
+    Aggregates only unless --include-names. Example: tracker-sync brief lincoln.xlsx --out brief.html --as-of 2026-12-18
+    """
+    from tracker_sync.backends import open_workbook
+    from tracker_sync.brief import build_brief
+
+    try:
+        html = build_brief(open_workbook(tracker), as_of=_as_of(as_of), include_names=include_names)
+    except TrackerSyncError as exc:
+        raise _fail(exc) from exc
+    out.write_text(html, encoding="utf-8")
+    console.print(f"ILT brief: {out}" + (" (with names)" if include_names else ""))
+
+
 def main() -> None:
     app()
 

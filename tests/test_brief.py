@@ -1,0 +1,140 @@
+"""The ILT brief: what it shows, what it hides, and how it looks in a real browser (headless Chromium)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import AS_OF
+from tracker_sync.backends.memory import MemoryWorkbook
+from tracker_sync.brief import build_brief, heat_color, render_brief
+from tracker_sync.demo import provision_school
+from tracker_sync.patterns import compute_patterns
+from tracker_sync.practice import practice_flags
+from tracker_sync.render import heatmap_table
+from tracker_sync.synthetic import synthetic_school
+from tracker_sync.validate import validate
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run does it)")
+
+
+class HeatCells(HTMLParser):
+    """(team, indicator) -> the text of each heat-map cell in the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[tuple[str, str], str] = {}
+        self._key: tuple[str, str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "td" and "data-indicator" in a:
+            self._key = (a["data-team"], a["data-indicator"])
+            self.cells[self._key] = ""
+
+    def handle_data(self, data):
+        if self._key:
+            self.cells[self._key] += data.strip()
+
+    def handle_endtag(self, tag):
+        if tag == "td":
+            self._key = None
+
+
+def expected_cells(settings, patterns) -> dict[tuple[str, str], str]:
+    codes, lines = heatmap_table(settings, patterns)
+    return {(team, code): "" if v is None else f"{v:.1f}" for team, values, _ in lines for code, v in zip(codes, values)}
+
+
+@pytest.fixture
+def tiny(grids, leap_template, tiny_settings):
+    result = validate(grids, leap_template, tiny_settings, AS_OF)
+    patterns = compute_patterns(result.records, tiny_settings, AS_OF)
+    return tiny_settings, patterns, practice_flags(patterns, tiny_settings)
+
+
+def test_heat_map_cells_equal_the_computed_means(tiny):
+    settings, patterns, practice = tiny
+    page = HeatCells()
+    page.feed(render_brief(settings, patterns, practice))
+    assert page.cells == expected_cells(settings, patterns)
+    assert page.cells[("Team B", "LE.1")] == "6.3" and page.cells[("Whole school", "I.5")] == "3.4"
+    assert page.cells[("Team A", "I.5")] == ""  # n = 2 < 3
+
+
+def test_aggregates_by_default_names_only_when_asked(tiny):
+    settings, patterns, practice = tiny
+    plain = render_brief(settings, patterns, practice)
+    teachers = ["Ana Lopez", "Ben Ross", "Cara Diaz", "Dan Wu", "Eve Park", "Fay Kim", "Gus Hale", "Pat Noor"]
+    assert not [name for name in teachers if name in plain]
+    assert "Observer 1" in plain
+    named = render_brief(settings, patterns, practice, include_names=True)
+    assert "Gus Hale" in named and "Ben Ross" in named  # waiting for feedback / not seen
+    assert "Who needs an action" in named
+    assert "Observer 1" not in named
+
+
+def test_page_is_self_contained_and_escaped(tiny):
+    settings, patterns, practice = tiny
+    settings = settings.model_copy(update={"school": "<script>alert(1)</script> Elementary"})
+    page = render_brief(settings, patterns, practice)
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    assert "<link" not in page and "@import" not in page
+    for item in patterns.discuss:
+        assert item.sentence.replace("'", "&#39;") in page
+
+
+@pytest.mark.parametrize(("value", "background"), [(1, "#d73027"), (5, "#fff7bc"), (7, "#1a9850")])
+def test_heat_colors_anchor_on_the_scale(tiny_settings, value, background):
+    assert heat_color(value, tiny_settings)[0] == background
+
+
+@pytest.fixture(scope="module")
+def demo_brief(tmp_path_factory) -> tuple[Path, object, object]:
+    school = synthetic_school(7)
+    workbook = MemoryWorkbook()
+    provision_school(workbook, school)
+    path = tmp_path_factory.mktemp("brief") / "brief.html"
+    path.write_text(build_brief(workbook, as_of=school.as_of), encoding="utf-8")
+    from tracker_sync.sync import check_tracker
+
+    check = check_tracker(workbook, as_of=school.as_of)
+    return path, check.settings, check.patterns
+
+
+def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+
+
+@needs_chromium
+def test_demo_brief_in_chromium_numbers_screenshot_and_two_pages(demo_brief, tmp_path):
+    path, settings, patterns = demo_brief
+    dom = chromium("--dump-dom", path.as_uri(), profile=tmp_path / "p1").stdout
+    page = HeatCells()
+    page.feed(dom)
+    assert page.cells and page.cells == expected_cells(settings, patterns)
+
+    png = tmp_path / "brief.png"
+    chromium(f"--screenshot={png}", "--window-size=900,1800", path.as_uri(), profile=tmp_path / "p2")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+    pdf = tmp_path / "brief.pdf"
+    chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", path.as_uri(), profile=tmp_path / "p3")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        assert "612 x 792" in info  # Letter
+    else:
+        pypdf = pytest.importorskip("pypdf", reason="neither pdfinfo (poppler-utils) nor pypdf to count pages")
+        pages = len(pypdf.PdfReader(str(pdf)).pages)
+    assert 1 <= pages <= 2
+

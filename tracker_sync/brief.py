@@ -1,0 +1,169 @@
+"""The one-page ILT brief: a self-contained, printable HTML page of the school's patterns.
+
+Rendered with jinja2 (autoescape on) from sheet_templates/brief/brief.html.j2 with brief.css inlined:
+no scripts, fonts or images from anywhere, so it prints and mails as one file.
+
+When names appear: by default the brief shows aggregates only. Teams are named; observers appear as
+"Observer 1, 2..." (ordered by their figures, not by name) and no teacher is named. With
+`include_names=True` observers are named and a last section lists the teachers who need an action
+(not seen, waiting for feedback, a learning cycle to close or visit). No teacher's score ever
+appears in the brief, with or without names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib.resources import files
+
+import pandas as pd
+
+from tracker_sync.backends.base import Workbook
+from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
+from tracker_sync.patterns.discuss import discussion_questions
+from tracker_sync.practice import PracticeFlag, practice_flags
+from tracker_sync.render import heatmap_table, team_summary
+from tracker_sync.schemas import SchoolSettings
+from tracker_sync.sync import check_tracker
+
+_BRIEF = files("tracker_sync.sheet_templates") / "brief"
+# Heat-map colors: scale minimum, the first Effective score, scale maximum (red, pale yellow, green).
+_LOW, _MID, _HIGH = (215, 48, 39), (255, 247, 188), (26, 152, 80)
+
+
+def heat_color(value: float, settings: SchoolSettings) -> tuple[str, str]:
+    """Background and text color for a heat-map mean: red at the bottom of the scale, pale yellow at
+    the first meeting score, green at the top."""
+    rubric = settings.rubric
+    low, mid, high = rubric.scale_min, rubric.meeting_score, rubric.scale_max
+    if value <= mid:
+        t, a, b = (value - low) / (mid - low), _LOW, _MID
+    else:
+        t, a, b = (value - mid) / (high - mid), _MID, _HIGH
+    t = min(max(t, 0.0), 1.0)
+    rgb = tuple(round(x + (y - x) * t) for x, y in zip(a, b))
+    luminance = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
+    return "#%02x%02x%02x" % rgb, "#ffffff" if luminance < 140 else "#1a1a1a"
+
+
+def _n(value, digits: int = 1) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.{digits}f}"
+
+
+def _pct(share) -> str:
+    return "–" if share is None or pd.isna(share) else f"{share * 100:.0f}%"
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    indicator: str
+    text: str
+    background: str
+    color: str
+
+
+def _heat_rows(settings: SchoolSettings, patterns: Patterns) -> tuple[list[str], list[dict]]:
+    codes, lines = heatmap_table(settings, patterns)
+    rows = []
+    for team, values, n in lines:
+        cells = []
+        for code, value in zip(codes, values):
+            if value is None:
+                cells.append(HeatCell(code, "", "#ffffff", "#1a1a1a"))
+            else:
+                background, color = heat_color(value, settings)
+                cells.append(HeatCell(code, f"{value:.1f}", background, color))
+        rows.append({"team": team, "cells": cells, "n": n, "school": team == WHOLE_SCHOOL})
+    return codes, rows
+
+
+def _observer_labels(frame: pd.DataFrame, include_names: bool, order_by: str) -> pd.DataFrame:
+    """Observers named, or numbered in the order of `order_by` (so the label tells nothing of the name)."""
+    frame = frame.sort_values([order_by, "observer"], na_position="last").reset_index(drop=True)
+    labels = frame["observer"] if include_names else pd.Series([f"Observer {i + 1}" for i in range(len(frame))])
+    return frame.assign(label=labels)
+
+
+def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
+                  include_names: bool = False, generated: dt.datetime | None = None) -> dict:
+    """Everything the template shows, already formatted: the template does no arithmetic."""
+    norms, rubric = settings.norms, settings.rubric
+    codes, heat_rows = _heat_rows(settings, patterns)
+    overall = patterns.feedback_overall
+    teams = team_summary(settings, patterns)
+    fb_by_observer = _observer_labels(patterns.feedback_by_observer, include_names, "median_school_days")
+    calib = _observer_labels(patterns.calibration, include_names, "mean_diff")
+    low, high = rubric.middle_band
+    calibration_notes = []
+    for r in calib.itertuples():
+        if r.offset_flag:
+            way = "higher" if r.mean_diff > 0 else "lower"
+            calibration_notes.append(f"{r.label} scores {abs(r.mean_diff):.2f} points {way} than colleagues on the same "
+                                     f"teachers and indicators ({r.paired} shared scores).")
+        if r.middle_flag:
+            calibration_notes.append(f"{r.label} gave all {r.scores} scores between {low:g} and {high:g}.")
+    lowest = patterns.lowest_indicators
+    school_low = lowest[lowest["scope"] == WHOLE_SCHOOL]
+    team_low = lowest[(lowest["scope"] != WHOLE_SCHOOL) & (lowest["rank"] == 1)]
+    people = []
+    if include_names:
+        wanted = {"not-observed", "feedback-pending", "cycle-past-end", "cycle-no-observation", "scored-behind"}
+        people = [{"who": f.who, "team": f.team, "detail": f.detail, "code": f.code} for f in practice if f.code in wanted]
+    shown_topics = {d.topic for d in patterns.discuss}
+    more_questions = [
+        {"topic": topic, "question": q["question"].format(gap=norms.observation_gap_days, norm=norms.feedback_within_school_days),
+         "source": q["source"]}
+        for topic, q in discussion_questions().items() if topic not in shown_topics and topic != "theme"
+    ]
+    return {
+        "school": settings.school, "as_of": patterns.as_of, "generated": (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
+        "include_names": include_names, "rubric": rubric, "norms": norms,
+        "key_numbers": [
+            ("Teachers observed", str(len(patterns.coverage))),
+            (f"Not seen in {norms.observation_gap_days}+ days", str(patterns.headline.teachers_not_seen)),
+            ("Median school days to feedback", _n(overall["median_school_days"])),
+            (f"Feedback within {norms.feedback_within_school_days} days", _pct(overall["share_within"])),
+            ("Overdue action steps", str(patterns.headline.overdue_action_steps)),
+        ],
+        "discuss": patterns.discuss,
+        "codes": codes, "heat_rows": heat_rows, "indicator_names": {i.code: i.name for i in rubric.indicators},
+        "legend": [(f"{v:g}", *heat_color(v, settings)) for v in range(int(rubric.scale_min), int(rubric.scale_max) + 1)],
+        "school_low": [{"indicator": r.indicator, "name": r.name, "mean": _n(r.mean), "n": int(r.n), "below": _pct(r.share_below)}
+                       for r in school_low.itertuples()],
+        "team_low": [{"team": r.scope, "indicator": r.indicator, "mean": _n(r.mean)} for r in team_low.itertuples()],
+        "teams": [{"team": r.team, "teachers": r.teachers, "visits": r.observations_14d, "not_seen": r.not_seen,
+                   "behind": r.behind_scored, "mean": _n(r.mean), "below": _pct(r.share_below)} for r in teams.itertuples()],
+        "feedback_teams": [{"label": r.team, "observations": r.observations, "given": r.given, "median": _n(r.median_school_days),
+                            "within": _pct(r.share_within), "waiting": r.pending_past_norm}
+                           for r in patterns.feedback_by_team.itertuples()],
+        "feedback_observers": [{"label": r.label, "observations": r.observations, "given": r.given, "median": _n(r.median_school_days),
+                                "within": _pct(r.share_within), "waiting": r.pending_past_norm} for r in fb_by_observer.itertuples()],
+        "steps": [{"team": r.team, "steps": r.steps, "open": r.open, "overdue": r.overdue, "completion": _pct(r.completion_rate),
+                   "median_days": _n(r.median_days_to_complete, 0), "no_open": r.no_open_step}
+                  for r in patterns.steps_by_team.itertuples()],
+        "calibration_notes": calibration_notes,
+        "calibrated_observers": int(len(calib)),
+        "cycles": {"started": len(patterns.cycles), "past_end": int(patterns.cycles["past_end_active"].sum()),
+                   "no_observation": int(patterns.cycles["no_observation"].sum())},
+        "more_questions": more_questions,
+        "people": people,
+    }
+
+
+def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
+                 include_names: bool = False, generated: dt.datetime | None = None) -> str:
+    """The brief as one HTML string (CSS inlined, no external assets)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated)
+    css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
+    return env.get_template("brief.html.j2").render(css=css, **context)
+
+
+def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_names: bool = False) -> str:
+    """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
+    check = check_tracker(workbook, as_of=as_of)
+    practice = practice_flags(check.patterns, check.settings, {tab.kind: tab.name for tab in check.template.tabs})
+    return render_brief(check.settings, check.patterns, practice, include_names=include_names)
