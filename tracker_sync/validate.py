@@ -12,6 +12,7 @@ so each column parses each distinct raw value once and every later row only look
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Callable, Mapping
 from itertools import compress
 from dataclasses import dataclass, field
@@ -262,14 +263,6 @@ def _is_blank_row(row: list[Any]) -> bool:
     return True
 
 
-def _maybe_blank(row: list[Any]) -> bool:
-    """A cheap first look (most rows start with a filled cell); _is_blank_row decides."""
-    if not row:
-        return True
-    first = row[0]
-    return first is None or (type(first) is str and not first.strip())
-
-
 def _parse_column(raw: list[Any] | tuple, parse: Callable[[object], Parsed]) -> tuple[list[Any], dict[Any, tuple], list[Any]]:
     """Parse one column, each distinct raw value once: (values, problems by key, keys per row)."""
     distinct = dict.fromkeys(raw)
@@ -310,7 +303,8 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
     header = match_header(tab, header_row, data_rows, ctx.settings)
     findings = list(header.findings)
     report.rows_read = len(data_rows)
-    blank = {i for i in [i for i, row in enumerate(data_rows) if _maybe_blank(row)] if _is_blank_row(data_rows[i])}
+    maybe_blank = [i for i, row in enumerate(data_rows) if not row or row[0] is None or (type(row[0]) is str and not row[0].strip())]
+    blank = {i for i in maybe_blank if _is_blank_row(data_rows[i])}
     report.blank = len(blank)
     if header.missing_required:  # never misread a tab whose columns cannot all be found
         report.excluded = report.rows_read - report.blank
@@ -319,7 +313,7 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
     live = [row for i, row in enumerate(data_rows) if i not in blank] if blank else data_rows
     sheet_rows = [i + 2 for i in range(len(data_rows)) if i not in blank] if blank else list(range(2, len(data_rows) + 2))
     width = max((len(r) for r in live), default=0)
-    padded = [row if len(row) == width else [*row, *([None] * (width - len(row)))] for row in live]
+    padded = live if set(map(len, live)) <= {width} else [row if len(row) == width else [*row, *([None] * (width - len(row)))] for row in live]
     transposed = list(zip(*padded)) if padded else []
     bad_rows: set[int] = set()
     value_columns = []
@@ -386,6 +380,16 @@ def _drop_rows_in_error(tab: TabRows, report: TabReport, findings: list[Finding]
 
 def validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSettings, as_of: dt.date) -> ValidationResult:
     """Check every coach tab of a concrete template (Template.for_rubric) against the school's settings."""
+    collecting = gc.isenabled()
+    gc.disable()  # a big tracker allocates millions of small objects and no cycles: the cycle collector only slows it
+    try:
+        return _validate(grids, template, settings, as_of)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSettings, as_of: dt.date) -> ValidationResult:
     findings: list[Finding] = []
     reports: dict[str, TabReport] = {}
     tabs: dict[str, TabRows] = {}
