@@ -1,0 +1,115 @@
+"""API calls per school sync: tracker-sync's Google backend vs the naive gspread-dataframe peer.
+
+Both run against the same Google fake (loopback HTTP, real gspread) and the same demo school
+(synthetic_school(7)). Calls are counted by the fake's request log (Sheets + Drive, token requests
+left out).
+
+* ours: ``sync_tracker`` on a GoogleWorkbook: one spreadsheets.get + one batchUpdate; a re-sync with
+  unchanged outputs makes only the read.
+* peer: gspread + gspread-dataframe as a naive integration would use them: open the spreadsheet,
+  ``get_as_dataframe`` per coach tab, ``set_with_dataframe`` per tool tab (same tool-tab content as
+  ours, taken from a sync on the memory backend).
+
+Also prints the provisioning, re-sync and fault-injected sync figures. The last line is
+``ours_calls=… peer_calls=… ratio=… ours_unchanged_calls=…``.
+
+Run: python benchmarks/api_calls.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+NOW = dt.datetime(2026, 12, 18, 21, 0, tzinfo=dt.timezone.utc)
+
+
+def describe(fake) -> str:
+    """'1x spreadsheets.get, 1x batchUpdate'-style summary of the fake's request log."""
+    counts: dict[str, int] = {}
+    for request in fake.calls():
+        if request.api == "drive":
+            kind = f"drive {request.method} {request.path.removeprefix('/drive/v3/')}"
+        elif request.path.endswith(":batchUpdate"):
+            kind = "batchUpdate"
+        elif "/values" in request.path:
+            kind = "values.get" if request.method == "GET" else "values.update"
+        else:
+            kind = "spreadsheets.get"
+        key = f"{kind}{' (' + request.fault + ')' if request.fault else ''}"
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{n}x {k}" for k, n in counts.items())
+
+
+def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> int:
+    import gspread
+    import pandas as pd
+    from gspread_dataframe import get_as_dataframe, set_with_dataframe
+
+    from tracker_sync.backends.base import Link
+    from tracker_sync.backends.google_http import GoogleHTTPClient, load_credentials
+
+    client = gspread.Client(load_credentials(service_account_info=account),
+                            http_client=functools.partial(GoogleHTTPClient, api_base=fake.base_url))
+    fake.clear_log()
+    spreadsheet = client.open_by_key(spreadsheet_id)
+    for name in template.coach_tab_names:
+        get_as_dataframe(spreadsheet.worksheet(name), evaluate_formulas=True)
+    for tab in tool_tabs:
+        rows = [[c.text if isinstance(c, Link) else c for c in row] for row in tab.rows]
+        width = max((len(r) for r in rows), default=1)
+        frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]], columns=[str(h) for h in (rows[0] + [""] * width)[:width]])
+        set_with_dataframe(spreadsheet.worksheet(tab.name), frame, resize=True)
+    return len(fake.calls())
+
+
+def main() -> None:
+    from tracker_sync.backends.google import GoogleWorkbook, google_client
+    from tracker_sync.backends.google_http import RetryPolicy
+    from tracker_sync.backends.memory import MemoryWorkbook
+    from tracker_sync.demo import provision_school
+    from tracker_sync.google_fake import Fault, GoogleFake
+    from tracker_sync.settings import to_metadata
+    from tracker_sync.sheet_templates import load_template
+    from tracker_sync.sync import sync_tracker
+    from tracker_sync.synthetic import synthetic_school
+
+    school = synthetic_school(7)
+    template = load_template().for_rubric(school.settings.rubric)
+    with GoogleFake() as fake:
+        account = fake.service_account_info()
+        http = google_client(service_account_info=account, api_base=fake.base_url, retry=RetryPolicy(sleep=lambda s: None))
+
+        fake.clear_log()
+        workbook = GoogleWorkbook.create(school.name, http)
+        workbook.provision(template, to_metadata(school.settings))
+        print(f"provision: {len(fake.calls('sheets'))} Sheets + {len(fake.calls('drive'))} Drive calls ({describe(fake)})")
+        workbook.seed_rows({name: grid[1:] for name, grid in school.grids.items()})
+
+        fake.clear_log()
+        sync_tracker(workbook, as_of=school.as_of, now=NOW)
+        ours = len(fake.calls())
+        print(f"sync: {ours} calls ({describe(fake)})")
+
+        fake.clear_log()
+        sync_tracker(workbook, as_of=school.as_of, now=NOW + dt.timedelta(minutes=15))
+        unchanged = len(fake.calls())
+        print(f"re-sync, outputs unchanged: {unchanged} call ({describe(fake)}); write skipped: {workbook.last_write_skipped}")
+
+        fake.clear_log()
+        fake.script(Fault.http(429, retry_after=0, match="GET"), Fault.http(500, match=":batchUpdate"), Fault.reset(match=":batchUpdate"))
+        sync_tracker(workbook, as_of=school.as_of + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+        print(f"fault-injected sync (429 + Retry-After on the read, 500 and a connection reset on the write): "
+              f"{len(fake.calls())} HTTP requests for 2 API calls ({describe(fake)})")
+
+        memory = MemoryWorkbook()
+        provision_school(memory, school)
+        sync_tracker(memory, as_of=school.as_of, now=NOW)
+        peer = run_peer(fake, account, workbook.spreadsheet_id, template, list(memory.tool_tabs.values()))
+        print(f"peer (gspread-dataframe): {peer} calls ({describe(fake)})")
+
+    print(f"ours_calls={ours} peer_calls={peer} ratio={peer / ours:.1f} ours_unchanged_calls={unchanged}")
+
+
+if __name__ == "__main__":
+    main()
