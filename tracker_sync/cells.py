@@ -85,14 +85,19 @@ def choice_key(text: str) -> str:
     return squash_key(text)
 
 
-def cell_oddity(value: object) -> Parsed | None:
-    """Problems any cell can have whatever its column: a formula error or an uncomputed formula."""
+def cell_oddity(value: object, *, optional_note: bool = False) -> Parsed | None:
+    """Problems any cell can have whatever its column: a formula error such as #REF!.
+
+    In an optional notes column the error only blanks that note (a warning): one broken note must
+    not keep a whole observation out of the patterns.
+    """
     if not isinstance(value, str):
         return None
     text = value.strip()
     if text.upper() in ERROR_VALUES:
+        code = "formula-error-in-note" if optional_note else "formula-error"
         return Parsed(None, problem(
-            "formula-error", f"The cell shows the spreadsheet error {text.upper()}.",
+            code, f"The cell shows the spreadsheet error {text.upper()}.",
             "Fix or remove the formula in this cell, or type the value itself."))
     return None
 

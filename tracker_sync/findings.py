@@ -33,6 +33,7 @@ _TYPES = [
     # One cell
     FindingType("missing-value", "error", "A required cell is empty", "Fill in this cell. If it is part of merged cells, unmerge them and type the value in each row."),
     FindingType("formula-error", "error", "A formula error (#REF!, #N/A ...)", "Fix or remove the formula in this cell, or type the value itself."),
+    FindingType("formula-error-in-note", "warning", "A formula error in an optional notes cell", "Fix or remove the formula; the row still counts, the note is left empty."),
     FindingType("very-long-text", "warning", "Far more text than this cell should hold", "Check that the text was pasted into the right cell."),
     FindingType("bad-date", "error", "Not a date", "Type the date as YYYY-MM-DD or M/D/YYYY, e.g. 2026-09-14."),
     FindingType("ambiguous-date", "warning", "A date read with a guess", "Check the date; type it as YYYY-MM-DD to remove any doubt."),

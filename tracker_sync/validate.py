@@ -154,10 +154,12 @@ def _cell_parser(column: ColumnSpec, ctx: _Context) -> Callable[[object], Parsed
     else:
         raise ValueError(f"column type {kind!r} has no parser")
 
+    optional_note = kind == "long_text" and not column.required
+
     def parse(value: object) -> Parsed:
         if is_blank(value):
             return blank
-        return cells.cell_oddity(value) or typed(value)
+        return cells.cell_oddity(value, optional_note=optional_note) or typed(value)
 
     return parse
 
