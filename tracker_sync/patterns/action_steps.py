@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, days_between
+from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, days_between, summarise
 
 
 def action_step_status(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -27,10 +27,9 @@ def steps_by_team(steps: pd.DataFrame, cov: pd.DataFrame) -> pd.DataFrame:
     teams = sorted(set(cov["team"].dropna()) | set(steps["team"].dropna()))
     if not teams:
         return pd.DataFrame(columns=columns)
-    out = steps.groupby("team").agg(
-        steps=("row", "size"), open=("open", "sum"), overdue=("overdue", "sum"), met=("met", "sum"),
-        decided=("decided", "sum"), median_days_to_complete=("days_to_complete", "median"),
-    ).reindex(teams)
+    out = summarise(steps, "team", steps=("row", "size"), open=("open", "sum"), overdue=("overdue", "sum"),
+                    met=("met", "sum"), decided=("decided", "sum"),
+                    median_days_to_complete=("days_to_complete", "median")).reindex(teams)
     counts = ["steps", "open", "overdue", "met", "decided"]
     out[counts] = out[counts].fillna(0).astype(int)
     out["completion_rate"] = (out["met"] / out["decided"]).where(out["decided"] > 0)

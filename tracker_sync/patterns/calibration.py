@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames
+from tracker_sync.patterns.frames import Frames, summarise
 from tracker_sync.schemas import SchoolSettings
 
 COLUMNS = ["observer", "scores", "paired", "mean_diff", "own_teachers_paired", "own_teachers_diff",
@@ -35,16 +35,14 @@ def calibration(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     pairs = mine.merge(theirs, on=["teacher", "indicator"], suffixes=("", "_other"))
     near = (pairs["date"] - pairs["date_other"]).abs().dt.days <= norms.calibration_window_days
     pairs = pairs[near & (pairs["observer"] != pairs["observer_other"])]
-    compared = pairs.groupby("score_id").agg(
-        observer=("observer", "first"), own=("team_lead", "first"),
-        score=("score", "first"), others=("score_other", "mean"),
-    )
-    compared["diff"] = compared["score"] - compared["others"]
-    compared["own"] = compared["own"] == compared["observer"]
-    per_observer = compared.groupby("observer").agg(paired=("diff", "size"), mean_diff=("diff", "mean"))
-    own = compared[compared["own"]].groupby("observer").agg(own_teachers_paired=("diff", "size"), own_teachers_diff=("diff", "mean"))
+    others = pairs.groupby("score_id")["score_other"].mean()
+    compared = mine.loc[others.index, ["observer", "team_lead", "score"]]
+    compared["diff"] = compared["score"] - others
+    compared["own"] = compared["team_lead"] == compared["observer"]
+    per_observer = summarise(compared, "observer", paired=("diff", "size"), mean_diff=("diff", "mean"))
+    own = summarise(compared[compared["own"]], "observer", own_teachers_paired=("diff", "size"), own_teachers_diff=("diff", "mean"))
     middle = scores["score"].between(low, high)
-    totals = scores.assign(middle=middle).groupby("observer").agg(scores=("score", "size"), middle_share=("middle", "mean"))
+    totals = summarise(scores.assign(middle=middle), "observer", scores=("score", "size"), middle_share=("middle", "mean"))
     out = totals.join(per_observer).join(own)
     out[["paired", "own_teachers_paired"]] = out[["paired", "own_teachers_paired"]].fillna(0).astype(int)
     out["offset_flag"] = (out["paired"] >= norms.calibration_min_scores) & (out["mean_diff"].abs() >= norms.calibration_threshold)

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, days_between, observed_teachers
+from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, days_between, observed_teachers, summarise
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -30,14 +30,12 @@ def coverage(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> p
     days_ago = days_between(obs["date"], as_of)
     visits = pd.DataFrame({"teacher": obs["teacher"], "date": obs["date"],
                            "in_14": days_ago < 14, "in_30": days_ago < 30})
-    per_teacher = visits.groupby("teacher").agg(
-        last_observed=("date", "max"), observations_14d=("in_14", "sum"),
-        observations_30d=("in_30", "sum"), observations_total=("date", "size"),
-    )
+    per_teacher = summarise(visits, "teacher", last_observed=("date", "max"), observations_14d=("in_14", "sum"),
+                            observations_30d=("in_30", "sum"), observations_total=("date", "size"))
     year = frames.scores[frames.scores["date"] >= pd.Timestamp(settings.school_year_start)]
     scored_visits = year.drop_duplicates("row")
     full = scored_visits["type"].isin(norms.full_observation_types)
-    scored = scored_visits.assign(full=full).groupby("teacher").agg(scored=("row", "size"), scored_full=("full", "sum"))
+    scored = summarise(scored_visits.assign(full=full), "teacher", scored=("row", "size"), scored_full=("full", "sum"))
     out = roster.join(per_teacher, on="teacher").join(scored, on="teacher")
     out["days_since"] = days_between(out["last_observed"], as_of)
     for col in ("observations_14d", "observations_30d", "observations_total", "scored", "scored_full"):
@@ -53,10 +51,9 @@ def coverage_by_team(cov: pd.DataFrame) -> pd.DataFrame:
     """Per team: teachers, visits in 14 days, not seen, median days since, behind on scored minimums."""
     if cov.empty:
         return pd.DataFrame(columns=["team", "teachers", "observations_14d", "not_seen", "median_days_since", "behind_scored"])
-    return cov.groupby("team").agg(
-        teachers=("teacher", "size"), observations_14d=("observations_14d", "sum"), not_seen=("not_seen", "sum"),
-        median_days_since=("days_since", "median"), behind_scored=("behind_scored", "sum"),
-    ).reset_index()
+    return summarise(cov, "team", teachers=("teacher", "size"), observations_14d=("observations_14d", "sum"),
+                     not_seen=("not_seen", "sum"), median_days_since=("days_since", "median"),
+                     behind_scored=("behind_scored", "sum")).reset_index()
 
 
 def coaching_load(frames: Frames, cov: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -66,7 +63,7 @@ def coaching_load(frames: Frames, cov: pd.DataFrame, as_of: pd.Timestamp) -> pd.
     coached = cov[cov["team_lead"].notna() & (cov["teacher"] != cov["team_lead"])]
     if coached.empty:
         return pd.DataFrame(columns=columns)
-    load = coached.groupby("team_lead").agg(teachers=("teacher", "size"), not_seen=("not_seen", "sum"))
+    load = summarise(coached, "team_lead", teachers=("teacher", "size"), not_seen=("not_seen", "sum"))
     obs = frames.observations
     recent = obs[days_between(obs["date"], as_of) < 30]
     load["visits_30d"] = recent.groupby("observer").size().reindex(load.index).fillna(0).astype(int)

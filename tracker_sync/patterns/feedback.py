@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, school_days_between
+from tracker_sync.patterns.frames import Frames, school_days_between, summarise
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -33,10 +33,9 @@ def latency_summary(fb: pd.DataFrame, by: str) -> pd.DataFrame:
     columns = [by, "observations", "given", "median_school_days", "within", "pending_past_norm", "share_within"]
     if fb.empty:
         return pd.DataFrame(columns=columns)
-    out = fb.groupby(by).agg(
-        observations=("row", "size"), given=("school_days", "count"), median_school_days=("school_days", "median"),
-        within=("within_norm", "sum"), pending_past_norm=("overdue_pending", "sum"),
-    ).reset_index()
+    out = summarise(fb, by, observations=("row", "size"), given=("school_days", "count"),
+                    median_school_days=("school_days", "median"), within=("within_norm", "sum"),
+                    pending_past_norm=("overdue_pending", "sum")).reset_index()
     known = out["given"] + out["pending_past_norm"]
     out["share_within"] = (out["within"] / known).where(known > 0)
     return out[columns]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, rubric_order
+from tracker_sync.patterns.frames import Frames, rubric_order, summarise
 from tracker_sync.schemas import SchoolSettings
 
 WHOLE_SCHOOL = "Whole school"
@@ -15,8 +15,8 @@ def _indicator_stats(scores: pd.DataFrame, by: list[str], settings: SchoolSettin
     if scores.empty:
         return pd.DataFrame(columns=[*by, *_STATS])
     below = scores["score"] < settings.rubric.meeting_score
-    out = (scores.assign(below=below).groupby(by, sort=False)
-           .agg(mean=("score", "mean"), n=("score", "size"), share_below=("below", "mean")).reset_index())
+    out = summarise(scores.assign(below=below), by, mean=("score", "mean"), n=("score", "size"),
+                    share_below=("below", "mean")).reset_index()
     order = rubric_order(settings)
     out = out.assign(_order=out["indicator"].map(order)).sort_values([*by[:-1], "_order"])
     return out.drop(columns="_order").reset_index(drop=True)
@@ -61,18 +61,20 @@ def lowest_indicators(heat: pd.DataFrame, school: pd.DataFrame, settings: School
 
 
 def _daily(frames: Frames) -> pd.DataFrame:
-    """One score per teacher, indicator and day (two observers on one day are averaged)."""
+    """One score per teacher, indicator and day (two observers on one day are averaged), sorted by
+    teacher, indicator and date."""
     return frames.scores.groupby(["teacher", "indicator", "date"], as_index=False)["score"].mean()
 
 
 def growth(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     """First versus latest score per teacher and indicator, where scored on at least two days."""
     columns = ["teacher", "team", "indicator", "first_date", "first", "latest_date", "latest", "change"]
-    daily = _daily(frames).sort_values("date")
-    grouped = daily.groupby(["teacher", "indicator"], sort=False)
-    ends = grouped.agg(first_date=("date", "first"), first=("score", "first"),
-                       latest_date=("date", "last"), latest=("score", "last"), days=("date", "size")).reset_index()
-    ends = ends[ends["days"] >= 2]
+    key = ["teacher", "indicator"]
+    daily = _daily(frames)
+    daily = daily[daily.duplicated(key, keep=False)]  # scored on two days or more
+    first = daily.drop_duplicates(key, keep="first").rename(columns={"date": "first_date", "score": "first"})
+    latest = daily.drop_duplicates(key, keep="last").rename(columns={"date": "latest_date", "score": "latest"})
+    ends = first.merge(latest, on=key)
     if ends.empty:
         return pd.DataFrame(columns=columns)
     ends = ends.merge(frames.roster[["teacher", "team"]], on="teacher", how="left")
@@ -86,10 +88,9 @@ def growth_by_team(grown: pd.DataFrame) -> pd.DataFrame:
     """Per team: teacher-indicator pairs with growth data, mean change, and how many rose or fell."""
     if grown.empty:
         return pd.DataFrame(columns=["team", "pairs", "mean_change", "improved", "declined"])
-    return grown.groupby("team").agg(
-        pairs=("change", "size"), mean_change=("change", "mean"),
-        improved=("change", lambda c: int((c > 0).sum())), declined=("change", lambda c: int((c < 0).sum())),
-    ).reset_index()
+    signs = grown.assign(rose=grown["change"] > 0, fell=grown["change"] < 0)
+    return summarise(signs, "team", pairs=("change", "size"), mean_change=("change", "mean"),
+                     improved=("rose", "sum"), declined=("fell", "sum")).reset_index()
 
 
 def cycle_growth(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -103,13 +104,14 @@ def cycle_growth(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
     daily = _daily(frames).rename(columns={"indicator": "focus_indicator"})
     joined = cycles.merge(daily, on=["teacher", "focus_indicator"], how="inner")
     stop = joined["end_date"].where(joined["end_date"] < as_of, as_of)
-    prior = joined[joined["date"] <= joined["start_date"]].sort_values("date").groupby("row").tail(1)
-    inside = joined[(joined["date"] > joined["start_date"]) & (joined["date"] <= stop)].sort_values("date")
-    first_inside = inside.groupby("row").head(1)
+    joined = joined.sort_values(["row", "date"])
+    prior = joined[joined["date"] <= joined["start_date"]].drop_duplicates("row", keep="last")
+    inside = joined[(joined["date"] > joined["start_date"]) & (joined["date"] <= stop)]
+    first_inside = inside.drop_duplicates("row", keep="first")
     before = pd.concat([prior, first_inside[~first_inside["row"].isin(prior["row"])]])
     before = before.set_index("row")[["date", "score"]].rename(columns={"date": "before_date", "score": "before"})
     after = inside.merge(before.reset_index(), on="row")
-    after = after[after["date"] > after["before_date"]].groupby("row").tail(1)
+    after = after[after["date"] > after["before_date"]].drop_duplicates("row", keep="last")
     after = after.set_index("row")[["date", "score"]].rename(columns={"date": "after_date", "score": "after"})
     out = cycles.join(before, on="row").join(after, on="row")
     out["change"] = out["after"] - out["before"]

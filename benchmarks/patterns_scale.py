@@ -1,0 +1,128 @@
+"""Validate + patterns at the size of one school-year and of a 200-school district.
+
+    python benchmarks/patterns_scale.py [--quick] [--schools N] [--workers W]
+
+One school-year: the synthetic school (tracker_sync.synthetic) with 260 teachers, its autumn
+semester plus the same rows 21 weeks later as the spring (same weekdays), about 10,000 sheet rows,
+as of the last day of school. The timed step is what a sync does between read and write:
+validate(grids) then compute_patterns(records), best of 5.
+
+District: 200 such schools (four distinct seeds, reused), each validated and patterned on its own as
+the scheduler would, plus the district roll-up (per school, per indicator means: aggregates only).
+Schools are spread over W worker processes (default: the CPUs available, at most 2); the peak
+memory is the largest resident set of this process and its workers. --quick: 20 schools.
+
+Goals: school under 0.3 s, district under 30 s and 3 GB. The last line is machine-readable:
+
+    school_rows=... school_s=... district_schools=... district_rows=... district_s=... district_peak_mb=...
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import resource
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+import pandas as pd
+
+from tracker_sync.patterns import compute_patterns
+from tracker_sync.sheet_templates import load_template
+from tracker_sync.synthetic import synthetic_school
+from tracker_sync.validate import validate
+
+TEACHERS = 260
+SPRING_SHIFT = dt.timedelta(weeks=21)
+SEEDS = (7, 8, 9, 10)
+
+
+def _shift(value, by: dt.timedelta):
+    return value + by if isinstance(value, dt.date) else value
+
+
+def school_year(seed: int):
+    """(grids, settings, as_of) for one school-year: the synthetic autumn plus a shifted spring."""
+    school = synthetic_school(seed, teachers=TEACHERS, typos=False)
+    grids = {}
+    for tab, grid in school.grids.items():
+        rows = grid[1:]
+        spring = [] if tab == "Roster" else [[_shift(v, SPRING_SHIFT) for v in row] for row in rows]
+        if tab == "Learning Cycles":
+            spring = [[f"{v} (spring)" if i == 1 else v for i, v in enumerate(row)] for row in spring]
+        grids[tab] = [grid[0], *rows, *spring]
+    return grids, school.settings, school.settings.school_year_end
+
+
+def rows_of(grids) -> int:
+    return sum(len(g) - 1 for g in grids.values())
+
+
+def validate_and_patterns(grids, settings, as_of):
+    template = load_template().for_rubric(settings.rubric)
+    result = validate(grids, template, settings, as_of)
+    return compute_patterns(result.records, settings, as_of)
+
+
+def _one_school(args: tuple[int, int]) -> tuple[pd.DataFrame, int, int]:
+    """Worker: validate + patterns for school `index` (built from a cached seed); its roll-up rows."""
+    index, seed = args
+    grids, settings, as_of = _cached(seed)
+    patterns = validate_and_patterns(grids, settings, as_of)
+    rollup = patterns.school_indicators.assign(school=f"School {index + 1}")
+    return rollup, rows_of(grids), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+_CACHE: dict[int, tuple] = {}
+
+
+def _cached(seed: int):
+    if seed not in _CACHE:
+        _CACHE[seed] = school_year(seed)
+    return _CACHE[seed]
+
+
+def district(schools: int, workers: int) -> tuple[int, float, float]:
+    started = time.perf_counter()
+    jobs = [(i, SEEDS[i % len(SEEDS)]) for i in range(schools)]
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_one_school, jobs, chunksize=max(1, schools // (workers * 4))))
+    else:
+        results = [_one_school(job) for job in jobs]
+    rollup = pd.concat([r[0] for r in results], ignore_index=True)
+    by_indicator = rollup.assign(total=rollup["mean"] * rollup["n"]).groupby("indicator")[["total", "n"]].sum()
+    assert (by_indicator["n"] > 0).all()
+    seconds = time.perf_counter() - started
+    peak_kb = max([resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, *[r[2] for r in results]])
+    return sum(r[1] for r in results), seconds, peak_kb / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="20 schools instead of 200")
+    parser.add_argument("--schools", type=int, default=None)
+    parser.add_argument("--workers", type=int, default=min(2, len(os.sched_getaffinity(0))))
+    args = parser.parse_args()
+    schools = args.schools or (20 if args.quick else 200)
+
+    grids, settings, as_of = _cached(SEEDS[0])
+    validate_and_patterns(grids, settings, as_of)  # warm caches (templates, rubric lookups)
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        validate_and_patterns(grids, settings, as_of)
+        times.append(time.perf_counter() - started)
+    school_s = min(times)
+    print(f"one school-year: {rows_of(grids)} rows, validate + patterns best of 5: {school_s:.3f} s (goal < 0.3 s)")
+
+    district_rows, district_s, peak_mb = district(schools, args.workers)
+    print(f"district: {schools} schools, {district_rows} rows, {args.workers} worker(s): {district_s:.1f} s, "
+          f"peak {peak_mb:.0f} MB (goals < 30 s, < 3 GB)")
+    print(f"school_rows={rows_of(grids)} school_s={school_s:.3f} district_schools={schools} district_rows={district_rows} "
+          f"district_s={district_s:.1f} district_peak_mb={peak_mb:.0f}")
+
+
+if __name__ == "__main__":
+    main()
