@@ -94,9 +94,9 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         parts = []
         if len(offset):
             widest = offset["mean_diff"].abs().max()
-            parts.append(f"{len(offset)} observer{'s' if len(offset) > 1 else ''} score{'' if len(offset) > 1 else 's'} "
-                         f"up to {widest:.1f} points away from colleagues on the same teachers and indicators "
-                         f"(the MET study saw raters differ by about 0.1-0.2)")
+            who = f"{len(offset)} observers score up to" if len(offset) > 1 else "1 observer scores"
+            parts.append(f"{who} {widest:.1f} points away from colleagues on the same teachers and indicators "
+                         f"(in the MET study raters favoured their own teachers by only 0.1-0.2)")
         middle = int(flagged["middle_flag"].sum())
         if middle:
             low, high = rubric.middle_band
