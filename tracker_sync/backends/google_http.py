@@ -9,6 +9,8 @@ Every Sheets, Drive and token request of the Google backend goes through
 * then raises :class:`tracker_sync.errors.ApiError` with Google's code, status and message, chained
   to the gspread/requests exception (callers never see gspread errors);
 * counts calls (``calls``: logical API calls, ``attempts``: HTTP requests including retries);
+* asks an optional shared ``limiter`` (tracker_sync.quota.TokenBucket: ``acquire()`` before every
+  attempt, ``throttled(retry_after)`` on a 429) so a whole district stays under one quota;
 * can send every Google URL to a loopback base (``api_base``) for the Google fake; that rewrite is
   the only difference from production.
 
@@ -122,6 +124,7 @@ class GoogleHTTPClient(HTTPClient):
         self.calls = 0
         self.attempts = 0
         self.waits: list[float] = []
+        self.limiter: Any = None  # shared by every school of a district pass; see tracker_sync.quota
 
     def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
                 files: Any = None, headers: Any = None) -> requests.Response:
@@ -132,6 +135,8 @@ class GoogleHTTPClient(HTTPClient):
         started = policy.clock()
         for attempt in range(1, policy.max_attempts + 1):
             self.attempts += 1
+            if self.limiter is not None:
+                self.limiter.acquire()
             try:
                 return super().request(method, endpoint, params=params, data=data, json=json, files=files, headers=headers)
             except APIError as exc:
@@ -139,6 +144,8 @@ class GoogleHTTPClient(HTTPClient):
                 if exc.code not in RETRYABLE_STATUS:
                     raise _api_error(exc) from exc
                 wait = retry_after_seconds(exc.response.headers)
+                if exc.code == 429 and self.limiter is not None:
+                    self.limiter.throttled(wait)
             except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
                 failure, wait = exc, None
             wait = policy.backoff(attempt) if wait is None else wait
