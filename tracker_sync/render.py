@@ -200,8 +200,8 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns) -> ToolTab:
     rows.append([])
 
     section("Lowest indicators: a theme for professional learning",
-            ["Team", "Rank", "Indicator", "Name", "Mean", "Scores", f"% below {rubric.meeting_band}"],
-            [[r.scope, r.rank, r.indicator, r.name, _num(r.mean, 1), r.n, _percent(r.share_below)]
+            ["Team", "Rank", "Indicator", "Mean", "Scores", f"% below {rubric.meeting_band}", "Name"],
+            [[r.scope, r.rank, r.indicator, _num(r.mean, 1), r.n, _percent(r.share_below), r.name]
              for r in patterns.lowest_indicators.itertuples()],
             note=f"Indicators with at least {norms.theme_min_scores} scores; ties go to the larger share below "
                  f"{rubric.meeting_band}, then more scores.", empty="Not enough scores yet.")
