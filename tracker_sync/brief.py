@@ -13,6 +13,7 @@ appears in the brief, with or without names.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -162,8 +163,9 @@ def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[Pr
     return env.get_template("brief.html.j2").render(css=css, **context)
 
 
-def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_names: bool = False) -> str:
+def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_names: bool = False,
+                norm_overrides: Mapping[str, object] | None = None) -> str:
     """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
-    check = check_tracker(workbook, as_of=as_of)
+    check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides)
     practice = practice_flags(check.patterns, check.settings, {tab.kind: tab.name for tab in check.template.tabs})
     return render_brief(check.settings, check.patterns, practice, include_names=include_names)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -68,10 +69,14 @@ def today_in(settings: SchoolSettings, now: dt.datetime | None = None) -> dt.dat
     return now.astimezone(ZoneInfo(settings.timezone)).date()
 
 
-def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None) -> Check:
-    """Read once, validate, compute patterns. Writes nothing."""
+def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
+                  norm_overrides: Mapping[str, object] | None = None) -> Check:
+    """Read once, validate, compute patterns. Writes nothing.
+
+    ``norm_overrides`` (from the district registry) win over the norms stored in the tracker.
+    """
     snapshot = workbook.read(tabs_to_read())
-    settings, template = from_metadata(snapshot.metadata)
+    settings, template = from_metadata(snapshot.metadata, norm_overrides)
     day = as_of or today_in(settings, now)
     result = validate(snapshot.grids, template, settings, day)
     return Check(snapshot, settings, template, day, result, compute_patterns(result.records, settings, day))
@@ -91,11 +96,12 @@ def validate_tracker(workbook: Workbook, *, as_of: dt.date | None = None) -> tup
     return _report(workbook, check, started), check.result.findings
 
 
-def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None) -> SyncReport:
+def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
+                 norm_overrides: Mapping[str, object] | None = None) -> SyncReport:
     """One sync: read, check, and write Summary, Patterns, Flags and Sync Log in one atomic write."""
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.timezone.utc)
-    check = check_tracker(workbook, as_of=as_of, now=now)
+    check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides)
     report = _report(workbook, check, started)
     log_line = SyncLogLine(now.astimezone(dt.timezone.utc), check.as_of, report.rows_read,
                            report.findings["error"], report.findings["warning"], report.duration_s, "ok",

@@ -1,0 +1,123 @@
+"""The local run history of a district (SQLite): every sync and brief, and each school's failure streak.
+
+One row per run: school id, kind (sync or brief), start time (UTC), duration, rows read, findings,
+API calls, outcome and, for a failure, the error's class and message (never cell values: errors
+carry none). ``status`` and the scheduler's per-school backoff read it, so both survive a restart.
+
+Each call opens its own short connection (WAL mode), so scheduler threads and a ``status`` command
+in another process can use the file at the same time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import closing
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    school TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    duration_s REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    rows_read INTEGER NOT NULL DEFAULT 0,
+    errors INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    api_calls INTEGER NOT NULL DEFAULT 0,
+    http_requests INTEGER NOT NULL DEFAULT 0,
+    detail TEXT NOT NULL DEFAULT '',
+    extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS runs_by_school ON runs (school, kind, id);
+"""
+
+
+@dataclass
+class Run:
+    """One run of one job for one school."""
+
+    school: str
+    kind: str  # "sync" | "brief"
+    started_at: dt.datetime  # aware, UTC
+    duration_s: float
+    outcome: str  # "ok" | "failed"
+    rows_read: int = 0
+    errors: int = 0
+    warnings: int = 0
+    api_calls: int = 0
+    http_requests: int = 0  # attempts, retries included
+    detail: str = ""  # failure: "ApiError: [503] ..."; brief: the file written
+    extra: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "started_at": self.started_at.isoformat()}
+
+
+class History:
+    """The run history in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(self._connect()) as db, db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
+        return db
+
+    def record(self, run: Run) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute(
+                "INSERT INTO runs (school, kind, started_at, duration_s, outcome, rows_read, errors, warnings, api_calls,"
+                " http_requests, detail, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (run.school, run.kind, run.started_at.astimezone(dt.timezone.utc).isoformat(), run.duration_s, run.outcome,
+                 run.rows_read, run.errors, run.warnings, run.api_calls, run.http_requests, run.detail, json.dumps(run.extra)))
+
+    def runs(self, school: str | None = None, kind: str | None = None) -> list[Run]:
+        """Runs in the order they were recorded."""
+        where, args = [], []
+        if school is not None:
+            where.append("school = ?")
+            args.append(school)
+        if kind is not None:
+            where.append("kind = ?")
+            args.append(kind)
+        sql = "SELECT * FROM runs" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+        with closing(self._connect()) as db:
+            return [_run(row) for row in db.execute(sql, args)]
+
+    def last(self, school: str, kind: str = "sync") -> Run | None:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT * FROM runs WHERE school = ? AND kind = ? ORDER BY id DESC LIMIT 1", (school, kind)).fetchone()
+        return _run(row) if row else None
+
+    def failure_streak(self, school: str, kind: str = "sync") -> int:
+        """Failed runs since the school's last good one (0 when the last run was ok)."""
+        with closing(self._connect()) as db:
+            row = db.execute(
+                "SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome != 'ok' AND id > "
+                "COALESCE((SELECT MAX(id) FROM runs WHERE school = ? AND kind = ? AND outcome = 'ok'), 0)",
+                (school, kind, school, kind)).fetchone()
+        return int(row[0])
+
+    def failures(self, school: str, kind: str = "sync") -> int:
+        """Every failed run of the school, ever (its error count)."""
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome != 'ok'", (school, kind)).fetchone()
+        return int(row[0])
+
+
+def _run(row: sqlite3.Row) -> Run:
+    values = dict(row)
+    values.pop("id")
+    values["started_at"] = dt.datetime.fromisoformat(values["started_at"])
+    values["extra"] = json.loads(values["extra"])
+    return Run(**values)
