@@ -307,3 +307,81 @@ def test_resync_unchanged_is_one_call_and_a_faulty_sync_recovers(fake, account, 
     sync_tracker(google, as_of=demo_school.as_of + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
     assert [(r.method, r.status) for r in fake.calls("sheets")] == [("GET", 429), ("GET", 200), ("POST", 0), ("POST", 200)]
     assert google.read(["Summary"]).grids["Summary"][1][0].startswith(f"As of {demo_school.as_of + dt.timedelta(days=1)}")
+
+
+# -- the command line against the fake ------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(fake, account, tmp_path, monkeypatch):
+    import json
+
+    credentials = tmp_path / "service-account.json"
+    credentials.write_text(json.dumps(account))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(credentials))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
+    return tmp_path
+
+
+def run_cli(*args: str):
+    from typer.testing import CliRunner
+
+    from tracker_sync.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
+    import json
+    import tomllib
+
+    registry = cli_env / "district.toml"
+    args = ["provision", "--school", "Lincoln Elementary", "--backend", "google", "--registry", str(registry),
+            "--leader", "principal@lincoln.org", "--coach", "ana@lincoln.org", "--viewer", "board@district.org",
+            "--no-notify", "--json"]
+    fake.clear_log()
+    first = run_cli(*args)
+    assert first.exit_code == 0, first.output
+    result = json.loads(first.output)
+    assert result["created"] is True
+    assert [r.api for r in fake.calls()] == ["drive", "sheets", "sheets", "drive", "drive", "drive"]
+    spreadsheet_id = spreadsheet_id_from(result["location"])
+    entry = tomllib.loads(registry.read_text())["schools"]["Lincoln Elementary"]
+    assert entry == {"backend": "google", "location": result["location"], "rubric": "leap"}
+    roles = {p["emailAddress"]: p["role"] for p in fake.files[spreadsheet_id].permissions}
+    assert roles == {"principal@lincoln.org": "writer", "ana@lincoln.org": "writer", "board@district.org": "reader"}
+    assert all(p["type"] == "user" for p in fake.files[spreadsheet_id].permissions)
+
+    fake.spreadsheets[spreadsheet_id].sheets.pop()  # someone deleted the Instructions tab
+    spreadsheets_before = len(fake.spreadsheets)
+    fake.clear_log()
+    again = run_cli(*args[:7], "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.output)["created"] is False
+    assert len(fake.spreadsheets) == spreadsheets_before
+    assert [r.api for r in fake.calls()] == ["sheets", "sheets", "sheets"]
+    assert fake.spreadsheets[spreadsheet_id].sheets[-1].title == "Instructions"
+
+
+def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_settings, leap_template):
+    import json
+
+    from tracker_sync.settings import to_metadata
+
+    workbook = new_workbook(fake, account)
+    workbook.provision(leap_template, to_metadata(tiny_settings))
+    workbook.seed_rows({tab: grid[1:] for tab, grid in tiny_grids().items()})
+    fake.clear_log()
+    synced = run_cli("sync", workbook.location, "--as-of", "2026-09-30", "--json")
+    assert synced.exit_code == 0, synced.output
+    assert json.loads(synced.output)["tabs_written"] == ["Summary", "Patterns", "Flags", "Sync Log"]
+    assert len(fake.calls("sheets")) == 2
+    checked = run_cli("validate", workbook.spreadsheet_id, "--as-of", "2026-09-30", "--json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.output)["school"] == "Tiny School"
+
+
+def test_the_api_base_override_only_accepts_loopback(account, monkeypatch):
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", "https://evil.example.com")
+    with pytest.raises(ConfigError, match="loopback"):
+        google_client(service_account_info=account)

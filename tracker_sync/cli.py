@@ -34,7 +34,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object 
 AsOfOption = Annotated[
     Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute everything as of this date (default: today in the school's timezone).")
 ]
-TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", help="Path to the tracker .xlsx file.")]
+TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", help="Path to the tracker .xlsx file, or a Google Sheets URL or id.")]
 
 
 def _as_of(value: str | None) -> dt.date | None:
@@ -106,14 +106,29 @@ def demo(
 @app.command()
 def provision(
     school: Annotated[str, typer.Option(help="School name, as people say it.")],
-    out: Annotated[Path, typer.Option(help="Path of the new tracker .xlsx file.")],
+    out: Annotated[Optional[Path], typer.Option(help="Path of the new tracker .xlsx file (xlsx backend).")] = None,
     rubric: Annotated[str, typer.Option(help="Rubric: leap or danielson.")] = "leap",
+    backend: Annotated[str, typer.Option(help="xlsx (a local file) or google (a Google spreadsheet).")] = "xlsx",
+    folder: Annotated[Optional[str], typer.Option(help="Google Drive folder id for the new spreadsheet.")] = None,
+    leader: Annotated[Optional[list[str]], typer.Option(help="Email of a school leader (editor). Repeatable.")] = None,
+    coach: Annotated[Optional[list[str]], typer.Option(help="Email of a coach (editor). Repeatable.")] = None,
+    viewer: Annotated[Optional[list[str]], typer.Option(help="Email of a read-only viewer. Repeatable.")] = None,
+    registry: Annotated[Optional[Path], typer.Option(help="District registry TOML that records each school's tracker.")] = None,
+    notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Email the people it is shared with.")] = True,
     as_json: JsonOption = False,
 ) -> None:
     """Create a new, empty tracker for a school (or repair an existing one without touching its rows).
 
     Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx
+
+    Example: tracker-sync provision --school "Lincoln Elementary" --backend google --registry district.toml --coach ana@lincoln.org
     """
+    if backend == "google":
+        _provision_google(school, rubric, folder, leader or [], coach or [], viewer or [], registry, notify, as_json)
+        return
+    if backend != "xlsx" or out is None:
+        raise _fail(ConfigError("Give --out FILE.xlsx, or --backend google." if backend == "xlsx" else
+                                f"--backend must be xlsx or google, not '{backend}'."))
     from tracker_sync.backends.xlsx import XlsxWorkbook
     from tracker_sync.settings import new_settings, to_metadata
     from tracker_sync.sheet_templates import load_template
@@ -135,6 +150,23 @@ def provision(
     else:
         console.print(f"Tracker for [bold]{school}[/] ({settings.rubric.name}): {workbook.location}")
         console.print(f"Coach tabs: {', '.join(template.coach_tab_names)}")
+
+
+def _provision_google(school: str, rubric: str, folder: str | None, leaders: list[str], coaches: list[str],
+                      viewers: list[str], registry: Path | None, notify: bool, as_json: bool) -> None:
+    from tracker_sync.backends.google_provision import provision_google_school
+
+    try:
+        result = provision_google_school(school, rubric=rubric, folder=folder, leaders=leaders, coaches=coaches,
+                                         viewers=viewers, registry=registry, notify=notify)
+    except TrackerSyncError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        console.print(f"{'Created' if result.created else 'Repaired'} the tracker for [bold]{school}[/]: {result.location}")
+        for email, role in result.shared.items():
+            console.print(f"  shared with {email} ({'can edit' if role == 'writer' else 'view only'})")
 
 
 @app.command()
@@ -203,3 +235,5 @@ def brief(
 def main() -> None:
     app()
 
+
+from tracker_sync import cli_district  # noqa: E402,F401 - registers serve, sync-all and status on the app

@@ -11,9 +11,13 @@ __all__ = ["Block", "CellValue", "Grid", "Link", "Snapshot", "ToolTab", "Workboo
 
 
 def open_workbook(location: str) -> Workbook:
-    """A tracker from what a person types: a path to an .xlsx file (Google ids and URLs: see google.py)."""
+    """A tracker from what a person types: a path to an .xlsx file, or a Google Sheets URL or id."""
     if location.lower().endswith((".xlsx", ".xlsm")):
         from tracker_sync.backends.xlsx import XlsxWorkbook
 
         return XlsxWorkbook(Path(location))
-    raise ConfigError(f"'{location}' is not a tracker: give a path to an .xlsx file.")
+    from tracker_sync.backends.google import looks_like_google, open_google
+
+    if looks_like_google(location):
+        return open_google(location)
+    raise ConfigError(f"'{location}' is not a tracker: give a path to an .xlsx file, or a Google Sheets URL or spreadsheet id.")

@@ -20,6 +20,7 @@ API calls, exactly (asserted in tests/test_google_backend.py and pinned by tests
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -106,8 +107,11 @@ def google_client(*, credentials_file: str | None = None, service_account_info: 
     from tracker_sync.backends.google_http import GoogleHTTPClient, load_credentials
 
     credentials_file = credentials_file or os.environ.get("TRACKER_SYNC_GOOGLE_CREDENTIALS") or None
+    api_base = api_base or os.environ.get("TRACKER_SYNC_GOOGLE_API_BASE") or None
+    if api_base and urlsplit(api_base).hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(f"TRACKER_SYNC_GOOGLE_API_BASE must be a loopback address (the Google fake), not {api_base!r}.")
     credentials = load_credentials(credentials_file, service_account_info)
-    return GoogleHTTPClient(credentials, retry=retry, api_base=api_base or os.environ.get("TRACKER_SYNC_GOOGLE_API_BASE"))
+    return GoogleHTTPClient(credentials, retry=retry, api_base=api_base)
 
 
 class GoogleWorkbook(Workbook):

@@ -1,0 +1,64 @@
+"""One-command provisioning of a school's Google tracker, recorded in the district registry.
+
+Re-running for a school already in the registry (tracker_sync.registry) repairs that spreadsheet
+(missing tabs, headers, dropdowns, protection) and never creates a second one. Calls: new school =
+1 Drive create + 2 Sheets calls; repair = 3 Sheets calls; plus 1 Drive call per share.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tracker_sync.backends.google import GoogleWorkbook, google_client, spreadsheet_id_from
+from tracker_sync.errors import ConfigError
+
+
+@dataclass
+class ProvisionResult:
+    school: str
+    location: str
+    created: bool
+    rubric: str
+    shared: dict[str, str] = field(default_factory=dict)  # email -> role
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def provision_google_school(
+    school: str, *, rubric: str = "leap", folder: str | None = None, leaders: Sequence[str] = (),
+    coaches: Sequence[str] = (), viewers: Sequence[str] = (), registry: Path | None = None, notify: bool = True,
+    http=None, today: dt.date | None = None,
+) -> ProvisionResult:
+    """Create (or repair) the school's spreadsheet, share it with named people only, record it."""
+    from tracker_sync.registry import load_registry, upsert_school
+    from tracker_sync.settings import new_settings, to_metadata
+    from tracker_sync.sheet_templates import load_template
+
+    try:
+        settings = new_settings(school, rubric, today=today)
+    except KeyError as exc:
+        raise ConfigError(str(exc.args[0])) from exc
+    template = load_template().for_rubric(settings.rubric)
+    http = http or google_client()
+    entry = load_registry(registry).schools.get(school) if registry and registry.exists() else None
+    if entry is not None and entry.backend == "google":
+        workbook = GoogleWorkbook(spreadsheet_id_from(entry.location), http)
+        present = workbook.read([]).metadata
+        metadata = {k: v for k, v in to_metadata(settings).items() if k not in present}  # keep the school's own setup
+        created = False
+    else:
+        workbook = GoogleWorkbook.create(f"{school} – coaching tracker", http, folder_id=folder)
+        metadata, created = to_metadata(settings), True
+        if registry:  # recorded before anything else, so a rerun after a crash repairs instead of duplicating
+            upsert_school(registry, school, backend="google", location=workbook.location, rubric=settings.rubric.id)
+    workbook.provision(template, metadata)
+    shared: dict[str, str] = {}
+    for emails, role in ((leaders, "writer"), (coaches, "writer"), (viewers, "reader")):
+        for email in emails:
+            workbook.share(email, role, notify=notify)
+            shared[email] = role
+    return ProvisionResult(school, workbook.location, created, settings.rubric.id, shared)
