@@ -63,6 +63,8 @@ def clean_text(value: object) -> str:
 
 def _fold(text: str) -> str:
     """Case-folded, accents removed (combining marks only: non-Latin letters are kept)."""
+    if text.isascii():  # most names and headers: nothing to decompose, and casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Callable, Mapping
-from itertools import compress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import chain, compress, cycle, repeat
+from operator import is_not, itemgetter, ne, not_
 from typing import Any
 
 from tracker_sync import cells
@@ -64,24 +65,42 @@ class TabReport:
 class Records:
     """The valid rows of every coach tab, as pydantic records (scores melted to long form).
 
-    The validator hands over plain field dicts, already typed by the cell parsers; each list of
-    models is built (and checked by pydantic) on first access. A caller that reads columns can use
-    ``rows(name)`` and never pay for one model per row.
+    The validator hands over columns of values already typed by the cell parsers. A caller that
+    reads columns (``columns(name)``, e.g. to build a DataFrame) never pays for a dict or a model
+    per row; ``rows(name)`` gives field dicts, and the lists of models are built (and checked by
+    pydantic) on first access.
     """
 
     NAMES = ("roster", "observations", "scores", "action_steps", "learning_cycles")
 
     def __init__(self, rows: Mapping[str, list[dict]] | None = None, score_codes: list[str] | None = None) -> None:
-        self._rows = {name: list((rows or {}).get(name, [])) for name in self.NAMES}
+        """From field dicts per tab (scores wide, one dict per visit with a key per indicator code)."""
+        self._columns = {name: _columns_of((rows or {}).get(name, [])) for name in self.NAMES}
         self._score_codes = score_codes or []
         self._melted = False
+        self._rows: dict[str, list[dict]] = {}
         self._models: dict[str, list] = {}
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, dict[str, list]], score_codes: list[str]) -> Records:
+        """From one list per field per tab, as the validator holds them (scores wide)."""
+        records = cls(score_codes=score_codes)
+        records._columns.update(columns)
+        return records
+
+    def columns(self, name: str) -> dict[str, list]:
+        """The records of one tab as columns: field -> list of values, all lists of one length
+        (an empty tab may have no fields at all)."""
+        if name == "scores" and not self._melted:
+            self._columns["scores"] = _melt_scores(self._columns["scores"], self._score_codes)
+            self._melted = True
+        return self._columns[name]
 
     def rows(self, name: str) -> list[dict]:
         """The records of one tab as field dicts (the same fields as the pydantic models)."""
-        if name == "scores" and not self._melted:
-            self._rows["scores"] = _melt_scores(self._rows["scores"], self._score_codes)
-            self._melted = True
+        if name not in self._rows:
+            columns = self.columns(name)
+            self._rows[name] = [dict(zip(columns, values)) for values in zip(*columns.values())]
         return self._rows[name]
 
     def _models_of(self, name: str) -> list:
@@ -95,6 +114,31 @@ class Records:
     scores = property(lambda self: self._models_of("scores"), doc="list[Score], one per scored indicator")
     action_steps = property(lambda self: self._models_of("action_steps"), doc="list[ActionStep]")
     learning_cycles = property(lambda self: self._models_of("learning_cycles"), doc="list[LearningCycle]")
+
+
+def _columns_of(rows: list[dict]) -> dict[str, list]:
+    """Field dicts (all with the same keys) -> one list per field."""
+    return {key: [values[key] for values in rows] for key in rows[0]} if rows else {}
+
+
+#: The fields of a score row that every melted score repeats.
+_SCORE_FIELDS = ("row", "date", "teacher", "observer", "type")
+
+
+def _melt_scores(wide: dict[str, list], codes: list[str]) -> dict[str, list]:
+    """Wide score columns -> the fields of Score, one entry per scored indicator (row by row, in
+    rubric order). Flattened row-major, so each list is built in one pass."""
+    if not wide:
+        return {}
+    width = len(codes)
+    marks = list(chain.from_iterable(zip(*(wide[code] for code in codes))))
+    scored = list(map(is_not, marks, repeat(None)))
+
+    def spread(values: list) -> list:
+        return list(compress(chain.from_iterable(map(repeat, values, repeat(width))), scored))
+
+    return {**{key: spread(wide[key]) for key in _SCORE_FIELDS},
+            "indicator": list(compress(cycle(codes), scored)), "score": list(compress(marks, scored))}
 
 
 @dataclass
@@ -200,7 +244,7 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
     positions: dict[str, int] = {}
     findings: list[Finding] = []
     extras: list[tuple[int, str]] = []
-    width = max([len(header_row), *(len(r) for r in data_rows)])
+    width = max(len(header_row), max(map(len, data_rows), default=0))
     for index in range(width):
         raw = header_row[index] if index < len(header_row) else None
         key = _header_key(raw)
@@ -265,11 +309,11 @@ def _is_blank_row(row: list[Any]) -> bool:
     return True
 
 
-def _parse_column(raw: list[Any] | tuple, parse: Callable[[object], Parsed]) -> tuple[list[Any], dict[Any, tuple], list[Any]]:
-    """Parse one column, each distinct raw value once: (values, problems by key, keys per row)."""
+def _parse_column(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[list[Any], list[tuple[int, tuple]]]:
+    """Parse one column, each distinct raw value once: (values, (position, problem) per cell with a problem)."""
     distinct = dict.fromkeys(raw)
     if (0 in distinct or 1 in distinct) and bool in set(map(type, raw)):  # True == 1 == 1.0 share a key: tag values with their type
-        keys: list[Any] | tuple = [v if type(v) is str else (type(v), v) for v in raw]
+        keys: list[Any] = [v if type(v) is str else (type(v), v) for v in raw]
         distinct = dict.fromkeys(keys)
         untag = True
     else:
@@ -281,25 +325,30 @@ def _parse_column(raw: list[Any] | tuple, parse: Callable[[object], Parsed]) -> 
         value_of[key] = parsed.value
         if parsed.problem is not None:
             problems[key] = parsed.problem
-    return list(map(value_of.__getitem__, keys)), problems, keys
+    at = compress(range(len(keys)), map(problems.__contains__, keys)) if problems else ()
+    return list(map(value_of.__getitem__, keys)), [(i, problems[keys[i]]) for i in at]
 
 
-def _parse_odd_text(raw: list[Any] | tuple, parse: Callable[[object], Parsed]) -> tuple[list[Any], dict[Any, tuple], list[Any]]:
-    """_parse_column for free text: plain strings are their own value; blanks, non-text, very long
-    text and spreadsheet errors ('#N/A') are parsed one by one. Keys are row positions."""
+def _parse_odd_text(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[list[Any], list[tuple[int, tuple]]]:
+    """_parse_column for free text, where nearly every value differs: plain strings are their own
+    value; only odd cells (blank, not text, padded with spaces, '#N/A' and other spreadsheet errors,
+    very long) go through the parser, each distinct one once. The tests run over the column in C."""
+    texts = raw if set(map(type, raw)) <= {str} else [v if type(v) is str else "" for v in raw]  # not text: "" is odd
+    odd_flags = map(any, zip(map(not_, texts), map(ne, texts, map(str.strip, texts)), map(str.startswith, texts, repeat("#"))))
+    odd = list(compress(range(len(texts)), odd_flags))
+    if max(map(len, texts), default=0) > CELL_TEXT_LIMIT:
+        odd = sorted({*odd, *(i for i, text in enumerate(texts) if len(text) > CELL_TEXT_LIMIT)})
+    if len(odd) == len(raw):
+        return _parse_column(raw, parse)
     values = list(raw)
-    problems: dict[Any, tuple] = {}
-    odd = [i for i, v in enumerate(raw) if type(v) is not str or not v or v[0] == "#" or v[0].isspace() or v[-1].isspace() or len(v) > CELL_TEXT_LIMIT]
-    for i in odd:
-        parsed = parse(raw[i])
-        values[i] = parsed.value
-        if parsed.problem is not None:
-            problems[i] = parsed.problem
-    return values, problems, list(range(len(raw)))
+    odd_values, problems = _parse_column([raw[i] for i in odd], parse)
+    for i, value in zip(odd, odd_values):
+        values[i] = value
+    return values, [(odd[j], found) for j, found in problems]
 
 
 def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Finding], TabReport]:
-    """Parse every row of one tab, column by column; returns the rows without an error (field dicts with 'row')."""
+    """Parse every row of one tab, column by column; returns the columns of the rows without an error."""
     report = TabReport(tab.name)
     header_row, data_rows = (grid[0], grid[1:]) if grid else ([], [])
     header = match_header(tab, header_row, data_rows, ctx.settings)
@@ -311,44 +360,37 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
     if header.missing_required:  # never misread a tab whose columns cannot all be found
         report.excluded = report.rows_read - report.blank
         report.check()
-        return TabRows(tab, header.positions, [], usable=False), findings, report
+        return TabRows.empty(tab, header.positions), findings, report
     live = [row for i, row in enumerate(data_rows) if i not in blank] if blank else data_rows
     sheet_rows = [i + 2 for i in range(len(data_rows)) if i not in blank] if blank else list(range(2, len(data_rows) + 2))
-    width = max((len(r) for r in live), default=0)
+    width = max(map(len, live), default=0)
     padded = live if set(map(len, live)) <= {width} else [row if len(row) == width else [*row, *([None] * (width - len(row)))] for row in live]
-    transposed = list(zip(*padded)) if padded else []
     bad_rows: set[int] = set()
-    value_columns = []
+    columns = {"row": sheet_rows}
     for column in tab.columns:
         index = header.positions.get(column.key)
-        raw = transposed[index] if index is not None and index < width else [None] * len(live)
+        raw = list(map(itemgetter(index), padded)) if index is not None and index < width else [None] * len(live)
         if column.type == "long_text":  # notes are all different: only odd cells go through the parser
-            values, problems, keys = _parse_odd_text(raw, _cell_parser(column, ctx))
+            columns[column.key], problems = _parse_odd_text(raw, _cell_parser(column, ctx))
         else:
-            values, problems, keys = _parse_column(raw, _cell_parser(column, ctx))
-        value_columns.append(values)
-        if not problems:
-            continue
+            columns[column.key], problems = _parse_column(raw, _cell_parser(column, ctx))
         letter = column_letter(index) if index is not None else None
-        for i in compress(range(len(keys)), map(problems.__contains__, keys)):
-            code, message, fix = problems[keys[i]]
+        for i, (code, message, fix) in problems:
             if FINDING_TYPES[code].severity == "error":
                 bad_rows.add(i)
             findings.append(Finding(code, tab=tab.name, row=sheet_rows[i], column=letter, header=column.header,
                                     value=shown(raw[i]) if raw[i] is not None else "", message=message, fix=fix))
-    names = ["row", *(c.key for c in tab.columns)]
-    rows = zip(sheet_rows, *value_columns)
+    rows = TabRows(tab, header.positions, columns)
     if bad_rows:
-        rows = compress(rows, [i not in bad_rows for i in range(len(sheet_rows))])
-    accepted = [dict(zip(names, values)) for values in rows]
+        rows.keep([i not in bad_rows for i in range(len(sheet_rows))])
     report.excluded = len(bad_rows)
-    report.accepted = len(accepted)
+    report.accepted = len(rows)
     report.check()
-    return TabRows(tab, header.positions, accepted), findings, report
+    return rows, findings, report
 
 
 def _people(roster: TabRows | None, excluded_rows: dict[str, int]) -> People:
-    members = {name_key(v["teacher"]): v["teacher"] for v in roster.rows} if roster else {}
+    members = {name_key(name): name for name in roster.columns["teacher"]} if roster else {}
     return People(members, {k: r for k, r in excluded_rows.items() if k not in members})
 
 
@@ -364,20 +406,12 @@ def _roster_names_in_error(grid: Grid, roster: TabRows, findings: list[Finding])
     return names
 
 
-def _melt_scores(rows: list[dict], codes: list[str]) -> list[dict]:
-    """Wide score rows -> one dict per scored indicator (the fields of Score)."""
-    return [
-        {"row": v["row"], "date": v["date"], "teacher": v["teacher"], "observer": v["observer"], "type": v["type"], "indicator": code, "score": v[code]}
-        for v in rows for code in codes if v[code] is not None
-    ]
-
-
 def _drop_rows_in_error(tab: TabRows, report: TabReport, findings: list[Finding]) -> None:
     bad = {f.row for f in findings if f.tab == tab.spec.name and f.severity == "error"}
     if bad:
-        kept = [v for v in tab.rows if v["row"] not in bad]
-        report.exclude(len(tab.rows) - len(kept))
-        tab.rows = kept
+        kept = [row not in bad for row in tab.columns["row"]]
+        report.exclude(kept.count(False))
+        tab.keep(kept)
 
 
 def validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSettings, as_of: dt.date) -> ValidationResult:
@@ -400,7 +434,7 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
         if tab.name not in grids:
             findings.append(Finding("missing-tab", tab=tab.name, message=f"The tab '{tab.name}' is missing."))
             reports[tab.name] = TabReport(tab.name)
-            tabs[tab.kind] = TabRows(tab, {}, [], usable=False)
+            tabs[tab.kind] = TabRows.empty(tab)
             continue
         rows, tab_findings, report = _read_tab(tab, grids[tab.name], ctx)
         tab_findings += within_tab(rows)
@@ -409,14 +443,15 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
             ctx.people = _people(rows, _roster_names_in_error(grids[tab.name], rows, tab_findings))
         findings += tab_findings
         reports[tab.name], tabs[tab.kind] = report, rows
-    status_of = {v["teacher"]: v["status"] for v in tabs["roster"].rows} if "roster" in tabs else {}
+    roster = tabs.get("roster")
+    status_of = dict(zip(roster.columns["teacher"], roster.columns["status"])) if roster else {}
     across = across_tabs(tabs, status_of)
     for kind, rows in tabs.items():
         _drop_rows_in_error(rows, reports[rows.spec.name], across)
     findings += across
     scores = tabs.get("score")
-    records = Records(
-        {(RECORD_MODELS[kind][0] if kind != "score" else "scores"): rows.rows for kind, rows in tabs.items()},
+    records = Records.from_columns(
+        {(RECORD_MODELS[kind][0] if kind != "score" else "scores"): rows.columns for kind, rows in tabs.items()},
         score_codes=[c.key for c in scores.spec.columns if c.type == "score"] if scores else [],
     )
     for report in reports.values():
