@@ -17,7 +17,7 @@ import test_backends
 from conftest import tiny_grids
 from test_backends import METADATA, flags_tab
 
-from tracker_sync.backends.base import Block, Link, ToolTab
+from tracker_sync.backends.base import Block, ToolTab
 from tracker_sync.backends.google import GoogleWorkbook, google_client, open_google, spreadsheet_id_from
 from tracker_sync.backends.google_http import RetryPolicy
 from tracker_sync.errors import ApiError, BackendError, ConfigError, TrackerNotFound

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker_sync.backends.base import Grid, Snapshot, ToolTab, Workbook, trim_grid
 from tracker_sync.backends.google_cells import (
-    BLOCK_FORMATS, cell_data, heatmap_rule, output_hash, pixels, plain_value, row_data, validation_rule,
+    cell_data, heatmap_rule, output_hash, pixels, plain_value, row_data, validation_rule,
 )
 from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound
 from tracker_sync.schemas import Template

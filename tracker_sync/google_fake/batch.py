@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from typing import Any
 
 from tracker_sync.google_fake.sheets import (
     DEFAULT_COLUMNS, DEFAULT_ROWS, VALIDATION_TYPES, VALUE_KEYS, InvalidRequest, Sheet, Spreadsheet, set_masked,

@@ -7,7 +7,6 @@ counts and scripted faults (429 with Retry-After, 5xx, slow answers, connection 
 from __future__ import annotations
 
 import base64
-import copy
 import itertools
 import json
 import re
