@@ -1,0 +1,175 @@
+"""District job functions on a fake clock (no real sleeping) against xlsx files and the Google fake.
+
+A pass completes with zero failed schools under injected 429s and 5xx; a failing school gets its own
+failure streak and backoff while the others run on; a crash mid-write leaves the old tool tabs whole;
+every run lands in the history; a simulated school day fires exactly the registry's times.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tracker_sync.google_fake import Fault, GoogleFake
+from tracker_sync.history import History
+from tracker_sync.jobs.clock import FakeClock
+from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, GoogleAccess
+from tracker_sync.jobs.sample import build_district
+from tracker_sync.jobs.simulate import simulate
+from tracker_sync.jobs.status import district_status
+from tracker_sync.registry import load_registry, save_registry
+
+DENVER = ZoneInfo("America/Denver")
+TUESDAY = dt.datetime(2026, 12, 15, 5, 0, tzinfo=DENVER)
+TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
+
+
+@pytest.fixture(scope="module")
+def fake():
+    with GoogleFake() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory, fake):
+    return build_district(tmp_path_factory.mktemp("district"), xlsx=1, google=2, fake=fake, teachers=10, distinct=2,
+                          school={"sync": {"every_minutes": 180}})
+
+
+def runner_for(registry_path, fake, clock=None, history_name="history.sqlite", **access):
+    registry = load_registry(registry_path)
+    clock = clock or FakeClock(TUESDAY)
+    history = History(registry_path.parent / history_name)
+    google = GoogleAccess(service_account_info=fake.service_account_info(), api_base=fake.base_url, **access)
+    return DistrictRunner(registry, clock=clock, history=history, google=google)
+
+
+def google_book(fake, registry, school_id):
+    from tracker_sync.backends.google import spreadsheet_id_from
+
+    return fake.spreadsheets[spreadsheet_id_from(registry.by_id(school_id).location)]
+
+
+def tool_cells(book):
+    return {tab: pickle.dumps(book.sheet(title=tab).cells) for tab in TOOL_TABS if any(s.title == tab for s in book.sheets)}
+
+
+def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, tmp_path):
+    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite")
+    fake.clear_log()
+    fake.script(Fault.http(429, retry_after=7), Fault.http(503), Fault.http(500, match=":batchUpdate"),
+                Fault.http(429, retry_after=3, match=":batchUpdate"), Fault.reset(match="GET /v4"))
+    runs = runner.run_pass(workers=2)
+    assert [r.outcome for r in runs] == ["ok", "ok", "ok"]
+    google = [r for r in runs if r.school.startswith("google")]
+    assert sum(r.http_requests - r.api_calls for r in google) == 5  # every fault retried, none dropped
+    assert runner.limiter.throttles == 2  # both 429s paused everyone
+    assert runner.clock.slept >= 7  # Retry-After honoured on the fake clock, no real sleep
+    assert sum(r.http_requests for r in google) == len(fake.calls("sheets"))  # counted at the choke point
+    assert runner.limiter.granted == len(fake.calls("sheets"))  # every request asked the shared bucket
+    recorded = runner.history.runs(kind="sync")
+    assert [(r.school, r.outcome) for r in recorded] == sorted([(r.school, "ok") for r in runs], key=lambda x: [s.school for s in recorded].index(x[0]))
+    assert all(r.rows_read > 0 and r.api_calls == (0 if r.school.startswith("xlsx") else r.api_calls) for r in recorded)
+
+
+def test_throttling_beyond_the_clients_retries_is_retried_later_in_the_pass(district, fake, tmp_path):
+    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite", max_attempts=2)
+    fake.script(*[Fault.http(429, retry_after=1)] * 2)  # the first school to call gives up once
+    runs = runner.run_pass(workers=1)
+    assert all(r.outcome == "ok" for r in runs)
+    history = runner.history.runs(kind="sync")
+    assert [r.outcome for r in history].count("failed") == 1 and len(history) == len(runs) + 1
+    assert PASS_ATTEMPTS >= 2
+
+
+def test_a_failing_school_backs_off_alone(district, fake, tmp_path):
+    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite")
+    xlsx = next(s for s in runner.registry.schools.values() if s.backend == "xlsx")
+    tracker = runner.registry.resolve(xlsx.location)
+    moved = tracker.with_suffix(".moved")
+    tracker.rename(moved)
+    try:
+        runs = {r.school: r for r in runner.run_pass(workers=2)}
+        assert runs[xlsx.id].outcome == "failed" and "TrackerNotFound" in runs[xlsx.id].detail
+        assert all(r.outcome == "ok" for school, r in runs.items() if school != xlsx.id)
+        assert runner.history.failure_streak(xlsx.id) == 1
+        assert runner.resting_until(xlsx.id) == runs[xlsx.id].started_at + dt.timedelta(minutes=5)
+        assert runner.scheduled_sync(xlsx.id) is None  # resting: the scheduler skips it
+        runner.clock.sleep(301)
+        assert runner.scheduled_sync(xlsx.id).outcome == "failed"
+        assert runner.history.failure_streak(xlsx.id) == 2 and runner.history.failures(xlsx.id) == 2
+        rows = {r.id: r for r in district_status(runner.registry, runner.history, runner.clock.now())}
+        assert rows[xlsx.id].failure_streak == 2 and rows[xlsx.id].outcome == "failed"
+        # Resting 10 minutes after the second failure, then its next 3-hourly window.
+        assert rows[xlsx.id].next_sync == "2026-12-15T06:00-07:00"
+    finally:
+        moved.rename(tracker)
+    runner.clock.sleep(601)
+    assert runner.scheduled_sync(xlsx.id).outcome == "ok"
+    assert runner.history.failure_streak(xlsx.id) == 0 and runner.history.failures(xlsx.id) == 2
+
+
+def test_a_crash_mid_write_leaves_the_old_tool_tabs_whole(district, fake, tmp_path, monkeypatch):
+    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite", max_attempts=3)
+    school = next(s for s in runner.registry.schools.values() if s.backend == "google")
+    assert runner.sync_school(school.id).outcome == "ok"
+    before = tool_cells(google_book(fake, runner.registry, school.id))
+    runner.registry = runner.registry.model_copy(update={"schools": {
+        n: s.model_copy(update={"norms": {"observation_gap_days": 1}}) if s.id == school.id else s
+        for n, s in runner.registry.schools.items()}})  # new outputs, so the sync must write
+    fake.script(*[Fault.reset(match=":batchUpdate")] * 3)
+    run = runner.sync_school(school.id)
+    assert run.outcome == "failed" and run.http_requests == 4 and "ApiError" in run.detail
+    assert tool_cells(google_book(fake, runner.registry, school.id)) == before
+
+    xlsx = next(s for s in runner.registry.schools.values() if s.backend == "xlsx")
+    path = runner.registry.resolve(xlsx.location)
+    old = path.read_bytes()
+
+    def crash(*args):
+        raise OSError("disk pulled out mid-write")
+
+    monkeypatch.setattr("tracker_sync.backends.xlsx.os.replace", crash)
+    run = runner.sync_school(xlsx.id)
+    assert run.outcome == "failed" and run.extra["sync_log"] is False
+    assert path.read_bytes() == old
+
+
+def test_norm_overrides_reach_the_sync_and_the_brief(district, fake, tmp_path):
+    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite")
+    school = next(s for s in runner.registry.schools.values() if s.backend == "xlsx")
+    as_of = dt.date(2026, 12, 18)
+    default = runner.sync_school(school.id, as_of=as_of).extra["headline"]["teachers_not_seen"]
+    runner.registry = runner.registry.model_copy(update={"schools": {
+        n: s.model_copy(update={"norms": {"observation_gap_days": 1}}) for n, s in runner.registry.schools.items()}})
+    strict = runner.sync_school(school.id, as_of=as_of).extra["headline"]["teachers_not_seen"]
+    assert strict > default
+    brief = runner.brief_school(school.id, as_of=as_of)
+    assert brief.outcome == "ok" and brief.detail.endswith("ilt-brief-2026-12-18.html")
+    assert "Not seen in 1+ days" in open(brief.detail, encoding="utf-8").read()
+
+
+def test_a_simulated_school_day(district, fake, tmp_path):
+    registry = load_registry(district)
+    day_registry = tmp_path / "district.toml"
+    two = {n: s.model_copy(update={"sync": s.sync.model_copy(update={"every_minutes": 240})})
+           for n, s in registry.schools.items() if s.id != "google-school-002"}  # one xlsx, one Google: keeps the test short
+    save_registry(registry.model_copy(update={"schools": two, "district": registry.district.model_copy(update={"history": "day.sqlite"})}),
+                  day_registry)
+    for entry in district.parent.glob("*.xlsx"):
+        (tmp_path / entry.name).write_bytes(entry.read_bytes())
+    clock = FakeClock(TUESDAY)
+    runner = runner_for(day_registry, fake, clock=clock, history_name="day.sqlite")
+    fired = simulate(runner, clock, dt.datetime(2026, 12, 15, 23, 0, tzinfo=DENVER))
+    local = [(e.at.astimezone(DENVER).strftime("%H:%M"), e.job.split(":")[0]) for e in fired if e.job.endswith("school-001")]
+    assert sorted(set(local)) == [("06:00", "sync"), ("06:30", "brief"), ("10:00", "sync"), ("14:00", "sync"), ("18:00", "sync")]
+    assert len(fired) == 2 * 4 + 2 and all(e.run.outcome == "ok" for e in fired)
+    assert len(runner.history.runs()) == len(fired)
+    assert all(p.name == "ilt-brief-2026-12-15.html" for p in (tmp_path / "briefs").glob("*/*.html"))
+    rows = district_status(runner.registry, runner.history, clock.now())
+    assert {r.next_sync for r in rows} == {"2026-12-16T06:00-07:00"}
+    assert {r.next_brief for r in rows} == {"2026-12-22T06:30-07:00"}
+    assert all(r.outcome == "ok" and r.last_sync.startswith("2026-12-15T18:00") for r in rows)

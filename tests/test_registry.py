@@ -1,0 +1,118 @@
+"""The district registry: defaults, hand-written TOML, clear errors naming school and field, round trip."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from tracker_sync.errors import ConfigError
+from tracker_sync.registry import load_registry, save_registry, upsert_school
+
+GOOD = """
+[district]
+name = "Front Range"
+quota_per_minute = 120
+
+[schools."Lincoln Elementary"]
+backend = "xlsx"
+location = "trackers/lincoln.xlsx"
+
+[schools."Cedar Ridge K-8"]
+id = "cedar"
+backend = "google"
+location = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz012345/edit"
+timezone = "America/Chicago"
+sync = { every_minutes = 30, start = "07:00", end = "16:00", days = ["Mon", "wed"] }
+ilt = { day = "thu", time = "08:00", brief_minutes_before = 90 }
+norms = { observation_gap_days = 10 }
+briefs = "/srv/briefs/cedar"
+"""
+
+
+def write(tmp_path, text):
+    path = tmp_path / "district.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_and_hand_written_fields(tmp_path):
+    registry = load_registry(write(tmp_path, GOOD))
+    lincoln, cedar = registry.schools.values()
+    assert lincoln.id == "lincoln-elementary" and lincoln.timezone == "America/Denver"
+    assert (lincoln.sync.every_minutes, lincoln.sync.start, lincoln.sync.end) == (15, "06:00", "18:00")
+    assert lincoln.sync.days == ("mon", "tue", "wed", "thu", "fri")
+    assert (lincoln.ilt.day, lincoln.ilt.time, lincoln.ilt.brief_minutes_before) == ("tue", "07:30", 60)
+    assert registry.resolve(lincoln.location) == tmp_path / "trackers" / "lincoln.xlsx"
+    assert registry.resolve(lincoln.briefs) == tmp_path / "briefs" / "lincoln-elementary"
+    assert cedar.sync.days == ("mon", "wed") and cedar.norms == {"observation_gap_days": 10}
+    assert registry.history_path == tmp_path / "district-history.sqlite"
+    assert registry.district.quota_per_minute == 120
+
+
+@pytest.mark.parametrize("entry, expected", [
+    ('backend = "xlsx"\nlocation = "a.xlsx"\nsync = { start = "7:00" }', 'school "A", field sync.start: \'7:00\' is not a time of day'),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\nsync = { days = ["funday"] }', 'school "A", field sync.days'),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\nsync = { start = "18:00", end = "06:00" }', "end 06:00 is before start 18:00"),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\ntimezone = "Mars/Base"', 'school "A", field timezone: \'Mars/Base\' is not an IANA timezone'),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\nnorms = { observation_gap_dayz = 3 }', 'school "A", field norms.observation_gap_dayz'),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\nnorms = { observation_gap_days = 0 }', "greater than or equal to 1"),
+    ('backend = "sheets"\nlocation = "a.xlsx"', 'school "A", field backend'),
+    ('backend = "google"\nlocation = "lincoln.xlsx"', "is not a Google Sheets URL or spreadsheet id"),
+    ('backend = "xlsx"\nlocation = "a.csv"', "must be a path ending in .xlsx"),
+    ('location = "a.xlsx"', 'school "A", field backend: Field required'),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\nilt = { day = "tue", tme = "07:30" }', 'school "A", field ilt.tme'),
+])
+def test_errors_name_the_school_and_the_field(tmp_path, entry, expected):
+    with pytest.raises(ConfigError) as error:
+        load_registry(write(tmp_path, f'[schools."A"]\n{entry}\n'))
+    assert expected in str(error.value)
+    assert "Fix them in the file" in str(error.value)
+
+
+def test_every_problem_is_listed_at_once_and_quota_is_capped(tmp_path):
+    text = ('[district]\nquota_per_minute = 400\n[schools."A"]\nbackend = "xlsx"\nlocation = "a.xlsx"\ntimezone = "X/Y"\n'
+            '[schools."B"]\nid = "a"\nbackend = "xlsx"\nlocation = "b.xlsx"\n')
+    with pytest.raises(ConfigError) as error:
+        load_registry(write(tmp_path, text))
+    message = str(error.value)
+    assert "2 problem(s)" in message and "field district.quota_per_minute" in message and 'school "A", field timezone' in message
+
+
+def test_duplicate_ids_and_bad_toml_and_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="same id 'a'"):
+        load_registry(write(tmp_path, '[schools.A]\nbackend = "xlsx"\nlocation = "a.xlsx"\n'
+                                      '[schools.B]\nid = "a"\nbackend = "xlsx"\nlocation = "b.xlsx"\n'))
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_registry(write(tmp_path, "[schools\n"))
+    with pytest.raises(ConfigError, match="No registry at .*provision --registry"):
+        load_registry(tmp_path / "absent.toml")
+
+
+def test_save_keeps_the_file_short_and_round_trips(tmp_path):
+    path = write(tmp_path, GOOD)
+    registry = load_registry(path)
+    save_registry(registry, path)
+    document = tomllib.loads(path.read_text())
+    assert document["schools"]["Lincoln Elementary"] == {"backend": "xlsx", "location": "trackers/lincoln.xlsx"}
+    assert load_registry(path).schools == registry.schools
+
+
+def test_upsert_adds_and_updates_keeping_hand_edits(tmp_path):
+    path = tmp_path / "district.toml"
+    upsert_school(path, "Lincoln Elementary", backend="google",
+                  location="https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz012345/edit", rubric="leap")
+    text = path.read_text().replace('rubric = "leap"', 'rubric = "leap"\nnorms = { observation_gap_days = 7 }')
+    path.write_text(text)
+    school = upsert_school(path, "Lincoln Elementary", rubric="danielson")
+    assert school.rubric == "danielson" and school.norms == {"observation_gap_days": 7}
+    with pytest.raises(ConfigError, match='school "Lincoln Elementary", field timezone'):
+        upsert_school(path, "Lincoln Elementary", timezone="Nowhere")
+    assert load_registry(path).schools["Lincoln Elementary"].timezone == "America/Denver"  # refused, file unchanged
+
+
+def test_the_google_provision_entry_format_loads(tmp_path):
+    """provision --backend google --registry records {backend, location, rubric}; that is a valid entry."""
+    path = write(tmp_path, '[schools."Lincoln Elementary"]\nbackend = "google"\nrubric = "leap"\n'
+                           'location = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz012345/edit"\n')
+    assert load_registry(path).schools["Lincoln Elementary"].id == "lincoln-elementary"
