@@ -1,0 +1,106 @@
+"""The scheduler: trigger fire times on a fixed `now`, jobs rebuilt from the registry, one serve per registry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tracker_sync.registry import School
+
+DENVER = ZoneInfo("America/Denver")
+XLSX = {"backend": "xlsx", "location": "a.xlsx"}
+
+
+def at(day, hh, mm):
+    return dt.datetime(2026, 12, day, hh, mm, tzinfo=DENVER)
+
+
+@pytest.mark.parametrize("now, expected", [
+    (at(15, 5, 0), at(15, 6, 0)),       # Tuesday before the window
+    (at(15, 6, 0), at(15, 6, 0)),       # a job added at a fire time fires then
+    (at(15, 6, 1), at(15, 6, 15)),
+    (at(15, 17, 50), at(15, 18, 0)),    # the end is included
+    (at(15, 18, 1), at(16, 6, 0)),      # then the next morning
+    (at(18, 18, 1), at(21, 6, 0)),      # Friday evening -> Monday
+])
+def test_sync_trigger_fires_every_15_minutes_in_the_window(now, expected):
+    from tracker_sync.jobs.scheduler import sync_trigger
+
+    trigger = sync_trigger(School(name="A", **XLSX))
+    assert trigger.get_next_fire_time(None, now) == expected
+
+
+def test_sync_trigger_walks_from_the_previous_fire_time_so_misfires_coalesce():
+    from tracker_sync.jobs.scheduler import sync_trigger
+
+    trigger = sync_trigger(School(name="A", **XLSX))
+    assert trigger.get_next_fire_time(at(15, 6, 0), at(15, 9, 0)) == at(15, 6, 15)
+
+
+def test_brief_trigger_fires_before_the_ilt_meeting_in_local_time():
+    from tracker_sync.jobs.scheduler import brief_trigger
+
+    school = School(name="A", timezone="America/New_York", ilt={"day": "mon", "time": "07:00", "brief_minutes_before": 480}, **XLSX)
+    new_york = ZoneInfo("America/New_York")
+    fire = brief_trigger(school).get_next_fire_time(None, dt.datetime(2026, 12, 15, 12, 0, tzinfo=new_york))
+    assert fire == dt.datetime(2026, 12, 20, 23, 0, tzinfo=new_york)  # Sunday 23:00 for Monday 07:00
+
+
+def write_registry(path, schools):
+    lines = [f'[district]\nhistory = "h.sqlite"\n']
+    for name in schools:
+        lines.append(f'[schools."{name}"]\nbackend = "xlsx"\nlocation = "{name.lower()}.xlsx"\n')
+    path.write_text("\n".join(lines))
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+
+
+def test_jobs_are_rebuilt_from_the_registry_and_follow_its_changes(tmp_path):
+    from tracker_sync.jobs.scheduler import DistrictService
+
+    registry = tmp_path / "district.toml"
+    write_registry(registry, ["North", "South"])
+    service = DistrictService(registry)
+    service.start(paused=True)
+    try:
+        jobs = {j.id: j for j in service.scheduler.get_jobs()}
+        assert set(jobs) == {"sync:north", "brief:north", "sync:south", "brief:south", "registry-watch"}
+        assert all((j.coalesce, j.max_instances, j.misfire_grace_time) == (True, 1, 300) for i, j in jobs.items() if ":" in i)
+        assert service.reload() is False  # unchanged
+        write_registry(registry, ["North", "East"])
+        assert service.reload() is True
+        assert {j.id for j in service.scheduler.get_jobs()} == {"sync:north", "brief:north", "sync:east", "brief:east", "registry-watch"}
+        registry.write_text(registry.read_text() + '\n[schools."Bad"]\nbackend = "xlsx"\nlocation = "x.csv"\n')
+        os.utime(registry, ns=(time.time_ns(), time.time_ns() + 20_000_000))
+        assert service.reload() is False  # invalid: reported, old jobs kept
+        assert "sync:east" in {j.id for j in service.scheduler.get_jobs()}
+    finally:
+        service.stop()
+
+
+def test_serve_refuses_a_second_instance_and_stops_on_sigterm(tmp_path):
+    registry = tmp_path / "district.toml"
+    write_registry(registry, ["North"])
+    command = [sys.executable, "-m", "tracker_sync", "serve", "--registry", str(registry)]
+    log = (tmp_path / "serve.log").open("w")
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "COLUMNS": "200"})
+    try:
+        banner = first.stdout.readline()
+        assert banner.startswith("Serving 1 schools"), banner
+        second = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        assert second.returncode == 2
+        assert f"already running for this registry (pid {first.pid}" in " ".join(second.stderr.split())
+        first.send_signal(signal.SIGTERM)
+        out, _ = first.communicate(timeout=30)
+        assert first.returncode == 0, (tmp_path / "serve.log").read_text()
+        assert "Stopping: waiting for running syncs to finish" in out and out.rstrip().endswith("Stopped.")
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert not (tmp_path / "district.toml.serve.pid").exists()
