@@ -344,7 +344,8 @@ def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
     assert first.exit_code == 0, first.output
     result = json.loads(first.output)
     assert result["created"] is True
-    assert [r.api for r in fake.calls()] == ["drive", "sheets", "sheets", "drive", "drive", "drive"]
+    assert [(r.api, r.method) for r in fake.calls()] == [  # search, create, read, batchUpdate, 3 shares
+        ("drive", "GET"), ("drive", "POST"), ("sheets", "GET"), ("sheets", "POST"), *[("drive", "POST")] * 3]
     spreadsheet_id = spreadsheet_id_from(result["location"])
     entry = tomllib.loads(registry.read_text())["schools"]["Lincoln Elementary"]
     assert entry == {"backend": "google", "location": result["location"], "rubric": "leap"}
@@ -361,6 +362,19 @@ def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
     assert len(fake.spreadsheets) == spreadsheets_before
     assert [r.api for r in fake.calls()] == ["sheets", "sheets", "sheets"]
     assert fake.spreadsheets[spreadsheet_id].sheets[-1].title == "Instructions"
+
+
+def test_provision_without_a_registry_finds_its_own_spreadsheet_instead_of_making_another(fake, account):
+    from tracker_sync.backends.google_provision import provision_google_school
+
+    http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
+    first = provision_google_school("Juniper Hills School", http=http, today=dt.date(2026, 9, 1))
+    count = len(fake.spreadsheets)
+    again = provision_google_school("Juniper Hills School", http=http, today=dt.date(2027, 9, 1))
+    assert (first.created, again.created, again.location) == (True, False, first.location)
+    assert len(fake.spreadsheets) == count
+    metadata = GoogleWorkbook(spreadsheet_id_from(first.location), http).read([]).metadata
+    assert metadata["school_year_start"] == "2026-07-01"  # the school's own setup is kept on a repair
 
 
 def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_settings, leap_template):

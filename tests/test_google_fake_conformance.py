@@ -154,3 +154,18 @@ def test_error_bodies_match_google() -> None:
     assert bad.status_code == 400 and shape(bad.json()) == shape(recorded_400)
     assert bad.json()["error"]["status"] == recorded_400["error"]["status"] == "INVALID_ARGUMENT"
     assert bad.json()["error"]["message"].startswith("Invalid requests[0].addSheet: ")
+
+
+def test_drive_search_by_name_answers_like_google() -> None:
+    """files.list with a q filter (provisioning's look-up) has Google's fields and finds only the named file."""
+    recorded = next(i for i in _interactions("ClientTest.test_openall")
+                    if i["request"]["method"] == "GET" and "name+%3D" in i["request"]["uri"])
+    with GoogleFake() as fake:
+        replayer = Replayer(fake)
+        for name in ("Test ClientTest test_openall", "Something else"):
+            requests.post(f"{fake.base_url}/drive/v3/files", headers=replayer.headers,
+                          json={"name": name, "mimeType": "application/vnd.google-apps.spreadsheet"})
+        recorded_status, google, status, ours = replayer.send(recorded)
+    assert status == recorded_status == 200
+    assert shape(ours) == shape(google)
+    assert [f["name"] for f in ours["files"]] == ["Test ClientTest test_openall"]

@@ -135,6 +135,24 @@ class GoogleWorkbook(Workbook):
         response = http.request("post", DRIVE_FILES, params={"supportsAllDrives": True}, json=body)
         return cls(response.json()["id"], http, fresh=True)
 
+    @classmethod
+    def find(cls, title: str, http: "GoogleHTTPClient", *, folder_id: str | None = None) -> "GoogleWorkbook | None":
+        """The spreadsheet named ``title`` that these credentials created (drive.file sees no others), or None.
+
+        One Drive call. More than one match is a ConfigError: the registry must say which one is meant.
+        """
+        name = title.replace("\\", "\\\\").replace("'", "\\'")
+        query = f"name = '{name}' and mimeType = '{SPREADSHEET_MIME}' and trashed = false"
+        if folder_id:
+            query += f" and '{folder_id}' in parents"
+        files = http.request("get", DRIVE_FILES, params={
+            "q": query, "fields": "files(id,name)", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true",
+        }).json().get("files", [])
+        if len(files) > 1:
+            raise ConfigError(f"{len(files)} spreadsheets are named {title!r} ({', '.join(f['id'] for f in files)}); "
+                              "record the right one in the registry.")
+        return cls(files[0]["id"], http) if files else None
+
     @property
     def location(self) -> str:
         return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"

@@ -1,8 +1,10 @@
 """One-command provisioning of a school's Google tracker, recorded in the district registry.
 
 Re-running for a school already in the registry (tracker_sync.registry) repairs that spreadsheet
-(missing tabs, headers, dropdowns, protection) and never creates a second one. Calls: new school =
-1 Drive create + 2 Sheets calls; repair = 3 Sheets calls; plus 1 Drive call per share.
+(missing tabs, headers, dropdowns, protection); a school missing from the registry is first looked
+up in Drive by its title (the drive.file scope sees only files tracker-sync created), so no second
+spreadsheet is ever made. Calls: new school = 1 Drive search + 1 Drive create + 2 Sheets calls;
+repair = 3 Sheets calls (+1 Drive search without a registry entry); plus 1 Drive call per share.
 """
 
 from __future__ import annotations
@@ -45,16 +47,23 @@ def provision_google_school(
     template = load_template().for_rubric(settings.rubric)
     http = http or google_client()
     entry = load_registry(registry).schools.get(school) if registry and registry.exists() else None
-    if entry is not None and entry.backend == "google":
-        workbook = GoogleWorkbook(spreadsheet_id_from(entry.location), http)
+    title = f"{school} – coaching tracker"
+    if entry is not None and entry.backend != "google":
+        raise ConfigError(f"{school!r} is in the registry with its tracker at {entry.location} ({entry.backend}); "
+                          "remove that entry first to move the school to Google.")
+    if entry is not None:
+        workbook: GoogleWorkbook | None = GoogleWorkbook(spreadsheet_id_from(entry.location), http)
+    else:  # not in the registry: made by us before? (drive.file sees only our own files)
+        workbook = GoogleWorkbook.find(title, http, folder_id=folder)
+    created = workbook is None
+    if workbook is None:
+        workbook = GoogleWorkbook.create(title, http, folder_id=folder)
+        metadata = to_metadata(settings)
+    else:
         present = workbook.read([]).metadata
         metadata = {k: v for k, v in to_metadata(settings).items() if k not in present}  # keep the school's own setup
-        created = False
-    else:
-        workbook = GoogleWorkbook.create(f"{school} – coaching tracker", http, folder_id=folder)
-        metadata, created = to_metadata(settings), True
-        if registry:  # recorded before anything else, so a rerun after a crash repairs instead of duplicating
-            upsert_school(registry, school, backend="google", location=workbook.location, rubric=settings.rubric.id)
+    if registry and entry is None:  # recorded before the tabs are built: a rerun after a crash repairs, never duplicates
+        upsert_school(registry, school, backend="google", location=workbook.location, rubric=settings.rubric.id)
     workbook.provision(template, metadata)
     shared: dict[str, str] = {}
     for emails, role in ((leaders, "writer"), (coaches, "writer"), (viewers, "reader")):

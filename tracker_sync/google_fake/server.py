@@ -271,6 +271,13 @@ class GoogleFake:
                     unquote(m[2]), (body or {}).get("values", []), one.get("valueInputOption", "")))
                 self.spreadsheets[m[1]] = new_book
                 return 200, reply
+        if path == "/drive/v3/files" and method == "GET":
+            matches = [f for f in self.files.values() if _drive_query_matches(f, one.get("q", ""))]
+            listing = {"kind": "drive#fileList", "incompleteSearch": False, "files": [
+                {k: f.resource()[k] for k in ("kind", "id", "name", "mimeType")} for f in matches]}
+            if "fields" in one:
+                listing = apply_field_mask({**listing, "files": [f.resource() for f in matches]}, parse_field_mask(one["fields"]))
+            return 200, listing
         if path == "/drive/v3/files" and method == "POST":
             payload = body or {}
             file = self._create_file(payload.get("name") or "Untitled spreadsheet", payload.get("mimeType", ""),
@@ -356,6 +363,28 @@ class GoogleFake:
             return self.token_owner[token]
         raise ApiAnswer(401, error_body(401, "Request had invalid authentication credentials. Expected OAuth 2 access "
                                              "token, login cookie or other valid authentication credential."))
+
+
+_DRIVE_TERM = re.compile(r"""^\s*(?:(name|mimeType)\s*=\s*(["'])(.*)\2|trashed\s*=\s*(true|false)|(["'])([^"']+)\5\s+in\s+parents)\s*$""")
+
+
+def _drive_query_matches(file: DriveFile, query: str) -> bool:
+    """The subset of Drive's ``q`` language the project uses: name/mimeType equality, trashed, 'id' in parents."""
+    if not query.strip():
+        return True
+    for term in re.split(r"\s+and\s+", query.strip()):
+        match = _DRIVE_TERM.match(term)
+        if match is None:
+            raise ApiAnswer(400, {"error": {"code": 400, "message": "Invalid Value", "errors": [
+                {"message": "Invalid Value", "domain": "global", "reason": "invalid", "location": "q", "locationType": "parameter"}]}})
+        field_name, _, value, trashed, _, parent = match.groups()
+        if field_name == "name" and file.name != value.replace("\\'", "'"):
+            return False
+        if field_name == "mimeType" and file.mime_type != value:
+            return False
+        if trashed == "true" or (parent is not None and parent not in file.parents):
+            return False
+    return True
 
 
 class _Handler(BaseHTTPRequestHandler):
