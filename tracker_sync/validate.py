@@ -326,7 +326,10 @@ def _parse_column(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[li
         if parsed.problem is not None:
             problems[key] = parsed.problem
     at = compress(range(len(keys)), map(problems.__contains__, keys)) if problems else ()
-    return list(map(value_of.__getitem__, keys)), [(i, problems[keys[i]]) for i in at]
+    found = [(i, problems[keys[i]]) for i in at]
+    if not untag and all(type(value) is type(key) and value == key for key, value in value_of.items()):
+        return list(raw), found  # every cell reads as itself (dates, names as on the Roster): no lookup per row
+    return list(map(value_of.__getitem__, keys)), found
 
 
 def _parse_odd_text(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[list[Any], list[tuple[int, tuple]]]:
@@ -410,8 +413,10 @@ def _drop_rows_in_error(tab: TabRows, report: TabReport, findings: list[Finding]
     bad = {f.row for f in findings if f.tab == tab.spec.name and f.severity == "error"}
     if bad:
         kept = [row not in bad for row in tab.columns["row"]]
-        report.exclude(kept.count(False))
-        tab.keep(kept)
+        dropped = kept.count(False)  # `bad` also names rows the cell checks already left out
+        if dropped:
+            report.exclude(dropped)
+            tab.keep(kept)
 
 
 def validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSettings, as_of: dt.date) -> ValidationResult:
