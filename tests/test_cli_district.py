@@ -1,0 +1,42 @@
+"""`sync-all` and `status` through the CLI, checked against the library's history (xlsx schools, no network)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from tracker_sync.cli import app
+from tracker_sync.history import History
+from tracker_sync.jobs.sample import build_district
+from tracker_sync.registry import load_registry
+
+
+def test_sync_all_then_status(tmp_path):
+    registry = build_district(tmp_path, xlsx=2, google=0, teachers=10)
+    cli = CliRunner()
+    result = cli.invoke(app, ["sync-all", "--registry", str(registry), "--as-of", "2026-12-18", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert (report["schools"], report["failed"], report["api_calls"]) == (2, 0, 0)
+    history = History(load_registry(registry).history_path)
+    by_school = lambda runs: sorted(runs, key=lambda run: run["school"])  # noqa: E731 - history is in finishing order
+    assert by_school([r.to_dict() for r in history.runs()]) == by_school(report["runs"])
+
+    table = cli.invoke(app, ["sync-all", "--registry", str(registry), "--as-of", "2026-12-18"], env={"COLUMNS": "160"})
+    assert table.exit_code == 0 and "2 schools, 0 failed" in table.stdout and "Xlsx School 002" in table.stdout
+
+    status = cli.invoke(app, ["status", "--registry", str(registry), "--json"])
+    rows = json.loads(status.stdout)["schools"]
+    assert sorted((r["id"], r["outcome"], r["errors"]) for r in rows) == sorted((r.school, "ok", r.errors) for r in history.runs()[-2:])
+    assert all(r["next_sync"] and r["next_brief"] for r in rows)
+
+
+def test_sync_all_exits_3_when_a_school_fails_and_bad_registry_exits_2(tmp_path):
+    registry = build_district(tmp_path, xlsx=1, google=0, teachers=10)
+    (tmp_path / "xlsx-school-001.xlsx").unlink()
+    result = CliRunner().invoke(app, ["sync-all", "--registry", str(registry), "--json"])
+    assert result.exit_code == 3 and json.loads(result.stdout)["failed"] == 1
+    registry.write_text(registry.read_text() + 'sync = { every_minutes = 0 }\n')
+    bad = CliRunner().invoke(app, ["status", "--registry", str(registry)])
+    assert bad.exit_code == 2 and 'school "Xlsx School 001", field sync.every_minutes' in " ".join(bad.output.split())
