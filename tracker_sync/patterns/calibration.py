@@ -6,9 +6,10 @@ MET study figures (tracker-spec.md): raters rarely use the extremes, and rate th
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, summarise
+from tracker_sync.patterns.frames import Frames
 from tracker_sync.schemas import SchoolSettings
 
 COLUMNS = ["observer", "scores", "paired", "mean_diff", "own_teachers_paired", "own_teachers_diff",
@@ -30,21 +31,43 @@ def calibration(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     if scores.empty:
         return pd.DataFrame(columns=COLUMNS)
     low, high = rubric.middle_band
-    mine = scores[["teacher", "indicator", "date", "observer", "score", "team_lead"]].rename_axis("score_id").reset_index()
-    theirs = scores[["teacher", "indicator", "date", "observer", "score"]]
-    pairs = mine.merge(theirs, on=["teacher", "indicator"], suffixes=("", "_other"))
-    near = (pairs["date"] - pairs["date_other"]).abs().dt.days <= norms.calibration_window_days
-    pairs = pairs[near & (pairs["observer"] != pairs["observer_other"])]
-    others = pairs.groupby("score_id")["score_other"].mean()
-    compared = mine.loc[others.index, ["observer", "team_lead", "score"]]
-    compared["diff"] = compared["score"] - others
-    compared["own"] = compared["team_lead"] == compared["observer"]
-    per_observer = summarise(compared, "observer", paired=("diff", "size"), mean_diff=("diff", "mean"))
-    own = summarise(compared[compared["own"]], "observer", own_teachers_paired=("diff", "size"), own_teachers_diff=("diff", "mean"))
-    middle = scores["score"].between(low, high)
-    totals = summarise(scores.assign(middle=middle), "observer", scores=("score", "size"), middle_share=("middle", "mean"))
-    out = totals.join(per_observer).join(own)
-    out[["paired", "own_teachers_paired"]] = out[["paired", "own_teachers_paired"]].fillna(0).astype(int)
+    observer, observers = pd.factorize(scores["observer"], sort=True)
+    mine, theirs = _same_teacher_and_indicator(scores)
+    day = scores["date"].to_numpy().astype("datetime64[D]").astype("int64")
+    near = np.abs(day[mine] - day[theirs]) <= norms.calibration_window_days
+    keep = near & (observer[mine] != observer[theirs])
+    mine, theirs = mine[keep], theirs[keep]
+    score = scores["score"].to_numpy()
+    others = pd.Series(score[theirs]).groupby(mine).mean()  # per compared score, in row order
+    compared = others.index.to_numpy()
+    diff = pd.Series(score[compared] - others.to_numpy())
+    own = (scores["team_lead"].to_numpy(object)[compared] == scores["observer"].to_numpy(object)[compared])
+    out = pd.DataFrame({"observer": observers})
+    out["scores"] = np.bincount(observer, minlength=len(observers))
+    out["paired"] = np.bincount(observer[compared], minlength=len(observers))
+    out["mean_diff"] = diff.groupby(observer[compared]).mean().reindex(out.index)
+    out["own_teachers_paired"] = np.bincount(observer[compared][own], minlength=len(observers))
+    out["own_teachers_diff"] = diff[own].groupby(observer[compared][own]).mean().reindex(out.index)
+    middle = scores["score"].between(low, high).to_numpy()
+    out["middle_share"] = np.bincount(observer, weights=middle, minlength=len(observers)) / out["scores"]
     out["offset_flag"] = (out["paired"] >= norms.calibration_min_scores) & (out["mean_diff"].abs() >= norms.calibration_threshold)
     out["middle_flag"] = (out["scores"] >= norms.calibration_min_scores) & (out["middle_share"] >= norms.calibration_middle_band_share)
-    return out.reset_index()[COLUMNS].sort_values("observer").reset_index(drop=True)
+    return out[COLUMNS]
+
+
+def _same_teacher_and_indicator(scores: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Every ordered pair (i, j) of score rows on the same teacher and indicator, itself included;
+    for each i the j come in row order (as a self-merge on the two columns gives them)."""
+    teacher, _ = pd.factorize(scores["teacher"])
+    indicator, indicators = pd.factorize(scores["indicator"])
+    key = teacher * len(indicators) + indicator
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    starts = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+    sizes = np.diff(np.append(starts, len(key)))
+    group_start, group_size = np.repeat(starts, sizes), np.repeat(sizes, sizes)  # per sorted position
+    first_pair = np.cumsum(group_size) - group_size
+    nth = np.arange(group_size.sum()) - np.repeat(first_pair, group_size)
+    mine = np.repeat(order, group_size)
+    theirs = order[np.repeat(group_start, group_size) + nth]
+    return mine, theirs

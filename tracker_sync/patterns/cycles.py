@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, days_between
+from tracker_sync.patterns.frames import DaysByName, Frames, days_between
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -21,10 +22,9 @@ def cycle_checks(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) 
     cycles = frames.learning_cycles[["row", "teacher", "team", "team_lead", "cycle", "start_date", "end_date",
                                      "focus_indicator", "status"]].copy()
     stop = cycles["end_date"].where(cycles["end_date"] < as_of, as_of)
-    visits = cycles[["row", "teacher", "start_date"]].assign(stop=stop).merge(
-        frames.observations[["teacher", "date"]], on="teacher")
-    inside = visits[(visits["date"] >= visits["start_date"]) & (visits["date"] <= visits["stop"])]
-    cycles["observations"] = cycles["row"].map(inside.groupby("row").size()).fillna(0).astype(int)
+    visits = DaysByName([frames.observations["teacher"]], frames.observations["date"], [cycles["teacher"]])
+    inside = visits.position(stop, "right") - visits.position(cycles["start_date"], "left")
+    cycles["observations"] = np.maximum(inside, 0)
     cycles["weeks"] = days_between(cycles["start_date"], cycles["end_date"]) / 7
     cycles["days_past_end"] = days_between(cycles["end_date"], as_of).clip(lower=0)
     cycles["past_end_active"] = (cycles["status"] == "Active") & (cycles["end_date"] < as_of)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,12 +55,35 @@ class Frames:
             learning_cycles=self.learning_cycles[self.learning_cycles["start_date"] <= day],
         )
 
+    @cached_property
+    def daily_scores(self) -> pd.DataFrame:
+        """One score per teacher, indicator and day (two observers on one day are averaged), sorted by
+        teacher, indicator and date; computed once, as growth and cycle growth both start from it.
+
+        The same rows as ``scores.groupby(["teacher", "indicator", "date"]).mean()``, grouped on
+        integer codes (the schema makes all three keys required, so none is blank)."""
+        scores = self.scores
+        teacher, _ = pd.factorize(scores["teacher"], sort=True)
+        indicator, _ = pd.factorize(scores["indicator"], sort=True)
+        day = scores["date"].to_numpy()
+        order = np.lexsort((day, indicator, teacher))
+        teacher, indicator, day = teacher[order], indicator[order], day[order]
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = (teacher[1:] != teacher[:-1]) | (indicator[1:] != indicator[:-1]) | (day[1:] != day[:-1])
+        group = np.empty(len(order), dtype="int64")
+        group[order] = np.cumsum(starts) - 1
+        daily = scores[["teacher", "indicator", "date"]].take(order[starts]).reset_index(drop=True)
+        daily["score"] = scores["score"].groupby(group).mean().to_numpy()  # pandas' own mean, same rounding
+        return daily
+
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in columns:
-        if column in _DATES:
-            frame[column] = pd.to_datetime(frame[column].astype("object"))
+    if rows:
+        frame = pd.DataFrame({column: [row.get(column) for row in rows] for column in columns})
+    else:
+        frame = pd.DataFrame(columns=columns)  # object columns, as pandas gives for no rows
+    for column in _DATES.intersection(columns):
+        frame[column] = pd.to_datetime(frame[column].astype("object"))
     frame["row"] = frame["row"].astype("int64")
     if "score" in frame:
         frame["score"] = frame["score"].astype("float64")
@@ -114,6 +138,41 @@ def school_days_between(start: pd.Series, end: pd.Series, holidays: frozenset[dt
         days = np.busday_count(begin + 1, finish + 1, holidays=np.array(sorted(holidays), dtype="datetime64[D]"))
         result[known] = np.maximum(days, 0)
     return result
+
+
+def day_numbers(dates: pd.Series) -> np.ndarray:
+    """Whole days since 1970, as integers (the tabs hold dates, never times of day)."""
+    return dates.to_numpy().astype("datetime64[D]").astype("int64")
+
+
+class DaysByName:
+    """Dated events (visits, daily scores) sorted by name and day, so that "the events of this
+    name up to that day" is a binary search per query instead of a merge of every query with every
+    event. A name is one column (a teacher) or several (a teacher and an indicator); events and
+    queries with the same name values match, blanks included, as they would in a merge."""
+
+    def __init__(self, event_names: list[pd.Series], event_days: pd.Series, query_names: list[pd.Series]) -> None:
+        events = len(event_days)
+        code = np.zeros(events + len(query_names[0]), dtype="int64")
+        for names, asked in zip(event_names, query_names):
+            part, uniques = pd.factorize(np.concatenate([names.to_numpy(object), asked.to_numpy(object)]))
+            code = code * (len(uniques) + 1) + part + 1  # a blank name (code -1) becomes 0
+        days = day_numbers(event_days)
+        self.order = np.lexsort((days, code[:events]))  #: event row at each sorted position
+        self._low = int(days.min(initial=0)) - 1
+        self._width = int(days.max(initial=0)) + 2 - self._low
+        self._key = code[:events][self.order] * self._width + (days[self.order] - self._low)
+        self._asked = code[events:] * self._width
+
+    def first(self) -> np.ndarray:
+        """Per query: the sorted position where its name's events begin."""
+        return np.searchsorted(self._key, self._asked)
+
+    def position(self, days: pd.Series, side: str) -> np.ndarray:
+        """Per query: the sorted position of its name's events dated before (side="left") or on or
+        before (side="right") its day."""
+        offset = np.clip(day_numbers(days) - self._low, 0, self._width - 1)
+        return np.searchsorted(self._key, self._asked + offset, side=side)
 
 
 def rubric_order(settings: SchoolSettings) -> dict[str, int]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, rubric_order, summarise
+from tracker_sync.patterns.frames import DaysByName, Frames, rubric_order, summarise
 from tracker_sync.schemas import SchoolSettings
 
 WHOLE_SCHOOL = "Whole school"
@@ -60,23 +61,27 @@ def lowest_indicators(heat: pd.DataFrame, school: pd.DataFrame, settings: School
     return kept[columns].reset_index(drop=True)
 
 
-def _daily(frames: Frames) -> pd.DataFrame:
-    """One score per teacher, indicator and day (two observers on one day are averaged), sorted by
-    teacher, indicator and date."""
-    return frames.scores.groupby(["teacher", "indicator", "date"], as_index=False)["score"].mean()
+def _pair_starts(daily: pd.DataFrame) -> np.ndarray:
+    """Where each teacher-indicator run of the (sorted) daily scores begins."""
+    teacher, indicator = daily["teacher"].to_numpy(), daily["indicator"].to_numpy()
+    starts = np.ones(len(daily), dtype=bool)
+    starts[1:] = (teacher[1:] != teacher[:-1]) | (indicator[1:] != indicator[:-1])
+    return np.flatnonzero(starts)
 
 
 def growth(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     """First versus latest score per teacher and indicator, where scored on at least two days."""
     columns = ["teacher", "team", "indicator", "first_date", "first", "latest_date", "latest", "change"]
-    key = ["teacher", "indicator"]
-    daily = _daily(frames)
-    daily = daily[daily.duplicated(key, keep=False)]  # scored on two days or more
-    first = daily.drop_duplicates(key, keep="first").rename(columns={"date": "first_date", "score": "first"})
-    latest = daily.drop_duplicates(key, keep="last").rename(columns={"date": "latest_date", "score": "latest"})
-    ends = first.merge(latest, on=key)
-    if ends.empty:
+    daily = frames.daily_scores
+    starts = _pair_starts(daily)
+    stops = np.append(starts[1:], len(daily)) - 1
+    twice = stops > starts  # scored on two days or more
+    first, latest = daily.take(starts[twice]), daily.take(stops[twice])
+    if first.empty:
         return pd.DataFrame(columns=columns)
+    ends = pd.DataFrame({"teacher": first["teacher"].array, "indicator": first["indicator"].array,
+                         "first_date": first["date"].array, "first": first["score"].array,
+                         "latest_date": latest["date"].array, "latest": latest["score"].array})
     ends = ends.merge(frames.roster[["teacher", "team"]], on="teacher", how="left")
     ends["change"] = ends["latest"] - ends["first"]
     order = rubric_order(settings)
@@ -99,20 +104,23 @@ def cycle_growth(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
     Before: the teacher's last score on the focus indicator on or before the start date, or else the
     first score inside the cycle. After: the latest score inside the cycle (up to `as_of`) dated after
     the "before" score. No pair -> blank change (the cycle is still listed).
+
+    Each cycle is a binary search in the daily scores of its teacher and focus indicator.
     """
     cycles = frames.learning_cycles[["row", "teacher", "team", "cycle", "focus_indicator", "start_date", "end_date", "status"]]
-    daily = _daily(frames).rename(columns={"indicator": "focus_indicator"})
-    joined = cycles.merge(daily, on=["teacher", "focus_indicator"], how="inner")
-    stop = joined["end_date"].where(joined["end_date"] < as_of, as_of)
-    joined = joined.sort_values(["row", "date"])
-    prior = joined[joined["date"] <= joined["start_date"]].drop_duplicates("row", keep="last")
-    inside = joined[(joined["date"] > joined["start_date"]) & (joined["date"] <= stop)]
-    first_inside = inside.drop_duplicates("row", keep="first")
-    before = pd.concat([prior, first_inside[~first_inside["row"].isin(prior["row"])]])
-    before = before.set_index("row")[["date", "score"]].rename(columns={"date": "before_date", "score": "before"})
-    after = inside.merge(before.reset_index(), on="row")
-    after = after[after["date"] > after["before_date"]].drop_duplicates("row", keep="last")
-    after = after.set_index("row")[["date", "score"]].rename(columns={"date": "after_date", "score": "after"})
-    out = cycles.join(before, on="row").join(after, on="row")
+    daily = frames.daily_scores
+    stop = cycles["end_date"].where(cycles["end_date"] < as_of, as_of)
+    search = DaysByName([daily["teacher"], daily["indicator"]], daily["date"], [cycles["teacher"], cycles["focus_indicator"]])
+    last_before = search.position(cycles["start_date"], "right") - 1
+    last_inside = search.position(stop, "right") - 1
+    has_prior, has_inside = last_before >= search.first(), last_inside > last_before
+    before = np.where(has_prior, last_before, np.where(has_inside, last_before + 1, -1))
+    after = np.where(has_inside & (last_inside > before), last_inside, -1)
+    out = cycles.reset_index(drop=True)
+    for name, at in (("before", before), ("after", after)):
+        rows = np.full(len(at), -1)
+        rows[at >= 0] = search.order[at[at >= 0]]
+        out[f"{name}_date"] = daily["date"].array.take(rows, allow_fill=True)
+        out[name] = daily["score"].array.take(rows, allow_fill=True)
     out["change"] = out["after"] - out["before"]
     return out.sort_values(["team", "teacher", "start_date"]).reset_index(drop=True)
