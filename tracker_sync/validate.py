@@ -117,8 +117,9 @@ class Records:
 
 
 def _columns_of(rows: list[dict]) -> dict[str, list]:
-    """Field dicts (all with the same keys) -> one list per field."""
-    return {key: [values[key] for values in rows] for key in rows[0]} if rows else {}
+    """Field dicts -> one list per field (a field a dict lacks reads as None there)."""
+    fields = dict.fromkeys(key for values in rows for key in values)
+    return {key: [values.get(key) for values in rows] for key in fields}
 
 
 #: The fields of a score row that every melted score repeats.
