@@ -429,7 +429,7 @@ class _Handler(BaseHTTPRequestHandler):
             except ApiAnswer as exc:
                 status, answer, headers = exc.code, exc.body, exc.headers
         self._record(url.path, query, body, status, fault.kind if fault else "")
-        payload = b"" if answer is None else json.dumps(answer, indent=2, ensure_ascii=False).encode() + b"\n"
+        payload = b"" if answer is None else json.dumps(answer, ensure_ascii=False).encode() + b"\n"
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)

@@ -65,9 +65,10 @@ def plain_number(value: float) -> int | float:
 
 
 def merge(base: dict, extra: dict) -> dict:
-    out = copy.deepcopy(base)
+    """``extra`` laid over ``base`` for a response body: new dicts along changed paths, the rest shared (never mutated)."""
+    out = dict(base)
     for key, value in extra.items():
-        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else copy.deepcopy(value)
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
     return out
 
 
