@@ -92,9 +92,9 @@ def main() -> None:
         print(f"sync: {ours} calls ({describe(fake)})")
 
         fake.clear_log()
-        sync_tracker(workbook, as_of=school.as_of, now=NOW + dt.timedelta(minutes=15))
+        resync = sync_tracker(workbook, as_of=school.as_of, now=NOW + dt.timedelta(minutes=15))
         unchanged = len(fake.calls())
-        print(f"re-sync, outputs unchanged: {unchanged} call ({describe(fake)}); write skipped: {workbook.last_write_skipped}")
+        print(f"re-sync, outputs unchanged: {unchanged} call ({describe(fake)}); outcome: {resync.outcome}")
 
         fake.clear_log()
         fake.script(Fault.http(429, retry_after=0, match="GET"), Fault.http(500, match=":batchUpdate"), Fault.reset(match=":batchUpdate"))

@@ -122,7 +122,7 @@ class DistrictRunner:
                       rows_read=sum(report.rows_read.values()), errors=report.findings["error"],
                       warnings=report.findings["warning"], api_calls=calls, http_requests=attempts,
                       extra={"as_of": report.as_of, "headline": report.headline,
-                             "written": not getattr(workbook, "last_write_skipped", False)})
+                             "written": bool(report.tabs_written)})
         self.history.record(run)
         return run
 

@@ -94,7 +94,7 @@ def flags_tab(text: str) -> ToolTab:
 
 def test_backends_implement_the_interface(harness):
     assert isinstance(harness.workbook, Workbook)
-    assert harness.workbook.kind in ("memory", "xlsx")
+    assert harness.workbook.kind in ("memory", "xlsx", "google")
     assert harness.workbook.location
 
 

@@ -23,9 +23,9 @@ from tracker_sync.backends.google_http import RetryPolicy
 from tracker_sync.errors import ApiError, BackendError, ConfigError, TrackerNotFound
 from tracker_sync.google_fake import Fault, GoogleFake
 
-# The shared contract, run here against Google (every test of test_backends.py but the kind check).
+# The shared contract, run here against Google: every test of test_backends.py.
 for _name in dir(test_backends):
-    if _name.startswith("test_") and _name != "test_backends_implement_the_interface":
+    if _name.startswith("test_"):
         globals()[_name] = getattr(test_backends, _name)
 
 NO_WAIT = RetryPolicy(sleep=lambda seconds: None, max_attempts=3)
@@ -114,16 +114,13 @@ def test_write_is_exactly_one_batch_update_after_a_read(tracker):
 def test_unchanged_outputs_are_not_written_again(tracker):
     tabs = [flags_tab("same"), ToolTab("Sync Log", [["run 1"]])]
     tracker.workbook.read([])
-    tracker.workbook.write(tabs)
-    assert tracker.workbook.last_write_skipped is False
+    assert tracker.workbook.write(tabs) is True
     tracker.fake.clear_log()
     tracker.workbook.read([])
-    tracker.workbook.write([flags_tab("same"), ToolTab("Sync Log", [["run 2"]])])  # only the volatile log differs
-    assert tracker.workbook.last_write_skipped is True
+    assert tracker.workbook.write([flags_tab("same"), ToolTab("Sync Log", [["run 2"]])]) is False  # only the volatile log differs
     assert len(tracker.fake.calls()) == 1  # the read
     tracker.workbook.read([])
-    tracker.workbook.write([flags_tab("changed"), ToolTab("Sync Log", [["run 3"]])])
-    assert tracker.workbook.last_write_skipped is False
+    assert tracker.workbook.write([flags_tab("changed"), ToolTab("Sync Log", [["run 3"]])]) is True
     assert tracker.workbook.read(["Sync Log"]).grids["Sync Log"] == [["run 3"]]
 
 
@@ -299,8 +296,9 @@ def test_resync_unchanged_is_one_call_and_a_faulty_sync_recovers(fake, account, 
     sync_tracker(google, as_of=demo_school.as_of, now=NOW)
 
     fake.clear_log()
-    sync_tracker(google, as_of=demo_school.as_of, now=NOW + dt.timedelta(minutes=15))
-    assert sheets_calls(fake) == ["GET"] and google.last_write_skipped
+    unchanged = sync_tracker(google, as_of=demo_school.as_of, now=NOW + dt.timedelta(minutes=15))
+    assert sheets_calls(fake) == ["GET"]
+    assert unchanged.outcome == "unchanged" and unchanged.tabs_written == []
 
     fake.clear_log()
     fake.script(Fault.http(429, retry_after=0, match="GET"), Fault.reset(match=":batchUpdate"))

@@ -164,8 +164,8 @@ def test_provision_sync_and_unchanged_resync_send_exactly_the_recorded_requests(
     if not RECORD:  # "unchanged" means: equal to the fingerprint the recorded tracker holds, whatever today's renderer says
         monkeypatch.setattr("tracker_sync.backends.google.output_hash", lambda *args: _recorded_hash("google_sync_unchanged.json"))
     with recorder().use_cassette("google_sync_unchanged.json") as cassette:
-        sync_tracker(workbook, as_of=AS_OF, now=NOW + dt.timedelta(minutes=15))
+        unchanged = sync_tracker(workbook, as_of=AS_OF, now=NOW + dt.timedelta(minutes=15))
     assert (cassette.all_played or RECORD) and [r.method for r in cassette.requests] == ["GET"]  # the read only: nothing changed
-    assert workbook.last_write_skipped
+    assert unchanged.outcome == "unchanged"
     if RECORD == "google":
         http.request("delete", f"https://www.googleapis.com/drive/v3/files/{workbook.spreadsheet_id}")

@@ -114,7 +114,9 @@ def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.da
         render_flags(check.result.findings, check.snapshot.tab_ids, practice),
         render_sync_log(log_line, check.snapshot.grids.get(SYNC_LOG), check.settings.norms.sync_log_max_lines),
     ]
-    workbook.write(tool_tabs)
-    report.tabs_written = [t.name for t in tool_tabs]
+    if workbook.write(tool_tabs):
+        report.tabs_written = [t.name for t in tool_tabs]
+    else:
+        report.outcome = "unchanged"  # nothing new since the last write: the backend skipped it
     report.duration_s = round(time.perf_counter() - started, 3)
     return report

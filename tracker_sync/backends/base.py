@@ -7,7 +7,7 @@ Contract, in the spirit of httpx's transports:
   absent from ``Snapshot.grids``; a read never creates or changes anything.
 * ``write(tool_tabs, metadata)`` replaces the given tool-owned tabs and merges ``metadata`` in ONE
   atomic operation: afterwards either every tab is the new one or (on any error) every tab is the old
-  one. Coach tabs are never touched by a write.
+  one. Coach tabs are never touched by a write. It returns False if it skipped an unchanged write.
 * ``provision(template)`` creates the tracker from a template (coach tabs with headers, dropdowns,
   frozen header row, widths; protected tool tabs; Instructions) or repairs a partial one. It never
   creates a second tracker and never changes coach-typed cells.
@@ -112,8 +112,12 @@ class Workbook(ABC):
         """Read ``tabs`` and the metadata in one operation."""
 
     @abstractmethod
-    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> None:
-        """Replace ``tool_tabs`` and merge ``metadata`` in one atomic operation."""
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
+        """Replace ``tool_tabs`` and merge ``metadata`` in one atomic operation.
+
+        Returns False when the backend skipped the write because the outputs are unchanged since
+        its last write (Google keeps a fingerprint, so an idle school costs no write call).
+        """
 
     @abstractmethod
     def provision(self, template: Template, metadata: Mapping[str, str]) -> None:

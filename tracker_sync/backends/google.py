@@ -122,7 +122,6 @@ class GoogleWorkbook(Workbook):
     def __init__(self, spreadsheet_id: str, http: "GoogleHTTPClient", *, fresh: bool = False) -> None:
         self.spreadsheet_id = spreadsheet_id
         self.http = http
-        self.last_write_skipped = False
         self._known: _Known | None = None
         self._fresh = fresh  # created by us in this process: its "Sheet1" may be renamed
 
@@ -204,24 +203,24 @@ class GoogleWorkbook(Workbook):
 
     # -- write --
 
-    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> None:
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
         """One atomic batchUpdate for every tool tab and the metadata; none when nothing changed.
 
         "Unchanged" means the tool tabs (all but the Sync Log, see google_cells.VOLATILE_TABS) and
         ``metadata`` hash to the value the previous write stored (developer metadata key
         ``tracker_sync_internal.output_hash``, read by the preceding ``read``). Then no call is made
-        and ``last_write_skipped`` is True.
+        and the method returns False.
         """
         known = self._known or self._fetch()
         fingerprint = output_hash(tool_tabs, metadata)
-        self.last_write_skipped = known.metadata.get(HASH_KEY) == fingerprint
-        if self.last_write_skipped:
-            return
+        if known.metadata.get(HASH_KEY) == fingerprint:
+            return False
         planner = _Planner(known, self._editors)
         for tab in tool_tabs:
             planner.tool_tab(tab)
         planner.metadata({**{METADATA_PREFIX + k: v for k, v in metadata.items()}, HASH_KEY: fingerprint})
         self._batch(planner)
+        return True
 
     @property
     def _editors(self) -> list[str]:

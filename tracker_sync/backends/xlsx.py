@@ -91,7 +91,7 @@ class XlsxWorkbook(Workbook):
 
     # -- write / provision ----------------------------------------------------------------------
 
-    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> None:
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
         reserved = [tab.name for tab in tool_tabs if tab.name == META_TAB]
         if reserved:
             raise ValueError(f"{META_TAB!r} is reserved for the tracker's metadata")
@@ -102,6 +102,7 @@ class XlsxWorkbook(Workbook):
             _write_meta_tab(book, metadata)
 
         self._change(replace_tool_tabs)
+        return True
 
     def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
         self._change(lambda book: _provision(book, template, metadata), create=not self.path.exists())
