@@ -66,6 +66,8 @@ def _print_report(report) -> None:
     console.print(f"Findings: {report.findings['error']} errors, {report.findings['warning']} warnings")
     if report.tabs_written:
         console.print(f"Wrote {', '.join(report.tabs_written)} in {report.duration_s:.2f} s")
+    elif report.outcome == "unchanged":
+        console.print(f"Nothing changed since the last sync: nothing written ({report.duration_s:.2f} s)")
 
 
 @app.command()
