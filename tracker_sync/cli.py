@@ -218,6 +218,7 @@ def brief(
     out: Annotated[Path, typer.Option("--out", help="Where to write the HTML page.")] = Path("brief.html"),
     as_of: AsOfOption = None,
     include_names: Annotated[bool, typer.Option("--include-names", help="Name observers and list the teachers who need an action (never their scores).")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Write the one-page ILT brief: a printable HTML page of the tracker's patterns; writes nothing to the tracker.
 
@@ -230,8 +231,14 @@ def brief(
         html = build_brief(open_workbook(tracker), as_of=_as_of(as_of), include_names=include_names)
     except TrackerSyncError as exc:
         raise _fail(exc) from exc
-    out.write_text(html, encoding="utf-8")
-    console.print(f"ILT brief: {out}" + (" (with names)" if include_names else ""))
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(ConfigError(f"Cannot write the brief to '{out}': {exc.strerror}. Choose another --out path.")) from exc
+    if as_json:
+        _print_json({"path": str(out), "include_names": include_names, "bytes": len(html.encode("utf-8"))})
+    else:
+        console.print(f"ILT brief: {out}" + (" (with names)" if include_names else ""))
 
 
 def main() -> None:
