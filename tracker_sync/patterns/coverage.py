@@ -75,4 +75,4 @@ def coaching_load(frames: Frames, cov: pd.DataFrame, as_of: pd.Timestamp) -> pd.
     active = cycles[cycles["status"] == "Active"]["teacher"].map(lead_of)
     load["active_cycles"] = active.value_counts().reindex(load.index).fillna(0).astype(int)
     load["not_seen"] = load["not_seen"].astype(int)
-    return load.reset_index()[columns].astype({"teachers": int})
+    return load.reset_index()[columns]

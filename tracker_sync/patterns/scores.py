@@ -50,10 +50,9 @@ def lowest_indicators(heat: pd.DataFrame, school: pd.DataFrame, settings: School
     if both.empty:
         return pd.DataFrame(columns=columns)
     names = {i.code: i.name for i in settings.rubric.indicators}
-    scope_order = {WHOLE_SCHOOL: ""}
     both = both.assign(
         name=both["indicator"].map(names), _order=both["indicator"].map(rubric_order(settings)),
-        _scope=both["scope"].map(lambda s: scope_order.get(s, "~" + str(s))),
+        _scope=np.where(both["scope"] == WHOLE_SCHOOL, "", "~" + both["scope"].astype(str)),  # the school first
         _neg_below=-both["share_below"], _neg_n=-both["n"],
     ).sort_values(["_scope", "mean", "_neg_below", "_neg_n", "_order"])
     both["rank"] = both.groupby("scope", sort=False).cumcount() + 1
