@@ -390,3 +390,21 @@ def test_libreoffice_opens_the_synced_tracker_and_keeps_our_data(provisioned, pa
     snapshot = XlsxWorkbook(resaved).read(leap_template.coach_tab_names)
     assert snapshot.metadata == {**METADATA, "last_sync": "2026-09-30"}
     assert snapshot.grids["Observations"][1] == [dt.date(2026, 9, 14), "Ana Lopez", "Ben Ross", "Informal"]
+
+
+def test_seeding_refuses_numbers_no_workbook_can_hold(tmp_path):
+    import math
+
+    import openpyxl
+
+    from tracker_sync.backends.xlsx import XlsxWorkbook
+
+    book = openpyxl.Workbook()
+    book.active.title = "Roster"
+    book.save(tmp_path / "t.xlsx")
+    workbook = XlsxWorkbook(tmp_path / "t.xlsx")
+    workbook.seed_rows({"Roster": [["Ana", 1.0]]})
+    for impossible in (1.7976931348623157e308, math.inf, math.nan):
+        with pytest.raises(ValueError, match="cannot be stored"):
+            workbook.seed_rows({"Roster": [["Ben", impossible]]})
+    assert workbook.read(["Roster"]).grids["Roster"] == [["Ana", 1]]

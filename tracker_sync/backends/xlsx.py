@@ -40,6 +40,9 @@ LAST_DATA_ROW = 1000  # dropdowns and input help reach this row of every coach t
 FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
 
 
+# The largest number a spreadsheet cell can hold (Excel and LibreOffice); beyond it a file reads back inf.
+EXCEL_MAX_NUMBER = 9.99999999999999e307
+
 class XlsxWorkbook(Workbook):
     """A tracker in one .xlsx file. ``lock_timeout`` is how long a write waits for another writer."""
 
@@ -119,8 +122,12 @@ class XlsxWorkbook(Workbook):
                 last = max((cell.row for row in sheet.iter_rows() for cell in row if cell.value is not None), default=0)
                 for offset, values in enumerate(rows, start=1):
                     for column, value in enumerate(values, start=1):
-                        if value is not None:
-                            sheet.cell(last + offset, column, value)
+                        if value is None:
+                            continue
+                        if isinstance(value, float) and not abs(value) <= EXCEL_MAX_NUMBER:  # also NaN
+                            raise ValueError(f"{tab}!R{last + offset}C{column}: {value!r} cannot be stored in an .xlsx "
+                                             f"(Excel numbers are finite and at most {EXCEL_MAX_NUMBER:g})")
+                        sheet.cell(last + offset, column, value)
 
         self._change(type_rows)
 
