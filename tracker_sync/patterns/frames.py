@@ -90,24 +90,26 @@ def _dates(values: list[dt.date | None]) -> np.ndarray:
     return dates
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    """One tab's records as typed columns (a tab with no rows gets object columns, as pandas gives)."""
+def _frame(fields: dict[str, list], columns: list[str]) -> pd.DataFrame:
+    """One tab's records (the validator's columns) as typed columns; a tab with no rows gets object
+    columns, as pandas gives."""
+    length = len(next(iter(fields.values()), []))
     data = {}
     for column in columns:
-        values = [row.get(column) for row in rows]
+        values = fields.get(column) or [None] * length
         if column in _DATES:
             data[column] = _dates(values)
         elif column in _NUMBERS:
             data[column] = np.asarray(values, dtype=_NUMBERS[column])
         else:
-            data[column] = values if rows else np.array(values, dtype=object)
+            data[column] = list(values) if length else np.array(values, dtype=object)
     return pd.DataFrame(data)
 
 
 def to_frames(records: "Records") -> Frames:
-    """Records -> DataFrames from the validator's field dicts (no pydantic model per row); empty
-    tabs give empty frames with the right columns."""
-    tables = {name: _frame(records.rows(name), columns) for name, columns in _COLUMNS.items()}
+    """Records -> DataFrames straight from the validator's columns (no dict or pydantic model per
+    row); empty tabs give empty frames with the right columns."""
+    tables = {name: _frame(records.columns(name), columns) for name, columns in _COLUMNS.items()}
     people = tables["roster"].drop_duplicates("teacher").set_index("teacher")
     for name in ("observations", "scores", "action_steps", "learning_cycles"):
         teacher = tables[name]["teacher"]
