@@ -88,3 +88,18 @@ def tiny_settings() -> SchoolSettings:
 @pytest.fixture
 def grids() -> dict[str, list[list]]:
     return tiny_grids()
+
+
+@pytest.fixture(scope="module")
+def fake():
+    """A running Google fake (loopback Sheets v4 / Drive v3 / OAuth), one per test module."""
+    from tracker_sync.google_fake import GoogleFake
+
+    with GoogleFake() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def account(fake):
+    """Service-account credentials (a real RSA key) whose token endpoint is the fake's."""
+    return fake.service_account_info()

@@ -31,17 +31,6 @@ for _name in dir(test_backends):
 NO_WAIT = RetryPolicy(sleep=lambda seconds: None, max_attempts=3)
 
 
-@pytest.fixture(scope="module")
-def fake():
-    with GoogleFake() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def account(fake):
-    return fake.service_account_info()
-
-
 def new_workbook(fake: GoogleFake, account: dict, title: str = "Tiny School tracker") -> GoogleWorkbook:
     http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
     return GoogleWorkbook.create(title, http)

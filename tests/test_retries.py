@@ -12,17 +12,6 @@ from tracker_sync.google_fake import Fault, GoogleFake
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 
 
-@pytest.fixture(scope="module")
-def fake():
-    with GoogleFake() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def account(fake):
-    return fake.service_account_info()
-
-
 def client_for(fake: GoogleFake, account: dict, **policy) -> tuple[GoogleHTTPClient, list[float]]:
     slept: list[float] = []
     retry = RetryPolicy(sleep=slept.append, jitter=lambda: 1.0, **policy)

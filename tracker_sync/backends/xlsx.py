@@ -83,14 +83,13 @@ class XlsxWorkbook(Workbook):
 
     def _file_bytes(self) -> bytes:
         """The whole file in one open, so the snapshot is consistent even if a writer replaces it."""
-        try:
-            return self.path.read_bytes()
-        except FileNotFoundError as exc:
-            raise TrackerNotFound(
-                f"No tracker at {self.path}: check the path, or create one with `tracker-sync provision`."
-            ) from exc
-        except OSError as exc:
-            raise BackendError(f"Cannot read {self.path}: {exc.strerror or exc}. Check the file's permissions.") from exc
+        with _storage_errors(self.path, "read"):
+            try:
+                return self.path.read_bytes()
+            except FileNotFoundError as exc:
+                raise TrackerNotFound(
+                    f"No tracker at {self.path}: check the path, or create one with `tracker-sync provision`."
+                ) from exc
 
     # -- write / provision ----------------------------------------------------------------------
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tracker_sync.findings import column_letter
+
 _CELL = re.compile(r"^\$?([A-Za-z]*)\$?(\d*)$")
 
 
@@ -14,15 +16,6 @@ def column_index(letters: str) -> int:
     for char in letters.upper():
         index = index * 26 + (ord(char) - 64)
     return index - 1
-
-
-def column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def quote_title(title: str) -> str:
@@ -80,8 +73,8 @@ def _cell(text: str) -> tuple[str, int]:
 
 def a1_of(title: str, start_row: int, end_row: int, start_col: int, end_col: int) -> str:
     """"'My tab'!A1:C5" for 0-based, end-exclusive bounds; a single cell prints as "'My tab'!C5"."""
-    first = f"{column_letters(start_col)}{start_row + 1}"
-    last = f"{column_letters(end_col - 1)}{end_row}"
+    first = f"{column_letter(start_col)}{start_row + 1}"
+    last = f"{column_letter(end_col - 1)}{end_row}"
     return f"{quote_title(title)}!{first}" + ("" if first == last else f":{last}")
 
 
