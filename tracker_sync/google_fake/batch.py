@@ -1,8 +1,9 @@
 """spreadsheets.batchUpdate for the fake: each request kind the project sends, all-or-nothing.
 
-Every handler takes the (copied) spreadsheet and the request body and returns its entry of
-``replies[]`` ({} for kinds that have no reply, as Google does). Any InvalidRequest discards the copy,
-so nothing of a failing batch is applied.
+Every handler takes a fork of the spreadsheet (see Spreadsheet.fork: tabs are copied on first write,
+through ``book.editable``) and the request body, and returns its entry of ``replies[]`` ({} for kinds
+that have no reply, as Google does). Any InvalidRequest discards the fork, so nothing of a failing
+batch is applied, and only the tabs a batch changes are ever copied.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ MAX_CELL_CHARACTERS = 50_000
 
 
 def apply_batch(book: Spreadsheet, body: dict) -> tuple[Spreadsheet, dict]:
-    """Apply every request to a copy of `book`; return the new book and the response body."""
+    """Apply every request to a fork of `book`; return the new book and the response body."""
     requests = body.get("requests")
     if not isinstance(requests, list) or not requests:
         raise InvalidRequest("Must specify at least one request.")
-    work = book.clone()
+    work = book.fork()
     replies = []
     for index, request in enumerate(requests):
         if not isinstance(request, dict) or len(request) != 1:
@@ -38,11 +39,12 @@ def apply_batch(book: Spreadsheet, body: dict) -> tuple[Spreadsheet, dict]:
             raise InvalidRequest(f"Invalid requests[{index}].{kind}: {exc}") from exc
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InvalidRequest(f"Invalid requests[{index}].{kind}: malformed request ({exc!r})") from exc
-    return work, {"spreadsheetId": book.id, "replies": replies}
+    return work.settle(), {"spreadsheetId": book.id, "replies": replies}
 
 
 def _sheet_of(book: Spreadsheet, grid_range: dict) -> Sheet:
-    return book.sheet(sheet_id=grid_range.get("sheetId", 0))
+    """The tab a GridRange names, ready to change."""
+    return book.editable(book.sheet(sheet_id=grid_range.get("sheetId", 0)))
 
 
 def add_sheet(book: Spreadsheet, params: dict) -> dict:
@@ -78,7 +80,7 @@ def update_sheet_properties(book: Spreadsheet, params: dict) -> dict:
     fields = params.get("fields") or ""
     if not fields:
         raise InvalidRequest("At least one field must be updated. Specify 'fields'.")
-    sheet = book.sheet(sheet_id=props.get("sheetId", 0))
+    sheet = book.editable(book.sheet(sheet_id=props.get("sheetId", 0)))
     title = props.get("title")
     if title and any(s.title == title and s is not sheet for s in book.sheets):
         raise InvalidRequest(f'A sheet with the name "{title}" already exists. Please enter another name.')
@@ -166,6 +168,7 @@ def update_dimension_properties(book: Spreadsheet, params: dict) -> dict:
     sheet = book.sheet(sheet_id=rng.get("sheetId", 0))
     if rng.get("dimension") != "COLUMNS":
         return {}  # row heights are not modelled
+    sheet = book.editable(sheet)
     start, end = rng.get("startIndex", 0), rng.get("endIndex", sheet.columns)
     if end > sheet.columns:
         raise InvalidRequest(f"Invalid dimension range: columns {start}-{end} but the sheet has {sheet.columns}.")
@@ -223,7 +226,7 @@ def delete_protected_range(book: Spreadsheet, params: dict) -> dict:
     for sheet in book.sheets:
         for protected in sheet.protected_ranges:
             if protected["protectedRangeId"] == params["protectedRangeId"]:
-                sheet.protected_ranges.remove(protected)
+                book.editable(sheet).protected_ranges.remove(protected)
                 return {}
     raise InvalidRequest(f"No protected range with id: {params['protectedRangeId']}")
 
@@ -247,7 +250,7 @@ def add_conditional_format_rule(book: Spreadsheet, params: dict) -> dict:
 
 
 def delete_conditional_format_rule(book: Spreadsheet, params: dict) -> dict:
-    sheet = book.sheet(sheet_id=params.get("sheetId", 0))
+    sheet = book.editable(book.sheet(sheet_id=params.get("sheetId", 0)))
     index = params.get("index", 0)
     if not 0 <= index < len(sheet.conditional_formats):
         raise InvalidRequest(f"No conditional format on sheet {sheet.id} at index {index}.")

@@ -257,19 +257,19 @@ class GoogleFake:
             ranges = [self._sheets_call(lambda r=r: book.values_get(r, **self._render(one))) for r in query.get("ranges", [])]
             return 200, {"spreadsheetId": book.id, "valueRanges": ranges}
         if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/([^:]+):clear", path):
-            new_book = self._book(m[1]).clone()
+            new_book = self._book(m[1]).fork()
             reply = self._sheets_call(lambda: new_book.values_clear(unquote(m[2])))
-            self.spreadsheets[m[1]] = new_book
+            self.spreadsheets[m[1]] = new_book.settle()
             return 200, reply
         if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/([^:]+)", path):
             book = self._book(m[1])
             if method == "GET":
                 return 200, self._sheets_call(lambda: book.values_get(unquote(m[2]), **self._render(one)))
             if method == "PUT":
-                new_book = book.clone()
+                new_book = book.fork()
                 reply = self._sheets_call(lambda: new_book.values_update(
                     unquote(m[2]), (body or {}).get("values", []), one.get("valueInputOption", "")))
-                self.spreadsheets[m[1]] = new_book
+                self.spreadsheets[m[1]] = new_book.settle()
                 return 200, reply
         if path == "/drive/v3/files" and method == "GET":
             matches = [f for f in self.files.values() if _drive_query_matches(f, one.get("q", ""))]

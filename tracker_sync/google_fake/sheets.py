@@ -131,9 +131,9 @@ class Sheet:
         return r0, r1, c0, c1
 
     def clone(self) -> "Sheet":
-        """A copy safe to change: cells are copied one level deep (nested values are replaced, never mutated)."""
-        return Sheet(copy.deepcopy(self.properties), {at: dict(cell) for at, cell in self.cells.items()},
-                     copy.deepcopy(self.conditional_formats), copy.deepcopy(self.protected_ranges), dict(self.column_pixels))
+        """A copy safe to change. Cell dicts are shared: a stored cell is replaced, never changed in place."""
+        return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.conditional_formats),
+                     copy.deepcopy(self.protected_ranges), dict(self.column_pixels))
 
     def trim_to_grid(self) -> None:
         self.cells = {(r, c): v for (r, c), v in self.cells.items() if r < self.rows and c < self.columns}
@@ -261,6 +261,8 @@ class Spreadsheet:
     developer_metadata: list[dict] = field(default_factory=list)
     owner: str = ""  # who created it: always an editor of its protected ranges
     next_id: int = 1_000_001  # sheet, protected range and metadata ids
+    # While this is a fork: the tabs it still shares with the stored version, by id(); see fork().
+    _shared: dict[int, Sheet] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def new(cls, spreadsheet_id: str, title: str, owner: str = "") -> "Spreadsheet":
@@ -269,8 +271,33 @@ class Spreadsheet:
         return cls(spreadsheet_id, title, [first], owner=owner)
 
     def clone(self) -> "Spreadsheet":
+        """An independent copy (a Drive copy): every tab is cloned."""
         return Spreadsheet(self.id, self.title, [s.clone() for s in self.sheets], copy.deepcopy(self.developer_metadata),
                            self.owner, self.next_id)
+
+    def fork(self) -> "Spreadsheet":
+        """A version to change while this one stays as it is (a batch applies to a fork, all or nothing).
+
+        Tabs are shared until :meth:`editable` copies the ones a change touches, so a write to the
+        Summary tab does not copy the coach tabs. Call :meth:`settle` once the fork is stored.
+        """
+        fork = Spreadsheet(self.id, self.title, list(self.sheets), copy.deepcopy(self.developer_metadata),
+                           self.owner, self.next_id)
+        fork._shared = {id(sheet): sheet for sheet in self.sheets}
+        return fork
+
+    def editable(self, sheet: Sheet) -> Sheet:
+        """``sheet`` itself if this version owns it, else its copy, put in its place (copy on write)."""
+        if self._shared.pop(id(sheet), None) is None:
+            return sheet
+        own = sheet.clone()
+        self.sheets[next(i for i, s in enumerate(self.sheets) if s is sheet)] = own
+        return own
+
+    def settle(self) -> "Spreadsheet":
+        """This fork is now the stored version: it owns every tab it holds (later changes fork again)."""
+        self._shared.clear()
+        return self
 
     def properties(self) -> dict:
         return {"title": self.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT",
@@ -290,7 +317,8 @@ class Spreadsheet:
 
     def reindex(self) -> None:
         for index, sheet in enumerate(self.sheets):
-            sheet.properties["index"] = index
+            if sheet.properties.get("index") != index:
+                self.editable(sheet).properties["index"] = index
 
     # -- spreadsheets.get --
 
@@ -386,12 +414,14 @@ class Spreadsheet:
 
     def values_clear(self, text: str) -> dict:
         rng = parse_a1(text, default_title=self.sheets[0].title)
-        sheet = self.sheet(title=rng.title)
+        sheet = self.editable(self.sheet(title=rng.title))
         r0, r1, c0, c1 = sheet.bounds(rng)
         for (r, c), cell in list(sheet.cells.items()):
             if r0 <= r < r1 and c0 <= c < c1:
-                cell.pop("userEnteredValue", None)
-                if not cell:
+                kept = {k: v for k, v in cell.items() if k != "userEnteredValue"}  # replaced, never changed in place
+                if kept:
+                    sheet.cells[(r, c)] = kept
+                else:
                     del sheet.cells[(r, c)]
         return {"spreadsheetId": self.id, "clearedRange": a1_of(sheet.title, r0, r1, c0, c1)}
 
@@ -401,20 +431,21 @@ class Spreadsheet:
         if input_option not in ("RAW", "USER_ENTERED"):
             raise InvalidRequest("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
         rng = parse_a1(text, default_title=self.sheets[0].title)
-        sheet = self.sheet(title=rng.title)
+        sheet = self.editable(self.sheet(title=rng.title))
         r0, c0 = rng.start_row or 0, rng.start_col or 0
         height, width = len(values), max((len(r) for r in values), default=0)
         sheet.bounds({"startRowIndex": r0, "endRowIndex": r0 + height, "startColumnIndex": c0, "endColumnIndex": c0 + width})
         for i, row in enumerate(values):
             for j, value in enumerate(row):
-                cell = sheet.cells.setdefault((r0 + i, c0 + j), {})
+                cell = dict(sheet.cells.get((r0 + i, c0 + j), {}))  # stored cells are replaced, never changed
                 entered, number_format = entered_value(value, input_option)
                 if entered is None:
                     cell.pop("userEnteredValue", None)
                 else:
                     cell["userEnteredValue"] = entered
                 if number_format:
-                    cell.setdefault("userEnteredFormat", {})["numberFormat"] = number_format
+                    cell["userEnteredFormat"] = {**cell.get("userEnteredFormat", {}), "numberFormat": number_format}
+                sheet.cells[(r0 + i, c0 + j)] = cell
         return {"spreadsheetId": self.id, "updatedRange": a1_of(sheet.title, r0, r0 + max(height, 1), c0, c0 + max(width, 1)),
                 "updatedRows": height, "updatedColumns": width, "updatedCells": sum(len(r) for r in values)}
 
