@@ -63,23 +63,29 @@ class DistrictRunner:
         self.limiter = limiter or TokenBucket(registry.district.quota_per_minute, clock=self.clock.monotonic, sleep=self.clock.sleep)
         self.google = google or GoogleAccess()
         self._clients: dict[tuple[str, str, str], Any] = {}
+        self._credentials: Any = None
         self._lock = threading.Lock()
 
     # -- opening trackers --
 
     def _http(self, school: School, kind: str) -> Any:
-        """One Google HTTP client per school and job kind, kept for the process (its token is reused)."""
+        """One Google HTTP client per school and job kind (its own call counts), kept for the process.
+
+        Every client shares the district's one service account: its key is parsed once and one access
+        token serves every school (refreshed under a lock), as a district uses one service account.
+        """
         key = (school.id, kind, school.location)
         with self._lock:
             if key not in self._clients:
-                from tracker_sync.backends.google import google_client
-                from tracker_sync.backends.google_http import RetryPolicy
+                from tracker_sync.backends.google import google_client, google_credentials
+                from tracker_sync.backends.google_http import RetryPolicy, SharedCredentials
 
+                if self._credentials is None:
+                    self._credentials = SharedCredentials(google_credentials(
+                        credentials_file=self.google.credentials_file, service_account_info=self.google.service_account_info))
                 retry = RetryPolicy(max_attempts=self.google.max_attempts, max_elapsed=self.google.max_elapsed,
                                     sleep=self.clock.sleep, clock=self.clock.monotonic)
-                client = google_client(credentials_file=self.google.credentials_file,
-                                       service_account_info=self.google.service_account_info,
-                                       api_base=self.google.api_base, retry=retry)
+                client = google_client(credentials=self._credentials, api_base=self.google.api_base, retry=retry)
                 client.limiter = self.limiter
                 self._clients[key] = client
             return self._clients[key]

@@ -99,18 +99,28 @@ def open_google(location: str, *, credentials_file: str | None = None, service_a
         credentials_file=credentials_file, service_account_info=service_account_info, api_base=api_base, retry=retry))
 
 
-def google_client(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
-                  api_base: str | None = None, retry: "RetryPolicy | None" = None) -> "GoogleHTTPClient":
-    """Our HTTP client with credentials: a service-account file/dict, TRACKER_SYNC_GOOGLE_CREDENTIALS, or ADC."""
+def google_credentials(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None) -> Any:
+    """Credentials from a service-account file/dict, TRACKER_SYNC_GOOGLE_CREDENTIALS, or ADC."""
     import os
 
-    from tracker_sync.backends.google_http import GoogleHTTPClient, load_credentials
+    from tracker_sync.backends.google_http import load_credentials
 
     credentials_file = credentials_file or os.environ.get("TRACKER_SYNC_GOOGLE_CREDENTIALS") or None
+    return load_credentials(credentials_file, service_account_info)
+
+
+def google_client(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
+                  api_base: str | None = None, retry: "RetryPolicy | None" = None, credentials: Any = None) -> "GoogleHTTPClient":
+    """Our HTTP client with ``credentials`` (e.g. a district's SharedCredentials), else :func:`google_credentials`."""
+    import os
+
+    from tracker_sync.backends.google_http import GoogleHTTPClient
+
     api_base = api_base or os.environ.get("TRACKER_SYNC_GOOGLE_API_BASE") or None
     if api_base and urlsplit(api_base).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError(f"TRACKER_SYNC_GOOGLE_API_BASE must be a loopback address (the Google fake), not {api_base!r}.")
-    credentials = load_credentials(credentials_file, service_account_info)
+    if credentials is None:
+        credentials = google_credentials(credentials_file=credentials_file, service_account_info=service_account_info)
     return GoogleHTTPClient(credentials, retry=retry, api_base=api_base)
 
 

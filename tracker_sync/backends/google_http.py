@@ -21,6 +21,7 @@ is opened, so ``tracker-sync --help`` stays fast.
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -110,6 +111,30 @@ def load_credentials(service_account_file: str | None = None, service_account_in
             f"No usable Google credentials ({exc}). Set TRACKER_SYNC_GOOGLE_CREDENTIALS to a service-account JSON "
             "file, or run `gcloud auth application-default login --scopes=" + ",".join(SCOPES) + "`."
         ) from exc
+
+
+class SharedCredentials:
+    """One service account's credentials shared by many clients at once (every school of a district pass).
+
+    The key is parsed once and one access token serves every client; a refresh (first use, expiry,
+    a 401) runs under a lock, because google-auth's own refresh is not locked and concurrent schools
+    would each fetch a token. Everything else is delegated to the wrapped credentials.
+    """
+
+    def __init__(self, credentials: Any) -> None:
+        self.credentials = credentials
+        self._refreshing = threading.Lock()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.credentials, name)
+
+    def before_request(self, request: Any, method: str, url: str, headers: dict) -> None:
+        with self._refreshing:  # refreshes when the token is missing or expired; only applies it otherwise
+            self.credentials.before_request(request, method, url, headers)
+
+    def refresh(self, request: Any) -> None:
+        with self._refreshing:
+            self.credentials.refresh(request)
 
 
 class GoogleHTTPClient(HTTPClient):
