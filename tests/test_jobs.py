@@ -2,13 +2,15 @@
 
 A pass completes with zero failed schools under injected 429s and 5xx; a failing school gets its own
 failure streak and backoff while the others run on; a crash mid-write leaves the old tool tabs whole;
-every run lands in the history; a simulated school day fires exactly the registry's times.
+every run lands in the history; a simulated school day fires exactly the registry's times; the
+district's one token bucket keeps under Google's sliding minute and never spins on a fake clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import pickle
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,6 +22,7 @@ from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, GoogleAcce
 from tracker_sync.jobs.sample import build_district
 from tracker_sync.jobs.simulate import simulate
 from tracker_sync.jobs.status import district_status
+from tracker_sync.quota import TokenBucket
 from tracker_sync.registry import load_registry, save_registry
 
 DENVER = ZoneInfo("America/Denver")
@@ -34,16 +37,22 @@ def fake():
 
 
 @pytest.fixture(scope="module")
+def account(fake):
+    """One service account for the module, as a district has one (its RSA key takes a while to make)."""
+    return fake.service_account_info()
+
+
+@pytest.fixture(scope="module")
 def district(tmp_path_factory, fake):
     return build_district(tmp_path_factory.mktemp("district"), xlsx=1, google=2, fake=fake, teachers=10, distinct=2,
                           school={"sync": {"every_minutes": 180}})
 
 
-def runner_for(registry_path, fake, clock=None, history_name="history.sqlite", **access):
+def runner_for(registry_path, fake, account, clock=None, history_name="history.sqlite", **access):
     registry = load_registry(registry_path)
     clock = clock or FakeClock(TUESDAY)
     history = History(registry_path.parent / history_name)
-    google = GoogleAccess(service_account_info=fake.service_account_info(), api_base=fake.base_url, **access)
+    google = GoogleAccess(service_account_info=account, api_base=fake.base_url, **access)
     return DistrictRunner(registry, clock=clock, history=history, google=google)
 
 
@@ -57,8 +66,8 @@ def tool_cells(book):
     return {tab: pickle.dumps(book.sheet(title=tab).cells) for tab in TOOL_TABS if any(s.title == tab for s in book.sheets)}
 
 
-def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, tmp_path):
-    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite")
+def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, account, tmp_path):
+    runner = runner_for(district, fake, account, history_name=f"{tmp_path.name}.sqlite")
     fake.clear_log()
     fake.script(Fault.http(429, retry_after=7), Fault.http(503), Fault.http(500, match=":batchUpdate"),
                 Fault.http(429, retry_after=3, match=":batchUpdate"), Fault.reset(match="GET /v4"))
@@ -75,8 +84,8 @@ def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, tmp_path):
     assert all(r.rows_read > 0 and r.api_calls == (0 if r.school.startswith("xlsx") else r.api_calls) for r in recorded)
 
 
-def test_throttling_beyond_the_clients_retries_is_retried_later_in_the_pass(district, fake, tmp_path):
-    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite", max_attempts=2)
+def test_throttling_beyond_the_clients_retries_is_retried_later_in_the_pass(district, fake, account, tmp_path):
+    runner = runner_for(district, fake, account, history_name=f"{tmp_path.name}.sqlite", max_attempts=2)
     fake.script(*[Fault.http(429, retry_after=1)] * 2)  # the first school to call gives up once
     runs = runner.run_pass(workers=1)
     assert all(r.outcome == "ok" for r in runs)
@@ -85,8 +94,8 @@ def test_throttling_beyond_the_clients_retries_is_retried_later_in_the_pass(dist
     assert PASS_ATTEMPTS >= 2
 
 
-def test_a_failing_school_backs_off_alone(district, fake, tmp_path):
-    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite")
+def test_a_failing_school_backs_off_alone(district, fake, account, tmp_path):
+    runner = runner_for(district, fake, account, history_name=f"{tmp_path.name}.sqlite")
     xlsx = next(s for s in runner.registry.schools.values() if s.backend == "xlsx")
     tracker = runner.registry.resolve(xlsx.location)
     moved = tracker.with_suffix(".moved")
@@ -112,8 +121,8 @@ def test_a_failing_school_backs_off_alone(district, fake, tmp_path):
     assert runner.history.failure_streak(xlsx.id) == 0 and runner.history.failures(xlsx.id) == 2
 
 
-def test_a_crash_mid_write_leaves_the_old_tool_tabs_whole(district, fake, tmp_path, monkeypatch):
-    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite", max_attempts=3)
+def test_a_crash_mid_write_leaves_the_old_tool_tabs_whole(district, fake, account, tmp_path, monkeypatch):
+    runner = runner_for(district, fake, account, history_name=f"{tmp_path.name}.sqlite", max_attempts=3)
     school = next(s for s in runner.registry.schools.values() if s.backend == "google")
     assert runner.sync_school(school.id).outcome == "ok"
     before = tool_cells(google_book(fake, runner.registry, school.id))
@@ -138,8 +147,8 @@ def test_a_crash_mid_write_leaves_the_old_tool_tabs_whole(district, fake, tmp_pa
     assert path.read_bytes() == old
 
 
-def test_norm_overrides_reach_the_sync_and_the_brief(district, fake, tmp_path):
-    runner = runner_for(district, fake, history_name=f"{tmp_path.name}.sqlite")
+def test_norm_overrides_reach_the_sync_and_the_brief(district, fake, account, tmp_path):
+    runner = runner_for(district, fake, account, history_name=f"{tmp_path.name}.sqlite")
     school = next(s for s in runner.registry.schools.values() if s.backend == "xlsx")
     as_of = dt.date(2026, 12, 18)
     default = runner.sync_school(school.id, as_of=as_of).extra["headline"]["teachers_not_seen"]
@@ -152,7 +161,7 @@ def test_norm_overrides_reach_the_sync_and_the_brief(district, fake, tmp_path):
     assert "Not seen in 1+ days" in open(brief.detail, encoding="utf-8").read()
 
 
-def test_a_simulated_school_day(district, fake, tmp_path):
+def test_a_simulated_school_day(district, fake, account, tmp_path):
     registry = load_registry(district)
     day_registry = tmp_path / "district.toml"
     two = {n: s.model_copy(update={"sync": s.sync.model_copy(update={"every_minutes": 240})})
@@ -162,7 +171,7 @@ def test_a_simulated_school_day(district, fake, tmp_path):
     for entry in district.parent.glob("*.xlsx"):
         (tmp_path / entry.name).write_bytes(entry.read_bytes())
     clock = FakeClock(TUESDAY)
-    runner = runner_for(day_registry, fake, clock=clock, history_name="day.sqlite")
+    runner = runner_for(day_registry, fake, account, clock=clock, history_name="day.sqlite")
     fired = simulate(runner, clock, dt.datetime(2026, 12, 15, 23, 0, tzinfo=DENVER))
     local = [(e.at.astimezone(DENVER).strftime("%H:%M"), e.job.split(":")[0]) for e in fired if e.job.endswith("school-001")]
     assert sorted(set(local)) == [("06:00", "sync"), ("06:30", "brief"), ("10:00", "sync"), ("14:00", "sync"), ("18:00", "sync")]
@@ -173,3 +182,38 @@ def test_a_simulated_school_day(district, fake, tmp_path):
     assert {r.next_sync for r in rows} == {"2026-12-16T06:00-07:00"}
     assert {r.next_brief for r in rows} == {"2026-12-22T06:30-07:00"}
     assert all(r.outcome == "ok" and r.last_sync.startswith("2026-12-15T18:00") for r in rows)
+
+
+def grant_times(bucket, clock, count):
+    """When each of ``count`` acquires was granted, on the fake clock; fails instead of hanging if the bucket spins."""
+    granted = []
+
+    def take():
+        for _ in range(count):
+            bucket.acquire()
+            granted.append(clock.monotonic())
+
+    taker = threading.Thread(target=take, daemon=True)
+    taker.start()
+    taker.join(timeout=10)
+    assert not taker.is_alive(), f"the bucket spun after {len(granted)} grants at {clock.monotonic()} s"
+    return granted
+
+
+def test_the_bucket_keeps_under_googles_sliding_minute():
+    clock = FakeClock(TUESDAY)
+    bucket = TokenBucket(300, burst=5, clock=clock.monotonic, sleep=clock.sleep)
+    granted = grant_times(bucket, clock, 310)
+    assert granted[:5] == [0.0] * 5 and granted[299] == pytest.approx(59.0)  # the burst, then 5 a second
+    assert granted[300] == pytest.approx(60.0)  # not 59.2: the burst's 5 are still in the last minute
+    assert max(sum(start <= t < start + 60 for t in granted) for start in granted) == 300
+    assert granted[-1] == pytest.approx(bucket.quota_bound_s(310)) == pytest.approx(61.0)
+
+
+def test_the_bucket_grants_when_its_wait_is_below_the_clocks_resolution():
+    clock = FakeClock(TUESDAY)
+    clock.sleep(16.0)
+    bucket = TokenBucket(300, burst=1, clock=clock.monotonic, sleep=clock.sleep)
+    grant_times(bucket, clock, 1)
+    clock.sleep(0.2)  # 16.2 - 16.0 is a hair under 0.2 in floats: 0.99999... of a token
+    assert grant_times(bucket, clock, 1) == [pytest.approx(16.2)]  # it used to wait 7e-16 s forever: 16.2 + 7e-16 == 16.2
