@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tracker_sync.google_fake import Fault, GoogleFake
+from tracker_sync.google_fake import Fault
 from tracker_sync.history import History
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, GoogleAccess
@@ -28,18 +28,6 @@ from tracker_sync.registry import load_registry, save_registry
 DENVER = ZoneInfo("America/Denver")
 TUESDAY = dt.datetime(2026, 12, 15, 5, 0, tzinfo=DENVER)
 TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
-
-
-@pytest.fixture(scope="module")
-def fake():
-    with GoogleFake() as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def account(fake):
-    """One service account for the module, as a district has one (its RSA key takes a while to make)."""
-    return fake.service_account_info()
 
 
 @pytest.fixture(scope="module")
