@@ -67,6 +67,7 @@ def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, account, tmp_
     assert runner.clock.slept >= 7  # Retry-After honoured on the fake clock, no real sleep
     assert sum(r.http_requests for r in google) == len(fake.calls("sheets"))  # counted at the choke point
     assert runner.limiter.granted == len(fake.calls("sheets"))  # every request asked the shared bucket
+    assert len(fake.calls("oauth")) == 1  # one service account, one token for every school and thread
     recorded = runner.history.runs(kind="sync")
     assert [(r.school, r.outcome) for r in recorded] == sorted([(r.school, "ok") for r in runs], key=lambda x: [s.school for s in recorded].index(x[0]))
     assert all(r.rows_read > 0 and r.api_calls == (0 if r.school.startswith("xlsx") else r.api_calls) for r in recorded)
