@@ -106,6 +106,13 @@ class DistrictRunner:
         http = getattr(workbook, "http", None)
         return (http.calls, http.attempts) if http is not None else (0, 0)
 
+    def _spent(self, workbook: Workbook | None, calls0: tuple[int, int]) -> tuple[int, int]:
+        """API calls and HTTP requests (retries included) made on `workbook` since `calls0` was taken."""
+        if workbook is None:
+            return (0, 0)
+        calls, attempts = self._counts(workbook)
+        return calls - calls0[0], attempts - calls0[1]
+
     # -- jobs --
 
     def sync_school(self, school_id: str, *, as_of: dt.date | None = None) -> Run:
@@ -123,7 +130,7 @@ class DistrictRunner:
             if workbook is not None and not is_passing(exc) and not isinstance(exc, TrackerNotFound):
                 run.extra["sync_log"] = _note_failure(workbook, started, as_of, run)
         else:
-            calls, attempts = (a - b for a, b in zip(self._counts(workbook), calls0))
+            calls, attempts = self._spent(workbook, calls0)
             run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "ok",
                       rows_read=sum(report.rows_read.values()), errors=report.findings["error"],
                       warnings=report.findings["warning"], api_calls=calls, http_requests=attempts,
@@ -158,7 +165,7 @@ class DistrictRunner:
         except Exception as exc:  # noqa: BLE001 - as in sync_school
             run = self._failed(school, "brief", started, t0, exc, workbook, calls0)
         else:
-            calls, attempts = (a - b for a, b in zip(self._counts(workbook), calls0))
+            calls, attempts = self._spent(workbook, calls0)
             run = Run(school.id, "brief", started, round(time.perf_counter() - t0, 3), "ok",
                       api_calls=calls, http_requests=attempts, detail=str(path))
         self.history.record(run)
@@ -166,7 +173,7 @@ class DistrictRunner:
 
     def _failed(self, school: School, kind: str, started: dt.datetime, t0: float, exc: Exception,
                 workbook: Workbook | None, calls0: tuple[int, int]) -> Run:
-        calls, attempts = (a - b for a, b in zip(self._counts(workbook), calls0)) if workbook else (0, 0)
+        calls, attempts = self._spent(workbook, calls0)
         known = isinstance(exc, TrackerSyncError)
         detail = f"{type(exc).__name__}: {exc}" if known else f"{type(exc).__name__} (unexpected; see the service log)"
         return Run(school.id, kind, started, round(time.perf_counter() - t0, 3), "failed", api_calls=calls,
