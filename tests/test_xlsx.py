@@ -159,7 +159,7 @@ def test_crash_mid_save_leaves_the_file_byte_identical(provisioned, path, monkey
         provisioned.write([ToolTab("Patterns", [["new"]])], {"last_sync": "new"})
     assert isinstance(failure.value.__cause__, MemoryError)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["tracker.xlsx", "tracker.xlsx.lock"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [".tracker.xlsx.tracker-sync.lock", "tracker.xlsx"]
 
 
 def test_failed_replace_leaves_the_file_byte_identical(provisioned, path, monkeypatch):
@@ -172,7 +172,7 @@ def test_failed_replace_leaves_the_file_byte_identical(provisioned, path, monkey
     with pytest.raises(BackendError, match="close it"):
         provisioned.write([tool_tab()])
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == ["tracker.xlsx", "tracker.xlsx.lock"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [".tracker.xlsx.tracker-sync.lock", "tracker.xlsx"]
 
 
 def test_write_waits_for_the_lock_then_gives_up(path, leap_template):
@@ -270,7 +270,7 @@ def test_provision_repair_restores_header_and_validation_but_keeps_coach_changes
     assert any("B2" in dv.sqref for dv in obs.data_validations.dataValidation)
     assert len(obs.data_validations.dataValidation) == len(leap_template.tab_of_kind("observation").columns)
     assert book.sheetnames.index("LEAP Scores") == book.sheetnames.index("Observations") + 1
-    assert sorted(p.name for p in path.parent.iterdir()) == ["tracker.xlsx", "tracker.xlsx.lock"]
+    assert sorted(p.name for p in path.parent.iterdir()) == [".tracker.xlsx.tracker-sync.lock", "tracker.xlsx"]
 
 
 # -- reading cells ----------------------------------------------------------------------------

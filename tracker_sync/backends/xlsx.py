@@ -58,7 +58,8 @@ class XlsxWorkbook(Workbook):
 
     @property
     def lock_path(self) -> Path:
-        return self.path.with_name(self.path.name + ".lock")
+        """A hidden sibling file (filelock leaves it in place by design), so coaches see only their tracker."""
+        return self.path.with_name(f".{self.path.name}.tracker-sync.lock")
 
     # -- read -----------------------------------------------------------------------------------
 
