@@ -333,9 +333,9 @@ def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
     assert result["created"] is True
     assert [(r.api, r.method) for r in fake.calls()] == [  # search, create, read, batchUpdate, 3 shares
         ("drive", "GET"), ("drive", "POST"), ("sheets", "GET"), ("sheets", "POST"), *[("drive", "POST")] * 3]
-    spreadsheet_id = spreadsheet_id_from(result["location"])
+    spreadsheet_id = spreadsheet_id_from(result["tracker"])
     entry = tomllib.loads(registry.read_text())["schools"]["Lincoln Elementary"]
-    assert entry == {"backend": "google", "location": result["location"], "rubric": "leap"}
+    assert entry == {"backend": "google", "location": result["tracker"], "rubric": "leap"}
     roles = {p["emailAddress"]: p["role"] for p in fake.files[spreadsheet_id].permissions}
     assert roles == {"principal@lincoln.org": "writer", "ana@lincoln.org": "writer", "board@district.org": "reader"}
     assert all(p["type"] == "user" for p in fake.files[spreadsheet_id].permissions)
@@ -358,9 +358,9 @@ def test_provision_without_a_registry_finds_its_own_spreadsheet_instead_of_makin
     first = provision_google_school("Juniper Hills School", http=http, today=dt.date(2026, 9, 1))
     count = len(fake.spreadsheets)
     again = provision_google_school("Juniper Hills School", http=http, today=dt.date(2027, 9, 1))
-    assert (first.created, again.created, again.location) == (True, False, first.location)
+    assert (first.created, again.created, again.tracker) == (True, False, first.tracker)
     assert len(fake.spreadsheets) == count
-    metadata = GoogleWorkbook(spreadsheet_id_from(first.location), http).read([]).metadata
+    metadata = GoogleWorkbook(spreadsheet_id_from(first.tracker), http).read([]).metadata
     assert metadata["school_year_start"] == "2026-07-01"  # the school's own setup is kept on a repair
 
 

@@ -166,7 +166,7 @@ def _provision_google(school: str, rubric: str, folder: str | None, leaders: lis
     if as_json:
         _print_json(result.to_dict())
     else:
-        console.print(f"{'Created' if result.created else 'Repaired'} the tracker for [bold]{school}[/]: {result.location}")
+        console.print(f"{'Created' if result.created else 'Repaired'} the tracker for [bold]{school}[/]: {result.tracker}")
         for email, role in result.shared.items():
             console.print(f"  shared with {email} ({'can edit' if role == 'writer' else 'view only'})")
 

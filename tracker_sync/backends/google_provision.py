@@ -21,7 +21,7 @@ from tracker_sync.errors import ConfigError
 @dataclass
 class ProvisionResult:
     school: str
-    location: str
+    tracker: str  # the spreadsheet's URL, named as in every other command's --json
     created: bool
     rubric: str
     shared: dict[str, str] = field(default_factory=dict)  # email -> role

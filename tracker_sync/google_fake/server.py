@@ -133,9 +133,10 @@ class GoogleFake:
 
     # -- lifecycle --
 
-    def start(self) -> "GoogleFake":
+    def start(self, port: int = 0) -> "GoogleFake":
+        """Serve on 127.0.0.1 (loopback only), on `port` or any free one."""
         handler = type("_Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="google-fake", daemon=True)
         self._thread.start()
