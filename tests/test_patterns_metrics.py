@@ -193,7 +193,7 @@ def test_action_steps_summary(frames):
     steps = action_step_status(frames, DAY)
     cov = coverage(frames, settings(), DAY)
     assert sorted(steps.loc[steps["overdue"], "row"]) == [5, 7]
-    summary = steps_by_team(steps, cov).set_index("team")
+    summary = steps_by_team(steps, cov, teachers_without_open_step(steps, cov)).set_index("team")
     # Team A: Met(Tia), Not Met(Tom), overdue Carried Over(Tom) decided; In Progress not yet -> 1/3
     assert summary.loc["Team A", ["steps", "open", "overdue", "met", "decided"]].tolist() == [4, 2, 1, 1, 3]
     assert summary.loc["Team A", "completion_rate"] == pytest.approx(1 / 3)
@@ -233,7 +233,7 @@ def test_cycle_checks(frames):
 
 def test_coaching_load(frames):
     cov = coverage(frames, settings(), DAY)
-    load = coaching_load(frames, cov, DAY).set_index("team_lead")
+    load = coaching_load(frames, cov, action_step_status(frames, DAY), DAY).set_index("team_lead")
     # Lee coaches Tia, Tom; visits by Lee in 30 days: 11-25, 11-18; open steps Tia 1, Tom 1; active cycle Tom
     assert load.loc["Lee"].tolist() == [2, 2, 0, 2, 1]
     # Bo coaches Uma (Zed left): visit 11-30; Uma has no open step, no active cycle

@@ -102,8 +102,8 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
         as_of=as_of, heatmap=heat, school_indicators=school, lowest_indicators=lowest,
         coverage=cov, coverage_by_team=coverage_by_team(cov),
         feedback=fb, feedback_by_observer=latency_summary(fb, "observer"), feedback_by_team=latency_summary(fb, "team"),
-        feedback_overall=overall, action_steps=steps, steps_by_team=steps_by_team(steps, cov), no_open_step=no_open,
+        feedback_overall=overall, action_steps=steps, steps_by_team=steps_by_team(steps, cov, no_open), no_open_step=no_open,
         growth=grown, growth_by_team=growth_by_team(grown), cycle_growth=cycle_growth(frames, day),
-        coaching_load=coaching_load(frames, cov, day), calibration=calib, cycles=cycles,
+        coaching_load=coaching_load(frames, cov, steps, day), calibration=calib, cycles=cycles,
         discuss=discuss, headline=headline,
     )

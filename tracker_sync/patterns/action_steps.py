@@ -20,9 +20,9 @@ def action_step_status(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
     return steps.reset_index(drop=True)
 
 
-def steps_by_team(steps: pd.DataFrame, cov: pd.DataFrame) -> pd.DataFrame:
+def steps_by_team(steps: pd.DataFrame, cov: pd.DataFrame, no_open_step: pd.DataFrame) -> pd.DataFrame:
     """Per team: steps, open, overdue, completion rate (Met / decided), median days to complete, and
-    active observed teachers with no open step."""
+    active observed teachers with no open step (`no_open_step`: teachers_without_open_step's frame)."""
     columns = ["team", "steps", "open", "overdue", "met", "decided", "completion_rate", "median_days_to_complete", "no_open_step"]
     teams = sorted(set(cov["team"].dropna()) | set(steps["team"].dropna()))
     if not teams:
@@ -33,8 +33,7 @@ def steps_by_team(steps: pd.DataFrame, cov: pd.DataFrame) -> pd.DataFrame:
     counts = ["steps", "open", "overdue", "met", "decided"]
     out[counts] = out[counts].fillna(0).astype(int)
     out["completion_rate"] = (out["met"] / out["decided"]).where(out["decided"] > 0)
-    without = teachers_without_open_step(steps, cov)
-    out["no_open_step"] = without.groupby("team").size().reindex(teams).fillna(0).astype(int)
+    out["no_open_step"] = no_open_step.groupby("team").size().reindex(teams).fillna(0).astype(int)
     return out.reset_index(names="team")[columns]
 
 

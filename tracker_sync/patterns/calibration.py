@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames
+from tracker_sync.patterns.frames import Frames, day_numbers
 from tracker_sync.schemas import SchoolSettings
 
 COLUMNS = ["observer", "scores", "paired", "mean_diff", "own_teachers_paired", "own_teachers_diff",
@@ -33,7 +33,7 @@ def calibration(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     low, high = rubric.middle_band
     observer, observers = pd.factorize(scores["observer"], sort=True)
     mine, theirs = _same_teacher_and_indicator(scores)
-    day = scores["date"].to_numpy().astype("datetime64[D]").astype("int64")
+    day = day_numbers(scores["date"])
     near = np.abs(day[mine] - day[theirs]) <= norms.calibration_window_days
     keep = near & (observer[mine] != observer[theirs])
     mine, theirs = mine[keep], theirs[keep]

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, days_between, observed_teachers, summarise
+from tracker_sync.patterns.frames import Frames, days_between, observed_teachers, summarise
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -56,9 +56,10 @@ def coverage_by_team(cov: pd.DataFrame) -> pd.DataFrame:
                      behind_scored=("behind_scored", "sum")).reset_index()
 
 
-def coaching_load(frames: Frames, cov: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+def coaching_load(frames: Frames, cov: pd.DataFrame, steps: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per Team Lead: teachers coached (not counting themselves), visits they made in the last 30 days,
-    their teachers not seen, open action steps and active learning cycles of their teachers."""
+    their teachers not seen, open action steps (`steps`: action_step_status) and active learning
+    cycles of their teachers."""
     columns = ["team_lead", "teachers", "visits_30d", "not_seen", "open_steps", "active_cycles"]
     coached = cov[cov["team_lead"].notna() & (cov["teacher"] != cov["team_lead"])]
     if coached.empty:
@@ -68,8 +69,7 @@ def coaching_load(frames: Frames, cov: pd.DataFrame, as_of: pd.Timestamp) -> pd.
     recent = obs[days_between(obs["date"], as_of) < 30]
     load["visits_30d"] = recent.groupby("observer").size().reindex(load.index).fillna(0).astype(int)
     lead_of = coached.set_index("teacher")["team_lead"]
-    steps = frames.action_steps
-    open_steps = steps[steps["status"].isin(OPEN_STEP_STATUSES)]["teacher"].map(lead_of)
+    open_steps = steps.loc[steps["open"], "teacher"].map(lead_of)
     load["open_steps"] = open_steps.value_counts().reindex(load.index).fillna(0).astype(int)
     cycles = frames.learning_cycles
     active = cycles[cycles["status"] == "Active"]["teacher"].map(lead_of)
