@@ -21,8 +21,8 @@ import pandas as pd
 
 from tracker_sync.backends.base import Workbook
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
-from tracker_sync.patterns.discuss import discussion_questions
-from tracker_sync.practice import PracticeFlag, practice_flags
+from tracker_sync.patterns.discuss import discussion_questions, percent
+from tracker_sync.practice import PracticeFlag
 from tracker_sync.render import heatmap_table, team_summary
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.sync import check_tracker
@@ -51,8 +51,6 @@ def _n(value, digits: int = 1) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
-def _pct(share) -> str:
-    return "–" if share is None or pd.isna(share) else f"{share * 100:.0f}%"
 
 
 @dataclass(frozen=True)
@@ -85,6 +83,12 @@ def _observer_labels(frame: pd.DataFrame, include_names: bool, order_by: str) ->
     return frame.assign(label=labels)
 
 
+def _latency_row(label: str, r) -> dict:
+    """One row of a feedback-latency table (by team or by observer)."""
+    return {"label": label, "observations": r.observations, "given": r.given, "median": _n(r.median_school_days),
+            "within": percent(r.share_within), "waiting": r.pending_past_norm}
+
+
 def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
                   include_names: bool = False, generated: dt.datetime | None = None) -> dict:
     """Everything the template shows, already formatted: the template does no arithmetic."""
@@ -102,14 +106,15 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
             calibration_notes.append(f"{r.label} scores {abs(r.mean_diff):.2f} points {way} than colleagues on the same "
                                      f"teachers and indicators ({r.paired} shared scores).")
         if r.middle_flag:
-            calibration_notes.append(f"{r.label} gave all {r.scores} scores between {low:g} and {high:g}.")
+            share = "all" if r.middle_share >= 1 else percent(r.middle_share) + " of"
+            calibration_notes.append(f"{r.label} gave {share} {r.scores} scores between {low:g} and {high:g}.")
     lowest = patterns.lowest_indicators
     school_low = lowest[lowest["scope"] == WHOLE_SCHOOL]
     team_low = lowest[(lowest["scope"] != WHOLE_SCHOOL) & (lowest["rank"] == 1)]
     people = []
     if include_names:
         wanted = {"not-observed", "feedback-pending", "cycle-past-end", "cycle-no-observation", "scored-behind"}
-        people = [{"who": f.who, "team": f.team, "detail": f.detail, "code": f.code} for f in practice if f.code in wanted]
+        people = [{"who": f.who, "team": f.team, "detail": f.detail} for f in practice if f.code in wanted]
     shown_topics = {d.topic for d in patterns.discuss}
     more_questions = [
         {"topic": topic, "question": q["question"].format(gap=norms.observation_gap_days, norm=norms.feedback_within_school_days),
@@ -123,23 +128,20 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
             ("Teachers observed", str(len(patterns.coverage))),
             (f"Not seen in {norms.observation_gap_days}+ days", str(patterns.headline.teachers_not_seen)),
             ("Median school days to feedback", _n(overall["median_school_days"])),
-            (f"Feedback within {norms.feedback_within_school_days} days", _pct(overall["share_within"])),
+            (f"Feedback within {norms.feedback_within_school_days} days", percent(overall["share_within"])),
             ("Overdue action steps", str(patterns.headline.overdue_action_steps)),
         ],
         "discuss": patterns.discuss,
         "codes": codes, "heat_rows": heat_rows, "indicator_names": {i.code: i.name for i in rubric.indicators},
         "legend": [(f"{v:g}", *heat_color(v, settings)) for v in range(int(rubric.scale_min), int(rubric.scale_max) + 1)],
-        "school_low": [{"indicator": r.indicator, "name": r.name, "mean": _n(r.mean), "n": int(r.n), "below": _pct(r.share_below)}
+        "school_low": [{"indicator": r.indicator, "name": r.name, "mean": _n(r.mean), "n": int(r.n), "below": percent(r.share_below)}
                        for r in school_low.itertuples()],
         "team_low": [{"team": r.scope, "indicator": r.indicator, "mean": _n(r.mean)} for r in team_low.itertuples()],
         "teams": [{"team": r.team, "teachers": r.teachers, "visits": r.observations_14d, "not_seen": r.not_seen,
-                   "behind": r.behind_scored, "mean": _n(r.mean), "below": _pct(r.share_below)} for r in teams.itertuples()],
-        "feedback_teams": [{"label": r.team, "observations": r.observations, "given": r.given, "median": _n(r.median_school_days),
-                            "within": _pct(r.share_within), "waiting": r.pending_past_norm}
-                           for r in patterns.feedback_by_team.itertuples()],
-        "feedback_observers": [{"label": r.label, "observations": r.observations, "given": r.given, "median": _n(r.median_school_days),
-                                "within": _pct(r.share_within), "waiting": r.pending_past_norm} for r in fb_by_observer.itertuples()],
-        "steps": [{"team": r.team, "steps": r.steps, "open": r.open, "overdue": r.overdue, "completion": _pct(r.completion_rate),
+                   "behind": r.behind_scored} for r in teams.itertuples()],
+        "feedback_teams": [_latency_row(r.team, r) for r in patterns.feedback_by_team.itertuples()],
+        "feedback_observers": [_latency_row(r.label, r) for r in fb_by_observer.itertuples()],
+        "steps": [{"team": r.team, "open": r.open, "overdue": r.overdue, "completion": percent(r.completion_rate),
                    "median_days": _n(r.median_days_to_complete, 0), "no_open": r.no_open_step}
                   for r in patterns.steps_by_team.itertuples()],
         "calibration_notes": calibration_notes,
@@ -167,5 +169,4 @@ def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_nam
                 norm_overrides: Mapping[str, object] | None = None) -> str:
     """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
     check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides)
-    practice = practice_flags(check.patterns, check.settings, {tab.kind: tab.name for tab in check.template.tabs})
-    return render_brief(check.settings, check.patterns, practice, include_names=include_names)
+    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tracker_sync.patterns import Patterns
+from tracker_sync.patterns.discuss import percent
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -115,7 +116,7 @@ def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str,
     for r in calib[calib["middle_flag"]].itertuples():
         flags.append(PracticeFlag(
             "calibration-middle-band", f"Uses the whole {rubric.scale_min:g}-{rubric.scale_max:g} scale", r.observer, "",
-            f"{r.middle_share * 100:.0f}% of {r.scores} scores are between {low:g} and {high:g}.",
+            f"{percent(r.middle_share)} of {r.scores} scores are between {low:g} and {high:g}.",
             "Norm on what the top and bottom bands look like, with video or a co-observation."))
     return flags
 

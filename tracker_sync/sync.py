@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from tracker_sync.backends.base import Snapshot, Workbook
 from tracker_sync.findings import Finding, count_by_severity
 from tracker_sync.patterns import Patterns, compute_patterns
-from tracker_sync.practice import practice_flags
+from tracker_sync.practice import PracticeFlag, practice_flags
 from tracker_sync.render import SyncLogLine, render_flags, render_patterns, render_summary, render_sync_log
 from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.settings import from_metadata
@@ -44,6 +44,10 @@ class Check:
     as_of: dt.date
     result: ValidationResult
     patterns: Patterns
+
+    def practice_flags(self) -> list[PracticeFlag]:
+        """Practice flags from the school's norms, pointing at the coach tabs of this tracker."""
+        return practice_flags(self.patterns, self.settings, {tab.kind: tab.name for tab in self.template.tabs})
 
 
 @dataclass
@@ -106,12 +110,10 @@ def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.da
     log_line = SyncLogLine(now.astimezone(dt.timezone.utc), check.as_of, report.rows_read,
                            report.findings["error"], report.findings["warning"], report.duration_s, "ok",
                            accounting=check.result.accounting)
-    tabs_by_kind = {tab.kind: tab.name for tab in check.template.tabs}
-    practice = practice_flags(check.patterns, check.settings, tabs_by_kind)
     tool_tabs = [
         render_summary(check.settings, check.result, check.patterns),
         render_patterns(check.settings, check.patterns),
-        render_flags(check.result.findings, check.snapshot.tab_ids, practice),
+        render_flags(check.result.findings, check.snapshot.tab_ids, check.practice_flags()),
         render_sync_log(log_line, check.snapshot.grids.get(SYNC_LOG), check.settings.norms.sync_log_max_lines),
     ]
     if workbook.write(tool_tabs):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import DaysByName, Frames, days_between
+from tracker_sync.patterns.frames import DaysByName, Frames, cycle_stop, days_between
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -21,7 +21,7 @@ def cycle_checks(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) 
     norms = settings.norms
     cycles = frames.learning_cycles[["row", "teacher", "team", "team_lead", "cycle", "start_date", "end_date",
                                      "focus_indicator", "status"]].copy()
-    stop = cycles["end_date"].where(cycles["end_date"] < as_of, as_of)
+    stop = cycle_stop(cycles, as_of)
     visits = DaysByName([frames.observations["teacher"]], frames.observations["date"], [cycles["teacher"]])
     inside = visits.position(stop, "right") - visits.position(cycles["start_date"], "left")
     cycles["observations"] = np.maximum(inside, 0)

@@ -34,8 +34,9 @@ def discussion_questions() -> dict[str, dict[str, str]]:
     return tomllib.loads(text)
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:.0f}%"
+def percent(share: float | None) -> str:
+    """A share as a whole percent for people ('38%'); a dash when there is none."""
+    return "–" if share is None or pd.isna(share) else f"{share * 100:.0f}%"
 
 
 def _item(topic: str, sentence: str, urgency: float, **fill: object) -> Discussion:
@@ -63,7 +64,7 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         if not_seen:
             most = _most(coverage, "not_seen")
             where = f"; the most in {most[0]} ({most[1]})" if most and not_seen > 1 else ""
-            gaps.append(_item("coverage", f"{not_seen} of {teachers} teachers ({_pct(not_seen / teachers)}) have not been "
+            gaps.append(_item("coverage", f"{not_seen} of {teachers} teachers ({percent(not_seen / teachers)}) have not been "
                               f"observed in the last {norms.observation_gap_days} days{where}.",
                               not_seen / teachers, gap=norms.observation_gap_days))
         behind = int(coverage["behind_scored"].sum())
@@ -77,7 +78,7 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         late = feedback["pending_past_norm"]
         waiting = f"; {late} visits are still waiting for feedback past the norm" if late else ""
         gaps.append(_item("feedback", f"Feedback came within {norms.feedback_within_school_days} school days after "
-                          f"{_pct(feedback['share_within'])} of visits ({feedback['within']} of {known}){waiting}.",
+                          f"{percent(feedback['share_within'])} of visits ({feedback['within']} of {known}){waiting}.",
                           1 - feedback["share_within"], norm=norms.feedback_within_school_days))
     open_steps, overdue = int(steps["open"].sum()), int(steps["overdue"].sum())
     if overdue or (teachers and len(no_open_step)):
@@ -100,7 +101,9 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         middle = int(flagged["middle_flag"].sum())
         if middle:
             low, high = rubric.middle_band
-            parts.append(f"{middle} observer{'s' if middle > 1 else ''} never scored outside {low:g}-{high:g}")
+            kept = ("never scored outside" if norms.calibration_middle_band_share >= 1
+                    else f"gave at least {percent(norms.calibration_middle_band_share)} of their scores within")
+            parts.append(f"{middle} observer{'s' if middle > 1 else ''} {kept} {low:g}-{high:g}")
         gaps.append(_item("calibration", "; ".join(parts) + ".", len(flagged) / len(calibration)))
     started = len(cycles)
     stuck = int((cycles["past_end_active"] | cycles["no_observation"]).sum()) if started else 0
@@ -114,7 +117,7 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
     if len(school):
         top = school.iloc[0]
         things.append(_item("theme", f"{top['indicator']} ({top['name']}) is the school's lowest indicator: mean "
-                            f"{top['mean']:.1f} across {int(top['n'])} scores, {_pct(top['share_below'])} below "
+                            f"{top['mean']:.1f} across {int(top['n'])} scores, {percent(top['share_below'])} below "
                             f"{rubric.meeting_band}. A candidate theme for professional learning.",
                             1.0, code=top["indicator"], name=top["name"]))
     return things + gaps[: 3 - len(things)]

@@ -193,3 +193,8 @@ class DaysByName:
 
 def rubric_order(settings: SchoolSettings) -> dict[str, int]:
     return {code: i for i, code in enumerate(settings.rubric.codes)}
+
+
+def cycle_stop(cycles: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+    """The last day each learning cycle counts up to: its end date, or `as_of` while it runs."""
+    return cycles["end_date"].where(cycles["end_date"] < as_of, as_of)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import DaysByName, Frames, rubric_order, summarise
+from tracker_sync.patterns.frames import DaysByName, Frames, cycle_stop, rubric_order, summarise
 from tracker_sync.schemas import SchoolSettings
 
 WHOLE_SCHOOL = "Whole school"
@@ -108,7 +108,7 @@ def cycle_growth(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
     """
     cycles = frames.learning_cycles[["row", "teacher", "team", "cycle", "focus_indicator", "start_date", "end_date", "status"]]
     daily = frames.daily_scores
-    stop = cycles["end_date"].where(cycles["end_date"] < as_of, as_of)
+    stop = cycle_stop(cycles, as_of)
     search = DaysByName([daily["teacher"], daily["indicator"]], daily["date"], [cycles["teacher"], cycles["focus_indicator"]])
     last_before = search.position(cycles["start_date"], "right") - 1
     last_inside = search.position(stop, "right") - 1
