@@ -347,7 +347,7 @@ def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
     assert again.exit_code == 0, again.output
     assert json.loads(again.output)["created"] is False
     assert len(fake.spreadsheets) == spreadsheets_before
-    assert [r.api for r in fake.calls()] == ["sheets", "sheets", "sheets"]
+    assert [r.api for r in fake.calls()] == ["sheets", "sheets"]  # one read, one batchUpdate
     assert fake.spreadsheets[spreadsheet_id].sheets[-1].title == "Instructions"
 
 

@@ -166,11 +166,6 @@ class GoogleWorkbook(Workbook):
     def location(self) -> str:
         return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"
 
-    @property
-    def stored_output_hash(self) -> str | None:
-        """The output hash saved by the last write (known after a read)."""
-        return self._known.metadata.get(HASH_KEY) if self._known else None
-
     # -- read --
 
     def read(self, tabs: Sequence[str]) -> Snapshot:
@@ -250,7 +245,7 @@ class GoogleWorkbook(Workbook):
 
     def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
         """Create missing tabs, headers, dropdowns, frozen rows, widths, protection, Instructions, metadata."""
-        known = self._fetch()
+        known = self._known or self._fetch()
         planner = _Planner(known, self._editors)
         planner.provision(template, fresh=self._fresh)
         planner.metadata({METADATA_PREFIX + k: v for k, v in metadata.items()})

@@ -148,7 +148,6 @@ class GoogleHTTPClient(HTTPClient):
         self.timeout = timeout
         self.calls = 0
         self.attempts = 0
-        self.waits: list[float] = []
         self.limiter: Any = None  # shared by every school of a district pass; see tracker_sync.quota
 
     def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
@@ -177,7 +176,6 @@ class GoogleHTTPClient(HTTPClient):
             elapsed = policy.clock() - started
             if attempt == policy.max_attempts or elapsed + wait > policy.max_elapsed:
                 break
-            self.waits.append(wait)
             policy.sleep(wait)
         raise _gave_up(failure, attempt, policy.clock() - started) from failure
 

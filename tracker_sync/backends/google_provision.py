@@ -4,7 +4,7 @@ Re-running for a school already in the registry (tracker_sync.registry) repairs 
 (missing tabs, headers, dropdowns, protection); a school missing from the registry is first looked
 up in Drive by its title (the drive.file scope sees only files tracker-sync created), so no second
 spreadsheet is ever made. Calls: new school = 1 Drive search + 1 Drive create + 2 Sheets calls;
-repair = 3 Sheets calls (+1 Drive search without a registry entry); plus 1 Drive call per share.
+repair = 2 Sheets calls (+1 Drive search without a registry entry); plus 1 Drive call per share.
 """
 
 from __future__ import annotations

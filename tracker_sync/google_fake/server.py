@@ -26,7 +26,6 @@ from tracker_sync.google_fake.sheets import InvalidPayload, InvalidRequest, Spre
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
-GOOGLE_HOSTS = ("sheets.googleapis.com", "www.googleapis.com", "oauth2.googleapis.com", "accounts.google.com")
 
 
 @dataclass(frozen=True)
