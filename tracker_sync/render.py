@@ -305,5 +305,5 @@ def render_sync_log(line: SyncLogLine, previous: Grid | None, max_lines: int) ->
     earlier = [r for r in (previous or [])[1:] if any(c not in (None, "") for c in r)]
     rows = [SYNC_LOG_HEADER, line.cells(), *earlier][: max_lines + 1]
     return ToolTab("Sync Log", rows, [Block("header", 0, 0, 1, len(SYNC_LOG_HEADER))],
-                   column_widths=[20, 11, 70, 8, 9, 12, 12], frozen_rows=1)
+                   column_widths=[20, 11, 70, 8, 9, 12, 12], frozen_rows=1, volatile=True)
 

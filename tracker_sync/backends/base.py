@@ -86,6 +86,9 @@ class ToolTab:
     blocks: list[Block] = field(default_factory=list)
     column_widths: list[int] = field(default_factory=list)
     frozen_rows: int = 0
+    #: New on every sync by design (the Sync Log): it never makes a write needed by itself, so a
+    #: backend may skip a write whose other tabs are unchanged; a write of volatile tabs only is made.
+    volatile: bool = False
 
     @property
     def width(self) -> int:

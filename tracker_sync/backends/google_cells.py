@@ -33,9 +33,6 @@ BLOCK_FORMATS: dict[str, dict] = {
     "heatmap": {},  # a gradient conditional format, see heatmap_rule
 }
 #: Tool tabs whose content changes on every sync; they do not count toward "outputs unchanged".
-VOLATILE_TABS = frozenset({"Sync Log"})
-
-
 def plain_value(cell: Mapping[str, Any]) -> CellValue:
     """A CellData (effectiveValue, effectiveFormat.numberFormat.type) as the plain value a coach typed."""
     value = cell.get("effectiveValue")
@@ -165,7 +162,7 @@ def validation_rule(column: ColumnSpec, *, roster_range: str, indicator_codes: S
 
 
 def output_hash(tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str]) -> str:
-    """A fingerprint of everything a write would change, leaving out the volatile tabs (Sync Log)."""
+    """A fingerprint of everything a write would change, leaving out volatile tabs (the Sync Log)."""
     def plain(cell: ToolCell) -> object:
         if isinstance(cell, Link):
             return ["link", cell.text, cell.tab, cell.cell]
@@ -176,7 +173,7 @@ def output_hash(tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str]) -> st
     content = [
         [tab.name, [[plain(c) for c in row] for row in tab.rows],
          [[b.style, b.row, b.col, b.height, b.width] for b in tab.blocks], list(tab.column_widths), tab.frozen_rows]
-        for tab in tool_tabs if tab.name not in VOLATILE_TABS
+        for tab in tool_tabs if not tab.volatile
     ]
     text = json.dumps([content, sorted(metadata.items())], sort_keys=True, default=str, allow_nan=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
