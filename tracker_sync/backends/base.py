@@ -50,6 +50,11 @@ def trim_grid(rows: Iterable[Sequence[CellValue]]) -> Grid:
     return grid
 
 
+
+def quoted_tab(tab: str) -> str:
+    """A tab name as an A1 reference writes it: single-quoted, inner quotes doubled ('O''Brien')."""
+    return "'" + tab.replace("'", "''") + "'"
+
 @dataclass(frozen=True)
 class Link:
     """A cell that jumps to another cell of the same tracker (Flags -> the faulty coach cell)."""

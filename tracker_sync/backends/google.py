@@ -25,11 +25,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tracker_sync.backends.base import Grid, Snapshot, ToolTab, Workbook, trim_grid
+from tracker_sync.backends.base import Grid, Snapshot, ToolTab, Workbook, quoted_tab, trim_grid
 from tracker_sync.backends.google_cells import (
     cell_data, heatmap_rule, output_hash, pixels, plain_value, row_data, validation_rule,
 )
 from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound
+from tracker_sync.findings import column_letter
 from tracker_sync.schemas import Template
 
 if TYPE_CHECKING:
@@ -346,8 +347,8 @@ class _Planner:
     def provision(self, template: Template, *, fresh: bool) -> None:
         roster = template.tab_of_kind("roster")
         teacher_column = next(i for i, c in enumerate(roster.columns) if c.key == "teacher")
-        letter = chr(ord("A") + teacher_column)
-        roster_range = f"='{roster.name}'!${letter}$2:${letter}"
+        letter = column_letter(teacher_column)
+        roster_range = f"={quoted_tab(roster.name)}!${letter}$2:${letter}"
         codes = [c.header for t in template.tabs for c in t.columns if c.type == "score"]
         renamable = fresh and "Sheet1" in self.tabs and len(self.tabs) == 1
         for spec in template.tabs:

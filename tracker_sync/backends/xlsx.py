@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tracker_sync.backends.base import CellValue, Grid, Link, Snapshot, ToolTab, Workbook, trim_grid
+from tracker_sync.backends.base import CellValue, Grid, Link, Snapshot, ToolTab, Workbook, quoted_tab, trim_grid
 from tracker_sync.errors import BackendError, TrackerLocked, TrackerNotFound, TrackerSyncError
 from tracker_sync.schemas import Template
 from tracker_sync.schemas.template import ColumnSpec, TabSpec
@@ -228,10 +228,10 @@ def _read_sheet(sheet: Any) -> tuple[Grid, list[tuple[int, int]]]:
 
 def _plain(cell: Any) -> CellValue:
     """A cell as plain Python: dates without a time part become ``date``, times become text."""
-    from openpyxl.styles.numbers import is_datetime
-
     value = cell.value
     if isinstance(value, dt.datetime):
+        from openpyxl.styles.numbers import is_datetime  # lazy, and only for date cells
+
         return value.date() if is_datetime(cell.number_format) == "date" else value
     if isinstance(value, (dt.time, dt.timedelta)):
         return str(value)
@@ -284,15 +284,11 @@ def _set_text(cell: Any, value: CellValue) -> None:
         cell.value = value
 
 
-def _quoted(tab: str) -> str:
-    return "'" + tab.replace("'", "''") + "'"
-
-
 def _column_range(column: int, first_row: int, last_row: int, tab: str | None = None) -> str:
     from openpyxl.utils import get_column_letter
 
     letter = get_column_letter(column)
-    return f"{_quoted(tab) + '!' if tab else ''}${letter}${first_row}:${letter}${last_row}"
+    return f"{quoted_tab(tab) + '!' if tab else ''}${letter}${first_row}:${letter}${last_row}"
 
 
 def _new_tab(book: OpenpyxlBook, name: str, after: str | None) -> Worksheet:
@@ -329,7 +325,7 @@ def _write_tool_tab(book: OpenpyxlBook, tab: ToolTab) -> None:
             cell = sheet.cell(r, c)
             if isinstance(value, Link):
                 _set_text(cell, value.text)
-                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{_quoted(value.tab)}!{value.cell}")
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quoted_tab(value.tab)}!{value.cell}")
                 cell.style = "Hyperlink"
             else:
                 _set_text(cell, value)
