@@ -81,12 +81,6 @@ class Rubric(BaseModel):
         """Lowest score that counts as meeting expectations (LEAP: 5, "Effective")."""
         return next(b.min for b in self.bands if b.name == self.meeting_band)
 
-    def band_of(self, score: float) -> str:
-        for band in self.bands:
-            if band.min <= score <= band.max:
-                return band.name
-        return ""
-
     def band_named(self, word: str) -> Band | None:
         key = _squash(word)
         return next((b for b in self.bands if _squash(b.name) == key), None)

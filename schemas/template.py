@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .rubric import Rubric
 
 ColumnType = Literal[
-    "text", "long_text", "date", "integer", "number", "choice", "email",
+    "text", "long_text", "date", "integer", "choice", "email",
     "teacher", "observer", "indicator", "score",
 ]
 RecordKind = Literal["roster", "observation", "score", "action_step", "learning_cycle"]

@@ -104,3 +104,11 @@ def test_people_suggest_but_never_correct():
     observer = people.find("Jon Smith", role="observer")
     assert observer.value == "Jon Smith" and observer.problem[0] == "unknown-observer"
     assert "Did you mean" not in people.find("Zed Zulu", role="teacher").problem[2]
+
+
+def test_an_integer_column_with_one_bound_says_which():
+    from tracker_sync.cells import parse_integer
+
+    assert parse_integer(-1, 0, None).problem[1] == "-1 is below 0."
+    assert parse_integer(99, None, 60).problem[2] == "Type a whole number of at most 60."
+    assert parse_integer(61, 0, 60).problem[1] == "61 is outside 0-60."

@@ -177,6 +177,7 @@ def test_a_formula_error_in_a_note_blanks_the_note_but_keeps_the_observation(gri
     result, by_cell = _findings(grids, leap_template, tiny_settings)
     assert by_cell[("Observations", "F2")].code == "formula-error-in-note"
     assert by_cell[("Observations", "F2")].severity == "warning"
+    assert by_cell[("Observations", "F2")].hint == FINDING_TYPES["formula-error-in-note"].fix  # the documented hint
     assert by_cell[("Observations", "B3")].code == "formula-error"
     kept = {o.row: o for o in result.records.observations}
     assert 2 in kept and kept[2].notes is None

@@ -15,7 +15,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from tracker_sync.findings import FINDING_TYPES
 from tracker_sync.schemas import Rubric
 
 SERIAL_EPOCH = dt.date(1899, 12, 30)  # Google Sheets / Excel (1900 system) day zero
@@ -36,10 +35,6 @@ MONTHS = {
 class Parsed(NamedTuple):
     value: Any
     problem: tuple[str, str, str] | None = None
-
-    @property
-    def is_error(self) -> bool:
-        return self.problem is not None and FINDING_TYPES[self.problem[0]].severity == "error"
 
 
 def problem(code: str, message: str, fix: str = "") -> tuple[str, str, str]:
@@ -78,13 +73,9 @@ def name_key(name: str) -> str:
 
 
 def squash_key(text: str) -> str:
-    """name_key without anything but letters and digits: headers and dropdown values ('Scored - Full')."""
+    """name_key without anything but letters and digits, so headers and dropdown values compare without
+    case, spacing or dash style ('scored - full' == 'Scored – Full')."""
     return "".join(ch for ch in _fold(text) if ch.isalnum())
-
-
-def choice_key(text: str) -> str:
-    """Dropdown values compare without case, spacing or dash style ('scored - full' == 'Scored – Full')."""
-    return squash_key(text)
 
 
 def cell_oddity(value: object, *, optional_note: bool = False) -> Parsed | None:
@@ -98,9 +89,7 @@ def cell_oddity(value: object, *, optional_note: bool = False) -> Parsed | None:
     text = value.strip()
     if text.upper() in ERROR_VALUES:
         code = "formula-error-in-note" if optional_note else "formula-error"
-        return Parsed(None, problem(
-            code, f"The cell shows the spreadsheet error {text.upper()}.",
-            "Fix or remove the formula in this cell, or type the value itself."))
+        return Parsed(None, problem(code, f"The cell shows the spreadsheet error {text.upper()}."))
     return None
 
 
@@ -150,12 +139,12 @@ _WORDY = re.compile(r"^(?:[a-z]+,?\s+)?([a-z]+)\.?\s*(\d{1,2})(?:st|nd|rd|th)?(?
 _WORDY_DAY_FIRST = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[\s-]*([a-z]+)\.?,?(?:[\s-]+(\d{2}|\d{4}))?$")
 
 
-def _impossible(text: str, y: int, m: int, d: int) -> Parsed:
+def _impossible(text: str, y: int, m: int) -> Parsed:
     if 1 <= m <= 12 and 1 <= y <= 9999:
         days = calendar.monthrange(y, m)[1]
         why = f"{calendar.month_name[m]} {y} has {days} days"
     else:
-        why = "there is no month {m}".format(m=m)
+        why = f"there is no month {m}"
     return Parsed(None, problem("bad-date", f"'{text}' is not a real date: {why}.", "Check the day and month; type the date as YYYY-MM-DD, e.g. 2026-09-14."))
 
 
@@ -163,7 +152,7 @@ def _dated(text: str, y: int, m: int, d: int, note: str | None) -> Parsed:
     try:
         day = dt.date(y, m, d)
     except ValueError:
-        return _impossible(text, y, m, d)
+        return _impossible(text, y, m)
     if note:
         return Parsed(day, problem("ambiguous-date", f"Read '{text}' as {day.isoformat()} ({note})."))
     return Parsed(day)
@@ -213,8 +202,12 @@ def parse_integer(value: object, lo: float | None, hi: float | None) -> Parsed:
     number = _number(value)
     if number is None or not float(number).is_integer():
         return Parsed(None, problem("bad-number", f"'{clean_text(value)}' is not a whole number."))
-    if (lo is not None and number < lo) or (hi is not None and number > hi):
+    if lo is not None and hi is not None and not lo <= number <= hi:
         return Parsed(None, problem("bad-number", f"{int(number)} is outside {lo:g}-{hi:g}.", f"Type a whole number from {lo:g} to {hi:g}."))
+    if lo is not None and number < lo:  # a column with one bound only
+        return Parsed(None, problem("bad-number", f"{int(number)} is below {lo:g}.", f"Type a whole number of at least {lo:g}."))
+    if hi is not None and number > hi:
+        return Parsed(None, problem("bad-number", f"{int(number)} is above {hi:g}.", f"Type a whole number of at most {hi:g}."))
     return Parsed(int(number))
 
 
@@ -236,11 +229,11 @@ def _number(value: object) -> float | None:
 
 def parse_choice(value: object, choices: list[str]) -> Parsed:
     text = clean_text(value)
-    wanted = choice_key(text)
+    wanted = squash_key(text)
     for choice in choices:
-        if choice_key(choice) == wanted:
+        if squash_key(choice) == wanted:
             return Parsed(choice)
-    return Parsed(None, problem("bad-choice", f"'{text}' is not one of: {', '.join(choices)}.", "Pick a value from the cell's dropdown."))
+    return Parsed(None, problem("bad-choice", f"'{text}' is not one of: {', '.join(choices)}."))
 
 
 def parse_email(value: object) -> Parsed:

@@ -303,13 +303,6 @@ def _guess_renames(extras: list[tuple[int, str]], unmatched: list[ColumnSpec]) -
 # --- rows --------------------------------------------------------------------------------------
 
 
-def _is_blank_row(row: list[Any]) -> bool:
-    for value in row:
-        if value is not None and (type(value) is not str or value.strip()):
-            return False
-    return True
-
-
 def _parse_column(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[list[Any], list[tuple[int, tuple]]]:
     """Parse one column, each distinct raw value once: (values, (position, problem) per cell with a problem)."""
     distinct = dict.fromkeys(raw)
@@ -359,7 +352,7 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
     findings = list(header.findings)
     report.rows_read = len(data_rows)
     maybe_blank = [i for i, row in enumerate(data_rows) if not row or row[0] is None or (type(row[0]) is str and not row[0].strip())]
-    blank = {i for i in maybe_blank if _is_blank_row(data_rows[i])}
+    blank = {i for i in maybe_blank if all(map(is_blank, data_rows[i]))}
     report.blank = len(blank)
     if header.missing_required:  # never misread a tab whose columns cannot all be found
         report.excluded = report.rows_read - report.blank

@@ -154,7 +154,7 @@ def validation_rule(column: ColumnSpec, *, roster_range: str, indicator_codes: S
         return rule("ONE_OF_LIST", indicator_codes, strict=False)  # coaches type 'i5'; the validator maps it
     if column.type == "date":
         return rule("DATE_IS_VALID", strict=True)
-    if column.type in ("integer", "score", "number") and column.min is not None and column.max is not None:
+    if column.type in ("integer", "score") and column.min is not None and column.max is not None:
         return rule("NUMBER_BETWEEN", [f"{column.min:g}", f"{column.max:g}"], strict=True)
     if column.type == "email":
         return rule("TEXT_IS_EMAIL", strict=False)

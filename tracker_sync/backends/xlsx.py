@@ -505,7 +505,7 @@ def _validation(tab: TabSpec, column: ColumnSpec, list_ranges: Mapping[str, str]
     elif column.type == "date":
         rule = {"type": "date", "operator": "between",
                 "formula1": str(int(to_excel(FIRST_DATE))), "formula2": str(int(to_excel(LAST_DATE)))}
-    elif column.type in ("score", "number"):
+    elif column.type == "score":
         rule = {"type": "decimal", **bounds(-1e9, 1e9)}
     elif column.type == "integer":
         rule = {"type": "whole", **bounds(-1e9, 1e9)}
