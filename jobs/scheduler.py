@@ -96,12 +96,10 @@ class ServeLock:
 class DistrictService:
     """The scheduler, its jobs (rebuilt from the registry) and the registry watch."""
 
-    def __init__(self, registry_path: Path, *, google: GoogleAccess | None = None, reload_every_s: float = 30.0,
-                 runner: DistrictRunner | None = None) -> None:
+    def __init__(self, registry_path: Path, *, google: GoogleAccess | None = None, reload_every_s: float = 30.0) -> None:
         self.registry_path = registry_path
         self.lock = ServeLock(registry_path)
-        registry = load_registry(registry_path)
-        self.runner = runner or DistrictRunner(registry, google=google)
+        self.runner = DistrictRunner(load_registry(registry_path), google=google)
         self.reload_every_s = reload_every_s
         self._seen = self._stamp()
         self._shapes: dict[str, str] = {}

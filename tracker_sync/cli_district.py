@@ -143,8 +143,10 @@ def _simulate_day(registry: Path, day_text: str) -> None:
     from zoneinfo import ZoneInfo
 
     from tracker_sync.jobs.clock import FakeClock
+    from tracker_sync.jobs.district import DistrictRunner
     from tracker_sync.jobs.scheduler import ServeLock
     from tracker_sync.jobs.simulate import simulate
+    from tracker_sync.registry import load_registry
 
     try:
         day = dt.date.fromisoformat(day_text)
@@ -153,16 +155,13 @@ def _simulate_day(registry: Path, day_text: str) -> None:
     lock = ServeLock(registry)
     lock.acquire()
     try:
-        first_zone = ZoneInfo("UTC")
-        runner = _runner(registry)
-        if runner.registry.schools:
-            first_zone = next(iter(runner.registry.schools.values())).zone
+        loaded = load_registry(registry)
+        first_zone = next((school.zone for school in loaded.schools.values()), ZoneInfo("UTC"))
         clock = FakeClock(dt.datetime.combine(day, dt.time(0, 0), tzinfo=first_zone))
-        runner = _runner(registry, clock=clock)
-        names = {s.id: s for s in runner.registry.schools.values()}
+        runner = DistrictRunner(loaded, clock=clock)
 
         def show(event) -> None:
-            school = names[event.job.split(":", 1)[1]]
+            school = runner.registry.by_id(event.job.split(":", 1)[1])
             run = event.run
             at = event.at.astimezone(school.zone).strftime("%H:%M")
             if run is None:

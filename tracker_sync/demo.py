@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from tracker_sync.backends.base import Workbook
+from tracker_sync.registry import slug
 from tracker_sync.settings import to_metadata
 from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import SyncReport, sync_tracker
 from tracker_sync.synthetic import SyntheticSchool, synthetic_school
-
-
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def provision_school(workbook: Workbook, school: SyntheticSchool) -> None:

@@ -21,18 +21,18 @@ def school_year_of(day: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(start_year, 7, 1), dt.date(start_year + 1, 6, 30)
 
 
-def new_settings(school: str, rubric: str = "leap", *, today: dt.date | None = None, **fields) -> SchoolSettings:
+def new_settings(school: str, rubric: str = "leap", *, today: dt.date | None = None) -> SchoolSettings:
     """Settings for a newly provisioned school: default norms, school year containing today."""
     start, end = school_year_of(today or dt.date.today())
-    values = {"school_year_start": start, "school_year_end": end, "norms": default_norms(), **fields}
-    return SchoolSettings(school=school, rubric=load_rubric(rubric), **values)
+    return SchoolSettings(school=school, rubric=load_rubric(rubric), school_year_start=start, school_year_end=end,
+                          norms=default_norms())
 
 
-def to_metadata(settings: SchoolSettings, template: str = "default") -> dict[str, str]:
+def to_metadata(settings: SchoolSettings) -> dict[str, str]:
     return {
         "format": FORMAT_VERSION,
         "school": settings.school,
-        "template": template,
+        "template": "default",
         "rubric": settings.rubric.id,
         "timezone": settings.timezone,
         "school_year_start": settings.school_year_start.isoformat(),
