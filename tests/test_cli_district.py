@@ -40,3 +40,16 @@ def test_sync_all_exits_3_when_a_school_fails_and_bad_registry_exits_2(tmp_path)
     registry.write_text(registry.read_text() + 'sync = { every_minutes = 0 }\n')
     bad = CliRunner().invoke(app, ["status", "--registry", str(registry)])
     assert bad.exit_code == 2 and 'school "Xlsx School 001", field sync.every_minutes' in " ".join(bad.output.split())
+
+
+def test_serve_simulate_day_runs_the_schedule_on_a_fake_clock(tmp_path):
+    registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"sync": {"every_minutes": 240}})
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-15"], env={"COLUMNS": "160"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    syncs = [line for line in lines if " sync:xlsx-school-001 " in line]
+    assert [line.split()[0] for line in syncs] == ["06:00", "10:00", "14:00", "18:00"]  # the school's local times
+    assert all(" ok " in line for line in syncs)
+    history = History(load_registry(registry).history_path)
+    assert sum(run.kind == "sync" for run in history.runs()) == len(syncs)
+    assert lines[-1].endswith("0 failed.")
