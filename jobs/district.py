@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker_sync.jobs.clock import SystemClock
-from tracker_sync.jobs.schedule import backoff
+from tracker_sync.jobs.schedule import rest_end
 from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import ApiError, TrackerLocked, TrackerNotFound, TrackerSyncError
 from tracker_sync.history import History, Run
@@ -184,11 +184,8 @@ class DistrictRunner:
     def resting_until(self, school_id: str) -> dt.datetime | None:
         """When a failing school may sync again (its own backoff), or None if it may sync now."""
         streak = self.history.failure_streak(school_id)
-        last = self.history.last(school_id) if streak else None
-        if last is None:
-            return None
-        until = last.started_at + backoff(streak)
-        return until if until > self.clock.now() else None
+        until = rest_end(self.history.last(school_id) if streak else None, streak)
+        return until if until is not None and until > self.clock.now() else None
 
     def scheduled_sync(self, school_id: str) -> Run | None:
         """What the scheduler fires: a sync, unless the school is resting after failures."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from tracker_sync.history import Run
 from tracker_sync.registry import WEEKDAYS, IltMeeting, SyncSchedule, as_time
 
 #: Backoff after a failed sync: 5 min, 10, 20 ... at most 2 hours, per school.
@@ -60,3 +61,8 @@ def backoff(failure_streak: int) -> dt.timedelta:
     if failure_streak <= 0:
         return dt.timedelta(0)
     return min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (failure_streak - 1))
+
+
+def rest_end(last: Run | None, failure_streak: int) -> dt.datetime | None:
+    """When a failing school's backoff ends (its last sync's start + backoff), None when it is not failing."""
+    return last.started_at + backoff(failure_streak) if failure_streak and last is not None else None

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 
 from tracker_sync.history import History
-from tracker_sync.jobs.schedule import backoff, next_brief, next_sync
+from tracker_sync.jobs.schedule import next_brief, next_sync, rest_end
 from tracker_sync.registry import Registry
 
 
@@ -41,9 +41,7 @@ def district_status(registry: Registry, history: History, now: dt.datetime) -> l
         zone = school.zone
         last = history.last(school.id, "sync")
         streak = history.failure_streak(school.id)
-        after = now
-        if streak and last is not None:
-            after = max(now, last.started_at + backoff(streak))
+        after = max(now, rest_end(last, streak) or now)
         brief = history.last(school.id, "brief")
         rows.append(SchoolStatus(
             id=school.id, school=school.name, backend=school.backend,
