@@ -18,9 +18,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tracker_sync.backends.base import Block, CellValue, Link, ToolCell, ToolTab
+from tracker_sync.cells import SERIAL_EPOCH
 from tracker_sync.schemas import ColumnSpec
 
-SERIAL_EPOCH = dt.datetime(1899, 12, 30)
+SERIAL_START = dt.datetime.combine(SERIAL_EPOCH, dt.time())  # serial 0 as a moment, for date-times
 ERROR_TEXT = {"NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!",
               "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "#LOADING"}
 GREY, LIGHT_RED, LIGHT_AMBER = {"red": 0.9, "green": 0.9, "blue": 0.9}, {"red": 0.98, "green": 0.84, "blue": 0.84}, {"red": 1.0, "green": 0.95, "blue": 0.8}
@@ -47,15 +48,15 @@ def plain_value(cell: Mapping[str, Any]) -> CellValue:
     number = value.get("numberValue", 0)
     kind = cell.get("effectiveFormat", {}).get("numberFormat", {}).get("type")
     if kind == "DATE":
-        return (SERIAL_EPOCH + dt.timedelta(days=number)).date()
+        return (SERIAL_START + dt.timedelta(days=number)).date()
     if kind == "DATE_TIME":
-        return SERIAL_EPOCH + dt.timedelta(days=number)
+        return SERIAL_START + dt.timedelta(days=number)
     return int(number) if float(number).is_integer() else float(number)
 
 
 def serial(day: dt.date | dt.datetime) -> float:
     moment = day if isinstance(day, dt.datetime) else dt.datetime.combine(day, dt.time())
-    days = (moment.replace(tzinfo=None) - SERIAL_EPOCH).total_seconds() / 86400
+    days = (moment.replace(tzinfo=None) - SERIAL_START).total_seconds() / 86400
     return int(days) if days.is_integer() else days
 
 

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tracker_sync.cells import SERIAL_EPOCH
 from tracker_sync.google_fake.a1 import A1Range, a1_of, apply_field_mask, parse_a1, parse_field_mask
 
-SERIAL_EPOCH = dt.date(1899, 12, 30)
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
 DEFAULT_FORMAT: dict[str, Any] = {
     "backgroundColor": {"red": 1, "green": 1, "blue": 1},
