@@ -203,7 +203,7 @@ def _storage_errors(path: Path, doing: str) -> Iterator[None]:
         raise BackendError(f"Cannot {doing} {path}: {exc.strerror or exc}. Check the folder exists and has free space.") from exc
     except Exception as exc:  # openpyxl raises many types (zip, XML, KeyError, ValueError) on a bad file
         raise BackendError(
-            f"Cannot {doing} {path}: it is not a readable .xlsx file ({type(exc).__name__}: {exc}). "
+            f"Cannot {doing} {path}: it is not a readable .xlsx file ({exc or 'no details'}). "
             "Open it in Excel or LibreOffice and save it again as .xlsx."
         ) from exc
 
