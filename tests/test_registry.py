@@ -67,7 +67,7 @@ def test_errors_name_the_school_and_the_field(tmp_path, entry, expected):
     with pytest.raises(ConfigError) as error:
         load_registry(write(tmp_path, f'[schools."A"]\n{entry}\n'))
     assert expected in str(error.value)
-    assert "Fix them in the file" in str(error.value)
+    assert "Fix it in the file" in str(error.value) and "\n" not in str(error.value)  # one problem, one line
 
 
 def test_every_problem_is_listed_at_once_and_quota_is_capped(tmp_path):
@@ -76,7 +76,7 @@ def test_every_problem_is_listed_at_once_and_quota_is_capped(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_registry(write(tmp_path, text))
     message = str(error.value)
-    assert "2 problem(s)" in message and "field district.quota_per_minute" in message and 'school "A", field timezone' in message
+    assert "has 2 problems:" in message and "field district.quota_per_minute" in message and 'school "A", field timezone' in message
 
 
 def test_duplicate_ids_and_bad_toml_and_missing_file(tmp_path):
