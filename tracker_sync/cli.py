@@ -93,7 +93,8 @@ app = typer.Typer(
     cls=OneLineErrors,
     help="Keep a school's coaching tracker (observations, action steps, rubric scores, learning cycles) "
     "checked and summarised: validate every coach row, compute team patterns, write Summary, Patterns, "
-    "Flags and Sync Log tabs back.",
+    "Flags and Sync Log tabs back.\n\nExample: tracker-sync demo (a synthetic school's tracker, offline), then "
+    "tracker-sync validate tracker-sync-demo/cottonwood-community-school.xlsx",
     invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -104,7 +105,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object 
 AsOfOption = Annotated[
     Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute everything as of this date (default: today in the school's timezone).")
 ]
-TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", help="Path to the tracker .xlsx file, or a Google Sheets URL or id.")]
+# Hidden from the Arguments list only because this typer labels every argument with its Python type
+# ("TRACKER <str>"); each command's help says what TRACKER is.
+TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", hidden=True, help="Path to the tracker .xlsx file, or a Google Sheets URL or id.")]
 
 
 @app.callback()
@@ -242,7 +245,7 @@ def provision(
                 raise ConfigError("--out is for an .xlsx tracker: a Google tracker is found by --school (and --registry); leave out --out.")
             if rename:
                 raise ConfigError("--rename works on .xlsx trackers only: a Google tracker is found by its school's name.")
-            if not school:
+            if not (school or "").strip():
                 raise ConfigError("Give --school NAME: a Google tracker is found (or created) by its school's name.")
             from tracker_sync.backends.google_provision import provision_google_school
 
@@ -283,6 +286,8 @@ def _open(tracker: str):
 def sync(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     """Validate the coach tabs and rewrite Summary, Patterns, Flags and Sync Log in one atomic write.
 
+    TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
+
     Example: tracker-sync sync lincoln.xlsx --as-of 2026-12-18
     """
     from tracker_sync.sync import sync_tracker
@@ -297,6 +302,8 @@ def sync(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = Fa
 @app.command()
 def validate(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     """Check every coach row and list the findings; writes nothing. Exits 1 when there are errors.
+
+    TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
 
     Example: tracker-sync validate lincoln.xlsx --json
     """
@@ -330,7 +337,10 @@ def brief(
 ) -> None:
     """Write the one-page ILT brief: a printable HTML page of the tracker's patterns; writes nothing to the tracker.
 
-    Aggregates only unless --include-names. Example: tracker-sync brief lincoln.xlsx --out brief.html --as-of 2026-12-18
+    Aggregates only unless --include-names. TRACKER is the tracker's .xlsx file, or its Google Sheets URL
+    or spreadsheet id.
+
+    Example: tracker-sync brief lincoln.xlsx --out brief.html --as-of 2026-12-18
     """
     from tracker_sync.brief import build_brief
 

@@ -44,10 +44,18 @@ def check_emails(emails: Iterable[str], option: str) -> None:
 
 
 def existing_registry(registry: Path | None):
-    """The registry when the file exists (a broken one is refused before any tracker is touched), else None."""
+    """The registry when the file exists, else None; a registry that could not be read or written is
+    refused here, before any tracker is touched."""
     from tracker_sync.registry import load_registry
 
-    return load_registry(registry) if registry is not None and registry.exists() else None
+    if registry is None:
+        return None
+    if registry.exists() or registry.is_symlink():
+        return load_registry(registry)
+    folder = next(parent for parent in registry.parents if parent.exists())
+    if not folder.is_dir():
+        raise ConfigError(f"Cannot create the registry {registry}: {folder} is a file, not a folder. Give another --registry path.")
+    return None
 
 
 def registry_entry(loaded, school: str | None, backend: str):
@@ -76,7 +84,9 @@ def provision_xlsx_school(out: Path | None, *, school: str | None, rubric: str |
         if entry is None:
             raise ConfigError("Give --out FILE.xlsx (or --backend google).")
         out = loaded.resolve(entry.location)
-    if out.is_dir() or not out.name.lower().endswith((".xlsx", ".xlsm")):
+    if out.is_dir():
+        raise ConfigError(f"--out {out} is a folder: give the tracker's file name, e.g. {out / 'lincoln.xlsx'}.")
+    if not out.name.lower().endswith((".xlsx", ".xlsm")):
         raise ConfigError(f"--out {out} is not an .xlsx file name: give a path ending in .xlsx, e.g. lincoln.xlsx.")
     workbook = XlsxWorkbook(out)
     created = not out.exists()

@@ -49,12 +49,13 @@ def provision_settings(present: Mapping[str, str], *, school: str | None, rubric
     would start empty), a different school name unless ``rename`` says that is the point (``None``:
     the caller found the tracker by the school's name, so a different name means it found the wrong one).
     """
+    school = " ".join((school or "").split()) or None  # a blank name is no name
     if "school" not in present or "rubric" not in present:
         if not school:
             raise ConfigError(f"{tracker} has no tracker-sync setup yet: give --school NAME for the new tracker.")
         if rename:
             raise ConfigError(f"{tracker} has no school name yet, so there is nothing to rename: leave out --rename.")
-        settings = new_settings(school, rubric or "leap", today=today)
+        settings = new_settings(school, "leap" if rubric is None else rubric, today=today)
         return settings, to_metadata(settings)
     defaults = to_metadata(new_settings(present["school"], today=today))  # fills only keys the tracker lacks
     own, _template = from_metadata({**defaults, **present})
