@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx import XlsxWorkbook
 from tracker_sync.cli import app
+from test_google_backend import cli_env  # noqa: F401 - the fixture: the CLI's env pointed at the fake
 
 runner = CliRunner()
 OWN_NORMS = '{"observation_gap_days": 10}'  # not the default (14): a repair must keep it
@@ -56,7 +57,7 @@ def test_a_repair_without_options_keeps_the_rubric_school_year_and_norms(daniels
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--rubric", "leap"], "is a Danielson Framework for Teaching tracker, not LEAP: its rubric never changes"),
+    (["--rubric", "leap"], "is a Danielson Framework for Teaching tracker; --rubric leap would change its rubric, which never changes"),
     (["--school", "Other Name"], "is the tracker of 'Elm School', not 'Other Name'. Leave out --school to repair it, or add --rename"),
     (["--rename"], "--rename needs --school with the new name"),
 ])
@@ -126,16 +127,7 @@ def test_xlsx_options_that_would_be_ignored_are_refused(tmp_path, args, says):
 # -- Google, over HTTP on the fake --------------------------------------------------------------
 
 
-@pytest.fixture
-def google_env(fake, account, tmp_path, monkeypatch):
-    credentials = tmp_path / "service-account.json"
-    credentials.write_text(json.dumps(account))
-    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(credentials))
-    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
-    return tmp_path
-
-
-def test_google_repair_keeps_the_rubric_and_refuses_another_before_any_write(fake, google_env):
+def test_google_repair_keeps_the_rubric_and_refuses_another_before_any_write(fake, cli_env):
     made = cli("provision", "--school", "Aspen School", "--backend", "google", "--rubric", "danielson", "--no-notify", "--json")
     assert made.exit_code == 0, made.output
     spreadsheet = fake.spreadsheets[json.loads(made.stdout)["tracker"].split("/d/")[1].split("/")[0]]
@@ -144,7 +136,7 @@ def test_google_repair_keeps_the_rubric_and_refuses_another_before_any_write(fak
     fake.clear_log()
     refused = cli("provision", "--school", "Aspen School", "--backend", "google", "--rubric", "leap")
     assert refused.exit_code == 2
-    assert "is a Danielson Framework for Teaching tracker, not LEAP" in one_error_line(refused)
+    assert "is a Danielson Framework for Teaching tracker; --rubric leap would change its rubric" in one_error_line(refused)
     assert [(r.api, r.method) for r in fake.calls()] == [("drive", "GET"), ("sheets", "GET")]  # found and read; no write
 
     repaired = cli("provision", "--school", "Aspen School", "--backend", "google", "--json")
@@ -159,7 +151,7 @@ def test_google_repair_keeps_the_rubric_and_refuses_another_before_any_write(fak
     (["--out", "x.xlsx"], "--out is for an .xlsx tracker"),
     (["--rename"], "--rename works on .xlsx trackers only"),
 ])
-def test_google_mistakes_are_refused_before_any_call(fake, google_env, args, says):
+def test_google_mistakes_are_refused_before_any_call(fake, cli_env, args, says):
     fake.clear_log()
     result = cli("provision", "--school", "Birch School", "--backend", "google", *args)
     assert result.exit_code == 2 and says in one_error_line(result)

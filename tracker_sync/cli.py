@@ -164,7 +164,8 @@ def _print_json(data: dict) -> None:
 def _print_report(report) -> None:
     from rich.table import Table
 
-    table = Table(title=Text(f"{report.school} — as of {report.as_of}"), show_header=True)
+    say(f"{report.school}, as of {report.as_of}")
+    table = Table(show_header=True)
     table.add_column("Tab")
     table.add_column("Rows read", justify="right")
     for tab, n in report.rows_read.items():
@@ -202,7 +203,7 @@ def demo(
     h = report.headline
     say(f"Demo tracker: {path}")
     _print_report(report)
-    say(f"\n{report.school}, as of {report.as_of}:")
+    say("\nThree numbers to start with:")
     say(f"  1. {plural(h['teachers_not_seen'], 'teacher')} not observed in the last 14 days")
     median = h["median_feedback_school_days"]
     if median is None:

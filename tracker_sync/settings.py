@@ -60,7 +60,7 @@ def provision_settings(present: Mapping[str, str], *, school: str | None, rubric
     defaults = to_metadata(new_settings(present["school"], today=today))  # fills only keys the tracker lacks
     own, _template = from_metadata({**defaults, **present})
     if rubric is not None and rubric_named(rubric).id != own.rubric.id:
-        raise ConfigError(f"{tracker} is a {own.rubric.name} tracker, not {rubric_named(rubric).short_name}: its rubric never "
+        raise ConfigError(f"{tracker} is a {own.rubric.name} tracker; --rubric {rubric} would change its rubric, which never "
                           "changes (its scores are on that scale). Leave out --rubric to repair it, or provision a new tracker.")
     writes = {key: value for key, value in defaults.items() if key not in present}
     if school and school != own.school:
