@@ -80,3 +80,17 @@ def test_simulate_day_json_is_one_object_and_reads_each_tracker_once(tmp_path, m
     assert (day["dry_run"], day["runs"], day["failed"]) == (True, 5, 0)  # 4 syncs and the Tuesday brief
     assert [job["job"] for job in day["jobs"]].count("sync:xlsx-school-001") == 4
     assert reads == ["xlsx-school-001.xlsx"]  # one read into memory; every run after works on the copy
+
+
+def test_simulate_day_on_google_reads_each_spreadsheet_once_and_writes_nothing(tmp_path, fake, account, monkeypatch):
+    credentials = tmp_path / "service-account.json"
+    credentials.write_text(json.dumps(account))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(credentials))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
+    registry = build_district(tmp_path, xlsx=0, google=2, fake=fake, teachers=10, school={"sync": {"every_minutes": 240}})
+    fake.clear_log()
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-15", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["runs"] == 10  # 2 schools x (4 syncs + 1 brief)
+    assert [r.method for r in fake.calls("sheets")] == ["GET", "GET"]  # one read per spreadsheet, no write at all
+    assert not (tmp_path / "district-history.sqlite").exists()

@@ -187,3 +187,23 @@ def test_stop_waits_for_a_running_job_only_for_its_grace_and_starts_nothing_new(
         assert not (tmp_path / "district.toml.serve.pid").exists()
     finally:
         release.set()
+
+
+def test_each_finished_run_is_reported(tmp_path):
+    import threading
+
+    from tracker_sync.jobs.scheduler import DistrictService
+
+    registry = tmp_path / "district.toml"
+    write_registry(registry, ["North"])  # north.xlsx does not exist: the sync fails at once
+    reported, done = [], threading.Event()
+    service = DistrictService(registry, on_run=lambda job, run: reported.append((job, run.outcome, run.detail)) or done.set())
+    service.start(paused=True)
+    try:
+        service.scheduler.add_job(service._job, args=["sync:north"], id="now")
+        service.scheduler.resume()
+        assert done.wait(30)
+    finally:
+        service.stop()
+    (job, outcome, detail), = reported
+    assert (job, outcome) == ("sync:north", "failed") and detail.startswith("no tracker: No tracker file at")
