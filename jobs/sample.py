@@ -15,11 +15,12 @@ from tracker_sync.registry import Registry, School, save_registry, slug
 
 def build_district(folder: Path, *, xlsx: int = 2, google: int = 2, fake: Any = None, seed: int = 11,
                    teachers: int = 12, distinct: int = 4, district: dict | None = None,
-                   school: dict | None = None) -> Path:
+                   school: dict | None = None, rubrics: tuple[str, ...] = ("leap",)) -> Path:
     """Write trackers and ``folder/district.toml``; returns the registry path.
 
     ``fake``: a running GoogleFake (needed when ``google`` > 0). ``district`` and ``school`` are extra
-    registry fields for the district table and for every school.
+    registry fields for the district table and for every school. xlsx schools take their rubric from
+    ``rubrics`` in turn (("leap", "danielson"): every other school on Danielson).
     """
     from tracker_sync.backends.xlsx import XlsxWorkbook
     from tracker_sync.demo import provision_school
@@ -31,8 +32,9 @@ def build_district(folder: Path, *, xlsx: int = 2, google: int = 2, fake: Any = 
         name = f"Xlsx School {index + 1:03d}"
         path = folder / f"{slug(name)}.xlsx"
         path.unlink(missing_ok=True)
-        provision_school(XlsxWorkbook(path), synthetic_school(seed + index, teachers=teachers, name=name))
-        entries[name] = School(name=name, backend="xlsx", location=path.name, **(school or {}))
+        rubric = rubrics[index % len(rubrics)]
+        provision_school(XlsxWorkbook(path), synthetic_school(seed + index, teachers=teachers, name=name, rubric=rubric))
+        entries[name] = School(name=name, backend="xlsx", location=path.name, rubric=rubric, **(school or {}))
     if google:
         for name, location in _google_schools(fake, google, seed, teachers, distinct).items():
             entries[name] = School(name=name, backend="google", location=location, **(school or {}))
