@@ -9,7 +9,7 @@ Hand computation, as of Wed 2026-09-30 (see also tests/test_patterns.py):
   year, rounded down = 0, so every teacher is on pace.
 - overdue steps: Cara (due 9/28), Dan (9/24) = 2; Active cycles: Ana, Cara = 2.
 - the 14 scores: 5,4,3 6,4 4,5,2 6,6,5 7,3 3 -> bands Not Meeting (1-2) 1, Approaching (3-4) 6, Effective (5-6) 6,
-  Distinguished (7) 1; at or above Effective 7/14; in the middle band 3-5: 9/14; mean 63/14 = 4.5.
+  Distinguished (7) 1; in the middle band 3-5: 9/14; mean 63/14 = 4.5.
 - indicators: LE.1 {5,4,6,6,7} 5.6 (n 5); I.1 {4,5,6,3} 4.5 (n 4); I.5 {3,4,2,5,3} 3.4 (n 5).
 - calibration: observers Ben (6 scores), Eve (6), Pat (2): none has the 10 scores a judgement needs.
 """
@@ -49,8 +49,7 @@ def test_school_figures_of_the_tiny_school(tiny_check):
     assert values(stored) == {
         "teachers": (6, 6), "observed_14d": (pytest.approx(4 / 6), 6), "feedback_median_days": (1.0, 5),
         "feedback_within_norm": (pytest.approx(5 / 7), 6), "scored_done": (5, 6), "scored_due": (0, 6), "on_pace": (1.0, 6),
-        "overdue_steps": (2, 6), "active_cycles": (2, 6), "meeting_share": (0.5, 14),
-        "middle_share": (pytest.approx(9 / 14), 14), "observers_flagged": (None, 0),
+        "overdue_steps": (2, 6), "active_cycles": (2, 6), "middle_share": (pytest.approx(9 / 14), 14), "observers_flagged": (None, 0),
     }
     assert stored["bands"] == {"names": ["Not Meeting", "Approaching", "Effective", "Distinguished"],
                                "counts": [None, 6, 6, None], "n": 14}  # 1 and 1: fewer than 5, never stored
@@ -83,11 +82,19 @@ def test_no_name_email_or_note_in_the_figures(tiny_check, grids):
 
 
 def test_complementary_suppression_hides_a_partner_on_each_published_line():
-    """Bands 1, 6, 6, 1 (the tiny school): 1 and 1 are primary. All bands: two hidden, fine. At or above
-    Effective {6, 1*}: the lone 1 is given away by the meeting share, so its partner 6 goes. Below {1*, 6}: the same."""
-    weights = {0: 1, 1: 6, 2: 6, 3: 1}
-    lines = [Line((0, 1, 2, 3), "n"), Line((2, 3), "meeting_share"), Line((0, 1), "meeting_share")]
-    assert complementary(weights, {0, 3}, lines) == ({0, 1, 2, 3}, set())
+    """Danielson bands Unsatisfactory 2*, Basic 30, Proficient 240, Distinguished 50. The middle band (2-3) is
+    Basic + Proficient, so the middle-band share publishes the total of {Basic, Proficient} and of the rest
+    {Unsatisfactory*, Distinguished}: there the lone 2 would be the rest minus 50, so Distinguished goes too.
+    All bands then hold two hidden cells: nothing more."""
+    weights = {0: 2, 1: 30, 2: 240, 3: 50}
+    lines = [Line((0, 1, 2, 3), "n"), Line((1, 2), "middle_share"), Line((0, 3), "middle_share")]
+    assert complementary(weights, {0}, lines) == ({0, 3}, set())
+
+
+def test_one_line_with_two_primary_cells_needs_no_complement():
+    """LEAP bands 1*, 6, 6, 1* (the tiny school): the only published total is all 14 scores, and it already
+    hides two cells."""
+    assert complementary({0: 1, 1: 6, 2: 6, 3: 1}, {0, 3}, [Line((0, 1, 2, 3), "n")]) == ({0, 3}, set())
 
 
 def test_complement_is_the_smallest_cell_then_the_first_in_line_order():

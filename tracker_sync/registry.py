@@ -175,17 +175,19 @@ class School(_Strict):
 class DistrictReportSettings(_Strict):
     """``[district.report]``: the district report (``tracker-sync district-report``, and ``serve`` weekly).
 
-    ``location`` is the xlsx file (default ``district-report.xlsx`` beside the registry) or, for
-    ``backend = "google"``, the spreadsheet recorded the first time the report provisions it; it is
-    shared with ``staff`` only (view only). Figures from fewer than ``min_cell`` teachers or scores are
-    suppressed. A school is stale once ``stale_after_days`` of its sync days passed since its last
-    good sync's as-of date.
+    ``location`` is the xlsx file (default ``district-report.xlsx`` beside the registry);
+    ``spreadsheet`` the Google one, recorded the first time a report provisions it and shared, view
+    only, with the named ``staff`` and no one else (``shared``: who it was shared with, written by
+    tracker-sync). Figures from fewer than ``min_cell`` teachers or scores are suppressed. A school is
+    stale once ``stale_after_days`` of its sync days passed since its last good sync's as-of date.
     """
 
     backend: Literal["xlsx", "google"] = "xlsx"
     location: str = ""
+    spreadsheet: str = ""
     briefs: str = "briefs/district"
     staff: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()
     min_cell: int = Field(5, ge=2, le=100)
     stale_after_days: int = Field(2, ge=1)
     schedule: bool = True

@@ -107,11 +107,6 @@ def _scores(check: "Check") -> np.ndarray:
     return np.asarray(columns["score"], dtype=float)[dates]
 
 
-def _meeting_share(check: "Check") -> tuple[float | None, int]:
-    scores = _scores(check)
-    return (_float((scores >= check.settings.rubric.meeting_score).mean()) if len(scores) else None), len(scores)
-
-
 def _middle_share(check: "Check") -> tuple[float | None, int]:
     scores = _scores(check)
     low, high = check.settings.rubric.middle_band
@@ -149,9 +144,6 @@ FIGURES: tuple[Figure, ...] = (
            "Open action steps past their due date.", _overdue_steps),
     Figure("active_cycles", "Active learning cycles", "count", "teachers", "sum",
            "Learning cycles with status Active.", _active_cycles),
-    Figure("meeting_share", "Scores at/above meeting band", "share", "scores", "weighted",
-           "Share of scores at or above the rubric's meeting band (LEAP Effective, Danielson Proficient).",
-           _meeting_share),
     Figure("middle_share", "Scores in middle band", "share", "scores", "weighted",
            "Share of scores inside the rubric's middle band (where MET-study raters cluster).", _middle_share),
     Figure("observers_flagged", "Observers flagged", "share", "observers", "weighted",

@@ -204,20 +204,16 @@ def _pool(figure: Figure, cells: list[Shown]) -> Shown:
 
 
 def _band_lines(rubric: Rubric) -> list[Line]:
-    """Band subsets whose totals the report publishes: all bands (the n of scores), the bands at or
-    above the meeting band and those below (the meeting share), and the middle band when it is a
-    union of whole bands (the middle-band share)."""
+    """Band subsets whose totals the report publishes: all bands (the school's number of scores)
+    and, when the rubric's middle band is a union of whole bands (Danielson: Basic and Proficient),
+    those bands and the others (the middle-band share tells their totals)."""
     everything = tuple(range(len(rubric.bands)))
     lines = [Line(everything, "n")]
-    meeting = tuple(i for i, b in enumerate(rubric.bands) if b.min >= rubric.meeting_score)
     low, high = rubric.middle_band
     middle = tuple(i for i, b in enumerate(rubric.bands) if b.min >= low and b.max <= high)
-    subsets = [(meeting, "meeting_share")]
     covered = sorted(v for i in middle for v in (rubric.bands[i].min, rubric.bands[i].max))
     if middle and covered[0] == low and covered[-1] == high:
-        subsets.append((middle, "middle_share"))
-    for cells, total in subsets:
-        lines += [Line(cells, total), Line(tuple(i for i in everything if i not in cells), total)]
+        lines += [Line(middle, "middle_share"), Line(tuple(i for i in everything if i not in middle), "middle_share")]
     return lines
 
 
@@ -246,7 +242,7 @@ def _rubric_sections(entries: list[SchoolEntry], stored: dict[str, dict], min_ce
                                    for i, c in enumerate(counts)]
         section.heat[entry.id] = {code: SUPPRESSED if ("code", code) in hidden else means[code] for code in codes}
         section.heat_all[entry.id] = SUPPRESSED if no_total else shown(*_pair(data["all_indicators"]), min_cell)
-        for key in hidden_totals - {"n"} | ({"meeting_share", "middle_share"} if no_total else set()):
+        for key in hidden_totals - {"n"} | ({"middle_share"} if no_total else set()):
             entry.figures[key] = SUPPRESSED
     current = {e.id for e in entries if e.status == CURRENT}
     for section in sections.values():

@@ -2,10 +2,10 @@
 
 Primary: a cell computed from fewer than ``min_cell`` teachers (teacher figures) or scores (score
 figures) is suppressed. Complementary: wherever the report publishes a total of several cells (a
-school's number of scores beside its rating bands, the share at or above the meeting band, a
-school's mean over all indicators beside its n), a line with exactly one suppressed cell would give
+school's number of scores beside its rating bands, a middle-band share that is the sum of whole
+bands, a school's mean over all indicators beside its n), a line with exactly one suppressed cell would give
 that cell away (total minus the others). So the shown cell of that line with the smallest n is
-suppressed too, and the lines are checked again until none has exactly one; a line whose lone
+suppressed too (shortest lines first), and the lines are checked again until none has exactly one; a line whose lone
 suppressed cell has no partner left hides its total instead.
 
 District rows pool only the cells that are shown, so they never reveal a suppressed one either.
@@ -30,14 +30,15 @@ def complementary(weights: Mapping[Hashable, int], primary: set[Hashable],
     """The cells to suppress (``primary`` and their complements) and the totals that must be hidden.
 
     ``weights``: each cell's n (cells with n = 0 hold nothing and are never a complement).
-    Complement choice: the smallest n on the line, ties to the line's first such cell.
+    Complement choice: the smallest n on the line, ties to the line's first such cell; shorter lines
+    first, so that a partner forced on a short line also serves the long lines it lies on.
     """
     hidden = set(primary)
     hidden_totals: set[str] = set()
     changed = True
     while changed:
         changed = False
-        for line in lines:
+        for line in sorted(lines, key=lambda line: len(line.cells)):  # short lines have the fewest choices
             if line.total in hidden_totals:
                 continue
             lone = [cell for cell in line.cells if cell in hidden]

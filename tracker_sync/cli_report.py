@@ -1,0 +1,69 @@
+"""Report and export commands: `district-report` (every school side by side, from the history) and `export`.
+
+Registered on the main Typer app by tracker_sync/cli.py, like cli_district.py. Heavy imports stay
+inside the commands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from tracker_sync.cli import AsOfOption, JsonOption, TrackerArg, _as_of, _fail, _print_json, app, console
+from tracker_sync.cli_district import RegistryOption
+from tracker_sync.errors import TrackerSyncError
+
+
+@app.command("district-report")
+def district_report(
+    registry: RegistryOption,
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE.xlsx", help="Write the District workbook to this .xlsx file.")] = None,
+    backend: Annotated[Optional[str], typer.Option(help="xlsx or google (default: the registry's [district.report] backend).")] = None,
+    brief: Annotated[Optional[Path], typer.Option(help="Where to write the district brief (default: briefs/district/ beside the registry).")] = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every school side by side: the District workbook and the one-page district brief, aggregates only.
+
+    Reads the district's sync history, never a tracker (0 API calls for the schools). Figures from
+    fewer than [district.report] min_cell teachers or scores show as '*'; stale and never-synced
+    schools are listed as such.
+
+    Example: tracker-sync district-report --registry district.toml --as-of 2026-12-18
+
+    Example: tracker-sync district-report --registry district.toml --backend google --json
+    """
+    from tracker_sync.district.publish import publish
+    from tracker_sync.history import History
+    from tracker_sync.registry import load_registry
+
+    now = dt.datetime.now(dt.timezone.utc)
+    try:
+        loaded = load_registry(registry)
+        day = _as_of(as_of) or now.astimezone(loaded.district.report.zone).date()
+        report, published = publish(loaded, History(loaded.history_path), as_of=day, now=now, out=out, backend=backend, brief=brief)
+    except TrackerSyncError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json({"registry": str(registry), **published.to_dict(), "report": report.to_dict()})
+        return
+    counts = report.counts()
+    table = Table("School", "Rubric", "Status", "Figures as of", "Last good sync",
+                  title=f"{report.district}, as of {report.as_of}: {counts['current']} current, {counts['stale']} stale, "
+                        f"{counts['never synced']} never synced")
+    for school in report.schools:
+        status = school.status if school.status == "current" else f"[yellow]{school.status}[/]"
+        if school.last_sync_failed:
+            status += f" (last sync failed: {school.last_sync_failed.split(':', 1)[0]})"
+        table.add_row(school.name, school.rubric, status, school.as_of.isoformat() if school.as_of else "–",
+                      school.last_success.strftime("%Y-%m-%d %H:%M") if school.last_success else "never")
+    console.print(table)
+    console.print(f"District workbook ({published.backend}): {published.workbook}")
+    console.print(f"District brief: {published.brief}")
+    if published.shared:
+        console.print(f"Shared (view only) with {', '.join(published.shared)}")
+    console.print(f"Read from the history in {published.wall_s:.2f} s; API calls: {published.api_calls}")
