@@ -7,6 +7,8 @@ Drive copies of those (one API call each), so a 200-school district builds in se
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +68,18 @@ def _google_schools(fake: Any, count: int, seed: int, teachers: int, distinct: i
             copied = http.request("post", f"{DRIVE_FILES}/{source}/copy", json={"name": f"{name} – coaching tracker"}).json()
             locations[name] = GoogleWorkbook(copied["id"], http).location
     return locations
+
+
+def sync_history(registry_path: Path, days: Sequence[dt.date], *, stale: int | None = None,
+                 never: int | None = None, workers: int | None = None) -> None:
+    """Sync every school of the registry as of each of ``days`` in turn (one pass a day), so the
+    history holds the figures the district report and its trends read. The school at index
+    ``stale`` syncs on the first day only; the one at ``never`` never syncs."""
+    from tracker_sync.jobs.district import DistrictRunner
+    from tracker_sync.registry import load_registry
+
+    runner = DistrictRunner(load_registry(registry_path))
+    ids = [school.id for school in runner.registry.schools.values()]
+    for nth, day in enumerate(days):
+        wanted = [school for k, school in enumerate(ids) if k != never and (k != stale or nth == 0)]
+        runner.run_pass(wanted, as_of=day, workers=workers)
