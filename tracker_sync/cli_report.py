@@ -67,3 +67,38 @@ def district_report(
     if published.shared:
         console.print(f"Shared (view only) with {', '.join(published.shared)}")
     console.print(f"Read from the history in {published.wall_s:.2f} s; API calls: {published.api_calls}")
+
+
+@app.command()
+def export(
+    tracker: TrackerArg,
+    to: Annotated[Path, typer.Option("--to", metavar="DIR", help="Folder for the files (created if missing).")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet (parquet needs the 'parquet' extra).")] = "csv",
+    deidentify: Annotated[bool, typer.Option("--deidentify", help="Replace names and emails with keyed hashes and drop free-text notes.")] = False,
+    key_file: Annotated[Optional[Path], typer.Option("--key-file", help="The district's secret key for --deidentify (default: $TRACKER_SYNC_DISTRICT_SECRET).")] = None,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Write one school's normalized records (one file per tab) with their JSON Schema; reads the tracker, writes nothing to it.
+
+    Example: tracker-sync export lincoln.xlsx --to lincoln-export --format jsonl
+
+    Example: TRACKER_SYNC_DISTRICT_SECRET=... tracker-sync export lincoln.xlsx --to out --deidentify --format parquet
+    """
+    from tracker_sync.backends import open_workbook
+    from tracker_sync.export import district_key, export_records
+
+    try:
+        key = district_key(key_file) if deidentify else None
+        result = export_records(open_workbook(tracker), to, fmt=fmt, deidentify_key=key, as_of=_as_of(as_of))
+    except TrackerSyncError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _print_json(result.to_dict())
+        return
+    table = Table("Tab", "File", "Rows", "JSON Schema",
+                  title=f"{result.school}, as of {result.as_of}" + (" (de-identified)" if result.deidentified else ""))
+    for tab, info in result.files.items():
+        table.add_row(tab, info["file"], str(info["rows"]), info["schema"])
+    console.print(table)
+    console.print(f"Exported to {result.folder} (manifest: export.json)")
