@@ -2,7 +2,8 @@
 
 Made from the DistrictReport alone, so it holds exactly what the District workbook holds: school
 names, aggregate figures and "*" where a cell is suppressed; never a teacher, an observer or a score.
-The heat maps use the same rubric-anchored ColorScale as the District workbook's heat-map tabs.
+The heat maps use the same rubric-anchored ColorScale as the District workbook's heat-map tabs
+(tracker_sync.render.heat_scale, through the ILT brief's rubric_heat_color).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from importlib.resources import files
 
 from tracker_sync.district.report import CURRENT, NEVER, STALE, DistrictReport, RubricSection, Shown
 from tracker_sync.district.sparkline import sparkline
-from tracker_sync.district.tabs import SUPPRESSED_TEXT, heat_scale
+from tracker_sync.district.tabs import SUPPRESSED_TEXT
 
 _BRIEF = files("tracker_sync.sheet_templates") / "brief"
 #: The District tab's columns the brief shows, in order (the rest are in the workbook).
@@ -32,17 +33,15 @@ def text(cell: Shown | None, kind: str) -> str:
     return f"{cell.value:.0f}"
 
 
-def _text_color(background: str) -> str:
-    r, g, b = (int(background[i:i + 2], 16) for i in (0, 2, 4))
-    return "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 140 else "#1a1a1a"
-
-
 def _heat_cell(cell: Shown | None, section: RubricSection) -> dict:
+    """A heat-map cell coloured by the rubric's ColorScale, as on the heat-map tabs and the ILT brief."""
+    from tracker_sync.brief import rubric_heat_color
+
     label = text(cell, "mean")
     if cell is None or cell.suppressed or cell.value is None:
         return {"text": label, "style": ""}
-    background = heat_scale(section.rubric).color_at(cell.value)
-    return {"text": label, "style": f"background:#{background};color:{_text_color(background)}"}
+    background, color = rubric_heat_color(cell.value, section.rubric)
+    return {"text": label, "style": f"background:{background};color:{color}"}
 
 
 def brief_context(report: DistrictReport) -> dict:
@@ -58,7 +57,7 @@ def brief_context(report: DistrictReport) -> dict:
                for s in report.schools]
     rubrics = []
     for section in report.rubrics:
-        scale = heat_scale(section.rubric)
+        steps = range(int(section.rubric.scale_min), int(section.rubric.scale_max) + 1)
         rubrics.append({
             "rubric": section.rubric, "codes": section.rubric.codes,
             "rows": [{"name": names[i], "bands": [text(c, "share") for c in section.bands[i]],
@@ -66,8 +65,7 @@ def brief_context(report: DistrictReport) -> dict:
                       "n": text(section.scores[i], "count")} for i in section.schools],
             "district": {"bands": [text(c, "share") for c in section.district_bands],
                          "heat": [_heat_cell(section.district_heat.get(code), section) for code in section.rubric.codes]},
-            "legend": [(f"{v:g}", f"background:#{scale.color_at(v)};color:{_text_color(scale.color_at(v))}")
-                       for v in range(int(section.rubric.scale_min), int(section.rubric.scale_max) + 1)],
+            "legend": [(str(v), _heat_cell(Shown(float(v), 1), section)["style"]) for v in steps],
         })
     attention = [s for s in report.schools if s.status != CURRENT or s.last_sync_failed]
     return {
