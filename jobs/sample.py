@@ -71,14 +71,15 @@ def _google_schools(fake: Any, count: int, seed: int, teachers: int, distinct: i
 
 
 def sync_history(registry_path: Path, days: Sequence[dt.date], *, stale: int | None = None,
-                 never: int | None = None, workers: int | None = None) -> None:
+                 never: int | None = None, workers: int | None = None, google: Any = None) -> None:
     """Sync every school of the registry as of each of ``days`` in turn (one pass a day), so the
     history holds the figures the district report and its trends read. The school at index
-    ``stale`` syncs on the first day only; the one at ``never`` never syncs."""
+    ``stale`` syncs on the first day only; the one at ``never`` never syncs. ``google``: a
+    jobs.district.GoogleAccess (the fake's) for Google schools."""
     from tracker_sync.jobs.district import DistrictRunner
     from tracker_sync.registry import load_registry
 
-    runner = DistrictRunner(load_registry(registry_path))
+    runner = DistrictRunner(load_registry(registry_path), google=google)
     ids = [school.id for school in runner.registry.schools.values()]
     for nth, day in enumerate(days):
         wanted = [school for k, school in enumerate(ids) if k != never and (k != stale or nth == 0)]

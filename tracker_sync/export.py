@@ -152,12 +152,13 @@ def export_records(workbook: Workbook, folder: Path, *, fmt: str = "csv", deiden
                           deidentify_key is not None, str(folder))
     for tab, model in RECORD_MODELS.items():
         records = TypeAdapter(list[model]).validate_python(check.result.records.rows(tab))  # in bulk, one pass
-        rows = TypeAdapter(list[model]).dump_python(records, mode="json")
         out_model = model
         if deidentify_key is not None:
             out_model = deidentified_model(model)
-            rows = TypeAdapter(list[out_model]).dump_python(
-                TypeAdapter(list[out_model]).validate_python(_deidentify(rows, deidentify_key)), mode="json")
+            plain = TypeAdapter(list[model]).dump_python(records)
+            records = TypeAdapter(list[out_model]).validate_python(_deidentify(plain, deidentify_key))
+        # Parquet keeps dates as dates; text formats get JSON values (ISO dates).
+        rows = TypeAdapter(list[out_model]).dump_python(records, mode="python" if fmt == "parquet" else "json")
         columns = list(out_model.model_fields)
         data_file, schema_file = folder / f"{tab}.{fmt}", folder / f"{tab}.schema.json"
         _write(data_file, fmt, rows, columns)

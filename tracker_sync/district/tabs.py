@@ -11,6 +11,7 @@ yellow and never-synced ones red in their status column.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tracker_sync.backends.base import ToolTab
 from tracker_sync.district.report import CURRENT, NEVER, STALE, TREND_FIGURES, DistrictReport, RubricSection, Shown
@@ -38,8 +39,22 @@ def _legend(report: DistrictReport) -> str:
 
 
 def _tab(name: str, title: str, note: str, table: Table, anchor: bool = False) -> ToolTab:
-    return layout_tab(name, [Line(title, "title"), Line(note, "note"), table], anchor=table if anchor else None,
-                      frozen_rows=FROZEN_ROWS)
+    tab = layout_tab(name, [Line(title, "title"), Line(note, "note"), table], anchor=table if anchor else None,
+                     frozen_rows=FROZEN_ROWS)
+    return _stars_right(tab)
+
+
+def _stars_right(tab: ToolTab) -> ToolTab:
+    """A '*' sits where its number would: right-aligned in its (number) column, not left as text goes."""
+    palette, styles = list(tab.palette), [list(row) for row in tab.styles]
+    for r, row in enumerate(tab.rows):
+        for c, value in enumerate(row):
+            if value == SUPPRESSED_TEXT:
+                style = replace(palette[styles[r][c]], align="right")
+                if style not in palette:
+                    palette.append(style)
+                styles[r][c] = palette.index(style)
+    return replace(tab, styles=styles, palette=tuple(palette))
 
 
 def _marks(statuses: Sequence[str], column: int) -> dict[tuple[int, int], str]:
