@@ -1,8 +1,8 @@
 """The district report as a scheduled job: when it runs, and the run itself (recorded in the history).
 
 ``serve`` fires :func:`report_district` weekly at ``[district.report] day`` and ``time`` (in its
-``timezone``), ``--simulate-day`` does the same on a simulated clock, and ``status`` shows the last
-run (:func:`report_status`). The report reads the history only, so it costs no API call for the
+``timezone``), ``--simulate-day`` does the same on a simulated clock; ``district-report`` records its
+runs the same way, and ``status`` shows the last one (:func:`report_status`). The report reads the history only, so it costs no API call for the
 schools; a Google District workbook costs its own write.
 """
 
@@ -16,6 +16,8 @@ from tracker_sync.history import History, Run
 from tracker_sync.registry import WEEKDAYS, DistrictReportSettings, Registry, as_time
 
 if TYPE_CHECKING:
+    from tracker_sync.district.publish import Published
+    from tracker_sync.district.report import DistrictReport
     from tracker_sync.jobs.district import DistrictRunner
 
 JOB_ID = "report:district"
@@ -58,10 +60,15 @@ def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -
         run = Run(HISTORY_ID, "report", started, round(time.perf_counter() - t0, 3), "failed",
                   api_calls=http.calls if http is not None else 0, detail=detail[:500])
     else:
-        run = Run(HISTORY_ID, "report", started, round(time.perf_counter() - t0, 3), "ok", api_calls=published.api_calls,
-                  detail=published.workbook, extra={"as_of": day.isoformat(), "brief": published.brief, "counts": report.counts()})
+        run = report_run(started, report, published)
     runner.history.record(run)
     return run
+
+
+def report_run(started: dt.datetime, report: "DistrictReport", published: "Published") -> Run:
+    """The history's record of a district report that was written (by serve or by the command)."""
+    return Run(HISTORY_ID, "report", started, published.wall_s, "ok", api_calls=published.api_calls, detail=published.workbook,
+               extra={"as_of": report.as_of.isoformat(), "brief": published.brief, "counts": report.counts()})
 
 
 def report_status(registry: Registry, history: History, now: dt.datetime) -> dict:

@@ -149,6 +149,9 @@ def test_the_report_needs_no_tracker(district, tmp_path):
 def test_table_output_and_bad_input(district):
     table = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--as-of", "2026-12-18"], env={"COLUMNS": "160"})
     assert table.exit_code == 0 and "1 stale, 1 never synced" in table.stdout and "API calls: 0" in table.stdout
+    status = json.loads(CliRunner().invoke(app, ["status", "--registry", str(district), "--json"]).stdout)["district_report"]
+    assert status["outcome"] == "ok" and status["detail"].endswith("district-report.xlsx")  # the command's run is recorded
+    assert status["counts"] == {"current": SCHOOLS - 2, "stale": 1, "never synced": 1}
     bad = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--as-of", "12/18"])
     assert bad.exit_code == 2 and "--as-of must be a date" in bad.output
     other = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--backend", "excel"])

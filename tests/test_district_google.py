@@ -11,6 +11,7 @@ import pytest
 import tomli_w
 from typer.testing import CliRunner
 
+from test_google_backend import cli_env  # noqa: F401 - the CLI pointed at the fake
 from tracker_sync.backends.google import spreadsheet_id_from
 from tracker_sync.cli import app
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
@@ -29,28 +30,20 @@ def district(tmp_path_factory, fake, account):
     return registry
 
 
-@pytest.fixture
-def env(fake, account, tmp_path, monkeypatch):
-    credentials = tmp_path / "service-account.json"
-    credentials.write_text(json.dumps(account))
-    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(credentials))
-    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
-
-
 def report(registry, *args):
     result = CliRunner().invoke(app, ["district-report", "--registry", str(registry), "--as-of", "2026-12-18", "--json", *args])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
-def test_an_xlsx_report_of_a_google_district_makes_no_api_call(district, fake, env, tmp_path):
+def test_an_xlsx_report_of_a_google_district_makes_no_api_call(district, fake, cli_env, tmp_path):
     fake.clear_log()
     out = report(district, "--out", str(tmp_path / "district.xlsx"))
     assert fake.log == []  # not one request: no token, no read, no write
     assert out["api_calls"] == 0 and out["report"]["counts"]["current"] == 4
 
 
-def test_a_google_report_is_provisioned_once_and_shared_with_staff_only(district, fake, env):
+def test_a_google_report_is_provisioned_once_and_shared_with_staff_only(district, fake, cli_env):
     schools = {spreadsheet_id_from(s.location) for s in load_registry(district).schools.values() if s.backend == "google"}
     fake.clear_log()
     first = report(district, "--backend", "google")

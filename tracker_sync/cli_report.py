@@ -39,15 +39,18 @@ def district_report(
     """
     from tracker_sync.district.publish import publish
     from tracker_sync.history import History
+    from tracker_sync.jobs.report import report_run
     from tracker_sync.registry import load_registry
 
     now = dt.datetime.now(dt.timezone.utc)
     try:
         loaded = load_registry(registry)
+        history = History(loaded.history_path)
         day = _as_of(as_of) or now.astimezone(loaded.district.report.zone).date()
-        report, published = publish(loaded, History(loaded.history_path), as_of=day, now=now, out=out, backend=backend, brief=brief)
+        report, published = publish(loaded, history, as_of=day, now=now, out=out, backend=backend, brief=brief)
     except TrackerSyncError as exc:
         raise _fail(exc) from exc
+    history.record(report_run(now, report, published))
     if as_json:
         _print_json({"registry": str(registry), **published.to_dict(), "report": report.to_dict()})
         return

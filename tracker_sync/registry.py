@@ -136,10 +136,7 @@ class School(_Strict):
     def _no_meeting(cls, value: Any) -> Any:
         return None if value is False else value  # `ilt = false`: this school gets no scheduled brief
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return _timezone(value)
+    _zone = field_validator("timezone")(_timezone)
 
     @field_validator("norms")
     @classmethod
@@ -198,10 +195,7 @@ class DistrictReportSettings(_Strict):
     _time = field_validator("time")(_clock_time)
     _day = field_validator("day")(_weekday)
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        return _timezone(value)
+    _zone = field_validator("timezone")(_timezone)
 
     @field_validator("staff")
     @classmethod
