@@ -160,12 +160,29 @@ def test_table_output_and_bad_input(district):
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
                     reason="LibreOffice (soffice) and poppler (pdftotext) are needed to open the workbook")
-def test_libreoffice_opens_the_district_workbook(published, tmp_path):
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), published["workbook"]], capture_output=True, timeout=180, check=True)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "district-report.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
-    assert "Front Range Schools: every school side by side" in text and "Xlsx School 022" in text
+def test_libreoffice_draws_every_word_of_every_district_tab_whole(published, tmp_path):
+    """As tests/test_look.py does for the tracker's tabs: each tab on one page, no ###, no word cut."""
+    from collections import Counter
+
+    from openpyxl import load_workbook
+
+    from test_look import shown, words
+
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
+                    "--outdir", str(tmp_path), published["workbook"]], capture_output=True, timeout=240, check=True)
+    book = load_workbook(published["workbook"])
+    visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
+    assert [sheet.title for sheet in visible] == published["tabs"]
+    for page, sheet in enumerate(visible, start=1):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(tmp_path / "district-report.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "###" not in text, sheet.title
+        wanted = sum((words(shown(cell)) for row in sheet.iter_rows() for cell in row), Counter())
+        assert not wanted - words(text), f"{sheet.title}: cut or hidden: {sorted(wanted - words(text))[:20]}"
+    assert "Front Range Schools: every school side by side" in " ".join(
+        subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "district-report.pdf"), "-"],
+                       capture_output=True, text=True, check=True).stdout.split())
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run does it)")
