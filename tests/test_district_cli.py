@@ -1,7 +1,7 @@
 """`district-report` through the CLI on a synthetic district of 22 schools (LEAP and Danielson, xlsx).
 
-Two district passes (as of Fri 12-11 and Fri 12-18) fill the history; school 3 synced only on 12-11
-(stale by 12-18) and school 6 never synced. The report reads the history only; no output names a
+One district pass as of Fri 12-18 fills the history; school 3 synced only on 12-11 (stale by 12-18)
+and school 6 never synced. The report reads the history only; no output names a
 teacher or an observer, or shows an email, in any cell, XML part, the brief or --json.
 """
 
@@ -21,7 +21,8 @@ from typer.testing import CliRunner
 from tracker_sync.backends.xlsx import XlsxWorkbook
 from tracker_sync.cli import app
 from tracker_sync.history import History
-from tracker_sync.jobs.sample import build_district, sync_history
+from tracker_sync.jobs.district import DistrictRunner
+from tracker_sync.jobs.sample import build_district
 from tracker_sync.registry import load_registry
 
 SCHOOLS = 22
@@ -33,7 +34,10 @@ def district(tmp_path_factory):
     folder = tmp_path_factory.mktemp("district")
     registry = build_district(folder, xlsx=SCHOOLS, google=0, teachers=10, rubrics=("leap", "danielson"),
                               district={"name": "Front Range Schools"})
-    sync_history(registry, [dt.date(2026, 12, 11), dt.date(2026, 12, 18)], stale=2, never=5)
+    runner = DistrictRunner(load_registry(registry))
+    ids = [school.id for school in runner.registry.schools.values()]
+    runner.run_pass([ids[2]], as_of=dt.date(2026, 12, 11))  # school 3 last synced a week ago: stale
+    runner.run_pass([i for k, i in enumerate(ids) if k not in (2, 5)], as_of=dt.date(2026, 12, 18))  # school 6: never
     return registry
 
 
