@@ -150,7 +150,7 @@ def test_the_report_needs_no_tracker(district, tmp_path):
     assert json.loads(result.stdout)["report"]["counts"]["current"] == SCHOOLS - 2
 
 
-def test_table_output_and_bad_input(district):
+def test_table_output_and_bad_input(district, tmp_path):
     table = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--as-of", "2026-12-18"], env={"COLUMNS": "160"})
     assert table.exit_code == 0 and "1 stale, 1 never synced" in table.stdout and "API calls: 0" in table.stdout
     status = json.loads(CliRunner().invoke(app, ["status", "--registry", str(district), "--json"]).stdout)["district_report"]
@@ -160,6 +160,10 @@ def test_table_output_and_bad_input(district):
     assert bad.exit_code == 2 and "--as-of must be a date" in bad.output
     other = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--backend", "excel"])
     assert other.exit_code == 2 and "--backend must be xlsx or google" in other.output
+    (tmp_path / "notes.xlsx").write_text("not a workbook")
+    unreadable = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--out", str(tmp_path / "notes.xlsx")])
+    assert unreadable.exit_code == 3 and "not a readable .xlsx file" in unreadable.output
+    assert (tmp_path / "notes.xlsx").read_text() == "not a workbook"  # left as it was
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,

@@ -22,7 +22,7 @@ from tracker_sync.errors import TrackerSyncError
 def district_report(
     registry: RegistryOption,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE.xlsx", help="Write the District workbook to this .xlsx file.")] = None,
-    backend: Annotated[Optional[str], typer.Option(help="xlsx or google (default: the registry's [district.report] backend).")] = None,
+    backend: Annotated[Optional[str], typer.Option(help="xlsx or google (default: the registry's district.report backend, else xlsx).")] = None,
     brief: Annotated[Optional[Path], typer.Option(help="Where to write the district brief (default: briefs/district/ beside the registry).")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
@@ -30,8 +30,8 @@ def district_report(
     """Every school side by side: the District workbook and the one-page district brief, aggregates only.
 
     Reads the district's sync history, never a tracker (0 API calls for the schools). Figures from
-    fewer than [district.report] min_cell teachers or scores show as '*'; stale and never-synced
-    schools are listed as such.
+    fewer than min_cell teachers or scores (district.report in the registry, default 5) show as '*';
+    stale and never-synced schools are listed as such.
 
     Example: tracker-sync district-report --registry district.toml --as-of 2026-12-18
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from tracker_sync.backends.base import ToolTab, Workbook
 from tracker_sync.district.report import DistrictReport, build_report
-from tracker_sync.errors import ConfigError
+from tracker_sync.errors import BackendError, ConfigError
 from tracker_sync.history import History
 from tracker_sync.registry import Registry, record_district_report
 
@@ -60,7 +60,11 @@ def ensure_xlsx(path: Path, tab_names: Sequence[str]) -> bool:
         raise ConfigError(f"Cannot write the District workbook {path}: the folder {path.parent} does not exist.")
     with FileLock(str(XlsxWorkbook(path).lock_path), timeout=30):
         created = not path.exists()
-        book = NewBook() if created else load_workbook(path)
+        try:
+            book = NewBook() if created else load_workbook(path)
+        except Exception as exc:  # openpyxl raises many types (zip, XML, KeyError) on a file that is not an .xlsx
+            raise BackendError(f"Cannot open the District workbook {path}: it is not a readable .xlsx file "
+                               f"({type(exc).__name__}). Move it away, or give another --out.") from exc
         if created:
             book.remove(book.active)
         missing = [name for name in tab_names if name not in book.sheetnames]
