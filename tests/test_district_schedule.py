@@ -61,3 +61,19 @@ def test_a_simulated_monday_writes_the_report_at_six_and_status_shows_it(tmp_pat
     assert (status["last_run"], status["outcome"]) == ("2026-12-14T06:00-07:00", "ok")
     table = CliRunner().invoke(app, ["status", "--registry", str(registry)], env={"COLUMNS": "200"}).stdout
     assert "District report: last ran Mon 12-14 06:00 (ok" in table
+
+
+def test_a_sync_stores_figures_only_when_they_changed_that_day(tmp_path):
+    """Two syncs as of the same day store one set of figures; a new day stores again; the report reads the stored one."""
+    from tracker_sync.district.report import build_report
+    from tracker_sync.jobs.district import DistrictRunner
+
+    runner = DistrictRunner(load_registry(build_district(tmp_path, xlsx=1, google=0, teachers=10)))
+    (school,) = [s.id for s in runner.registry.schools.values()]
+    friday, saturday = dt.date(2026, 12, 18), dt.date(2026, 12, 19)
+    runs = [runner.sync_school(school, as_of=day) for day in (friday, friday, saturday)]
+    assert [r.outcome for r in runs] == ["ok"] * 3
+    assert ["district" in r.extra for r in runs] == [True, False, True]
+    assert runs[0].extra["district"]["as_of"] == "2026-12-18" and runs[2].extra["district"]["as_of"] == "2026-12-19"
+    report = build_report(runner.registry, runner.history, as_of=friday, now=runs[1].started_at)
+    assert report.schools[0].as_of == friday and report.schools[0].figures["teachers"].value == runs[0].extra["district"]["figures"]["teachers"]["value"]
