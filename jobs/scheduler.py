@@ -6,7 +6,8 @@
   serves a registry: :class:`ServeLock` (a file lock next to the registry) makes a second ``serve``
   refuse to start.
 * Per school: ``sync:<id>`` (the registry's sync window) and ``brief:<id>`` (before the ILT meeting),
-  each with ``coalesce=True``, ``max_instances=1`` and the district's ``misfire_grace_s``.
+  each with ``coalesce=True``, ``max_instances=1`` and the district's ``misfire_grace_s``; for the
+  district, ``report:district`` (weekly, ``[district.report]`` day and time; jobs.report).
 * ``registry-watch`` re-reads the registry every ``reload_every_s`` seconds when the file changed; a
   valid new registry replaces the jobs, an invalid one is reported and the old jobs run on.
 * SIGTERM/SIGINT: no new runs start, running syncs get ``STOP_GRACE_S`` seconds to finish (their
@@ -35,8 +36,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 from tracker_sync.errors import ConfigError
 from tracker_sync.history import Run
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
-from tracker_sync.jobs.schedule import next_brief, next_sync
-from tracker_sync.registry import Registry, School, load_registry
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB, next_report, report_district
+from tracker_sync.jobs.schedule import job_zone, next_brief, next_sync
+from tracker_sync.registry import DistrictReportSettings, Registry, School, load_registry
 from tracker_sync.wording import plural
 
 log = logging.getLogger("tracker_sync.serve")
@@ -66,6 +68,10 @@ def sync_trigger(school: School) -> ScheduleTrigger:
     s = school.sync
     return ScheduleTrigger(lambda after: next_sync(s, school.zone, after),
                            f"every {s.every_minutes} min {s.start}-{s.end} {','.join(s.days)} {school.timezone}")
+
+
+def report_trigger(settings: DistrictReportSettings) -> ScheduleTrigger:
+    return ScheduleTrigger(lambda after: next_report(settings, after), f"weekly {settings.day} {settings.time} {settings.timezone}")
 
 
 def brief_trigger(school: School) -> ScheduleTrigger:
@@ -150,14 +156,15 @@ class DistrictService:
             raise
 
     def _job(self, job_id: str) -> Run | None:
-        """Run one job (``sync:<id>`` or ``brief:<id>``), unless the service is stopping."""
-        kind, school_id = job_id.split(":", 1)
+        """Run one job (``sync:<id>``, ``brief:<id>`` or ``report:district``), unless the service is stopping."""
+        kind, target = job_id.split(":", 1)
+        jobs = {"sync": self.runner.scheduled_sync, "brief": self.runner.brief_school, "report": self._report}
         with self._idle:
             if self._stopping:
                 return None
             self._running += 1
         try:
-            run = (self.runner.scheduled_sync if kind == "sync" else self.runner.brief_school)(school_id)
+            run = jobs[kind](target)
         finally:
             with self._idle:
                 self._running -= 1
@@ -174,6 +181,8 @@ class DistrictService:
             wanted[f"sync:{school.id}"] = (sync_trigger(school), school.model_dump_json())
             if school.ilt is not None:
                 wanted[f"brief:{school.id}"] = (brief_trigger(school), school.model_dump_json())
+        if registry.district.report.schedule:
+            wanted[REPORT_JOB] = (report_trigger(registry.district.report), registry.district.report.model_dump_json())
         for job in self.scheduler.get_jobs():
             if job.id != "registry-watch" and job.id not in wanted:
                 job.remove()
@@ -182,6 +191,9 @@ class DistrictService:
             if self._shapes.get(job_id) != shape:
                 self.scheduler.add_job(self._job, trigger, args=[job_id], id=job_id, name=job_id, replace_existing=True)
                 self._shapes[job_id] = shape
+
+    def _report(self, _district: str) -> Run:
+        return report_district(self.runner)
 
     def reload(self) -> bool:
         """Pick up a changed registry file; True when the jobs were rebuilt."""
@@ -231,8 +243,8 @@ def serve(registry_path: Path, *, google: GoogleAccess | None = None, reload_eve
     finished job, with its Run), ``stopping`` and ``stopped``; each has a ``text`` line for people.
     """
     def finished(job_id: str, run: Run) -> None:
-        zone = service.runner.registry.by_id(job_id.split(":", 1)[1]).zone
-        on_event({"event": "run", "job": job_id, "at": f"{run.started_at.astimezone(zone):%Y-%m-%d %H:%M}", "run": run})
+        at = run.started_at.astimezone(job_zone(service.runner.registry, job_id))
+        on_event({"event": "run", "job": job_id, "at": f"{at:%Y-%m-%d %H:%M}", "run": run})
 
     service = DistrictService(registry_path, google=google, reload_every_s=reload_every_s, on_run=finished)
     service.start()
@@ -245,8 +257,7 @@ def serve(registry_path: Path, *, google: GoogleAccess | None = None, reload_eve
     lines = [f"Serving {plural(len(registry.schools), 'school')} from {registry_path} "
              f"(pid {os.getpid()}); history: {registry.history_path}"]
     for job_id, when in upcoming.items():
-        zone = registry.by_id(job_id.split(":", 1)[1]).zone
-        lines.append(f"  {job_id:<28} next {when.astimezone(zone):%a %Y-%m-%d %H:%M %Z}")
+        lines.append(f"  {job_id:<28} next {when.astimezone(job_zone(registry, job_id)):%a %Y-%m-%d %H:%M %Z}")
     on_event({"event": "serving", "pid": os.getpid(), "schools": len(registry.schools), "history": str(registry.history_path),
               "next": {job_id: when.isoformat() for job_id, when in upcoming.items()}, "text": "\n".join(lines)})
     try:

@@ -9,8 +9,11 @@ Used by the tests and, through :class:`DryRunner` (copies in memory, nothing rea
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sqlite3
 import tempfile
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,14 +23,17 @@ from tracker_sync.errors import TrackerSyncError
 from tracker_sync.history import History, Run
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB, next_report, report_district
 from tracker_sync.jobs.schedule import next_brief, next_sync
 from tracker_sync.registry import Registry, School
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Fired:
     at: dt.datetime  # when the job was due (UTC)
-    job: str  # "sync:<id>" | "brief:<id>"
+    job: str  # "sync:<id>" | "brief:<id>" | "report:district"
     run: Run | None  # None: the school was resting after failures
 
 
@@ -42,6 +48,10 @@ def simulate(runner: DistrictRunner, clock: FakeClock, until: dt.datetime,
         if school.ilt is not None:
             brief_after = (lambda s: lambda after: next_brief(s.ilt, s.zone, after))(school)
             due[f"brief:{school.id}"] = (brief_after(start), brief_after, runner.brief_school)
+    report = runner.registry.district.report
+    if report.schedule:
+        due[REPORT_JOB] = (next_report(report, start), lambda after: next_report(report, after),
+                           lambda _district: report_district(runner))
     fired: list[Fired] = []
     while True:
         job, (when, next_after, func) = min(due.items(), key=lambda item: (item[1][0], item[0]))
@@ -62,17 +72,22 @@ class DryRunner(DistrictRunner):
     """The district's job functions on copies: nothing real is written.
 
     Each tracker is read once, on its school's first job, into an in-memory workbook, and every
-    simulated sync and brief runs on that copy. The history and the briefs go to ``scratch`` (a
-    temporary folder the caller deletes), so a simulated failure never puts a real school into
-    backoff and ``status`` never shows a simulated run. A tracker that cannot be read fails every
-    job of its school, as it would for real.
+    simulated sync and brief runs on that copy. The history, the ILT briefs and the district report
+    (always an .xlsx here, never the district's Google spreadsheet) go to ``scratch``, a temporary
+    folder the caller deletes. The history there starts as a copy of the real one (read only), so
+    backoff and the report start where the district is; a simulated failure never puts a real
+    school into backoff and ``status`` never shows a simulated run. A tracker that cannot be read
+    fails every job of its school, as it would for real.
     """
 
     def __init__(self, registry: Registry, scratch: Path, *, clock: FakeClock, google: GoogleAccess | None = None) -> None:
         schools = {name: school.model_copy(update={"briefs": str(scratch / "briefs" / school.id)})
                    for name, school in registry.schools.items()}
-        super().__init__(registry.model_copy(update={"schools": schools}), history=History(scratch / "history.sqlite"),
-                         clock=clock, google=google)
+        report = registry.district.report.model_copy(update={
+            "backend": "xlsx", "location": str(scratch / "district-report.xlsx"), "briefs": str(scratch / "briefs" / "district")})
+        district = registry.district.model_copy(update={"report": report})
+        super().__init__(registry.model_copy(update={"schools": schools, "district": district}),
+                         history=history_copy(registry.history_path, scratch / "history.sqlite"), clock=clock, google=google)
         self._copies: dict[str, MemoryWorkbook | TrackerSyncError] = {}
 
     def workbook(self, school: School, kind: str = "sync") -> Workbook:
@@ -85,6 +100,23 @@ class DryRunner(DistrictRunner):
         if isinstance(copy, TrackerSyncError):
             raise copy
         return copy
+
+
+def history_copy(real: Path, scratch: Path) -> History:
+    """A history at ``scratch`` that starts as a copy of ``real``.
+
+    The real file is opened ``immutable``: SQLite then reads it without locks, a WAL or a shared-memory
+    file, so not a byte appears beside it. (Each History call closes its connection, and the last one
+    to close checkpoints the WAL into the file; a run being recorded at that very moment may be missed.)
+    """
+    if real.exists():
+        try:
+            with closing(sqlite3.connect(real.resolve().as_uri() + "?immutable=1", uri=True)) as source, \
+                    closing(sqlite3.connect(scratch)) as target:
+                source.backup(target)
+        except sqlite3.Error as exc:
+            log.warning("the dry run starts from an empty history: %s cannot be read (%s)", real, exc)
+    return History(scratch)
 
 
 def in_memory(workbook: Workbook) -> MemoryWorkbook:

@@ -94,3 +94,14 @@ def test_simulate_day_on_google_reads_each_spreadsheet_once_and_writes_nothing(t
     assert json.loads(result.stdout)["runs"] == 10  # 2 schools x (4 syncs + 1 brief)
     assert [r.method for r in fake.calls("sheets")] == ["GET", "GET"]  # one read per spreadsheet, no write at all
     assert not (tmp_path / "district-history.sqlite").exists()
+
+
+def test_a_monday_dry_run_writes_its_district_report_only_to_the_temporary_folder(tmp_path):
+    registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"sync": {"every_minutes": 240}})
+    assert CliRunner().invoke(app, ["sync-all", "--registry", str(registry), "--as-of", "2026-12-11"]).exit_code == 0
+    before = folder_state(tmp_path)  # with a real history: the dry run starts from a copy of it
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-14"])
+    assert result.exit_code == 0, result.output
+    report_line, = [line for line in result.stdout.splitlines() if " report:district " in line]
+    assert report_line.startswith("06:00 report:district") and report_line.endswith("ok     district-report.xlsx")
+    assert folder_state(tmp_path) == before  # no district-report.xlsx, no briefs/district, the history as it was

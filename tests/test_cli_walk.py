@@ -43,6 +43,11 @@ COMMANDS = [
     Command("status", ("--registry", "{registry}"), {"--registry": "registry"}),
     Command("serve", ("--registry", "{registry}", "--simulate-day", "2026-12-15"), {"--registry": "registry", "--reload-every": "seconds"}),
     Command("serve", ("--registry", "{registry}"), {"--simulate-day": "date"}),
+    Command("district-report", ("--registry", "{registry}"),
+            {"--registry": "registry", "--out": "xlsx_out", "--backend": "backend", "--brief": "brief_out", "--as-of": "date"}),
+    Command("export", ("{tracker}", "--to", "{dir}/export"), {0: "tracker", "--to": "folder_out", "--format": "format",
+                                                             "--as-of": "date"}),
+    Command("export", ("{tracker}", "--to", "{dir}/export", "--deidentify"), {"--key-file": "key_file"}),
 ]
 
 _BAD_FILES = ("missing", "folder", "binary", "empty", "unreadable", "notes.txt/under_a_file")  # the last: a path through a file
@@ -56,6 +61,7 @@ WRONG: dict[str, tuple[str, ...]] = {
     "xlsx_out": ("folder.xlsx", "notes.txt/under_a_file.xlsx", "missing_folder/new.xlsx", "notes.txt", "binary.xlsx",
                  "empty.xlsx", "csv.xlsx", "unreadable.xlsx"),
     "file_out": ("folder.xlsx", "notes.txt/brief.html", "missing_folder/brief.html"),
+    "brief_out": ("folder.xlsx", "notes.txt/brief.html"),  # a missing folder is made
     "folder_out": ("binary.xlsx", "notes.txt/demo", "/proc/walk"),
     "date": ("yesterday", "2026-13-01", "2026-02-30", "12/18/2026", ""),
     "count": ("abc", "-2", "1.5", "1e999", ""),
@@ -64,8 +70,10 @@ WRONG: dict[str, tuple[str, ...]] = {
     "backend": ("sheets", ""),
     "email": ("not-an-email", "ana@school", "", "a b@c.org"),
     "name": ("", "   "),
+    "format": ("xls", "", "CSV "),
+    "key_file": ("missing.key", "folder.xlsx", "empty.xlsx", "unreadable.xlsx", "notes.txt/key"),
 }
-FILE_KINDS = {"tracker", "registry", "registry_out", "xlsx_out", "file_out", "folder_out"}
+FILE_KINDS = {"tracker", "registry", "registry_out", "xlsx_out", "file_out", "brief_out", "folder_out", "key_file"}
 CLASS_NAME = re.compile(r"\b(?:[A-Z][a-z]+){2,}(?:Error|Exception|Found|File|Locked)\b|\bKeyError\b|\bValueError\b")
 
 

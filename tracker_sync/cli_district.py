@@ -23,7 +23,7 @@ from tracker_sync.wording import plural
 RegistryOption = Annotated[Path, typer.Option("--registry", metavar="FILE.toml", help="The district registry TOML (see the README's district section).")]
 
 
-def _registry(path: Path):
+def load_district(path: Path):
     """The registry, refused when it lists no school (nothing to sync, serve or show)."""
     from tracker_sync.registry import load_registry
 
@@ -34,7 +34,7 @@ def _registry(path: Path):
     return loaded
 
 
-def _history(loaded):
+def open_history(loaded):
     """The district's run history, or a ConfigError when its file is not a history."""
     import sqlite3
 
@@ -73,8 +73,8 @@ def sync_all(
 
     try:
         day = _as_of(as_of)
-        loaded = _registry(registry)
-        runner = DistrictRunner(loaded, history=_history(loaded))
+        loaded = load_district(registry)
+        runner = DistrictRunner(loaded, history=open_history(loaded))
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     started = time.perf_counter()
@@ -114,17 +114,20 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
     """
     from rich.table import Table
 
+    from tracker_sync.jobs.report import report_status
     from tracker_sync.jobs.status import district_status
 
     try:
-        loaded = _registry(registry)
-        history = _history(loaded)
+        loaded = load_district(registry)
+        history = open_history(loaded)
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     now = dt.datetime.now(dt.timezone.utc)
     rows = district_status(loaded, history, now)
+    report = report_status(loaded, history, now)
     if as_json:
-        _print_json({"registry": str(registry), "now": now.isoformat(timespec="seconds"), "schools": [r.to_dict() for r in rows]})
+        _print_json({"registry": str(registry), "now": now.isoformat(timespec="seconds"), "schools": [r.to_dict() for r in rows],
+                     "district_report": report})
         return
     table = Table("School", "Backend", "Last sync", "Outcome", "Errors", "Warnings", "Failures", "Next sync", "Next brief",
                   title=Text(f"{loaded.district.name}: {plural(len(rows), 'school')}"))
@@ -135,6 +138,8 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
         table.add_row(Text(row.school), row.backend, _short(row.last_sync), outcome, _n(row.errors), _n(row.warnings),
                       f"{row.failure_streak} in a row" if row.failure_streak else "0", _short(row.next_sync), _short(row.next_brief))
     console.print(table)
+    last = f"last ran {_short(report['last_run'])} ({report['outcome']}: {report['detail']})" if report["last_run"] else "never ran"
+    say(f"District report: {last}; next {_short(report['next_run'])}")
 
 
 def _short(iso: str | None) -> str:
@@ -149,7 +154,7 @@ def _run_line(job: str, at: str, run) -> str:
     """One line per run, the same in `serve` and in `serve --simulate-day`."""
     if run is None:
         return f"{at} {job:<26} resting after failures"
-    if run.kind == "brief":
+    if run.kind in ("brief", "report"):  # its detail is the file it wrote
         return f"{at} {job:<26} {_outcome(run) if run.outcome != 'ok' else 'ok     ' + Path(run.detail).name}"
     if run.outcome != "ok":
         return f"{at} {job:<26} {_outcome(run)}"
@@ -175,7 +180,7 @@ def serve(
     """
     try:
         day = _as_of(simulate_day, "--simulate-day")
-        loaded = _registry(registry)
+        loaded = load_district(registry)
         if day is not None:
             failed = _simulate_day(loaded, day, as_json)
             raise typer.Exit(3 if failed else 0)
@@ -206,6 +211,7 @@ def _serve(registry: Path, reload_every: float, as_json: bool) -> None:
 
 def _simulate_day(loaded, day: dt.date, as_json: bool) -> int:
     """Print the dry run of ``day``; return how many runs failed."""
+    from tracker_sync.jobs.schedule import job_zone
     from tracker_sync.jobs.simulate import dry_run_day
 
     if not as_json:
@@ -214,8 +220,7 @@ def _simulate_day(loaded, day: dt.date, as_json: bool) -> int:
 
     def show(event) -> None:
         if not as_json:
-            school = loaded.by_id(event.job.split(":", 1)[1])
-            say(_run_line(event.job, event.at.astimezone(school.zone).strftime("%H:%M"), event.run))
+            say(_run_line(event.job, event.at.astimezone(job_zone(loaded, event.job)).strftime("%H:%M"), event.run))
 
     fired = dry_run_day(loaded, day, on_fire=show)
     runs = [event.run for event in fired if event.run is not None]
