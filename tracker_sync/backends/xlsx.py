@@ -6,7 +6,9 @@
   saved them last. A write whose outputs are already in the file writes nothing.
 * ``provision`` and ``seed_rows`` go through openpyxl (xlsx_provision): they build coach tabs.
 
-Every change takes the hidden sibling lock ``.<file>.tracker-sync.lock``, re-reads the file under the lock (so coach edits made since the read survive), writes a temp
+Every change takes the hidden sibling lock ``.<file>.tracker-sync.lock``, refuses while a
+spreadsheet app has the file open (its next save would undo ours), removes temp copies a killed run
+left, re-reads the file under the lock (so coach edits made since the read survive), writes a temp
 file in the same folder, fsyncs it and ``os.replace``-s it over the tracker: on any error the file
 stays byte-identical.
 
@@ -18,6 +20,7 @@ LibreOffice and Google imports where custom document properties are dropped or c
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import io
 import os
 import shutil
@@ -31,7 +34,7 @@ from tracker_sync.backends.base import CellValue, Snapshot, ToolTab, Workbook
 from tracker_sync.backends.xlsx_provision import EXCEL_MAX_NUMBER, provision_book, type_rows
 from tracker_sync.backends.xlsx_read import META_TAB, read_snapshot
 from tracker_sync.backends.xlsx_zip import UnsupportedZip
-from tracker_sync.errors import BackendError, TrackerLocked, TrackerNotFound, TrackerSyncError
+from tracker_sync.errors import BackendError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerSyncError
 from tracker_sync.schemas import Template
 
 if TYPE_CHECKING:
@@ -57,6 +60,11 @@ class XlsxWorkbook(Workbook):
     def lock_path(self) -> Path:
         """A hidden sibling file (filelock leaves it in place by design), so coaches see only their tracker."""
         return self.path.with_name(f".{self.path.name}.tracker-sync.lock")
+
+    @property
+    def app_lock_paths(self) -> tuple[Path, Path]:
+        """The files LibreOffice and Excel keep beside a workbook while they have it open."""
+        return self.path.with_name(f".~lock.{self.path.name}#"), self.path.with_name(f"~${self.path.name}")
 
     # -- read -----------------------------------------------------------------------------------
 
@@ -131,7 +139,7 @@ class XlsxWorkbook(Workbook):
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
-        """Hold the lock for one change of the file."""
+        """Hold the lock; refuse while an app has the file open; clear temp copies a killed run left."""
         from filelock import FileLock, Timeout
 
         if not self.path.parent.is_dir():  # filelock would create the folder; a typo must not
@@ -146,9 +154,33 @@ class XlsxWorkbook(Workbook):
                     "try again in a minute."
                 ) from exc
         try:
+            self._refuse_while_open_in_an_app()
+            self._remove_stale_temp_files()
             yield
         finally:
             lock.release()
+
+    def _refuse_while_open_in_an_app(self) -> None:
+        for app, marker in zip(("LibreOffice", "Excel"), self.app_lock_paths):
+            try:
+                since = dt.datetime.fromtimestamp(marker.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+            except FileNotFoundError:
+                continue
+            raise TrackerInUse(
+                f"{self.path} is open in {app} (its lock file {marker.name} is there since {since}), so nothing was "
+                f"written: {app}'s next save would undo the sync. Close the file in {app} and run the sync again "
+                f"(sync-all and serve retry it later by themselves). If nobody has it open ({app} crashed), "
+                f"delete {marker} and run the sync again."
+            )
+
+    def _remove_stale_temp_files(self) -> None:
+        """A killed write leaves its temp file (a full copy of the scores); under the lock none is live."""
+        for stale in self.path.parent.glob(glob.escape(f".{self.path.name}.") + "*.tmp"):
+            try:
+                stale.unlink(missing_ok=True)
+            except OSError as exc:
+                raise BackendError(f"Cannot remove {stale}, a temporary copy of {self.path.name} left by an earlier run "
+                                   f"({exc.strerror or exc}); delete it by hand, then run the sync again.") from exc
 
     def _save_atomically(self, fill: Callable[[Path], object]) -> None:
         """``fill`` writes the new file at the temp path it is given, beside the tracker."""
