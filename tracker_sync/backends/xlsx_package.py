@@ -6,6 +6,7 @@ of each part stays byte-identical and no existing sheet index, id or relationshi
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 import xml.etree.ElementTree as ET
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 from tracker_sync.backends.base import quoted_tab
-from tracker_sync.backends.xlsx_zip import Archive, UnsupportedZip
+from tracker_sync.backends.xlsx_zip import Archive, UnsupportedZip, ZipfileReader
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -34,7 +35,7 @@ class Sheet:
 class Package:
     """The tab list of one workbook: names in order, their parts, the styles part, the date system."""
 
-    def __init__(self, archive: Archive) -> None:
+    def __init__(self, archive: Archive | ZipfileReader) -> None:
         self.archive = archive
         self.workbook_part = _office_document(archive)
         self.rels_part = rels_of(self.workbook_part)
@@ -68,7 +69,7 @@ class Package:
         """Append a tab after the last one (so no sheet index shifts): its sheet entry, relationship
         and content type (see :meth:`changed_parts`). The caller writes the sheet part itself."""
         taken = {sheet.part for sheet in self.sheets}
-        number = next(n for n in range(1, len(taken) + len(self.archive.members) + 2)
+        number = next(n for n in itertools.count(1)
                       if f"xl/worksheets/sheet{n}.xml" not in self.archive and f"xl/worksheets/sheet{n}.xml" not in taken)
         part = f"xl/worksheets/sheet{number}.xml"
         rel_id = next(f"rId{n}" for n in range(1, len(self._rel_ids) + 2) if f"rId{n}" not in self._rel_ids)

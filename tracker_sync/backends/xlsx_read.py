@@ -19,7 +19,7 @@ from xml.sax.saxutils import unescape
 
 from tracker_sync.backends.base import Grid, Snapshot
 from tracker_sync.backends.xlsx_package import Package
-from tracker_sync.backends.xlsx_zip import Archive
+from tracker_sync.backends.xlsx_zip import open_for_reading
 
 META_TAB = "_tracker_sync"
 LIST_FIRST_COLUMN = 4  # dropdown lists start in column D of the metadata tab
@@ -33,7 +33,7 @@ def read_snapshot(data: bytes, tabs: Sequence[str]) -> Snapshot:
     """The named tabs (those that exist, never the metadata tab), the metadata and the tab ids."""
     from python_calamine import CalamineWorkbook
 
-    archive = Archive(data)
+    archive = open_for_reading(data)
     package = Package(archive)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:

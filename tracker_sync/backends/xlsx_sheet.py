@@ -121,8 +121,9 @@ def _value_cell(ref: str, value: object, index: int, xf: Callable[[int, "str | N
     if isinstance(value, bool):
         body, kind, default_format = f"<v>{int(value)}</v>", ' t="b"', None
     elif isinstance(value, (int, float)):
-        if not math.isfinite(value):
-            raise ValueError(f"{ref}: {value!r} cannot be stored in a spreadsheet cell")
+        if not math.isfinite(value):  # no spreadsheet can hold NaN or infinity: an empty cell, as on Google
+            styled = xf(index, None)
+            return f'<c r="{ref}" s="{styled}"/>' if styled else ""
         body, kind, default_format = f"<v>{_number(value)}</v>", "", None
     elif isinstance(value, dt.datetime):
         serial = (value.replace(tzinfo=None) - epoch) / dt.timedelta(days=1)

@@ -11,6 +11,7 @@ else (zip64, several disks, encryption, duplicate names, members that overlap) r
 
 from __future__ import annotations
 
+import io
 import struct
 import time
 import zipfile
@@ -92,6 +93,28 @@ class Archive:
         """A member's stored bytes, header to descriptor, as they lie in the file."""
         member = self.by_name[name]
         return self.data[member.start:member.end]
+
+
+class ZipfileReader:
+    """The reading half of :class:`Archive` over :mod:`zipfile`, for containers a write would refuse
+    (zip64 and the like): a read must work on any workbook a spreadsheet app can open."""
+
+    def __init__(self, data: bytes) -> None:
+        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        self._names = set(self._zip.namelist())
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._names
+
+    def read(self, name: str) -> bytes:
+        return self._zip.read(name)
+
+
+def open_for_reading(data: bytes) -> Archive | ZipfileReader:
+    try:
+        return Archive(data)
+    except UnsupportedZip:
+        return ZipfileReader(data)
 
 
 def write_zip(out: BinaryIO, archive: Archive, replace: dict[str, bytes], add: Iterable[NewPart] = (),
@@ -191,6 +214,8 @@ def _members(data: bytes, entries: list[tuple[bytes, str]], directory_start: int
         if local_name != record[_CENTRAL.size:_CENTRAL.size + name_length]:
             raise UnsupportedZip(f"names the part {name} differently in its two directories")
         data_start = offset + _LOCAL.size + local_name_length + local_extra_length
+        if _has_zip64_extra(data[data_start - local_extra_length:data_start]):
+            raise UnsupportedZip(f"stores {name} as zip64")
         end = data_start + csize
         if flags & 0x8:  # sizes follow the data in a descriptor, with or without its signature
             end += 16 if data[end:end + 4] == _DESCRIPTOR_SIG else 12
