@@ -69,6 +69,7 @@ def assert_sync_changes_only_tool_parts(path: Path) -> set[str]:
     after = members(path)
     changed = changed_members(before, after)
     tool_parts = {parts[tab] for tab in TOOL_TABS}
+    tool_parts |= {re.sub(r"([^/]+)$", r"_rels/\1.rels", part) for part in tool_parts}  # their relationships
     assert changed - tool_parts <= {"xl/styles.xml"}, changed - tool_parts
     coach_parts = [parts[tab] for tab in parts if tab not in TOOL_TABS]
     assert META_TAB in parts and parts[META_TAB] in coach_parts  # the metadata part is kept too
@@ -93,6 +94,7 @@ def test_a_sync_of_a_tracker_saved_by_libreoffice_changes_only_the_tool_tab_part
     assert "xl/sharedStrings.xml" in members(path)  # LibreOffice rewrote every part its own way
     assert_sync_changes_only_tool_parts(path)
     assert_sync_changes_only_tool_parts(path)  # and again, now that our styles are in its styles.xml
+    assert soffice_convert(path, "pdf", tmp_path / "pdf").read_bytes().startswith(b"%PDF")  # and LibreOffice opens it
 
 
 def test_a_second_sync_with_the_same_output_rewrites_only_the_sync_log(demo, tmp_path):
@@ -147,7 +149,9 @@ def test_tool_tab_styles_widths_heights_links_merges_freeze_filter_and_color_sca
     assert sheet["F3"].font.u == "single" and sheet["F3"].font.color.rgb == "FF" + link.color
     assert sheet["A5"].fill.fgColor.rgb == sheet["B5"].fill.fgColor.rgb == "FF" + error.fill
     assert sheet["A6"].font.i and sheet["A6"].alignment.wrap_text and sheet["A6"].font.color.rgb == "FF" + note.color
-    assert sheet["C3"].font.b is False and sheet["A3"].style_id == 0  # plain cells keep the workbook's default
+    # every tool-tab cell is Arial 10 unless its style says otherwise: the layout engine measures in Arial 10
+    assert [(sheet[c].font.name, sheet[c].font.sz, sheet[c].font.b) for c in ("A3", "A1", "A2")] == [
+        ("Arial", 10, False), ("Arial", 14, True), ("Arial", 10, True)]
     assert (sheet["F3"].hyperlink.location, sheet["F4"].hyperlink.location) == ("'Observations'!B3", "'Bob''s Tab'!A2")
     assert sheet["F3"].hyperlink.target is None and not sheet._rels  # internal links: no relationship part
     assert [sheet.column_dimensions[c].width for c in "ABCDEF"] == [20, 8, 8, 9, 12, 14]

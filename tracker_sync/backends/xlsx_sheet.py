@@ -70,9 +70,8 @@ def sheet_xml(tab: ToolTab, xf_of: XfOf, *, tab_selected: bool = False, date1904
             index = styles[c] if c < len(styles) else 0
             ref = f"{letters[c]}{number}"
             if value is None or value == "":
-                styled = xf(index, None)
-                if styled:
-                    cells.append(f'<c r="{ref}" s="{styled}"/>')
+                if index:  # a styled empty cell (a filled header, a merged title's other cells)
+                    cells.append(f'<c r="{ref}" s="{xf(index, None)}"/>')
             elif value.__class__ is str:
                 cells.append(_text_cell(ref, xf(index, None), value))  # type: ignore[arg-type]
             elif isinstance(value, Link):
@@ -122,8 +121,7 @@ def _value_cell(ref: str, value: object, index: int, xf: Callable[[int, "str | N
         body, kind, default_format = f"<v>{int(value)}</v>", ' t="b"', None
     elif isinstance(value, (int, float)):
         if not math.isfinite(value):  # no spreadsheet can hold NaN or infinity: an empty cell, as on Google
-            styled = xf(index, None)
-            return f'<c r="{ref}" s="{styled}"/>' if styled else ""
+            return f'<c r="{ref}" s="{xf(index, None)}"/>' if index else ""
         body, kind, default_format = f"<v>{_number(value)}</v>", "", None
     elif isinstance(value, dt.datetime):
         serial = (value.replace(tzinfo=None) - epoch) / dt.timedelta(days=1)

@@ -4,6 +4,10 @@ Coach cells point into ``cellXfs`` by index, so existing fonts, fills, borders, 
 cell formats are never moved or changed: a :class:`Style` that is not in the part yet is appended,
 one that is (written by an earlier sync, found by its exact XML) is reused. A sync whose styles are
 all there leaves the part untouched.
+
+Tool-tab text is Arial, 10 points unless the style says otherwise: the layout engine measures every
+column and wrapped row in Arial 10 (Google's default; LibreOffice shows Liberation Sans, the same
+metrics), whatever the workbook's own default font is.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ FIRST_CUSTOM_FORMAT = 164
 _SECTIONS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
 _CHILD = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border", "cellXfs": "xf"}
 _VERTICAL = {"top": "top", "middle": "center"}
+TOOL_FONT, TOOL_FONT_POINTS = "Arial", 10
 
 
 @dataclass
@@ -53,7 +58,6 @@ class StyleSheet:
                 raise UnsupportedZip(f"has a styles part without {name}")
         self.formats = {unescape(code, {"&quot;": '"', "&apos;": "'"}): int(number) for number, code in
                         (self._format(child) for child in self.sections["numFmts"].children)}
-        self._base_font = self._font_defaults(self.sections["fonts"].children[0])
         self._xf_cache: dict[tuple[Style, str | None], int] = {}
 
     @property
@@ -79,8 +83,6 @@ class StyleSheet:
     # -- building the children --
 
     def _xf(self, style: Style, number_format: str | None) -> int:
-        if style == Style() and number_format is None:
-            return 0
         p = self.p
         font = self.sections["fonts"].index_of(self._font(style))
         fill = self.sections["fills"].index_of(
@@ -102,11 +104,11 @@ class StyleSheet:
         return self.sections["cellXfs"].index_of(xml)
 
     def _font(self, style: Style) -> str:
-        p, base = self.p, self._base_font
-        size = f'<{p}sz val="{style.size:g}"/>' if style.size is not None else base["sz"]
-        color = f'<{p}color rgb="FF{style.color}"/>' if style.color else base["color"]
+        p = self.p
         flags = "".join(f"<{p}{tag}/>" for tag, on in (("b", style.bold), ("i", style.italic), ("u", style.underline)) if on)
-        return f"<{p}font>{flags}{size}{color}{base['name']}{base['family']}{base['scheme']}</{p}font>"
+        color = f'<{p}color rgb="FF{style.color}"/>' if style.color else ""
+        size = TOOL_FONT_POINTS if style.size is None else style.size
+        return f'<{p}font>{flags}<{p}sz val="{size:g}"/>{color}<{p}name val="{TOOL_FONT}"/><{p}family val="2"/></{p}font>'
 
     def _number_format(self, code: str | None) -> int:
         if code is None:
@@ -137,15 +139,6 @@ class StyleSheet:
         number = re.search(r'numFmtId="(\d+)"', child)
         code = re.search(r'formatCode="([^"]*)"', child)
         return (number.group(1) if number else "0"), (code.group(1) if code else "")
-
-    def _font_defaults(self, font: str) -> dict[str, str]:
-        """The default font's size, colour, name, family and scheme, reused by every tool-tab font."""
-        p = re.escape(self.p)
-        found = {}
-        for tag in ("sz", "color", "name", "family", "scheme"):
-            match = re.search(rf"<{p}{tag}\b[^>]*?/>", font)
-            found[tag] = match.group(0) if match else ""
-        return found
 
     def _extended(self, text: str, name: str, section: _Section) -> str:
         match = self._section_match(text, name)

@@ -14,9 +14,21 @@ from dataclasses import dataclass, field
 from tracker_sync.backends.base import ToolTab
 from tracker_sync.backends.xlsx_package import Package, rels_of
 from tracker_sync.backends.xlsx_read import META_TAB, dropdown_lists, metadata_of, metadata_rows, read_metadata_grid
-from tracker_sync.backends.xlsx_sheet import area_ref, sheet_xml
+from tracker_sync.backends.xlsx_sheet import area_ref, column_letter, sheet_xml
 from tracker_sync.backends.xlsx_styles import StyleSheet
 from tracker_sync.backends.xlsx_zip import Archive, NewPart, UnsupportedZip
+
+def _same_but_stamps(old: bytes, new: bytes, stamps: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``old`` becomes ``new`` when its stamp cells are replaced by the new ones."""
+    for row, col in stamps:
+        ref = f"{column_letter(col)}{row + 1}".encode()
+        cell = re.compile(rb'<c r="' + ref + rb'"(?:\s[^>]*)?(?:/>|>.*?</c>)', re.S)
+        found_old, found_new = cell.search(old), cell.search(new)
+        if found_old is None or found_new is None:
+            return False
+        old = old[:found_old.start()] + found_new.group(0) + old[found_old.end():]
+    return old == new
+
 
 _SELECTED = re.compile(rb'<(?:\w+:)?sheetView\b[^>]*\btabSelected="(?:1|true)"')
 
@@ -90,8 +102,8 @@ def _put_sheet(plan: Plan, tracker: Tracker, tab: ToolTab, *, print_setup: bool,
     if old is None:
         plan.add.append(NewPart(package.add_sheet(tab.name, state).part, xml))
         return
-    if xml == old:
-        return
+    if xml == old or (tab.stamps and _same_but_stamps(old, xml, tab.stamps)):
+        return  # a tab whose only change is its "Updated …" stamp keeps its part (and its old stamp)
     part = package.sheet(tab.name).part  # type: ignore[union-attr]
     plan.replace[part] = xml
     if rels_of(part) in tracker.archive:  # our part references nothing; an old tab's comments or drawings go
