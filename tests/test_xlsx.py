@@ -17,7 +17,7 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from xlsx_support import full_tool_tab, libreoffice_saved, needs_soffice, soffice_convert
+from xlsx_support import full_tool_tab, libreoffice_saved, lock_held_elsewhere, needs_soffice, soffice_convert
 
 from tracker_sync.backends.base import ToolTab
 from tracker_sync.backends.xlsx import META_TAB, XlsxWorkbook
@@ -146,20 +146,10 @@ def test_write_waits_for_the_lock_then_gives_up(path, leap_template):
     workbook = XlsxWorkbook(path, lock_timeout=0.2)
     workbook.provision(leap_template, METADATA)
     before = path.read_bytes()
-    # another process holds the lock (a separate interpreter, so no in-process lock sharing)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         " print('held', flush=True); time.sleep(30)", str(workbook.lock_path)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(workbook.lock_path):
         with pytest.raises(TrackerLocked, match="another tracker-sync run"):
             workbook.write([full_tool_tab()])
         assert workbook.read(["Roster"]).grids["Roster"]  # reads never wait for the lock
-    finally:
-        holder.kill()
-        holder.wait()
     assert path.read_bytes() == before
     workbook.write([full_tool_tab()])  # the lock is free again
     assert workbook.read(["Patterns"]).grids["Patterns"][0] == ["Scores by team and indicator"]

@@ -5,13 +5,11 @@ the refusal is a passing failure the district jobs retry, and temp copies a kill
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
-from xlsx_support import full_tool_tab
+from xlsx_support import full_tool_tab, lock_held_elsewhere
 
 from conftest import tiny_grids
 from tracker_sync.backends.xlsx import XlsxWorkbook
@@ -145,16 +143,7 @@ def test_an_unchanged_write_and_provisioning_clean_up_too(tracker, leap_template
 def test_a_temp_file_of_a_live_write_is_left_alone(tracker):
     """Only a holder of the lock removes temp files: another run's file may be its write in progress."""
     live = left_by_a_killed_write(tracker.path, "live0001")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
-         " print('held', flush=True); time.sleep(30)", str(tracker.lock_path)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with lock_held_elsewhere(tracker.lock_path):
         with pytest.raises(TrackerLocked):
             XlsxWorkbook(tracker.path, lock_timeout=0.2).write([full_tool_tab()])
         assert live.exists()
-    finally:
-        holder.kill()
-        holder.wait()

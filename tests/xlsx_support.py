@@ -6,7 +6,10 @@ import datetime as dt
 import io
 import shutil
 import subprocess
+import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,22 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(
     SOFFICE is None, reason="LibreOffice (soffice) not installed; `apt-get install libreoffice-calc-nogui` enables this")
 DEMO_AS_OF = dt.date(2026, 12, 18)
+
+
+@contextmanager
+def lock_held_elsewhere(lock_path: Path) -> Iterator[None]:
+    """Another process holds tracker-sync's file lock (a separate interpreter: no in-process lock sharing)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time, filelock; l = filelock.FileLock(sys.argv[1]); l.acquire();"
+         " print('held', flush=True); time.sleep(30)", str(lock_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def soffice_convert(source: Path, to: str, out_dir: Path) -> Path:

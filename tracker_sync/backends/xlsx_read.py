@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from xml.sax.saxutils import unescape
 
-from tracker_sync.backends.base import Grid, Snapshot
+from tracker_sync.backends.base import Grid, Snapshot, trim_grid
 from tracker_sync.backends.xlsx_package import Package
 from tracker_sync.backends.xlsx_zip import open_for_reading
 
@@ -99,22 +99,14 @@ def metadata_rows(metadata: Mapping[str, str], lists: Mapping[str, list[str]]) -
 
 
 def plain_grid(rows: list[list]) -> Grid:
-    """calamine rows as the contract's grid: "" is None, whole numbers are int, times are text,
-    trailing empty cells and rows dropped (as :func:`base.trim_grid` does, in the same pass).
+    """calamine rows as the contract's grid: whole numbers are int, times are text, then trimmed as
+    every backend trims ("" is None, trailing empty cells and rows dropped).
 
-    One comprehension per row with the checks inlined: this runs for every cell of every coach tab.
+    The checks are inlined in one comprehension per row: this runs for every cell of every coach tab.
     """
-    grid: Grid = []
-    for row in rows:
-        cells = [None if v == "" else (
-            (int(v) if v.is_integer() and -_EXACT_INTEGERS < v < _EXACT_INTEGERS else v) if v.__class__ is float
-            else (str(v) if v.__class__ in _TIMES else v)) for v in row]
-        while cells and cells[-1] is None:
-            cells.pop()
-        grid.append(cells)
-    while grid and not grid[-1]:
-        grid.pop()
-    return grid
+    return trim_grid([
+        (int(v) if v.is_integer() and -_EXACT_INTEGERS < v < _EXACT_INTEGERS else v) if v.__class__ is float
+        else (str(v) if v.__class__ in _TIMES else v) for v in row] for row in rows)
 
 
 # -- cells calamine reads as empty ------------------------------------------------------------

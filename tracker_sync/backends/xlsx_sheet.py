@@ -15,6 +15,7 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from tracker_sync.backends.base import Area, Link, Style, ToolTab, quoted_tab
+from tracker_sync.findings import column_letter
 
 #: Excel's limit for the text of one cell; longer text is cut (and flagged by the validator upstream).
 CELL_TEXT_LIMIT = 32_767
@@ -24,16 +25,6 @@ _ESCAPE_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")  # text like "_x000D_" wou
 
 #: The style index grid maps to a cell format: (palette entry, default number format) -> cellXfs index.
 XfOf = Callable[[Style, "str | None"], int]
-
-
-def column_letter(index: int) -> str:
-    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def area_ref(area: Area) -> str:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from tracker_sync.backends.base import ToolTab
 from tracker_sync.backends.xlsx_package import Package, rels_of
 from tracker_sync.backends.xlsx_read import META_TAB, dropdown_lists, metadata_of, metadata_rows, read_metadata_grid
-from tracker_sync.backends.xlsx_sheet import area_ref, column_letter, sheet_xml
+from tracker_sync.backends.xlsx_sheet import area_ref, sheet_xml
+from tracker_sync.findings import column_letter
 from tracker_sync.backends.xlsx_styles import StyleSheet
 from tracker_sync.backends.xlsx_zip import Archive, NewPart, UnsupportedZip
 
