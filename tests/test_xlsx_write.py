@@ -248,3 +248,18 @@ def test_numbers_no_spreadsheet_can_hold_are_left_empty(tmp_path, leap_template)
     workbook.write([ToolTab("Flags", [["mean", float("nan"), float("inf"), 4.5]], styles=[[0, 1, 0, 1]], palette=PALETTE)])
     assert workbook.read(["Flags"]).grids["Flags"] == [["mean", None, None, 4.5]]
     assert openpyxl.load_workbook(workbook.path)["Flags"]["B1"].font.b
+
+
+def test_a_tab_whose_only_change_is_its_stamp_keeps_its_part(tmp_path, leap_template):
+    """The "Updated …" line says when the numbers last changed, so a stamp alone is not a change."""
+    workbook = XlsxWorkbook(tmp_path / "t.xlsx")
+    workbook.provision(leap_template, {"school": "Tiny", "rubric": "leap"})
+
+    def summary(updated: str, teachers: int) -> ToolTab:
+        return ToolTab("Summary", [["Summary"], [f"Updated {updated}"], ["Teachers", teachers]], stamps=((1, 0),))
+
+    workbook.write([summary("07:45", 30)])
+    before = members(workbook.path)
+    assert workbook.write([summary("08:00", 30)]) is False and members(workbook.path) == before
+    assert workbook.write([summary("08:15", 31)]) is True
+    assert workbook.read(["Summary"]).grids["Summary"] == [["Summary"], ["Updated 08:15"], ["Teachers", 31]]

@@ -15,21 +15,9 @@ from tracker_sync.backends.base import ToolTab
 from tracker_sync.backends.xlsx_package import Package, rels_of
 from tracker_sync.backends.xlsx_read import META_TAB, dropdown_lists, metadata_of, metadata_rows, read_metadata_grid
 from tracker_sync.backends.xlsx_sheet import area_ref, sheet_xml
-from tracker_sync.findings import column_letter
 from tracker_sync.backends.xlsx_styles import StyleSheet
 from tracker_sync.backends.xlsx_zip import Archive, NewPart, UnsupportedZip
-
-def _same_but_stamps(old: bytes, new: bytes, stamps: Sequence[tuple[int, int]]) -> bool:
-    """Whether ``old`` becomes ``new`` when its stamp cells are replaced by the new ones."""
-    for row, col in stamps:
-        ref = f"{column_letter(col)}{row + 1}".encode()
-        cell = re.compile(rb'<c r="' + ref + rb'"(?:\s[^>]*)?(?:/>|>.*?</c>)', re.S)
-        found_old, found_new = cell.search(old), cell.search(new)
-        if found_old is None or found_new is None:
-            return False
-        old = old[:found_old.start()] + found_new.group(0) + old[found_old.end():]
-    return old == new
-
+from tracker_sync.findings import column_letter
 
 _SELECTED = re.compile(rb'<(?:\w+:)?sheetView\b[^>]*\btabSelected="(?:1|true)"')
 
@@ -41,7 +29,7 @@ class Tracker:
     archive: Archive
     package: Package
     styles: StyleSheet
-    old_parts: dict[str, bytes]  # tool-tab name -> its current sheet part
+    old_parts: dict[str, bytes]  # tool-tab name (and the metadata tab's, when merging) -> its current part
     metadata_grid: list | None  # the metadata tab's cells, read only when metadata is to be merged
 
     @classmethod
@@ -51,7 +39,7 @@ class Tracker:
         if package.styles_part is None or package.styles_part not in archive:
             raise UnsupportedZip("has no styles part")
         old = {}
-        for name in [*tab_names, META_TAB]:
+        for name in [*tab_names, META_TAB] if with_metadata else tab_names:
             sheet = package.sheet(name)
             if sheet is not None:
                 if sheet.part not in archive:
@@ -109,3 +97,15 @@ def _put_sheet(plan: Plan, tracker: Tracker, tab: ToolTab, *, print_setup: bool,
     plan.replace[part] = xml
     if rels_of(part) in tracker.archive:  # our part references nothing; an old tab's comments or drawings go
         plan.drop.append(rels_of(part))
+
+
+def _same_but_stamps(old: bytes, new: bytes, stamps: Sequence[tuple[int, int]]) -> bool:
+    """Whether ``old`` becomes ``new`` when its stamp cells are replaced by the new ones."""
+    for row, col in stamps:
+        ref = f"{column_letter(col)}{row + 1}".encode()
+        cell = re.compile(rb'<c r="' + ref + rb'"(?:\s[^>]*)?(?:/>|>.*?</c>)', re.S)
+        found_old, found_new = cell.search(old), cell.search(new)
+        if found_old is None or found_new is None:
+            return False
+        old = old[:found_old.start()] + found_new.group(0) + old[found_old.end():]
+    return old == new
