@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING
 
 from tracker_sync.backends.base import CellValue, Snapshot, ToolTab, Workbook
 from tracker_sync.backends.xlsx_provision import EXCEL_MAX_NUMBER, provision_book, type_rows
+from tracker_sync.backends import xlsx_zip
 from tracker_sync.backends.xlsx_read import META_TAB, read_snapshot
+from tracker_sync.backends.xlsx_write import Tracker, plan_write
 from tracker_sync.backends.xlsx_zip import UnsupportedZip
 from tracker_sync.errors import BackendError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerSyncError
 from tracker_sync.schemas import Template
@@ -88,9 +90,6 @@ class XlsxWorkbook(Workbook):
     def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
         """Replace the tool tabs' parts that differ from the file (the Sync Log, on most syncs; every
         unchanged part is copied as it is); False, writing nothing, when the file already holds them all."""
-        from tracker_sync.backends.xlsx_write import Tracker, plan_write
-        from tracker_sync.backends.xlsx_zip import write_zip
-
         if any(tab.name == META_TAB for tab in tool_tabs):
             raise ValueError(f"{META_TAB!r} is reserved for the tracker's metadata")
         with self._exclusive():
@@ -103,7 +102,7 @@ class XlsxWorkbook(Workbook):
 
             def fill(temp: Path) -> None:
                 with temp.open("wb") as out:
-                    write_zip(out, tracker.archive, plan.replace, plan.add, plan.drop)
+                    xlsx_zip.write_zip(out, tracker.archive, plan.replace, plan.add, plan.drop)
 
             self._save_atomically(fill)
         return True
@@ -221,9 +220,10 @@ def _storage_errors(path: Path, doing: str) -> Iterator[None]:
     except OSError as exc:
         raise BackendError(f"Cannot {doing} {path}: {exc.strerror or exc}. Check the folder exists and has free space.") from exc
     except UnsupportedZip as exc:
+        why = "" if doing == "read" else (", which tracker-sync does not rewrite (it copies coach tabs byte for byte); "
+                                          "nothing was changed")
         raise BackendError(
-            f"Cannot {doing} {path}: the file {exc}, which tracker-sync does not rewrite (it copies coach tabs byte "
-            "for byte); nothing was changed. Open it in Excel or LibreOffice and save it again as .xlsx."
+            f"Cannot {doing} {path}: the file {exc}{why}. Open it in Excel or LibreOffice and save it again as .xlsx."
         ) from exc
     except Exception as exc:  # calamine, zip and openpyxl raise many types (XML, KeyError, ValueError) on a bad file
         raise BackendError(
