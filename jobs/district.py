@@ -25,7 +25,7 @@ from typing import Any
 from tracker_sync.jobs.clock import SystemClock
 from tracker_sync.jobs.schedule import rest_end
 from tracker_sync.backends.base import Workbook
-from tracker_sync.errors import ApiError, TrackerLocked, TrackerNotFound, TrackerSyncError
+from tracker_sync.errors import ApiError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerSyncError
 from tracker_sync.history import History, Run
 from tracker_sync.quota import TokenBucket
 from tracker_sync.registry import Registry, School
@@ -51,7 +51,7 @@ class GoogleAccess:
 
 def is_passing(error: BaseException) -> bool:
     """A failure that may go away by itself (throttling, an outage, a file open elsewhere)."""
-    return isinstance(error, TrackerLocked) or (isinstance(error, ApiError) and error.code in RETRYABLE_CODES)
+    return isinstance(error, (TrackerLocked, TrackerInUse)) or (isinstance(error, ApiError) and error.code in RETRYABLE_CODES)
 
 
 class DistrictRunner:
