@@ -186,16 +186,21 @@ def repeat_cell(book: Spreadsheet, params: dict) -> dict:
 
 def update_dimension_properties(book: Spreadsheet, params: dict) -> dict:
     rng = params["range"]
-    sheet = book.sheet(sheet_id=rng.get("sheetId", 0))
-    if rng.get("dimension") != "COLUMNS":
-        return {}  # row heights are not modelled
-    sheet = book.editable(sheet)
-    start, end = rng.get("startIndex", 0), rng.get("endIndex", sheet.columns)
-    if end > sheet.columns:
-        raise InvalidRequest(f"Invalid dimension range: columns {start}-{end} but the sheet has {sheet.columns}.")
-    for c in range(start, end):
-        sheet.column_pixels[c] = int(params["properties"]["pixelSize"])
+    if set(_field_list(params.get("fields") or "")) - {"pixelSize"}:
+        raise NotModelled(f"updateDimensionProperties of {params.get('fields')!r} (the fake keeps pixel sizes only)")
+    sheet = book.editable(book.sheet(sheet_id=rng.get("sheetId", 0)))
+    rows = rng.get("dimension") == "ROWS"
+    size, pixels = (sheet.rows, sheet.row_pixels) if rows else (sheet.columns, sheet.column_pixels)
+    start, end = rng.get("startIndex", 0), rng.get("endIndex", size)
+    if end > size:
+        raise InvalidRequest(f"Invalid dimension range: {'rows' if rows else 'columns'} {start}-{end} but the sheet has {size}.")
+    for index in range(start, end):
+        pixels[index] = int(params["properties"]["pixelSize"])
     return {}
+
+
+def _field_list(fields: str) -> list[str]:
+    return [name.strip() for name in fields.split(",") if name.strip()]
 
 
 def set_data_validation(book: Spreadsheet, params: dict) -> dict:

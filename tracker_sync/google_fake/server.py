@@ -267,12 +267,12 @@ class GoogleFake:
             book = self._book(m[1], caller)
             ranges = [self._sheets_call(lambda r=r: book.values_get(r, **self._render(one))) for r in query.get("ranges", [])]
             return 200, {"spreadsheetId": book.id, "valueRanges": ranges}
-        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/([^:]+):clear", path):
+        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/(.+):clear", path):
             new_book = self._book(m[1], caller, write=True).fork()
             reply = self._sheets_call(lambda: new_book.values_clear(unquote(m[2])))
             self._store(m[1], new_book.settle(), caller)
             return 200, reply
-        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/([^:]+)", path):
+        if (m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/(.+)", path)) and not re.search(r":[a-z][A-Za-z]*$", m[2]):
             if method == "GET":
                 book = self._book(m[1], caller)
                 return 200, self._sheets_call(lambda: book.values_get(unquote(m[2]), **self._render(one)))

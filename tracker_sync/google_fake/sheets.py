@@ -125,6 +125,7 @@ class Sheet:
     conditional_formats: list[dict] = field(default_factory=list)
     protected_ranges: list[dict] = field(default_factory=list)
     column_pixels: dict[int, int] = field(default_factory=dict)
+    row_pixels: dict[int, int] = field(default_factory=dict)
 
     @property
     def id(self) -> int:
@@ -160,7 +161,8 @@ class Sheet:
     def clone(self) -> "Sheet":
         """A copy safe to change. Cell dicts are shared: a stored cell is replaced, never changed in place."""
         return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.conditional_formats),
-                     copy.deepcopy(self.protected_ranges), dict(self.column_pixels))
+                     copy.deepcopy(self.protected_ranges), dict(self.column_pixels),
+                     dict(self.row_pixels))
 
     def trim_to_grid(self) -> None:
         self.cells = {(r, c): v for (r, c), v in self.cells.items() if r < self.rows and c < self.columns}
@@ -423,7 +425,7 @@ class Spreadsheet:
         trimmed = trim_rows(rows)
         if trimmed:
             data["rowData"] = [{"values": row} if row else {} for row in trimmed]
-        data["rowMetadata"] = [{"pixelSize": 21} for _ in range(r0, r1)]
+        data["rowMetadata"] = [{"pixelSize": sheet.row_pixels.get(r, 21)} for r in range(r0, r1)]
         data["columnMetadata"] = [{"pixelSize": sheet.column_pixels.get(c, 100)} for c in range(c0, c1)]
         return data
 
