@@ -31,6 +31,7 @@ _EXPORTS = {
     "BackendError": "tracker_sync.errors",
     "TrackerNotFound": "tracker_sync.errors",
     "TrackerLocked": "tracker_sync.errors",
+    "TrackerNotShared": "tracker_sync.errors",
     "ApiError": "tracker_sync.errors",
 }
 
