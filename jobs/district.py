@@ -202,7 +202,7 @@ class DistrictRunner:
         account = self.account(school)
         with account.listing_lock:
             now = self.clock.monotonic()
-            if account.listing is None or now - account.listing[0] > max_age_s:
+            if account.listing is None or now - account.listing[0] >= max_age_s:
                 account.listing = (now, self._list_drive(account))
             return account.listing[1]
 
