@@ -99,8 +99,6 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
                   title=f"{loaded.district.name}: {len(rows)} schools")
     for row in rows:
         outcome = row.outcome or "never run"
-        if row.outcome == "skipped":
-            outcome = "skipped (unchanged)"
         if row.outcome == "failed":
             outcome = f"[red]failed[/] ({row.detail.split(':', 1)[0]})"
         table.add_row(row.school, row.backend, _short(row.last_sync), outcome, _n(row.errors), _n(row.warnings),
