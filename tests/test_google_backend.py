@@ -54,7 +54,10 @@ class GoogleHarness:
         self.book.sheets.remove(self.book.sheet(title=tab))
 
     def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
-        cells = self.book.sheet(title=tab).cells
+        book, stored = self.book, self.book.sheet(title=tab)
+        own = stored.clone()  # stored tabs are shared (Drive copies, equal tabs) and never changed in place
+        book.sheets[next(i for i, s in enumerate(book.sheets) if s is stored)] = own
+        cells = own.cells
         if value is None:
             cells.pop((row - 1, column - 1), None)
         else:

@@ -101,6 +101,17 @@ def test_a_drive_copy_shares_the_tabs_of_its_original_until_one_of_them_is_writt
     assert robot.call("GET", f"{SHEETS}/{copy_id}/values/Coach!A1").json()["values"] == [["typed in the copy"]]
 
 
+def test_equal_tabs_written_to_different_spreadsheets_are_stored_once(fake, robot):
+    first, second = robot.create("A"), robot.create("B")
+    for sheet_id in (first, second):
+        assert robot.batch(sheet_id, {"addSheet": {"properties": {"sheetId": 7, "title": "Summary"}}}).ok
+        assert robot.put(sheet_id, "Summary!A1", [["As of 2026-12-15"]]).ok
+    summary = [fake.spreadsheets[i].sheet(title="Summary") for i in (first, second)]
+    assert summary[0] is summary[1]
+    assert robot.put(second, "Summary!A1", [["As of 2026-12-16"]]).ok
+    assert fake.spreadsheets[first].sheet(title="Summary").cells[(0, 0)]["userEnteredValue"] == {"stringValue": "As of 2026-12-15"}
+
+
 # -- who may open a spreadsheet, and Drive's record of who changed it -------------------------------------
 
 

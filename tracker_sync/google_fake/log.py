@@ -45,7 +45,7 @@ class LogTruncated(RuntimeError):
 class RequestLog:
     """Thread-safe. ``count`` is exact since the last ``clear``; ``entries`` refuses to return a partial list."""
 
-    def __init__(self, keep: int = 10_000, keep_bodies: int = 200) -> None:
+    def __init__(self, keep: int = 10_000, keep_bodies: int = 20) -> None:
         self.keep, self.keep_bodies = keep, keep_bodies
         self._entries: collections.deque[LoggedRequest] = collections.deque(maxlen=keep)
         self._counts: collections.Counter[str] = collections.Counter()

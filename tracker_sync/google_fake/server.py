@@ -17,6 +17,7 @@ import socket
 import struct
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -30,7 +31,7 @@ from tracker_sync.google_fake.batch import apply_batch
 from tracker_sync.google_fake.drive import FOLDER_MIME, SPREADSHEET_MIME, DriveFile, list_page, query_matches
 from tracker_sync.google_fake.log import LoggedRequest, RequestLog
 from tracker_sync.google_fake.quota import QuotaWindows, SheetsQuota, project_of
-from tracker_sync.google_fake.sheets import InvalidPayload, InvalidRequest, NotModelled, Spreadsheet
+from tracker_sync.google_fake.sheets import InvalidPayload, InvalidRequest, NotModelled, Sheet, Spreadsheet
 
 __all__ = ["ApiAnswer", "Fault", "GoogleFake", "LoggedRequest", "SheetsQuota", "error_body"]
 
@@ -102,13 +103,14 @@ class GoogleFake:
     many of the latest keep their body (counts are always exact).
     """
 
-    def __init__(self, *, quota: SheetsQuota | None = None, log_keep: int = 10_000, log_bodies: int = 200) -> None:
+    def __init__(self, *, quota: SheetsQuota | None = None, log_keep: int = 10_000, log_bodies: int = 20) -> None:
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.files: dict[str, DriveFile] = {}
         self.log = RequestLog(log_keep, log_bodies)
         self.token_scopes: dict[str, list[str]] = {}  # every issued token and the scopes it was asked for
         self.token_owner: dict[str, str] = {}
         self.quota: QuotaWindows | None = None
+        self._tabs: weakref.WeakValueDictionary[bytes, Sheet] = weakref.WeakValueDictionary()  # stored tabs by content
         self._faults: list[Fault] = []
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
@@ -213,7 +215,16 @@ class GoogleFake:
         return book
 
     def _store(self, spreadsheet_id: str, book: Spreadsheet, caller: Caller) -> None:
-        """Keep a written version; Drive sees the change (modifiedTime, lastModifyingUser, name)."""
+        """Keep a written version; Drive sees the change (modifiedTime, lastModifyingUser, name).
+
+        A tab the write made that equals one already stored anywhere (the same Summary written to a
+        thousand copies of one tracker) is replaced by that one: stored tabs never change, so equal
+        tabs can be one object, and the fake's memory follows distinct content, not schools.
+        """
+        before = {id(sheet) for sheet in self.spreadsheets[spreadsheet_id].sheets}
+        for index, sheet in enumerate(book.sheets):
+            if id(sheet) not in before:
+                book.sheets[index] = self._tabs.setdefault(sheet.digest(), sheet)
         self.spreadsheets[spreadsheet_id] = book
         if file := self.files.get(spreadsheet_id):
             file.name = book.title

@@ -11,7 +11,9 @@ import ast
 import copy
 import datetime as dt
 import functools
+import hashlib
 import operator
+import pickle
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -163,6 +165,12 @@ class Sheet:
         return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.conditional_formats),
                      copy.deepcopy(self.protected_ranges), dict(self.column_pixels),
                      dict(self.row_pixels))
+
+    def digest(self) -> bytes:
+        """A fingerprint of everything the tab holds: equal digests, equal tabs."""
+        content = (self.properties, self.cells, self.conditional_formats, self.protected_ranges, self.column_pixels,
+                   self.row_pixels)
+        return hashlib.blake2b(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
 
     def trim_to_grid(self) -> None:
         self.cells = {(r, c): v for (r, c), v in self.cells.items() if r < self.rows and c < self.columns}
@@ -404,16 +412,12 @@ class Spreadsheet:
         stored_keys = _SOURCES_OF.get
         needed = None if not cell_mask or "*" in cell_mask else {src for key in cell_mask for src in stored_keys(key, (key,))}
 
-        def cell_at(r: int, c: int) -> dict:
-            cell = sheet.cells.get((r, c))
-            if not cell or (needed is not None and needed.isdisjoint(cell)):
-                return {}  # nothing the mask asks for (e.g. a cell that only has a dropdown)
-            data = cell_data(cell)
-            return apply_field_mask(data, cell_mask) if cell_mask else data
-
         present: dict[tuple[int, int], dict] = {}
-        for (r, c) in sheet.cells:  # visit stored cells only, not the whole (mostly empty) grid
-            if r0 <= r < r1 and c0 <= c < c1 and (value := cell_at(r, c)):
+        for (r, c), cell in sheet.cells.items():  # stored cells only, not the whole (mostly empty) grid
+            if not (r0 <= r < r1 and c0 <= c < c1) or (needed is not None and needed.isdisjoint(cell)):
+                continue  # outside, or nothing the mask asks for (e.g. a cell that only has a dropdown)
+            data = cell_data(cell)
+            if value := (apply_field_mask(data, cell_mask) if cell_mask else data):
                 present[(r, c)] = value
         last_row = max((r for r, _ in present), default=r0 - 1)
         rows = [[present.get((r, c), {}) for c in range(c0, c1)] for r in range(r0, last_row + 1)]
