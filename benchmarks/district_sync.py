@@ -24,8 +24,11 @@ DistrictRunner and history, each owning a share of the accounts (so each account
 once a pass); every Sheets request of every process asks the one district quota, which this process
 serves to them. ``peak_mb`` is the sum of every process's peak resident memory.
 
+``cpu_floor_s`` is the CPU the measured pass used (syncs and fake) spread over every core: on a
+small machine the pass can be CPU-bound rather than quota-bound, and this says so.
+
 The last line: schools=… changed=… accounts=… wall_s=… bound_s=… ratio=… read=… skipped=…
-api_calls=… failed=… peak_mb=… fake_mb=…
+api_calls=… failed=… peak_mb=… fake_mb=… cpu_floor_s=…
 """
 
 from __future__ import annotations
@@ -59,6 +62,11 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # -- the fake, in its own process --
 
 
@@ -74,6 +82,8 @@ def serve_fake(conn) -> None:
                 fake.clear_log()
                 fake.enforce_quota(SheetsQuota())
                 conn.send(None)
+            elif name == "cpu":
+                conn.send(cpu_s())
             elif name == "stats":
                 conn.send((fake.count("sheets"), fake.count("drive"), dict(fake.quota.refused) if fake.quota else {}, peak_mb()))
 
@@ -143,8 +153,9 @@ def sync_worker(conn, registry_path: Path, school_ids: list[str], threads: int, 
     runner.drive_listings = 0
     conn.send("ready")
     conn.recv()
+    cpu0 = cpu_s()
     runs = runner.run_pass(school_ids, workers=threads)
-    conn.send((runs, runner.drive_listings, peak_mb()))
+    conn.send((runs, runner.drive_listings, peak_mb(), cpu_s() - cpu0))
 
 
 def coach_edits(fake: FakeProcess, registry, share: float, seed: int = 5) -> list[str]:
@@ -211,35 +222,39 @@ def main() -> None:
                 conn.send("quota")
             for conn, _ in workers:
                 assert conn.recv() == "ready"
-            started = time.perf_counter()
+            fake_cpu0, started = fake.ask("cpu"), time.perf_counter()
             for conn, _ in workers:
                 conn.send("go")
             answers = [conn.recv() for conn, _ in workers]
             wall = time.perf_counter() - started
+            fake_cpu = fake.ask("cpu") - fake_cpu0
             for _, process in workers:
                 process.join(10)
         sheets_seen, drive_seen, refused, fake_mb = fake.ask("stats")
     finally:
         fake.stop()
-    runs = [run for worker_runs, _, _ in answers for run in worker_runs]
+    runs = [run for worker_runs, *_ in answers for run in worker_runs]
     requests = {key: bucket.granted for key, bucket in quota.credentials.items()}
     bound = quota.bound_s(requests)
     outcomes = {kind: sum(r.outcome == kind for r in runs) for kind in ("ok", "skipped", "failed")}
     missed = sorted(set(changed) - {r.school for r in runs if r.outcome == "ok"})
-    total_mb = peak_mb() + fake_mb + sum(mb for _, _, mb in answers)
+    total_mb = peak_mb() + fake_mb + sum(answer[2] for answer in answers)
+    sync_cpu = sum(answer[3] for answer in answers)
+    cpu_floor = (sync_cpu + fake_cpu) / (os.cpu_count() or 1)
     took = {kind: sum(r.duration_s for r in runs if r.outcome == kind) / max(1, outcomes[kind]) for kind in ("ok", "skipped")}
     print(f"measured pass: {outcomes['ok']} read ({took['ok']:.2f} s each), {outcomes['skipped']} skipped "
           f"({took['skipped'] * 1000:.0f} ms each), {outcomes['failed']} failed; "
           f"edited but not read: {len(missed)}; Sheets requests seen by the fake: {sheets_seen}, Drive: {drive_seen} "
-          f"({sum(n for _, n, _ in answers)} listing pages); refused by its quota: {refused or 'none'}; "
+          f"({sum(answer[1] for answer in answers)} listing pages); refused by its quota: {refused or 'none'}; "
           f"our 429 pauses: {quota.throttles}; per account (reads, writes): "
           f"{', '.join(f'{c}: {n}' for c, n in sorted(requests.items()))}; ideal bound (changed reads / 300 per min): "
           f"{len(changed) / 5:.1f} s; peak MB: this {peak_mb():.0f}, fake {fake_mb:.0f}, "
-          f"workers {', '.join(f'{mb:.0f}' for _, _, mb in answers)}", file=sys.stderr)
+          f"workers {', '.join(f'{answer[2]:.0f}' for answer in answers)}; CPU of the measured pass: syncs {sync_cpu:.1f} s, "
+          f"fake {fake_cpu:.1f} s, over {os.cpu_count()} cores at least {cpu_floor:.1f} s of wall time", file=sys.stderr)
     print(f"schools={schools} changed={len(changed)} accounts={args.accounts} wall_s={wall:.1f} bound_s={bound:.1f} "
           f"ratio={wall / bound if bound else float('nan'):.2f} read={outcomes['ok']} skipped={outcomes['skipped']} "
           f"api_calls={sum(r.api_calls for r in runs)} failed={outcomes['failed'] + len(missed)} "
-          f"peak_mb={total_mb:.0f} fake_mb={fake_mb:.0f}")
+          f"peak_mb={total_mb:.0f} fake_mb={fake_mb:.0f} cpu_floor_s={cpu_floor:.1f}")
 
 
 if __name__ == "__main__":
