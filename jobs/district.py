@@ -248,8 +248,7 @@ class DistrictRunner:
             reference = facts.get("drive_seen") and dt.datetime.fromisoformat(facts["drive_seen"])
         if not reference or entry.modified > reference:
             return None
-        return (f"unchanged since the sync of {good.started_at.astimezone(school.zone):%Y-%m-%d %H:%M} "
-                f"(as of {day}): last modified by tracker-sync itself")
+        return f"unchanged since its sync at {good.started_at.astimezone(school.zone):%Y-%m-%d %H:%M} (Drive: last modified by tracker-sync)"
 
     # -- jobs --
 

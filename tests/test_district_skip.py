@@ -58,7 +58,7 @@ def test_an_unchanged_school_is_not_read_and_an_edit_right_after_a_write_is(runn
     assert outcomes(second.values()) == {"xlsx-school-001": "ok", "google-school-001": "skipped", "google-school-002": "skipped"}
     assert fake.count("sheets") == 0 and fake.count("drive") == 1  # not read at all; one Drive listing
     assert second["google-school-001"].api_calls == 0
-    assert "last modified by tracker-sync itself" in second["google-school-001"].detail
+    assert second["google-school-001"].detail == "unchanged since its sync at 2026-12-15 05:00 (Drive: last modified by tracker-sync)"
 
     # The first sync of the next day always runs (day-counting patterns move with the date) and writes.
     runner.clock.advance_to(TUESDAY + dt.timedelta(days=1))

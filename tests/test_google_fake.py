@@ -217,6 +217,10 @@ def test_user_entered_text_stays_text_as_on_google_and_unmodelled_forms_are_refu
     read = robot.call("GET", f"{SHEETS}/{sheet_id}/values/Sheet1!A1:H1", params={"valueRenderOption": "UNFORMATTED_VALUE"})
     assert read.json()["values"] == [["3_1_0", "inf", "nan", "Infinity", "0x10", 1234.5, 1000, 46279]]
     assert b"NaN" not in read.content and b"Infinity\"" in read.content  # standard JSON: the text, never a bare NaN
+    assert robot.put(sheet_id, "Sheet1!A3", [["2026-12-18 21:00:00"]]).ok  # 46374 days + 21/24 of a day
+    formatted = robot.call("GET", f"{SHEETS}/{sheet_id}/values/Sheet1!A3").json()["values"]
+    raw = robot.call("GET", f"{SHEETS}/{sheet_id}/values/Sheet1!A3", params={"valueRenderOption": "UNFORMATTED_VALUE"}).json()
+    assert (formatted, raw["values"]) == ([["2026-12-18 21:00:00"]], [[46374.875]])
     for text in ("50%", "$5", "12:30", "9/14", "Sept 14"):
         refused = robot.put(sheet_id, "Sheet1!A2", [[text]])
         assert refused.status_code == 501 and refused.json()["error"]["status"] == "UNIMPLEMENTED", text

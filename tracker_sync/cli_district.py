@@ -68,8 +68,8 @@ def sync_all(
                       title=f"{len(runs)} schools, {summary['failed']} failed, {skipped} skipped (unchanged), in {wall:.1f} s")
         for run in runs:
             outcome = {"ok": "ok", "skipped": f"skipped: {run.detail}"}.get(run.outcome, f"[red]{run.outcome}[/]: {run.detail}")
-            table.add_row(names[run.school], outcome, str(run.rows_read), str(run.errors), str(run.warnings),
-                          str(run.api_calls), f"{run.duration_s:.2f}")
+            figures = ["–"] * 3 if run.outcome == "skipped" else [str(run.rows_read), str(run.errors), str(run.warnings)]
+            table.add_row(names[run.school], outcome, *figures, str(run.api_calls), f"{run.duration_s:.2f}")
         console.print(table)
         console.print(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries) and "
                       f"{summary['drive_listings']} Drive listing(s); waited {summary['quota_wait_s']:.1f} s for quota")

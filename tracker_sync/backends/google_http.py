@@ -8,7 +8,8 @@ Every Sheets, Drive and token request of the Google backend goes through
   (gspread 6.2.1's own BackOffHTTPClient retries forever and ignores Retry-After);
 * then raises :class:`tracker_sync.errors.ApiError` with Google's code, status and message, chained
   to the gspread/requests exception (callers never see gspread errors);
-* counts calls (``calls``: logical API calls, ``attempts``: HTTP requests including retries);
+* counts calls (``calls``: logical API calls, ``attempts``: HTTP requests including retries) and
+  the bytes of the answered requests' bodies (``bytes_out`` sent, ``bytes_in`` received);
 * asks an optional ``limiter`` (tracker_sync.quota.CredentialLimiter) before every Sheets attempt,
   as a read (GET) or a write (anything else): ``acquire(kind)``; on a 429 it tells it which limit
   Google named, per user or per project: ``throttled(kind, scope, retry_after)``, so a district
@@ -183,6 +184,7 @@ class GoogleHTTPClient(HTTPClient):
         self.attempts = 0
         self.limiter: Any = None  # the district's quota for this client's credential; see tracker_sync.quota
         self.wrote_at: dt.datetime | None = None
+        self.bytes_out = self.bytes_in = 0
 
     def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
                 files: Any = None, headers: Any = None) -> requests.Response:
@@ -210,6 +212,8 @@ class GoogleHTTPClient(HTTPClient):
             else:
                 if kind == "write":
                     self.wrote_at = _answer_time(response)
+                self.bytes_out += len(response.request.body or b"")
+                self.bytes_in += len(response.content)
                 return response
             wait = policy.backoff(attempt) if wait is None else wait
             elapsed = policy.clock() - started

@@ -503,6 +503,7 @@ _UNMODELLED_INPUT = [re.compile(p, re.IGNORECASE) for p in (
 )]
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 def entered_value(value: Any, input_option: str) -> tuple[dict | None, dict | None]:
@@ -530,9 +531,16 @@ def entered_value(value: Any, input_option: str) -> tuple[dict | None, dict | No
             except ValueError:
                 break
             return {"numberValue": serial}, {"type": "DATE", "pattern": "yyyy-mm-dd"}
+    if match := _ISO_DATE_TIME.match(text.strip()):
+        try:
+            moment = dt.datetime(*(int(part or 0) for part in match.groups()))
+        except ValueError:
+            return {"stringValue": text}, None
+        days = (moment - dt.datetime.combine(SERIAL_EPOCH, dt.time())) / dt.timedelta(days=1)
+        return {"numberValue": plain_number(days)}, {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
     if _NUMBER.fullmatch(text.strip()):
         return {"numberValue": plain_number(float(text.strip().replace(",", "")))}, None
     if any(pattern.fullmatch(text.strip()) for pattern in _UNMODELLED_INPUT):
         raise NotModelled(f"reading {text!r} under USER_ENTERED (Google would parse it as a percent, a currency, "
-                          "a time or a date; the fake parses only plain numbers, yyyy-mm-dd and m/d/yyyy)")
+                          "a time or a date; the fake parses only plain numbers, yyyy-mm-dd, m/d/yyyy and yyyy-mm-dd hh:mm[:ss])")
     return {"stringValue": text}, None  # "3_1_0", "inf", "nan", "0x10": text on Google too
