@@ -40,7 +40,7 @@ def district_status(registry: Registry, history: History, now: dt.datetime) -> l
     for school in registry.schools.values():
         zone = school.zone
         last = history.last(school.id, "sync")
-        good = last if last is None or last.outcome == "ok" else history.last(school.id, "sync", outcome="ok")
+        good = last if last is None or last.outcome == "ok" else history.last(school.id, "sync", ok=True)
         streak = history.failure_streak(school.id)
         after = max(now, rest_end(last, streak) or now)
         brief = history.last(school.id, "brief")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -128,6 +129,8 @@ class Sheet:
     protected_ranges: list[dict] = field(default_factory=list)
     column_pixels: dict[int, int] = field(default_factory=dict)
     row_pixels: dict[int, int] = field(default_factory=dict)
+    merges: list[dict] = field(default_factory=list)  # GridRanges, as spreadsheets.get lists them
+    basic_filter: dict | None = None
 
     @property
     def id(self) -> int:
@@ -163,17 +166,20 @@ class Sheet:
     def clone(self) -> "Sheet":
         """A copy safe to change. Cell dicts are shared: a stored cell is replaced, never changed in place."""
         return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.conditional_formats),
-                     copy.deepcopy(self.protected_ranges), dict(self.column_pixels),
-                     dict(self.row_pixels))
+                     copy.deepcopy(self.protected_ranges), dict(self.column_pixels), dict(self.row_pixels),
+                     copy.deepcopy(self.merges), copy.deepcopy(self.basic_filter))
 
     def digest(self) -> bytes:
-        """A fingerprint of everything the tab holds: equal digests, equal tabs."""
-        content = (self.properties, self.cells, self.conditional_formats, self.protected_ranges, self.column_pixels,
-                   self.row_pixels)
+        """A fingerprint of everything the tab holds (every field): equal digests, equal tabs."""
+        content = tuple(getattr(self, f.name) for f in dataclasses.fields(self))
         return hashlib.blake2b(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
 
     def trim_to_grid(self) -> None:
+        """What a smaller grid keeps: cells, sizes and merges inside it (Google deletes the rest)."""
         self.cells = {(r, c): v for (r, c), v in self.cells.items() if r < self.rows and c < self.columns}
+        self.row_pixels = {r: v for r, v in self.row_pixels.items() if r < self.rows}
+        self.column_pixels = {c: v for c, v in self.column_pixels.items() if c < self.columns}
+        self.merges = [m for m in self.merges if m["endRowIndex"] <= self.rows and m["endColumnIndex"] <= self.columns]
 
 
 # --- reading cells -----------------------------------------------------------------------------
@@ -390,6 +396,10 @@ class Spreadsheet:
                 entry["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
             if sheet.protected_ranges:
                 entry["protectedRanges"] = [self._with_owner(p) for p in sheet.protected_ranges]
+            if sheet.merges:
+                entry["merges"] = copy.deepcopy(sheet.merges)
+            if sheet.basic_filter is not None:
+                entry["basicFilter"] = copy.deepcopy(sheet.basic_filter)
             sheets.append(entry)
         body: dict[str, Any] = {"spreadsheetId": self.id, "properties": self.properties(), "sheets": sheets}
         if self.developer_metadata:

@@ -10,6 +10,7 @@ writes a sheet. One module per question a leader asks:
 - action_steps: open, overdue, completion rate, days to complete, teachers with no open step
 - calibration: observers against each other, middle-band scoring
 - cycles: learning cycles past their end or with no visit
+- teams: one row per team for the Summary tab and the brief
 - discuss: the three things to discuss
 """
 
@@ -27,6 +28,7 @@ from tracker_sync.patterns.cycles import cycle_checks
 from tracker_sync.patterns.discuss import Discussion, three_things
 from tracker_sync.patterns.feedback import feedback_latency, latency_overall, latency_summary
 from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, school_days_between, to_frames
+from tracker_sync.patterns.teams import team_summary
 from tracker_sync.patterns.scores import (
     WHOLE_SCHOOL, cycle_growth, growth, growth_by_team, heatmap, lowest_indicators, school_indicators,
 )
@@ -37,7 +39,7 @@ __all__ = [
     "calibration", "coaching_load", "compute_patterns", "coverage", "coverage_by_team", "cycle_checks", "cycle_growth",
     "feedback_latency", "growth", "growth_by_team", "heatmap", "latency_overall", "latency_summary",
     "lowest_indicators", "school_days_between", "school_indicators", "scored_pace", "steps_by_team",
-    "teachers_without_open_step", "three_things", "to_frames",
+    "team_summary", "teachers_without_open_step", "three_things", "to_frames",
 ]
 
 
@@ -73,6 +75,7 @@ class Patterns:
     coaching_load: pd.DataFrame
     calibration: pd.DataFrame
     cycles: pd.DataFrame
+    teams: pd.DataFrame
     discuss: list[Discussion]
     headline: Headline
 
@@ -98,12 +101,14 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
         median_feedback_school_days=overall["median_school_days"],
         overdue_action_steps=int(steps["overdue"].sum()),
     )
+    cov_by_team, fb_by_team = coverage_by_team(cov), latency_summary(fb, "team")
+    by_team = steps_by_team(steps, cov, no_open)
     return Patterns(
         as_of=as_of, heatmap=heat, school_indicators=school, lowest_indicators=lowest,
-        coverage=cov, coverage_by_team=coverage_by_team(cov),
-        feedback=fb, feedback_by_observer=latency_summary(fb, "observer"), feedback_by_team=latency_summary(fb, "team"),
-        feedback_overall=overall, action_steps=steps, steps_by_team=steps_by_team(steps, cov, no_open), no_open_step=no_open,
+        coverage=cov, coverage_by_team=cov_by_team,
+        feedback=fb, feedback_by_observer=latency_summary(fb, "observer"), feedback_by_team=fb_by_team,
+        feedback_overall=overall, action_steps=steps, steps_by_team=by_team, no_open_step=no_open,
         growth=grown, growth_by_team=growth_by_team(grown), cycle_growth=cycle_growth(frames, day),
         coaching_load=coaching_load(frames, cov, steps, day), calibration=calib, cycles=cycles,
-        discuss=discuss, headline=headline,
+        teams=team_summary(heat, lowest, cov_by_team, fb_by_team, by_team), discuss=discuss, headline=headline,
     )
