@@ -105,16 +105,22 @@ def test_the_bound_is_the_slowest_bucket_at_its_rate():
 # -- against the quota-enforcing fake -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("limit, scope", [({"read_per_user": 1}, "user"), ({"read_per_project": 1}, "project")])
-def test_a_429_from_google_pauses_the_bucket_its_error_names(tmp_path, fake, account, limit, scope):
-    """Two schools on one service account; the fake's quota is stricter than the registry says, so Google refuses."""
-    from test_jobs import TUESDAY, runner_for
-
+@pytest.fixture(scope="module")
+def two_schools(tmp_path_factory, fake):
     from tracker_sync.jobs.sample import build_district
 
-    registry = build_district(tmp_path, xlsx=0, google=2, fake=fake, teachers=10, distinct=2)
+    return build_district(tmp_path_factory.mktemp("quota"), xlsx=0, google=2, fake=fake, teachers=10, distinct=2)
+
+
+@pytest.mark.parametrize("limit, scope", [({"read_per_user": 1}, "user"), ({"read_per_project": 1}, "project")])
+def test_a_429_from_google_pauses_the_bucket_its_error_names(two_schools, tmp_path, fake, account, limit, scope):
+    """Two schools on one service account; the fake's quota is stricter than the registry says, so Google refuses.
+
+    Each case has a history of its own, so both schools' syncs are the day's first and are read."""
+    from test_jobs import TUESDAY, runner_for
+
     clock = FakeClock(TUESDAY)
-    runner = runner_for(registry, fake, account, clock=clock)
+    runner = runner_for(two_schools, fake, account, clock=clock, history_name=f"{tmp_path.name}.sqlite")
     fake.enforce_quota(SheetsQuota(**limit), clock=clock.monotonic)
     try:
         runs = runner.run_pass(workers=1)
