@@ -48,9 +48,11 @@ def open_history(loaded):
 
 
 def _outcome(run) -> str:
-    """'ok', or 'failed (no tracker): No tracker file at ...' (a failure's detail starts with its label)."""
+    """'ok', 'skipped: <why>', or 'failed (no tracker): No tracker file at ...' (a failure's detail starts with its label)."""
     if run.outcome == "ok":
         return "ok"
+    if run.outcome == "skipped":
+        return f"skipped: {run.detail}"
     label, _, message = run.detail.partition(": ")
     return f"{run.outcome} ({label}): {message}" if message else f"{run.outcome}: {run.detail}"
 
@@ -87,22 +89,24 @@ def sync_all(
             runs = runner.run_pass(workers=workers, as_of=day,
                                    on_done=lambda run: progress.update(task, advance=1, description=f"{run.school}: {run.outcome}"))
     wall = round(time.perf_counter() - started, 2)
-    failed = [r for r in runs if r.outcome != "ok"]
-    summary = {"schools": len(runs), "ok": len(runs) - len(failed), "failed": len(failed), "wall_s": wall,
-               "api_calls": sum(r.api_calls for r in runs), "http_requests": sum(r.http_requests for r in runs),
-               "quota_wait_s": round(runner.limiter.waited, 2)}
+    failed = [r for r in runs if r.outcome == "failed"]
+    skipped = sum(r.outcome == "skipped" for r in runs)
+    summary = {"schools": len(runs), "ok": len(runs) - len(failed) - skipped, "skipped": skipped, "failed": len(failed),
+               "wall_s": wall, "api_calls": sum(r.api_calls for r in runs), "http_requests": sum(r.http_requests for r in runs),
+               "drive_listings": runner.drive_listings, "quota_wait_s": round(runner.quota.waited, 2)}
     if as_json:
         _print_json({"registry": str(registry), **summary, "runs": [r.to_dict() for r in runs]})
     else:
         names = {s.id: s.name for s in runner.registry.schools.values()}
         table = Table("School", "Outcome", "Rows", "Errors", "Warnings", "API calls", "Seconds",
-                      title=f"{plural(len(runs), 'school')}, {summary['failed']} failed, in {wall:.1f} s")
+                      title=f"{plural(len(runs), 'school')}, {summary['failed']} failed, {skipped} skipped (unchanged), in {wall:.1f} s")
         for run in runs:
-            table.add_row(Text(names[run.school]), Text(_outcome(run), style=None if run.outcome == "ok" else "red"),
-                          str(run.rows_read), str(run.errors), str(run.warnings), str(run.api_calls), f"{run.duration_s:.2f}")
+            figures = ["–"] * 3 if run.outcome == "skipped" else [str(run.rows_read), str(run.errors), str(run.warnings)]
+            table.add_row(Text(names[run.school]), Text(_outcome(run), style="red" if run.outcome == "failed" else None),
+                          *figures, str(run.api_calls), f"{run.duration_s:.2f}")
         console.print(table)
-        say(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries); "
-            f"waited {summary['quota_wait_s']:.1f} s for quota")
+        say(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries) and "
+            f"{plural(summary['drive_listings'], 'Drive listing')}; waited {summary['quota_wait_s']:.1f} s for quota")
     raise typer.Exit(3 if failed else 0)
 
 
@@ -224,7 +228,7 @@ def _simulate_day(loaded, day: dt.date, as_json: bool) -> int:
 
     fired = dry_run_day(loaded, day, on_fire=show)
     runs = [event.run for event in fired if event.run is not None]
-    failed = sum(run.outcome != "ok" for run in runs)
+    failed = sum(run.outcome == "failed" for run in runs)
     if as_json:
         _print_json({"dry_run": True, "registry": str(loaded.path), "day": day.isoformat(), "runs": len(runs),
                      "failed": failed, "resting": len(fired) - len(runs),
