@@ -712,7 +712,7 @@ def _grids(w: _World, template: Template, domain: str, visits: list[_Visit], sco
         "learning_cycle": [dict(teacher=c.teacher.name, cycle=c.name, start_date=c.start, end_date=c.end, focus_indicator=c.focus,
                                 goal=c.goal, success_indicators=c.success, status=c.status, reflection=c.reflection) for c in cycles],
     }
-    return {tab.name: _grid(template, tab.kind, rows[tab.kind]) for tab in template.tabs}
+    return {tab.name: _grid(template, tab.kind, rows.get(tab.kind, [])) for tab in template.tabs}
 
 
 def _unknown_code(rubric: Rubric) -> str:
