@@ -22,6 +22,7 @@ def test_a_tracker_without_the_new_tabs_warns_once_each_and_reads_the_rest(grids
         ("missing-optional-tab", "1-on-1 Meetings", "warning"), ("missing-optional-tab", "Goals", "warning")]
     assert 'tracker-sync provision --school "Tiny School"' in result.findings[0].hint
     assert result.records.one_on_ones == [] and result.records.goals == []
+    assert result.records.untracked == {"one_on_ones", "goals"} and full.records.untracked == set()
     assert result.records.observations == full.records.observations
     assert result.records.scores == full.records.scores
     assert result.tabs["Goals"].rows_read == 0

@@ -10,6 +10,9 @@ writes a sheet. One module per question a leader asks:
 - action_steps: open, overdue, completion rate, days to complete, teachers with no open step
 - calibration: observers against each other, middle-band scoring
 - cycles: learning cycles past their end or with no visit
+- one_on_ones: 1:1 cadence per teacher and per Team Lead, leads' check-ins, next steps past due
+- goals: teachers without an Active goal, quarterly check-ins, common indicators, goal progress
+- leaders: one level up, Team Leads as the observed and school leaders as the observers
 - discuss: the three things to discuss
 """
 
@@ -24,9 +27,14 @@ from tracker_sync.patterns.action_steps import action_step_status, steps_by_team
 from tracker_sync.patterns.calibration import calibration
 from tracker_sync.patterns.coverage import coaching_load, coverage, coverage_by_team, scored_pace
 from tracker_sync.patterns.cycles import cycle_checks
-from tracker_sync.patterns.discuss import Discussion, three_things
+from tracker_sync.patterns.discuss import Discussion, practice_gaps, three_things
 from tracker_sync.patterns.feedback import feedback_latency, latency_overall, latency_summary
 from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, school_days_between, to_frames
+from tracker_sync.patterns.goals import (
+    check_in_period, common_indicators, goal_progress, goal_status, teachers_without_active_goal,
+)
+from tracker_sync.patterns.leaders import lead_support
+from tracker_sync.patterns.one_on_ones import cadence_by_coach, lead_check_ins, leader_check_ins, next_steps, one_on_one_cadence
 from tracker_sync.patterns.scores import (
     WHOLE_SCHOOL, cycle_growth, growth, growth_by_team, heatmap, lowest_indicators, school_indicators,
 )
@@ -34,10 +42,12 @@ from tracker_sync.schemas import SchoolSettings
 
 __all__ = [
     "OPEN_STEP_STATUSES", "WHOLE_SCHOOL", "Discussion", "Frames", "Headline", "Patterns", "action_step_status",
-    "calibration", "coaching_load", "compute_patterns", "coverage", "coverage_by_team", "cycle_checks", "cycle_growth",
-    "feedback_latency", "growth", "growth_by_team", "heatmap", "latency_overall", "latency_summary",
-    "lowest_indicators", "school_days_between", "school_indicators", "scored_pace", "steps_by_team",
-    "teachers_without_open_step", "three_things", "to_frames",
+    "cadence_by_coach", "calibration", "check_in_period", "coaching_load", "common_indicators", "compute_patterns",
+    "coverage", "coverage_by_team", "cycle_checks", "cycle_growth", "feedback_latency", "goal_progress", "goal_status",
+    "growth", "growth_by_team", "heatmap", "latency_overall", "latency_summary", "lead_check_ins", "lead_support",
+    "leader_check_ins", "lowest_indicators", "next_steps", "one_on_one_cadence", "school_days_between",
+    "school_indicators", "scored_pace", "steps_by_team", "teachers_without_active_goal", "teachers_without_open_step",
+    "three_things", "to_frames",
 ]
 
 
@@ -75,6 +85,19 @@ class Patterns:
     cycles: pd.DataFrame
     discuss: list[Discussion]
     headline: Headline
+    # 1:1s and goals (both empty when the tracker lacks the tab), and one level up.
+    one_on_ones: pd.DataFrame
+    one_on_ones_by_lead: pd.DataFrame
+    next_steps: pd.DataFrame
+    lead_check_ins: pd.DataFrame
+    check_ins_by_leader: pd.DataFrame
+    goals: pd.DataFrame
+    goal_period: tuple[dt.date, dt.date]
+    no_active_goal: pd.DataFrame
+    common_indicators: pd.DataFrame
+    goal_progress: pd.DataFrame
+    lead_coverage: pd.DataFrame
+    lead_feedback: pd.DataFrame
 
 
 def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patterns:
@@ -91,8 +114,12 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
     grown = growth(frames, settings)
     calib = calibration(frames, settings)
     cycles = cycle_checks(frames, settings, day)
+    practice = _practice_patterns(frames, settings, as_of, cov)
     discuss = three_things(settings, lowest=lowest, coverage=cov, feedback=overall, steps=steps,
-                           no_open_step=no_open, calibration=calib, cycles=cycles)
+                           no_open_step=no_open, calibration=calib, cycles=cycles,
+                           more=practice_gaps(settings, coverage=cov, **{key: practice[key] for key in (
+                               "one_on_ones", "next_steps", "lead_check_ins", "goals", "goal_period", "no_active_goal",
+                               "common_indicators")}))
     headline = Headline(
         teachers_not_seen=int(cov["not_seen"].sum()),
         median_feedback_school_days=overall["median_school_days"],
@@ -105,5 +132,23 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
         feedback_overall=overall, action_steps=steps, steps_by_team=steps_by_team(steps, cov, no_open), no_open_step=no_open,
         growth=grown, growth_by_team=growth_by_team(grown), cycle_growth=cycle_growth(frames, day),
         coaching_load=coaching_load(frames, cov, steps, day), calibration=calib, cycles=cycles,
-        discuss=discuss, headline=headline,
+        discuss=discuss, headline=headline, **practice,
+    )
+
+
+def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date, cov: pd.DataFrame) -> dict:
+    """The 1:1, goal and one-level-up fields of Patterns."""
+    day = pd.Timestamp(as_of)
+    cadence, check_ins = one_on_one_cadence(frames, settings, day), lead_check_ins(frames, settings, day)
+    goals = goal_status(frames, settings, as_of)
+    lead_cov, lead_fb = lead_support(frames, settings, day)
+    return dict(
+        one_on_ones=cadence, one_on_ones_by_lead=cadence_by_coach(cadence, frames.one_on_ones, day),
+        next_steps=next_steps(frames, day), lead_check_ins=check_ins,
+        check_ins_by_leader=cadence_by_coach(check_ins, leader_check_ins(frames, settings), day),
+        goals=goals, goal_period=check_in_period(settings, as_of),
+        no_active_goal=teachers_without_active_goal(goals, cov, frames.tracks("goals")),
+        common_indicators=common_indicators(frames, settings, goals),
+        goal_progress=goal_progress(frames, settings, goals, as_of),
+        lead_coverage=lead_cov, lead_feedback=lead_fb,
     )
