@@ -114,7 +114,7 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
     grown = growth(frames, settings)
     calib = calibration(frames, settings)
     cycles = cycle_checks(frames, settings, day)
-    practice = _practice_patterns(frames, settings, as_of, cov)
+    practice = _practice_patterns(frames, settings, as_of, cov, fb)
     discuss = three_things(settings, lowest=lowest, coverage=cov, feedback=overall, steps=steps,
                            no_open_step=no_open, calibration=calib, cycles=cycles,
                            more=practice_gaps(settings, coverage=cov, **{key: practice[key] for key in (
@@ -136,12 +136,12 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
     )
 
 
-def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date, cov: pd.DataFrame) -> dict:
+def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date, cov: pd.DataFrame, fb: pd.DataFrame) -> dict:
     """The 1:1, goal and one-level-up fields of Patterns."""
     day = pd.Timestamp(as_of)
     cadence, check_ins = one_on_one_cadence(frames, settings, day), lead_check_ins(frames, settings, day)
     goals = goal_status(frames, settings, as_of)
-    lead_cov, lead_fb = lead_support(frames, settings, day)
+    lead_cov, lead_fb = lead_support(frames, settings, day, fb)
     return dict(
         one_on_ones=cadence, one_on_ones_by_lead=cadence_by_coach(cadence, frames.one_on_ones, day),
         next_steps=next_steps(frames, day), lead_check_ins=check_ins,

@@ -13,28 +13,32 @@ from dataclasses import replace
 import pandas as pd
 
 from tracker_sync.patterns.coverage import coverage
-from tracker_sync.patterns.feedback import feedback_latency, latency_summary
+from tracker_sync.patterns.feedback import latency_summary
 from tracker_sync.patterns.frames import Frames
 from tracker_sync.patterns.people import school_leaders, team_leads
 from tracker_sync.schemas import SchoolSettings
 
 
-def _leads_by_leaders(frames: Frames, settings: SchoolSettings) -> tuple[Frames, SchoolSettings]:
-    """Frames holding only the Team Leads (as the Roster) and the visits and scores school leaders
-    gave them, and settings whose observed roles are the lead roles."""
-    leaders = school_leaders(frames, settings)
-    leads = team_leads(frames, settings)
-    obs, scores = frames.observations, frames.scores
+def lead_support(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp,
+                 feedback: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(coverage, feedback) one level up.
+
+    coverage: coverage() per active Team Lead, counting only visits and scores by school leaders
+    (last visit, days since, visits in 14 and 30 days, scored observations and pace, `not_seen`).
+    feedback: latency_summary() per school leader over their visits to Team Leads, from
+    `feedback` (feedback_latency() of the whole school: the school days are counted once).
+    """
+    leaders, leads = school_leaders(frames, settings), team_leads(frames, settings)["teacher"]
+
+    def by_leaders_to_leads(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """The rows of a leader's visit to a lead, with only the columns coverage() reads (a take
+        of every column of every visit of the year would cost more than the rest together)."""
+        kept = (frame["observer"].isin(leaders) & frame["teacher"].isin(leads)).to_numpy()
+        return frame[columns][kept]
+
     up = replace(frames, roster=frames.roster[frames.roster["role"].isin(settings.norms.lead_roles)],
-                 observations=obs[obs["observer"].isin(leaders) & obs["teacher"].isin(leads["teacher"])],
-                 scores=scores[scores["observer"].isin(leaders) & scores["teacher"].isin(leads["teacher"])])
+                 observations=by_leaders_to_leads(frames.observations, ["teacher", "date"]),
+                 scores=by_leaders_to_leads(frames.scores, ["row", "date", "teacher", "type"]))
     norms = settings.norms.model_copy(update={"observed_roles": settings.norms.lead_roles})
-    return up, settings.model_copy(update={"norms": norms})
-
-
-def lead_support(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(coverage, feedback): coverage() per active Team Lead counting only visits and scores by
-    school leaders (last visit, days since, visits in 14 and 30 days, scored observations and pace,
-    `not_seen`), and latency_summary() per school leader over their visits to Team Leads."""
-    up, up_settings = _leads_by_leaders(frames, settings)
-    return coverage(up, up_settings, as_of), latency_summary(feedback_latency(up, up_settings, as_of), "observer")
+    visits = feedback[feedback["observer"].isin(leaders) & feedback["teacher"].isin(leads)]
+    return coverage(up, settings.model_copy(update={"norms": norms}), as_of), latency_summary(visits, "observer")
