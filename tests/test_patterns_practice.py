@@ -49,7 +49,7 @@ import pandas as pd
 import pytest
 
 from tracker_sync.patterns import (
-    cadence_by_coach, check_in_period, common_indicators, compute_patterns, coverage, goal_progress, goal_status,
+    cadence_by_coach, check_in_period, common_indicators, compute_patterns, coverage, feedback_latency, goal_progress, goal_status,
     lead_check_ins, lead_support, leader_check_ins, next_steps, one_on_one_cadence, teachers_without_active_goal,
     to_frames,
 )
@@ -245,7 +245,7 @@ def test_off_scale_baselines_fall_back_to_the_first_score(frames):
 
 
 def test_one_level_up_coverage_and_feedback(frames):
-    cov, fb = lead_support(frames, settings(), DAY)
+    cov, fb = lead_support(frames, settings(), DAY, feedback_latency(frames, settings(), DAY))
     got = cov[["teacher", "team_lead", "days_since", "observations_14d", "observations_total", "scored", "scored_full", "not_seen"]]
     assert got.values.tolist() == [["Lee", "Pam", 7.0, 1, 2, 1, 1, False], ["Bo", "Ann", 57.0, 0, 1, 0, 0, True]]
     assert fb[["observer", "observations", "given", "median_school_days", "within", "pending_past_norm", "share_within"]].values.tolist() == [
