@@ -46,6 +46,9 @@ class TabSpec(BaseModel):
     # An optional tab may be missing (a tracker provisioned before the tab existed): a warning, and
     # its patterns are left out; every other tab still syncs.
     optional: bool = False
+    #: The column naming who typed the row (Observer, Set By): the Flags tab shows it so a coach finds
+    #: their own rows; tabs without one show the teacher's Team Lead.
+    author: str | None = None
 
     def column(self, key: str) -> ColumnSpec:
         return next(c for c in self.columns if c.key == key)

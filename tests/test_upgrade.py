@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx import XlsxWorkbook
 from tracker_sync.cli import app
+from tracker_sync.render import FINDINGS_HEADER
 from tracker_sync.settings import to_metadata
 from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import sync_tracker
@@ -93,9 +94,11 @@ def test_provision_upgrades_an_old_xlsx_tracker_without_touching_a_coach_cell(tm
     report = sync_tracker(workbook, as_of=school.as_of)  # an old tracker syncs, with one warning per new tab
     assert report.outcome == "ok" and report.tabs_written == ["Summary", "Patterns", "Flags", "Sync Log"]
     assert report.findings["warning"] == 2
-    flags = [row for row in workbook.read(["Flags"]).grids["Flags"] if "missing-optional-tab" in row]
-    assert [row[1] for row in flags] == NEW_TABS
-    assert all("tracker-sync provision" in row[6] for row in flags)
+    column = {name: i for i, name in enumerate(FINDINGS_HEADER)}
+    flags = [row for row in workbook.read(["Flags"]).grids["Flags"]
+             if len(row) > column["Code"] and row[column["Code"]] == "missing-optional-tab"]  # the cells-to-fix rows
+    assert [(row[column["Severity"]], row[column["Tab"]]) for row in flags] == [("warning", tab) for tab in NEW_TABS]
+    assert all("tracker-sync provision" in row[column["How to fix"]] for row in flags)
     before_cells, before_xml = xlsx_coach_cells(path, old.coach_tab_names), sheet_xml(path, old.coach_tab_names)
     before = XlsxWorkbook(path).read([])
 

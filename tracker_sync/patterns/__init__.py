@@ -13,6 +13,7 @@ writes a sheet. One module per question a leader asks:
 - one_on_ones: 1:1 cadence per teacher and per Team Lead, leads' check-ins, next steps past due
 - goals: teachers without an Active goal, quarterly check-ins, common indicators, goal progress
 - leaders: one level up, Team Leads as the observed and school leaders as the observers
+- teams: one row per team for the Summary tab and the brief
 - discuss: the three things to discuss
 """
 
@@ -35,6 +36,7 @@ from tracker_sync.patterns.goals import (
 )
 from tracker_sync.patterns.leaders import lead_support
 from tracker_sync.patterns.one_on_ones import cadence_by_coach, lead_check_ins, leader_check_ins, next_steps, one_on_one_cadence
+from tracker_sync.patterns.teams import team_summary
 from tracker_sync.patterns.scores import (
     WHOLE_SCHOOL, cycle_growth, growth, growth_by_team, heatmap, lowest_indicators, school_indicators,
 )
@@ -46,8 +48,8 @@ __all__ = [
     "coverage", "coverage_by_team", "cycle_checks", "cycle_growth", "feedback_latency", "goal_progress", "goal_status",
     "growth", "growth_by_team", "heatmap", "latency_overall", "latency_summary", "lead_check_ins", "lead_support",
     "leader_check_ins", "lowest_indicators", "next_steps", "one_on_one_cadence", "school_days_between",
-    "school_indicators", "scored_pace", "steps_by_team", "teachers_without_active_goal", "teachers_without_open_step",
-    "three_things", "to_frames",
+    "school_indicators", "scored_pace", "steps_by_team", "team_summary", "teachers_without_active_goal",
+    "teachers_without_open_step", "three_things", "to_frames",
 ]
 
 
@@ -83,6 +85,7 @@ class Patterns:
     coaching_load: pd.DataFrame
     calibration: pd.DataFrame
     cycles: pd.DataFrame
+    teams: pd.DataFrame
     discuss: list[Discussion]
     headline: Headline
     # 1:1s and goals (both empty when the tracker lacks the tab), and one level up.
@@ -125,14 +128,17 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
         median_feedback_school_days=overall["median_school_days"],
         overdue_action_steps=int(steps["overdue"].sum()),
     )
+    cov_by_team, fb_by_team = coverage_by_team(cov), latency_summary(fb, "team")
+    by_team = steps_by_team(steps, cov, no_open)
     return Patterns(
         as_of=as_of, heatmap=heat, school_indicators=school, lowest_indicators=lowest,
-        coverage=cov, coverage_by_team=coverage_by_team(cov),
-        feedback=fb, feedback_by_observer=latency_summary(fb, "observer"), feedback_by_team=latency_summary(fb, "team"),
-        feedback_overall=overall, action_steps=steps, steps_by_team=steps_by_team(steps, cov, no_open), no_open_step=no_open,
+        coverage=cov, coverage_by_team=cov_by_team,
+        feedback=fb, feedback_by_observer=latency_summary(fb, "observer"), feedback_by_team=fb_by_team,
+        feedback_overall=overall, action_steps=steps, steps_by_team=by_team, no_open_step=no_open,
         growth=grown, growth_by_team=growth_by_team(grown), cycle_growth=cycle_growth(frames, day),
         coaching_load=coaching_load(frames, cov, steps, day), calibration=calib, cycles=cycles,
-        discuss=discuss, headline=headline, **practice,
+        teams=team_summary(heat, lowest, cov_by_team, fb_by_team, by_team), discuss=discuss, headline=headline,
+        **practice,
     )
 
 
