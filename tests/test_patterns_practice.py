@@ -9,7 +9,7 @@ Ann), Uma, Vic, Zed (Left); Pam (Principal), Ann (Assistant Principal).
 
 1:1s (row: date, person, led by, next steps due):
   2: 11-20 Tia/Lee due 11-27    3: 11-24 Tia/Lee due 12-08    4: 11-10 Tom/Lee due 11-17
-  5: 11-25 Uma/Bo               6: 10-01 Zed/Bo               7: 11-30 Lee/Pam due 12-04 (check-in)
+  5: 11-25 Uma/Bo               6: 10-01 Zed/Bo due 10-08     7: 11-30 Lee/Pam due 12-04 (check-in)
   8: 11-03 Bo/Ann due 11-10 (check-in)                        9: 11-13 Bo/Lee (peer coaching, not a school leader)
 Teachers (Tia, Tom, Uma, Vic; Zed left; leads are not in this list): days since the last 1:1 =
 Tia 7 (12-01 - 11-24), Tom 21, Uma 6, Vic never -> overdue (>= 14 days or never): Tom, Vic.
@@ -18,7 +18,7 @@ days (rows 2, 3, 4); Bo coaches Uma and Vic: 1 overdue, median of Uma's 6 only, 
 Leads' check-ins with a school leader: Lee 11-30 (1 day), Bo 11-03 (28 days, overdue; row 9 is led
 by Lee, no school leader). Per school leader: Ann (Bo) 1 overdue, Pam (Lee) none.
 Next steps: row 2 reviewed at row 3 (11-24); row 4 has no 1:1 with Tom since: past due by 14 days;
-row 8 reviewed 11-13 (row 9); rows 3 and 7 are not due yet.
+row 8 reviewed 11-13 (row 9); rows 3 and 7 are not due yet; row 6 is Zed's, who left: not past due.
 
 Goals (row: owner, indicator, baseline -> target, set, last check-in, status):
   2: Tia I.1 3 -> 5, 09-01, 10-15, Active (no check-in since 10-28)
@@ -101,7 +101,7 @@ ROSTER = [
 MEETINGS = [
     meeting(2, d(2026, 11, 20), "Tia", "Lee", due=d(2026, 11, 27)), meeting(3, d(2026, 11, 24), "Tia", "Lee", due=d(2026, 12, 8)),
     meeting(4, d(2026, 11, 10), "Tom", "Lee", due=d(2026, 11, 17)), meeting(5, d(2026, 11, 25), "Uma", "Bo"),
-    meeting(6, d(2026, 10, 1), "Zed", "Bo"),
+    meeting(6, d(2026, 10, 1), "Zed", "Bo", due=d(2026, 10, 8)),
     meeting(7, d(2026, 11, 30), "Lee", "Pam", "Team Lead check-in", d(2026, 12, 4)),
     meeting(8, d(2026, 11, 3), "Bo", "Ann", "Team Lead check-in", d(2026, 11, 10)),
     meeting(9, d(2026, 11, 13), "Bo", "Lee", "Leadership coaching"),
@@ -183,7 +183,8 @@ def test_team_leads_check_ins_with_school_leaders(frames):
 
 def test_next_steps_are_open_until_the_next_1_1(frames):
     steps = next_steps(frames, DAY).set_index("row")
-    assert steps["reviewed_on"].dt.date.to_dict() == {2: d(2026, 11, 24), 3: pd.NaT, 4: pd.NaT, 7: pd.NaT, 8: d(2026, 11, 13)}
+    assert steps["reviewed_on"].dt.date.to_dict() == {2: d(2026, 11, 24), 3: pd.NaT, 4: pd.NaT, 6: pd.NaT, 7: pd.NaT,
+                                                      8: d(2026, 11, 13)}
     assert steps.index[steps["past_due"]].tolist() == [4]
     assert steps.loc[4, "days_past_due"] == 14
 
@@ -310,3 +311,13 @@ def test_an_empty_tab_counts_but_a_tab_the_tracker_lacks_does_not():
     assert {d.topic for d in p.discuss}.isdisjoint({"one_on_ones", "lead_check_ins", "goals", "common_indicator"})
     pd.testing.assert_frame_equal(p.coverage, empty.coverage)
     pd.testing.assert_frame_equal(p.lead_coverage, empty.lead_coverage)  # visits are still read
+
+
+def test_per_team_figures_for_the_summary_and_the_brief():
+    p = compute_patterns(records(), settings(), AS_OF)
+    # 1:1s: Team A = Tia (7 days) and Tom (21, overdue; his row-4 next steps past due); Team B = Uma (6), Vic (never)
+    assert p.one_on_ones_by_team.values.tolist() == [["Team A", 2, 1, 1, 14.0, 1], ["Team B", 2, 1, 1, 6.0, 0]]
+    # goals: the coverage list per team is Lee, Tia, Tom and Bo, Uma, Vic; Active goals rows 2-4 (A) and 5, 7, 9 (B);
+    # not checked this quarter: row 2 (A) and row 5 (B); progress: Tia +2 and Tom +2, both at their targets
+    got = p.goals_by_team.fillna(-1).values.tolist()
+    assert got == [["Team A", 3, 1, 3, 1, "", 2, 2.0, 2], ["Team B", 3, 1, 3, 1, "I.8", 0, -1, 0]]

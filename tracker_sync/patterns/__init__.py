@@ -32,10 +32,12 @@ from tracker_sync.patterns.discuss import Discussion, practice_gaps, three_thing
 from tracker_sync.patterns.feedback import feedback_latency, latency_overall, latency_summary
 from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, school_days_between, to_frames
 from tracker_sync.patterns.goals import (
-    check_in_period, common_indicators, goal_progress, goal_status, teachers_without_active_goal,
+    check_in_period, common_indicators, goal_progress, goal_status, goals_by_team, teachers_without_active_goal,
 )
 from tracker_sync.patterns.leaders import lead_support
-from tracker_sync.patterns.one_on_ones import cadence_by_coach, lead_check_ins, leader_check_ins, next_steps, one_on_one_cadence
+from tracker_sync.patterns.one_on_ones import (
+    cadence_by_coach, lead_check_ins, leader_check_ins, next_steps, one_on_one_cadence, one_on_ones_by_team,
+)
 from tracker_sync.patterns.teams import team_summary
 from tracker_sync.patterns.scores import (
     WHOLE_SCHOOL, cycle_growth, growth, growth_by_team, heatmap, lowest_indicators, school_indicators,
@@ -45,9 +47,9 @@ from tracker_sync.schemas import SchoolSettings
 __all__ = [
     "OPEN_STEP_STATUSES", "WHOLE_SCHOOL", "Discussion", "Frames", "Headline", "Patterns", "action_step_status",
     "cadence_by_coach", "calibration", "check_in_period", "coaching_load", "common_indicators", "compute_patterns",
-    "coverage", "coverage_by_team", "cycle_checks", "cycle_growth", "feedback_latency", "goal_progress", "goal_status",
+    "coverage", "coverage_by_team", "cycle_checks", "cycle_growth", "feedback_latency", "goal_progress", "goal_status", "goals_by_team",
     "growth", "growth_by_team", "heatmap", "latency_overall", "latency_summary", "lead_check_ins", "lead_support",
-    "leader_check_ins", "lowest_indicators", "next_steps", "one_on_one_cadence", "school_days_between",
+    "leader_check_ins", "lowest_indicators", "next_steps", "one_on_one_cadence", "one_on_ones_by_team", "school_days_between",
     "school_indicators", "scored_pace", "steps_by_team", "team_summary", "teachers_without_active_goal",
     "teachers_without_open_step", "three_things", "to_frames",
 ]
@@ -91,6 +93,7 @@ class Patterns:
     # 1:1s and goals (both empty when the tracker lacks the tab), and one level up.
     one_on_ones: pd.DataFrame
     one_on_ones_by_lead: pd.DataFrame
+    one_on_ones_by_team: pd.DataFrame
     next_steps: pd.DataFrame
     lead_check_ins: pd.DataFrame
     check_ins_by_leader: pd.DataFrame
@@ -99,8 +102,10 @@ class Patterns:
     no_active_goal: pd.DataFrame
     common_indicators: pd.DataFrame
     goal_progress: pd.DataFrame
+    goals_by_team: pd.DataFrame
     lead_coverage: pd.DataFrame
     lead_feedback: pd.DataFrame
+    untracked: frozenset[str]  # Records names whose tab the tracker lacks (e.g. "one_on_ones", "goals")
 
 
 def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patterns:
@@ -146,15 +151,16 @@ def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date,
     """The 1:1, goal and one-level-up fields of Patterns."""
     day = pd.Timestamp(as_of)
     cadence, check_ins = one_on_one_cadence(frames, settings, day), lead_check_ins(frames, settings, day)
-    goals = goal_status(frames, settings, as_of)
+    goals, steps = goal_status(frames, settings, as_of), next_steps(frames, day)
     lead_cov, lead_fb = lead_support(frames, settings, day, fb)
+    no_goal = teachers_without_active_goal(goals, cov, frames.tracks("goals"))
+    common, progress = common_indicators(frames, settings, goals), goal_progress(frames, settings, goals, as_of)
     return dict(
         one_on_ones=cadence, one_on_ones_by_lead=cadence_by_coach(cadence, frames.one_on_ones, day),
-        next_steps=next_steps(frames, day), lead_check_ins=check_ins,
+        one_on_ones_by_team=one_on_ones_by_team(cadence, steps), next_steps=steps, lead_check_ins=check_ins,
         check_ins_by_leader=cadence_by_coach(check_ins, leader_check_ins(frames, settings), day),
-        goals=goals, goal_period=check_in_period(settings, as_of),
-        no_active_goal=teachers_without_active_goal(goals, cov, frames.tracks("goals")),
-        common_indicators=common_indicators(frames, settings, goals),
-        goal_progress=goal_progress(frames, settings, goals, as_of),
-        lead_coverage=lead_cov, lead_feedback=lead_fb,
+        goals=goals, goal_period=check_in_period(settings, as_of), no_active_goal=no_goal,
+        common_indicators=common, goal_progress=progress,
+        goals_by_team=goals_by_team(cov, no_goal, goals, common, progress, frames.tracks("goals")),
+        lead_coverage=lead_cov, lead_feedback=lead_fb, untracked=frames.untracked,
     )

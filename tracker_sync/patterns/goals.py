@@ -18,6 +18,7 @@ from tracker_sync.schemas import SchoolSettings
 
 ACTIVE = "Active"
 COMMON = ["team", "teachers", "with_indicator", "common", "from_team_goal", "most_shared", "most_shared_teachers", "has_common"]
+BY_TEAM = ["team", "teachers", "no_active_goal", "active_goals", "not_checked", "common", "measured", "mean_change", "reached"]
 PROGRESS = ["row", "teacher", "team", "indicator", "set_date", "baseline", "baseline_from", "baseline_date",
             "latest", "latest_date", "change", "target", "reached"]
 
@@ -135,3 +136,21 @@ def _on_scale(values: pd.Series, low: float, high: float) -> pd.Series:
     on the rubric's scale."""
     numbers = pd.to_numeric(values, errors="coerce").astype("float64")
     return numbers.where(numbers.between(low, high))
+
+
+def goals_by_team(cov: pd.DataFrame, no_active_goal: pd.DataFrame, goals: pd.DataFrame, common: pd.DataFrame,
+                  progress: pd.DataFrame, tracked: bool = True) -> pd.DataFrame:
+    """Per team of the coverage list: teachers, how many have no Active goal, Active goals (team goals
+    included) and how many were not checked this period, the common indicator(s), and goal progress:
+    goals measured (a baseline and a later score), their mean change and how many reached the target."""
+    if not tracked or cov.empty:
+        return pd.DataFrame(columns=BY_TEAM)
+    active = goals[goals["active"].to_numpy(bool)]
+    common_of = dict(zip(common["team"], common["common"]))
+    measured = progress.dropna(subset=["change"])
+    rows = []
+    for team, teachers in cov.groupby("team", sort=True).size().items():
+        mine, moved = active[active["team"] == team], measured[measured["team"] == team]
+        rows.append([team, int(teachers), int((no_active_goal["team"] == team).sum()), len(mine), int(mine["no_check_in"].sum()),
+                     common_of.get(team, ""), len(moved), moved["change"].mean() if len(moved) else None, int(moved["reached"].sum())])
+    return pd.DataFrame(rows, columns=BY_TEAM)

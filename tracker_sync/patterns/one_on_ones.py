@@ -18,6 +18,7 @@ from tracker_sync.patterns.people import coached_teachers, school_leaders, team_
 from tracker_sync.schemas import SchoolSettings
 
 BY_COACH = ["coach", "people", "led_30d", "overdue", "median_days_since"]
+BY_TEAM = ["team", "teachers", "met_recently", "overdue", "median_days_since", "next_steps_past_due"]
 
 
 def meeting_cadence(people: pd.DataFrame, meetings: pd.DataFrame, as_of: pd.Timestamp, gap_days: int) -> pd.DataFrame:
@@ -91,7 +92,8 @@ def cadence_by_coach(cadence: pd.DataFrame, meetings: pd.DataFrame, as_of: pd.Ti
 
 def next_steps(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per 1:1 with a Next Steps Due date: the next 1:1 with the same person after it (where the
-    steps are reviewed), and `past_due`: due before `as_of` with no 1:1 since to review them."""
+    steps are reviewed), and `past_due`: due before `as_of` with no 1:1 since to review them, for a
+    person still Active on the Roster (a teacher who left has no next steps to keep)."""
     meetings = frames.one_on_ones
     due = meetings[meetings["next_steps_due"].notna()]
     search = DaysByName([meetings["teacher"]], meetings["date"], [due["teacher"]])
@@ -102,6 +104,24 @@ def next_steps(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
     rows[reviewed] = search.order[after[reviewed]]
     out = due[["row", "date", "teacher", "team", "led_by", "next_steps_due"]].reset_index(drop=True)
     out["reviewed_on"] = meetings["date"].array.take(rows, allow_fill=True)
-    out["past_due"] = ~reviewed & (out["next_steps_due"] < as_of).to_numpy()
+    out["past_due"] = ~reviewed & (out["next_steps_due"] < as_of).to_numpy() & (due["teacher_status"] == "Active").to_numpy()
     out["days_past_due"] = days_between(out["next_steps_due"], as_of).where(out["past_due"])
     return out
+
+
+def one_on_ones_by_team(cadence: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
+    """Per team (`cadence`: one_on_one_cadence): teachers, how many had a 1:1 within the norm and how
+    many did not, the median days since each one's last 1:1, and next steps past due (`steps`:
+    next_steps) of the team's teachers."""
+    if cadence.empty:
+        return pd.DataFrame(columns=BY_TEAM)
+    code, teams = pd.factorize(cadence["team"], sort=True)
+    overdue = cadence["overdue"].to_numpy(bool)
+    late = Counter(steps.loc[steps["past_due"].to_numpy(bool) & steps["teacher"].isin(cadence["teacher"]).to_numpy(), "team"])
+    return pd.DataFrame({
+        "team": teams, "teachers": np.bincount(code, minlength=len(teams)),
+        "met_recently": np.bincount(code, weights=~overdue, minlength=len(teams)).astype(int),
+        "overdue": np.bincount(code, weights=overdue, minlength=len(teams)).astype(int),
+        "median_days_since": cadence["days_since"].groupby(code).median().reindex(range(len(teams))).to_numpy(),
+        "next_steps_past_due": [late[team] for team in teams],
+    })
