@@ -771,37 +771,6 @@ def _plant(rng: random.Random, rubric: Rubric, template: Template, grids: dict[s
     return planted
 
 
-def _practice_rows(rng: random.Random, w: _World, cycles: list[_Cycle], scored: list[_Visit],
-                   score_cells: list[list[CellValue]]) -> dict[str, list[dict]]:
-    """1-on-1 Meetings and Goals rows (tracker_sync.synthetic_practice): each teacher's focus is their
-    first learning cycle's indicator, each team's a weak spot; baselines come from the first scores."""
-    focus_of: dict[str, str] = {}
-    for cycle in cycles:
-        focus_of.setdefault(cycle.teacher.name, cycle.focus)
-    for person in w.staff.teachers:
-        focus_of.setdefault(person.name, w.effects.weakest[person.team])
-    team_focus = {team: rng.choice((w.effects.weakest[team], *w.effects.lowest)) for team, _, _ in w.staff.teams}
-    first_scores: dict[tuple[str, str], tuple[dt.date, float]] = {}
-    for visit, cells in zip(scored, score_cells):
-        for code, value in zip(w.codes, cells):
-            if value is not None:
-                first_scores.setdefault((visit.teacher.name, code), (w.days[visit.day], value))
-    meetings = synthetic_practice.one_on_ones(rng, w.staff, w.days, w.themes, focus_of)
-    goals = synthetic_practice.goals(rng, w.staff, w.days, w.rubric, w.themes, focus_of, team_focus, first_scores, meetings, AS_OF)
-    return {"one_on_one": meetings, "goal": goals}
-
-
-def _unique_surnames(staff: _Staff) -> dict[str, str]:
-    """Teacher -> surname, for teachers whose surname nobody else on the staff shares (the two named
-    teachers aside: their stories stay simple)."""
-    everyone = [staff.principal, staff.assistant, *staff.teachers]
-    counts: dict[str, int] = {}
-    for person in everyone:
-        counts[person.name.split(" ", 1)[1]] = counts.get(person.name.split(" ", 1)[1], 0) + 1
-    return {p.name: p.name.split(" ", 1)[1] for p in staff.teachers if p.role == "Teacher" and p.status == "Active"
-            and counts[p.name.split(" ", 1)[1]] == 1 and p.name not in (NEAR_MISS_TEACHER, ACCENTED_TEACHER)}
-
-
 def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | None = None, typos: bool = True,
                      name: str | None = None) -> SyntheticSchool:
     """Build one school's coach tabs for the fall semester 2026, deterministically from `seed`.
@@ -832,10 +801,11 @@ def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | Non
     steps = _action_steps(w, visits)
     domain = re.sub(r"[^a-z0-9]", "", _ascii(name).lower()) + ".example.org"
     practice_rng = random.Random(f"{seed}/practice")  # its own source: the other tabs stay as they were
-    practice = _practice_rows(practice_rng, w, cycles, [v for v in visits if v.type in SCORED], score_cells)
+    practice = synthetic_practice.practice_rows(practice_rng, w, cycles, [v for v in visits if v.type in SCORED], score_cells)
     grids = _grids(w, template, domain, visits, score_cells, steps, cycles, practice)
     planted = _plant(rng, the_rubric, template, grids) if typos else []
     if typos:
         synthetic_practice.plant(practice_rng, grids, lambda kind: template.tab_of_kind(kind).name,
-                                 partial(_put, planted, template, grids), _unique_surnames(staff))
+                                 partial(_put, planted, template, grids),
+                                 synthetic_practice.unique_surnames(staff, (NEAR_MISS_TEACHER, ACCENTED_TEACHER)))
     return SyntheticSchool(name, settings, AS_OF, grids, planted, effects.lowest, effects.highest, effects.lenient, effects.middle)

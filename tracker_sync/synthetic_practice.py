@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from tracker_sync.schemas import Rubric
 
 if TYPE_CHECKING:
-    from tracker_sync.synthetic import _Person, _Staff, _Theme
+    from tracker_sync.synthetic import _Cycle, _Person, _Staff, _Theme, _Visit, _World
 
 #: put(kind, index, column key, value, what): plant one mistake in a grid and record it.
 Put = Callable[[str, int, str, object, str], None]
@@ -41,10 +42,6 @@ _LEAD_STEPS = (
 )
 _NOTES = ("Teacher led the agenda.", "Ran short; moved the rest to next week.", "Good energy; ready for the next cycle.", None)
 _SLO = ("Students meet the unit benchmark", "Students grow one reading level", "Students score proficient on the common assessment")
-
-
-def _school_day(days: list[dt.date], at: int) -> dt.date | None:
-    return days[at] if 0 <= at < len(days) else None
 
 
 def _meetings(rng: random.Random, days: list[dt.date], person: _Person, led_by: str, every: int, kinds: Sequence[str],
@@ -168,3 +165,34 @@ def plant(rng: random.Random, grids: dict, tab_of: Callable[[str], str], put: Pu
     checked = [i for i, r in enumerate(goals_grid) if i and r[check_at] is not None and i not in team_rows]
     at = rng.choice(checked)
     put("goal", at, "last_check_in", goals_grid[at][set_at] - dt.timedelta(days=10), "check_in_before_set")
+
+
+def practice_rows(rng: random.Random, w: _World, cycles: list[_Cycle], scored: list[_Visit],
+                  score_cells: list[list]) -> dict[str, list[dict]]:
+    """1-on-1 Meetings and Goals rows for the school `w`: each teacher's focus is their first learning
+    cycle's indicator, each team's a weak spot; baselines come from the first scores."""
+    focus_of: dict[str, str] = {}
+    for cycle in cycles:
+        focus_of.setdefault(cycle.teacher.name, cycle.focus)
+    for person in w.staff.teachers:
+        focus_of.setdefault(person.name, w.effects.weakest[person.team])
+    team_focus = {team: rng.choice((w.effects.weakest[team], *w.effects.lowest)) for team, _, _ in w.staff.teams}
+    first_scores: dict[tuple[str, str], tuple[dt.date, float]] = {}
+    for visit, cells in zip(scored, score_cells):
+        for code, value in zip(w.codes, cells):
+            if value is not None:
+                first_scores.setdefault((visit.teacher.name, code), (w.days[visit.day], value))
+    meetings = one_on_ones(rng, w.staff, w.days, w.themes, focus_of)
+    rows = goals(rng, w.staff, w.days, w.rubric, w.themes, focus_of, team_focus, first_scores, meetings, w.days[-1])
+    return {"one_on_one": meetings, "goal": rows}
+
+
+def unique_surnames(staff: _Staff, keep_out: Sequence[str]) -> dict[str, str]:
+    """Teacher -> surname, for active teachers whose surname nobody else on the staff shares (the
+    people in `keep_out` aside: their own stories stay simple)."""
+    def surname(person: _Person) -> str:
+        return person.name.split(" ", 1)[1]
+
+    counts = Counter(surname(p) for p in [staff.principal, staff.assistant, *staff.teachers])
+    return {p.name: surname(p) for p in staff.teachers if p.role == "Teacher" and p.status == "Active"
+            and counts[surname(p)] == 1 and p.name not in keep_out}
