@@ -79,9 +79,9 @@ def cadence_by_coach(cadence: pd.DataFrame, meetings: pd.DataFrame, as_of: pd.Ti
     if coached.empty:
         return pd.DataFrame(columns=BY_COACH)
     code, coaches = pd.factorize(coached["team_lead"], sort=True)
-    coach_of = dict(zip(coached["teacher"], coached["team_lead"]))
+    coach_of = dict(zip(coached["teacher"].tolist(), coached["team_lead"].tolist()))  # lists: iterating str columns is slow
     recent = meetings[days_between(meetings["date"], as_of).to_numpy() < 30]
-    led = Counter(lead for teacher, lead in zip(recent["teacher"], recent["led_by"]) if coach_of.get(teacher) == lead)
+    led = Counter(lead for teacher, lead in zip(recent["teacher"].tolist(), recent["led_by"].tolist()) if coach_of.get(teacher) == lead)
     return pd.DataFrame({
         "coach": coaches, "people": np.bincount(code, minlength=len(coaches)),
         "led_30d": [led[coach] for coach in coaches],
@@ -117,7 +117,7 @@ def one_on_ones_by_team(cadence: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFr
         return pd.DataFrame(columns=BY_TEAM)
     code, teams = pd.factorize(cadence["team"], sort=True)
     overdue = cadence["overdue"].to_numpy(bool)
-    late = Counter(steps.loc[steps["past_due"].to_numpy(bool) & steps["teacher"].isin(cadence["teacher"]).to_numpy(), "team"])
+    late = Counter(steps.loc[steps["past_due"].to_numpy(bool) & steps["teacher"].isin(cadence["teacher"]).to_numpy(), "team"].tolist())
     return pd.DataFrame({
         "team": teams, "teachers": np.bincount(code, minlength=len(teams)),
         "met_recently": np.bincount(code, weights=~overdue, minlength=len(teams)).astype(int),
