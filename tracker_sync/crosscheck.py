@@ -160,7 +160,7 @@ def goal_scores_on_scale(goals: TabRows, rubric: Rubric) -> list[Finding]:
                 findings.append(goals.finding(
                     "goal-score-off-scale", at, key,
                     f"{value:g} is not on the {rubric.short_name} scale {scale}; goal progress ignores it"
-                    + (" and compares with the first score after the Set Date." if key == "baseline" else ".")))
+                    + (" and compares with the first score on or after the Set Date." if key == "baseline" else ".")))
     return findings
 
 

@@ -64,7 +64,7 @@ def _text(value) -> str:
 
 def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str, str] | None = None) -> list[PracticeFlag]:
     """Every practice flag as of the patterns' date. `tabs` maps record kinds ("observation",
-    "action_step", "learning_cycle") to tab names, for links to the evidence row."""
+    "action_step", "learning_cycle", "one_on_one", "goal") to tab names, for links to the evidence row."""
     norms, rubric = settings.norms, settings.rubric
     tabs = tabs or {"observation": "Observations", "action_step": "Action Steps", "learning_cycle": "Learning Cycles",
                     "one_on_one": "1-on-1 Meetings", "goal": "Goals"}

@@ -439,7 +439,7 @@ def _missing_tab(tab: TabSpec, settings: SchoolSettings) -> Finding:
     if not tab.optional:
         return Finding("missing-tab", tab=tab.name, message=f"The tab '{tab.name}' is missing.")
     return Finding("missing-optional-tab", tab=tab.name,
-                   message=f"The tab '{tab.name}' is missing, so its patterns are left out; everything else is synced.",
+                   message=f"The tab '{tab.name}' is missing, so its patterns are left out; the other tabs are read as usual.",
                    fix=f'Run tracker-sync provision --school "{settings.school}" --out <this file> (a Google tracker: '
                        "--backend google) to add it; it never touches your rows.")
 
