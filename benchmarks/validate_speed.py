@@ -78,7 +78,7 @@ def synthetic_tabs(n: int, seed: int) -> tuple[dict[str, list[list]], int]:
         scored = rng.sample(range(len(rubric.codes)), 4)
         marks = [plant(rng.randint(2, 7), [9, 0, "Effective", "n/a"]) if k in scored else None for k in range(len(rubric.codes))]
         scores.append([day, teacher, observer, rng.choice(["Scored – Partial", "Scored – Full"]), *marks, None])
-        due = day + dt.timedelta(days=rng.choice([7, 14]))
+        due = min(day + dt.timedelta(days=rng.choice([7, 14])), YEAR[1])  # due by the last day of school
         meetings.append([
             plant(day, ["13/45/2026", "soon", None]), plant(teacher, ["Zed Zulu", "#REF!", None]), observer,
             plant("Teacher 1:1" if teacher_at % 10 else rng.choice(kinds), ["1:1", "Weekly"]), f"Agenda {i}: co-plan the unit",

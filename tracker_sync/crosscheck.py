@@ -192,14 +192,14 @@ def within_tab(tab: TabRows, rubric: Rubric) -> list[Finding]:
 
 def check_ins_with_leads(meetings: TabRows, role_of: dict[str, str | None], lead_roles: tuple[str, ...]) -> list[Finding]:
     """A 1:1 of a Team Lead Kind whose person's Roster role is not a lead role."""
-    columns = meetings.columns
+    people, kinds = meetings.columns["teacher"], meetings.columns["kind"]
     findings = []
-    for at, (person, kind) in enumerate(zip(columns["teacher"], columns["kind"])):
-        role = role_of.get(person)
-        if kind in LEAD_MEETING_KINDS and role not in lead_roles:
+    for at in compress(range(len(meetings)), map(LEAD_MEETING_KINDS.__contains__, kinds)):  # most 1:1s are with teachers
+        role = role_of.get(people[at])
+        if role not in lead_roles:
             findings.append(meetings.finding(
                 "check-in-not-a-lead", at, "kind",
-                f"Kind is {kind}, but {person} is {f'a {role}' if role else 'given no role'} on the Roster "
+                f"Kind is {kinds[at]}, but {people[at]} is {f'a {role}' if role else 'given no role'} on the Roster "
                 f"(leads: {', '.join(lead_roles)})."))
     return findings
 
