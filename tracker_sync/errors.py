@@ -5,6 +5,8 @@ TrackerSyncError
  ├── TrackerNotFound      no tracker at that path or id
  └── BackendError         storage failed; the tracker is unchanged
       ├── TrackerLocked   another process holds the tracker's lock
+      ├── TrackerInUse    a spreadsheet app has the tracker file open
+      ├── TrackerNotShared  the spreadsheet is not shared (as an editor) with our service account
       └── ApiError        Google answered with an error after retries (keeps code and message)
 """
 
@@ -31,11 +33,20 @@ class TrackerLocked(BackendError):
     """Another process is writing this tracker right now."""
 
 
-class ApiError(BackendError):
-    """Google answered with an error (after any retries); carries the API's code and message."""
+class TrackerInUse(BackendError):
+    """A spreadsheet app (LibreOffice, Excel) has the tracker file open; its next save would undo a write."""
 
-    def __init__(self, code: int, message: str, status: str = "") -> None:
+
+class ApiError(BackendError):
+    """Google answered with an error (after any retries); carries the API's code, status, message and reason."""
+
+    def __init__(self, code: int, message: str, status: str = "", *, reason: str = "") -> None:
         self.code = code
         self.message = message
         self.status = status
+        self.reason = reason  # the ErrorInfo reason when Google sent one, e.g. SERVICE_DISABLED
         super().__init__(f"[{code}] {status + ': ' if status else ''}{message}")
+
+
+class TrackerNotShared(BackendError):
+    """The spreadsheet exists, but the account tracker-sync runs as may not open or change it."""
