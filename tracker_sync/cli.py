@@ -109,7 +109,7 @@ def demo(
 def provision(
     school: Annotated[str, typer.Option(help="School name, as people say it.")],
     out: Annotated[Optional[Path], typer.Option(help="Path of the new tracker .xlsx file (xlsx backend).")] = None,
-    rubric: Annotated[str, typer.Option(help="Rubric: leap or danielson.")] = "leap",
+    rubric: Annotated[Optional[str], typer.Option(help="Rubric: leap (default) or danielson. An existing tracker keeps its own.")] = None,
     backend: Annotated[str, typer.Option(help="xlsx (a local file) or google (a Google spreadsheet).")] = "xlsx",
     folder: Annotated[Optional[str], typer.Option(help="Google Drive folder id for the new spreadsheet.")] = None,
     leader: Annotated[Optional[list[str]], typer.Option(help="Email of a school leader (editor). Repeatable.")] = None,
@@ -119,7 +119,8 @@ def provision(
     notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Email the people it is shared with.")] = True,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a new, empty tracker for a school (or repair an existing one without touching its rows).
+    """Create a new, empty tracker for a school, or repair or upgrade an existing one (adds missing tabs such
+    as 1-on-1 Meetings and Goals) without touching its rows or its settings.
 
     Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx
 
@@ -132,17 +133,15 @@ def provision(
         raise _fail(ConfigError("Give --out FILE.xlsx, or --backend google." if backend == "xlsx" else
                                 f"--backend must be xlsx or google, not '{backend}'."))
     from tracker_sync.backends.xlsx import XlsxWorkbook
-    from tracker_sync.settings import new_settings, to_metadata
+    from tracker_sync.settings import settings_for_provision
     from tracker_sync.sheet_templates import load_template
 
-    try:
-        settings = new_settings(school, rubric)
-    except KeyError as exc:
-        raise _fail(ConfigError(str(exc.args[0]))) from exc
-    template = load_template().for_rubric(settings.rubric)
     workbook = XlsxWorkbook(out)
     try:
-        workbook.provision(template, to_metadata(settings))
+        existing = workbook.read([]).metadata if out.exists() else {}
+        settings, metadata = settings_for_provision(school, rubric, existing)
+        template = load_template().for_rubric(settings.rubric)
+        workbook.provision(template, metadata)
     except TrackerSyncError as exc:
         raise _fail(exc) from exc
     result = {"tracker": workbook.location, "school": school, "rubric": settings.rubric.id,

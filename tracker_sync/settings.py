@@ -62,3 +62,25 @@ def from_metadata(metadata: Mapping[str, str], norm_overrides: Mapping[str, obje
     except (KeyError, ValueError, ValidationError) as exc:
         raise ConfigError(f"The tracker's settings cannot be used: {exc}") from exc
     return settings, template
+
+
+def settings_for_provision(school: str, rubric: str | None, existing: Mapping[str, str], *,
+                           today: dt.date | None = None) -> tuple[SchoolSettings, dict[str, str]]:
+    """The settings a provision builds the tabs from, and the metadata it writes.
+
+    A new tracker (no setup in `existing`) gets new settings, `rubric` defaulting to LEAP. An
+    existing tracker keeps its own setup: its rubric (a Danielson tracker never gains a LEAP scores
+    tab), school year, holidays and norms; only metadata keys it lacks are written. Asking for a
+    different rubric than the tracker's is a ConfigError.
+    """
+    if "rubric" in existing and "school" in existing:
+        settings, _ = from_metadata(existing)
+        if rubric is not None and rubric != settings.rubric.id:
+            raise ConfigError(f"This tracker uses the {settings.rubric.name} ({settings.rubric.id}); provisioning repairs "
+                              f"it with its own rubric. Leave out --rubric, or make a new tracker for {rubric}.")
+        return settings, {key: value for key, value in to_metadata(settings).items() if key not in existing}
+    try:
+        settings = new_settings(school, rubric or "leap", today=today)
+    except KeyError as exc:
+        raise ConfigError(str(exc.args[0])) from exc
+    return settings, to_metadata(settings)

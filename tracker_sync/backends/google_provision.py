@@ -31,20 +31,17 @@ class ProvisionResult:
 
 
 def provision_google_school(
-    school: str, *, rubric: str = "leap", folder: str | None = None, leaders: Sequence[str] = (),
+    school: str, *, rubric: str | None = None, folder: str | None = None, leaders: Sequence[str] = (),
     coaches: Sequence[str] = (), viewers: Sequence[str] = (), registry: Path | None = None, notify: bool = True,
     http=None, today: dt.date | None = None,
 ) -> ProvisionResult:
     """Create (or repair) the school's spreadsheet, share it with named people only, record it."""
     from tracker_sync.registry import load_registry, upsert_school
-    from tracker_sync.settings import new_settings, to_metadata
-    from tracker_sync.sheet_templates import load_template
+    from tracker_sync.settings import settings_for_provision
+    from tracker_sync.sheet_templates import load_template, rubric_ids
 
-    try:
-        settings = new_settings(school, rubric, today=today)
-    except KeyError as exc:
-        raise ConfigError(str(exc.args[0])) from exc
-    template = load_template().for_rubric(settings.rubric)
+    if rubric is not None and rubric not in rubric_ids():  # before any API call
+        raise ConfigError(f"unknown rubric {rubric!r}; available: {', '.join(rubric_ids())}")
     http = http or google_client()
     entry = load_registry(registry).schools.get(school) if registry and registry.exists() else None
     title = f"{school} – coaching tracker"
@@ -58,10 +55,9 @@ def provision_google_school(
     created = workbook is None
     if workbook is None:
         workbook = GoogleWorkbook.create(title, http, folder_id=folder)
-        metadata = to_metadata(settings)
-    else:
-        present = workbook.read([]).metadata
-        metadata = {k: v for k, v in to_metadata(settings).items() if k not in present}  # keep the school's own setup
+    present = {} if created else workbook.read([]).metadata
+    settings, metadata = settings_for_provision(school, rubric, present, today=today)  # an existing tracker keeps its setup
+    template = load_template().for_rubric(settings.rubric)
     if registry and entry is None:  # recorded before the tabs are built: a rerun after a crash repairs, never duplicates
         upsert_school(registry, school, backend="google", location=workbook.location, rubric=settings.rubric.id)
     workbook.provision(template, metadata)
