@@ -3,8 +3,8 @@
     python benchmarks/patterns_scale.py [--quick] [--schools N] [--workers W]
 
 One school-year: the synthetic school (tracker_sync.synthetic) with 260 teachers, its autumn
-semester plus the same rows 21 weeks later as the spring (same weekdays), about 10,000 sheet rows,
-as of the last day of school. The timed step is what a sync does between read and write:
+semester plus the same rows 21 weeks later as the spring (same weekdays), about 15,000 sheet rows
+(every coach tab, 1-on-1 Meetings and Goals included), as of the last day of school. The timed step is what a sync does between read and write:
 validate(grids) then compute_patterns(records), best of 5.
 
 District: 200 such schools (four distinct seeds, reused in turn: each worker builds a seed's grids

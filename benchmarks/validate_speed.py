@@ -2,12 +2,12 @@
 
     python benchmarks/validate_speed.py [--quick] [--rows N] [--seed S] [--repeats R]
 
-Builds a synthetic Observations + LEAP Scores pair (200,000 rows each; --quick: 20,000) with ~1%
-of cells planted wrong in ways both tools can see (dates that are not dates, names not on the
-Roster, dropdown values not in the list, scores off the scale or typed as band words, empty
-required cells). Our validator runs on the raw grids exactly as a backend returns them;
+Builds synthetic Observations, LEAP Scores and 1-on-1 Meetings tabs (200,000 rows each; --quick:
+20,000) with ~1% of cells planted wrong in ways both tools can see (dates that are not dates, names
+not on the Roster, dropdown values not in the list, scores off the scale or typed as band words,
+empty required cells). Our validator runs on the raw grids exactly as a backend returns them;
 frictionless validates the same rows against an equivalent Table Schema (types, required, enum,
-minimum/maximum). Rows per second count the rows of both tabs. The two sides take turns on the
+minimum/maximum). Rows per second count the rows of the three tabs. The two sides take turns on the
 same rows and each is timed, wall clock, as its best of --repeats runs (default 3). Beside the
 totals it checks that every cell frictionless flags is flagged by us too. The last line is
 machine-readable:
@@ -30,6 +30,7 @@ from tracker_sync.validate import validate
 AS_OF = dt.date(2027, 5, 28)
 YEAR = (dt.date(2026, 8, 17), dt.date(2027, 5, 28))
 PLANT_RATE = 0.01
+TABS = ("Observations", "LEAP Scores", "1-on-1 Meetings")
 
 
 def roster(count: int = 400) -> list[list]:
@@ -42,8 +43,8 @@ def roster(count: int = 400) -> list[list]:
     return rows
 
 
-def synthetic_pair(n: int, seed: int) -> tuple[dict[str, list[list]], int]:
-    """Observations and LEAP Scores rows (one visit per score row), with planted mistakes."""
+def synthetic_tabs(n: int, seed: int) -> tuple[dict[str, list[list]], int]:
+    """Observations and LEAP Scores rows (one visit per score row) and as many 1:1s, with planted mistakes."""
     rng = random.Random(seed)
     rubric = load_rubric("leap")
     names = [r[0] for r in roster()[1:]]
@@ -52,6 +53,8 @@ def synthetic_pair(n: int, seed: int) -> tuple[dict[str, list[list]], int]:
     days = [YEAR[0] + dt.timedelta(days=i) for i in range((AS_OF - YEAR[0]).days + 1) if (YEAR[0] + dt.timedelta(days=i)).weekday() < 5]
     obs = [["Date", "Teacher", "Observer", "Type", "Focus Indicator", "Evidence / Notes", "Feedback Date", "Learning Cycle"]]
     scores = [["Date", "Teacher", "Observer", "Type", *rubric.codes, "Notes"]]
+    meetings = [["Date", "Teacher", "Led By", "Kind", "Focus / Agenda", "Next Steps", "Next Steps Due", "Notes"]]
+    kinds = ["Teacher 1:1", "Team Lead check-in", "Leadership coaching"]
     planted = 0
 
     def plant(good, bad):
@@ -75,16 +78,22 @@ def synthetic_pair(n: int, seed: int) -> tuple[dict[str, list[list]], int]:
         scored = rng.sample(range(len(rubric.codes)), 4)
         marks = [plant(rng.randint(2, 7), [9, 0, "Effective", "n/a"]) if k in scored else None for k in range(len(rubric.codes))]
         scores.append([day, teacher, observer, rng.choice(["Scored – Partial", "Scored – Full"]), *marks, None])
-    return {"Roster": roster(), "Observations": obs, "LEAP Scores": scores}, planted
+        due = min(day + dt.timedelta(days=rng.choice([7, 14])), YEAR[1])  # due by the last day of school
+        meetings.append([
+            plant(day, ["13/45/2026", "soon", None]), plant(teacher, ["Zed Zulu", "#REF!", None]), observer,
+            plant("Teacher 1:1" if teacher_at % 10 else rng.choice(kinds), ["1:1", "Weekly"]), f"Agenda {i}: co-plan the unit",
+            "Try the exit ticket" if i % 4 else None, plant(due, ["next week", "31/31/2026"]) if i % 4 else None, None,
+        ])
+    return {"Roster": roster(), "Observations": obs, "LEAP Scores": scores, "1-on-1 Meetings": meetings}, planted
 
 
 def frictionless_schemas(grids: dict[str, list[list]]) -> dict[str, dict]:
-    """Table Schemas equivalent to our template for the two tabs (types, required, enums, ranges)."""
+    """Table Schemas equivalent to our template for the three tabs (types, required, enums, ranges)."""
     rubric = load_rubric("leap")
     template = load_template().for_rubric(rubric)
     names = [r[0] for r in grids["Roster"][1:]]
     schemas = {}
-    for tab in (template.tabs[1], template.tabs[2]):
+    for tab in (template.tab_of_kind("observation"), template.tab_of_kind("score"), template.tab_of_kind("one_on_one")):
         fields = []
         for column in tab.columns:
             constraints: dict = {"required": True} if column.required else {}
@@ -114,7 +123,7 @@ def run_ours(grids: dict[str, list[list]]) -> tuple[float, list]:
     started = time.perf_counter()
     result = validate(grids, template, settings, AS_OF)
     elapsed = time.perf_counter() - started
-    return elapsed, [f for f in result.findings if f.tab in ("Observations", "LEAP Scores")]
+    return elapsed, [f for f in result.findings if f.tab in TABS]
 
 
 def run_frictionless(grids: dict[str, list[list]]) -> tuple[float, list[tuple[str, int, str]]]:
@@ -138,9 +147,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="runs per side, taken in turns; the best counts")
     args = parser.parse_args()
     n = args.rows or (20_000 if args.quick else 200_000)
-    grids, planted = synthetic_pair(n, args.seed)
-    rows = 2 * n
-    print(f"rows: {n:,} Observations + {n:,} LEAP Scores; planted mistakes: {planted:,}")
+    grids, planted = synthetic_tabs(n, args.seed)
+    rows = len(TABS) * n
+    print(f"rows: {n:,} Observations + {n:,} LEAP Scores + {n:,} 1-on-1 Meetings; planted mistakes: {planted:,}")
 
     # Other processes share the machine: the two sides take turns, each run on the same rows, and
     # each side keeps its best run (the spread is printed so the noise can be seen).
@@ -154,7 +163,7 @@ def main() -> None:
         spread = ", ".join(f"{run[0]:.2f}" for run in runs)
         print(f"{name + ':':13s} {seconds:7.2f} s  {rows / seconds:12,.0f} rows/s  {len(found):,} findings  (best of {args.repeats}: {spread} s)")
 
-    headers = {tab: grids[tab][0] for tab in ("Observations", "LEAP Scores")}
+    headers = {tab: grids[tab][0] for tab in TABS}
     flagged = {(f.tab, f.row, f.column) for f in ours}
     missed = [c for c in theirs if (c[0], c[1], column_letter(headers[c[0]].index(c[2]))) not in flagged]
     print(f"cells frictionless flags that we do not: {len(missed)}")

@@ -75,3 +75,30 @@ class LearningCycle(_Record):
     success_indicators: str | None = None
     status: str
     reflection: str | None = None
+
+
+class OneOnOne(_Record):
+    """A 1:1: a Team Lead with a teacher, or a school leader checking in with a Team Lead."""
+
+    date: dt.date
+    teacher: str  # the teacher, or the Team Lead for a check-in
+    led_by: str
+    kind: str
+    focus: str | None = None
+    next_steps: str | None = None
+    next_steps_due: dt.date | None = None
+    notes: str | None = None
+
+
+class Goal(_Record):
+    """A goal of one teacher, or of a whole team (`teacher_or_team` names a Roster person or team)."""
+
+    teacher_or_team: str
+    kind: str
+    indicator: str | None = None
+    goal: str
+    baseline: float | str | None = None  # a number (a rubric score) when typed as one
+    target: float | str | None = None
+    set_date: dt.date
+    last_check_in: dt.date | None = None
+    status: str

@@ -11,8 +11,10 @@ from .rubric import Rubric
 ColumnType = Literal[
     "text", "long_text", "date", "integer", "choice", "email",
     "teacher", "observer", "indicator", "score",
+    "teacher_or_team",  # a Roster name or a Roster team (a goal belongs to a teacher or to a team)
+    "measure",  # a number when it is one (a baseline score), else the text as typed ("42% proficient")
 ]
-RecordKind = Literal["roster", "observation", "score", "action_step", "learning_cycle"]
+RecordKind = Literal["roster", "observation", "score", "action_step", "learning_cycle", "one_on_one", "goal"]
 
 
 class ColumnSpec(BaseModel):
@@ -41,6 +43,9 @@ class TabSpec(BaseModel):
     columns: list[ColumnSpec]
     rubric_columns: bool = False
     rubric_columns_before: str | None = None
+    # An optional tab may be missing (a tracker provisioned before the tab existed): a warning, and
+    # its patterns are left out; every other tab still syncs.
+    optional: bool = False
     #: The column naming who typed the row (Observer, Set By): the Flags tab shows it so a coach finds
     #: their own rows; tabs without one show the teacher's Team Lead.
     author: str | None = None

@@ -13,6 +13,8 @@ AS_OF = dt.date(2026, 9, 30)  # a Wednesday
 LABOR_DAY = dt.date(2026, 9, 7)
 
 OBS_HEADER = ["Date", "Teacher", "Observer", "Type", "Focus Indicator", "Evidence / Notes", "Feedback Date", "Learning Cycle"]
+ONE_ON_ONE_HEADER = ["Date", "Teacher", "Led By", "Kind", "Focus / Agenda", "Next Steps", "Next Steps Due", "Notes"]
+GOALS_HEADER = ["Teacher or Team", "Kind", "Indicator", "Goal", "Baseline", "Target", "Set Date", "Last Check-in", "Status"]
 
 
 def tiny_grids() -> dict[str, list[list]]:
@@ -67,6 +69,29 @@ def tiny_grids() -> dict[str, list[list]]:
             ["Teacher", "Cycle", "Start Date", "End Date", "Focus Indicator", "Goal", "Success Indicators", "Status", "Reflection"],
             ["Ana Lopez", "Cycle 1", d(2026, 9, 1), d(2026, 9, 29), "I.5", "Check understanding", "80% exit tickets", "Active", None],
             ["Cara Diaz", "Cycle 1", d(2026, 9, 14), d(2026, 10, 16), "I.1", "Clear objectives", "Students restate", "Active", None],
+        ],
+        # Every norm met: each teacher had a 1:1 in the last 14 days, each lead a check-in with Pat,
+        # Ana's 9/15 next steps were reviewed at her 9/29 1:1; everyone has an Active goal set this
+        # quarter; Team A shares I.5 (Ana, Cara), Team B has a team goal on I.8.
+        "1-on-1 Meetings": [
+            ONE_ON_ONE_HEADER,
+            [d(2026, 9, 15), "Ana Lopez", "Ben Ross", "Teacher 1:1", "Exit tickets", "Sort exit tickets", d(2026, 9, 22), None],
+            [d(2026, 9, 29), "Ana Lopez", "Ben Ross", "Teacher 1:1", "Debrief 9/28 visit", "Cold call 3 students", d(2026, 10, 6), None],
+            [d(2026, 9, 24), "Cara Diaz", "Ben Ross", "Teacher 1:1", "Objectives", "Post the objective", d(2026, 10, 1), None],
+            [d(2026, 9, 23), "Dan Wu", "Eve Park", "Teacher 1:1", "Goals", None, None, None],
+            [d(2026, 9, 25), "Gus Hale", "Eve Park", "Teacher 1:1", "Routines", "Rehearse the entry", d(2026, 10, 2), None],
+            [d(2026, 9, 18), "Ben Ross", "Pat Noor", "Team Lead check-in", "Coaching calendar", "Schedule scored visits", d(2026, 10, 2), None],
+            [d(2026, 9, 21), "Eve Park", "Pat Noor", "Team Lead check-in", "Team goals", None, None, None],
+        ],
+        "Goals": [
+            GOALS_HEADER,
+            ["Ana Lopez", "Professional practice", "I.5", "Check all students twice a lesson", 2, 4, d(2026, 9, 4), d(2026, 9, 28), "Active"],
+            ["Cara Diaz", "Professional practice", "I.5", "Whiteboards before practice", 3, 5, d(2026, 9, 8), None, "Active"],
+            ["Dan Wu", "Professional practice", "I.8", "Partner roles in every pair task", None, None, d(2026, 9, 10), None, "Active"],
+            ["Gus Hale", "Student learning / SLO", None, "Unit test proficiency", "40% proficient", "70% proficient", d(2026, 9, 10), None, "Active"],
+            ["Team B", "Professional practice", "I.8", "Students talk more than the teacher", None, None, d(2026, 9, 10), None, "Active"],
+            ["Ben Ross", "Professional practice", "I.5", "Model checks for understanding", 4, 6, d(2026, 9, 3), None, "Active"],
+            ["Eve Park", "Student learning / SLO", None, "Science fair entries", "0", "12", d(2026, 9, 3), None, "Active"],
         ],
     }
 

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from tracker_sync.cli import app
 from tracker_sync.jobs.sample import build_district
+from tracker_sync.synthetic import synthetic_school
 
 runner = CliRunner()
 TYPE_LABEL = re.compile(r"<(bool|str|int|float|path|list\[[^\]]*\])>")
@@ -84,7 +85,8 @@ def test_the_demo_tracker_syncs_later_without_as_of_and_has_no_dates_in_the_futu
     assert synced.exit_code == 0, synced.output
     report = json.loads(synced.stdout)
     assert report["as_of"] == demo["as_of"] == "2026-12-18"  # the demo's own date, kept in its metadata
-    assert report["findings"] == demo["findings"] == {"error": 6, "warning": 0}  # the six planted typos, no date-in-future
+    planted = len(synthetic_school(7).planted)  # the demo's typos, each one error; no date-in-future on top
+    assert report["findings"] == demo["findings"] == {"error": planted, "warning": 0}
     later = runner.invoke(app, ["validate", demo["path"], "--as-of", "2026-12-01", "--json"])  # --as-of still wins
     assert json.loads(later.stdout)["as_of"] == "2026-12-01"
 

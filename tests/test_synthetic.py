@@ -11,7 +11,7 @@ import pytest
 
 from tracker_sync.errors import ConfigError
 from tracker_sync.sheet_templates import load_template
-from tracker_sync.synthetic import HOLIDAYS, PlantedTypo, SyntheticSchool, synthetic_school
+from tracker_sync.synthetic import FIRST_VISIT, HOLIDAYS, PlantedTypo, SyntheticSchool, synthetic_school
 
 RUBRICS = ["leap", "danielson"]
 
@@ -165,6 +165,13 @@ def test_learning_cycles_have_one_stale_and_one_unobserved(clean):
 def test_typos_sit_where_planted_and_nowhere_else(rubric, unknown_code, band_word):
     school = synthetic_school(4, rubric=rubric)
     scores_tab = school.settings.rubric.scores_tab
+    planted = {(p.kind, p.tab): p for p in school.planted}
+    meeting_due_early = planted["next_steps_before_meeting", "1-on-1 Meetings"].value
+    check_in_early = planted["check_in_before_set", "Goals"].value
+    meeting_near_miss, team_typo = planted["near_miss_name", "1-on-1 Meetings"], planted["unknown_team", "Goals"]
+    assert meeting_due_early < school.grids["1-on-1 Meetings"][planted["next_steps_before_meeting", "1-on-1 Meetings"].row - 1][0]
+    goal_row = school.grids["Goals"][planted["check_in_before_set", "Goals"].row - 1]
+    assert check_in_early < goal_row[school.grids["Goals"][0].index("Set Date")]
     assert sorted((p.kind, p.tab, p.value) for p in school.planted) == sorted([
         ("bad_date", "Observations", "13/45/2026"),
         ("unknown_teacher", "Observations", "Jon Smth"),
@@ -172,7 +179,13 @@ def test_typos_sit_where_planted_and_nowhere_else(rubric, unknown_code, band_wor
         ("score_out_of_range", scores_tab, 9),
         ("band_word", scores_tab, band_word),
         ("near_miss_name", "Action Steps", "Ms. Garcia"),
+        ("next_steps_before_meeting", "1-on-1 Meetings", meeting_due_early),
+        ("near_miss_name", "1-on-1 Meetings", meeting_near_miss.value),
+        ("unknown_team", "Goals", team_typo.value),
+        ("check_in_before_set", "Goals", check_in_early),
     ])
+    assert meeting_near_miss.value == "Ms. " + meeting_near_miss.original.split(" ", 1)[1]  # 'Ms. Patel' for 'Priya Patel'
+    assert team_typo.value == f"{team_typo.original} team" and team_typo.original in {r["Team"] for r in rows_of(school, "Roster")}
     near_miss = next(p for p in school.planted if p.kind == "near_miss_name")
     assert near_miss.original == "Maria Garcia"
     for p in school.planted:
@@ -253,3 +266,56 @@ def test_teachers_scales_the_school_and_too_few_is_refused():
     assert len(rows_of(big, "Observations")) > 150 * 6
     with pytest.raises(ConfigError):
         synthetic_school(2, teachers=5)
+
+
+def test_one_on_ones_are_weekly_or_bi_weekly_with_a_few_lapses(clean):
+    roster = {r["Teacher"]: r for r in rows_of(clean, "Roster")}
+    meetings = rows_of(clean, "1-on-1 Meetings")
+    dates: dict[str, list[dt.date]] = defaultdict(list)
+    for m in meetings:
+        assert FIRST_VISIT <= m["Date"] <= clean.as_of and m["Date"].weekday() < 5 and m["Date"] not in HOLIDAYS
+        assert m["Next Steps Due"] is None or m["Next Steps Due"] > m["Date"]
+        dates[m["Teacher"]].append(m["Date"])
+        person, leader = roster[m["Teacher"]], roster[m["Led By"]]
+        if person["Role"] == "Teacher":
+            assert m["Kind"] == "Teacher 1:1" and m["Led By"] in (person["Team Lead"], *leaders(roster))
+        else:  # a Team Lead: checked in with by the school leader who coaches them
+            assert m["Kind"] in ("Team Lead check-in", "Leadership coaching") and leader["Role"] in ("Principal", "Assistant Principal")
+    active = [name for name, r in roster.items() if r["Status"] == "Active" and r["Team"] != "Leadership"]
+    assert set(active) <= set(dates)
+    gaps = [(b - a).days for days in dates.values() for a, b in zip(days, days[1:])]
+    assert statistics.median(gaps) <= 14
+    lapsed = [name for name in active if (clean.as_of - max(dates[name])).days >= 21]
+    assert 1 <= len(lapsed) <= len(active) // 4
+    left = next(name for name, r in roster.items() if r["Status"] == "Left")
+    assert max(dates[left]) < dt.date(2026, 10, 17)
+
+
+def leaders(roster: dict) -> list[str]:
+    return [name for name, r in roster.items() if r["Role"] in ("Principal", "Assistant Principal")]
+
+
+def test_goals_per_teacher_team_goals_and_common_indicators(clean):
+    roster = {r["Teacher"]: r for r in rows_of(clean, "Roster")}
+    goals = rows_of(clean, "Goals")
+    codes = clean.settings.rubric.codes
+    teams = {r["Team"] for r in roster.values()} - {"Leadership"}
+    per_person = Counter(g["Teacher or Team"] for g in goals if g["Teacher or Team"] in roster)
+    staff = [name for name, r in roster.items() if r["Team"] != "Leadership"]
+    assert set(per_person.values()) <= {1, 2} and len(per_person) == len(staff) - 1  # one teacher has no goal yet
+    assert any(g["Status"] == "Draft" for g in goals) and any(g["Teacher or Team"] in teams for g in goals)
+    for g in goals:
+        assert dt.date(2026, 9, 1) <= g["Set Date"] <= dt.date(2026, 9, 30)
+        assert g["Last Check-in"] is None or g["Set Date"] < g["Last Check-in"] <= clean.as_of
+        if g["Kind"] == "Professional practice":
+            assert g["Indicator"] in codes
+            for measure in ("Baseline", "Target"):
+                assert g[measure] is None or clean.settings.rubric.scale_min <= g[measure] <= clean.settings.rubric.scale_max
+        else:
+            assert g["Indicator"] is None and g["Baseline"].endswith("proficient (BOY)")
+    practice = defaultdict(set)
+    for g in goals:
+        if g["Kind"] == "Professional practice" and g["Teacher or Team"] in roster and roster[g["Teacher or Team"]]["Role"] == "Teacher":
+            practice[roster[g["Teacher or Team"]]["Team"]].add(g["Indicator"])
+    shared = [team for team, found in practice.items() if len(found) == 1]
+    assert 1 <= len(shared) < len(teams)  # most teams share one indicator, one team does not

@@ -43,6 +43,14 @@ def _step(teacher="Gus Hale", status="In Progress", completed=None, *, what):
     return [d(2026, 9, 21), teacher, "Eve Park", what, "I.5", d(2026, 10, 2), status, completed, N]
 
 
+def _meeting(date=d(2026, 9, 16), teacher="Cara Diaz", led_by="Ben Ross", kind="Teacher 1:1", due=None, *, focus):
+    return [date, teacher, led_by, kind, focus, N, due, N]
+
+
+def _goal(owner="Cara Diaz", kind="Professional practice", indicator="I.1", baseline=3, target=5, check=None, status="Active", *, goal):
+    return [owner, kind, indicator, goal, baseline, target, d(2026, 9, 20), check, status]
+
+
 PLANTS = [
     # dates
     Plant("Observations", _obs("13/45/2026", note="p1"), "bad-date", "Date", "YYYY-MM-DD"),
@@ -93,6 +101,26 @@ PLANTS = [
     Plant("Learning Cycles", ["Dan Wu", "Cycle 1", d(2026, 9, 20), d(2026, 9, 10), "I.8", N, N, "Complete", N], "cycle-ends-before-start", "End Date", "before it starts"),
     Plant("Learning Cycles", ["Ana Lopez", "Cycle 2", d(2026, 9, 20), d(2026, 10, 20), "I.1", N, N, "Planned", N], "overlapping-cycles", "Start Date", "before Cycle 1 (row 2) ends", kept=True),
     Plant("Learning Cycles", ["Fay Kim", "Cycle 1", d(2026, 9, 1), d(2026, 9, 29), "I.1", N, N, "Active", N], "left-teacher-open-item", "Status", "marked Left", kept=True),
+    # 1:1 meetings
+    Plant("1-on-1 Meetings", _meeting("9/31/2026", focus="m1"), "bad-date", "Date", "September 2026 has 30 days"),
+    Plant("1-on-1 Meetings", _meeting(d(2026, 10, 5), focus="m2"), "date-in-future", "Date", "after the as-of date"),
+    Plant("1-on-1 Meetings", _meeting(teacher="Cara Dias", focus="m3"), "unknown-teacher", "Teacher", "Did you mean 'Cara Diaz'?"),
+    Plant("1-on-1 Meetings", _meeting(led_by="Ben Rose", focus="m4"), "unknown-observer", "Led By", "Did you mean 'Ben Ross'?", kept=True),
+    Plant("1-on-1 Meetings", _meeting(kind="1:1", focus="m5"), "bad-choice", "Kind", "Teacher 1:1, Team Lead check-in"),
+    Plant("1-on-1 Meetings", _meeting(due=d(2026, 9, 9), focus="m6"), "next-steps-due-before-meeting", "Next Steps Due", "before the 1:1 on 2026-09-16"),
+    Plant("1-on-1 Meetings", _meeting(teacher="Ben Ross", focus="m7"), "one-on-one-with-self", "Led By", "both the person met and who led", kept=True),
+    Plant("1-on-1 Meetings", _meeting(led_by="Pat Noor", kind="Team Lead check-in", focus="m8"), "check-in-not-a-lead", "Kind", "Cara Diaz is a Teacher", kept=True),
+    Plant("1-on-1 Meetings", [d(2026, 9, 15), "Ana Lopez", "Ben Ross", "Teacher 1:1", "Exit tickets", "Sort exit tickets", d(2026, 9, 22), N], "duplicate-row", "Date", "repeats row 2"),
+    # goals
+    Plant("Goals", _goal(owner="Tem A", goal="g1"), "unknown-teacher-or-team", "Teacher or Team", "Did you mean 'Team A'?"),
+    Plant("Goals", _goal(owner="Team C", goal="g2"), "unknown-teacher-or-team", "Teacher or Team", "neither a teacher nor a team"),
+    Plant("Goals", _goal(owner="Fay Kim", goal="g3"), "left-teacher-open-item", "Status", "marked Left", kept=True),
+    Plant("Goals", _goal(check=d(2026, 9, 2), goal="g4"), "check-in-before-set", "Last Check-in", "before the goal was set on 2026-09-20"),
+    Plant("Goals", _goal(indicator=None, goal="g5"), "goal-without-indicator", "Indicator", "names no rubric indicator", kept=True),
+    Plant("Goals", _goal(baseline=45, goal="g6"), "goal-score-off-scale", "Baseline", "not on the LEAP scale 1-7", kept=True),
+    Plant("Goals", _goal(indicator="I.9", goal="g7"), "unknown-indicator", "Indicator", "Did you mean"),
+    Plant("Goals", _goal(status="Done", goal="g8"), "bad-choice", "Status", "Draft, Active, Met"),
+    Plant("Goals", _goal(kind="SLO", goal="g9"), "bad-choice", "Kind", "Student learning / SLO"),
 ]
 GOOD_SCORE = _score(" 5.0 ")  # a number stored as text, typed with spaces: must count as 5
 NON_LATIN = (["李明", "li@tiny.org", "Team B", N, "Teacher", N, N, 1, "Active"], _obs(teacher="李明", note="观察记录"))
@@ -136,7 +164,7 @@ def test_good_values_survive_next_to_the_mistakes(leap_template, tiny_settings):
     grids, _ = planted_grids(PLANTS)
     result = validate(grids, leap_template, tiny_settings, AS_OF)
     clean = validate(tiny_grids(), leap_template, tiny_settings, AS_OF).records
-    for name in ("roster", "observations", "scores", "action_steps", "learning_cycles"):
+    for name in ("roster", "observations", "scores", "action_steps", "learning_cycles", "one_on_ones", "goals"):
         kept = {(r.row, getattr(r, "indicator", None)): r for r in getattr(result.records, name)}
         for record in getattr(clean, name):
             assert kept.get((record.row, getattr(record, "indicator", None))) == record, (name, record.row)

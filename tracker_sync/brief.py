@@ -6,8 +6,9 @@ no scripts, fonts or images from anywhere, so it prints and mails as one file.
 When names appear: by default the brief shows aggregates only. Teams are named; observers appear as
 "Observer 1, 2..." (ordered by their figures, not by name) and no teacher is named. With
 `include_names=True` observers are named and a last section lists the teachers who need an action
-(not seen, waiting for feedback, a learning cycle to close or visit). No teacher's score ever
-appears in the brief, with or without names.
+(not seen, waiting for feedback, a learning cycle to close or visit, no recent 1:1, no Active goal).
+No teacher's score ever appears in the brief, with or without names: goal progress is reported
+school-wide, and only from MIN_PROGRESS_GOALS measured goals up.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ from tracker_sync.schemas import Rubric, SchoolSettings
 from tracker_sync.sync import check_tracker
 
 _BRIEF = files("tracker_sync.sheet_templates") / "brief"
+#: Goal progress appears in the brief only from this many measured goals (fewer could reveal one
+#: teacher's change in scores).
+MIN_PROGRESS_GOALS = 3
+#: Practice flags that name someone in the --include-names list.
+_ACTION_FLAGS = ("not-observed", "feedback-pending", "cycle-past-end", "cycle-no-observation", "scored-behind",
+                 "no-one-on-one", "lead-no-check-in", "next-steps-past-due", "no-active-goal")
 
 
 def heat_color(value: float, settings: SchoolSettings) -> tuple[str, str]:
@@ -110,8 +117,7 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     team_low = lowest[(lowest["scope"] != WHOLE_SCHOOL) & (lowest["rank"] == 1)]
     people = []
     if include_names:
-        wanted = {"not-observed", "feedback-pending", "cycle-past-end", "cycle-no-observation", "scored-behind"}
-        people = [{"who": f.who, "team": f.team, "detail": f.detail} for f in practice if f.code in wanted]
+        people = [{"who": f.who, "team": f.team, "detail": f.detail} for f in practice if f.code in _ACTION_FLAGS]
     shown_topics = {d.topic for d in patterns.discuss}
     more_questions = [
         {"topic": topic, "question": q["question"].format(gap=norms.observation_gap_days, norm=norms.feedback_within_school_days),
@@ -147,7 +153,39 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
                    "no_observation": int(patterns.cycles["no_observation"].sum())},
         "more_questions": more_questions,
         "people": people,
+        "practice": practice_context(settings, patterns),
     }
+
+
+def practice_context(settings: SchoolSettings, patterns: Patterns) -> dict:
+    """The 1:1 and goals section: per team, and one level up as counts (no one is named)."""
+    norms = settings.norms
+    kept = {"meetings": "one_on_ones" not in patterns.untracked, "goals": "goals" not in patterns.untracked}
+    goals = {r.team: r for r in patterns.goals_by_team.itertuples()}
+    teams = []
+    for r in patterns.one_on_ones_by_team.itertuples() if kept["meetings"] else ():
+        teams.append({"team": r.team, "met": f"{r.met_recently} of {r.teachers}", "past_due": r.next_steps_past_due})
+    if not teams:  # no 1:1 tab: one row per team of the goals
+        teams = [{"team": team, "met": "–", "past_due": "–"} for team in goals]
+    for row in teams:
+        g = goals.get(row["team"])
+        row.update(no_goal=g.no_active_goal if g else "–", unchecked=g.not_checked if g else "–",
+                   common=(g.common or "none") if g else "–")
+    checks, visits = patterns.lead_check_ins, patterns.lead_coverage
+    leads = [f"{int((~checks['overdue']).sum())} of {len(checks)} Team Leads had a check-in with a school leader in the last "
+             f"{norms.lead_check_in_gap_days} days" if kept["meetings"] and len(checks) else None,
+             f"{int((~visits['not_seen']).sum())} of {len(visits)} were visited by a school leader in the last "
+             f"{norms.observation_gap_days} days" if len(visits) else None]
+    measured = patterns.goal_progress.dropna(subset=["change"])
+    change = measured["change"]
+    if len(measured) >= MIN_PROGRESS_GOALS:
+        progress = (f"Of {len(measured)} Active practice goals with a baseline and a later score, {int((change > 0).sum())} rose, "
+                    f"{int((change == 0).sum())} held and {int((change < 0).sum())} fell (mean change {change.mean():+.2f}); "
+                    f"{int(measured['reached'].sum())} are at their target.")
+    else:
+        progress = f"Goal progress shows from {MIN_PROGRESS_GOALS} measured goals ({len(measured)} so far)."
+    return {"kept": kept, "teams": teams, "leads": "; ".join(filter(None, leads)), "progress": progress,
+            "quarter": patterns.goal_period[0], "gap": norms.one_on_one_gap_days}
 
 
 def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,

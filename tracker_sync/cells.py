@@ -243,6 +243,15 @@ def parse_email(value: object) -> Parsed:
     return Parsed(text, problem("bad-email", f"'{text}' does not look like an email address."))
 
 
+def parse_measure(value: object) -> Parsed:
+    """A goal's baseline or target: a number when it is one ('3', '4.5'), else the text as typed
+    ('42% proficient'), so a practice goal's scores can be compared and a student measure is kept."""
+    number = _number(value)
+    if number is not None:
+        return Parsed(number)
+    return check_text_length(clean_text(value), SHORT_TEXT_LIMIT)
+
+
 def parse_indicator(value: object, rubric: Rubric) -> Parsed:
     text = clean_text(value)
     code = rubric.normalize_code(text)
@@ -293,9 +302,11 @@ class People:
     A near miss is never corrected: it is an unknown name with a "Did you mean ...?" hint.
     """
 
-    def __init__(self, members: dict[str, str], broken: dict[str, int] | None = None) -> None:
+    def __init__(self, members: dict[str, str], broken: dict[str, int] | None = None,
+                 teams: dict[str, str] | None = None) -> None:
         self.members = members
         self.broken = broken or {}
+        self.teams = teams or {}  # name_key -> the Roster's spelling of each team
 
     def find(self, value: object, *, role: str) -> Parsed:
         text = clean_text(value)
@@ -314,14 +325,32 @@ class People:
         fix += "Pick the name from the dropdown, or add the person to the Roster tab."
         return Parsed(kept, problem(code, f"'{text}' is not {who} on the Roster.", fix))
 
-    def suggest(self, key: str) -> str | None:
-        if not self.members or not key or len(key) > SHORT_TEXT_LIMIT:
+    def find_owner(self, value: object) -> Parsed:
+        """A goal's owner: a person on the Roster, else a team of the Roster (a team goal)."""
+        text = clean_text(value)
+        key = name_key(text)
+        if key in self.members:
+            return Parsed(self.members[key])
+        if key in self.teams:
+            return Parsed(self.teams[key])
+        if key in self.broken:
+            return Parsed(None, problem("unknown-teacher-or-team", f"'{text}' is on row {self.broken[key]} of the Roster, but that row has errors.",
+                                        "Fix that Roster row first (see its own flag); this row is then read as typed."))
+        guess = self.suggest(key, {**self.teams, **self.members})
+        fix = f"Did you mean '{guess}'? " if guess else ""
+        fix += "Type a teacher's name, or a team's name, exactly as on the Roster tab."
+        return Parsed(None, problem("unknown-teacher-or-team", f"'{text}' is neither a teacher nor a team on the Roster.", fix))
+
+    def suggest(self, key: str, names: dict[str, str] | None = None) -> str | None:
+        """The closest of `names` (name_key -> spelling; default the Roster's people) to `key`, if close."""
+        names = self.members if names is None else names
+        if not names or not key or len(key) > SHORT_TEXT_LIMIT:
             return None
         from rapidfuzz import fuzz, process, utils  # lazy: only needed for a near miss
 
         bare = _TITLE.sub("", key)
-        best = process.extractOne(bare, list(self.members), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75)
+        best = process.extractOne(bare, list(names), scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=75)
         if best is None and bare != key:  # "Ms. Garcia": a title and a surname
-            surname = [k for k in self.members if k.split()[-1:] == bare.split()[-1:]]
-            return self.members[surname[0]] if len(surname) == 1 else None
-        return self.members[best[0]] if best else None
+            surname = [k for k in names if k.split()[-1:] == bare.split()[-1:]]
+            return names[surname[0]] if len(surname) == 1 else None
+        return names[best[0]] if best else None

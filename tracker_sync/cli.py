@@ -231,10 +231,11 @@ def provision(
     notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Email the people it is shared with.")] = True,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a new, empty tracker for a school, or repair an existing one without touching its rows or settings.
+    """Create a new, empty tracker for a school, or repair or upgrade an existing one without touching its rows or settings.
 
-    A repair adds missing tabs, headers and dropdowns and keeps the tracker's own school, rubric,
-    school year and norms; asking for another rubric or school name is refused (--rename renames).
+    A repair adds missing tabs (such as 1-on-1 Meetings and Goals in a tracker made before them), headers
+    and dropdowns, and keeps the tracker's own school, rubric, school year and norms; asking for another
+    rubric or school name is refused (--rename renames).
 
     Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx --registry district.toml
 

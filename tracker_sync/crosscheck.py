@@ -1,5 +1,6 @@
-"""Checks that need more than one cell: a row against its tab (duplicates, date order, overlaps)
-and against other tabs (a score with no visit, a cycle the teacher does not have, Left teachers).
+"""Checks that need more than one cell: a row against its tab (duplicates, date order, overlaps, a
+goal's scores against the rubric) and against other tabs (a score with no visit, a cycle the teacher
+does not have, Left teachers, a Team Lead check-in with someone who leads no team).
 
 Every check is a pure function of the rows that passed the cell checks and returns findings; the
 validator then leaves out the rows that got an error, so the accounting stays whole.
@@ -13,14 +14,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import compress
-from operator import ne, not_
+from operator import eq, ne, not_
 
 from tracker_sync.cells import name_key
 from tracker_sync.findings import Finding, column_letter, shown
-from tracker_sync.schemas import TabSpec
+from tracker_sync.schemas import Rubric, TabSpec
 
 OPEN_STEP_STATUSES = frozenset({"Not Started", "In Progress", "Carried Over"})
 OPEN_CYCLE_STATUSES = frozenset({"Planned", "Active"})
+OPEN_GOAL_STATUSES = frozenset({"Draft", "Active"})
+PRACTICE_GOAL = "Professional practice"
+#: 1:1 Kinds that are meant for a Team Lead (the validator checks the person's Roster role).
+LEAD_MEETING_KINDS = frozenset({"Team Lead check-in", "Leadership coaching"})
 
 
 @dataclass
@@ -132,7 +137,34 @@ def overlapping_cycles(cycles: TabRows, skip_rows: set[int]) -> list[Finding]:
     return findings
 
 
-def within_tab(tab: TabRows) -> list[Finding]:
+def one_on_ones_with_self(meetings: TabRows) -> list[Finding]:
+    """A 1:1 whose Led By is the person it is with: usually the same name picked twice."""
+    columns = meetings.columns
+    return [meetings.finding("one-on-one-with-self", at, "led_by", f"{columns['teacher'][at]} is both the person met and who led the 1:1.")
+            for at in compress(range(len(meetings)), map(eq, columns["teacher"], columns["led_by"]))]
+
+
+def goal_scores_on_scale(goals: TabRows, rubric: Rubric) -> list[Finding]:
+    """Practice goals: an indicator named, and a numeric baseline or target on the rubric's scale
+    (goal progress compares it with the scores)."""
+    columns = goals.columns
+    findings = []
+    scale = f"{rubric.scale_min:g}-{rubric.scale_max:g}"
+    for at in compress(range(len(goals)), map(PRACTICE_GOAL.__eq__, columns["kind"])):
+        if columns["indicator"][at] is None:
+            findings.append(goals.finding("goal-without-indicator", at, "indicator",
+                                          "This Professional practice goal names no rubric indicator."))
+        for key in ("baseline", "target"):
+            value = columns[key][at]
+            if type(value) is float and not rubric.scale_min <= value <= rubric.scale_max:
+                findings.append(goals.finding(
+                    "goal-score-off-scale", at, key,
+                    f"{value:g} is not on the {rubric.short_name} scale {scale}; goal progress ignores it"
+                    + (" and compares with the first score on or after the Set Date." if key == "baseline" else ".")))
+    return findings
+
+
+def within_tab(tab: TabRows, rubric: Rubric) -> list[Finding]:
     """Every check of a tab's rows against each other, by kind of tab."""
     kind = tab.spec.kind
     if kind == "roster":
@@ -147,13 +179,37 @@ def within_tab(tab: TabRows) -> list[Finding]:
     elif kind == "learning_cycle":
         backwards = dates_in_order(tab, "start_date", "end_date", "cycle-ends-before-start", "The cycle ends {then}, before it starts on {first}.")
         findings += backwards + overlapping_cycles(tab, {f.row for f in [*findings, *backwards]})
+    elif kind == "one_on_one":
+        findings += dates_in_order(tab, "date", "next_steps_due", "next-steps-due-before-meeting",
+                                   "Next steps due {then}, before the 1:1 on {first}.")
+        findings += one_on_ones_with_self(tab)
+    elif kind == "goal":
+        findings += dates_in_order(tab, "set_date", "last_check_in", "check-in-before-set",
+                                   "Last check-in {then}, before the goal was set on {first}.")
+        findings += goal_scores_on_scale(tab, rubric)
     return findings
 
 
-def across_tabs(tabs: dict[str, TabRows], status_of: dict[str, str]) -> list[Finding]:
+def check_ins_with_leads(meetings: TabRows, role_of: dict[str, str | None], lead_roles: tuple[str, ...]) -> list[Finding]:
+    """A 1:1 of a Team Lead Kind whose person's Roster role is not a lead role."""
+    people, kinds = meetings.columns["teacher"], meetings.columns["kind"]
+    findings = []
+    for at in compress(range(len(meetings)), map(LEAD_MEETING_KINDS.__contains__, kinds)):  # most 1:1s are with teachers
+        role = role_of.get(people[at])
+        if role not in lead_roles:
+            findings.append(meetings.finding(
+                "check-in-not-a-lead", at, "kind",
+                f"Kind is {kinds[at]}, but {people[at]} is {f'a {role}' if role else 'given no role'} on the Roster "
+                f"(leads: {', '.join(lead_roles)})."))
+    return findings
+
+
+def across_tabs(tabs: dict[str, TabRows], lead_roles: tuple[str, ...]) -> list[Finding]:
     """Checks between tabs; a tab that could not be read (missing, skipped) is not held against others."""
     findings: list[Finding] = []
     obs, scores, steps, cycles = (tabs.get(k) for k in ("observation", "score", "action_step", "learning_cycle"))
+    meetings, goals, roster = tabs.get("one_on_one"), tabs.get("goal"), tabs.get("roster")
+    status_of = dict(zip(roster.columns["teacher"], roster.columns["status"])) if roster else {}
     if obs and obs.usable and scores:
         visits = set(zip(obs.columns["teacher"], obs.columns["date"]))
         teachers, dates = scores.columns["teacher"], scores.columns["date"]
@@ -174,10 +230,13 @@ def across_tabs(tabs: dict[str, TabRows], status_of: dict[str, str]) -> list[Fin
                 findings.append(obs.finding(
                     "unknown-learning-cycle", at, "learning_cycle",
                     f"{teacher} has no learning cycle named '{cycle}' (cycles: {have})."))
-    for tab, open_statuses in ((steps, OPEN_STEP_STATUSES), (cycles, OPEN_CYCLE_STATUSES)):
+    if meetings and roster and roster.usable:
+        findings += check_ins_with_leads(meetings, dict(zip(roster.columns["teacher"], roster.columns["role"])), lead_roles)
+    for tab, open_statuses in ((steps, OPEN_STEP_STATUSES), (cycles, OPEN_CYCLE_STATUSES), (goals, OPEN_GOAL_STATUSES)):
         if not tab:
             continue
-        for at, (teacher, status) in enumerate(zip(tab.columns["teacher"], tab.columns["status"])):
+        owner = "teacher_or_team" if tab is goals else "teacher"
+        for at, (teacher, status) in enumerate(zip(tab.columns[owner], tab.columns["status"])):
             if status in open_statuses and status_of.get(teacher) == "Left":
                 findings.append(tab.finding(
                     "left-teacher-open-item", at, "status",

@@ -25,6 +25,7 @@ class FindingType:
 _TYPES = [
     # The tab and its header row
     FindingType("missing-tab", "error", "A coach tab is missing", "Restore the tab (tracker-sync provision repairs a tracker without touching your rows)."),
+    FindingType("missing-optional-tab", "warning", "A coach tab added in a later version is missing", "Run tracker-sync provision on this tracker to add it; it never touches your rows. Until then its patterns are left out."),
     FindingType("missing-column", "error", "A required column is missing", "Add the column back with this header; the tab's rows are skipped until then."),
     FindingType("missing-optional-column", "warning", "An optional column is missing", "Add the column back with this header if you want its values read; until then it reads as blank."),
     FindingType("duplicate-column", "warning", "Two columns have the same header", "Rename or delete one of them; the first one is read."),
@@ -44,6 +45,7 @@ _TYPES = [
     FindingType("bad-email", "warning", "Not an email address", "Type a full address, e.g. maria.garcia@school.org."),
     FindingType("unknown-teacher", "error", "A teacher who is not on the Roster", "Pick the name from the dropdown, or add the teacher to the Roster tab."),
     FindingType("unknown-observer", "warning", "An observer who is not on the Roster", "Add the observer to the Roster tab (Role: Coach, Specialist...) or fix the spelling."),
+    FindingType("unknown-teacher-or-team", "error", "A goal for a teacher or team that is not on the Roster", "Type a teacher's name, or a team's name, exactly as on the Roster tab."),
     FindingType("unknown-indicator", "error", "Not an indicator of the rubric", "Use a rubric code, e.g. I.5."),
     FindingType("score-out-of-range", "error", "A score outside the rubric's scale", "Type a score on the rubric's scale."),
     FindingType("score-band-word", "error", "A band name where a score belongs", "Type the number you gave, within the band's range."),
@@ -57,10 +59,16 @@ _TYPES = [
     FindingType("completed-before-set", "error", "An action step completed before it was set", "Check both dates: a step is completed on or after the day it was set."),
     FindingType("cycle-ends-before-start", "error", "A learning cycle that ends before it starts", "Check the Start Date and End Date."),
     FindingType("overlapping-cycles", "warning", "Two learning cycles of one teacher overlap", "End one cycle before the next starts, or mark the earlier one Complete or Abandoned."),
+    FindingType("next-steps-due-before-meeting", "error", "Next steps due before the 1:1 that set them", "Check both dates: next steps fall due on or after the meeting."),
+    FindingType("one-on-one-with-self", "warning", "A 1:1 led by the person it is with", "Check the Teacher and Led By names: one is the teacher (or Team Lead), the other who held the 1:1."),
+    FindingType("check-in-before-set", "error", "A goal checked in before it was set", "Check both dates: the Last Check-in is on or after the Set Date."),
+    FindingType("goal-without-indicator", "warning", "A professional-practice goal with no rubric indicator", "Pick the rubric indicator the goal works on, so it is in the rubric's language and its progress can be read from the scores."),
+    FindingType("goal-score-off-scale", "warning", "A goal's baseline or target is a number off the rubric's scale", "For a practice goal type rubric scores (e.g. 3 and 5); put a student measure in a Student learning / SLO goal."),
     # Across tabs
     FindingType("score-without-observation", "warning", "A score row with no matching observation", "Log the visit on the Observations tab (same teacher and date), or fix the date here."),
     FindingType("unknown-learning-cycle", "warning", "An observation names a learning cycle the teacher does not have", "Use the cycle name from the Learning Cycles tab, e.g. Cycle 2."),
     FindingType("left-teacher-open-item", "warning", "Open work for a teacher marked Left", "Close the item (Status Met, Not Met or Abandoned) or set the teacher back to Active."),
+    FindingType("check-in-not-a-lead", "warning", "A Team Lead check-in with someone who is not a Team Lead", "Set Kind to Teacher 1:1, or fix the Role on the Roster if this person leads a team."),
 ]
 FINDING_TYPES: dict[str, FindingType] = {t.code: t for t in _TYPES}
 

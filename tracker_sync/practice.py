@@ -41,6 +41,12 @@ PRACTICE_FLAG_TYPES = {
     "cycle-length": "Learning cycle shorter or longer than planned",
     "calibration-offset": "Observer scores apart from colleagues",
     "calibration-middle-band": "Observer never leaves the middle band",
+    "no-one-on-one": "No 1:1 recently",
+    "lead-no-check-in": "Team Lead without a check-in",
+    "next-steps-past-due": "1:1 next steps past due",
+    "no-active-goal": "No Active goal",
+    "goal-no-check-in": "Goal not checked this quarter",
+    "team-no-common-indicator": "Team without a common indicator",
 }
 
 
@@ -58,9 +64,10 @@ def _text(value) -> str:
 
 def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str, str] | None = None) -> list[PracticeFlag]:
     """Every practice flag as of the patterns' date. `tabs` maps record kinds ("observation",
-    "action_step", "learning_cycle") to tab names, for links to the evidence row."""
+    "action_step", "learning_cycle", "one_on_one", "goal") to tab names, for links to the evidence row."""
     norms, rubric = settings.norms, settings.rubric
-    tabs = tabs or {"observation": "Observations", "action_step": "Action Steps", "learning_cycle": "Learning Cycles"}
+    tabs = tabs or {"observation": "Observations", "action_step": "Action Steps", "learning_cycle": "Learning Cycles",
+                    "one_on_one": "1-on-1 Meetings", "goal": "Goals"}
     flags: list[PracticeFlag] = []
     gap = norms.observation_gap_days
     for r in patterns.coverage[patterns.coverage["not_seen"]].itertuples():
@@ -118,6 +125,51 @@ def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str,
             "calibration-middle-band", f"Uses the whole {rubric.scale_min:g}-{rubric.scale_max:g} scale", r.observer, "",
             f"{percent(r.middle_share)} of {r.scores} scores are between {low:g} and {high:g}.",
             "Norm on what the top and bottom bands look like, with video or a co-observation."))
+    return flags + meeting_and_goal_flags(patterns, settings, tabs)
+
+
+def meeting_and_goal_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str, str]) -> list[PracticeFlag]:
+    """Flags from the 1:1 and goal patterns (none for a tab the tracker does not keep)."""
+    norms, rubric = settings.norms, settings.rubric
+    flags: list[PracticeFlag] = []
+    for r in patterns.one_on_ones[patterns.one_on_ones["overdue"]].itertuples():
+        seen = f"Last 1:1 {_day(r.last_meeting)}, {_days(r.days_since)} ago." if r.meetings_total else "No 1:1 logged yet."
+        flags.append(PracticeFlag("no-one-on-one", f"A 1:1 at least every {norms.one_on_one_gap_days} days", r.teacher,
+                                  _text(r.team), seen, "Put a 1:1 on the shared calendar this week; ask the teacher to bring the agenda."))
+    for r in patterns.lead_check_ins[patterns.lead_check_ins["overdue"]].itertuples():
+        seen = f"Last check-in with a school leader {_day(r.last_meeting)}, {_days(r.days_since)} ago." if r.meetings_total \
+            else "No check-in with a school leader logged yet."
+        flags.append(PracticeFlag("lead-no-check-in", f"A check-in with a school leader at least every {norms.lead_check_in_gap_days} days",
+                                  r.teacher, _text(r.team), seen,
+                                  "Schedule a check-in with a collaborative agenda the Team Lead updates beforehand."))
+    steps = patterns.next_steps
+    for r in steps[steps["past_due"]].sort_values("next_steps_due").itertuples():
+        flags.append(PracticeFlag(
+            "next-steps-past-due", "Next steps from each 1:1 reviewed by their due date", r.teacher, _text(r.team),
+            f"Next steps from the 1:1 on {_day(r.date)} with {r.led_by} were due {_day(r.next_steps_due)}, "
+            f"{_days(r.days_past_due)} ago; no 1:1 since.",
+            "Review them at a 1:1 this week and agree new ones with a deadline.", tabs["one_on_one"], int(r.row)))
+    for r in patterns.no_active_goal.itertuples():
+        drafts = f" ({r.drafts} Draft)" if r.drafts else ""
+        flags.append(PracticeFlag("no-active-goal", f"Every teacher has an Active goal in {rubric.short_name} language", r.teacher,
+                                  _text(r.team), f"No Active goal{drafts}.",
+                                  "Agree a goal on a rubric indicator at the next 1:1 and mark it Active."))
+    first = patterns.goal_period[0].isoformat()
+    goals = patterns.goals
+    for r in goals[goals["no_check_in"]].sort_values("set_date").itertuples():
+        last = f"last check-in {_day(r.last_check_in)}" if not pd.isna(r.last_check_in) else "no check-in yet"
+        flags.append(PracticeFlag(
+            "goal-no-check-in", "Every goal checked at least once a quarter", r.teacher_or_team, _text(r.team),
+            f"{r.kind} goal{f' on {r.indicator}' if _text(r.indicator) else ''} set {_day(r.set_date)}, {last}; "
+            f"none since this quarter began on {first}.",
+            "Check in on the goal at the next 1:1 and type the date in Last Check-in.", tabs["goal"], int(r.row)))
+    common = patterns.common_indicators
+    for r in common[~common["has_common"].astype(bool)].itertuples():
+        shared = (f"The most shared is {r.most_shared}, in the goals of {r.most_shared_teachers} of {r.teachers} teachers."
+                  if r.most_shared else f"None of the {r.teachers} teachers' Active goals names an indicator.")
+        flags.append(PracticeFlag("team-no-common-indicator", "Each team shares at least one indicator in its goals", "",
+                                  _text(r.team), f"No indicator is in every teacher's Active goals, and no team goal names one. {shared}",
+                                  "Choose one indicator together and add it as a team goal (Teacher or Team: the team's name)."))
     return flags
 
 

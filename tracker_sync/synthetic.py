@@ -21,9 +21,11 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
+from tracker_sync import synthetic_practice
 from tracker_sync.backends.base import CellValue, Grid
 from tracker_sync.errors import ConfigError
 from tracker_sync.schemas import Rubric, SchoolSettings, Template
@@ -62,6 +64,7 @@ class PlantedTypo:
     column: str  # header text
     value: CellValue  # what the cell now holds
     kind: str  # bad_date | unknown_teacher | score_out_of_range | unknown_indicator | near_miss_name | band_word
+    # | next_steps_before_meeting | unknown_team | check_in_before_set (1-on-1 Meetings and Goals)
     original: CellValue = None  # what the coach meant to type
 
 
@@ -694,7 +697,7 @@ def _grid(template: Template, kind: str, rows: list[dict[str, CellValue]]) -> Gr
 
 
 def _grids(w: _World, template: Template, domain: str, visits: list[_Visit], score_cells: list[list[CellValue]],
-           steps: list[_Step], cycles: list[_Cycle]) -> dict[str, Grid]:
+           steps: list[_Step], cycles: list[_Cycle], practice: dict[str, list[dict]]) -> dict[str, Grid]:
     staff, days, rng = w.staff, w.days, w.rng
     scored = [v for v in visits if v.type in SCORED]
     score_notes = ("Strong routines; checks for understanding only at the end.", "Debriefed same day.",
@@ -711,6 +714,7 @@ def _grids(w: _World, template: Template, domain: str, visits: list[_Visit], sco
                              due_date=s.due, status=s.status, date_completed=s.completed, evidence=s.evidence) for s in steps],
         "learning_cycle": [dict(teacher=c.teacher.name, cycle=c.name, start_date=c.start, end_date=c.end, focus_indicator=c.focus,
                                 goal=c.goal, success_indicators=c.success, status=c.status, reflection=c.reflection) for c in cycles],
+        **practice,
     }
     return {tab.name: _grid(template, tab.kind, rows[tab.kind]) for tab in template.tabs}
 
@@ -727,17 +731,21 @@ def _unknown_code(rubric: Rubric) -> str:
     return candidate if candidate not in rubric.codes else "X.99"
 
 
+def _put(planted: list[PlantedTypo], template: Template, grids: dict[str, Grid],
+         kind: str, index: int, key_or_header: str, value: CellValue, what: str) -> None:
+    """Put one typo in row `index` of a grid and record where it is and what it replaced."""
+    tab = template.tab_of_kind(kind)
+    header = next((c.header for c in tab.columns if c.key == key_or_header), key_or_header)
+    row = grids[tab.name][index]
+    column = grids[tab.name][0].index(header)
+    planted.append(PlantedTypo(tab.name, index + 1, header, value, what, row[column]))
+    row[column] = value
+
+
 def _plant(rng: random.Random, rubric: Rubric, template: Template, grids: dict[str, Grid]) -> list[PlantedTypo]:
     """Clear a few Observations rows and put the six classic coach typos in; say where each one is."""
-    planted = []
-
-    def put(kind: str, index: int, key_or_header: str, value: CellValue, what: str) -> None:
-        tab = template.tab_of_kind(kind)
-        header = next((c.header for c in tab.columns if c.key == key_or_header), key_or_header)
-        row = grids[tab.name][index]
-        column = grids[tab.name][0].index(header)
-        planted.append(PlantedTypo(tab.name, index + 1, header, value, what, row[column]))
-        row[column] = value
+    planted: list[PlantedTypo] = []
+    put = partial(_put, planted, template, grids)
 
     observations = grids[template.tab_of_kind("observation").name]
     for at in sorted(rng.sample(range(len(observations) // 4, 3 * len(observations) // 4), rng.randint(2, 3)), reverse=True):
@@ -792,6 +800,12 @@ def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | Non
     score_cells = _scores(np_rng, w, [v for v in visits if v.type in SCORED])
     steps = _action_steps(w, visits)
     domain = re.sub(r"[^a-z0-9]", "", _ascii(name).lower()) + ".example.org"
-    grids = _grids(w, template, domain, visits, score_cells, steps, cycles)
+    practice_rng = random.Random(f"{seed}/practice")  # its own source: the other tabs stay as they were
+    practice = synthetic_practice.practice_rows(practice_rng, w, cycles, [v for v in visits if v.type in SCORED], score_cells)
+    grids = _grids(w, template, domain, visits, score_cells, steps, cycles, practice)
     planted = _plant(rng, the_rubric, template, grids) if typos else []
+    if typos:
+        synthetic_practice.plant(practice_rng, grids, lambda kind: template.tab_of_kind(kind).name,
+                                 partial(_put, planted, template, grids),
+                                 synthetic_practice.unique_surnames(staff, (NEAR_MISS_TEACHER, ACCENTED_TEACHER)))
     return SyntheticSchool(name, settings, AS_OF, grids, planted, effects.lowest, effects.highest, effects.lenient, effects.middle)

@@ -25,13 +25,15 @@ from tracker_sync.cells import CELL_TEXT_LIMIT, SHORT_TEXT_LIMIT, Parsed, People
 from tracker_sync.crosscheck import TabRows, across_tabs, within_tab
 from tracker_sync.findings import FINDING_TYPES, Finding, column_letter, shown
 from tracker_sync.schemas import (
-    ActionStep, ColumnSpec, LearningCycle, Observation, RosterMember, SchoolSettings, Score, TabSpec, Template,
+    ActionStep, ColumnSpec, Goal, LearningCycle, Observation, OneOnOne, RosterMember, SchoolSettings, Score, TabSpec,
+    Template,
 )
 
 #: kind of tab -> (Records field, pydantic model of one row); scores are melted instead.
 RECORD_MODELS = {
     "roster": ("roster", RosterMember), "observation": ("observations", Observation),
     "action_step": ("action_steps", ActionStep), "learning_cycle": ("learning_cycles", LearningCycle),
+    "one_on_one": ("one_on_ones", OneOnOne), "goal": ("goals", Goal),
 }
 
 
@@ -73,20 +75,26 @@ class Records:
     pydantic) on first access.
     """
 
-    NAMES = ("roster", "observations", "scores", "action_steps", "learning_cycles")
+    NAMES = ("roster", "observations", "scores", "action_steps", "learning_cycles", "one_on_ones", "goals")
 
-    def __init__(self, rows: Mapping[str, list[dict]] | None = None, score_codes: list[str] | None = None) -> None:
-        """From field dicts per tab (scores wide, one dict per visit with a key per indicator code)."""
-        self._columns = {name: _columns_of((rows or {}).get(name, [])) for name in self.NAMES}
+    def __init__(self, rows: Mapping[str, list[dict]] | None = None, score_codes: list[str] | None = None,
+                 untracked: frozenset[str] | None = None) -> None:
+        """From field dicts per tab (scores wide, one dict per visit with a key per indicator code).
+        `untracked`: the names whose tab the tracker lacks or could not read, which is not the same
+        as an empty tab (default: the names `rows` leaves out)."""
+        rows = rows or {}
+        self._columns = {name: _columns_of(rows.get(name, [])) for name in self.NAMES}
         self._score_codes = score_codes or []
+        self.untracked = frozenset(name for name in self.NAMES if name not in rows) if untracked is None else untracked
         self._melted = False
         self._rows: dict[str, list[dict]] = {}
         self._models: dict[str, list] = {}
 
     @classmethod
-    def from_columns(cls, columns: Mapping[str, dict[str, list]], score_codes: list[str]) -> Records:
+    def from_columns(cls, columns: Mapping[str, dict[str, list]], score_codes: list[str],
+                     untracked: frozenset[str] = frozenset()) -> Records:
         """From one list per field per tab, as the validator holds them (scores wide)."""
-        records = cls(score_codes=score_codes)
+        records = cls(score_codes=score_codes, untracked=untracked)
         records._columns.update(columns)
         return records
 
@@ -116,6 +124,8 @@ class Records:
     scores = property(lambda self: self._models_of("scores"), doc="list[Score], one per scored indicator")
     action_steps = property(lambda self: self._models_of("action_steps"), doc="list[ActionStep]")
     learning_cycles = property(lambda self: self._models_of("learning_cycles"), doc="list[LearningCycle]")
+    one_on_ones = property(lambda self: self._models_of("one_on_ones"), doc="list[OneOnOne]")
+    goals = property(lambda self: self._models_of("goals"), doc="list[Goal]")
 
 
 def _columns_of(rows: list[dict]) -> dict[str, list]:
@@ -194,6 +204,10 @@ def _cell_parser(column: ColumnSpec, ctx: _Context) -> Callable[[object], Parsed
         typed = cells.parse_email
     elif kind in ("teacher", "observer"):
         typed = lambda v: ctx.people.find(v, role=kind)  # noqa: E731
+    elif kind == "teacher_or_team":
+        typed = lambda v: ctx.people.find_owner(v)  # noqa: E731
+    elif kind == "measure":
+        typed = cells.parse_measure
     elif kind == "indicator":
         typed = lambda v: cells.parse_indicator(v, rubric)  # noqa: E731
     elif kind == "score":
@@ -391,7 +405,10 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
 
 def _people(roster: TabRows | None, excluded_rows: dict[str, int]) -> People:
     members = {name_key(name): name for name in roster.columns["teacher"]} if roster else {}
-    return People(members, {k: r for k, r in excluded_rows.items() if k not in members})
+    teams: dict[str, str] = {}
+    for team in dict.fromkeys(roster.columns["team"]) if roster else ():
+        teams.setdefault(name_key(team), team)  # the first spelling of a team names it
+    return People(members, {k: r for k, r in excluded_rows.items() if k not in members}, teams)
 
 
 def _roster_names_in_error(grid: Grid, roster: TabRows, findings: list[Finding]) -> dict[str, int]:
@@ -416,6 +433,17 @@ def _drop_rows_in_error(tab: TabRows, report: TabReport, findings: list[Finding]
             tab.keep(kept)
 
 
+def _missing_tab(tab: TabSpec, settings: SchoolSettings) -> Finding:
+    """A missing coach tab: an error, or for an optional tab (new since the tracker was made) one
+    warning that says how to add it."""
+    if not tab.optional:
+        return Finding("missing-tab", tab=tab.name, message=f"The tab '{tab.name}' is missing.")
+    return Finding("missing-optional-tab", tab=tab.name,
+                   message=f"The tab '{tab.name}' is missing, so its patterns are left out; the other tabs are read as usual.",
+                   fix=f'Run tracker-sync provision --school "{settings.school}" --out <this file> (a Google tracker: '
+                       "--backend google) to add it; it never touches your rows.")
+
+
 def validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSettings, as_of: dt.date) -> ValidationResult:
     """Check every coach tab of a concrete template (Template.for_rubric) against the school's settings."""
     collecting = gc.isenabled()
@@ -434,27 +462,27 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
     ctx = _Context(settings, as_of, SchoolYear(settings.school_year_start, settings.school_year_end), People({}))
     for tab in sorted(template.tabs, key=lambda t: t.kind != "roster"):  # the Roster first: others name its people
         if tab.name not in grids:
-            findings.append(Finding("missing-tab", tab=tab.name, message=f"The tab '{tab.name}' is missing."))
+            findings.append(_missing_tab(tab, settings))
             reports[tab.name] = TabReport(tab.name)
             tabs[tab.kind] = TabRows.empty(tab)
             continue
         rows, tab_findings, report = _read_tab(tab, grids[tab.name], ctx)
-        tab_findings += within_tab(rows)
+        tab_findings += within_tab(rows, settings.rubric)
         _drop_rows_in_error(rows, report, tab_findings)
         if tab.kind == "roster":
             ctx.people = _people(rows, _roster_names_in_error(grids[tab.name], rows, tab_findings))
         findings += tab_findings
         reports[tab.name], tabs[tab.kind] = report, rows
-    roster = tabs.get("roster")
-    status_of = dict(zip(roster.columns["teacher"], roster.columns["status"])) if roster else {}
-    across = across_tabs(tabs, status_of)
+    across = across_tabs(tabs, settings.norms.lead_roles)
     for kind, rows in tabs.items():
         _drop_rows_in_error(rows, reports[rows.spec.name], across)
     findings += across
     scores = tabs.get("score")
+    name_of = {kind: RECORD_MODELS[kind][0] if kind != "score" else "scores" for kind in tabs}
     records = Records.from_columns(
-        {(RECORD_MODELS[kind][0] if kind != "score" else "scores"): rows.columns for kind, rows in tabs.items()},
+        {name_of[kind]: rows.columns for kind, rows in tabs.items()},
         score_codes=[c.key for c in scores.spec.columns if c.type == "score"] if scores else [],
+        untracked=frozenset(name_of[kind] for kind, rows in tabs.items() if not rows.usable),
     )
     for report in reports.values():
         report.check()

@@ -102,6 +102,8 @@ def provision_book(book: OpenpyxlBook, template: Template, metadata: Mapping[str
     """Add what is missing: tabs, header cells, dropdowns. Coach-typed cells are never changed."""
     created = not book.sheetnames
     instructions = template.instructions
+    if instructions.tab in book.sheetnames and _instruction_lines(book[instructions.tab]) != instructions.text.strip().splitlines():
+        book.remove(book[instructions.tab])  # a tool-owned tab from an older template: rewritten, as on Google
     if instructions.tab not in book.sheetnames:
         _write_instructions(book.create_sheet(instructions.tab, 0), instructions.text)
     lists = _lists_for(template)
@@ -125,6 +127,10 @@ def provision_book(book: OpenpyxlBook, template: Template, metadata: Mapping[str
         book.active = book.sheetnames.index(instructions.tab)
         for sheet in book.worksheets:
             sheet.sheet_view.tabSelected = sheet.title == instructions.tab
+
+
+def _instruction_lines(sheet: Worksheet) -> list[str]:
+    return [cell.value or "" for cell in sheet["A"]] if sheet.max_row > 1 or sheet["A1"].value else []
 
 
 def _write_instructions(sheet: Worksheet, text: str) -> None:

@@ -8,7 +8,9 @@ norm. Sentences never name a person, so they can go anywhere the aggregates go.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -55,7 +57,8 @@ def _most(frame: pd.DataFrame, column: str) -> tuple[str, int] | None:
 
 def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd.DataFrame, feedback: dict,
                  steps: pd.DataFrame, no_open_step: pd.DataFrame, calibration: pd.DataFrame,
-                 cycles: pd.DataFrame) -> list[Discussion]:
+                 cycles: pd.DataFrame, more: Sequence[Discussion] = ()) -> list[Discussion]:
+    """The theme first, then the two gaps (of those found here and in `more`) furthest off the norm."""
     norms, rubric = settings.norms, settings.rubric
     gaps: list[Discussion] = []
     teachers = len(coverage)
@@ -111,6 +114,7 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         past, empty = int(cycles["past_end_active"].sum()), int(cycles["no_observation"].sum())
         gaps.append(_item("cycles", f"{stuck} of {started} learning cycles need a look: {past} past the end date and "
                           f"still Active, {empty} with no observation inside the cycle.", stuck / started))
+    gaps.extend(more)
     gaps.sort(key=lambda d: -d.urgency)
     things: list[Discussion] = []
     school = lowest[lowest["scope"] == WHOLE_SCHOOL]
@@ -121,3 +125,43 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
                             f"{rubric.meeting_band}. A candidate theme for professional learning.",
                             1.0, code=top["indicator"], name=top["name"]))
     return things + gaps[: 3 - len(things)]
+
+
+def practice_gaps(settings: SchoolSettings, *, one_on_ones: pd.DataFrame, next_steps: pd.DataFrame,
+                  lead_check_ins: pd.DataFrame, goals: pd.DataFrame, goal_period: tuple[dt.date, dt.date],
+                  no_active_goal: pd.DataFrame, coverage: pd.DataFrame, common_indicators: pd.DataFrame) -> list[Discussion]:
+    """Candidates from the 1:1 and goal patterns, each with its share off the norm as urgency: teachers
+    with no 1:1 in the gap, Team Leads with no check-in, teachers without an Active goal (or Active
+    goals not checked this period), teams with no common indicator. None when a tab is not kept."""
+    norms = settings.norms
+    gaps: list[Discussion] = []
+    teachers, overdue = len(one_on_ones), int(one_on_ones["overdue"].sum()) if len(one_on_ones) else 0
+    if overdue:
+        most = _most(one_on_ones, "overdue")
+        where = f"; the most in {most[0]} ({most[1]})" if most and overdue > 1 else ""
+        late = int(next_steps["past_due"].sum())
+        steps = (f" {late} next step{' is' if late == 1 else 's are'} past {'its' if late == 1 else 'their'} due date "
+                 "with no 1:1 since." if late else "")
+        gaps.append(_item("one_on_ones", f"{overdue} of {teachers} teachers ({percent(overdue / teachers)}) have had no 1:1 "
+                          f"in the last {norms.one_on_one_gap_days} days{where}.{steps}", overdue / teachers))
+    leads, unmet = len(lead_check_ins), int(lead_check_ins["overdue"].sum()) if len(lead_check_ins) else 0
+    if unmet:
+        gaps.append(_item("lead_check_ins", f"{unmet} of {leads} Team Leads ({percent(unmet / leads)}) have had no check-in "
+                          f"with a school leader in the last {norms.lead_check_in_gap_days} days.", unmet / leads))
+    staff, without = len(coverage), len(no_active_goal)
+    active = goals[goals["active"]]
+    unchecked = int(active["no_check_in"].sum())
+    if (staff and without) or unchecked:
+        parts = []
+        if without:
+            parts.append(f"{without} of {staff} teachers ({percent(without / staff)}) have no Active goal")
+        if unchecked:
+            parts.append(f"{unchecked} of {len(active)} Active goals have had no check-in this quarter "
+                         f"(since {goal_period[0].isoformat()})")
+        share = max(without / staff if staff else 0, unchecked / len(active) if len(active) else 0)
+        gaps.append(_item("goals", "; ".join(parts) + ".", share))
+    teams, lacking = len(common_indicators), int((~common_indicators["has_common"].astype(bool)).sum()) if len(common_indicators) else 0
+    if lacking:
+        gaps.append(_item("common_indicator", f"{lacking} of {teams} teams have no common indicator in their Active goals.",
+                          lacking / teams))
+    return gaps

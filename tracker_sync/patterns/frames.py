@@ -27,16 +27,20 @@ _COLUMNS = {
     "scores": ["row", "date", "teacher", "observer", "type", "indicator", "score"],
     "action_steps": ["row", "date_set", "teacher", "set_by", "indicator", "due_date", "status", "date_completed"],
     "learning_cycles": ["row", "teacher", "cycle", "start_date", "end_date", "focus_indicator", "status"],
+    "one_on_ones": ["row", "date", "teacher", "led_by", "kind", "next_steps_due"],
+    "goals": ["row", "teacher_or_team", "kind", "indicator", "baseline", "target", "set_date", "last_check_in", "status"],
 }
 _NUMBERS = {"row": "int64", "score": "float64"}
-_DATES = {"date", "feedback_date", "date_set", "due_date", "date_completed", "start_date", "end_date"}
+_DATES = {"date", "feedback_date", "date_set", "due_date", "date_completed", "start_date", "end_date",
+          "next_steps_due", "set_date", "last_check_in"}
 
 
 @dataclass(frozen=True)
 class Frames:
     """The validated records as DataFrames, each with the teacher's team and Team Lead joined on.
 
-    Notes, goals and evidence text are left out on purpose: no pattern reads them.
+    Notes, goals and evidence text are left out on purpose: no pattern reads them. A goal's
+    ``team`` is its teacher's team, or the team itself for a team goal (``is_team``).
     """
 
     roster: pd.DataFrame
@@ -44,6 +48,14 @@ class Frames:
     scores: pd.DataFrame
     action_steps: pd.DataFrame
     learning_cycles: pd.DataFrame
+    one_on_ones: pd.DataFrame
+    goals: pd.DataFrame
+    #: Records names whose tab the tracker lacks (or could not read): patterns that would count an
+    #: absence ("no 1:1 in 14 days") skip them instead of flagging everyone.
+    untracked: frozenset[str] = frozenset()
+
+    def tracks(self, name: str) -> bool:
+        return name not in self.untracked
 
     def until(self, as_of: dt.date) -> "Frames":
         """Only what had happened by `as_of`: visits, scores, steps set and cycles started by then."""
@@ -54,6 +66,8 @@ class Frames:
             scores=self.scores[self.scores["date"] <= day],
             action_steps=self.action_steps[self.action_steps["date_set"] <= day],
             learning_cycles=self.learning_cycles[self.learning_cycles["start_date"] <= day],
+            one_on_ones=self.one_on_ones[self.one_on_ones["date"] <= day],
+            goals=self.goals[self.goals["set_date"] <= day],
         )
 
     @cached_property
@@ -111,11 +125,14 @@ def to_frames(records: "Records") -> Frames:
     row); empty tabs give empty frames with the right columns."""
     tables = {name: _frame(records.columns(name), columns) for name, columns in _COLUMNS.items()}
     people = tables["roster"].drop_duplicates("teacher").set_index("teacher")
-    for name in ("observations", "scores", "action_steps", "learning_cycles"):
+    for name in ("observations", "scores", "action_steps", "learning_cycles", "one_on_ones"):
         teacher = tables[name]["teacher"]
         for column, joined in (("team", "team"), ("team_lead", "team_lead"), ("status", "teacher_status")):
             tables[name][joined] = teacher.map(people[column])
-    return Frames(**tables)
+    goals, owner = tables["goals"], tables["goals"]["teacher_or_team"]
+    goals["is_team"] = ~owner.isin(people.index)  # the validator let through only Roster people and teams
+    goals["team"] = owner.map(people["team"]).where(~goals["is_team"], owner)
+    return Frames(**tables, untracked=records.untracked)
 
 
 def summarise(frame: pd.DataFrame, by: str | list[str], **columns: tuple[str, str]) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from tracker_sync.patterns import Patterns
 from tracker_sync.render.cells import plain, plain_rows
 from tracker_sync.render.heatmap import heat_scale, heatmap_table
 from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
+from tracker_sync.render.practice_sections import practice_tables
 from tracker_sync.render.summary import updated_line
 from tracker_sync.schemas import SchoolSettings
 
@@ -116,6 +117,7 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               [[r.teacher, r.team, r.cycle, plain(r.start_date), plain(r.end_date), r.status, r.observations,
                 "past end, still Active" if r.past_end_active else "no observation inside"] for r in needs_look.itertuples()],
               title="Learning cycles that need a look", empty="Every cycle is on track."),
+        *practice_tables(settings, patterns),
     ]
     items = [Line(f"{settings.school}: patterns for the ILT", "title"),
              Line(f"As of {patterns.as_of.isoformat()}. Every number is computed from the coach tabs by tracker-sync.", "note"),

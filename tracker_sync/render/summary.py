@@ -10,6 +10,7 @@ from tracker_sync.findings import count_by_severity
 from tracker_sync.patterns import Patterns
 from tracker_sync.render.cells import plain, plain_rows
 from tracker_sync.render.layout import Column, Line, Table, GAP, layout_tab
+from tracker_sync.render.practice_sections import summary_measures
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.validate import ValidationResult
 
@@ -37,6 +38,7 @@ def render_summary(settings: SchoolSettings, result: ValidationResult, patterns:
          1.0, feedback["share_within"] is not None and feedback["share_within"] < 1),
         (Column("Overdue action steps", "int"), h.overdue_action_steps, 0, h.overdue_action_steps > 0),
         (Column("Rows to fix (Flags tab)", "int"), errors, 0, errors > 0),
+        *summary_measures(settings, patterns),
     ]
     headline = Table([Column("Headline"), *(m[0] for m in measures)],
                      [["Now", *(m[1] for m in measures)], ["Norm", *(m[2] for m in measures)]],
