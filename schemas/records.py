@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 Status = Literal["Active", "Left"]
 
@@ -97,8 +97,10 @@ class Goal(_Record):
     kind: str
     indicator: str | None = None
     goal: str
-    baseline: float | str | None = None  # a number (a rubric score) when typed as one
-    target: float | str | None = None
+    #: A number (a rubric score) when typed as one, else the words as typed ("42% proficient"). Read
+    #: left to right, so "3.0" from a CSV file is the number 3.0 again.
+    baseline: float | str | None = Field(None, union_mode="left_to_right")
+    target: float | str | None = Field(None, union_mode="left_to_right")
     set_date: dt.date
     last_check_in: dt.date | None = None
     status: str

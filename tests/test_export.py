@@ -88,6 +88,12 @@ def test_deidentified_export_has_no_name_email_or_note(demo, tmp_path):
     assert sum(r["teacher"] == hashed for r in observations) == sum(r["teacher"] == first for r in records.rows("observations")) > 0
     assert hashed in {r["teacher"] for r in jsonl(tmp_path / "roster.jsonl")}
     assert jsonl(tmp_path / "roster.jsonl")[0]["email"] == pseudonym(KEY.encode(), "email", roster[1][1].upper())
+    # 1:1s and goals: the lead and a goal's teacher hashed like everyone else, a team goal keeps its team
+    assert {r["led_by"] for r in jsonl(tmp_path / "one_on_ones.jsonl")} <= {r["teacher"] for r in jsonl(tmp_path / "roster.jsonl")}
+    teams = {r["team"] for r in records.rows("roster")}
+    goals = jsonl(tmp_path / "goals.jsonl")
+    assert {g["teacher_or_team"] for g in goals} & teams and not {"goal", "focus", "next_steps"} & {k for g in goals for k in g}
+    assert all(g["teacher_or_team"] in teams or g["teacher_or_team"].startswith("p-") for g in goals)
 
 
 def test_hashes_are_stable_for_one_key_and_differ_for_another(demo, tmp_path):

@@ -5,11 +5,13 @@ bulk through their pydantic model (``TypeAdapter(list[Model])``) and written as 
 Parquet, with the model's JSON Schema beside each file (``<tab>.schema.json``) and a manifest
 (``export.json``). The tracker is read once and never written.
 
-``deidentify_key``: names (teacher, observer, set by, Team Lead) and emails become stable keyed
-hashes (HMAC-SHA256 with the district's secret, so the same person gets the same id in every
-export with that key, and no one without the key can test a guess), and free-text fields (notes,
-evidence, action-step text, goals, success indicators, reflections) are dropped. The key is never
-written anywhere; the schema then describes the de-identified records.
+``deidentify_key``: names (teacher, observer, set by, Team Lead, the lead of a 1:1, a goal's teacher)
+and emails become stable keyed hashes (HMAC-SHA256 with the district's secret, so the same person
+gets the same id in every export with that key, and no one without the key can test a guess); a
+goal set for a whole team keeps the team's name. Free-text fields (notes, evidence, action-step
+text, goals, success indicators, reflections, a 1:1's focus and next steps, a baseline or target
+typed as words) are dropped. The key is never written anywhere; the schema then describes the
+de-identified records.
 """
 
 from __future__ import annotations
@@ -28,16 +30,19 @@ from pydantic import BaseModel, TypeAdapter, create_model
 
 from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import ConfigError
-from tracker_sync.schemas import ActionStep, LearningCycle, Observation, RosterMember, Score
+from tracker_sync.schemas import ActionStep, Goal, LearningCycle, Observation, OneOnOne, RosterMember, Score
 
 #: Record tab -> its model, in the order the files are written.
 RECORD_MODELS: dict[str, type[BaseModel]] = {
     "roster": RosterMember, "observations": Observation, "scores": Score,
-    "action_steps": ActionStep, "learning_cycles": LearningCycle,
+    "action_steps": ActionStep, "learning_cycles": LearningCycle, "one_on_ones": OneOnOne, "goals": Goal,
 }
-PEOPLE_FIELDS = frozenset({"teacher", "observer", "set_by", "team_lead"})
+PEOPLE_FIELDS = frozenset({"teacher", "observer", "set_by", "team_lead", "led_by"})
+PERSON_OR_TEAM_FIELDS = frozenset({"teacher_or_team"})  # hashed when it names a person, kept when a team
 EMAIL_FIELDS = frozenset({"email"})
-FREE_TEXT_FIELDS = frozenset({"notes", "evidence", "action_step", "goal", "success_indicators", "reflection"})
+FREE_TEXT_FIELDS = frozenset({"notes", "evidence", "action_step", "goal", "success_indicators", "reflection", "focus",
+                              "next_steps"})
+MEASURE_FIELDS = frozenset({"baseline", "target"})  # a number stays; words are free text
 FORMATS = ("csv", "jsonl", "parquet")
 SECRET_ENV = "TRACKER_SYNC_DISTRICT_SECRET"
 MIN_KEY_BYTES = 16
@@ -87,17 +92,20 @@ def deidentified_model(model: type[BaseModel]) -> type[BaseModel]:
     return create_model(f"Deidentified{model.__name__}", __config__=model.model_config, __doc__=model.__doc__, **fields)
 
 
-def _deidentify(rows: list[dict], key: bytes) -> list[dict]:
+def _deidentify(rows: list[dict], key: bytes, people: frozenset[str]) -> list[dict]:
+    """Rows with names and emails hashed and free text dropped; ``people`` are the Roster's names."""
     out = []
     for row in rows:
         clean = {}
         for name, value in row.items():
             if name in FREE_TEXT_FIELDS:
                 continue
-            if value is not None and name in PEOPLE_FIELDS:
+            if value is not None and (name in PEOPLE_FIELDS or (name in PERSON_OR_TEAM_FIELDS and value in people)):
                 value = pseudonym(key, "person", value)
             elif value is not None and name in EMAIL_FIELDS:
                 value = pseudonym(key, "email", value)
+            elif name in MEASURE_FIELDS and isinstance(value, str):
+                value = None
             clean[name] = value
         out.append(clean)
     return out
@@ -129,7 +137,11 @@ def _pyarrow():
 
 
 def _write_parquet(path: Path, rows: list[dict], columns: list[str]) -> None:
+    """One typed column per field; a field that holds numbers and words (a goal's baseline) is text, which
+    the record model reads back as the number where it is one."""
     pa, pq = _pyarrow()
+    mixed = {c for c in columns if len({type(row[c]) for row in rows if row.get(c) is not None}) > 1}
+    rows = [{c: (str(v) if c in mixed and v is not None else v) for c, v in row.items()} for row in rows] if mixed else rows
     table = pa.Table.from_pylist(rows) if rows else pa.table({c: pa.array([], pa.string()) for c in columns})
     pq.write_table(table, path)
 
@@ -150,13 +162,14 @@ def export_records(workbook: Workbook, folder: Path, *, fmt: str = "csv", deiden
         raise ConfigError(f"Cannot create the export folder {folder}: {exc.strerror}.") from exc
     result = ExportResult(workbook.location, check.settings.school, check.as_of.isoformat(), fmt,
                           deidentify_key is not None, str(folder))
+    people = frozenset(check.result.records.columns("roster").get("teacher", []))
     for tab, model in RECORD_MODELS.items():
         records = TypeAdapter(list[model]).validate_python(check.result.records.rows(tab))  # in bulk, one pass
         out_model = model
         if deidentify_key is not None:
             out_model = deidentified_model(model)
             plain = TypeAdapter(list[model]).dump_python(records)
-            records = TypeAdapter(list[out_model]).validate_python(_deidentify(plain, deidentify_key))
+            records = TypeAdapter(list[out_model]).validate_python(_deidentify(plain, deidentify_key, people))
         # Parquet keeps dates as dates; text formats get JSON values (ISO dates).
         rows = TypeAdapter(list[out_model]).dump_python(records, mode="python" if fmt == "parquet" else "json")
         columns = list(out_model.model_fields)

@@ -7,9 +7,9 @@ a name, an email, a note or a single score: a score figure computed from fewer t
 scores is stored without its value (only its n), and a band count of 1 to ``min_cell`` - 1 is not
 stored at all, so the history never holds what the report would have to hide.
 
-The District tab's per-school columns are the entries of :data:`FIGURES`; a new figure (say 1:1
-cadence, once the patterns compute it) is one more entry there and shows up in the history, the
-District tab, the brief and ``--json`` with no other change.
+The District tab's per-school columns are the entries of :data:`FIGURES`; a new figure is one more
+entry there and shows up in the history, the District tab, the brief and ``--json`` with no other
+change (1:1 cadence and Active goals came that way).
 """
 
 from __future__ import annotations
@@ -98,6 +98,20 @@ def _active_cycles(check: "Check") -> tuple[float, int]:
     return int((check.patterns.cycles["status"] == "Active").sum()), len(check.patterns.coverage)
 
 
+def _one_on_one_recent(check: "Check") -> tuple[float | None, int]:
+    """Share of coached teachers whose last 1:1 is within the norm; none when the tracker has no 1:1 tab."""
+    cadence = check.patterns.one_on_ones
+    return (_float((~cadence["overdue"]).mean()) if len(cadence) else None), len(cadence)
+
+
+def _active_goal(check: "Check") -> tuple[float | None, int]:
+    """Share of teachers with an Active goal of their own; none when the tracker has no Goals tab."""
+    if "goals" in check.patterns.untracked:
+        return None, 0
+    teachers = len(check.patterns.coverage)
+    return (_float(1 - len(check.patterns.no_active_goal) / teachers) if teachers else None), teachers
+
+
 def _scores(check: "Check") -> np.ndarray:
     """Every valid score up to the check's as-of date (the same scores the patterns use)."""
     columns = check.result.records.columns("scores")
@@ -144,6 +158,11 @@ FIGURES: tuple[Figure, ...] = (
            "Open action steps past their due date.", _overdue_steps),
     Figure("active_cycles", "Active learning cycles", "count", "teachers", "sum",
            "Learning cycles with status Active.", _active_cycles),
+    Figure("one_on_one_recent", "1:1 within norm", "share", "teachers", "weighted",
+           "Share of coached teachers whose last 1:1 with their lead is within the school's norm "
+           "(blank: the tracker has no 1:1 tab).", _one_on_one_recent),
+    Figure("active_goal", "Teachers with an Active goal", "share", "teachers", "weighted",
+           "Share of teachers with an Active goal of their own (blank: the tracker has no Goals tab).", _active_goal),
     Figure("middle_share", "Scores in middle band", "share", "scores", "weighted",
            "Share of scores inside the rubric's middle band (where MET-study raters cluster).", _middle_share),
     Figure("observers_flagged", "Observers flagged", "share", "observers", "weighted",

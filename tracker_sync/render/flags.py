@@ -27,7 +27,8 @@ def row_authors(grids: Mapping[str, Grid], template: Template, tabs: Mapping[str
         report, grid = tabs.get(spec.name), grids.get(spec.name)
         if report is None or not grid:
             continue
-        by, teacher = report.positions.get(spec.author or ""), report.positions.get("teacher")
+        by = report.positions.get(spec.author or "")
+        teacher = report.positions.get("teacher", report.positions.get("teacher_or_team"))  # a team's goal: no lead
         for number, row in enumerate(grid[1:], start=2):
             name = row[by] if by is not None and by < len(row) else None
             if is_blank(name) and teacher is not None and teacher < len(row) and not is_blank(row[teacher]):
