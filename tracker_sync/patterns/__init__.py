@@ -10,6 +10,10 @@ writes a sheet. One module per question a leader asks:
 - action_steps: open, overdue, completion rate, days to complete, teachers with no open step
 - calibration: observers against each other, middle-band scoring
 - cycles: learning cycles past their end or with no visit
+- trends: now, at the last ILT meeting, and a weekly series with sparklines
+- equity: visits to novices and to the lowest-scoring quartile against the others
+- load: too many open action steps, steps from several coaches, steps with no due date
+- agreement: exact and adjacent agreement on co-observed lessons (drift is in calibration)
 - discuss: the three things to discuss
 """
 
@@ -21,15 +25,19 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tracker_sync.patterns.action_steps import action_step_status, steps_by_team, teachers_without_open_step
-from tracker_sync.patterns.calibration import calibration
+from tracker_sync.patterns.agreement import agreement_by_indicator, agreement_by_pair, agreement_overall, co_observed_scores
+from tracker_sync.patterns.calibration import calibration, observer_drift, score_offsets
 from tracker_sync.patterns.coverage import coaching_load, coverage, coverage_by_team, scored_pace
 from tracker_sync.patterns.cycles import cycle_checks
-from tracker_sync.patterns.discuss import Discussion, three_things
+from tracker_sync.patterns.discuss import Discussion, equity_gap, three_things, trend_gap
+from tracker_sync.patterns.equity import equity_sentence, observation_equity, teacher_groups
 from tracker_sync.patterns.feedback import feedback_latency, latency_overall, latency_summary
 from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, school_days_between, to_frames
+from tracker_sync.patterns.load import step_load, undated_steps
 from tracker_sync.patterns.scores import (
     WHOLE_SCHOOL, cycle_growth, growth, growth_by_team, heatmap, lowest_indicators, school_indicators,
 )
+from tracker_sync.patterns.trends import TrendDates, headline_trends, heatmap_trend, last_meeting, sparkline, trend_dates
 from tracker_sync.schemas import SchoolSettings
 
 __all__ = [
@@ -38,6 +46,11 @@ __all__ = [
     "feedback_latency", "growth", "growth_by_team", "heatmap", "latency_overall", "latency_summary",
     "lowest_indicators", "school_days_between", "school_indicators", "scored_pace", "steps_by_team",
     "teachers_without_open_step", "three_things", "to_frames",
+    # issue 12: trends, equity, step load, agreement
+    "TrendDates", "agreement_by_indicator", "agreement_by_pair", "agreement_overall", "co_observed_scores",
+    "equity_gap", "equity_sentence", "headline_trends", "heatmap_trend", "last_meeting", "observation_equity",
+    "observer_drift", "score_offsets", "sparkline", "step_load", "teacher_groups", "trend_dates", "trend_gap",
+    "undated_steps",
 ]
 
 
@@ -75,11 +88,26 @@ class Patterns:
     cycles: pd.DataFrame
     discuss: list[Discussion]
     headline: Headline
+    # issue 12 (documented at their functions): trends, equity, step load, agreement and drift
+    trend_dates: TrendDates
+    trends: pd.DataFrame
+    heatmap_trend: pd.DataFrame
+    equity_groups: pd.DataFrame
+    equity: pd.DataFrame
+    equity_sentence: str | None
+    step_load: pd.DataFrame
+    undated_steps: pd.DataFrame
+    co_observed: pd.DataFrame
+    agreement_by_indicator: pd.DataFrame
+    agreement_by_pair: pd.DataFrame
+    agreement_overall: dict
+    drift: pd.DataFrame
+    drift_by_observer: pd.DataFrame
 
 
 def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patterns:
     """All patterns from validated records (tracker_sync.validate.Records), as of `as_of`."""
-    frames = to_frames(records).until(as_of)
+    frames = to_frames(records).state_on(as_of)
     day = pd.Timestamp(as_of)
     heat, school = heatmap(frames, settings), school_indicators(frames, settings)
     lowest = lowest_indicators(heat, school, settings)
@@ -89,10 +117,19 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
     steps = action_step_status(frames, day)
     no_open = teachers_without_open_step(steps, cov)
     grown = growth(frames, settings)
-    calib = calibration(frames, settings)
+    offsets = score_offsets(frames, settings)
+    calib = calibration(frames, settings, offsets)
     cycles = cycle_checks(frames, settings, day)
+    dates = trend_dates(settings, as_of)
+    trends = headline_trends(frames, settings, cov, dates)
+    groups = teacher_groups(frames, settings, cov)
+    equity = observation_equity(groups, settings)
+    pairs = co_observed_scores(frames)
+    drift, drift_by_observer = observer_drift(offsets, settings)
+    extra = [gap for gap in (trend_gap(settings, trends, dates, teachers=len(cov), open_steps=int(steps["open"].sum())),
+                             equity_gap(settings, equity)) if gap is not None]
     discuss = three_things(settings, lowest=lowest, coverage=cov, feedback=overall, steps=steps,
-                           no_open_step=no_open, calibration=calib, cycles=cycles)
+                           no_open_step=no_open, calibration=calib, cycles=cycles, extra=extra)
     headline = Headline(
         teachers_not_seen=int(cov["not_seen"].sum()),
         median_feedback_school_days=overall["median_school_days"],
@@ -106,4 +143,10 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
         growth=grown, growth_by_team=growth_by_team(grown), cycle_growth=cycle_growth(frames, day),
         coaching_load=coaching_load(frames, cov, steps, day), calibration=calib, cycles=cycles,
         discuss=discuss, headline=headline,
+        trend_dates=dates, trends=trends, heatmap_trend=heatmap_trend(frames, settings, dates),
+        equity_groups=groups, equity=equity, equity_sentence=equity_sentence(equity, settings),
+        step_load=step_load(steps, cov, settings), undated_steps=undated_steps(steps, day, settings),
+        co_observed=pairs, agreement_by_indicator=agreement_by_indicator(pairs, settings),
+        agreement_by_pair=agreement_by_pair(pairs, settings), agreement_overall=agreement_overall(pairs, settings),
+        drift=drift, drift_by_observer=drift_by_observer,
     )

@@ -9,6 +9,7 @@ norm. Sentences never name a person, so they can go anywhere the aggregates go.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -16,6 +17,7 @@ from importlib.resources import files
 import pandas as pd
 
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
+from tracker_sync.patterns.trends import TrendDates
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -55,7 +57,9 @@ def _most(frame: pd.DataFrame, column: str) -> tuple[str, int] | None:
 
 def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd.DataFrame, feedback: dict,
                  steps: pd.DataFrame, no_open_step: pd.DataFrame, calibration: pd.DataFrame,
-                 cycles: pd.DataFrame) -> list[Discussion]:
+                 cycles: pd.DataFrame, extra: Sequence[Discussion] = ()) -> list[Discussion]:
+    """The theme, then the largest gaps; `extra`: more candidate gaps from other patterns (trends,
+    equity), ranked with the rest by urgency."""
     norms, rubric = settings.norms, settings.rubric
     gaps: list[Discussion] = []
     teachers = len(coverage)
@@ -111,6 +115,7 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         past, empty = int(cycles["past_end_active"].sum()), int(cycles["no_observation"].sum())
         gaps.append(_item("cycles", f"{stuck} of {started} learning cycles need a look: {past} past the end date and "
                           f"still Active, {empty} with no observation inside the cycle.", stuck / started))
+    gaps.extend(extra)
     gaps.sort(key=lambda d: -d.urgency)
     things: list[Discussion] = []
     school = lowest[lowest["scope"] == WHOLE_SCHOOL]
@@ -121,3 +126,50 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
                             f"{rubric.meeting_band}. A candidate theme for professional learning.",
                             1.0, code=top["indicator"], name=top["name"]))
     return things + gaps[: 3 - len(things)]
+
+
+def _since(dates: TrendDates) -> str:
+    return f"Since the ILT meeting on {dates.since.isoformat()}" if dates.since_meeting else f"Since {dates.since.isoformat()}"
+
+
+def trend_gap(settings: SchoolSettings, trends: pd.DataFrame, dates: TrendDates, *, teachers: int,
+              open_steps: int) -> Discussion | None:
+    """The school-wide headline number that got worse the most since the last meeting, as a share:
+    of teachers (not seen), of open steps (overdue), of visits (feedback on time), or of the
+    feedback norm (median school days). None when nothing got worse."""
+    norms = settings.norms
+    school = trends[(trends["scope"] == WHOLE_SCHOOL) & trends["worse"]].set_index("measure")
+    candidates = []
+    for measure, r in school.iterrows():
+        then, now = r["then"], r["now"]
+        if measure == "not_seen" and teachers:
+            candidates.append((float(now - then) / teachers, f"teachers not observed in the last {norms.observation_gap_days} "
+                               f"days went from {then:.0f} to {now:.0f} (of {teachers})"))
+        elif measure == "overdue_steps":
+            candidates.append((float(now - then) / max(open_steps, 1), f"overdue action steps went from {then:.0f} to {now:.0f} "
+                               f"(of {open_steps} open)"))
+        elif measure == "feedback_share_within":
+            candidates.append((float(then - now), f"feedback within {norms.feedback_within_school_days} school days fell from "
+                               f"{percent(then)} to {percent(now)} of visits"))
+        elif measure == "median_feedback_school_days":
+            candidates.append((float(now - then) / max(norms.feedback_within_school_days, 1),
+                               f"the median time to feedback went from {then:.1f} to {now:.1f} school days"))
+    candidates = [c for c in candidates if c[0] > 0]
+    if not candidates:
+        return None
+    urgency, what = max(candidates, key=lambda c: c[0])
+    return _item("trend", f"{_since(dates)}, {what}.", min(urgency, 1.0))
+
+
+def equity_gap(settings: SchoolSettings, equity: pd.DataFrame) -> Discussion | None:
+    """The flagged group with the fewest visits relative to its colleagues (urgency 1 - ratio)."""
+    flagged = equity[equity["flag"]]
+    if flagged.empty:
+        return None
+    worst = flagged.sort_values(["ratio", "scope"]).iloc[0]
+    who = (f"novice teachers ({settings.norms.novice_max_years} years or less)" if worst["group"] == "novice"
+           else "teachers in the school's lowest score quartile")
+    where = "" if worst["scope"] == WHOLE_SCHOOL else f" in {worst['scope']}"
+    sentence = (f"In the last 30 days {who}{where} had {worst['visits_per_teacher']:.1f} visits each, {worst['ratio']:.2f}x "
+                f"the {worst['others_visits_per_teacher']:.1f} of their colleagues (norm: at least {settings.norms.equity_min_ratio:g}x).")
+    return _item("equity", sentence[0].upper() + sentence[1:], float(1 - worst["ratio"]))

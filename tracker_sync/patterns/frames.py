@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from tracker_sync.validate import Records
 
 OPEN_STEP_STATUSES = ("Not Started", "In Progress", "Carried Over")
+CLOSED_STEP_STATUSES = ("Met", "Not Met")
+REOPENED_STATUS = "In Progress"  # a step closed after an earlier date was open on it
 
 _COLUMNS = {
     "roster": ["row", "teacher", "email", "team", "team_lead", "role", "subject", "grade_band", "years_experience", "status"],
@@ -55,6 +57,27 @@ class Frames:
             action_steps=self.action_steps[self.action_steps["date_set"] <= day],
             learning_cycles=self.learning_cycles[self.learning_cycles["start_date"] <= day],
         )
+
+    def state_on(self, day: dt.date) -> "Frames":
+        """The tracker as it stood on `day`, read from today's rows (what trends recompute from).
+
+        On top of `until`: a feedback meeting dated after `day` had not happened (the visit was
+        waiting); a step Met or Not Met with a Date Completed after `day` was still open (In
+        Progress). A step closed with no Date Completed keeps its status from its Date Set: the
+        tracker does not say when it closed, and guessing would invent overdue steps. The Roster
+        is as it is today (team, status, experience); it keeps no history.
+        """
+        known = self.until(day)
+        when = pd.Timestamp(day)
+        obs, steps = known.observations, known.action_steps
+        later = obs["feedback_date"] > when
+        if later.any():
+            obs = obs.assign(feedback_date=obs["feedback_date"].mask(later))
+        reopened = steps["status"].isin(CLOSED_STEP_STATUSES) & (steps["date_completed"] > when)
+        if reopened.any():
+            steps = steps.assign(status=steps["status"].mask(reopened, REOPENED_STATUS),
+                                 date_completed=steps["date_completed"].mask(reopened))
+        return replace(known, observations=obs, action_steps=steps)
 
     @cached_property
     def daily_scores(self) -> pd.DataFrame:
@@ -126,6 +149,13 @@ def summarise(frame: pd.DataFrame, by: str | list[str], **columns: tuple[str, st
     """
     grouped = frame.groupby(by)
     return pd.DataFrame({name: getattr(grouped[column], how)() for name, (column, how) in columns.items()})
+
+
+def interleave(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames of the same scopes in the same order (one per measure or group), as one frame with the
+    rows of each scope together: the first row of every part, then every second row, and so on."""
+    tagged = [part.assign(_at=np.arange(len(part))) for part in parts]
+    return pd.concat(tagged, ignore_index=True).sort_values("_at", kind="stable").drop(columns="_at").reset_index(drop=True)
 
 
 def observed_teachers(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
