@@ -9,9 +9,10 @@ agreement with a master code; `agreement_adjacent_share` is that norm.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, rubric_order, summarise
+from tracker_sync.patterns.frames import Frames, day_numbers, rubric_order, summarise
 from tracker_sync.schemas import SchoolSettings
 
 COMPARISON_COLUMNS = ["teacher", "team", "date", "indicator", "observer_a", "observer_b", "score_a", "score_b", "diff",
@@ -24,11 +25,9 @@ def co_observed_scores(frames: Frames) -> pd.DataFrame:
     """One row per indicator scored by two observers of the same lesson (teacher and date); with
     three observers, each of the three pairs. observer_a sorts before observer_b; diff = a - b."""
     scores = frames.scores[["teacher", "team", "date", "observer", "indicator", "score"]]
-    lessons = scores.drop_duplicates(["teacher", "date", "observer"])
-    shared = lessons[lessons.duplicated(["teacher", "date"], keep=False)][["teacher", "date"]].drop_duplicates()
-    if shared.empty:
+    both = scores[_shared_lessons(scores)]
+    if both.empty:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    both = scores.merge(shared, on=["teacher", "date"])
     pairs = both.merge(both[["teacher", "date", "indicator", "observer", "score"]], on=["teacher", "date", "indicator"],
                        suffixes=("_a", "_b"))
     pairs = pairs[pairs["observer_a"] < pairs["observer_b"]]
@@ -36,6 +35,18 @@ def co_observed_scores(frames: Frames) -> pd.DataFrame:
     pairs["exact"] = pairs["diff"] == 0
     pairs["adjacent"] = pairs["diff"].abs() <= 1
     return pairs.sort_values(["date", "teacher", "observer_a", "observer_b", "indicator"]).reset_index(drop=True)[COMPARISON_COLUMNS]
+
+
+def _shared_lessons(scores: pd.DataFrame) -> np.ndarray:
+    """Which score rows belong to a lesson (teacher and date) that two or more observers scored;
+    on integer codes, as a school year has tens of thousands of scores and a few such lessons."""
+    teacher, _ = pd.factorize(scores["teacher"])
+    observer, observers = pd.factorize(scores["observer"])
+    day = day_numbers(scores["date"])
+    lesson = teacher.astype("int64") * (int(day.max(initial=0)) + 1) + day
+    seen = np.unique(lesson * (len(observers) + 1) + observer)  # each lesson and observer once
+    lessons, observers_per_lesson = np.unique(seen // (len(observers) + 1), return_counts=True)
+    return np.isin(lesson, lessons[observers_per_lesson >= 2])
 
 
 def _judged(out: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:

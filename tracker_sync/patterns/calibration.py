@@ -91,12 +91,14 @@ def observer_drift(offsets: pd.DataFrame, settings: SchoolSettings) -> tuple[pd.
     norms = settings.norms
     if offsets.empty:
         return pd.DataFrame(columns=DRIFT_COLUMNS), pd.DataFrame(columns=DRIFT_SUMMARY_COLUMNS)
-    month = offsets["date"].to_numpy().astype("datetime64[M]")
-    monthly = summarise(offsets.assign(month=month), ["observer", "month"], paired=("diff", "size"),
-                        mean_diff=("diff", "mean")).reset_index()
-    monthly["month"] = np.datetime_as_string(monthly["month"].to_numpy().astype("datetime64[M]"), unit="M")
+    observer, observers = pd.factorize(offsets["observer"], sort=True)
+    month = offsets["date"].to_numpy().astype("datetime64[M]").astype("int64")
+    key, at = np.unique(observer * (month.max() + 1) + month, return_inverse=True)  # by observer, then month
+    monthly = pd.DataFrame({"observer": observers[key // (month.max() + 1)],
+                            "month": np.datetime_as_string((key % (month.max() + 1)).astype("datetime64[M]"), unit="M"),
+                            "paired": np.bincount(at), "mean_diff": np.bincount(at, weights=offsets["diff"]) / np.bincount(at)})
     monthly["counted"] = monthly["paired"] >= norms.drift_min_scores
-    counted = monthly[monthly["counted"]]  # sorted by observer and month already (the grouping's order)
+    counted = monthly[monthly["counted"]]
     ends = summarise(counted, "observer", first_month=("month", "first"), first_offset=("mean_diff", "first"),
                      latest_month=("month", "last"), latest_offset=("mean_diff", "last"), months=("month", "size"))
     ends = ends[ends["months"] >= 2].drop(columns="months")

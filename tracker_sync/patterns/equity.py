@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, interleave
+from tracker_sync.patterns.frames import Frames, interleave, positions
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
 from tracker_sync.schemas import SchoolSettings
 
@@ -56,7 +56,7 @@ def observation_equity(groups: pd.DataFrame, settings: SchoolSettings) -> pd.Dat
     if groups.empty:
         return pd.DataFrame(columns=EQUITY_COLUMNS)
     teams = sorted(set(groups["team"].dropna()))
-    scope = pd.Categorical(groups["team"], categories=teams).codes + 1  # 0: no team; the whole school is added below
+    scope = positions(groups["team"], teams) + 1  # 0: no team; the whole school is added below
     visits, scored = groups["observations_30d"].to_numpy(float), groups["scored"].to_numpy(float)
 
     def per_scope(weights: np.ndarray) -> np.ndarray:  # [whole school, *teams]

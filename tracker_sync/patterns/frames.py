@@ -151,6 +151,12 @@ def summarise(frame: pd.DataFrame, by: str | list[str], **columns: tuple[str, st
     return pd.DataFrame({name: getattr(grouped[column], how)() for name, (column, how) in columns.items()})
 
 
+def positions(values: pd.Series, among) -> np.ndarray:
+    """Each value's position in `among` (distinct labels: teams, teachers, codes); -1 where it is
+    not there or blank. The integer codes the vectorised patterns count with."""
+    return pd.Index(among).get_indexer(values).astype("int64")
+
+
 def interleave(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """Frames of the same scopes in the same order (one per measure or group), as one frame with the
     rows of each scope together: the first row of every part, then every second row, and so on."""

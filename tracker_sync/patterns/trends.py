@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from tracker_sync.patterns.frames import (
-    CLOSED_STEP_STATUSES, OPEN_STEP_STATUSES, DaysByName, Frames, day_numbers, interleave, school_days_between,
+    CLOSED_STEP_STATUSES, OPEN_STEP_STATUSES, Frames, day_numbers, interleave, positions, school_days_between,
 )
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
 from tracker_sync.schemas import SchoolSettings
@@ -115,18 +115,15 @@ def _median_by(groups: np.ndarray, values: np.ndarray, mask: np.ndarray, size: i
 
 
 def _not_seen(frames: Frames, teachers: pd.DataFrame, days: np.ndarray, gap: int) -> np.ndarray:
-    """(dates, teachers): not observed in the `gap` days up to each date (coverage's not_seen).
-    One binary search per teacher and date in the visits sorted by teacher and day."""
+    """(dates, teachers): no visit in the `gap` days up to each date, that day included (coverage's
+    not_seen: never seen, or last seen `gap` days ago or more)."""
     obs = frames.observations
-    visits = DaysByName([obs["teacher"]], obs["date"], [teachers["teacher"]])
-    sorted_days = day_numbers(obs["date"])[visits.order] if len(obs) else np.zeros(0, dtype="int64")
-    first = visits.first()
+    who = positions(obs["teacher"], teachers["teacher"])
+    visit_day = day_numbers(obs["date"])
     out = np.empty((len(days), len(teachers)), dtype=bool)
     for i, day in enumerate(days):
-        at = visits.position(pd.Series(np.full(len(teachers), day).astype("datetime64[D]")), "right")
-        seen = at > first
-        last = np.where(seen, sorted_days[np.maximum(at - 1, 0)] if len(sorted_days) else 0, 0)
-        out[i] = ~seen | (day - last >= gap)
+        recent = (who >= 0) & (visit_day <= day) & (visit_day > day - gap)
+        out[i] = np.bincount(who[recent], minlength=len(teachers)) == 0
     return out
 
 
@@ -167,10 +164,6 @@ def _steps_overdue(frames: Frames, days: np.ndarray) -> np.ndarray:
     return (set_day[None, :] <= days[:, None]) & (open_now[None, :] | closed_later) & (due[None, :] < when)
 
 
-def _team_codes(column: pd.Series, teams: list[str]) -> np.ndarray:
-    return pd.Categorical(column, categories=teams).codes.astype("int64")
-
-
 def headline_trends(frames: Frames, settings: SchoolSettings, teachers: pd.DataFrame, dates: TrendDates) -> pd.DataFrame:
     """The headline numbers (school) and per-team coverage, latency and overdue steps, now and then.
 
@@ -187,17 +180,17 @@ def headline_trends(frames: Frames, settings: SchoolSettings, teachers: pd.DataF
     gone = _not_seen(frames, teachers, days, settings.norms.observation_gap_days)
     school_days, given, within, late = _feedback(frames, settings, days)
     overdue = _steps_overdue(frames, days)
-    visit_team, every_visit = _team_codes(frames.observations["team"], teams), np.zeros(len(school_days), dtype="int64")
+    visit_team, every_visit = positions(frames.observations["team"], teams), np.zeros(len(school_days), dtype="int64")
 
     def both(school: np.ndarray, by_team: np.ndarray) -> np.ndarray:  # (dates, whole school + teams)
         return np.column_stack([school, by_team])
 
     tables = {
-        "not_seen": both(gone.sum(axis=1), _counts_by(_team_codes(teachers["team"], teams), gone, size)),
+        "not_seen": both(gone.sum(axis=1), _counts_by(positions(teachers["team"], teams), gone, size)),
         "median_feedback_school_days": both(_median_by(every_visit, school_days, given, 1)[:, 0],
                                             _median_by(visit_team, school_days, given, size)),
         "feedback_share_within": _share(*(both(m.sum(axis=1), _counts_by(visit_team, m, size)) for m in (within, given, late))),
-        "overdue_steps": both(overdue.sum(axis=1), _counts_by(_team_codes(frames.action_steps["team"], teams), overdue, size)),
+        "overdue_steps": both(overdue.sum(axis=1), _counts_by(positions(frames.action_steps["team"], teams), overdue, size)),
     }
     parts = []
     for measure, table in tables.items():
@@ -226,8 +219,8 @@ def heatmap_trend(frames: Frames, settings: SchoolSettings, dates: TrendDates) -
         return pd.DataFrame(columns=HEAT_TREND_COLUMNS)
     days = _days(dates)
     teams = sorted(set(scores["team"].dropna()))
-    indicator = pd.Categorical(scores["indicator"], categories=codes).codes.astype("int64")
-    team = _team_codes(scores["team"], teams)
+    indicator = positions(scores["indicator"], codes)
+    team = positions(scores["team"], teams)
     cell = np.where((team >= 0) & (indicator >= 0), team * len(codes) + indicator, -1)
     school = np.where(indicator >= 0, len(teams) * len(codes) + indicator, -1)  # after the team cells
     size = (len(teams) + 1) * len(codes)
