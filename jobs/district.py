@@ -128,7 +128,7 @@ class DistrictRunner:
         except Exception as exc:  # noqa: BLE001 - one school's failure must never stop the others
             run = self._failed(school, "sync", started, t0, exc, workbook, calls0)
             if workbook is not None and not is_passing(exc) and not isinstance(exc, TrackerNotFound):
-                run.extra["sync_log"] = _note_failure(workbook, started, as_of or started.astimezone(school.zone).date(), run)
+                run.extra["sync_log"] = _note_failure(workbook, school, started, as_of or started.astimezone(school.zone).date(), run)
         else:
             calls, attempts = self._spent(workbook, calls0)
             run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "ok",
@@ -224,15 +224,15 @@ class DistrictRunner:
         return [results[i] for i in ids]
 
 
-def _note_failure(workbook: Workbook, now: dt.datetime, as_of: dt.date, run: Run) -> bool:
+def _note_failure(workbook: Workbook, school: School, now: dt.datetime, as_of: dt.date, run: Run) -> bool:
     """Add a 'failed' line to the Sync Log (one read, one write of that tab only); False if it cannot."""
     from tracker_sync.render import SyncLogLine, render_sync_log
     from tracker_sync.sync import SYNC_LOG
 
     try:
         previous = workbook.read([SYNC_LOG]).grids.get(SYNC_LOG)
-        line = SyncLogLine(now.astimezone(dt.timezone.utc), as_of, {}, 0, 0, run.duration_s,
-                           "failed: " + run.detail.split(":", 1)[0])
+        line = SyncLogLine(now, as_of, {}, 0, 0, run.duration_s, "failed: " + run.detail.split(":", 1)[0],
+                           timezone=school.timezone)
         workbook.write([render_sync_log(line, previous, 200)])
     except Exception:  # noqa: BLE001 - the failure itself is already in the history
         return False

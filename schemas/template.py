@@ -41,6 +41,9 @@ class TabSpec(BaseModel):
     columns: list[ColumnSpec]
     rubric_columns: bool = False
     rubric_columns_before: str | None = None
+    #: The column naming who typed the row (Observer, Set By): the Flags tab shows it so a coach finds
+    #: their own rows; tabs without one show the teacher's Team Lead.
+    author: str | None = None
 
     def column(self, key: str) -> ColumnSpec:
         return next(c for c in self.columns if c.key == key)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import tiny_grids
 
-from tracker_sync.backends.base import Block, Link, ToolTab, Workbook, trim_grid
+from tracker_sync.backends.base import ColorScale, Link, Style, ToolTab, Workbook, trim_grid
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.backends.xlsx import XlsxWorkbook
 from tracker_sync.errors import BackendError
@@ -86,7 +86,7 @@ def flags_tab(text: str) -> ToolTab:
     return ToolTab(
         "Flags",
         [["Severity", "Where", "Problem"], ["error", Link("Go to cell", "Observations", "A3"), text]],
-        [Block("header", 0, 0, 1, 3), Block("error", 1, 0)],
+        styles=[[1, 1, 1], [2]], palette=(Style(), Style(bold=True, fill="D9E1F2"), Style(fill="FFC7CE")),
         column_widths=[10, 14, 40],
         frozen_rows=1,
     )
@@ -193,9 +193,19 @@ def test_provision_twice_changes_no_cell(harness, leap_template):
     assert harness.workbook.read(names) == first
 
 
-def test_unknown_block_style_is_refused():
-    with pytest.raises(ValueError, match="heatmap"):
-        Block("sparkles", 0, 0)
+@pytest.mark.parametrize("bad", [dict(number_format="#,##0"), dict(fill="red"), dict(align="justify")])
+def test_a_style_no_backend_can_render_is_refused(bad):
+    with pytest.raises(ValueError):
+        Style(**bad)
+
+
+def test_color_scale_interpolates_between_its_anchors_and_clamps():
+    scale = ColorScale(((1, "F8696B"), (5, "FFEB84"), (7, "63BE7B")))
+    # halfway from 1 to 5: each channel halfway, rounded (F8->FC: (248 + 255) / 2 = 251.5 -> 252)
+    assert scale.color_at(3) == "FCAA78" and scale.color_at(5) == "FFEB84" and scale.color_at(6) == "B1D480"
+    assert scale.color_at(0) == "F8696B" and scale.color_at(9) == "63BE7B"
+    with pytest.raises(ValueError):
+        ColorScale(((5, "FFEB84"), (1, "F8696B")))
 
 
 def test_memory_fake_counts_operations_and_fails_on_request(leap_template):

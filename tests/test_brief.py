@@ -17,6 +17,7 @@ from tracker_sync.demo import provision_school
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.practice import practice_flags
 from tracker_sync.render import heatmap_table
+from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.synthetic import synthetic_school
 from tracker_sync.validate import validate
 
@@ -91,9 +92,13 @@ def test_page_is_self_contained_and_escaped(tiny):
         assert item.sentence.replace("'", "&#39;") in page
 
 
-@pytest.mark.parametrize(("value", "background"), [(1, "#d73027"), (5, "#fff7bc"), (7, "#1a9850")])
-def test_heat_colors_anchor_on_the_scale(tiny_settings, value, background):
-    assert heat_color(value, tiny_settings)[0] == background
+@pytest.mark.parametrize(("rubric", "value", "background"), [
+    ("leap", 1, "#f8696b"), ("leap", 5, "#ffeb84"), ("leap", 7, "#63be7b"),  # LEAP: 1-7, Effective from 5
+    ("danielson", 1, "#f8696b"), ("danielson", 3, "#ffeb84"), ("danielson", 4, "#63be7b"),  # 1-4, Proficient from 3
+])
+def test_heat_colors_anchor_on_the_rubric(tiny_settings, rubric, value, background):
+    settings = tiny_settings.model_copy(update={"rubric": load_rubric(rubric)})
+    assert heat_color(value, settings)[0] == background
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import test_backends
 from conftest import tiny_grids
 from test_backends import METADATA, flags_tab
 
-from tracker_sync.backends.base import Block, ToolTab
+from tracker_sync.backends.base import Area, ColorScale, ScaleRule, Style, ToolTab
 from tracker_sync.backends.google import GoogleWorkbook, google_client, open_google, spreadsheet_id_from
 from tracker_sync.backends.google_http import RetryPolicy
 from tracker_sync.errors import ApiError, BackendError, ConfigError, TrackerNotFound
@@ -159,14 +159,43 @@ def test_links_become_hyperlink_formulas_to_the_tab_id(tracker):
     assert cell["userEnteredValue"] == {"formulaValue": f'=HYPERLINK("#gid={gid}&range=A3","Go to cell")'}
 
 
-def test_heatmap_gets_a_color_scale_that_is_replaced_not_stacked(tracker):
-    tab = ToolTab("Patterns", [["Team", "I.1"], ["A", 4.5], ["B", 2]], [Block("header", 0, 0, 1, 2), Block("heatmap", 1, 1, 2, 1)])
+SCALE = ColorScale(((1, "F8696B"), (5, "FFEB84"), (7, "63BE7B")))
+
+
+def test_heatmap_gets_a_number_anchored_color_scale_that_is_replaced_not_stacked(tracker):
+    tab = ToolTab("Patterns", [["Team", "I.1"], ["A", 4.5], ["B", 2]], color_scales=(ScaleRule(Area(1, 1, 2, 1), SCALE),))
     tracker.workbook.write([tab])
     tracker.workbook.read([])
-    tracker.workbook.write([ToolTab("Patterns", tab.rows + [["C", 3]], [Block("heatmap", 1, 1, 3, 1)])])
-    rules = tracker.book.sheet(title="Patterns").conditional_formats
-    assert len(rules) == 1 and "gradientRule" in rules[0]
-    assert rules[0]["ranges"][0]["endRowIndex"] == 4
+    tracker.workbook.write([ToolTab("Patterns", tab.rows + [["C", 3]], color_scales=(ScaleRule(Area(1, 1, 3, 1), SCALE),))])
+    (rule,) = tracker.book.sheet(title="Patterns").conditional_formats
+    assert rule["ranges"][0]["endRowIndex"] == 4
+    gradient = rule["gradientRule"]
+    assert [(p["type"], p["value"]) for p in (gradient["minpoint"], gradient["midpoint"], gradient["maxpoint"])] == [
+        ("NUMBER", "1"), ("NUMBER", "5"), ("NUMBER", "7")]
+    assert gradient["minpoint"]["color"] == {"red": round(0xF8 / 255, 4), "green": round(0x69 / 255, 4), "blue": round(0x6B / 255, 4)}
+
+
+def test_layout_reaches_google_in_the_one_write(tracker):
+    """Formats, wrapping, widths, heights, merges and the filter all go in the same single batchUpdate."""
+    palette = (Style(), Style(bold=True, fill="D9E1F2", wrap=True), Style(number_format="0%"))
+    tab = ToolTab("Flags", [["A long title that spans", None, None], ["Who", "Share", "Note"], ["Ana", 0.25, "x"]],
+                  styles=[[1, 1, 1], [1, 1, 1], [0, 2, 0]], palette=palette, column_widths=[12, 8, 30],
+                  row_heights=[30.0, None, None], merges=(Area(0, 0, 1, 3),), filter=Area(1, 0, 2, 3))
+    tracker.workbook.read([])
+    tracker.fake.clear_log()
+    tracker.workbook.write([tab])
+    assert sheets_calls(tracker.fake) == ["batchUpdate"]
+    sheet = tracker.book.sheet(title="Flags")
+    assert sheet.merges == [{"sheetId": sheet.id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 3}]
+    assert sheet.basic_filter == {"range": {"sheetId": sheet.id, "startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 3}}
+    assert [sheet.column_pixels[c] for c in range(3)] == [12 * 7 + 5, 8 * 7 + 5, 30 * 7 + 5]
+    assert (sheet.row_pixels[0], sheet.row_pixels[1]) == (40, 21)  # 30 points at 96 dpi; the default row
+    header = sheet.cells[(1, 0)]["userEnteredFormat"]
+    assert header["wrapStrategy"] == "WRAP" and header["textFormat"] == {"bold": True}
+    assert sheet.cells[(2, 1)]["userEnteredFormat"]["numberFormat"] == {"type": "PERCENT", "pattern": "0%"}
+    tracker.workbook.read([])
+    tracker.workbook.write([ToolTab("Flags", [["plain"]])])  # the next write unmerges what it no longer merges
+    assert tracker.book.sheet(title="Flags").merges == []
 
 
 def test_tool_tabs_shrink_to_their_content(tracker):
@@ -186,7 +215,7 @@ def test_provision_sets_dropdowns_frozen_headers_widths_and_protection(tracker, 
     scores = book.sheet(title="LEAP Scores")
     assert scores.cells[(5, 4)]["dataValidation"]["condition"] == {
         "type": "NUMBER_BETWEEN", "values": [{"userEnteredValue": "1"}, {"userEnteredValue": "7"}]}
-    assert observations.column_pixels[5] == 48 * 7 + 10
+    assert observations.column_pixels[5] == 48 * 7 + 5
     for name in [*leap_template.tool_tab_names, "Instructions"]:
         (protected,) = book.sheet(title=name).protected_ranges
         assert protected["editors"]["users"] == ["tracker-sync@fake-project.iam.gserviceaccount.com"]

@@ -107,7 +107,7 @@ def school_records() -> Records:
         ],
         learning_cycles=[
             cycle(2, "Tia", "I.1", d(2026, 9, 11), d(2026, 10, 9), "Complete"),
-            cycle(3, "Tom", "I.5", d(2026, 9, 28), d(2026, 11, 6)),  # past end, still Active; 5.6 weeks
+            cycle(3, "Tom", "I.5", d(2026, 9, 28), d(2026, 11, 6)),  # past end, still Active; 30 school days = 6 weeks
             cycle(4, "Uma", "LE.3", d(2026, 11, 2), d(2026, 11, 30), "Complete"),  # Uma seen 11-30, the end date: inside
             cycle(5, "Bo", "I.2", d(2026, 11, 16), d(2026, 12, 11)),  # no visit, 15 days old
             cycle(6, "Lee", "I.3", d(2026, 11, 28), d(2026, 12, 19)),  # 3 days old: too early to flag
@@ -229,7 +229,22 @@ def test_cycle_checks(frames):
     # visit inside their cycles; Uma was seen on the end date; Lee's cycle is too new; row 7 not started
     assert sorted(cycles.index[cycles["no_observation"]]) == [2, 3, 5]
     assert cycles.loc[4, "observations"] == 1
-    assert sorted(cycles.index[cycles["odd_length"]]) == [3]  # 39 days = 5.6 weeks
+    assert sorted(cycles.index[cycles["odd_length"]]) == [3]  # Mon 09-28 to Fri 11-06: 30 school days = 6 weeks
+    # Uma, Mon 11-02 to Mon 11-30: 21 weekdays less Thanksgiving Thu/Fri = 19 school days, 3.8 weeks -> 4
+    assert cycles.loc[4, ["school_days", "weeks"]].tolist() == [19, 3.8]
+
+
+@pytest.mark.parametrize("start, end, school_days, flagged", [
+    (d(2026, 9, 14), d(2026, 10, 2), 15, False),  # Monday to Friday, three weeks: 15 school days, 3 weeks
+    (d(2026, 9, 14), d(2026, 9, 30), 13, False),  # Monday to Wednesday of the third week: 2.6 -> 3 weeks
+    (d(2026, 9, 14), d(2026, 9, 29), 12, True),  # to the third Tuesday: 2.4 -> 2 weeks, short
+    (d(2026, 11, 9), d(2026, 12, 4), 18, False),  # four calendar weeks over Thanksgiving Thu/Fri: 18 days -> 4
+    (d(2026, 9, 14), d(2026, 10, 23), 30, True),  # six weeks: long
+])
+def test_cycle_length_counts_school_weeks_as_people_do(start, end, school_days, flagged):
+    cycles = cycle_checks(to_frames(records(learning_cycles=[cycle(2, "Tia", "I.1", start, end)])).until(AS_OF), settings(), DAY)
+    assert cycles.loc[0, "school_days"] == school_days
+    assert bool(cycles.loc[0, "odd_length"]) is flagged
 
 
 def test_coaching_load(frames):

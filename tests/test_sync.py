@@ -7,7 +7,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from conftest import AS_OF, tiny_grids
+from conftest import tool_table, AS_OF, tiny_grids
 from tracker_sync.backends.xlsx import XlsxWorkbook
 from tracker_sync.settings import to_metadata
 from tracker_sync.sync import sync_tracker
@@ -48,10 +48,10 @@ def test_synced_workbook_holds_every_coach_and_tool_tab(tracker, leap_template):
 def test_summary_numbers_are_the_hand_computed_ones(tracker):
     sync_tracker(tracker, as_of=AS_OF)
     summary = tracker.read(["Summary"]).grids["Summary"]
-    by_label = {row[0]: row[1] for row in summary if row and len(row) > 1 and isinstance(row[0], str)}
-    assert by_label["Teachers not observed in the last 14 days"] == 2
-    assert by_label["Median school days from observation to feedback"] == 1
-    assert by_label["Overdue action steps"] == 2
+    now, norm = tool_table(summary, "Headline")
+    assert now["Teachers not observed in 14 days"] == 2 and norm["Teachers not observed in 14 days"] == 0
+    assert now["Median school days to feedback"] == 1 and norm["Median school days to feedback"] == "≤ 3"
+    assert now["Overdue action steps"] == 2
 
 
 def test_bad_cells_become_flags_rows_naming_tab_row_and_column(tmp_path, leap_template, tiny_settings):
@@ -64,15 +64,13 @@ def test_bad_cells_become_flags_rows_naming_tab_row_and_column(tmp_path, leap_te
     workbook.provision(leap_template, to_metadata(tiny_settings))
     workbook.seed_rows({name: grid[1:] for name, grid in grids.items()})
     report = sync_tracker(workbook, as_of=AS_OF)
-    flags = workbook.read(["Flags"]).grids["Flags"]
-    header = flags[0]
-    rows = [r + [None] * (len(header) - len(r)) for r in flags[1:]]
-    located = {(r[header.index("Tab")], r[header.index("Row")], (r[header.index("Column")] or " ").split()[0]): r
-               for r in rows if r[header.index("Column")]}
-    assert located[("Observations", 2, "A")][header.index("Code")] == "bad-date"
-    assert located[("Observations", 4, "B")][header.index("Code")] == "unknown-teacher"
-    assert located[("LEAP Scores", 3, "E")][header.index("Code")] == "score-out-of-range"
-    assert located[("Observations", 5, "E")][header.index("Code")] == "unknown-indicator"
+    flags = tool_table(workbook.read(["Flags"]).grids["Flags"], "Severity")
+    located = {(r["Tab"], r["Row"], (r["Column"] or " ").split()[0]): r for r in flags if r["Column"]}
+    assert located[("Observations", 2, "A")]["Code"] == "bad-date"
+    assert located[("Observations", 4, "B")]["Code"] == "unknown-teacher"
+    assert located[("LEAP Scores", 3, "E")]["Code"] == "score-out-of-range"
+    assert located[("Observations", 5, "E")]["Code"] == "unknown-indicator"
+    assert located[("Observations", 4, "B")]["Entered by"] == "Ben Ross"  # the row's Observer
     assert report.findings["error"] >= 4
     # each row jumps to its cell
     book = openpyxl.load_workbook(workbook.path)
@@ -85,7 +83,9 @@ def test_sync_log_is_newest_first_and_bounded(tracker, tiny_settings):
     for now in times:
         sync_tracker(tracker, as_of=AS_OF, now=now)
     log = tracker.read(["Sync Log"]).grids["Sync Log"]
-    assert [row[0] for row in log[1:]] == ["2026-09-30 12:03:00", "2026-09-30 12:02:00", "2026-09-30 12:01:00", "2026-09-30 12:00:00"]
+    # the school's local time (America/Denver, MDT in September)
+    assert [row[0] for row in log[1:]] == ["2026-09-30 06:03:00 MDT", "2026-09-30 06:02:00 MDT", "2026-09-30 06:01:00 MDT",
+                                          "2026-09-30 06:00:00 MDT"]
 
 
 def test_sync_log_keeps_at_most_the_configured_lines(tmp_path, leap_template, tiny_settings):

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import takewhile
 
 import pytest
 
-from conftest import AS_OF, tiny_grids
+from conftest import AS_OF, tiny_grids, tool_table
 from tracker_sync.backends.base import Link
 from tracker_sync.findings import column_letter
 from tracker_sync.settings import to_metadata
@@ -149,26 +148,22 @@ def test_good_values_survive_next_to_the_mistakes(leap_template, tiny_settings):
 
 def test_every_planted_mistake_reaches_the_flags_tab_with_a_link(leap_template, tiny_settings):
     from tracker_sync.backends.memory import MemoryWorkbook
-    from tracker_sync.render import FLAGS_HEADER
     from tracker_sync.sync import sync_tracker
 
     grids, rows = planted_grids(PLANTS)
     workbook = MemoryWorkbook(grids, to_metadata(tiny_settings))
     before = {tab: [list(r) for r in grid] for tab, grid in workbook.grids.items()}
     sync_tracker(workbook, as_of=AS_OF)
-    flags = workbook.tool_tabs["Flags"].rows
-    assert flags[0] == FLAGS_HEADER
-    flags = [flags[0], *takewhile(any, flags[1:])]  # the data findings; practice flags follow an empty row
-    col = {name: i for i, name in enumerate(FLAGS_HEADER)}
+    flags = tool_table(workbook.tool_tabs["Flags"].rows, "Severity")  # the cells to fix; practice flags follow
     for number, plant in enumerate(PLANTS):
         letter = _letter(grids, plant.tab, plant.header)
-        hits = [r for r in flags[1:] if r[col["Tab"]] == plant.tab and r[col["Row"]] == rows[number]
-                and r[col["Code"]] == plant.code and r[col["Column"]] == f"{letter} {plant.header}"]
+        hits = [r for r in flags if r["Tab"] == plant.tab and r["Row"] == rows[number]
+                and r["Code"] == plant.code and r["Column"] == f"{letter} {plant.header}"]
         assert len(hits) == 1, (plant.code, plant.tab, rows[number])
         row = hits[0]
-        assert row[col["Severity"]] == ("warning" if plant.kept else "error")
-        assert plant.says in row[col["Problem"]] + " " + row[col["How to fix"]]
-        assert row[col["Go to cell"]] == Link("Go to cell", plant.tab, f"{letter}{rows[number]}")
+        assert row["Severity"] == ("warning" if plant.kept else "error")
+        assert plant.says in row["Problem"] + " " + row["How to fix"]
+        assert row["Go to cell"] == Link("Go to cell", plant.tab, f"{letter}{rows[number]}")
     for tab, grid in before.items():
         assert workbook.grids[tab] == grid, f"{tab} changed"
 

@@ -19,7 +19,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from tracker_sync.backends.base import Block, Link, ToolTab
+from tracker_sync.backends.base import Area, ColorScale, Link, ScaleRule, Style, ToolTab
 from tracker_sync.backends.xlsx import META_TAB, XlsxWorkbook
 from tracker_sync.errors import BackendError, TrackerLocked, TrackerNotFound
 
@@ -89,9 +89,12 @@ def tool_tab() -> ToolTab:
         "Patterns",
         [["Patterns"], ["Scores by team"], ["Team", "LE.1", "I.1"], ["Team A", 4.5, 3], ["Team B", 6, 5],
          ["See", Link("the cell", "Bob's Tab", "C5")], ["=not a formula", "warning text"]],
-        [Block("title", 0, 0), Block("note", 1, 0), Block("header", 2, 0, 1, 3),
-         Block("heatmap", 3, 1, 2, 2), Block("error", 6, 0), Block("warning", 6, 1)],
+        styles=[[1], [2], [3, 3, 3], [], [], [0, 6], [4, 5]],
+        palette=(Style(), Style(bold=True, size=14), Style(italic=True, color="808080"),
+                 Style(bold=True, fill="D9E1F2", border_bottom=True), Style(fill="FFC7CE"), Style(fill="FFEB9C"),
+                 Style(color="0563C1", underline=True)),
         column_widths=[20, 8, 8],
+        color_scales=(ScaleRule(Area(3, 1, 2, 2), ColorScale(((1, "F8696B"), (5, "FFEB84"), (7, "63BE7B")))),),
         frozen_rows=3,
     )
 
@@ -123,13 +126,14 @@ def test_tool_tab_content_styles_links_and_protection(provisioned, path):
     assert sheet["A3"].fill.fgColor.rgb.endswith("D9E1F2")
     assert sheet["A7"].fill.fgColor.rgb.endswith("FFC7CE") and sheet["B7"].fill.fgColor.rgb.endswith("FFEB9C")
     link = sheet["B6"]
-    assert (link.value, link.hyperlink.location, link.hyperlink.target, link.style) == (
-        "the cell", "'Bob''s Tab'!C5", None, "Hyperlink")
+    assert (link.value, link.hyperlink.location, link.hyperlink.target) == ("the cell", "'Bob''s Tab'!C5", None)
+    assert link.font.underline == "single" and link.font.color.rgb.endswith("0563C1")
     assert (sheet["A7"].value, sheet["A7"].data_type) == ("=not a formula", "s")
     (heatmap,) = list(sheet.conditional_formatting)
     assert str(heatmap.sqref) == "B4:C5"
     scale = heatmap.rules[0].colorScale
     assert [c.rgb[-6:] for c in scale.color] == ["F8696B", "FFEB84", "63BE7B"]
+    assert [(v.type, float(v.val)) for v in scale.cfvo] == [("num", 1), ("num", 5), ("num", 7)]
     assert [sheet.column_dimensions[c].width for c in "ABC"] == [20, 8, 8]
     assert sheet.freeze_panes == "A4"
     assert sheet.protection.sheet

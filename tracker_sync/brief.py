@@ -23,28 +23,20 @@ from tracker_sync.backends.base import Workbook
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import discussion_questions, percent
 from tracker_sync.practice import PracticeFlag
-from tracker_sync.render import heatmap_table, team_summary
+from tracker_sync.render import heat_scale, heatmap_table
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.sync import check_tracker
 
 _BRIEF = files("tracker_sync.sheet_templates") / "brief"
-# Heat-map colors: scale minimum, the first Effective score, scale maximum (red, pale yellow, green).
-_LOW, _MID, _HIGH = (215, 48, 39), (255, 247, 188), (26, 152, 80)
 
 
 def heat_color(value: float, settings: SchoolSettings) -> tuple[str, str]:
-    """Background and text color for a heat-map mean: red at the bottom of the scale, pale yellow at
-    the first meeting score, green at the top."""
-    rubric = settings.rubric
-    low, mid, high = rubric.scale_min, rubric.meeting_score, rubric.scale_max
-    if value <= mid:
-        t, a, b = (value - low) / (mid - low), _LOW, _MID
-    else:
-        t, a, b = (value - mid) / (high - mid), _MID, _HIGH
-    t = min(max(t, 0.0), 1.0)
-    rgb = tuple(round(x + (y - x) * t) for x, y in zip(a, b))
-    luminance = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
-    return "#%02x%02x%02x" % rgb, "#ffffff" if luminance < 140 else "#1a1a1a"
+    """Background and text colour for a heat-map mean: the Patterns tab's own colour scale (red at the
+    bottom of the rubric's scale, yellow at the first meeting score, green at the top)."""
+    rgb = heat_scale(settings.rubric).color_at(value)
+    red, green, blue = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
+    return f"#{rgb.lower()}", "#ffffff" if luminance < 140 else "#1a1a1a"
 
 
 def _n(value, digits: int = 1) -> str:
@@ -95,7 +87,7 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     norms, rubric = settings.norms, settings.rubric
     codes, heat_rows = _heat_rows(settings, patterns)
     overall = patterns.feedback_overall
-    teams = team_summary(settings, patterns)
+    teams = patterns.teams
     fb_by_observer = _observer_labels(patterns.feedback_by_observer, include_names, "median_school_days")
     calib = _observer_labels(patterns.calibration, include_names, "mean_diff")
     low, high = rubric.middle_band

@@ -98,7 +98,7 @@ def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str,
                                   "No action step Not Started, In Progress or Carried Over.",
                                   "Set one bite-sized step with a due date at the next feedback meeting."))
     cycles = patterns.cycles
-    weeks = f"{norms.cycle_min_weeks}-{norms.cycle_max_weeks} week learning cycles"
+    weeks = f"{norms.cycle_min_weeks}-{norms.cycle_max_weeks} school-week learning cycles"
     for r in cycles[cycles["past_end_active"]].itertuples():
         flags.append(PracticeFlag("cycle-past-end", weeks, r.teacher, _text(r.team),
                                   f"{r.cycle} ended {_day(r.end_date)}, {_days(r.days_past_end)} ago, and is still Active.",
@@ -109,7 +109,7 @@ def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str,
                                   "Observe the focus indicator before the cycle ends.", tabs["learning_cycle"], int(r.row)))
     for r in cycles[cycles["odd_length"]].itertuples():
         flags.append(PracticeFlag("cycle-length", weeks, r.teacher, _text(r.team),
-                                  f"{r.cycle} runs {r.weeks:.1f} weeks ({_day(r.start_date)} to {_day(r.end_date)}).",
+                                  f"{r.cycle} runs {r.school_days:.0f} school days, {r.weeks:.1f} school weeks ({_day(r.start_date)} to {_day(r.end_date)}).",
                                   "Check the Start and End Dates, or split the goal into cycles of the planned length.",
                                   tabs["learning_cycle"], int(r.row)))
     calib = patterns.calibration

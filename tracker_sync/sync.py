@@ -16,6 +16,7 @@ from tracker_sync.findings import Finding, count_by_severity
 from tracker_sync.patterns import Patterns, compute_patterns
 from tracker_sync.practice import PracticeFlag, practice_flags
 from tracker_sync.render import SyncLogLine, render_flags, render_patterns, render_summary, render_sync_log
+from tracker_sync.render.flags import row_authors
 from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.settings import from_metadata
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
@@ -48,6 +49,22 @@ class Check:
     def practice_flags(self) -> list[PracticeFlag]:
         """Practice flags from the school's norms, pointing at the coach tabs of this tracker."""
         return practice_flags(self.patterns, self.settings, {tab.kind: tab.name for tab in self.template.tabs})
+
+    def team_leads(self) -> dict[str, str]:
+        """Teacher -> Team Lead, from the Roster rows that passed validation."""
+        roster = self.result.records.columns("roster")
+        return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", [])) if lead}
+
+    def tool_tabs(self, log_line: SyncLogLine, synced_at: dt.datetime) -> list:
+        """Summary, Patterns, Flags and the Sync Log with ``log_line`` on top, as one write's content."""
+        leads = self.team_leads()
+        authors = row_authors(self.snapshot.grids, self.template, self.result.tabs, leads)
+        return [
+            render_summary(self.settings, self.result, self.patterns, synced_at),
+            render_patterns(self.settings, self.patterns, synced_at),
+            render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads),
+            render_sync_log(log_line, self.snapshot.grids.get(SYNC_LOG), self.settings.norms.sync_log_max_lines),
+        ]
 
 
 @dataclass
@@ -107,15 +124,9 @@ def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.da
     now = now or dt.datetime.now(dt.timezone.utc)
     check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides)
     report = _report(workbook, check, started)
-    log_line = SyncLogLine(now.astimezone(dt.timezone.utc), check.as_of, report.rows_read,
-                           report.findings["error"], report.findings["warning"], report.duration_s, "ok",
-                           accounting=check.result.accounting)
-    tool_tabs = [
-        render_summary(check.settings, check.result, check.patterns),
-        render_patterns(check.settings, check.patterns),
-        render_flags(check.result.findings, check.snapshot.tab_ids, check.practice_flags()),
-        render_sync_log(log_line, check.snapshot.grids.get(SYNC_LOG), check.settings.norms.sync_log_max_lines),
-    ]
+    log_line = SyncLogLine(now, check.as_of, report.rows_read, report.findings["error"], report.findings["warning"],
+                           report.duration_s, "ok", accounting=check.result.accounting, timezone=check.settings.timezone)
+    tool_tabs = check.tool_tabs(log_line, now)
     if workbook.write(tool_tabs):
         report.tabs_written = [t.name for t in tool_tabs]
     else:

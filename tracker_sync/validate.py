@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain, compress, cycle, repeat
 from operator import is_not, itemgetter, ne, not_
 from typing import Any
@@ -41,13 +41,15 @@ class RowAccountingError(AssertionError):
 
 @dataclass
 class TabReport:
-    """Row accounting for one tab: accepted + excluded + blank = rows_read."""
+    """Row accounting for one tab: accepted + excluded + blank = rows_read; and where each column of the
+    template sits in the coach's header row (column key -> 0-based index), for the Flags tab."""
 
     tab: str
     rows_read: int = 0
     accepted: int = 0
     excluded: int = 0
     blank: int = 0
+    positions: dict[str, int] = field(default_factory=dict)
 
     def check(self) -> None:
         if self.accepted + self.excluded + self.blank != self.rows_read:
@@ -349,6 +351,7 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
     report = TabReport(tab.name)
     header_row, data_rows = (grid[0], grid[1:]) if grid else ([], [])
     header = match_header(tab, header_row, data_rows, ctx.settings)
+    report.positions = header.positions
     findings = list(header.findings)
     report.rows_read = len(data_rows)
     maybe_blank = [i for i, row in enumerate(data_rows) if not row or row[0] is None or (type(row[0]) is str and not row[0].strip())]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker_sync.backends.base import Block, CellValue, Grid, Link, Snapshot, ToolTab, Workbook
+from tracker_sync.backends.base import Area, CellValue, ColorScale, Grid, Link, ScaleRule, Snapshot, Style, ToolTab, Workbook
 from tracker_sync.errors import ConfigError
 
-__all__ = ["Block", "CellValue", "Grid", "Link", "Snapshot", "ToolTab", "Workbook", "open_workbook"]
+__all__ = ["Area", "CellValue", "ColorScale", "Grid", "Link", "ScaleRule", "Snapshot", "Style", "ToolTab", "Workbook", "open_workbook"]
 
 
 def open_workbook(location: str) -> Workbook:

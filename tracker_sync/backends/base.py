@@ -29,8 +29,6 @@ from tracker_sync.schemas import Template
 CellValue = str | int | float | bool | dt.date | dt.datetime | None
 Grid = list[list[CellValue]]
 
-#: The styles a :class:`Block` may name; every backend renders each of them.
-BLOCK_STYLES = ("title", "header", "heatmap", "error", "warning", "note")
 
 
 def trim_grid(rows: Iterable[Sequence[CellValue]]) -> Grid:
@@ -62,21 +60,6 @@ class Link:
     text: str
     tab: str
     cell: str  # A1 notation, e.g. "C5"
-
-
-@dataclass(frozen=True)
-class Block:
-    """A styled rectangle inside a tool tab, 0-based, end-exclusive: rows [row, row+height)."""
-
-    style: str  # "title" | "header" | "heatmap" | "error" | "warning" | "note"
-    row: int
-    col: int
-    height: int = 1
-    width: int = 1
-
-    def __post_init__(self) -> None:
-        if self.style not in BLOCK_STYLES:
-            raise ValueError(f"unknown block style {self.style!r}; use one of {', '.join(BLOCK_STYLES)}")
 
 
 ToolCell = CellValue | Link
@@ -176,13 +159,14 @@ class ToolTab:
     ``row_heights`` in points (None: the application's default), set wherever text wraps or a merged
     cell holds more than one line, since no spreadsheet fits those by itself; ``merges`` join cells
     (the value sits in the top-left cell); ``color_scales`` colour numbers; ``filter`` is the one
-    filterable table (header row included); ``frozen_rows`` stay on screen while scrolling.
+    filterable table (header row included); ``frozen_rows`` stay on screen while scrolling; ``stamps``
+    are the cells that say when the tab was written ("Updated 07:45"): a write whose only change is
+    there is not needed, so a backend that skips unchanged writes leaves them out of its comparison.
     Backends print tool tabs landscape, one page wide.
     """
 
     name: str
     rows: list[list[ToolCell]]
-    blocks: list[Block] = field(default_factory=list)
     column_widths: list[float] = field(default_factory=list)
     frozen_rows: int = 0
     #: New on every sync by design (the Sync Log): it never makes a write needed by itself, so a
@@ -194,6 +178,7 @@ class ToolTab:
     merges: tuple[Area, ...] = ()
     color_scales: tuple[ScaleRule, ...] = ()
     filter: Area | None = None
+    stamps: tuple[tuple[int, int], ...] = ()
 
     @property
     def width(self) -> int:

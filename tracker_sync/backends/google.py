@@ -25,9 +25,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from tracker_sync.backends.base import Grid, Snapshot, ToolTab, Workbook, quoted_tab, trim_grid
+from tracker_sync.backends.base import Area, Grid, Snapshot, ToolTab, Workbook, quoted_tab, trim_grid
 from tracker_sync.backends.google_cells import (
-    cell_data, heatmap_rule, output_hash, pixels, plain_value, row_data, validation_rule,
+    COACH_HEADER, INSTRUCTIONS_TITLE, cell_data, color_scale_rule, output_hash, pixels, plain_value, row_data, row_pixels,
+    validation_rule,
 )
 from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound
 from tracker_sync.findings import column_letter
@@ -306,7 +307,8 @@ class _Planner:
         info.protected = True
 
     def tool_tab(self, tab: ToolTab) -> None:
-        rows, width = max(len(tab.rows), 1, tab.frozen_rows + 1), max(tab.width, len(tab.column_widths), 1)
+        """Replace one tool tab: size, merges, cells and formats, widths, heights, colour scales, filter."""
+        rows, width = max(len(tab.rows), len(tab.styles), 1, tab.frozen_rows + 1), max(tab.width, len(tab.column_widths), 1)
         info = self.tabs.get(tab.name)
         if info is None:
             info = self.add_tab(tab.name, rows, width, tab.frozen_rows)
@@ -317,21 +319,33 @@ class _Planner:
                 "fields": "gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount"}})
             for _ in range(info.conditional_formats):
                 self.requests.append({"deleteConditionalFormatRule": {"sheetId": info.sheet_id, "index": 0}})
+            self.requests.append({"unmergeCells": {"range": {"sheetId": info.sheet_id}}})
         self.protect(info)
         self.requests.append({"updateCells": {
-            "range": {"sheetId": info.sheet_id},
-            "rows": row_data(tab.rows, tab.blocks, self.tab_ids, width),
+            "range": {"sheetId": info.sheet_id}, "rows": row_data(tab, self.tab_ids, width),
             "fields": "userEnteredValue,userEnteredFormat"}})
+        for area, mergers in _runs(tab.merges):
+            self.requests.append({"mergeCells": {"range": _grid_range(info.sheet_id, area), "mergeType": mergers}})
         self.widths(info, tab.column_widths)
-        for block in tab.blocks:
-            if block.style == "heatmap":
-                self.requests.append({"addConditionalFormatRule": {"rule": heatmap_rule(info.sheet_id, block), "index": 0}})
+        heights = [row_pixels(tab.row_heights[r] if r < len(tab.row_heights) else None) for r in range(rows)]
+        self.sizes(info, "ROWS", heights)
+        for rule in tab.color_scales:
+            self.requests.append({"addConditionalFormatRule": {"rule": color_scale_rule(info.sheet_id, rule), "index": 0}})
+        if tab.filter is not None:
+            self.requests.append({"setBasicFilter": {"filter": {"range": _grid_range(info.sheet_id, tab.filter)}}})
 
-    def widths(self, info: _TabInfo, widths: Sequence[int]) -> None:
-        for column, width in enumerate(widths):
-            self.requests.append({"updateDimensionProperties": {
-                "range": {"sheetId": info.sheet_id, "dimension": "COLUMNS", "startIndex": column, "endIndex": column + 1},
-                "properties": {"pixelSize": pixels(width)}, "fields": "pixelSize"}})
+    def widths(self, info: _TabInfo, widths: Sequence[float]) -> None:
+        self.sizes(info, "COLUMNS", [pixels(width) for width in widths])
+
+    def sizes(self, info: _TabInfo, dimension: str, sizes: Sequence[int]) -> None:
+        """Column widths or row heights in pixels, one request per run of equal sizes."""
+        start = 0
+        for end in range(1, len(sizes) + 1):
+            if end == len(sizes) or sizes[end] != sizes[start]:
+                self.requests.append({"updateDimensionProperties": {
+                    "range": {"sheetId": info.sheet_id, "dimension": dimension, "startIndex": start, "endIndex": end},
+                    "properties": {"pixelSize": sizes[start]}, "fields": "pixelSize"}})
+                start = end
 
     def metadata(self, values: Mapping[str, str]) -> None:
         for key, value in values.items():
@@ -392,7 +406,7 @@ class _Planner:
         cells = []
         for index, column in enumerate(columns):
             typed = existing[index] if index < len(existing) else None
-            cell = cell_data(column.header if typed is None else typed, {}, "header")
+            cell = cell_data(column.header if typed is None else typed, {}, COACH_HEADER)
             if column.help:
                 cell["note"] = column.help
             cells.append(cell)
@@ -410,7 +424,7 @@ class _Planner:
         elif info.rows < len(lines):
             self.requests.append({"updateSheetProperties": {"properties": {
                 "sheetId": info.sheet_id, "gridProperties": {"rowCount": len(lines)}}, "fields": "gridProperties.rowCount"}})
-        rows = [{"values": [cell_data(line, {}, "title" if index == 0 else None)]} for index, line in enumerate(lines)]
+        rows = [{"values": [cell_data(line, {}, INSTRUCTIONS_TITLE if index == 0 else None)]} for index, line in enumerate(lines)]
         self.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "rows": rows,
                                               "fields": "userEnteredValue,userEnteredFormat"}})
         self.protect(info)
@@ -430,3 +444,22 @@ class _Planner:
         data = [{"values": [cell_data(v, {}) for v in row]} for row in rows]
         self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": start, "columnIndex": 0},
                                               "rows": data, "fields": "userEnteredValue,userEnteredFormat"}})
+
+
+def _grid_range(sheet_id: int, area: Area) -> dict:
+    return {"sheetId": sheet_id, "startRowIndex": area.row, "endRowIndex": area.row + area.height,
+            "startColumnIndex": area.col, "endColumnIndex": area.col + area.width}
+
+
+def _runs(merges: Sequence[Area]) -> list[tuple[Area, str]]:
+    """Merged cells as few mergeCells requests: one-row merges of the same columns on consecutive rows
+    become one MERGE_ROWS request (each row merged on its own), any other merge one MERGE_ALL."""
+    runs: list[tuple[Area, str]] = []
+    for area in sorted(merges, key=lambda a: (a.col, a.width, a.row)):
+        if area.height == 1 and runs and runs[-1][1] == "MERGE_ROWS":
+            last = runs[-1][0]
+            if (last.col, last.width) == (area.col, area.width) and last.row + last.height == area.row:
+                runs[-1] = (Area(last.row, last.col, last.height + 1, last.width), "MERGE_ROWS")
+                continue
+        runs.append((area, "MERGE_ROWS" if area.height == 1 else "MERGE_ALL"))
+    return runs

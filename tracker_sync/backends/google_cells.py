@@ -17,23 +17,19 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker_sync.backends.base import Block, CellValue, Link, ToolCell, ToolTab
+from tracker_sync.backends.base import CellValue, Link, ScaleRule, Style, ToolCell, ToolTab
 from tracker_sync.cells import SERIAL_EPOCH
 from tracker_sync.schemas import ColumnSpec
 
 SERIAL_START = dt.datetime.combine(SERIAL_EPOCH, dt.time())  # serial 0 as a moment, for date-times
 ERROR_TEXT = {"NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VALUE!", "REF": "#REF!",
               "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "#LOADING"}
-GREY, LIGHT_RED, LIGHT_AMBER = {"red": 0.9, "green": 0.9, "blue": 0.9}, {"red": 0.98, "green": 0.84, "blue": 0.84}, {"red": 1.0, "green": 0.95, "blue": 0.8}
-BLOCK_FORMATS: dict[str, dict] = {
-    "title": {"textFormat": {"bold": True, "fontSize": 12}},
-    "header": {"textFormat": {"bold": True}, "backgroundColor": GREY},
-    "error": {"backgroundColor": LIGHT_RED},
-    "warning": {"backgroundColor": LIGHT_AMBER},
-    "note": {"textFormat": {"italic": True, "foregroundColor": {"red": 0.4, "green": 0.4, "blue": 0.4}}},
-    "heatmap": {},  # a gradient conditional format, see heatmap_rule
-}
-#: Tool tabs whose content changes on every sync; they do not count toward "outputs unchanged".
+#: The styles provisioning gives coach headers and the Instructions title.
+COACH_HEADER, INSTRUCTIONS_TITLE = Style(bold=True, fill="E6E6E6"), Style(bold=True, size=12)
+_NUMBER_TYPES = {"0": "NUMBER", "0.0": "NUMBER", "0.00": "NUMBER", "0%": "PERCENT", "yyyy-mm-dd": "DATE",
+                 "yyyy-mm-dd hh:mm": "DATE_TIME"}
+
+
 def plain_value(cell: Mapping[str, Any]) -> CellValue:
     """A CellData (effectiveValue, effectiveFormat.numberFormat.type) as the plain value a coach typed."""
     value = cell.get("effectiveValue")
@@ -86,56 +82,94 @@ def entered_value(value: ToolCell, tab_ids: Mapping[str, int]) -> tuple[dict | N
     return {"stringValue": str(value)}, None
 
 
-def cell_data(value: ToolCell, tab_ids: Mapping[str, int], style: str | None = None) -> dict:
+def color(hex_rgb: str) -> dict[str, float]:
+    """'D9E1F2' as the Sheets API's Color (channels 0-1)."""
+    return {name: round(int(hex_rgb[i:i + 2], 16) / 255, 4) for name, i in (("red", 0), ("green", 2), ("blue", 4))}
+
+
+def cell_format(style: Style) -> dict:
+    """A Style as a CellFormat (userEnteredFormat); the plain style is {} (the spreadsheet's default)."""
+    text: dict[str, Any] = {}
+    if style.bold:
+        text["bold"] = True
+    if style.italic:
+        text["italic"] = True
+    if style.underline:
+        text["underline"] = True
+    if style.size:
+        text["fontSize"] = style.size
+    if style.color:
+        text["foregroundColor"] = color(style.color)
+    out: dict[str, Any] = {"textFormat": text} if text else {}
+    if style.fill:
+        out["backgroundColor"] = color(style.fill)
+    if style.border_bottom:
+        out["borders"] = {"bottom": {"style": "SOLID"}}
+    if style.number_format:
+        out["numberFormat"] = {"type": _NUMBER_TYPES[style.number_format], "pattern": style.number_format}
+    if style.wrap:
+        out["wrapStrategy"] = "WRAP"
+    if style.align:
+        out["horizontalAlignment"] = style.align.upper()
+    if style.valign:
+        out["verticalAlignment"] = style.valign.upper()
+    return out
+
+
+def cell_data(value: ToolCell, tab_ids: Mapping[str, int], style: Style | None = None) -> dict:
+    """One CellData for updateCells: the value (text never parsed) and its format."""
     entered, number_format = entered_value(value, tab_ids)
     cell: dict[str, Any] = {}
     if entered is not None:
         cell["userEnteredValue"] = entered
-    cell_format = dict(BLOCK_FORMATS.get(style or "", {}))
-    if number_format:
-        cell_format["numberFormat"] = number_format
-    if cell_format:
-        cell["userEnteredFormat"] = cell_format
+    cell_format_ = cell_format(style) if style is not None else {}
+    if number_format and "numberFormat" not in cell_format_:
+        cell_format_["numberFormat"] = number_format
+    if cell_format_:
+        cell["userEnteredFormat"] = cell_format_
     return cell
 
 
-def styles_by_cell(blocks: Sequence[Block]) -> dict[tuple[int, int], str]:
-    styles: dict[tuple[int, int], str] = {}
-    for block in blocks:
-        for r in range(block.row, block.row + block.height):
-            for c in range(block.col, block.col + block.width):
-                styles[(r, c)] = block.style
-    return styles
-
-
-def row_data(rows: Sequence[Sequence[ToolCell]], blocks: Sequence[Block], tab_ids: Mapping[str, int], width: int) -> list[dict]:
-    """RowData for updateCells, styled blocks included (a styled empty cell still gets its format)."""
-    styles = styles_by_cell(blocks)
-    height = max(len(rows), max((r + 1 for r, _ in styles), default=0))
+def row_data(tab: ToolTab, tab_ids: Mapping[str, int], width: int) -> list[dict]:
+    """RowData for updateCells over the whole tab, styled empty cells included."""
+    formats = [cell_format(style) for style in tab.palette]
     out = []
-    for r in range(height):
-        row = rows[r] if r < len(rows) else []
-        out.append({"values": [cell_data(row[c] if c < len(row) else None, tab_ids, styles.get((r, c)))
-                               for c in range(width)]})
+    for r in range(max(len(tab.rows), len(tab.styles))):
+        values = tab.rows[r] if r < len(tab.rows) else []
+        styles = tab.styles[r] if r < len(tab.styles) else []
+        cells = []
+        for c in range(width):
+            value = values[c] if c < len(values) else None
+            index = styles[c] if c < len(styles) else 0
+            entered, number_format = entered_value(value, tab_ids)
+            cell: dict[str, Any] = {"userEnteredValue": entered} if entered is not None else {}
+            if formats[index]:
+                cell["userEnteredFormat"] = formats[index]
+            elif number_format:
+                cell["userEnteredFormat"] = {"numberFormat": number_format}
+            cells.append(cell)
+        out.append({"values": cells})
     return out
 
 
-def heatmap_rule(sheet_id: int, block: Block) -> dict:
-    """A red-amber-green color scale over the block (low scores red)."""
-    return {
-        "ranges": [{"sheetId": sheet_id, "startRowIndex": block.row, "endRowIndex": block.row + block.height,
-                    "startColumnIndex": block.col, "endColumnIndex": block.col + block.width}],
-        "gradientRule": {
-            "minpoint": {"color": {"red": 0.9, "green": 0.49, "blue": 0.45}, "type": "MIN"},
-            "midpoint": {"color": {"red": 1.0, "green": 0.85, "blue": 0.4}, "type": "PERCENTILE", "value": "50"},
-            "maxpoint": {"color": {"red": 0.34, "green": 0.73, "blue": 0.54}, "type": "MAX"},
-        },
-    }
+def color_scale_rule(sheet_id: int, rule: ScaleRule) -> dict:
+    """A gradient conditional format anchored on the rule's numbers (the same points the xlsx gets)."""
+    area = rule.area
+    points = [{"color": color(rgb), "type": "NUMBER", "value": f"{value:g}"} for value, rgb in rule.scale.points]
+    gradient = {"minpoint": points[0], "maxpoint": points[-1], **({"midpoint": points[1]} if len(points) == 3 else {})}
+    return {"ranges": [{"sheetId": sheet_id, "startRowIndex": area.row, "endRowIndex": area.row + area.height,
+                        "startColumnIndex": area.col, "endColumnIndex": area.col + area.width}],
+            "gradientRule": gradient}
 
 
-def pixels(width_in_characters: int) -> int:
+def pixels(width_in_characters: float) -> int:
     """Column width in characters (as the templates and xlsx use) to Google's pixels."""
-    return int(width_in_characters * 7 + 10)
+    return int(round(width_in_characters * 7 + 5))
+
+
+def row_pixels(points: float | None) -> int:
+    """A row height in points to Google's pixels (96 dpi); None is Google's default row, 21 pixels."""
+    return 21 if points is None else int(round(points * 96 / 72))
 
 
 def validation_rule(column: ColumnSpec, *, roster_range: str, indicator_codes: Sequence[str]) -> dict | None:
@@ -163,18 +197,21 @@ def validation_rule(column: ColumnSpec, *, roster_range: str, indicator_codes: S
 
 
 def output_hash(tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str]) -> str:
-    """A fingerprint of everything a write would change, leaving out volatile tabs (the Sync Log)."""
-    def plain(cell: ToolCell) -> object:
-        if isinstance(cell, Link):
-            return ["link", cell.text, cell.tab, cell.cell]
-        if isinstance(cell, (dt.date, dt.datetime)):
-            return ["date", cell.isoformat()]
-        return cell
+    """A fingerprint of everything a write would change, leaving out volatile tabs (the Sync Log) and
+    the cells that only say when a tab was written (``ToolTab.stamps``)."""
+    def plain(value: object) -> object:
+        if isinstance(value, Link):
+            return ["link", value.text, value.tab, value.cell]
+        if isinstance(value, (dt.date, dt.datetime)):
+            return ["date", value.isoformat()]
+        return value
 
-    content = [
-        [tab.name, [[plain(c) for c in row] for row in tab.rows],
-         [[b.style, b.row, b.col, b.height, b.width] for b in tab.blocks], list(tab.column_widths), tab.frozen_rows]
-        for tab in tool_tabs if not tab.volatile
-    ]
+    def cells(tab: ToolTab) -> list:
+        stamps = set(tab.stamps)
+        return [[None if (r, c) in stamps else plain(v) for c, v in enumerate(row)] for r, row in enumerate(tab.rows)]
+
+    content = [[tab.name, cells(tab), repr(tab.styles), repr(tab.palette),
+                repr(tab.column_widths), repr(tab.row_heights), repr(tab.merges), repr(tab.color_scales), repr(tab.filter),
+                tab.frozen_rows] for tab in tool_tabs if not tab.volatile]
     text = json.dumps([content, sorted(metadata.items())], sort_keys=True, default=str, allow_nan=True)
     return hashlib.sha256(text.encode()).hexdigest()[:32]

@@ -308,6 +308,7 @@ def _protect(sheet: Worksheet) -> None:
 
 def _write_tool_tab(book: OpenpyxlBook, tab: ToolTab) -> None:
     """Replace (or create, after the last tab) one tool tab with ``tab``'s content and styles."""
+    from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -318,61 +319,66 @@ def _write_tool_tab(book: OpenpyxlBook, tab: ToolTab) -> None:
         sheet = book.create_sheet(tab.name, index)
     else:
         sheet = _new_tab(book, tab.name, None)
-    for r, row in enumerate(tab.rows, start=1):
-        for c, value in enumerate(row, start=1):
-            if value is None:
+    styles = [_openpyxl_style(style) for style in tab.palette]
+    height = max(len(tab.rows), len(tab.styles))
+    for r in range(height):
+        values = tab.rows[r] if r < len(tab.rows) else []
+        indexes = tab.styles[r] if r < len(tab.styles) else []
+        for c in range(max(len(values), len(indexes))):
+            value = values[c] if c < len(values) else None
+            index = indexes[c] if c < len(indexes) else 0
+            if value is None and not index:
                 continue
-            cell = sheet.cell(r, c)
+            cell = sheet.cell(r + 1, c + 1)
             if isinstance(value, Link):
                 _set_text(cell, value.text)
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{quoted_tab(value.tab)}!{value.cell}")
-                cell.style = "Hyperlink"
-            else:
+            elif value is not None:
                 _set_text(cell, value)
-    for block in tab.blocks:
-        _style_block(sheet, block)
+            for attribute, style in styles[index].items():
+                setattr(cell, attribute, style)
     for index, width in enumerate(tab.column_widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+    for index, points in enumerate(tab.row_heights, start=1):
+        if points:
+            sheet.row_dimensions[index].height = points
+    for area in tab.merges:
+        sheet.merge_cells(start_row=area.row + 1, start_column=area.col + 1,
+                          end_row=area.row + area.height, end_column=area.col + area.width)
+    for rule in tab.color_scales:
+        area = rule.area
+        ref = (f"{get_column_letter(area.col + 1)}{area.row + 1}:"
+               f"{get_column_letter(area.col + area.width)}{area.row + area.height}")
+        (low, low_rgb), *middle, (high, high_rgb) = rule.scale.points
+        mid = {"mid_type": "num", "mid_value": middle[0][0], "mid_color": middle[0][1]} if middle else {}
+        sheet.conditional_formatting.add(ref, ColorScaleRule(start_type="num", start_value=low, start_color=low_rgb,
+                                                             end_type="num", end_value=high, end_color=high_rgb, **mid))
+    if tab.filter is not None:
+        area = tab.filter
+        sheet.auto_filter.ref = (f"{get_column_letter(area.col + 1)}{area.row + 1}:"
+                                 f"{get_column_letter(area.col + area.width)}{area.row + area.height}")
     if tab.frozen_rows:
         sheet.freeze_panes = sheet.cell(tab.frozen_rows + 1, 1).coordinate
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     _protect(sheet)
 
 
-@cache
-def _block_formats() -> dict[str, dict[str, Any]]:
-    from openpyxl.styles import Border, Font, PatternFill, Side
+def _openpyxl_style(style: Any) -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-    def fill(rgb: str) -> PatternFill:
-        return PatternFill("solid", start_color=rgb, end_color=rgb)
-
-    return {
-        "title": {"font": Font(bold=True, size=14)},
-        "header": {"font": Font(bold=True), "fill": fill("D9E1F2"), "border": Border(bottom=Side(style="thin"))},
-        "error": {"fill": fill("FFC7CE")},
-        "warning": {"fill": fill("FFEB9C")},
-        "note": {"font": Font(italic=True, color="808080")},
-    }
-
-
-def _style_block(sheet: Worksheet, block: Any) -> None:
-    from openpyxl.formatting.rule import ColorScaleRule
-    from openpyxl.utils import get_column_letter
-
-    if block.style == "heatmap":
-        area = (f"{get_column_letter(block.col + 1)}{block.row + 1}:"
-                f"{get_column_letter(block.col + block.width)}{block.row + block.height}")
-        sheet.conditional_formatting.add(area, ColorScaleRule(
-            start_type="min", start_color="F8696B",
-            mid_type="percentile", mid_value=50, mid_color="FFEB84",
-            end_type="max", end_color="63BE7B",
-        ))
-        return
-    cells = sheet.iter_rows(min_row=block.row + 1, max_row=block.row + block.height,
-                            min_col=block.col + 1, max_col=block.col + block.width)
-    for row in cells:
-        for cell in row:
-            for attribute, style in _block_formats()[block.style].items():
-                setattr(cell, attribute, style)
+    out: dict[str, Any] = {"font": Font(name="Arial", size=style.size or 10, bold=style.bold, italic=style.italic,
+                                        underline="single" if style.underline else None, color=style.color)}
+    if style.fill:
+        out["fill"] = PatternFill("solid", start_color=style.fill, end_color=style.fill)
+    if style.border_bottom:
+        out["border"] = Border(bottom=Side(style="thin"))
+    if style.number_format:
+        out["number_format"] = style.number_format
+    if style.wrap or style.align or style.valign:
+        out["alignment"] = Alignment(wrap_text=style.wrap, horizontal=style.align, vertical=style.valign)
+    return out
 
 
 def _write_meta_tab(book: OpenpyxlBook, metadata: Mapping[str, str], lists: Mapping[str, list[str]] | None = None) -> None:

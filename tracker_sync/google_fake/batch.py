@@ -164,16 +164,88 @@ def repeat_cell(book: Spreadsheet, params: dict) -> dict:
 
 
 def update_dimension_properties(book: Spreadsheet, params: dict) -> dict:
+    """Column widths and row heights (pixelSize only; hiding rows or columns is not modelled)."""
     rng = params["range"]
-    sheet = book.sheet(sheet_id=rng.get("sheetId", 0))
-    if rng.get("dimension") != "COLUMNS":
-        return {}  # row heights are not modelled
-    sheet = book.editable(sheet)
-    start, end = rng.get("startIndex", 0), rng.get("endIndex", sheet.columns)
-    if end > sheet.columns:
-        raise InvalidRequest(f"Invalid dimension range: columns {start}-{end} but the sheet has {sheet.columns}.")
-    for c in range(start, end):
-        sheet.column_pixels[c] = int(params["properties"]["pixelSize"])
+    sheet = book.editable(book.sheet(sheet_id=rng.get("sheetId", 0)))
+    if params.get("fields") != "pixelSize":
+        raise InvalidRequest(f"The Google fake implements updateDimensionProperties with fields 'pixelSize' only, not {params.get('fields')!r}.")
+    dimension = rng.get("dimension")
+    if dimension not in ("ROWS", "COLUMNS"):
+        raise InvalidRequest(f"Invalid value at 'range.dimension': {dimension!r}")
+    size, sizes = (sheet.rows, sheet.row_pixels) if dimension == "ROWS" else (sheet.columns, sheet.column_pixels)
+    start, end = rng.get("startIndex", 0), rng.get("endIndex", size)
+    if not 0 <= start < end <= size:
+        raise InvalidRequest(f"Invalid dimension range: {dimension.lower()} {start}-{end} but the sheet has {size}.")
+    for index in range(start, end):
+        sizes[index] = int(params["properties"]["pixelSize"])
+    return {}
+
+
+def _full_range(sheet: Sheet, grid_range: dict) -> dict:
+    """A GridRange with every index filled in from the grid's size, sheetId left out as Google does for 0."""
+    r0, r1, c0, c1 = sheet.bounds(grid_range)
+    out = {"sheetId": sheet.id, "startRowIndex": r0, "endRowIndex": r1, "startColumnIndex": c0, "endColumnIndex": c1}
+    return _grid_range_out(out)
+
+
+def _overlaps(a: dict, b: dict) -> bool:
+    return (a["startRowIndex"] < b["endRowIndex"] and b["startRowIndex"] < a["endRowIndex"]
+            and a["startColumnIndex"] < b["endColumnIndex"] and b["startColumnIndex"] < a["endColumnIndex"])
+
+
+def merge_cells(book: Spreadsheet, params: dict) -> dict:
+    """MERGE_ALL, MERGE_ROWS (each row its own merge) or MERGE_COLUMNS; only the top-left value is kept."""
+    sheet = _sheet_of(book, params["range"])
+    whole = _full_range(sheet, params["range"])
+    kind = params.get("mergeType", "MERGE_ALL")
+    r0, r1, c0, c1 = whole["startRowIndex"], whole["endRowIndex"], whole["startColumnIndex"], whole["endColumnIndex"]
+    if kind == "MERGE_ALL":
+        parts = [(r0, r1, c0, c1)]
+    elif kind == "MERGE_ROWS":
+        parts = [(r, r + 1, c0, c1) for r in range(r0, r1)]
+    elif kind == "MERGE_COLUMNS":
+        parts = [(r0, r1, c, c + 1) for c in range(c0, c1)]
+    else:
+        raise InvalidRequest(f"Invalid value at 'requests.merge_cells.merge_type': {kind!r}")
+    for a, b, c, d in parts:
+        merge = _grid_range_out({"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c, "endColumnIndex": d})
+        if (b - a) * (d - c) < 2:
+            continue  # a single cell: nothing to merge
+        if any(_overlaps(merge, old) for old in sheet.merges):
+            raise InvalidRequest("You can't merge cells that overlap a merged range; unmerge them first.")
+        for r in range(a, b):
+            for col in range(c, d):
+                if (r, col) != (a, c) and "userEnteredValue" in sheet.cells.get((r, col), {}):
+                    _write_cell(sheet, (r, col), {}, "userEnteredValue")
+        sheet.merges.append(merge)
+    return {}
+
+
+def unmerge_cells(book: Spreadsheet, params: dict) -> dict:
+    sheet = _sheet_of(book, params["range"])
+    whole = _full_range(sheet, params["range"])
+    inside = [m for m in sheet.merges if _overlaps(m, whole)]
+    for merge in inside:
+        if not (whole["startRowIndex"] <= merge["startRowIndex"] and merge["endRowIndex"] <= whole["endRowIndex"]
+                and whole["startColumnIndex"] <= merge["startColumnIndex"] and merge["endColumnIndex"] <= whole["endColumnIndex"]):
+            raise InvalidRequest("You must select all cells in a merged range to merge or unmerge them.")
+    sheet.merges = [m for m in sheet.merges if m not in inside]
+    return {}
+
+
+def set_basic_filter(book: Spreadsheet, params: dict) -> dict:
+    """The sheet's one basic filter (sort specs and criteria are not modelled: refused)."""
+    spec = params.get("filter") or {}
+    unknown = set(spec) - {"range"}
+    if unknown:
+        raise InvalidRequest(f"The Google fake implements basic filters by range only, not {', '.join(sorted(unknown))}.")
+    sheet = _sheet_of(book, spec.get("range", {}))
+    sheet.basic_filter = {"range": _full_range(sheet, spec.get("range", {}))}
+    return {}
+
+
+def clear_basic_filter(book: Spreadsheet, params: dict) -> dict:
+    book.editable(book.sheet(sheet_id=params.get("sheetId", 0))).basic_filter = None
     return {}
 
 
@@ -243,6 +315,11 @@ def add_conditional_format_rule(book: Spreadsheet, params: dict) -> dict:
         sheet.bounds(rng)
     if ("booleanRule" in rule) == ("gradientRule" in rule):
         raise InvalidRequest("Exactly one of booleanRule or gradientRule must be set.")
+    for name, point in (rule.get("gradientRule") or {}).items():
+        if point.get("type") not in ("MIN", "MAX", "NUMBER", "PERCENT", "PERCENTILE"):
+            raise InvalidRequest(f"Invalid gradientRule.{name}.type: {point.get('type')!r}")
+        if point["type"] in ("NUMBER", "PERCENT", "PERCENTILE") and "value" not in point:
+            raise InvalidRequest(f"gradientRule.{name} of type {point['type']} needs a value.")
     rule["ranges"] = [_grid_range_out(r) for r in ranges]
     index = params.get("index", 0)
     sheet.conditional_formats.insert(min(index, len(sheet.conditional_formats)), rule)
@@ -303,6 +380,10 @@ HANDLERS: dict[str, Handler] = {
     "updateCells": update_cells,
     "repeatCell": repeat_cell,
     "updateDimensionProperties": update_dimension_properties,
+    "mergeCells": merge_cells,
+    "unmergeCells": unmerge_cells,
+    "setBasicFilter": set_basic_filter,
+    "clearBasicFilter": clear_basic_filter,
     "setDataValidation": set_data_validation,
     "addProtectedRange": add_protected_range,
     "deleteProtectedRange": delete_protected_range,

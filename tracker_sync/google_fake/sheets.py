@@ -98,6 +98,9 @@ class Sheet:
     conditional_formats: list[dict] = field(default_factory=list)
     protected_ranges: list[dict] = field(default_factory=list)
     column_pixels: dict[int, int] = field(default_factory=dict)
+    row_pixels: dict[int, int] = field(default_factory=dict)
+    merges: list[dict] = field(default_factory=list)  # GridRanges, as spreadsheets.get lists them
+    basic_filter: dict | None = None
 
     @property
     def id(self) -> int:
@@ -133,10 +136,15 @@ class Sheet:
     def clone(self) -> "Sheet":
         """A copy safe to change. Cell dicts are shared: a stored cell is replaced, never changed in place."""
         return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.conditional_formats),
-                     copy.deepcopy(self.protected_ranges), dict(self.column_pixels))
+                     copy.deepcopy(self.protected_ranges), dict(self.column_pixels), dict(self.row_pixels),
+                     copy.deepcopy(self.merges), copy.deepcopy(self.basic_filter))
 
     def trim_to_grid(self) -> None:
+        """What a smaller grid keeps: cells, sizes and merges inside it (Google deletes the rest)."""
         self.cells = {(r, c): v for (r, c), v in self.cells.items() if r < self.rows and c < self.columns}
+        self.row_pixels = {r: v for r, v in self.row_pixels.items() if r < self.rows}
+        self.column_pixels = {c: v for c, v in self.column_pixels.items() if c < self.columns}
+        self.merges = [m for m in self.merges if m["endRowIndex"] <= self.rows and m["endColumnIndex"] <= self.columns]
 
 
 # --- reading cells -----------------------------------------------------------------------------
@@ -347,6 +355,10 @@ class Spreadsheet:
                 entry["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
             if sheet.protected_ranges:
                 entry["protectedRanges"] = [self._with_owner(p) for p in sheet.protected_ranges]
+            if sheet.merges:
+                entry["merges"] = copy.deepcopy(sheet.merges)
+            if sheet.basic_filter is not None:
+                entry["basicFilter"] = copy.deepcopy(sheet.basic_filter)
             sheets.append(entry)
         body: dict[str, Any] = {"spreadsheetId": self.id, "properties": self.properties(), "sheets": sheets}
         if self.developer_metadata:
@@ -390,7 +402,7 @@ class Spreadsheet:
         trimmed = trim_rows(rows)
         if trimmed:
             data["rowData"] = [{"values": row} if row else {} for row in trimmed]
-        data["rowMetadata"] = [{"pixelSize": 21} for _ in range(r0, r1)]
+        data["rowMetadata"] = [{"pixelSize": sheet.row_pixels.get(r, 21)} for r in range(r0, r1)]
         data["columnMetadata"] = [{"pixelSize": sheet.column_pixels.get(c, 100)} for c in range(c0, c1)]
         return data
 

@@ -10,6 +10,7 @@ writes a sheet. One module per question a leader asks:
 - action_steps: open, overdue, completion rate, days to complete, teachers with no open step
 - calibration: observers against each other, middle-band scoring
 - cycles: learning cycles past their end or with no visit
+- teams: one row per team for the Summary tab and the brief
 - trends: now, at the last ILT meeting, and a weekly series with sparklines
 - equity: visits to novices and to the lowest-scoring quartile against the others
 - load: too many open action steps, steps from several coaches, steps with no due date
@@ -37,6 +38,7 @@ from tracker_sync.patterns.load import step_load, undated_steps
 from tracker_sync.patterns.scores import (
     WHOLE_SCHOOL, cycle_growth, growth, growth_by_team, heatmap, lowest_indicators, school_indicators,
 )
+from tracker_sync.patterns.teams import team_summary
 from tracker_sync.patterns.trends import TrendDates, headline_trends, heatmap_trend, last_meeting, sparkline, trend_dates
 from tracker_sync.schemas import SchoolSettings
 
@@ -45,7 +47,7 @@ __all__ = [
     "calibration", "coaching_load", "compute_patterns", "coverage", "coverage_by_team", "cycle_checks", "cycle_growth",
     "feedback_latency", "growth", "growth_by_team", "heatmap", "latency_overall", "latency_summary",
     "lowest_indicators", "school_days_between", "school_indicators", "scored_pace", "steps_by_team",
-    "teachers_without_open_step", "three_things", "to_frames",
+    "team_summary", "teachers_without_open_step", "three_things", "to_frames",
     # issue 12: trends, equity, step load, agreement
     "TrendDates", "agreement_by_indicator", "agreement_by_pair", "agreement_overall", "co_observed_scores",
     "equity_gap", "equity_sentence", "headline_trends", "heatmap_trend", "last_meeting", "observation_equity",
@@ -86,6 +88,7 @@ class Patterns:
     coaching_load: pd.DataFrame
     calibration: pd.DataFrame
     cycles: pd.DataFrame
+    teams: pd.DataFrame
     discuss: list[Discussion]
     headline: Headline
     # issue 12 (documented at their functions): trends, equity, step load, agreement and drift
@@ -135,14 +138,16 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
         median_feedback_school_days=overall["median_school_days"],
         overdue_action_steps=int(steps["overdue"].sum()),
     )
+    cov_by_team, fb_by_team = coverage_by_team(cov), latency_summary(fb, "team")
+    by_team = steps_by_team(steps, cov, no_open)
     return Patterns(
         as_of=as_of, heatmap=heat, school_indicators=school, lowest_indicators=lowest,
-        coverage=cov, coverage_by_team=coverage_by_team(cov),
-        feedback=fb, feedback_by_observer=latency_summary(fb, "observer"), feedback_by_team=latency_summary(fb, "team"),
-        feedback_overall=overall, action_steps=steps, steps_by_team=steps_by_team(steps, cov, no_open), no_open_step=no_open,
+        coverage=cov, coverage_by_team=cov_by_team,
+        feedback=fb, feedback_by_observer=latency_summary(fb, "observer"), feedback_by_team=fb_by_team,
+        feedback_overall=overall, action_steps=steps, steps_by_team=by_team, no_open_step=no_open,
         growth=grown, growth_by_team=growth_by_team(grown), cycle_growth=cycle_growth(frames, day),
         coaching_load=coaching_load(frames, cov, steps, day), calibration=calib, cycles=cycles,
-        discuss=discuss, headline=headline,
+        teams=team_summary(heat, lowest, cov_by_team, fb_by_team, by_team), discuss=discuss, headline=headline,
         trend_dates=dates, trends=trends, heatmap_trend=heatmap_trend(frames, settings, dates),
         equity_groups=groups, equity=equity, equity_sentence=equity_sentence(equity, settings),
         step_load=step_load(steps, cov, settings), undated_steps=undated_steps(steps, day, settings),

@@ -1,0 +1,95 @@
+"""The Flags tab: a count per flag type, the cells to fix (one row each, filterable by who typed the
+row), then the practice flags, with teacher-level repeats summarised per team."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+from tracker_sync.backends.base import Grid, Link, ToolTab
+from tracker_sync.cells import clean_text, is_blank, name_key
+from tracker_sync.findings import FINDING_TYPES, Finding
+from tracker_sync.practice import PRACTICE_FLAG_TYPES, PracticeFlag
+from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
+from tracker_sync.schemas import Template
+from tracker_sync.validate import TabReport
+
+FINDINGS_HEADER = ["Severity", "Tab", "Row", "Column", "Entered by", "Value", "Problem", "How to fix", "Code", "Go to cell"]
+
+
+def row_authors(grids: Mapping[str, Grid], template: Template, tabs: Mapping[str, TabReport],
+                team_leads: Mapping[str, str]) -> dict[tuple[str, int], str]:
+    """Who typed each coach row, as the row itself says: its Observer / Set By cell, else the Team Lead
+    of its teacher (``team_leads``: teacher -> Team Lead, from the Roster). Keys are (tab, sheet row)."""
+    leads = {name_key(teacher): lead for teacher, lead in team_leads.items() if lead}
+    authors: dict[tuple[str, int], str] = {}
+    for spec in template.tabs:
+        report, grid = tabs.get(spec.name), grids.get(spec.name)
+        if report is None or not grid:
+            continue
+        by, teacher = report.positions.get(spec.author or ""), report.positions.get("teacher")
+        for number, row in enumerate(grid[1:], start=2):
+            name = row[by] if by is not None and by < len(row) else None
+            if is_blank(name) and teacher is not None and teacher < len(row) and not is_blank(row[teacher]):
+                name = leads.get(name_key(clean_text(row[teacher])))
+            if not is_blank(name):
+                authors[(spec.name, number)] = clean_text(name)
+    return authors
+
+
+def _grouped(practice: Sequence[PracticeFlag], team_leads: Mapping[str, str]) -> list[list]:
+    """One row per evidence row; flags with no row to point at (a teacher not seen, no open step) are
+    summarised per flag and team, every teacher still named on that row."""
+    rows, groups = [], defaultdict(list)
+    for flag in practice:
+        if flag.tab and flag.row:
+            rows.append((flag, [flag]))
+        else:
+            key = (flag.code, flag.team)
+            if key not in groups:
+                rows.append((flag, groups[key]))
+            groups[key].append(flag)
+    out = []
+    for first, members in rows:
+        leads = ", ".join(dict.fromkeys(lead for f in members if (lead := team_leads.get(f.who)) and lead != f.who))
+        details = [f.detail for f in members]
+        if len(members) == 1:
+            shows = details[0]
+        elif len(set(details)) == 1:
+            shows = f"{len(members)} teachers: {details[0]}"
+        else:
+            shows = f"{len(members)} teachers. " + "; ".join(f"{f.who}: {f.detail}" for f in members)
+        link = Link("Go to row", first.tab, f"A{first.row}") if first.tab and first.row else ""
+        out.append([PRACTICE_FLAG_TYPES[first.code], first.team, leads, ", ".join(f.who for f in members), first.norm,
+                    shows, first.suggestion, first.code, link])
+    return out
+
+
+def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practice: Sequence[PracticeFlag] = (), *,
+                 authors: Mapping[tuple[str, int], str] | None = None, team_leads: Mapping[str, str] | None = None) -> ToolTab:
+    """Counts per type, then every finding (tab and row order, filterable), then the practice flags."""
+    authors, team_leads = authors or {}, team_leads or {}
+    found = Counter(f.code for f in findings)
+    flagged = Counter(f.code for f in practice)
+    counts = Table([Column("Flag", "long", wrap_at=30), Column("Kind"), Column("Code"), Column("Count", "int")],
+                   [*([FINDING_TYPES[code].title, FINDING_TYPES[code].severity, code, n] for code, n in found.items()),
+                    *([PRACTICE_FLAG_TYPES[code], "practice", code, n] for code, n in flagged.items())],
+                   title="Count by type", empty="Nothing to fix and every norm is met.")
+    cells = Table(
+        [Column("Severity"), Column("Tab"), Column("Row", "int"), Column("Column"), Column("Entered by"), Column("Value", "long", wrap_at=24),
+         Column("Problem", "long", wrap_at=40), Column("How to fix", "long", wrap_at=44), Column("Code"), Column("Go to cell", "link")],
+        [[f.severity, f.tab, f.row, f"{f.column or ''} {f.header or ''}".strip(), authors.get((f.tab, f.row or 0), ""), f.value,
+          f.message, f.hint, f.code, Link("Go to cell", f.tab, f.cell) if f.cell and f.tab in tab_ids else ""] for f in findings],
+        title=f"Cells to fix ({len(findings)})", empty="No problems found. Thank you!",
+        note="Errors keep their row out of the patterns until fixed; warnings are kept. Filter 'Entered by' to see your own rows.",
+        marks={(i, 0): f.severity for i, f in enumerate(findings)}, filter=True)
+    grouped = _grouped(practice, team_leads)
+    flags = Table(
+        [Column("Flag", "long", wrap_at=30), Column("Team"), Column("Team Lead"), Column("Who", "long", wrap_at=30),
+         Column("Norm", "long", wrap_at=30), Column("What the tracker shows", "long", wrap_at=44), Column("Suggestion", "long", wrap_at=40),
+         Column("Code"), Column("Go to row", "link")],
+        grouped, title=f"Practice flags: where coaching is off the norms this school set ({len(grouped)})",
+        empty="Every norm is met. Well done!", marks={(i, 0): "warning" for i in range(len(grouped))})
+    items = [Line("Flags: what to fix in the coach tabs, and where practice is off the norms", "title"),
+             GAP, counts, GAP, cells, GAP, flags]
+    return layout_tab("Flags", items)
