@@ -142,7 +142,8 @@ class DistrictRunner:
     def _sync(self, workbook: Workbook, school: School, as_of: dt.date | None, now: dt.datetime):
         from tracker_sync.sync import sync_tracker
 
-        return sync_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms)
+        return sync_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms,
+                            ilt_weekday=school.ilt.day if school.ilt else None)
 
     def brief_school(self, school_id: str, *, as_of: dt.date | None = None) -> Run:
         """Render the school's ILT brief into its briefs folder; record the run."""
@@ -157,7 +158,7 @@ class DistrictRunner:
             calls0 = self._counts(workbook)
             day = as_of or started.astimezone(school.zone).date()
             html = build_brief(workbook, as_of=day, include_names=bool(school.ilt and school.ilt.include_names),
-                               norm_overrides=school.norms)
+                               norm_overrides=school.norms, ilt_weekday=school.ilt.day if school.ilt else None)
             folder = self.registry.resolve(school.briefs)
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"ilt-brief-{day.isoformat()}.html"

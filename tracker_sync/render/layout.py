@@ -102,7 +102,7 @@ def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = 
 
 #: kind -> (number format, how a value shows); the number formats are base.NUMBER_FORMATS.
 _FORMATS = {
-    "text": None, "long": None, "link": None,
+    "text": None, "long": None, "link": None, "spark": None,
     "int": "0", "mean": "0.0", "mean2": "0.00", "share": "0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
 }
 LONG_TEXT_WIDTH = 48  # a long-text column wraps at this width (characters)
@@ -137,7 +137,7 @@ def shown(value: ToolCell, kind: str) -> str:
 @dataclass(frozen=True)
 class Column:
     """One table column: its header and the kind of its cells (text, long, int, mean, mean2, share,
-    date, datetime or link). Numbers are stored as numbers and shown with the kind's number format.
+    date, datetime, link, or spark: a sparkline, text centred so it never touches a number). Numbers are stored as numbers and shown with the kind's number format.
     Long text wraps at ``wrap_at`` characters (default LONG_TEXT_WIDTH)."""
 
     header: str
@@ -197,7 +197,7 @@ _MARKS = {"error": ERROR_FILL, "warning": WARNING_FILL}
 
 def _cell_style(kind: str, mark: str | None = None) -> Style:
     return Style(number_format=_FORMATS[kind], wrap=kind == "long", valign="top", fill=_MARKS.get(mark or ""),
-                 color=LINK_BLUE if kind == "link" else None, underline=kind == "link")
+                 color=LINK_BLUE if kind == "link" else None, underline=kind == "link", align="center" if kind == "spark" else None)
 
 
 def _line_size(style: str) -> float:
