@@ -315,6 +315,30 @@ def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_schoo
     for tab in tool_tabs:
         assert on_google[tab] == on_file[tab], tab
     assert len(on_google["Flags"]) > 10
+    # ... and the same layout: widths, merges, the heat map's number-anchored scale, the Flags filter
+    import openpyxl
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    book = openpyxl.load_workbook(xlsx.path)
+    for tab in tool_tabs:
+        sheet, stored = book[tab], fake.spreadsheets[google.spreadsheet_id].sheet(title=tab)
+        widths = [sheet.column_dimensions[get_column_letter(c + 1)].width for c in range(stored.columns)]
+        assert [stored.column_pixels[c] for c in range(stored.columns)] == [round(w * 7 + 5) for w in widths], tab
+        merged = sorted(str(r) for r in sheet.merged_cells.ranges)
+        assert merged == sorted(f"{get_column_letter(m['startColumnIndex'] + 1)}{m['startRowIndex'] + 1}:"
+                                f"{get_column_letter(m['endColumnIndex'])}{m['endRowIndex']}" for m in stored.merges), tab
+    file_scales = {str(cf.sqref): [float(v.val) for v in cf.rules[0].colorScale.cfvo] for cf in book["Patterns"].conditional_formatting}
+    google_scales = {}
+    for rule in fake.spreadsheets[google.spreadsheet_id].sheet(title="Patterns").conditional_formats:
+        area, gradient = rule["ranges"][0], rule["gradientRule"]
+        ref = (f"{get_column_letter(area['startColumnIndex'] + 1)}{area['startRowIndex'] + 1}:"
+               f"{get_column_letter(area['endColumnIndex'])}{area['endRowIndex']}")
+        google_scales[ref] = [float(gradient[k]["value"]) for k in ("minpoint", "midpoint", "maxpoint")]
+    assert google_scales == file_scales and set(map(tuple, file_scales.values())) == {(1.0, 5.0, 7.0)}
+    flags_filter = fake.spreadsheets[google.spreadsheet_id].sheet(title="Flags").basic_filter["range"]
+    c0, r0, c1, r1 = range_boundaries(book["Flags"].auto_filter.ref)
+    assert (flags_filter["startRowIndex"], flags_filter["endRowIndex"], flags_filter["startColumnIndex"], flags_filter["endColumnIndex"]) == (
+        r0 - 1, r1, c0 - 1, c1)
 
 
 def test_resync_unchanged_is_one_call_and_a_faulty_sync_recovers(fake, account, demo_school):

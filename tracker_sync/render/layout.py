@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -106,6 +107,7 @@ _FORMATS = {
     "int": "0", "mean": "0.0", "mean2": "0.00", "share": "0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
 }
 LONG_TEXT_WIDTH = 48  # a long-text column wraps at this width (characters)
+_WRAP_SLACK = 1.15  # ... unless its longest text is at most this much wider
 MAX_HEADER_LINES = 3
 
 
@@ -122,15 +124,12 @@ def shown(value: ToolCell, kind: str) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, (int, float)):
-        if kind == "share":
-            return f"{value * 100:.0f}%"
-        if kind == "mean":
-            return f"{value:.1f}"
-        if kind == "mean2":
-            return f"{value:.2f}"
-        if kind == "int" or float(value).is_integer():
-            return f"{value:.0f}"
-        return f"{value:g}"
+        places = {"share": 0, "mean": 1, "mean2": 2, "int": 0}.get(kind)
+        if places is None:
+            return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
+        number = value * 100 if kind == "share" else value
+        text = str(Decimal(repr(number)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))  # as spreadsheets round
+        return f"{text}%" if kind == "share" else text
     return str(value)
 
 
@@ -192,12 +191,19 @@ _LINE_STYLES = {
     "gap": Style(),
 }
 _HEADER = Style(bold=True, fill=HEADER_FILL, border_bottom=True, wrap=True, valign="top")
+_NUMBER_HEADER = Style(bold=True, fill=HEADER_FILL, border_bottom=True, wrap=True, valign="top", align="right")
+#: Kinds whose cells are numbers: spreadsheets right-align them, so their headers are right-aligned too.
+_NUMERIC = {"int", "mean", "mean2", "share", "date", "datetime"}
 _MARKS = {"error": ERROR_FILL, "warning": WARNING_FILL}
 
 
 def _cell_style(kind: str, mark: str | None = None) -> Style:
+    """A body cell: its kind's number format; numeric columns right-aligned (a text such as "≤ 3" among
+    numbers too), sparklines centred, long text wrapped, links blue and underlined; ``mark`` fills it
+    (error, warning)."""
     return Style(number_format=_FORMATS[kind], wrap=kind == "long", valign="top", fill=_MARKS.get(mark or ""),
-                 color=LINK_BLUE if kind == "link" else None, underline=kind == "link", align="center" if kind == "spark" else None)
+                 color=LINK_BLUE if kind == "link" else None, underline=kind == "link",
+                 align="right" if kind in _NUMERIC else "center" if kind == "spark" else None)
 
 
 def _line_size(style: str) -> float:
@@ -226,7 +232,8 @@ def _column_need(column: Column, values: list[ToolCell]) -> float:
     if column.kind == "long":
         cap = column.wrap_at or LONG_TEXT_WIDTH
         longest_word = max((columns_for(text_points(w)) for t in cells for w in t.split()), default=0)
-        widest = min(widest, max(cap, min(longest_word, LONG_TEXT_WIDTH)))
+        if widest > cap * _WRAP_SLACK:  # barely longer than the cap: one line reads better than two
+            widest = max(cap, min(longest_word, LONG_TEXT_WIDTH))
     return max(widest, _header_width(column.header), 3.0)
 
 
@@ -320,7 +327,8 @@ def _add_table(sheet: _Sheet, table: Table, spots: list[tuple[int, int]]) -> Non
     if table.note:
         _add_line(sheet, Line(table.note, "note"))
     header_row = sheet.new_row()
-    lines = max(sheet.put(header_row, at, span, column.header, _HEADER) for column, (at, span) in zip(table.columns, spots))
+    lines = max(sheet.put(header_row, at, span, column.header, _NUMBER_HEADER if column.kind in _NUMERIC else _HEADER)
+                for column, (at, span) in zip(table.columns, spots))
     sheet.fit(header_row, lines)
     first_body = header_row + 1
     if not table.rows:

@@ -32,7 +32,7 @@ def render_summary(settings: SchoolSettings, result: ValidationResult, patterns:
         (Column(f"Teachers not observed in {norms.observation_gap_days} days", "int"), h.teachers_not_seen, 0,
          h.teachers_not_seen > 0),
         (Column("Median school days to feedback", "mean"), h.median_feedback_school_days,
-         f"≤ {norms.feedback_within_school_days}",
+         f"at most {norms.feedback_within_school_days}",
          h.median_feedback_school_days is not None and h.median_feedback_school_days > norms.feedback_within_school_days),
         (Column(f"Feedback within {norms.feedback_within_school_days} school days", "share"), plain(feedback["share_within"]),
          1.0, feedback["share_within"] is not None and feedback["share_within"] < 1),
