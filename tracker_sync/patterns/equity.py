@@ -55,7 +55,7 @@ def observation_equity(groups: pd.DataFrame, settings: SchoolSettings) -> pd.Dat
     norms = settings.norms
     if groups.empty:
         return pd.DataFrame(columns=EQUITY_COLUMNS)
-    teams = sorted(set(groups["team"].dropna()))
+    teams = sorted(groups["team"].dropna().unique())
     scope = positions(groups["team"], teams) + 1  # 0: no team; the whole school is added below
     visits, scored = groups["observations_30d"].to_numpy(float), groups["scored"].to_numpy(float)
 

@@ -175,7 +175,7 @@ def headline_trends(frames: Frames, settings: SchoolSettings, teachers: pd.DataF
     overdue_steps (action_step_status).
     """
     days = _days(dates)
-    teams = sorted(set(teachers["team"].dropna()))
+    teams = sorted(teachers["team"].dropna().unique())
     size = len(teams)
     gone = _not_seen(frames, teachers, days, settings.norms.observation_gap_days)
     school_days, given, within, late = _feedback(frames, settings, days)
@@ -218,7 +218,7 @@ def heatmap_trend(frames: Frames, settings: SchoolSettings, dates: TrendDates) -
     if scores.empty:
         return pd.DataFrame(columns=HEAT_TREND_COLUMNS)
     days = _days(dates)
-    teams = sorted(set(scores["team"].dropna()))
+    teams = sorted(scores["team"].dropna().unique())
     indicator = positions(scores["indicator"], codes)
     team = positions(scores["team"], teams)
     cell = np.where((team >= 0) & (indicator >= 0), team * len(codes) + indicator, -1)
