@@ -181,11 +181,13 @@ def agreement_flags(patterns: Patterns, settings: SchoolSettings) -> list[Practi
             f"{r.lessons} co-observed lesson{'s' if r.lessons != 1 else ''}.",
             "Co-observe again and compare evidence indicator by indicator before agreeing on a score."))
     names = {i.code: i.name for i in settings.rubric.indicators}
-    for r in patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"]].itertuples():
+    apart = patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"].astype(bool)]
+    if len(apart):  # one row for every indicator: the ILT norms on them together
         flags.append(PracticeFlag(
-            "agreement-indicator", norm, f"{r.indicator} ({names.get(r.indicator, '')})", "",
-            f"{percent(r.adjacent)} within one point over {r.comparisons} co-observed scores.",
-            "Norm on this indicator with a video: what evidence earns each score?"))
+            "agreement-indicator", norm, ", ".join(apart["indicator"]), "",
+            "; ".join(f"{r.indicator} ({names.get(r.indicator, '')}): {percent(r.adjacent)} within one point over "
+                      f"{r.comparisons} co-observed scores" for r in apart.itertuples()) + ".",
+            "Norm on these indicators with a video: what evidence earns each score?"))
     return flags
 
 
