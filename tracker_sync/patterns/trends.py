@@ -12,7 +12,6 @@ pass; tests check every point against ``compute_patterns`` at that date.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
