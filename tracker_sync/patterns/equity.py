@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, interleave, positions
+from tracker_sync.patterns.frames import Frames, positions
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
 from tracker_sync.schemas import SchoolSettings
 
@@ -64,23 +64,24 @@ def observation_equity(groups: pd.DataFrame, settings: SchoolSettings) -> pd.Dat
         return np.concatenate([[weights.sum()], by_team])
 
     everyone, all_visits = per_scope(np.ones(len(groups))), per_scope(visits)
-    parts = []
-    for group in EQUITY_GROUPS:
-        member = groups[group].to_numpy(bool).astype(float)
-        count, group_visits, group_scored = per_scope(member), per_scope(member * visits), per_scope(member * scored)
-        rest, rest_visits = everyone - count, all_visits - per_scope(member * visits)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per_teacher = np.where(count > 0, group_visits / count, np.nan)
-            others = np.where(rest > 0, rest_visits / rest, np.nan)
-            ratio = np.where((count > 0) & (others > 0), per_teacher / others, np.nan)
-        part = pd.DataFrame({"scope": [WHOLE_SCHOOL, *teams], "group": group, "teachers": count.astype(int),
-                             "visits_30d": group_visits.astype(int), "visits_per_teacher": per_teacher,
-                             "scored_per_teacher": np.where(count > 0, group_scored / np.where(count > 0, count, 1), np.nan),
-                             "others_teachers": rest.astype(int), "others_visits_per_teacher": others, "ratio": ratio})
-        part["flag"] = ((group != "others") & (part["teachers"] >= norms.equity_min_teachers)
-                        & (part["others_teachers"] >= norms.equity_min_teachers) & (part["ratio"] < norms.equity_min_ratio))
-        parts.append(part)
-    return interleave(parts)[EQUITY_COLUMNS]
+    member = np.stack([groups[g].to_numpy(bool).astype(float) for g in EQUITY_GROUPS])  # (groups, teachers)
+    # (groups, scopes) -> one row per scope and group, scope by scope
+    count, group_visits, group_scored = (np.stack([per_scope(m * w) for m in member]).T.ravel()
+                                         for w in (np.ones(len(groups)), visits, scored))
+    rest = np.repeat(everyone, len(EQUITY_GROUPS)) - count
+    rest_visits = np.repeat(all_visits, len(EQUITY_GROUPS)) - group_visits
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_teacher = np.where(count > 0, group_visits / count, np.nan)
+        others = np.where(rest > 0, rest_visits / rest, np.nan)
+        ratio = np.where((count > 0) & (others > 0), per_teacher / others, np.nan)
+        scored_each = np.where(count > 0, group_scored / count, np.nan)
+    kind = np.tile(list(EQUITY_GROUPS), len(teams) + 1)
+    flag = ((kind != "others") & (count >= norms.equity_min_teachers) & (rest >= norms.equity_min_teachers)
+            & (ratio < norms.equity_min_ratio))
+    return pd.DataFrame({"scope": np.repeat([WHOLE_SCHOOL, *teams], len(EQUITY_GROUPS)), "group": kind,
+                         "teachers": count.astype(int), "visits_30d": group_visits.astype(int), "visits_per_teacher": per_teacher,
+                         "scored_per_teacher": scored_each, "others_teachers": rest.astype(int),
+                         "others_visits_per_teacher": others, "ratio": ratio, "flag": flag})[EQUITY_COLUMNS]
 
 
 def equity_sentence(equity: pd.DataFrame, settings: SchoolSettings) -> str | None:

@@ -157,13 +157,6 @@ def positions(values: pd.Series, among) -> np.ndarray:
     return pd.Index(among).get_indexer(values).astype("int64")
 
 
-def interleave(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Frames of the same scopes in the same order (one per measure or group), as one frame with the
-    rows of each scope together: the first row of every part, then every second row, and so on."""
-    tagged = [part.assign(_at=np.arange(len(part))) for part in parts]
-    return pd.concat(tagged, ignore_index=True).sort_values("_at", kind="stable").drop(columns="_at").reset_index(drop=True)
-
-
 def observed_teachers(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     """Active staff whose classrooms are observed (a blank role counts as Teacher)."""
     roster = frames.roster

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tracker_sync.patterns.frames import (
-    CLOSED_STEP_STATUSES, OPEN_STEP_STATUSES, Frames, day_numbers, interleave, positions, school_days_between,
+    CLOSED_STEP_STATUSES, OPEN_STEP_STATUSES, Frames, day_numbers, positions, school_days_between,
 )
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
 from tracker_sync.schemas import SchoolSettings
@@ -191,16 +191,16 @@ def headline_trends(frames: Frames, settings: SchoolSettings, teachers: pd.DataF
         "feedback_share_within": _share(*(both(m.sum(axis=1), _counts_by(visit_team, m, size)) for m in (within, given, late))),
         "overdue_steps": both(overdue.sum(axis=1), _counts_by(positions(frames.action_steps["team"], teams), overdue, size)),
     }
-    parts = []
-    for measure, table in tables.items():
-        table = table.astype(float)
-        part = pd.DataFrame({"scope": [WHOLE_SCHOOL, *teams], "measure": measure, "then": table[0], "now": table[-1]})
-        part["change"] = part["now"] - part["then"]
-        part["worse"] = part["change"] < 0 if TREND_MEASURES[measure] else part["change"] > 0
-        part["series"] = list(map(tuple, table[1:].T))
-        part["sparkline"] = sparklines(table[1:].T)
-        parts.append(part)
-    return interleave(parts)[TREND_COLUMNS]
+    scopes, measures = [WHOLE_SCHOOL, *teams], list(tables)
+    # (measures, dates, scopes) -> one row per scope and measure, scope by scope, dates along the row
+    values = np.stack([tables[m].astype(float) for m in measures]).transpose(2, 0, 1).reshape(len(scopes) * len(measures), -1)
+    change = values[:, -1] - values[:, 0]
+    higher_is_better = np.tile([TREND_MEASURES[m] for m in measures], len(scopes))
+    return pd.DataFrame({
+        "scope": np.repeat(scopes, len(measures)), "measure": np.tile(measures, len(scopes)), "then": values[:, 0],
+        "now": values[:, -1], "change": change, "worse": np.where(higher_is_better, change < 0, change > 0),
+        "series": list(map(tuple, values[:, 1:])), "sparkline": sparklines(values[:, 1:]),
+    })[TREND_COLUMNS]
 
 
 def _days(dates: TrendDates) -> np.ndarray:
