@@ -25,7 +25,7 @@ def co_observed_scores(frames: Frames) -> pd.DataFrame:
     """One row per indicator scored by two observers of the same lesson (teacher and date); with
     three observers, each of the three pairs. observer_a sorts before observer_b; diff = a - b."""
     scores = frames.scores[["teacher", "team", "date", "observer", "indicator", "score"]]
-    both = scores[_shared_lessons(scores)]
+    both = scores[_shared_lessons(frames.scores)]
     if both.empty:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     pairs = both.merge(both[["teacher", "date", "indicator", "observer", "score"]], on=["teacher", "date", "indicator"],
@@ -38,15 +38,18 @@ def co_observed_scores(frames: Frames) -> pd.DataFrame:
 
 
 def _shared_lessons(scores: pd.DataFrame) -> np.ndarray:
-    """Which score rows belong to a lesson (teacher and date) that two or more observers scored;
-    on integer codes, as a school year has tens of thousands of scores and a few such lessons."""
-    teacher, _ = pd.factorize(scores["teacher"])
-    observer, observers = pd.factorize(scores["observer"])
-    day = day_numbers(scores["date"])
+    """Which score rows belong to a lesson (teacher and date) that two or more observers scored.
+    Worked out on the scores tab's rows (one per visit, not per indicator) and integer codes, as a
+    school year has tens of thousands of scores and a few such lessons."""
+    visits = scores.drop_duplicates("row")
+    teacher, _ = pd.factorize(visits["teacher"])
+    observer, observers = pd.factorize(visits["observer"])
+    day = day_numbers(visits["date"])
     lesson = teacher.astype("int64") * (int(day.max(initial=0)) + 1) + day
     seen = np.unique(lesson * (len(observers) + 1) + observer)  # each lesson and observer once
     lessons, observers_per_lesson = np.unique(seen // (len(observers) + 1), return_counts=True)
-    return np.isin(lesson, lessons[observers_per_lesson >= 2])
+    shared = visits["row"].to_numpy()[np.isin(lesson, lessons[observers_per_lesson >= 2])]
+    return scores["row"].isin(shared).to_numpy()
 
 
 def _judged(out: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:

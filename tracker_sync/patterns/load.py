@@ -18,20 +18,23 @@ def step_load(steps: pd.DataFrame, cov: pd.DataFrame, settings: SchoolSettings) 
     """Per active observed teacher (the coverage list) with an open step: open steps, how many
     people set them (a blank Set By is not a person), who, and the two checks: more than
     `max_open_steps` open, or open steps from more than one person. Team, then teacher."""
-    mine = steps[steps["open"] & steps["teacher"].isin(set(cov["teacher"]))]
+    chosen = steps["open"].to_numpy(bool) & steps["teacher"].isin(cov["teacher"]).to_numpy()
+    mine = steps.loc[chosen, ["teacher", "set_by"]]
     if mine.empty:
         return pd.DataFrame(columns=LOAD_COLUMNS)
+    opened = mine["teacher"].value_counts()
     names: dict[str, list[str]] = {}
-    known = mine.dropna(subset=["set_by"])
-    for teacher, setter in sorted(set(zip(known["teacher"], known["set_by"]))):  # a few hundred pairs
+    for teacher, setter in sorted({(t, s) for t, s in zip(mine["teacher"], mine["set_by"]) if isinstance(s, str)}):
         names.setdefault(teacher, []).append(setter)
-    out = pd.DataFrame({"open_steps": mine.groupby("teacher").size()})
-    out["setters"] = out.index.map(lambda t: len(names.get(t, ())))
-    out["set_by"] = out.index.map(lambda t: ", ".join(names.get(t, ())))
-    out = cov.set_index("teacher")[["team"]].join(out, how="inner")
+    team = dict(zip(cov["teacher"], cov["team"]))
+    teachers = sorted(opened.index, key=lambda t: (str(team[t]), t))
+    out = pd.DataFrame({"teacher": teachers, "team": [team[t] for t in teachers],
+                        "open_steps": [int(opened[t]) for t in teachers],
+                        "setters": [len(names.get(t, ())) for t in teachers],
+                        "set_by": [", ".join(names.get(t, ())) for t in teachers]})
     out["too_many"] = out["open_steps"] > settings.norms.max_open_steps
     out["several_setters"] = out["setters"] > 1
-    return out.reset_index(names="teacher").sort_values(["team", "teacher"]).reset_index(drop=True)[LOAD_COLUMNS]
+    return out[LOAD_COLUMNS]
 
 
 def undated_steps(steps: pd.DataFrame, as_of: pd.Timestamp, settings: SchoolSettings) -> pd.DataFrame:
