@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, day_numbers, rubric_order, summarise
+from tracker_sync.patterns.frames import Frames, day_numbers, rubric_order
 from tracker_sync.schemas import SchoolSettings
 
 COMPARISON_COLUMNS = ["teacher", "team", "date", "indicator", "observer_a", "observer_b", "score_a", "score_b", "diff",
@@ -24,17 +24,24 @@ BY_PAIR_COLUMNS = ["observer_a", "observer_b", "lessons", "comparisons", "exact"
 def co_observed_scores(frames: Frames) -> pd.DataFrame:
     """One row per indicator scored by two observers of the same lesson (teacher and date); with
     three observers, each of the three pairs. observer_a sorts before observer_b; diff = a - b."""
-    scores = frames.scores[["teacher", "team", "date", "observer", "indicator", "score"]]
-    both = scores[_shared_lessons(frames.scores)]
-    if both.empty:
+    both = frames.scores.loc[_shared_lessons(frames.scores), ["teacher", "team", "date", "observer", "indicator", "score"]]
+    by_score: dict[tuple, list[tuple[str, float]]] = {}
+    for teacher, team, day, observer, indicator, score in both.itertuples(index=False, name=None):  # a few hundred
+        by_score.setdefault((day, teacher, team, indicator), []).append((observer, score))
+    rows = []
+    for (day, teacher, team, indicator), scored in by_score.items():
+        for i, (a, score_a) in enumerate(scored):
+            for b, score_b in scored[i + 1:]:
+                (a, score_a), (b, score_b) = sorted([(a, score_a), (b, score_b)])
+                rows.append((day, teacher, a, b, indicator, team, score_a, score_b))
+    if not rows:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    pairs = both.merge(both[["teacher", "date", "indicator", "observer", "score"]], on=["teacher", "date", "indicator"],
-                       suffixes=("_a", "_b"))
-    pairs = pairs[pairs["observer_a"] < pairs["observer_b"]]
-    pairs = pairs.assign(diff=pairs["score_a"] - pairs["score_b"])
-    pairs["exact"] = pairs["diff"] == 0
-    pairs["adjacent"] = pairs["diff"].abs() <= 1
-    return pairs.sort_values(["date", "teacher", "observer_a", "observer_b", "indicator"]).reset_index(drop=True)[COMPARISON_COLUMNS]
+    rows.sort(key=lambda r: r[:5])  # date, teacher, observer pair, indicator
+    day, teacher, a, b, indicator, team, score_a, score_b = map(list, zip(*rows))
+    diff = np.subtract(score_a, score_b, dtype=float)
+    return pd.DataFrame({"teacher": teacher, "team": team, "date": pd.to_datetime(day), "indicator": indicator,
+                         "observer_a": a, "observer_b": b, "score_a": score_a, "score_b": score_b, "diff": diff,
+                         "exact": diff == 0, "adjacent": np.abs(diff) <= 1})[COMPARISON_COLUMNS]
 
 
 def _shared_lessons(scores: pd.DataFrame) -> np.ndarray:
@@ -58,11 +65,18 @@ def _judged(out: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
     return out
 
 
-def _summary(pairs: pd.DataFrame, by: list[str], **extra: tuple[str, str]) -> pd.DataFrame:
-    lessons = pairs.drop_duplicates([*by, "teacher", "date"]).groupby(by).size()
-    out = summarise(pairs, by, comparisons=("diff", "size"), exact=("exact", "mean"), adjacent=("adjacent", "mean"), **extra)
-    out.insert(0, "lessons", lessons)
-    return out.reset_index()
+def _summary(pairs: pd.DataFrame, group: np.ndarray, labels: dict[str, object]) -> pd.DataFrame:
+    """Per group code (0..n-1, one per label): co-observed lessons, comparisons, shares exact and
+    adjacent, mean difference. Counted with bincount: the frames are small, pandas' grouping is not."""
+    teacher, _ = pd.factorize(pairs["teacher"])
+    lesson = teacher.astype("int64") * (int(day_numbers(pairs["date"]).max()) + 1) + day_numbers(pairs["date"])
+    size = len(next(iter(labels.values())))
+    distinct = np.unique(group * (lesson.max() + 1) + lesson) // (lesson.max() + 1)  # each group and lesson once
+    comparisons = np.bincount(group, minlength=size)
+    return pd.DataFrame({**labels, "lessons": np.bincount(distinct, minlength=size), "comparisons": comparisons,
+                         "exact": np.bincount(group, weights=pairs["exact"].to_numpy(float), minlength=size) / comparisons,
+                         "adjacent": np.bincount(group, weights=pairs["adjacent"].to_numpy(float), minlength=size) / comparisons,
+                         "mean_diff": np.bincount(group, weights=pairs["diff"].to_numpy(float), minlength=size) / comparisons})
 
 
 def agreement_by_indicator(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
@@ -70,7 +84,8 @@ def agreement_by_indicator(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.
     and below_norm: adjacent under `agreement_adjacent_share` on at least `agreement_min_comparisons`."""
     if pairs.empty:
         return pd.DataFrame(columns=BY_INDICATOR_COLUMNS)
-    out = _summary(pairs, ["indicator"])
+    group, codes = pd.factorize(pairs["indicator"])
+    out = _summary(pairs, group, {"indicator": codes})
     out = out.assign(_order=out["indicator"].map(rubric_order(settings))).sort_values("_order")
     return _judged(out, settings).reset_index(drop=True)[BY_INDICATOR_COLUMNS]
 
@@ -80,8 +95,9 @@ def agreement_by_pair(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataF
     difference (a - b), and below_norm as for indicators."""
     if pairs.empty:
         return pd.DataFrame(columns=BY_PAIR_COLUMNS)
-    out = _summary(pairs, ["observer_a", "observer_b"], mean_diff=("diff", "mean"))
-    return _judged(out, settings)[BY_PAIR_COLUMNS]
+    group, names = pd.factorize(pairs["observer_a"] + "\x1f" + pairs["observer_b"], sort=True)  # by a, then b
+    a, b = zip(*(name.split("\x1f") for name in names))
+    return _judged(_summary(pairs, group, {"observer_a": list(a), "observer_b": list(b)}), settings)[BY_PAIR_COLUMNS]
 
 
 def agreement_overall(pairs: pd.DataFrame, settings: SchoolSettings) -> dict[str, float | int | bool | None]:

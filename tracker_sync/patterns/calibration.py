@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, day_numbers, summarise
+from tracker_sync.patterns.frames import Frames, day_numbers
 from tracker_sync.schemas import SchoolSettings
 
 COLUMNS = ["observer", "scores", "paired", "mean_diff", "own_teachers_paired", "own_teachers_diff",
@@ -98,14 +98,17 @@ def observer_drift(offsets: pd.DataFrame, settings: SchoolSettings) -> tuple[pd.
                             "month": np.datetime_as_string((key % (month.max() + 1)).astype("datetime64[M]"), unit="M"),
                             "paired": np.bincount(at), "mean_diff": np.bincount(at, weights=offsets["diff"]) / np.bincount(at)})
     monthly["counted"] = monthly["paired"] >= norms.drift_min_scores
-    counted = monthly[monthly["counted"]]
-    ends = summarise(counted, "observer", first_month=("month", "first"), first_offset=("mean_diff", "first"),
-                     latest_month=("month", "last"), latest_offset=("mean_diff", "last"), months=("month", "size"))
-    ends = ends[ends["months"] >= 2].drop(columns="months")
-    ends["change"] = ends["latest_offset"] - ends["first_offset"]
+    counted = monthly[monthly["counted"]]  # by observer, then month
+    who = counted["observer"].to_numpy(object)
+    _, first, months = np.unique(who, return_index=True, return_counts=True)
+    last, keep = first + months - 1, months >= 2
+    first, last = first[keep], last[keep]
+    month, offset = counted["month"].to_numpy(object), counted["mean_diff"].to_numpy(float)
+    ends = pd.DataFrame({"observer": who[first], "first_month": month[first], "first_offset": offset[first],
+                         "latest_month": month[last], "latest_offset": offset[last], "change": offset[last] - offset[first]})
     ends["drifting"] = ends["change"].abs() >= norms.drift_threshold
-    ends = ends.assign(_size=-ends["change"].abs()).sort_values(["_size", "observer"]) if len(ends) else ends
-    return monthly[DRIFT_COLUMNS], ends.reset_index()[DRIFT_SUMMARY_COLUMNS]
+    ends = ends.assign(_size=-ends["change"].abs()).sort_values(["_size", "observer"])
+    return monthly[DRIFT_COLUMNS], ends.reset_index(drop=True)[DRIFT_SUMMARY_COLUMNS]
 
 
 def _same_teacher_and_indicator(scores: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

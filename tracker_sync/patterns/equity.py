@@ -31,17 +31,24 @@ def teacher_groups(frames: Frames, settings: SchoolSettings, cov: pd.DataFrame) 
     mean score at or below the 25th percentile of the teachers' mean scores (linear interpolation,
     as pandas' quantile); teachers with no score this year are in neither.
     """
-    out = cov[["teacher", "team", "observations_30d", "scored"]].copy()
-    years = frames.roster.drop_duplicates("teacher").set_index("teacher")["years_experience"]
-    out["years_experience"] = pd.to_numeric(out["teacher"].map(years), errors="coerce")
-    year = frames.scores[frames.scores["date"] >= pd.Timestamp(settings.school_year_start)]
-    out["mean_score"] = out["teacher"].map(year.groupby("teacher")["score"].mean())
-    out["novice"] = out["years_experience"] <= settings.norms.novice_max_years
-    known = out["mean_score"].dropna()
-    cut = known.quantile(0.25) if len(known) else np.nan
-    out["lowest_quartile"] = out["mean_score"] <= cut
-    out["others"] = ~(out["novice"] | out["lowest_quartile"])
-    return out.reset_index(drop=True)
+    roster = frames.roster
+    years = dict(zip(roster["teacher"][::-1], roster["years_experience"][::-1]))  # the first row of a name wins
+    experience = pd.to_numeric(pd.Series([years.get(t) for t in cov["teacher"]], dtype=object), errors="coerce").to_numpy(float)
+    scores = frames.scores
+    year = (scores["date"] >= pd.Timestamp(settings.school_year_start)).to_numpy()
+    whose = positions(scores["teacher"][year], cov["teacher"])
+    mine = whose >= 0
+    count = np.bincount(whose[mine], minlength=len(cov))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, np.bincount(whose[mine], weights=scores["score"].to_numpy(float)[year][mine],
+                                               minlength=len(cov)) / count, np.nan)
+    cut = np.quantile(mean[count > 0], 0.25) if (count > 0).any() else np.nan  # linear, as pandas' quantile
+    novice = experience <= settings.norms.novice_max_years
+    lowest = mean <= cut
+    return pd.DataFrame({"teacher": cov["teacher"].to_numpy(object), "team": cov["team"].to_numpy(object),
+                         "observations_30d": cov["observations_30d"].to_numpy(), "scored": cov["scored"].to_numpy(),
+                         "years_experience": experience, "mean_score": mean, "novice": novice, "lowest_quartile": lowest,
+                         "others": ~(novice | lowest)})
 
 
 def observation_equity(groups: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
