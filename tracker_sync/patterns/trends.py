@@ -4,7 +4,7 @@ latency and overdue steps, and every heat-map cell: now, then, and a weekly seri
 Trends are recomputed from the records, never stored: the figure on an earlier day is the figure
 `compute_patterns` gives as of that day, with the tracker's state on that day as
 ``Frames.state_on`` defines it (feedback dated later was still pending; a step completed later was
-still open). Computing the snapshot functions again at every date costs about 30 ms a date on a
+still open). Computing the snapshot functions again at every date costs about 40 ms a date on a
 school year, so this module evaluates the same definitions for all the dates in one vectorised
 pass; tests check every point against ``compute_patterns`` at that date.
 """
