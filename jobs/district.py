@@ -8,6 +8,8 @@ the error class and message) and the school's own failure streak and backoff; ot
 Every run is recorded in the history. A successful sync also writes its line to the school's Sync
 Log tab (inside the sync's one atomic write); a failed one writes a ``failed`` line there too when the
 tracker can still be written (not when Google or the file is unreachable: then the history has it).
+A successful sync stores the school's aggregate figures for the district report
+(tracker_sync.district.figures, never records) in its run, when they changed since the last one.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 from tracker_sync.jobs.clock import SystemClock
 from tracker_sync.jobs.schedule import rest_end
 from tracker_sync.backends.base import Workbook
-from tracker_sync.errors import ApiError, TrackerLocked, TrackerNotFound, TrackerSyncError
+from tracker_sync.errors import ApiError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerSyncError
 from tracker_sync.history import History, Run
 from tracker_sync.quota import TokenBucket
 from tracker_sync.registry import Registry, School
@@ -49,7 +51,7 @@ class GoogleAccess:
 
 def is_passing(error: BaseException) -> bool:
     """A failure that may go away by itself (throttling, an outage, a file open elsewhere)."""
-    return isinstance(error, TrackerLocked) or (isinstance(error, ApiError) and error.code in RETRYABLE_CODES)
+    return isinstance(error, (TrackerLocked, TrackerInUse)) or (isinstance(error, ApiError) and error.code in RETRYABLE_CODES)
 
 
 class DistrictRunner:
@@ -124,7 +126,7 @@ class DistrictRunner:
         try:
             workbook = self.workbook(school)
             calls0 = self._counts(workbook)
-            report = self._sync(workbook, school, as_of, started)
+            report, figures = self._sync(workbook, school, as_of, started)
         except Exception as exc:  # noqa: BLE001 - one school's failure must never stop the others
             run = self._failed(school, "sync", started, t0, exc, workbook, calls0)
             if workbook is not None and not is_passing(exc) and not isinstance(exc, TrackerNotFound):
@@ -135,15 +137,28 @@ class DistrictRunner:
                       rows_read=sum(report.rows_read.values()), errors=report.findings["error"],
                       warnings=report.findings["warning"], api_calls=calls, http_requests=attempts,
                       extra={"as_of": report.as_of, "headline": report.headline,
-                             "written": bool(report.tabs_written)})
+                             "written": bool(report.tabs_written), **self._new_figures(school, figures)})
         self.history.record(run)
         return run
 
     def _sync(self, workbook: Workbook, school: School, as_of: dt.date | None, now: dt.datetime):
-        from tracker_sync.sync import sync_tracker
+        """Sync, and the school's aggregate figures for the district report from the same read."""
+        from tracker_sync.district.figures import school_figures
+        from tracker_sync.sync import check_tracker, write_check
 
-        return sync_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms,
-                            ilt_weekday=school.ilt.day if school.ilt else None)
+        started = time.perf_counter()
+        check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms,
+                              ilt_weekday=school.ilt.day if school.ilt else None)
+        report = write_check(workbook, check, now=now, started=started)
+        return report, school_figures(check, min_cell=self.registry.district.report.min_cell)
+
+    def _new_figures(self, school: School, figures: dict) -> dict:
+        """``{"district": figures}`` for the run, or nothing when the history already holds these
+        figures for that day (most syncs of a day change nothing, so the history stays small)."""
+        from tracker_sync.district.report import KEY
+
+        previous = self.history.latest_extra(school.id, KEY, figures["as_of"])
+        return {} if previous is not None and previous.extra[KEY] == figures else {KEY: figures}
 
     def brief_school(self, school_id: str, *, as_of: dt.date | None = None) -> Run:
         """Render the school's ILT brief into its briefs folder; record the run."""

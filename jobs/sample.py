@@ -7,6 +7,8 @@ Drive copies of those (one API call each), so a 200-school district builds in se
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +17,12 @@ from tracker_sync.registry import Registry, School, save_registry, slug
 
 def build_district(folder: Path, *, xlsx: int = 2, google: int = 2, fake: Any = None, seed: int = 11,
                    teachers: int = 12, distinct: int = 4, district: dict | None = None,
-                   school: dict | None = None) -> Path:
+                   school: dict | None = None, rubrics: tuple[str, ...] = ("leap",)) -> Path:
     """Write trackers and ``folder/district.toml``; returns the registry path.
 
     ``fake``: a running GoogleFake (needed when ``google`` > 0). ``district`` and ``school`` are extra
-    registry fields for the district table and for every school.
+    registry fields for the district table and for every school. xlsx schools take their rubric from
+    ``rubrics`` in turn (("leap", "danielson"): every other school on Danielson).
     """
     from tracker_sync.backends.xlsx import XlsxWorkbook
     from tracker_sync.demo import provision_school
@@ -31,8 +34,9 @@ def build_district(folder: Path, *, xlsx: int = 2, google: int = 2, fake: Any = 
         name = f"Xlsx School {index + 1:03d}"
         path = folder / f"{slug(name)}.xlsx"
         path.unlink(missing_ok=True)
-        provision_school(XlsxWorkbook(path), synthetic_school(seed + index, teachers=teachers, name=name))
-        entries[name] = School(name=name, backend="xlsx", location=path.name, **(school or {}))
+        rubric = rubrics[index % len(rubrics)]
+        provision_school(XlsxWorkbook(path), synthetic_school(seed + index, teachers=teachers, name=name, rubric=rubric))
+        entries[name] = School(name=name, backend="xlsx", location=path.name, rubric=rubric, **(school or {}))
     if google:
         for name, location in _google_schools(fake, google, seed, teachers, distinct).items():
             entries[name] = School(name=name, backend="google", location=location, **(school or {}))
@@ -64,3 +68,19 @@ def _google_schools(fake: Any, count: int, seed: int, teachers: int, distinct: i
             copied = http.request("post", f"{DRIVE_FILES}/{source}/copy", json={"name": f"{name} – coaching tracker"}).json()
             locations[name] = GoogleWorkbook(copied["id"], http).location
     return locations
+
+
+def sync_history(registry_path: Path, days: Sequence[dt.date], *, stale: int | None = None,
+                 never: int | None = None, workers: int | None = None, google: Any = None) -> None:
+    """Sync every school of the registry as of each of ``days`` in turn (one pass a day), so the
+    history holds the figures the district report and its trends read. The school at index
+    ``stale`` syncs on the first day only; the one at ``never`` never syncs. ``google``: a
+    jobs.district.GoogleAccess (the fake's) for Google schools."""
+    from tracker_sync.jobs.district import DistrictRunner
+    from tracker_sync.registry import load_registry
+
+    runner = DistrictRunner(load_registry(registry_path), google=google)
+    ids = [school.id for school in runner.registry.schools.values()]
+    for nth, day in enumerate(days):
+        wanted = [school for k, school in enumerate(ids) if k != never and (k != stale or nth == 0)]
+        runner.run_pass(wanted, as_of=day, workers=workers)

@@ -6,7 +6,8 @@
   serves a registry: :class:`ServeLock` (a file lock next to the registry) makes a second ``serve``
   refuse to start.
 * Per school: ``sync:<id>`` (the registry's sync window) and ``brief:<id>`` (before the ILT meeting),
-  each with ``coalesce=True``, ``max_instances=1`` and the district's ``misfire_grace_s``.
+  each with ``coalesce=True``, ``max_instances=1`` and the district's ``misfire_grace_s``; for the
+  district, ``report:district`` (weekly, ``[district.report]`` day and time; jobs.report).
 * ``registry-watch`` re-reads the registry every ``reload_every_s`` seconds when the file changed; a
   valid new registry replaces the jobs, an invalid one is reported and the old jobs run on.
 * SIGTERM/SIGINT: no new runs start, running syncs finish, then the process exits 0.
@@ -32,8 +33,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker_sync.errors import ConfigError
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
+from tracker_sync.history import Run
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB, next_report, report_district
 from tracker_sync.jobs.schedule import next_brief, next_sync
-from tracker_sync.registry import Registry, School, load_registry
+from tracker_sync.registry import DistrictReportSettings, Registry, School, load_registry
 
 log = logging.getLogger("tracker_sync.serve")
 
@@ -58,6 +61,10 @@ def sync_trigger(school: School) -> ScheduleTrigger:
     s = school.sync
     return ScheduleTrigger(lambda after: next_sync(s, school.zone, after),
                            f"every {s.every_minutes} min {s.start}-{s.end} {','.join(s.days)} {school.timezone}")
+
+
+def report_trigger(settings: DistrictReportSettings) -> ScheduleTrigger:
+    return ScheduleTrigger(lambda after: next_report(settings, after), f"weekly {settings.day} {settings.time} {settings.timezone}")
 
 
 def brief_trigger(school: School) -> ScheduleTrigger:
@@ -137,6 +144,8 @@ class DistrictService:
             wanted[f"sync:{school.id}"] = (self.runner.scheduled_sync, sync_trigger(school), school.model_dump_json())
             if school.ilt is not None:
                 wanted[f"brief:{school.id}"] = (self.runner.brief_school, brief_trigger(school), school.model_dump_json())
+        if registry.district.report.schedule:
+            wanted[REPORT_JOB] = (self._report, report_trigger(registry.district.report), registry.district.report.model_dump_json())
         for job in self.scheduler.get_jobs():
             if job.id != "registry-watch" and job.id not in wanted:
                 job.remove()
@@ -146,6 +155,9 @@ class DistrictService:
                 school_id = job_id.split(":", 1)[1]
                 self.scheduler.add_job(func, trigger, args=[school_id], id=job_id, name=job_id, replace_existing=True)
                 self._shapes[job_id] = shape
+
+    def _report(self, _district: str) -> Run:
+        return report_district(self.runner)
 
     def reload(self) -> bool:
         """Pick up a changed registry file; True when the jobs were rebuilt."""
@@ -188,7 +200,8 @@ def serve(registry_path: Path, *, google: GoogleAccess | None = None, reload_eve
     echo(f"Serving {len(schools)} schools from {registry_path} (pid {os.getpid()}); history: {service.runner.registry.history_path}")
     for job_id, when in sorted(service.next_runs().items()):
         if job_id != "registry-watch" and when is not None:
-            zone = service.runner.registry.by_id(job_id.split(":", 1)[1]).zone
+            zone = (service.runner.registry.district.report.zone if job_id == REPORT_JOB
+                    else service.runner.registry.by_id(job_id.split(":", 1)[1]).zone)
             echo(f"  {job_id:<28} next {when.astimezone(zone):%a %Y-%m-%d %H:%M %Z}")
     try:
         while not stop.wait(1.0):

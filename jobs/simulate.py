@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from tracker_sync.history import Run
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import DistrictRunner
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB, next_report, report_district
 from tracker_sync.jobs.schedule import next_brief, next_sync
 
 
 @dataclass(frozen=True)
 class Fired:
     at: dt.datetime  # when the job was due (UTC)
-    job: str  # "sync:<id>" | "brief:<id>"
+    job: str  # "sync:<id>" | "brief:<id>" | "report:district"
     run: Run | None  # None: the school was resting after failures
 
 
@@ -35,6 +36,10 @@ def simulate(runner: DistrictRunner, clock: FakeClock, until: dt.datetime,
         if school.ilt is not None:
             brief_after = (lambda s: lambda after: next_brief(s.ilt, s.zone, after))(school)
             due[f"brief:{school.id}"] = (brief_after(start), brief_after, runner.brief_school)
+    report = runner.registry.district.report
+    if report.schedule:
+        due[REPORT_JOB] = (next_report(report, start), lambda after: next_report(report, after),
+                           lambda _district: report_district(runner))
     fired: list[Fired] = []
     while True:
         job, (when, next_after, func) = min(due.items(), key=lambda item: (item[1][0], item[0]))

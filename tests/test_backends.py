@@ -44,13 +44,11 @@ class XlsxHarness:
         self.path = path
 
     def break_next_write(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        import openpyxl
-
-        def crash_mid_save(book, filename):  # half a file on disk, then the process "dies"
-            Path(filename).write_bytes(b"PK\x03\x04 partial")
+        def crash_mid_save(out, *args, **kwargs):  # half a file on disk, then the process "dies"
+            out.write(b"PK\x03\x04 partial")
             raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(openpyxl.Workbook, "save", crash_mid_save)
+        monkeypatch.setattr("tracker_sync.backends.xlsx_zip.write_zip", crash_mid_save)
 
     def _edit(self, change) -> None:
         import openpyxl

@@ -70,12 +70,13 @@ def test_jobs_are_rebuilt_from_the_registry_and_follow_its_changes(tmp_path):
     service.start(paused=True)
     try:
         jobs = {j.id: j for j in service.scheduler.get_jobs()}
-        assert set(jobs) == {"sync:north", "brief:north", "sync:south", "brief:south", "registry-watch"}
+        assert set(jobs) == {"sync:north", "brief:north", "sync:south", "brief:south", "report:district", "registry-watch"}
         assert all((j.coalesce, j.max_instances, j.misfire_grace_time) == (True, 1, 300) for i, j in jobs.items() if ":" in i)
         assert service.reload() is False  # unchanged
         write_registry(registry, ["North", "East"])
         assert service.reload() is True
-        assert {j.id for j in service.scheduler.get_jobs()} == {"sync:north", "brief:north", "sync:east", "brief:east", "registry-watch"}
+        assert {j.id for j in service.scheduler.get_jobs()} == {"sync:north", "brief:north", "sync:east", "brief:east",
+                                                                "report:district", "registry-watch"}
         registry.write_text(registry.read_text() + '\n[schools."Bad"]\nbackend = "xlsx"\nlocation = "x.csv"\n')
         os.utime(registry, ns=(time.time_ns(), time.time_ns() + 20_000_000))
         assert service.reload() is False  # invalid: reported, old jobs kept

@@ -104,7 +104,7 @@ def test_a_failed_write_leaves_the_old_tool_tabs_whole(tracker, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", disk_full)
+    monkeypatch.setattr("tracker_sync.backends.xlsx_zip.write_zip", disk_full)
     from tracker_sync.errors import BackendError
 
     with pytest.raises(BackendError):

@@ -32,6 +32,7 @@ _EXPORTS = {
     "BackendError": "tracker_sync.errors",
     "TrackerNotFound": "tracker_sync.errors",
     "TrackerLocked": "tracker_sync.errors",
+    "TrackerInUse": "tracker_sync.errors",
     "ApiError": "tracker_sync.errors",
 }
 

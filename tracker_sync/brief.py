@@ -25,7 +25,7 @@ from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import discussion_questions, percent
 from tracker_sync.practice import PracticeFlag
 from tracker_sync.render import heat_scale, heatmap_table
-from tracker_sync.schemas import SchoolSettings
+from tracker_sync.schemas import Rubric, SchoolSettings
 from tracker_sync.sync import check_tracker
 
 _BRIEF = files("tracker_sync.sheet_templates") / "brief"
@@ -34,7 +34,12 @@ _BRIEF = files("tracker_sync.sheet_templates") / "brief"
 def heat_color(value: float, settings: SchoolSettings) -> tuple[str, str]:
     """Background and text colour for a heat-map mean: the Patterns tab's own colour scale (red at the
     bottom of the rubric's scale, yellow at the first meeting score, green at the top)."""
-    rgb = heat_scale(settings.rubric).color_at(value)
+    return rubric_heat_color(value, settings.rubric)
+
+
+def rubric_heat_color(value: float, rubric: Rubric) -> tuple[str, str]:
+    """heat_color for a rubric alone (the district brief compares schools, not one school's settings)."""
+    rgb = heat_scale(rubric).color_at(value)
     red, green, blue = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
     luminance = 0.299 * red + 0.587 * green + 0.114 * blue
     return f"#{rgb.lower()}", "#ffffff" if luminance < 140 else "#1a1a1a"

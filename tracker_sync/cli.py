@@ -246,3 +246,4 @@ def main() -> None:
 
 
 from tracker_sync import cli_district  # noqa: E402,F401 - registers serve, sync-all and status on the app
+from tracker_sync import cli_report  # noqa: E402,F401 - registers district-report and export on the app

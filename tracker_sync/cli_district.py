@@ -82,6 +82,7 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
     Example: tracker-sync status --registry district.toml --json
     """
     from tracker_sync.history import History
+    from tracker_sync.jobs.report import report_status
     from tracker_sync.jobs.status import district_status
     from tracker_sync.registry import load_registry
 
@@ -90,9 +91,12 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
     except TrackerSyncError as exc:
         raise _fail(exc) from exc
     now = dt.datetime.now(dt.timezone.utc)
-    rows = district_status(loaded, History(loaded.history_path), now)
+    history = History(loaded.history_path)
+    rows = district_status(loaded, history, now)
+    report = report_status(loaded, history, now)
     if as_json:
-        _print_json({"registry": str(registry), "now": now.isoformat(timespec="seconds"), "schools": [r.to_dict() for r in rows]})
+        _print_json({"registry": str(registry), "now": now.isoformat(timespec="seconds"), "schools": [r.to_dict() for r in rows],
+                     "district_report": report})
         return
     table = Table("School", "Backend", "Last sync", "Outcome", "Errors", "Warnings", "Failures", "Next sync", "Next brief",
                   title=f"{loaded.district.name}: {len(rows)} schools")
@@ -103,6 +107,8 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
         table.add_row(row.school, row.backend, _short(row.last_sync), outcome, _n(row.errors), _n(row.warnings),
                       f"{row.failure_streak} in a row" if row.failure_streak else "0", _short(row.next_sync), _short(row.next_brief))
     console.print(table)
+    last = f"last ran {_short(report['last_run'])} ({report['outcome']}: {report['detail']})" if report["last_run"] else "never ran"
+    console.print(f"District report: {last}; next {_short(report['next_run'])}", soft_wrap=True)
 
 
 def _short(iso: str | None) -> str:
@@ -161,8 +167,12 @@ def _simulate_day(registry: Path, day_text: str) -> None:
         runner = DistrictRunner(loaded, clock=clock)
 
         def show(event) -> None:
-            school = runner.registry.by_id(event.job.split(":", 1)[1])
             run = event.run
+            if run is not None and run.kind == "report":
+                at = event.at.astimezone(loaded.district.report.zone).strftime("%H:%M")
+                console.print(f"{at} {event.job:<26} {run.outcome:<6} {run.detail}")
+                return
+            school = runner.registry.by_id(event.job.split(":", 1)[1])
             at = event.at.astimezone(school.zone).strftime("%H:%M")
             if run is None:
                 console.print(f"{at} {event.job:<26} resting after failures")

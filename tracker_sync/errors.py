@@ -5,6 +5,7 @@ TrackerSyncError
  ├── TrackerNotFound      no tracker at that path or id
  └── BackendError         storage failed; the tracker is unchanged
       ├── TrackerLocked   another process holds the tracker's lock
+      ├── TrackerInUse    a spreadsheet app has the tracker file open
       └── ApiError        Google answered with an error after retries (keeps code and message)
 """
 
@@ -29,6 +30,10 @@ class BackendError(TrackerSyncError):
 
 class TrackerLocked(BackendError):
     """Another process is writing this tracker right now."""
+
+
+class TrackerInUse(BackendError):
+    """A spreadsheet app (LibreOffice, Excel) has the tracker file open; its next save would undo a write."""
 
 
 class ApiError(BackendError):

@@ -94,10 +94,31 @@ class History:
         with closing(self._connect()) as db:
             return [_run(row) for row in db.execute(sql, args)]
 
-    def last(self, school: str, kind: str = "sync") -> Run | None:
+    def last(self, school: str, kind: str = "sync", *, ok: bool = False) -> Run | None:
+        """The school's newest run of ``kind`` (with ``ok``: its newest successful one)."""
+        only_ok = " AND outcome = 'ok'" if ok else ""
         with closing(self._connect()) as db:
-            row = db.execute("SELECT * FROM runs WHERE school = ? AND kind = ? ORDER BY id DESC LIMIT 1", (school, kind)).fetchone()
+            row = db.execute(f"SELECT * FROM runs WHERE school = ? AND kind = ?{only_ok} ORDER BY id DESC LIMIT 1",
+                             (school, kind)).fetchone()
         return _run(row) if row else None
+
+    def latest_extra(self, school: str, key: str, until_day: str, kind: str = "sync") -> Run | None:
+        """The newest ok run that stored ``extra[key]`` with an ``as_of`` (ISO day) on or before ``until_day``."""
+        with closing(self._connect()) as db:
+            row = db.execute(
+                f"SELECT * FROM runs WHERE school = ? AND kind = ? AND outcome = 'ok' AND {_AS_OF} <= ? "
+                f"ORDER BY {_AS_OF} DESC, id DESC LIMIT 1", (school, kind, key, until_day, key)).fetchone()
+        return _run(row) if row else None
+
+    def extra_by_day(self, school: str, key: str, first_day: str, last_day: str, kind: str = "sync") -> dict[str, Run]:
+        """Per ``as_of`` day from ``first_day`` to ``last_day`` (ISO, both included), the newest ok run
+        that stored ``extra[key]`` for that day."""
+        with closing(self._connect()) as db:
+            rows = db.execute(
+                f"SELECT * FROM runs WHERE id IN (SELECT MAX(id) FROM runs WHERE school = ? AND kind = ? "
+                f"AND outcome = 'ok' AND {_AS_OF} BETWEEN ? AND ? GROUP BY {_AS_OF})",
+                (school, kind, key, first_day, last_day, key)).fetchall()
+        return {run.extra[key]["as_of"]: run for run in map(_run, rows)}
 
     def failure_streak(self, school: str, kind: str = "sync") -> int:
         """Failed runs since the school's last good one (0 when the last run was ok)."""
@@ -113,6 +134,10 @@ class History:
         with closing(self._connect()) as db:
             row = db.execute("SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome != 'ok'", (school, kind)).fetchone()
         return int(row[0])
+
+
+#: The ``as_of`` day inside ``extra[key]`` (the key is the first bound parameter of each use).
+_AS_OF = "json_extract(extra, '$.' || ? || '.as_of')"
 
 
 def _run(row: sqlite3.Row) -> Run:

@@ -61,6 +61,14 @@ def _weekday(value: str) -> str:
     return day
 
 
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not an IANA timezone, e.g. 'America/Denver'") from None
+    return value
+
+
 def as_time(value: str) -> dt.time:
     hours, minutes = value.split(":")
     return dt.time(int(hours), int(minutes))
@@ -128,14 +136,7 @@ class School(_Strict):
     def _no_meeting(cls, value: Any) -> Any:
         return None if value is False else value  # `ilt = false`: this school gets no scheduled brief
 
-    @field_validator("timezone")
-    @classmethod
-    def _zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not an IANA timezone, e.g. 'America/Denver'") from None
-        return value
+    _zone = field_validator("timezone")(_timezone)
 
     @field_validator("norms")
     @classmethod
@@ -168,12 +169,54 @@ class School(_Strict):
         return ZoneInfo(self.timezone)
 
 
+class DistrictReportSettings(_Strict):
+    """``[district.report]``: the district report (``tracker-sync district-report``, and ``serve`` weekly).
+
+    ``location`` is the xlsx file (default ``district-report.xlsx`` beside the registry);
+    ``spreadsheet`` the Google one, recorded the first time a report provisions it and shared, view
+    only, with the named ``staff`` and no one else (``shared``: who it was shared with, written by
+    tracker-sync). Figures from fewer than ``min_cell`` teachers or scores are suppressed. A school is
+    stale once ``stale_after_days`` of its sync days passed since its last good sync's as-of date.
+    """
+
+    backend: Literal["xlsx", "google"] = "xlsx"
+    location: str = ""
+    spreadsheet: str = ""
+    briefs: str = "briefs/district"
+    staff: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()
+    min_cell: int = Field(5, ge=2, le=100)
+    stale_after_days: int = Field(2, ge=1)
+    schedule: bool = True
+    day: str = "mon"
+    time: str = "06:00"
+    timezone: str = "America/Denver"
+
+    _time = field_validator("time")(_clock_time)
+    _day = field_validator("day")(_weekday)
+
+    _zone = field_validator("timezone")(_timezone)
+
+    @field_validator("staff")
+    @classmethod
+    def _emails(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for email in value:
+            if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+                raise ValueError(f"{email!r} is not an email address; list named district staff, e.g. 'ana@district.org'")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
 class District(_Strict):
     name: str = "District"
     quota_per_minute: float = Field(DEFAULT_PER_MINUTE, gt=0, le=PROJECT_QUOTA_PER_MINUTE)
     history: str = ""
     misfire_grace_s: int = Field(300, ge=1)
     workers: int = Field(4, ge=1, le=32)
+    report: DistrictReportSettings = Field(default_factory=DistrictReportSettings)
 
 
 class Registry(_Strict):
@@ -200,6 +243,11 @@ class Registry(_Strict):
     def history_path(self) -> Path:
         default = f"{self.path.stem if self.path else 'district'}-history.sqlite"
         return self.resolve(self.district.history or default)
+
+    @property
+    def report_workbook_path(self) -> Path:
+        """The District workbook of an xlsx report: ``[district.report] location``, else beside the registry."""
+        return self.resolve(self.district.report.location or "district-report.xlsx")
 
     def by_id(self, school_id: str) -> School:
         for school in self.schools.values():
@@ -282,6 +330,17 @@ def upsert_school(path: Path, name: str, **fields: Any) -> School:
 
     _write_locked(path, change)
     return load_registry(path).schools[name]
+
+
+def record_district_report(path: Path, **fields: Any) -> Registry:
+    """Set fields of ``[district.report]`` (the spreadsheet the report provisioned), validated, atomically."""
+    def change(document: dict[str, Any]) -> dict[str, Any]:
+        document.setdefault("district", {}).setdefault("report", {}).update(fields)
+        parse_registry(document, path)  # refuse to write a registry that would not load
+        return document
+
+    _write_locked(path, change)
+    return load_registry(path)
 
 
 def _write_locked(path: Path, change) -> None:

@@ -126,6 +126,15 @@ def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.da
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.timezone.utc)
     check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
+    return write_check(workbook, check, now=now, started=started)
+
+
+def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: float) -> SyncReport:
+    """The write half of a sync: render the tool tabs of ``check`` and write them in one atomic write.
+
+    Apart from sync_tracker so a caller that keeps the check (the district runner stores its
+    aggregate figures) reads the tracker only once.
+    """
     report = _report(workbook, check, started)
     log_line = SyncLogLine(now, check.as_of, report.rows_read, report.findings["error"], report.findings["warning"],
                            report.duration_s, "ok", accounting=check.result.accounting, timezone=check.settings.timezone)

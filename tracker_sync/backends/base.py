@@ -72,8 +72,9 @@ NUMBER_FORMATS = ("0", "0.0", "0.00", "0%", "yyyy-mm-dd", "yyyy-mm-dd hh:mm")
 class Style:
     """How one cell looks. Every backend renders every field; colours are "RRGGBB" hex.
 
-    ``None`` means the spreadsheet's default (font size 11 in xlsx, 10 on Google; bottom alignment;
-    no fill). A date cell whose style has no number format shows as yyyy-mm-dd.
+    Tool tabs are set in Arial 10 on every backend (the layout engine measures text in it); ``None``
+    means that default size, bottom alignment, no fill. A date cell whose style has no number format
+    shows as yyyy-mm-dd.
     """
 
     bold: bool = False

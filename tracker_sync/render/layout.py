@@ -26,6 +26,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker_sync.backends.base import Area, ColorScale, Link, ScaleRule, Style, ToolCell, ToolTab
 
@@ -61,8 +62,10 @@ def _glyph(ch: str, widths: dict[str, int]) -> int:
     return 556 if unicodedata.category(ch).startswith("L") and ord(ch) < 0x2E80 else _WIDE
 
 
+@lru_cache(maxsize=1 << 16)
 def text_points(text: str, *, bold: bool = False, size: float = _FONT_POINTS) -> float:
-    """How wide ``text`` prints, in points, in Arial of the given size (with the safety margin)."""
+    """How wide ``text`` prints, in points, in Arial of the given size (with the safety margin).
+    Cached: tabs repeat the same names, codes and words on every row."""
     widths = _ARIAL_BOLD if bold else _ARIAL
     return sum(_glyph(ch, widths) for ch in text) / 1000 * size * _SAFETY
 
@@ -197,6 +200,7 @@ _NUMERIC = {"int", "mean", "mean2", "share", "date", "datetime"}
 _MARKS = {"error": ERROR_FILL, "warning": WARNING_FILL}
 
 
+@lru_cache(maxsize=None)
 def _cell_style(kind: str, mark: str | None = None) -> Style:
     """A body cell: its kind's number format; numeric columns right-aligned (a text such as "≤ 3" among
     numbers too), sparklines centred, long text wrapped, links blue and underlined; ``mark`` fills it
@@ -227,7 +231,7 @@ def _header_width(header: str) -> float:
 
 
 def _column_need(column: Column, values: list[ToolCell]) -> float:
-    cells = [shown(v, column.kind) for v in values]
+    cells = {shown(v, column.kind) for v in values}
     widest = max((columns_for(text_points(text)) for text in cells if text), default=0)
     if column.kind == "long":
         cap = column.wrap_at or LONG_TEXT_WIDTH
@@ -274,6 +278,7 @@ class _Sheet:
         self.rows: list[list[ToolCell]] = []
         self.styles: list[list[int]] = []
         self.palette: list[Style] = [Style()]
+        self._index: dict[Style, int] = {Style(): 0}
         self.heights: list[float | None] = []
         self.merges: list[Area] = []
         self.scales: list[ScaleRule] = []
@@ -281,9 +286,10 @@ class _Sheet:
         self.stamps: list[tuple[int, int]] = []
 
     def style(self, style: Style) -> int:
-        if style not in self.palette:
+        if style not in self._index:
+            self._index[style] = len(self.palette)
             self.palette.append(style)
-        return self.palette.index(style)
+        return self._index[style]
 
     def new_row(self) -> int:
         self.rows.append([None] * len(self.widths))

@@ -1,0 +1,97 @@
+"""The one-page district brief: a self-contained HTML page in the ILT brief's style (brief.css).
+
+Made from the DistrictReport alone, so it holds exactly what the District workbook holds: school
+names, aggregate figures and "*" where a cell is suppressed; never a teacher, an observer or a score.
+The heat maps use the same rubric-anchored ColorScale as the District workbook's heat-map tabs
+(tracker_sync.render.heat_scale, through the ILT brief's rubric_heat_color).
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from tracker_sync.district.report import CURRENT, NEVER, STALE, DistrictReport, RubricSection, Shown
+from tracker_sync.district.sparkline import sparkline
+from tracker_sync.district.tabs import SUPPRESSED_TEXT
+
+_BRIEF = files("tracker_sync.sheet_templates") / "brief"
+#: The District tab's columns the brief shows, in order (the rest are in the workbook).
+BRIEF_FIGURES = ("teachers", "observed_14d", "feedback_median_days", "feedback_within_norm", "scored_done",
+                 "scored_due", "on_pace", "overdue_steps", "active_cycles", "middle_share", "observers_flagged")
+
+
+def text(cell: Shown | None, kind: str) -> str:
+    """A published cell as the brief prints it: '*' suppressed, '–' no data."""
+    if cell is None or (not cell.suppressed and cell.value is None):
+        return "–"
+    if cell.suppressed:
+        return SUPPRESSED_TEXT
+    if kind == "share":
+        return f"{cell.value:.0%}"
+    if kind in ("days", "mean"):
+        return f"{cell.value:.1f}"
+    return f"{cell.value:.0f}"
+
+
+def _heat_cell(cell: Shown | None, section: RubricSection) -> dict:
+    """A heat-map cell coloured by the rubric's ColorScale, as on the heat-map tabs and the ILT brief."""
+    from tracker_sync.brief import rubric_heat_color
+
+    label = text(cell, "mean")
+    if cell is None or cell.suppressed or cell.value is None:
+        return {"text": label, "style": ""}
+    background, color = rubric_heat_color(cell.value, section.rubric)
+    return {"text": label, "style": f"background:{background};color:{color}"}
+
+
+def brief_context(report: DistrictReport) -> dict:
+    figures = {f.key: f for f in report.figures}
+    shown = [figures[key] for key in BRIEF_FIGURES if key in figures]
+    counts = report.counts()
+    names = {s.id: s.name for s in report.schools}
+    row = report.district_row
+    schools = [{"name": s.name, "rubric": s.rubric, "status": s.status, "failed": bool(s.last_sync_failed),
+                "as_of": s.as_of.isoformat() if s.as_of else "–",
+                "cells": [text(s.figures.get(f.key), f.kind) for f in shown],
+                "trend": sparkline(report.trends[s.id]["observed_14d"]) if s.id in report.trends else ""}
+               for s in report.schools]
+    rubrics = []
+    for section in report.rubrics:
+        steps = range(int(section.rubric.scale_min), int(section.rubric.scale_max) + 1)
+        rubrics.append({
+            "rubric": section.rubric, "codes": section.rubric.codes,
+            "rows": [{"name": names[i], "bands": [text(c, "share") for c in section.bands[i]],
+                      "heat": [_heat_cell(section.heat[i].get(code), section) for code in section.rubric.codes],
+                      "n": text(section.scores[i], "count")} for i in section.schools],
+            "district": {"bands": [text(c, "share") for c in section.district_bands],
+                         "heat": [_heat_cell(section.district_heat.get(code), section) for code in section.rubric.codes]},
+            "legend": [(str(v), _heat_cell(Shown(float(v), 1), section)["style"]) for v in steps],
+        })
+    attention = [s for s in report.schools if s.status != CURRENT or s.last_sync_failed]
+    return {
+        "report": report, "counts": counts, "CURRENT": CURRENT, "STALE": STALE, "NEVER": NEVER,
+        "key_numbers": [
+            ("Schools current", f"{counts[CURRENT]} of {len(report.schools)}"),
+            ("Teachers", text(row.get("teachers"), "count")),
+            ("Observed in 14 days", text(row.get("observed_14d"), "share")),
+            ("Feedback within norm", text(row.get("feedback_within_norm"), "share")),
+            ("Teachers on pace (scored obs.)", text(row.get("on_pace"), "share")),
+            ("Overdue action steps", text(row.get("overdue_steps"), "count")),
+        ],
+        "headers": [f.label for f in shown], "schools": schools,
+        "district_cells": [text(row.get(f.key), f.kind) for f in shown],
+        "attention": [{"name": s.name, "status": s.status, "as_of": s.as_of.isoformat() if s.as_of else None,
+                       "last": s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else None,
+                       "failed": s.last_sync_failed.split(":", 1)[0]} for s in attention],
+        "rubrics": rubrics, "suppressed": SUPPRESSED_TEXT,
+    }
+
+
+def render_district_brief(report: DistrictReport) -> str:
+    """The brief as one HTML string (brief.css inlined, no scripts or external assets)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
+    return env.get_template("district.html.j2").render(css=css, **brief_context(report))
