@@ -10,8 +10,10 @@ left out).
   ``get_as_dataframe`` per coach tab, ``set_with_dataframe`` per tool tab (same tool-tab content as
   ours, taken from a sync on the memory backend).
 
-Also prints the provisioning, re-sync and fault-injected sync figures. The last line is
-``ours_calls=… peer_calls=… ratio=… ours_unchanged_calls=…``.
+Also prints the provisioning, re-sync and fault-injected sync figures, and the bytes each side read
+and wrote for one sync (request and answer bodies, at the HTTP client). The last line is
+``ours_calls=… peer_calls=… ratio=… ours_unchanged_calls=… ours_read_kb=… ours_written_kb=…
+peer_read_kb=… peer_written_kb=…``.
 
 Run: python benchmarks/api_calls.py
 """
@@ -41,7 +43,8 @@ def describe(fake) -> str:
     return ", ".join(f"{n}x {k}" for k, n in counts.items())
 
 
-def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> int:
+def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> tuple[int, float, float]:
+    """The naive integration's calls, and the KB it read and wrote (bodies of the answered requests)."""
     import gspread
     import pandas as pd
     from gspread_dataframe import get_as_dataframe, set_with_dataframe
@@ -60,7 +63,7 @@ def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> int:
         width = max((len(r) for r in rows), default=1)
         frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]], columns=[str(h) for h in (rows[0] + [""] * width)[:width]])
         set_with_dataframe(spreadsheet.worksheet(tab.name), frame, resize=True)
-    return len(fake.calls())
+    return len(fake.calls()), client.http_client.bytes_in / 1024, client.http_client.bytes_out / 1024
 
 
 def main() -> None:
@@ -87,9 +90,11 @@ def main() -> None:
         workbook.seed_rows({name: grid[1:] for name, grid in school.grids.items()})
 
         fake.clear_log()
+        sent, received = http.bytes_out, http.bytes_in
         sync_tracker(workbook, as_of=school.as_of, now=NOW)
         ours = len(fake.calls())
-        print(f"sync: {ours} calls ({describe(fake)})")
+        read_kb, written_kb = (http.bytes_in - received) / 1024, (http.bytes_out - sent) / 1024
+        print(f"sync: {ours} calls ({describe(fake)}); {read_kb:.0f} KB read, {written_kb:.0f} KB written")
 
         fake.clear_log()
         resync = sync_tracker(workbook, as_of=school.as_of, now=NOW + dt.timedelta(minutes=15))
@@ -105,10 +110,11 @@ def main() -> None:
         memory = MemoryWorkbook()
         provision_school(memory, school)
         sync_tracker(memory, as_of=school.as_of, now=NOW)
-        peer = run_peer(fake, account, workbook.spreadsheet_id, template, list(memory.tool_tabs.values()))
-        print(f"peer (gspread-dataframe): {peer} calls ({describe(fake)})")
+        peer, peer_read_kb, peer_written_kb = run_peer(fake, account, workbook.spreadsheet_id, template, list(memory.tool_tabs.values()))
+        print(f"peer (gspread-dataframe): {peer} calls ({describe(fake)}); {peer_read_kb:.0f} KB read, {peer_written_kb:.0f} KB written")
 
-    print(f"ours_calls={ours} peer_calls={peer} ratio={peer / ours:.1f} ours_unchanged_calls={unchanged}")
+    print(f"ours_calls={ours} peer_calls={peer} ratio={peer / ours:.1f} ours_unchanged_calls={unchanged} "
+          f"ours_read_kb={read_kb:.0f} ours_written_kb={written_kb:.0f} peer_read_kb={peer_read_kb:.0f} peer_written_kb={peer_written_kb:.0f}")
 
 
 if __name__ == "__main__":

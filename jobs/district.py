@@ -1,13 +1,31 @@
 """The district's job functions: sync one school, render one school's ILT brief, one pass over all.
 
-:class:`DistrictRunner` holds what every job shares: the registry, the run history (SQLite), the one
-token bucket every Google request asks first, and the clock. Its job functions never raise for a
-school's trouble: a failure becomes a ``failed`` :class:`~tracker_sync.history.Run` (recorded, with
-the error class and message) and the school's own failure streak and backoff; other schools run on.
+:class:`DistrictRunner` holds what every job shares: the registry, the run history (SQLite), the
+district's Google quota (:class:`~tracker_sync.quota.DistrictQuota`), its service accounts and the
+clock. Its job functions never raise for a school's trouble: a failure becomes a ``failed``
+:class:`~tracker_sync.history.Run` (recorded, with the error class and message) and the school's
+own failure streak and backoff; other schools run on.
 
-Every run is recorded in the history. A successful sync also writes its line to the school's Sync
-Log tab (inside the sync's one atomic write); a failed one writes a ``failed`` line there too when the
-tracker can still be written (not when Google or the file is unreachable: then the history has it).
+**Service accounts.** ``[district] credentials`` may list several key files. Each Google school uses
+one: the one it names, else one chosen stably by rendezvous hashing (:func:`credential_for`), so a
+school keeps its account from run to run and adding an account moves only about 1/n of the schools.
+Each account has one HTTP session (one connection pool, one access token) shared by all its schools,
+and every request of a school takes quota from its account's buckets and the project's.
+
+**Skipping what did not change.** A pass first lists each account's spreadsheets on Drive (one
+paged ``files.list`` per account; Drive's quota is separate): ``modifiedTime`` and
+``lastModifyingUser``. A school is then not read at all when (see :meth:`DistrictRunner.unchanged`)
+its spreadsheet was last modified by the listing account itself (``me``), at or before its last
+successful sync's own write (or, when that sync wrote nothing, at or before the modifiedTime the
+listing showed just before it read), that sync was for the same as-of day, location and norms, and no
+sync failed since. The first sync of a day always runs; a spreadsheet missing from the listing is
+always read. Times are compared on Google's clock only (Drive's modifiedTime against the Date header
+of the write's answer), never against ours.
+
+Every run is recorded in the history: ``ok``, ``skipped`` (with the reason) or ``failed``. A
+successful sync also writes its line to the school's Sync Log tab (inside the sync's one atomic
+write); a failed one writes a ``failed`` line there too when the tracker can still be written (not
+when Google or the file is unreachable: then the history has it).
 A successful sync stores the school's aggregate figures for the district report
 (tracker_sync.district.figures, never records) in its run, when they changed since the last one.
 """
@@ -15,6 +33,9 @@ A successful sync stores the school's aggregate figures for the district report
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import math
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -25,9 +46,9 @@ from typing import Any
 from tracker_sync.jobs.clock import SystemClock
 from tracker_sync.jobs.schedule import rest_end
 from tracker_sync.backends.base import Workbook
-from tracker_sync.errors import ApiError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerSyncError
+from tracker_sync.errors import ApiError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerNotShared, TrackerSyncError
 from tracker_sync.history import History, Run
-from tracker_sync.quota import TokenBucket
+from tracker_sync.quota import CredentialLimiter, DistrictQuota
 from tracker_sync.registry import Registry, School
 
 #: Google answers worth another try later in the same pass (0: Google could not be reached).
@@ -35,12 +56,20 @@ RETRYABLE_CODES = frozenset({0, 408, 429, 500, 502, 503, 504})
 #: A district pass tries a school this many times when it fails for a passing reason.
 PASS_ATTEMPTS = 3
 PASS_RETRY_WAIT_S = 30.0
+#: The account used when the registry lists no credentials (TRACKER_SYNC_GOOGLE_CREDENTIALS or ADC).
+DEFAULT_ACCOUNT = "default"
+#: How old a Drive listing a scheduled (serve) sync may reuse: jobs that fire together share one.
+LISTING_MAX_AGE_S = 60.0
+DRIVE_LIST_FIELDS = "nextPageToken,files(id,modifiedTime,lastModifyingUser(me,emailAddress,displayName))"
+#: Drive's modifiedTime has milliseconds, the Date header of the write's answer whole seconds.
+_DATE_HEADER_SLACK = dt.timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
 class GoogleAccess:
-    """How to reach Google: a service-account file or dict (else TRACKER_SYNC_GOOGLE_CREDENTIALS / ADC),
-    and a loopback ``api_base`` for the Google fake (else TRACKER_SYNC_GOOGLE_API_BASE)."""
+    """How to reach Google: a service-account file or dict for a registry that lists no credentials
+    (else TRACKER_SYNC_GOOGLE_CREDENTIALS / ADC), and a loopback ``api_base`` for the Google fake
+    (else TRACKER_SYNC_GOOGLE_API_BASE)."""
 
     credentials_file: str | None = None
     service_account_info: dict | None = None
@@ -49,48 +78,97 @@ class GoogleAccess:
     max_elapsed: float = 120.0
 
 
+@dataclass(frozen=True)
+class DriveEntry:
+    """One spreadsheet as the account's Drive listing shows it."""
+
+    modified: dt.datetime
+    by_us: bool  # lastModifyingUser.me: the listing account made the last change
+
+
 def is_passing(error: BaseException) -> bool:
     """A failure that may go away by itself (throttling, an outage, a file open elsewhere)."""
     return isinstance(error, (TrackerLocked, TrackerInUse)) or (isinstance(error, ApiError) and error.code in RETRYABLE_CODES)
 
 
+def credential_for(school: School, credentials: Iterable[str]) -> str:
+    """The credential a school uses: the one it names, else :func:`spread_credential`'s pick."""
+    return school.credential or spread_credential(school.id, tuple(credentials))
+
+
+def spread_credential(school_id: str, credentials: tuple[str, ...]) -> str:
+    """Rendezvous hashing: stable from run to run, balanced on average, and adding or removing one
+    credential moves only the schools that were or become its."""
+    if not credentials:
+        return DEFAULT_ACCOUNT
+    return max(credentials, key=lambda c: hashlib.sha256(f"{school_id}\0{c}".encode()).digest())
+
+
+def _norms_key(school: School) -> str:
+    return json.dumps(school.norms, sort_keys=True, default=str)
+
+
+class _Account:
+    """One service account: its key parsed once, one access token and one HTTP session for all its schools."""
+
+    def __init__(self, name: str, credentials: Any, api_base: str | None) -> None:
+        from tracker_sync.backends.google_http import SharedCredentials, authorized_session
+
+        self.name = name
+        self.credentials = SharedCredentials(credentials)
+        self.session = authorized_session(self.credentials, api_base)
+        email = getattr(credentials, "service_account_email", None)
+        self.email = email if isinstance(email, str) and "@" in email else name  # Google counts quota per user
+        self.listing_lock = threading.Lock()
+        self.listing: tuple[float, dict[str, DriveEntry] | None] | None = None  # (when, entries)
+
+
 class DistrictRunner:
     """Runs the jobs of every school of one registry. Thread-safe; one instance per process."""
 
-    def __init__(self, registry: Registry, *, history: History | None = None, limiter: TokenBucket | None = None,
+    def __init__(self, registry: Registry, *, history: History | None = None, quota: DistrictQuota | None = None,
                  clock: Any = None, google: GoogleAccess | None = None) -> None:
         self.registry = registry
         self.clock = clock or SystemClock()
         self.history = history or History(registry.history_path)
-        self.limiter = limiter or TokenBucket(registry.district.quota_per_minute, clock=self.clock.monotonic, sleep=self.clock.sleep)
+        self.quota = quota or DistrictQuota(registry.district.quota, clock=self.clock.monotonic, sleep=self.clock.sleep)
         self.google = google or GoogleAccess()
-        self._clients: dict[tuple[str, str, str], Any] = {}
-        self._credentials: Any = None
+        self.drive_listings = 0  # files.list requests made (pages included)
+        self._accounts: dict[str, _Account] = {}
         self._lock = threading.Lock()
 
     # -- opening trackers --
 
-    def _http(self, school: School, kind: str) -> Any:
-        """One Google HTTP client per school and job kind (its own call counts), kept for the process.
-
-        Every client shares the district's one service account: its key is parsed once and one access
-        token serves every school (refreshed under a lock), as a district uses one service account.
-        """
-        key = (school.id, kind, school.location)
+    def account(self, school: School) -> _Account:
+        """The service account a Google school uses, opened once per process."""
+        name = credential_for(school, self.registry.district.credentials)
         with self._lock:
-            if key not in self._clients:
-                from tracker_sync.backends.google import google_client, google_credentials
-                from tracker_sync.backends.google_http import RetryPolicy, SharedCredentials
+            if name not in self._accounts:
+                from tracker_sync.backends.google import google_credentials
 
-                if self._credentials is None:
-                    self._credentials = SharedCredentials(google_credentials(
-                        credentials_file=self.google.credentials_file, service_account_info=self.google.service_account_info))
-                retry = RetryPolicy(max_attempts=self.google.max_attempts, max_elapsed=self.google.max_elapsed,
-                                    sleep=self.clock.sleep, clock=self.clock.monotonic)
-                client = google_client(credentials=self._credentials, api_base=self.google.api_base, retry=retry)
-                client.limiter = self.limiter
-                self._clients[key] = client
-            return self._clients[key]
+                if name == DEFAULT_ACCOUNT:
+                    loaded = google_credentials(credentials_file=self.google.credentials_file,
+                                                service_account_info=self.google.service_account_info)
+                else:
+                    loaded = google_credentials(credentials_file=str(self.registry.resolve(name)))
+                self._accounts[name] = _Account(name, loaded, self._api_base())
+            return self._accounts[name]
+
+    def _api_base(self) -> str | None:
+        import os
+
+        return self.google.api_base or os.environ.get("TRACKER_SYNC_GOOGLE_API_BASE") or None
+
+    def _http(self, account: _Account) -> Any:
+        """A Google HTTP client for one job (its own call counts) over the account's one session."""
+        from tracker_sync.backends.google import google_client
+        from tracker_sync.backends.google_http import RetryPolicy
+
+        retry = RetryPolicy(max_attempts=self.google.max_attempts, max_elapsed=self.google.max_elapsed,
+                            sleep=self.clock.sleep, clock=self.clock.monotonic)
+        client = google_client(credentials=account.credentials, session=account.session, api_base=self._api_base(), retry=retry)
+        client.limiter = CredentialLimiter(self.quota, account.email)
+        return client
 
     def workbook(self, school: School, kind: str = "sync") -> Workbook:
         if school.backend == "xlsx":
@@ -102,7 +180,7 @@ class DistrictRunner:
             return XlsxWorkbook(path)
         from tracker_sync.backends.google import GoogleWorkbook, spreadsheet_id_from
 
-        return GoogleWorkbook(spreadsheet_id_from(school.location), self._http(school, kind))
+        return GoogleWorkbook(spreadsheet_id_from(school.location), self._http(self.account(school)))
 
     def _counts(self, workbook: Workbook) -> tuple[int, int]:
         http = getattr(workbook, "http", None)
@@ -115,29 +193,108 @@ class DistrictRunner:
         calls, attempts = self._counts(workbook)
         return calls - calls0[0], attempts - calls0[1]
 
+    # -- what changed: the Drive listing --
+
+    def drive_listing(self, school: School, *, max_age_s: float = 0.0) -> dict[str, DriveEntry] | None:
+        """The school's account's Drive listing (spreadsheet id -> entry), at most ``max_age_s`` old.
+
+        One paged files.list per account, shared by every school of it; None when Google refused
+        it (then nothing is skipped). drive.file lets an account list only the files it created.
+        """
+        account = self.account(school)
+        with account.listing_lock:
+            now = self.clock.monotonic()
+            if account.listing is None or now - account.listing[0] >= max_age_s:
+                account.listing = (now, self._list_drive(account))
+            return account.listing[1]
+
+    def _list_drive(self, account: _Account) -> dict[str, DriveEntry] | None:
+        from tracker_sync.backends.google import DRIVE_FILES, SPREADSHEET_MIME
+
+        http = self._http(account)
+        entries: dict[str, DriveEntry] = {}
+        params = {"q": f"mimeType = '{SPREADSHEET_MIME}' and trashed = false", "fields": DRIVE_LIST_FIELDS,
+                  "pageSize": 1000, "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
+        try:
+            while True:
+                page = http.request("get", DRIVE_FILES, params=params).json()
+                for file in page.get("files", []):
+                    entries[file["id"]] = DriveEntry(dt.datetime.fromisoformat(file["modifiedTime"]),
+                                                     bool(file.get("lastModifyingUser", {}).get("me")))
+                if not page.get("nextPageToken"):
+                    return entries
+                params["pageToken"] = page["nextPageToken"]
+        except (TrackerSyncError, KeyError, ValueError):
+            return None
+        finally:
+            with self._lock:
+                self.drive_listings += http.calls
+
+    def unchanged(self, school: School, day: dt.date, listing: dict[str, DriveEntry] | None) -> str | None:
+        """Why the school need not be read now, or None when it must be (see the module docstring)."""
+        from tracker_sync.backends.google import spreadsheet_id_from
+
+        entry = (listing or {}).get(spreadsheet_id_from(school.location))
+        if school.backend != "google" or entry is None or not entry.by_us:
+            return None
+        last = self.history.last(school.id, "sync")
+        good = last if last is not None and last.outcome == "ok" else self.history.last(school.id, "sync", ok=True)
+        if last is None or last.outcome == "failed" or good is None:
+            return None
+        facts = good.extra
+        if (facts.get("as_of"), facts.get("location"), facts.get("norms")) != (day.isoformat(), school.location, _norms_key(school)):
+            return None
+        if facts.get("written"):
+            reference = facts.get("wrote_at") and dt.datetime.fromisoformat(facts["wrote_at"]) + _DATE_HEADER_SLACK
+        else:
+            reference = facts.get("drive_seen") and dt.datetime.fromisoformat(facts["drive_seen"])
+        if not reference or entry.modified > reference:
+            return None
+        return f"unchanged since its sync at {good.started_at.astimezone(school.zone):%Y-%m-%d %H:%M} (Drive: last modified by tracker-sync)"
+
     # -- jobs --
 
-    def sync_school(self, school_id: str, *, as_of: dt.date | None = None) -> Run:
-        """Sync one school now; record the run; never raises for the school's own trouble."""
+    def sync_school(self, school_id: str, *, as_of: dt.date | None = None, listing_max_age_s: float | None = None) -> Run:
+        """Sync one school now; record the run; never raises for the school's own trouble.
+
+        With ``listing_max_age_s``, a Google school that did not change (:meth:`unchanged`, judged on
+        its account's Drive listing at most that old) is not read: the run is ``skipped``.
+        """
         school = self.registry.by_id(school_id)
         started, t0 = self.clock.now(), time.perf_counter()
+        day = as_of or started.astimezone(school.zone).date()
         workbook: Workbook | None = None
         calls0 = (0, 0)
+        seen: DriveEntry | None = None
         try:
+            if listing_max_age_s is not None and school.backend == "google":
+                from tracker_sync.backends.google import spreadsheet_id_from
+
+                listing = self.drive_listing(school, max_age_s=listing_max_age_s)
+                if reason := self.unchanged(school, day, listing):
+                    run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "skipped", detail=reason,
+                              extra={"as_of": day.isoformat()})
+                    self.history.record(run)
+                    return run
+                seen = (listing or {}).get(spreadsheet_id_from(school.location))
             workbook = self.workbook(school)
             calls0 = self._counts(workbook)
             report, figures = self._sync(workbook, school, as_of, started)
         except Exception as exc:  # noqa: BLE001 - one school's failure must never stop the others
             run = self._failed(school, "sync", started, t0, exc, workbook, calls0)
-            if workbook is not None and not is_passing(exc) and not isinstance(exc, TrackerNotFound):
-                run.extra["sync_log"] = _note_failure(workbook, school, started, as_of or started.astimezone(school.zone).date(), run)
+            if workbook is not None and not is_passing(exc) and not isinstance(exc, (TrackerNotFound, TrackerNotShared)):
+                run.extra["sync_log"] = _note_failure(workbook, school, started, day, run)
         else:
             calls, attempts = self._spent(workbook, calls0)
+            wrote_at = getattr(getattr(workbook, "http", None), "wrote_at", None)
+            facts = {"location": school.location, "norms": _norms_key(school),
+                     **({"wrote_at": wrote_at.isoformat()} if report.tabs_written and wrote_at else {}),
+                     **({"drive_seen": seen.modified.isoformat()} if seen else {})}
             run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "ok",
                       rows_read=sum(report.rows_read.values()), errors=report.findings["error"],
                       warnings=report.findings["warning"], api_calls=calls, http_requests=attempts,
                       extra={"as_of": report.as_of, "headline": report.headline,
-                             "written": bool(report.tabs_written), **self._new_figures(school, figures)})
+                             "written": bool(report.tabs_written), **facts, **self._new_figures(school, figures)})
         self.history.record(run)
         return run
 
@@ -204,40 +361,62 @@ class DistrictRunner:
         return until if until is not None and until > self.clock.now() else None
 
     def scheduled_sync(self, school_id: str) -> Run | None:
-        """What the scheduler fires: a sync, unless the school is resting after failures."""
+        """What the scheduler fires: a sync (skipped when unchanged), unless the school is resting after failures."""
         if self.resting_until(school_id) is not None:
             return None
-        return self.sync_school(school_id)
+        return self.sync_school(school_id, listing_max_age_s=LISTING_MAX_AGE_S)
 
     # -- a pass over the district --
 
     def run_pass(self, school_ids: Iterable[str] | None = None, *, workers: int | None = None,
                  as_of: dt.date | None = None, on_done: Callable[[Run], None] | None = None) -> list[Run]:
-        """Sync every school once, ``workers`` at a time, sharing the limiter.
+        """Sync every school once, skipping those that did not change, sharing the district's quota.
 
-        A school that fails for a passing reason (429s or 5xx beyond the client's retries, a locked
-        file) is tried again later in the pass, up to PASS_ATTEMPTS times: throttled work is retried,
-        never dropped. Returns each school's last run, in registry order.
+        First one Drive listing per service account; then the schools of each account run in their
+        own lane of threads (``workers`` split over the lanes, at least one each), so an account that
+        has used up its minute holds up only its own schools. A school that fails for a passing
+        reason (429s or 5xx beyond the client's retries, a locked file) is tried again later in the
+        pass, up to PASS_ATTEMPTS times: throttled work is retried, never dropped. Returns each
+        school's last run, in registry order.
         """
         ids = list(school_ids) if school_ids is not None else [s.id for s in self.registry.schools.values()]
+        lanes: dict[str, list[str]] = {}
+        for school_id in ids:
+            school = self.registry.by_id(school_id)
+            lane = credential_for(school, self.registry.district.credentials) if school.backend == "google" else ""
+            if lane and lane not in lanes:
+                self._refresh_listing(school)
+            lanes.setdefault(lane, []).append(school_id)
 
         def one(school_id: str) -> Run:
             for attempt in range(1, PASS_ATTEMPTS + 1):
-                run = self.sync_school(school_id, as_of=as_of)
-                if run.outcome == "ok" or not run.extra.get("passing") or attempt == PASS_ATTEMPTS:
+                run = self.sync_school(school_id, as_of=as_of, listing_max_age_s=math.inf)
+                if run.outcome != "failed" or not run.extra.get("passing") or attempt == PASS_ATTEMPTS:
                     return run
                 self.clock.sleep(PASS_RETRY_WAIT_S * attempt)
             raise AssertionError("unreachable")
 
+        per_lane = max(1, -(-(workers or self.registry.district.workers) // max(1, len(lanes))))
+        pools = [ThreadPoolExecutor(max_workers=per_lane, thread_name_prefix=f"sync-{n}") for n in range(len(lanes))]
         results: dict[str, Run] = {}
-        with ThreadPoolExecutor(max_workers=workers or self.registry.district.workers, thread_name_prefix="sync") as pool:
-            futures = {pool.submit(one, school_id): school_id for school_id in ids}
+        try:
+            futures = {pool.submit(one, school_id): school_id for pool, members in zip(pools, lanes.values()) for school_id in members}
             for future in as_completed(futures):
                 run = future.result()
                 results[futures[future]] = run
                 if on_done is not None:
                     on_done(run)
+        finally:
+            for pool in pools:
+                pool.shutdown()
         return [results[i] for i in ids]
+
+    def _refresh_listing(self, school: School) -> None:
+        """A fresh Drive listing for the school's account, for this pass (a failure here fails its schools' syncs)."""
+        try:
+            self.drive_listing(school, max_age_s=0.0)
+        except TrackerSyncError:
+            pass
 
 
 def _note_failure(workbook: Workbook, school: School, now: dt.datetime, as_of: dt.date, run: Run) -> bool:

@@ -47,11 +47,12 @@ def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -
     try:
         if settings.backend == "google":
             from tracker_sync.backends.google import google_client
+            from tracker_sync.quota import CredentialLimiter
 
             access = runner.google
             http = google_client(credentials_file=access.credentials_file, service_account_info=access.service_account_info,
                                  api_base=access.api_base)
-            http.limiter = runner.limiter
+            http.limiter = CredentialLimiter(runner.quota, getattr(http.auth, "service_account_email", None) or "default")
         day = as_of or started.astimezone(settings.zone).date()
         report, published = publish(runner.registry, runner.history, as_of=day, now=started, http=http)
     except Exception as exc:  # noqa: BLE001 - a failed report must not stop the schools' syncs

@@ -40,6 +40,7 @@ def district_status(registry: Registry, history: History, now: dt.datetime) -> l
     for school in registry.schools.values():
         zone = school.zone
         last = history.last(school.id, "sync")
+        good = last if last is None or last.outcome == "ok" else history.last(school.id, "sync", ok=True)
         streak = history.failure_streak(school.id)
         after = max(now, rest_end(last, streak) or now)
         brief = history.last(school.id, "brief")
@@ -47,8 +48,8 @@ def district_status(registry: Registry, history: History, now: dt.datetime) -> l
             id=school.id, school=school.name, backend=school.backend,
             last_sync=last.started_at.astimezone(zone).isoformat(timespec="seconds") if last else None,
             outcome=last.outcome if last else None,
-            errors=last.errors if last and last.outcome == "ok" else None,
-            warnings=last.warnings if last and last.outcome == "ok" else None,
+            errors=good.errors if good and last.outcome != "failed" else None,  # a skipped run stands on the last ok one
+            warnings=good.warnings if good and last.outcome != "failed" else None,
             api_calls=last.api_calls if last else None,
             failure_streak=streak, failures=history.failures(school.id),
             detail=last.detail if last and last.outcome != "ok" else "",

@@ -14,7 +14,8 @@ def test_every_exported_name_resolves():
 def test_public_surface_is_stable():
     assert sorted(tracker_sync.__all__) == sorted([
         "ApiError", "BackendError", "ColorScale", "ConfigError", "FINDING_TYPES", "Finding", "Link", "Patterns",
-        "Snapshot", "Style", "SyncReport", "ToolTab", "TrackerInUse", "TrackerLocked", "TrackerNotFound", "TrackerSyncError",
+        "Snapshot", "Style", "SyncReport", "ToolTab", "TrackerInUse", "TrackerLocked", "TrackerNotFound", "TrackerNotShared",
+        "TrackerSyncError",
         "ValidationResult", "Workbook", "__version__", "check_tracker", "compute_patterns", "open_workbook",
         "sync_tracker", "validate", "validate_tracker",
     ])

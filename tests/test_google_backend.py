@@ -20,7 +20,7 @@ from test_backends import METADATA, flags_tab
 from tracker_sync.backends.base import Area, ColorScale, ScaleRule, Style, ToolTab
 from tracker_sync.backends.google import GoogleWorkbook, google_client, open_google, spreadsheet_id_from
 from tracker_sync.backends.google_http import RetryPolicy
-from tracker_sync.errors import ApiError, BackendError, ConfigError, TrackerNotFound
+from tracker_sync.errors import ApiError, BackendError, ConfigError, TrackerNotFound, TrackerNotShared
 from tracker_sync.google_fake import Fault, GoogleFake
 
 # The shared contract, run here against Google: every test of test_backends.py.
@@ -54,7 +54,10 @@ class GoogleHarness:
         self.book.sheets.remove(self.book.sheet(title=tab))
 
     def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
-        cells = self.book.sheet(title=tab).cells
+        book, stored = self.book, self.book.sheet(title=tab)
+        own = stored.clone()  # stored tabs are shared (Drive copies, equal tabs) and never changed in place
+        book.sheets[next(i for i, s in enumerate(book.sheets) if s is stored)] = own
+        cells = own.cells
         if value is None:
             cells.pop((row - 1, column - 1), None)
         else:
@@ -267,7 +270,7 @@ def test_spreadsheet_ids_and_urls_are_accepted(location):
 
 def test_a_missing_spreadsheet_is_tracker_not_found(fake, account):
     workbook = open_google("1" + "x" * 40, service_account_info=account, api_base=fake.base_url)
-    with pytest.raises(TrackerNotFound, match="share it with the service account"):
+    with pytest.raises(TrackerNotFound, match=f"visible to {account['client_email']} \\(share it with that account"):
         workbook.read(["Roster"])
 
 
@@ -445,6 +448,28 @@ def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_sett
     checked = run_cli("validate", workbook.spreadsheet_id, "--as-of", "2026-09-30", "--json")
     assert checked.exit_code == 0, checked.output
     assert json.loads(checked.output)["school"] == "Tiny School"
+
+
+def test_a_spreadsheet_not_shared_with_the_service_account_exits_3_naming_the_account(fake, account, cli_env, leap_template, tiny_settings):
+    """Google answers 403 for a spreadsheet that exists but is not shared (the fake too): one line, exit 3."""
+    from tracker_sync.settings import to_metadata
+
+    someone = google_client(service_account_info=fake.service_account_info("principal@lincoln.org"), api_base=fake.base_url)
+    theirs = GoogleWorkbook.create("Lincoln's own tracker", someone)
+    theirs.provision(leap_template, to_metadata(tiny_settings))
+    email = account["client_email"]
+    for command in ("sync", "validate"):
+        result = run_cli(command, theirs.location)
+        assert result.exit_code == 3, result.output
+        assert result.stderr.strip().splitlines() == [
+            f"Error: The spreadsheet {theirs.spreadsheet_id} exists but {email} may not open or change it (Google: The caller "
+            f"does not have permission): share the spreadsheet with {email} as an editor."]
+    theirs.share(email, "reader")  # readable now, but the sync's write is refused the same way
+    assert run_cli("validate", theirs.location).exit_code == 0
+    written = run_cli("sync", theirs.location, "--as-of", "2026-09-30")
+    assert written.exit_code == 3 and "as an editor" in written.stderr
+    with pytest.raises(TrackerNotShared):
+        GoogleWorkbook(theirs.spreadsheet_id, google_client(service_account_info=account, api_base=fake.base_url)).write([flags_tab("x")])
 
 
 def test_the_api_base_override_only_accepts_loopback(account, monkeypatch):

@@ -42,6 +42,7 @@ REPLAYED = [
     "WorksheetTest.test_get_all_values",
     "WorksheetTest.test_add_validation",
     "WorksheetTest.test_update_cells",
+    "WorksheetTest.test_hide_show_worksheet",
 ]
 # Endpoints the project never calls; the fake does not implement them and their interactions are skipped.
 NOT_USED = re.compile(r"/comments|/export|/upload/|drive/v3/files\?(?!supportsAllDrives=True$)|merged|:append|values:batchUpdate|values:batchClear")
@@ -71,12 +72,11 @@ def _unsigned_jwt(claims: dict) -> str:
 class Replayer:
     """Sends a cassette's requests to the fake with ids mapped, and collects both answers."""
 
-    def __init__(self, fake: GoogleFake) -> None:
+    def __init__(self, fake: GoogleFake, email: str = "telegram-budgeter@telegram-budgeter.iam.gserviceaccount.com") -> None:
         self.fake = fake
         token = requests.post(f"{fake.base_url}/token", data={
             "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-            "assertion": _unsigned_jwt({"iss": "telegram-budgeter@telegram-budgeter.iam.gserviceaccount.com",
-                                       "scope": "https://www.googleapis.com/auth/spreadsheets"})}).json()
+            "assertion": _unsigned_jwt({"iss": email, "scope": "https://www.googleapis.com/auth/spreadsheets"})}).json()
         self.headers = {"Authorization": f"Bearer {token['access_token']}"}
         self.ids: dict[str, str] = {}
 
@@ -169,3 +169,33 @@ def test_drive_search_by_name_answers_like_google() -> None:
     assert status == recorded_status == 200
     assert shape(ours) == shape(google)
     assert [f["name"] for f in ours["files"]] == ["Test ClientTest test_openall"]
+
+
+def test_a_spreadsheet_not_shared_with_the_caller_answers_googles_403() -> None:
+    """Real Google answers 403 PERMISSION_DENIED (not 404) for a spreadsheet that exists but is not shared."""
+    recorded = _interactions("ClientTest.test_access_private_spreadsheet")[-1]
+    assert recorded["response"]["status"]["code"] == 403
+    with GoogleFake() as fake:
+        replayer = Replayer(fake)
+        owner = Replayer(fake, "someone@else.org")  # created the spreadsheet and shared it with nobody
+        created = requests.post(f"{fake.base_url}/drive/v3/files", headers=owner.headers,
+                                json={"name": "private", "mimeType": "application/vnd.google-apps.spreadsheet"}).json()
+        replayer.ids["1jIKzPs8LsiZZdLdeMEP-5ZIHw6RkjiOmj1LrJN706Yc"] = created["id"]
+        recorded_status, google, status, ours = replayer.send(recorded)
+    assert status == recorded_status == 403
+    assert ours == google
+
+
+def test_drive_listing_with_a_parenthesised_field_mask_answers_like_google() -> None:
+    """files.list as gspread sends it (q, pageSize, fields with parentheses): Google's fields and nothing else."""
+    recorded = next(i for i in _interactions("ClientTest.test_list_spreadsheet_files")
+                    if i["request"]["method"] == "GET" and "/drive/v3/files?" in i["request"]["uri"])
+    with GoogleFake() as fake:
+        replayer = Replayer(fake)
+        created = requests.post(f"{fake.base_url}/drive/v3/files", headers=replayer.headers,
+                                json={"name": "Test ClientTest test_list_spreadsheet_files", "mimeType": "application/vnd.google-apps.spreadsheet"})
+        replayer.ids["16x4eVnmuWxnblLaqAE7Z7qdztmy9lHruvJ_lvPQKNgc"] = created.json()["id"]
+        recorded_status, google, status, ours = replayer.send(recorded)
+    assert status == recorded_status == 200
+    assert shape(ours) == shape(google)
+    assert ours["files"][0]["id"] == created.json()["id"]

@@ -57,17 +57,18 @@ def tool_cells(book):
 def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, account, tmp_path):
     runner = runner_for(district, fake, account, history_name=f"{tmp_path.name}.sqlite")
     fake.clear_log()
-    fake.script(Fault.http(429, retry_after=7), Fault.http(503), Fault.http(500, match=":batchUpdate"),
+    fake.script(Fault.http(429, retry_after=7, match="/v4/"), Fault.http(503, match="/v4/"), Fault.http(500, match=":batchUpdate"),
                 Fault.http(429, retry_after=3, match=":batchUpdate"), Fault.reset(match="GET /v4"))
     runs = runner.run_pass(workers=2)
     assert [r.outcome for r in runs] == ["ok", "ok", "ok"]
     google = [r for r in runs if r.school.startswith("google")]
     assert sum(r.http_requests - r.api_calls for r in google) == 5  # every fault retried, none dropped
-    assert runner.limiter.throttles == 2  # both 429s paused everyone
+    assert runner.quota.throttles == {"user": 2, "project": 0}  # each 429 (a per-user limit) paused its bucket only
     assert runner.clock.slept >= 7  # Retry-After honoured on the fake clock, no real sleep
-    assert sum(r.http_requests for r in google) == len(fake.calls("sheets"))  # counted at the choke point
-    assert runner.limiter.granted == len(fake.calls("sheets"))  # every request asked the shared bucket
-    assert len(fake.calls("oauth")) == 1  # one service account, one token for every school and thread
+    assert sum(r.http_requests for r in google) == fake.count("sheets")  # counted at the choke point
+    assert runner.quota.granted == fake.count("sheets")  # every Sheets request asked the quota
+    assert fake.count("drive") == runner.drive_listings == 1  # one Drive listing for the pass
+    assert fake.count("oauth") == 1  # one service account, one token for every school and thread
     recorded = runner.history.runs(kind="sync")
     assert [(r.school, r.outcome) for r in recorded] == sorted([(r.school, "ok") for r in runs], key=lambda x: [s.school for s in recorded].index(x[0]))
     assert all(r.rows_read > 0 and r.api_calls == (0 if r.school.startswith("xlsx") else r.api_calls) for r in recorded)
@@ -75,7 +76,7 @@ def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, account, tmp_
 
 def test_throttling_beyond_the_clients_retries_is_retried_later_in_the_pass(district, fake, account, tmp_path):
     runner = runner_for(district, fake, account, history_name=f"{tmp_path.name}.sqlite", max_attempts=2)
-    fake.script(*[Fault.http(429, retry_after=1)] * 2)  # the first school to call gives up once
+    fake.script(*[Fault.http(429, retry_after=1, match="/v4/")] * 2)  # the first school to call gives up once
     runs = runner.run_pass(workers=1)
     assert all(r.outcome == "ok" for r in runs)
     history = runner.history.runs(kind="sync")
@@ -164,13 +165,16 @@ def test_a_simulated_school_day(district, fake, account, tmp_path):
     fired = simulate(runner, clock, dt.datetime(2026, 12, 15, 23, 0, tzinfo=DENVER))
     local = [(e.at.astimezone(DENVER).strftime("%H:%M"), e.job.split(":")[0]) for e in fired if e.job.endswith("school-001")]
     assert sorted(set(local)) == [("06:00", "sync"), ("06:30", "brief"), ("10:00", "sync"), ("14:00", "sync"), ("18:00", "sync")]
-    assert len(fired) == 2 * 4 + 2 and all(e.run.outcome == "ok" for e in fired)
+    assert len(fired) == 2 * 4 + 2 and all(e.run.outcome in ("ok", "skipped") for e in fired)
+    google_syncs = [e.run.outcome for e in fired if e.job == "sync:google-school-001"]
+    assert google_syncs == ["ok", "skipped", "skipped", "skipped"]  # unchanged since the day's first sync: not read
     assert len(runner.history.runs()) == len(fired)
     assert all(p.name == "ilt-brief-2026-12-15.html" for p in (tmp_path / "briefs").glob("*/*.html"))
     rows = district_status(runner.registry, runner.history, clock.now())
     assert {r.next_sync for r in rows} == {"2026-12-16T06:00-07:00"}
     assert {r.next_brief for r in rows} == {"2026-12-22T06:30-07:00"}
-    assert all(r.outcome == "ok" and r.last_sync.startswith("2026-12-15T18:00") for r in rows)
+    assert {(r.backend, r.outcome) for r in rows} == {("xlsx", "ok"), ("google", "skipped")}
+    assert all(r.last_sync.startswith("2026-12-15T18:00") and r.errors is not None for r in rows)
 
 
 def grant_times(bucket, clock, count):

@@ -7,12 +7,14 @@ import tomllib
 import pytest
 
 from tracker_sync.errors import ConfigError
+from tracker_sync.quota import QuotaLimits
 from tracker_sync.registry import load_registry, save_registry, upsert_school
 
 GOOD = """
 [district]
 name = "Front Range"
-quota_per_minute = 120
+credentials = ["keys/sync-1.json", "keys/sync-2.json"]
+reads_per_minute_per_credential = 50
 
 [schools."Lincoln Elementary"]
 backend = "xlsx"
@@ -27,6 +29,7 @@ sync = { every_minutes = 30, start = "07:00", end = "16:00", days = ["Mon", "wed
 ilt = { day = "thu", time = "08:00", brief_minutes_before = 90 }
 norms = { observation_gap_days = 10 }
 briefs = "/srv/briefs/cedar"
+credential = "keys/sync-2.json"
 """
 
 
@@ -47,7 +50,11 @@ def test_defaults_and_hand_written_fields(tmp_path):
     assert registry.resolve(lincoln.briefs) == tmp_path / "briefs" / "lincoln-elementary"
     assert cedar.sync.days == ("mon", "wed") and cedar.norms == {"observation_gap_days": 10}
     assert registry.history_path == tmp_path / "district-history.sqlite"
-    assert registry.district.quota_per_minute == 120
+    assert registry.district.quota == QuotaLimits(reads_per_credential=50, writes_per_credential=60,
+                                                  reads_per_project=300, writes_per_project=300)
+    assert [registry.resolve(c) for c in registry.district.credentials] == [tmp_path / "keys" / "sync-1.json",
+                                                                           tmp_path / "keys" / "sync-2.json"]
+    assert (lincoln.credential, cedar.credential) == ("", "keys/sync-2.json")
 
 
 @pytest.mark.parametrize("entry, expected", [
@@ -70,13 +77,34 @@ def test_errors_name_the_school_and_the_field(tmp_path, entry, expected):
     assert "Fix them in the file" in str(error.value)
 
 
-def test_every_problem_is_listed_at_once_and_quota_is_capped(tmp_path):
-    text = ('[district]\nquota_per_minute = 400\n[schools."A"]\nbackend = "xlsx"\nlocation = "a.xlsx"\ntimezone = "X/Y"\n'
+def test_every_problem_is_listed_at_once(tmp_path):
+    text = ('[district]\nwrites_per_minute_per_project = 0\n[schools."A"]\nbackend = "xlsx"\nlocation = "a.xlsx"\ntimezone = "X/Y"\n'
             '[schools."B"]\nid = "a"\nbackend = "xlsx"\nlocation = "b.xlsx"\n')
     with pytest.raises(ConfigError) as error:
         load_registry(write(tmp_path, text))
     message = str(error.value)
-    assert "2 problem(s)" in message and "field district.quota_per_minute" in message and 'school "A", field timezone' in message
+    assert "2 problem(s)" in message and "field district.writes_per_minute_per_project" in message
+    assert 'school "A", field timezone' in message
+
+
+def test_the_old_single_quota_gets_one_line_saying_what_replaced_it(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_registry(write(tmp_path, '[district]\nquota_per_minute = 60\n'))
+    (line,) = str(error.value).splitlines()
+    assert "quota_per_minute, which is gone" in line and "reads_per_minute_per_credential" in line
+    assert "writes_per_minute_per_project (default 300); delete the quota_per_minute line." in line
+
+
+@pytest.mark.parametrize("district, entry, expected", [
+    ('credentials = ["a.json"]', 'credential = "b.json"', "names the credential 'b.json', which is not one of [district] credentials (a.json)"),
+    ("", 'credential = "a.json"', "not one of [district] credentials (none listed)"),
+    ('credentials = ["a.json", "a.json"]', "", "a credential file is listed twice"),
+])
+def test_a_school_names_only_a_listed_credential(tmp_path, district, entry, expected):
+    google = 'backend = "google"\nlocation = "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz012345/edit"'
+    with pytest.raises(ConfigError) as error:
+        load_registry(write(tmp_path, f'[district]\n{district}\n[schools."A"]\n{google}\n{entry}\n'))
+    assert expected in str(error.value)
 
 
 def test_duplicate_ids_and_bad_toml_and_missing_file(tmp_path):

@@ -33,6 +33,7 @@ _EXPORTS = {
     "TrackerNotFound": "tracker_sync.errors",
     "TrackerLocked": "tracker_sync.errors",
     "TrackerInUse": "tracker_sync.errors",
+    "TrackerNotShared": "tracker_sync.errors",
     "ApiError": "tracker_sync.errors",
 }
 

@@ -55,23 +55,24 @@ def sync_all(
             runs = runner.run_pass(workers=workers, as_of=day,
                                    on_done=lambda run: progress.update(task, advance=1, description=f"{run.school}: {run.outcome}"))
     wall = round(time.perf_counter() - started, 2)
-    failed = [r for r in runs if r.outcome != "ok"]
-    summary = {"schools": len(runs), "ok": len(runs) - len(failed), "failed": len(failed), "wall_s": wall,
-               "api_calls": sum(r.api_calls for r in runs), "http_requests": sum(r.http_requests for r in runs),
-               "quota_wait_s": round(runner.limiter.waited, 2)}
+    failed = [r for r in runs if r.outcome == "failed"]
+    skipped = sum(r.outcome == "skipped" for r in runs)
+    summary = {"schools": len(runs), "ok": len(runs) - len(failed) - skipped, "skipped": skipped, "failed": len(failed),
+               "wall_s": wall, "api_calls": sum(r.api_calls for r in runs), "http_requests": sum(r.http_requests for r in runs),
+               "drive_listings": runner.drive_listings, "quota_wait_s": round(runner.quota.waited, 2)}
     if as_json:
         _print_json({"registry": str(registry), **summary, "runs": [r.to_dict() for r in runs]})
     else:
         names = {s.id: s.name for s in runner.registry.schools.values()}
         table = Table("School", "Outcome", "Rows", "Errors", "Warnings", "API calls", "Seconds",
-                      title=f"{len(runs)} schools, {summary['failed']} failed, in {wall:.1f} s")
+                      title=f"{len(runs)} schools, {summary['failed']} failed, {skipped} skipped (unchanged), in {wall:.1f} s")
         for run in runs:
-            outcome = run.outcome if run.outcome == "ok" else f"[red]{run.outcome}[/]: {run.detail}"
-            table.add_row(names[run.school], outcome, str(run.rows_read), str(run.errors), str(run.warnings),
-                          str(run.api_calls), f"{run.duration_s:.2f}")
+            outcome = {"ok": "ok", "skipped": f"skipped: {run.detail}"}.get(run.outcome, f"[red]{run.outcome}[/]: {run.detail}")
+            figures = ["–"] * 3 if run.outcome == "skipped" else [str(run.rows_read), str(run.errors), str(run.warnings)]
+            table.add_row(names[run.school], outcome, *figures, str(run.api_calls), f"{run.duration_s:.2f}")
         console.print(table)
-        console.print(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries); "
-                      f"waited {summary['quota_wait_s']:.1f} s for quota")
+        console.print(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries) and "
+                      f"{summary['drive_listings']} Drive listing(s); waited {summary['quota_wait_s']:.1f} s for quota")
     raise typer.Exit(3 if failed else 0)
 
 
@@ -183,7 +184,7 @@ def _simulate_day(registry: Path, day_text: str) -> None:
                               f"api calls {run.api_calls}  {run.detail}")
 
         fired = simulate(runner, clock, dt.datetime.combine(day, dt.time(23, 59), tzinfo=first_zone), on_fire=show)
-        failed = sum(1 for e in fired if e.run is not None and e.run.outcome != "ok")
+        failed = sum(1 for e in fired if e.run is not None and e.run.outcome == "failed")
         console.print(f"Simulated {day}: {len(fired)} runs, {failed} failed.")
     finally:
         lock.release()

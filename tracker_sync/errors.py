@@ -6,6 +6,7 @@ TrackerSyncError
  └── BackendError         storage failed; the tracker is unchanged
       ├── TrackerLocked   another process holds the tracker's lock
       ├── TrackerInUse    a spreadsheet app has the tracker file open
+      ├── TrackerNotShared  the spreadsheet is not shared (as an editor) with our service account
       └── ApiError        Google answered with an error after retries (keeps code and message)
 """
 
@@ -37,10 +38,15 @@ class TrackerInUse(BackendError):
 
 
 class ApiError(BackendError):
-    """Google answered with an error (after any retries); carries the API's code and message."""
+    """Google answered with an error (after any retries); carries the API's code, status, message and reason."""
 
-    def __init__(self, code: int, message: str, status: str = "") -> None:
+    def __init__(self, code: int, message: str, status: str = "", *, reason: str = "") -> None:
         self.code = code
         self.message = message
         self.status = status
+        self.reason = reason  # the ErrorInfo reason when Google sent one, e.g. SERVICE_DISABLED
         super().__init__(f"[{code}] {status + ': ' if status else ''}{message}")
+
+
+class TrackerNotShared(BackendError):
+    """The spreadsheet exists, but the account tracker-sync runs as may not open or change it."""

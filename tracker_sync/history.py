@@ -45,7 +45,7 @@ class Run:
     kind: str  # "sync" | "brief"
     started_at: dt.datetime  # aware, UTC
     duration_s: float
-    outcome: str  # "ok" | "failed"
+    outcome: str  # "ok" | "skipped" (a sync that found nothing changed and read nothing) | "failed"
     rows_read: int = 0
     errors: int = 0
     warnings: int = 0
@@ -121,18 +121,18 @@ class History:
         return {run.extra[key]["as_of"]: run for run in map(_run, rows)}
 
     def failure_streak(self, school: str, kind: str = "sync") -> int:
-        """Failed runs since the school's last good one (0 when the last run was ok)."""
+        """Failed runs since the school's last good one, ok or skipped (0 when the last run was not a failure)."""
         with closing(self._connect()) as db:
             row = db.execute(
-                "SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome != 'ok' AND id > "
-                "COALESCE((SELECT MAX(id) FROM runs WHERE school = ? AND kind = ? AND outcome = 'ok'), 0)",
+                "SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome = 'failed' AND id > "
+                "COALESCE((SELECT MAX(id) FROM runs WHERE school = ? AND kind = ? AND outcome != 'failed'), 0)",
                 (school, kind, school, kind)).fetchone()
         return int(row[0])
 
     def failures(self, school: str, kind: str = "sync") -> int:
         """Every failed run of the school, ever (its error count)."""
         with closing(self._connect()) as db:
-            row = db.execute("SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome != 'ok'", (school, kind)).fetchone()
+            row = db.execute("SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome = 'failed'", (school, kind)).fetchone()
         return int(row[0])
 
 

@@ -6,12 +6,17 @@ validates it with pydantic and names the school and field of every mistake. Only
 
     [district]
     name = "Front Range Schools"
-    quota_per_minute = 60          # shared by every school (at most 300, the project's quota)
+    credentials = ["keys/sync-1.json", "keys/sync-2.json"]   # service accounts; schools spread over them
+    reads_per_minute_per_credential = 60    # Google's quota, per service account (defaults shown)
+    writes_per_minute_per_credential = 60
+    reads_per_minute_per_project = 300      # ... and for the whole project
+    writes_per_minute_per_project = 300
     history = "district-history.sqlite"   # relative to this file
 
     [schools."Lincoln Elementary"]
     id = "lincoln"                 # default: the name as a slug
     backend = "google"             # or "xlsx"
+    credential = "keys/sync-2.json"   # default: one of [district] credentials, chosen stably
     location = "https://docs.google.com/spreadsheets/d/1AbC.../edit"   # or an .xlsx path
     rubric = "leap"
     timezone = "America/Denver"
@@ -20,7 +25,7 @@ validates it with pydantic and names the school and field of every mistake. Only
     ilt = { day = "tue", time = "07:30", brief_minutes_before = 60 }
     norms = { observation_gap_days = 10 }
 
-Relative paths (xlsx trackers, briefs, history) are read relative to the registry file.
+Relative paths (xlsx trackers, briefs, history, credentials) are read relative to the registry file.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tracker_sync.errors import ConfigError
-from tracker_sync.quota import DEFAULT_PER_MINUTE, PROJECT_QUOTA_PER_MINUTE
+from tracker_sync.quota import QuotaLimits
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
@@ -130,6 +135,7 @@ class School(_Strict):
     ilt: IltMeeting | None = Field(default_factory=IltMeeting)
     norms: dict[str, Any] = Field(default_factory=dict)
     briefs: str = ""
+    credential: str = Field("", description="one of [district] credentials; default: chosen stably per school")
 
     @field_validator("ilt", mode="before")
     @classmethod
@@ -162,6 +168,8 @@ class School(_Strict):
                 raise ValueError(f"location {self.location!r} is not a Google Sheets URL or spreadsheet id")
         if not self.briefs:
             object.__setattr__(self, "briefs", f"briefs/{self.id}")
+        if self.credential and self.backend != "google":
+            raise ValueError("credential is for Google schools only")
         return self
 
     @property
@@ -210,13 +218,34 @@ class DistrictReportSettings(_Strict):
         return ZoneInfo(self.timezone)
 
 
+_DEFAULT_QUOTA = QuotaLimits()
+
+
 class District(_Strict):
+    """The district table: its service accounts, Google's quota as it applies to them, and the service's settings."""
+
     name: str = "District"
-    quota_per_minute: float = Field(DEFAULT_PER_MINUTE, gt=0, le=PROJECT_QUOTA_PER_MINUTE)
+    credentials: tuple[str, ...] = ()  # service-account key files; none: TRACKER_SYNC_GOOGLE_CREDENTIALS or ADC
+    reads_per_minute_per_credential: int = Field(_DEFAULT_QUOTA.reads_per_credential, ge=1)
+    writes_per_minute_per_credential: int = Field(_DEFAULT_QUOTA.writes_per_credential, ge=1)
+    reads_per_minute_per_project: int = Field(_DEFAULT_QUOTA.reads_per_project, ge=1)
+    writes_per_minute_per_project: int = Field(_DEFAULT_QUOTA.writes_per_project, ge=1)
     history: str = ""
     misfire_grace_s: int = Field(300, ge=1)
     workers: int = Field(4, ge=1, le=32)
     report: DistrictReportSettings = Field(default_factory=DistrictReportSettings)
+
+    @field_validator("credentials")
+    @classmethod
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("a credential file is listed twice")
+        return value
+
+    @property
+    def quota(self) -> QuotaLimits:
+        return QuotaLimits(self.reads_per_minute_per_credential, self.writes_per_minute_per_credential,
+                           self.reads_per_minute_per_project, self.writes_per_minute_per_project)
 
 
 class Registry(_Strict):
@@ -233,6 +262,9 @@ class Registry(_Strict):
             if school.id in seen:
                 raise ValueError(f"schools {seen[school.id]!r} and {name!r} have the same id {school.id!r}; give one an id = ...")
             seen[school.id] = name
+            if school.credential and school.credential not in self.district.credentials:
+                raise ValueError(f"school {name!r} names the credential {school.credential!r}, which is not one of "
+                                 f"[district] credentials ({', '.join(self.district.credentials) or 'none listed'})")
         return self
 
     def resolve(self, relative: str) -> Path:
@@ -268,6 +300,13 @@ def _where(loc: tuple) -> str:
 
 def parse_registry(document: dict[str, Any], path: Path | None = None) -> Registry:
     """Validate a parsed TOML document; a ConfigError lists every problem with its school and field."""
+    district = document.get("district")
+    if isinstance(district, dict) and "quota_per_minute" in district:
+        raise ConfigError(
+            f"The registry {path or ''} still sets quota_per_minute, which is gone: Google counts reads and writes apart, "
+            "per service account and per project, so [district] now takes reads_per_minute_per_credential and "
+            "writes_per_minute_per_credential (default 60) and reads_per_minute_per_project and "
+            "writes_per_minute_per_project (default 300); delete the quota_per_minute line.")
     schools = document.get("schools", {})
     data = {**document, "schools": {name: {"name": name, **entry} if isinstance(entry, dict) else entry
                                     for name, entry in schools.items()} if isinstance(schools, dict) else schools}

@@ -30,7 +30,7 @@ from tracker_sync.backends.google_cells import (
     COACH_HEADER, INSTRUCTIONS_TITLE, cell_data, color_scale_rule, output_hash, pixels, plain_value, row_data, row_pixels,
     validation_rule,
 )
-from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound
+from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound, TrackerNotShared
 from tracker_sync.findings import column_letter
 from tracker_sync.schemas import Template
 
@@ -51,6 +51,8 @@ READ_FIELDS = (
     "data.rowData.values(effectiveValue,effectiveFormat.numberFormat.type))"
 )
 NEW_TAB_ROWS = 1000
+#: 403 PERMISSION_DENIED reasons that sharing would not fix (the API is off in the project, the token lacks a scope).
+_NOT_A_SHARING_PROBLEM = frozenset({"SERVICE_DISABLED", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "API_KEY_SERVICE_BLOCKED"})
 _URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
 _BARE_ID = re.compile(r"[A-Za-z0-9_-]{20,}")
 
@@ -112,8 +114,10 @@ def google_credentials(*, credentials_file: str | None = None, service_account_i
 
 
 def google_client(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
-                  api_base: str | None = None, retry: "RetryPolicy | None" = None, credentials: Any = None) -> "GoogleHTTPClient":
-    """Our HTTP client with ``credentials`` (e.g. a district's SharedCredentials), else :func:`google_credentials`."""
+                  api_base: str | None = None, retry: "RetryPolicy | None" = None, credentials: Any = None,
+                  session: Any = None) -> "GoogleHTTPClient":
+    """Our HTTP client with ``credentials`` (e.g. a district's SharedCredentials), else :func:`google_credentials`;
+    over ``session`` when given (one authorized session shared by many clients of one account)."""
     import os
 
     from tracker_sync.backends.google_http import GoogleHTTPClient
@@ -123,7 +127,7 @@ def google_client(*, credentials_file: str | None = None, service_account_info: 
         raise ConfigError(f"TRACKER_SYNC_GOOGLE_API_BASE must be a loopback address (the Google fake), not {api_base!r}.")
     if credentials is None:
         credentials = google_credentials(credentials_file=credentials_file, service_account_info=service_account_info)
-    return GoogleHTTPClient(credentials, retry=retry, api_base=api_base)
+    return GoogleHTTPClient(credentials, session, retry=retry, api_base=api_base)
 
 
 class GoogleWorkbook(Workbook):
@@ -200,13 +204,24 @@ class GoogleWorkbook(Workbook):
         return known
 
     def _call(self, call):
+        """Run one API call; Google's 404 and 403 become errors that say what to do."""
         try:
             return call()
         except ApiError as exc:
             if exc.code == 404:
-                raise TrackerNotFound(f"No spreadsheet {self.spreadsheet_id} is visible to these credentials "
-                                      "(share it with the service account, or check the id).") from exc
+                raise TrackerNotFound(f"No spreadsheet {self.spreadsheet_id} is visible to {self._account} "
+                                      "(share it with that account, or check the id).") from exc
+            if exc.code == 403 and exc.status == "PERMISSION_DENIED" and exc.reason not in _NOT_A_SHARING_PROBLEM:
+                raise TrackerNotShared(
+                    f"The spreadsheet {self.spreadsheet_id} exists but {self._account} may not open or change it "
+                    f"(Google: {exc.message}): share the spreadsheet with {self._account} as an editor.") from exc
             raise
+
+    @property
+    def _account(self) -> str:
+        """The service account's email, as people must share with it; a description when there is none (ADC)."""
+        email = getattr(self.http.auth, "service_account_email", None)
+        return email if isinstance(email, str) and "@" in email else "the account tracker-sync runs as"
 
     # -- write --
 
@@ -234,8 +249,7 @@ class GoogleWorkbook(Workbook):
     @property
     def _editors(self) -> list[str]:
         """The service account itself: the only editor of protected tabs (the owner always can)."""
-        email = getattr(self.http.auth, "service_account_email", None)
-        return [email] if isinstance(email, str) and "@" in email else []
+        return [self._account] if "@" in self._account else []
 
     def _batch(self, planner: "_Planner") -> None:
         if not planner.requests:

@@ -8,9 +8,15 @@ Every Sheets, Drive and token request of the Google backend goes through
   (gspread 6.2.1's own BackOffHTTPClient retries forever and ignores Retry-After);
 * then raises :class:`tracker_sync.errors.ApiError` with Google's code, status and message, chained
   to the gspread/requests exception (callers never see gspread errors);
-* counts calls (``calls``: logical API calls, ``attempts``: HTTP requests including retries);
-* asks an optional shared ``limiter`` (tracker_sync.quota.TokenBucket: ``acquire()`` before every
-  attempt, ``throttled(retry_after)`` on a 429) so a whole district stays under one quota;
+* counts calls (``calls``: logical API calls, ``attempts``: HTTP requests including retries) and
+  the bytes of the answered requests' bodies (``bytes_out`` sent, ``bytes_in`` received);
+* asks an optional ``limiter`` (tracker_sync.quota.CredentialLimiter) before every Sheets attempt,
+  as a read (GET) or a write (anything else): ``acquire(kind)``; on a 429 it tells it which limit
+  Google named, per user or per project: ``throttled(kind, scope, retry_after)``, so a district
+  stays under Google's quota and a throttled bucket pauses alone. Drive and token requests are
+  not limited (Drive's quota is separate and much larger);
+* remembers when its last Sheets write landed, on Google's clock (``wrote_at``, from the answer's
+  ``Date`` header), so a district pass can compare it with Drive's ``modifiedTime``;
 * can send every Google URL to a loopback base (``api_base``) for the Google fake; that rewrite is
   the only difference from production.
 
@@ -20,6 +26,8 @@ is opened, so ``tracker-sync --help`` stays fast.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import random
 import threading
 import time
@@ -36,8 +44,11 @@ from requests.adapters import HTTPAdapter
 from tracker_sync.errors import ApiError, ConfigError
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
-GOOGLE_HOSTS = frozenset({"sheets.googleapis.com", "www.googleapis.com", "oauth2.googleapis.com"})
+SHEETS_HOST = "sheets.googleapis.com"
+GOOGLE_HOSTS = frozenset({SHEETS_HOST, "www.googleapis.com", "oauth2.googleapis.com"})
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+#: Connections kept per host: one session serves every school of a credential, up to this many at once.
+POOL_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -66,11 +77,35 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
         return None  # an HTTP date: fall back to our own backoff
 
 
+def sheets_request_kind(method: str, url: str) -> str | None:
+    """How Google's Sheets quota counts a request: "read" (GET), "write" (anything else), None (not Sheets)."""
+    if urlsplit(url).hostname != SHEETS_HOST:
+        return None
+    return "read" if method.upper() == "GET" else "write"
+
+
+def quota_scope(error: Mapping[str, Any]) -> str | None:
+    """Which quota a 429 came from: "user" or "project", from the ErrorInfo's quota_limit (e.g.
+    ReadRequestsPerMinutePerUser), else from the message's limit name; None when it says neither."""
+    for detail in error.get("details") or []:
+        limit = str((detail.get("metadata") or {}).get("quota_limit", "")) if isinstance(detail, dict) else ""
+        if limit.endswith("PerUser"):
+            return "user"
+        if limit.endswith("PerProject"):
+            return "project"
+    message = str(error.get("message", ""))
+    if "per minute per user'" in message:
+        return "user"
+    if "per minute'" in message:
+        return "project"
+    return None
+
+
 class _LoopbackAdapter(HTTPAdapter):
     """Sends requests for Google hosts to ``api_base`` instead (same path and query)."""
 
     def __init__(self, api_base: str) -> None:
-        super().__init__()
+        super().__init__(pool_maxsize=POOL_SIZE)
         self.base = urlsplit(api_base)
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
@@ -87,9 +122,8 @@ def authorized_session(credentials: Any, api_base: str | None = None) -> request
 
     token_session = requests.Session()
     session = AuthorizedSession(credentials, auth_request=Request(token_session))
-    if api_base:
-        for each in (session, token_session):
-            each.mount("https://", _LoopbackAdapter(api_base))
+    for each in (session, token_session):
+        each.mount("https://", _LoopbackAdapter(api_base) if api_base else HTTPAdapter(pool_maxsize=POOL_SIZE))
     return session
 
 
@@ -148,7 +182,9 @@ class GoogleHTTPClient(HTTPClient):
         self.timeout = timeout
         self.calls = 0
         self.attempts = 0
-        self.limiter: Any = None  # shared by every school of a district pass; see tracker_sync.quota
+        self.limiter: Any = None  # the district's quota for this client's credential; see tracker_sync.quota
+        self.wrote_at: dt.datetime | None = None
+        self.bytes_out = self.bytes_in = 0
 
     def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
                 files: Any = None, headers: Any = None) -> requests.Response:
@@ -157,21 +193,28 @@ class GoogleHTTPClient(HTTPClient):
         self.calls += 1
         policy = self.retry
         started = policy.clock()
+        kind = sheets_request_kind(method, endpoint)
         for attempt in range(1, policy.max_attempts + 1):
             self.attempts += 1
-            if self.limiter is not None:
-                self.limiter.acquire()
+            if self.limiter is not None and kind is not None:
+                self.limiter.acquire(kind)
             try:
-                return super().request(method, endpoint, params=params, data=data, json=json, files=files, headers=headers)
+                response = super().request(method, endpoint, params=params, data=data, json=json, files=files, headers=headers)
             except APIError as exc:
                 failure: Exception = exc
                 if exc.code not in RETRYABLE_STATUS:
                     raise _api_error(exc) from exc
                 wait = retry_after_seconds(exc.response.headers)
-                if exc.code == 429 and self.limiter is not None:
-                    self.limiter.throttled(wait)
+                if exc.code == 429 and self.limiter is not None and kind is not None:
+                    self.limiter.throttled(kind, quota_scope(exc.error if isinstance(exc.error, dict) else {}), wait)
             except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
                 failure, wait = exc, None
+            else:
+                if kind == "write":
+                    self.wrote_at = _answer_time(response)
+                self.bytes_out += len(response.request.body or b"")
+                self.bytes_in += len(response.content)
+                return response
             wait = policy.backoff(attempt) if wait is None else wait
             elapsed = policy.clock() - started
             if attempt == policy.max_attempts or elapsed + wait > policy.max_elapsed:
@@ -180,9 +223,19 @@ class GoogleHTTPClient(HTTPClient):
         raise _gave_up(failure, attempt, policy.clock() - started) from failure
 
 
+def _answer_time(response: requests.Response) -> dt.datetime | None:
+    """When Google answered, on Google's clock (the HTTP Date header, whole seconds)."""
+    try:
+        return email.utils.parsedate_to_datetime(response.headers["Date"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def _api_error(exc: APIError) -> ApiError:
     error = exc.error if isinstance(exc.error, dict) else {}
-    return ApiError(int(exc.code), str(error.get("message", exc)), str(error.get("status", "")))
+    reasons = [d.get("reason", "") for d in error.get("details") or [] if isinstance(d, dict) and d.get("reason")]
+    return ApiError(int(exc.code), str(error.get("message", exc)), str(error.get("status", "")),
+                    reason=reasons[0] if reasons else "")
 
 
 def _gave_up(failure: Exception, attempts: int, elapsed: float) -> ApiError:

@@ -174,7 +174,7 @@ def _stored(history: History, school: School, as_of: dt.date) -> dict | None:
 def _entry(registry: Registry, history: History, school: School, as_of: dt.date, data: dict | None) -> SchoolEntry:
     settings = registry.district.report
     last_ok, last = history.last(school.id, ok=True), history.last(school.id)
-    failed = last.detail if last is not None and last.outcome != "ok" else ""
+    failed = last.detail if last is not None and last.outcome == "failed" else ""
     if data is None:
         return SchoolEntry(school.id, school.name, school.backend, school.rubric, NEVER, None,
                            last_ok.started_at.astimezone(school.zone) if last_ok else None, None, failed)

@@ -14,6 +14,8 @@ production Google backend at it with ``api_base=fake.base_url``, and assert exac
 Responses follow the shapes of real Google transcripts (see tests/test_google_fake_conformance.py).
 """
 
-from tracker_sync.google_fake.server import Fault, GoogleFake, LoggedRequest
+from tracker_sync.google_fake.log import LoggedRequest, LogTruncated
+from tracker_sync.google_fake.quota import SheetsQuota
+from tracker_sync.google_fake.server import Fault, GoogleFake
 
-__all__ = ["Fault", "GoogleFake", "LoggedRequest"]
+__all__ = ["Fault", "GoogleFake", "LogTruncated", "LoggedRequest", "SheetsQuota"]

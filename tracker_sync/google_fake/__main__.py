@@ -10,8 +10,10 @@ in memory only: they are gone when it stops.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -26,7 +28,13 @@ def main() -> None:
     args = parser.parse_args()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    fake = GoogleFake().start(args.port)
+    try:
+        fake = GoogleFake().start(args.port)
+    except OSError as exc:
+        reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
+        print(f"Error: port {args.port} on 127.0.0.1 {reason}; pick another with --port (0 picks a free one).",
+              file=sys.stderr)
+        raise SystemExit(2) from None
     try:
         args.credentials.write_text(json.dumps(fake.service_account_info()), encoding="utf-8")
         print(f"export TRACKER_SYNC_GOOGLE_API_BASE={fake.base_url}")

@@ -12,11 +12,26 @@ import copy
 from collections.abc import Callable
 
 from tracker_sync.google_fake.sheets import (
-    DEFAULT_COLUMNS, DEFAULT_ROWS, VALIDATION_TYPES, VALUE_KEYS, InvalidRequest, Sheet, Spreadsheet, set_masked,
+    DEFAULT_COLUMNS, DEFAULT_ROWS, VALIDATION_TYPES, VALUE_KEYS, InvalidRequest, NotModelled, Sheet, Spreadsheet, set_masked,
 )
 
 Handler = Callable[[Spreadsheet, dict], dict]
 MAX_CELL_CHARACTERS = 50_000
+#: Every request kind of the Sheets v4 batchUpdate. A kind here without a handler is Google's, not
+#: modelled by the fake: refused as not implemented, never answered as an unknown name (400).
+GOOGLE_REQUEST_KINDS = frozenset("""
+    updateSpreadsheetProperties updateSheetProperties updateDimensionProperties updateNamedRange repeatCell addNamedRange
+    deleteNamedRange addSheet deleteSheet autoFill cutPaste copyPaste mergeCells unmergeCells updateBorders updateCells
+    addFilterView appendCells clearBasicFilter deleteDimension deleteEmbeddedObject deleteFilterView duplicateFilterView
+    duplicateSheet findReplace insertDimension insertRange moveDimension updateEmbeddedObjectPosition pasteData
+    textToColumns updateFilterView deleteRange appendDimension addConditionalFormatRule updateConditionalFormatRule
+    deleteConditionalFormatRule sortRange setDataValidation setBasicFilter addProtectedRange updateProtectedRange
+    deleteProtectedRange autoResizeDimensions addChart updateChartSpec updateBanding addBanding deleteBanding
+    createDeveloperMetadata updateDeveloperMetadata deleteDeveloperMetadata randomizeRange addDimensionGroup
+    deleteDimensionGroup updateDimensionGroup trimWhitespace deleteDuplicates updateEmbeddedObjectBorder addSlicer
+    updateSlicerSpec addDataSource updateDataSource deleteDataSource refreshDataSource cancelDataSourceRefresh addTable
+    updateTable deleteTable
+""".split())
 
 
 def apply_batch(book: Spreadsheet, body: dict) -> tuple[Spreadsheet, dict]:
@@ -31,6 +46,8 @@ def apply_batch(book: Spreadsheet, body: dict) -> tuple[Spreadsheet, dict]:
             raise InvalidRequest(f"Invalid requests[{index}]: exactly one request kind must be set.")
         (kind, params), = request.items()
         handler = HANDLERS.get(kind)
+        if handler is None and kind in GOOGLE_REQUEST_KINDS:
+            raise NotModelled(f"the batchUpdate request {kind} (requests[{index}])")
         if handler is None:
             raise InvalidRequest(f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{index}]': Cannot find field.")
         try:
@@ -95,6 +112,10 @@ def update_sheet_properties(book: Spreadsheet, params: dict) -> dict:
     for key in ("frozenRowCount", "frozenColumnCount"):
         if grid.get(key) == 0:
             del grid[key]
+    if sheet.properties.get("hidden") is False:
+        del sheet.properties["hidden"]  # proto3 leaves false out
+    if all(s.properties.get("hidden") for s in book.sheets):
+        raise InvalidRequest("You can't hide all the sheets in a document.")
     sheet.trim_to_grid()
     return {}
 
@@ -168,7 +189,7 @@ def update_dimension_properties(book: Spreadsheet, params: dict) -> dict:
     rng = params["range"]
     sheet = book.editable(book.sheet(sheet_id=rng.get("sheetId", 0)))
     if params.get("fields") != "pixelSize":
-        raise InvalidRequest(f"The Google fake implements updateDimensionProperties with fields 'pixelSize' only, not {params.get('fields')!r}.")
+        raise NotModelled(f"updateDimensionProperties of {params.get('fields')!r} (the fake keeps pixel sizes only)")
     dimension = rng.get("dimension")
     if dimension not in ("ROWS", "COLUMNS"):
         raise InvalidRequest(f"Invalid value at 'range.dimension': {dimension!r}")
@@ -238,7 +259,7 @@ def set_basic_filter(book: Spreadsheet, params: dict) -> dict:
     spec = params.get("filter") or {}
     unknown = set(spec) - {"range"}
     if unknown:
-        raise InvalidRequest(f"The Google fake implements basic filters by range only, not {', '.join(sorted(unknown))}.")
+        raise NotModelled(f"a basic filter's {', '.join(sorted(unknown))} (the fake keeps its range only)")
     sheet = _sheet_of(book, spec.get("range", {}))
     sheet.basic_filter = {"range": _full_range(sheet, spec.get("range", {}))}
     return {}

@@ -1,7 +1,8 @@
 """GoogleFake: a loopback HTTP server that answers the Sheets v4, Drive v3 and OAuth token endpoints.
 
-Stateful (spreadsheets, Drive files, permissions, issued tokens), with a request log for exact call
-counts and scripted faults (429 with Retry-After, 5xx, slow answers, connection resets).
+Stateful (spreadsheets, Drive files and who may open them, issued tokens), with a bounded request
+log for exact call counts, scripted faults (429 with Retry-After, 5xx, slow answers, connection
+resets) and, when asked, Google's Sheets quota (see :mod:`tracker_sync.google_fake.quota`).
 """
 
 from __future__ import annotations
@@ -9,23 +10,30 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import math
 import re
 import secrets
 import socket
 import struct
 import threading
 import time
-from dataclasses import dataclass, field
+import weakref
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from tracker_sync.google_fake.a1 import apply_field_mask, parse_field_mask
+from tracker_sync.google_fake.answers import (
+    ApiAnswer, drive_error, error_body, not_implemented, permission_denied, quota_exceeded_body,
+)
 from tracker_sync.google_fake.batch import apply_batch
-from tracker_sync.google_fake.sheets import InvalidPayload, InvalidRequest, Spreadsheet
+from tracker_sync.google_fake.drive import FOLDER_MIME, SPREADSHEET_MIME, DriveFile, list_page, query_matches
+from tracker_sync.google_fake.log import LoggedRequest, RequestLog
+from tracker_sync.google_fake.quota import QuotaWindows, SheetsQuota, project_of
+from tracker_sync.google_fake.sheets import InvalidPayload, InvalidRequest, NotModelled, Sheet, Spreadsheet
 
-SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
-FOLDER_MIME = "application/vnd.google-apps.folder"
+__all__ = ["ApiAnswer", "Fault", "GoogleFake", "LoggedRequest", "SheetsQuota", "error_body"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Fault:
 
     kind: "status" (answer ``status`` with Google's error body, and ``Retry-After`` if set),
     "slow" (wait ``delay`` seconds, then answer normally) or "reset" (drop the connection unanswered).
+    A 429 answers Google's per-user quota error for a read (GET) or a write (anything else).
     """
 
     kind: str = "status"
@@ -54,60 +63,33 @@ class Fault:
     def reset(cls, *, match: str = "") -> "Fault":
         return cls("reset", match=match)
 
+    def body(self, method: str, caller: str) -> dict:
+        if self.status == 429:
+            return quota_exceeded_body("read" if method == "GET" else "write", "user", SheetsQuota().read_per_user,
+                                       project_of(caller))
+        return error_body(self.status, _FAULT_MESSAGES.get(self.status, "Backend error."))
+
+
+_FAULT_MESSAGES = {500: "Internal error encountered.", 503: "The service is currently unavailable."}
+
 
 @dataclass(frozen=True)
-class LoggedRequest:
-    """One request the fake received: what was asked, what it answered, and which fault it met."""
+class Caller:
+    """Who sent a request: the email its token was issued to, and the scopes it asked for."""
 
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    body: Any
-    status: int
-    fault: str = ""
-
-    @property
-    def api(self) -> str:
-        if self.path == "/token":
-            return "oauth"
-        return "sheets" if self.path.startswith("/v4/") else "drive"
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path} -> {self.status}{' (' + self.fault + ')' if self.fault else ''}"
+    email: str
+    scopes: tuple[str, ...] = ()
 
 
-_STATUS_NAMES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
-                 408: "DEADLINE_EXCEEDED", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 502: "UNAVAILABLE",
-                 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED"}
-_FAULT_MESSAGES = {429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user'.",
-                   500: "Internal error encountered.", 503: "The service is currently unavailable."}
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Invalid JSON payload received. Unexpected token.\n{name}")
 
 
-def error_body(code: int, message: str) -> dict:
-    return {"error": {"code": code, "message": message, "status": _STATUS_NAMES.get(code, "UNKNOWN")}}
-
-
-class ApiAnswer(Exception):
-    """Raised inside a route to answer with an error status and body."""
-
-    def __init__(self, code: int, body: dict, headers: dict[str, str] | None = None) -> None:
-        super().__init__(code)
-        self.code, self.body, self.headers = code, body, headers or {}
-
-
-@dataclass
-class DriveFile:
-    id: str
-    name: str
-    mime_type: str
-    parents: list[str] = field(default_factory=list)
-    permissions: list[dict] = field(default_factory=list)
-    created: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()))
-
-    def resource(self) -> dict:
-        return {"kind": "drive#file", "id": self.id, "name": self.name, "mimeType": self.mime_type,
-                "parents": list(self.parents), "createdTime": self.created, "modifiedTime": self.created,
-                "permissions": list(self.permissions)}
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"Invalid JSON payload received. Unexpected token: number out of range.\n{text}")
+    return value
 
 
 class GoogleFake:
@@ -116,24 +98,30 @@ class GoogleFake:
     ``base_url`` is where it listens (http://127.0.0.1:PORT). Point a
     :class:`tracker_sync.backends.google_http.GoogleHTTPClient` at it with ``api_base=fake.base_url``
     (or use :meth:`service_account_info` plus :func:`tracker_sync.backends.google.open_google`).
+    ``quota``: enforce Google's Sheets quota (a :class:`SheetsQuota`; off when None), see
+    :meth:`enforce_quota`. ``log_keep`` / ``log_bodies``: how many requests the log keeps, and how
+    many of the latest keep their body (counts are always exact).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, quota: SheetsQuota | None = None, log_keep: int = 10_000, log_bodies: int = 20) -> None:
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.files: dict[str, DriveFile] = {}
-        self.log: list[LoggedRequest] = []
+        self.log = RequestLog(log_keep, log_bodies)
         self.token_scopes: dict[str, list[str]] = {}  # every issued token and the scopes it was asked for
         self.token_owner: dict[str, str] = {}
+        self.quota: QuotaWindows | None = None
+        self._tabs: weakref.WeakValueDictionary[bytes, Sheet] = weakref.WeakValueDictionary()  # stored tabs by content
         self._faults: list[Fault] = []
         self._lock = threading.RLock()
         self._ids = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.enforce_quota(quota)
 
     # -- lifecycle --
 
     def start(self, port: int = 0) -> "GoogleFake":
-        """Serve on 127.0.0.1 (loopback only), on `port` or any free one."""
+        """Serve on 127.0.0.1 (loopback only), on `port` or any free one. OSError if the port is taken."""
         handler = type("_Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
         self._server.daemon_threads = True
@@ -165,20 +153,31 @@ class GoogleFake:
         with self._lock:
             self._faults.extend(faults)
 
-    def add_folder(self, name: str = "Folder") -> str:
+    def enforce_quota(self, quota: SheetsQuota | None = SheetsQuota(), *, clock=time.monotonic) -> None:
+        """From now on, refuse Sheets requests over ``quota`` (Google's defaults); None turns it off."""
+        with self._lock:
+            self.quota = QuotaWindows(quota, clock) if quota is not None else None
+
+    def add_folder(self, name: str = "Folder", owner: str = "tracker-sync@fake-project.iam.gserviceaccount.com") -> str:
         """A Drive folder that provisioning may create spreadsheets in; returns its id."""
         with self._lock:
-            folder = DriveFile(self._new_file_id(), name, FOLDER_MIME)
+            folder = DriveFile(self._new_file_id(), name, FOLDER_MIME, owner)
             self.files[folder.id] = folder
             return folder.id
 
     def calls(self, api: str | None = None) -> list[LoggedRequest]:
-        """Logged API requests (token requests left out unless api='oauth')."""
-        return [r for r in self.log if (r.api == api if api else r.api != "oauth")]
+        """Logged API requests since clear_log() (token requests left out unless api='oauth').
+
+        Raises LogTruncated when the log no longer holds them all; :meth:`count` is always exact.
+        """
+        return self.log.entries(api)
+
+    def count(self, api: str | None = None) -> int:
+        """How many requests (of one api) arrived since clear_log(); exact however many there were."""
+        return self.log.count(api)
 
     def clear_log(self) -> None:
-        with self._lock:
-            self.log.clear()
+        self.log.clear()
 
     def service_account_info(self, email: str = "tracker-sync@fake-project.iam.gserviceaccount.com") -> dict:
         """A service-account JSON (fresh RSA key) whose token requests this fake answers."""
@@ -188,7 +187,7 @@ class GoogleFake:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode()
-        return {"type": "service_account", "project_id": "fake-project", "private_key_id": secrets.token_hex(20),
+        return {"type": "service_account", "project_id": project_of(email), "private_key_id": secrets.token_hex(20),
                 "private_key": pem, "client_email": email, "client_id": "1" * 21,
                 "token_uri": "https://oauth2.googleapis.com/token"}
 
@@ -205,25 +204,44 @@ class GoogleFake:
                     return fault
         return None
 
-    def _book(self, spreadsheet_id: str) -> Spreadsheet:
+    def _book(self, spreadsheet_id: str, caller: Caller, *, write: bool = False) -> Spreadsheet:
+        """The spreadsheet, if the caller may open it (and change it, for a write); else Google's 404 or 403."""
         book = self.spreadsheets.get(spreadsheet_id)
         if book is None:
             raise ApiAnswer(404, error_body(404, "Requested entity was not found."))
+        file = self.files.get(spreadsheet_id)
+        if file is not None and not (file.writable_by(caller.email) if write else file.readable_by(caller.email)):
+            raise permission_denied()
         return book
 
-    def _file(self, file_id: str) -> DriveFile:
+    def _store(self, spreadsheet_id: str, book: Spreadsheet, caller: Caller) -> None:
+        """Keep a written version; Drive sees the change (modifiedTime, lastModifyingUser, name).
+
+        A tab the write made that equals one already stored anywhere (the same Summary written to a
+        thousand copies of one tracker) is replaced by that one: stored tabs never change, so equal
+        tabs can be one object, and the fake's memory follows distinct content, not schools.
+        """
+        before = {id(sheet) for sheet in self.spreadsheets[spreadsheet_id].sheets}
+        for index, sheet in enumerate(book.sheets):
+            if id(sheet) not in before:
+                book.sheets[index] = self._tabs.setdefault(sheet.digest(), sheet)
+        self.spreadsheets[spreadsheet_id] = book
+        if file := self.files.get(spreadsheet_id):
+            file.name = book.title
+            file.touched_by(caller.email)
+
+    def _file(self, file_id: str, caller: Caller) -> DriveFile:
+        """A Drive file the caller can see (Drive answers 404 for files it may not see, as if absent)."""
         file = self.files.get(file_id)
-        if file is None:
-            raise ApiAnswer(404, {"error": {"code": 404, "message": f"File not found: {file_id}.", "errors": [
-                {"message": f"File not found: {file_id}.", "domain": "global", "reason": "notFound",
-                 "location": "fileId", "locationType": "parameter"}]}})
+        if file is None or not file.readable_by(caller.email):
+            raise drive_error(404, f"File not found: {file_id}.", "notFound", location="fileId", locationType="parameter")
         return file
 
     def _create_file(self, name: str, mime_type: str, parents: list[str], owner: str) -> DriveFile:
         for parent in parents:
             if parent != "root":
-                self._file(parent)
-        file = DriveFile(self._new_file_id(), name, mime_type, parents or ["root"])
+                self._file(parent, Caller(owner))
+        file = DriveFile(self._new_file_id(), name, mime_type, owner, parents or ["root"])
         self.files[file.id] = file
         if mime_type == SPREADSHEET_MIME:
             self.spreadsheets[file.id] = Spreadsheet.new(file.id, name, owner)
@@ -235,86 +253,111 @@ class GoogleFake:
         if path == "/token":
             return self._token(body)
         caller = self._check_token(headers.get("authorization", ""))
+        if self.quota is not None and path.startswith("/v4/"):
+            self.quota.admit(caller.email, "read" if method == "GET" else "write")
         with self._lock:
-            return self._route(method, path, query, body, caller)
+            if path.startswith("/v4/"):
+                return self._sheets_route(method, path, query, body, caller)
+            return self._drive_route(method, path, query, body, caller)
 
-    def _route(self, method: str, path: str, query: dict[str, list[str]], body: Any, caller: str) -> tuple[int, Any]:
+    def _sheets_route(self, method: str, path: str, query: dict[str, list[str]], body: Any, caller: Caller) -> tuple[int, Any]:
         one = {k: v[-1] for k, v in query.items()}
         if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)", path):
             if method != "GET":
                 raise ApiAnswer(404, error_body(404, "Method not found."))
-            book = self._book(m[1])
+            book = self._book(m[1], caller)
             return 200, self._sheets_call(lambda: book.get(
                 ranges=query.get("ranges", []), include_grid_data=one.get("includeGridData", "false").lower() == "true",
                 fields=one.get("fields")))
         if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+):batchUpdate", path):
-            book = self._book(m[1])
+            book = self._book(m[1], caller, write=True)
             new_book, reply = self._sheets_call(lambda: apply_batch(book, body or {}))
-            self.spreadsheets[m[1]] = new_book
+            self._store(m[1], new_book, caller)
             return 200, reply
         if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values:batchGet", path):
-            book = self._book(m[1])
+            book = self._book(m[1], caller)
             ranges = [self._sheets_call(lambda r=r: book.values_get(r, **self._render(one))) for r in query.get("ranges", [])]
             return 200, {"spreadsheetId": book.id, "valueRanges": ranges}
-        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/([^:]+):clear", path):
-            new_book = self._book(m[1]).fork()
+        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/(.+):clear", path):
+            new_book = self._book(m[1], caller, write=True).fork()
             reply = self._sheets_call(lambda: new_book.values_clear(unquote(m[2])))
-            self.spreadsheets[m[1]] = new_book.settle()
+            self._store(m[1], new_book.settle(), caller)
             return 200, reply
-        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/([^:]+)", path):
-            book = self._book(m[1])
+        if (m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/(.+)", path)) and not re.search(r":[a-z][A-Za-z]*$", m[2]):
             if method == "GET":
+                book = self._book(m[1], caller)
                 return 200, self._sheets_call(lambda: book.values_get(unquote(m[2]), **self._render(one)))
             if method == "PUT":
-                new_book = book.fork()
+                new_book = self._book(m[1], caller, write=True).fork()
                 reply = self._sheets_call(lambda: new_book.values_update(
                     unquote(m[2]), (body or {}).get("values", []), one.get("valueInputOption", "")))
-                self.spreadsheets[m[1]] = new_book.settle()
+                self._store(m[1], new_book.settle(), caller)
                 return 200, reply
+        raise not_implemented(f"{method} {path}")
+
+    def _drive_route(self, method: str, path: str, query: dict[str, list[str]], body: Any, caller: Caller) -> tuple[int, Any]:
+        one = {k: v[-1] for k, v in query.items()}
+        payload = body or {}
         if path == "/drive/v3/files" and method == "GET":
-            matches = [f for f in self.files.values() if _drive_query_matches(f, one.get("q", ""))]
-            listing = {"kind": "drive#fileList", "incompleteSearch": False, "files": [
-                {k: f.resource()[k] for k in ("kind", "id", "name", "mimeType")} for f in matches]}
-            if "fields" in one:
-                listing = apply_field_mask({**listing, "files": [f.resource() for f in matches]}, parse_field_mask(one["fields"]))
-            return 200, listing
+            return 200, self._list_files(one, caller)
         if path == "/drive/v3/files" and method == "POST":
-            payload = body or {}
             file = self._create_file(payload.get("name") or "Untitled spreadsheet", payload.get("mimeType", ""),
-                                     payload.get("parents") or [], caller)
-            return 200, {k: file.resource()[k] for k in ("kind", "id", "name", "mimeType")}
+                                     payload.get("parents") or [], caller.email)
+            return 200, self._short(file, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)/copy", path):
-            source = self._file(m[1])
-            payload = body or {}
-            copy_ = self._create_file(payload.get("name") or f"Copy of {source.name}", source.mime_type,
-                                      payload.get("parents") or source.parents, caller)
+            source = self._file(m[1], caller)
+            copied = self._create_file(payload.get("name") or f"Copy of {source.name}", source.mime_type,
+                                       payload.get("parents") or source.parents, caller.email)
             if source.id in self.spreadsheets:
-                book = self.spreadsheets[source.id].clone()
-                book.id, book.title, book.owner = copy_.id, copy_.name, caller
-                self.spreadsheets[copy_.id] = book
-            return 200, {k: copy_.resource()[k] for k in ("kind", "id", "name", "mimeType")}
+                self.spreadsheets[copied.id] = self.spreadsheets[source.id].drive_copy(copied.id, copied.name, caller.email)
+            return 200, self._short(copied, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions", path):
-            file = self._file(m[1])
-            payload = body or {}
-            if payload.get("type") not in ("user", "group", "domain", "anyone") or payload.get("role") not in (
-                    "owner", "organizer", "fileOrganizer", "writer", "commenter", "reader"):
-                raise ApiAnswer(400, {"error": {"code": 400, "message": "Invalid permission type or role.", "errors": [
-                    {"message": "Invalid permission type or role.", "domain": "global", "reason": "invalid"}]}})
-            permission = {"kind": "drive#permission", "id": str(next(self._ids)), "type": payload["type"],
-                          "role": payload["role"], **({"emailAddress": payload["emailAddress"]} if "emailAddress" in payload else {})}
-            file.permissions.append({**permission, "sendNotificationEmail": one.get("sendNotificationEmail", "true")})
-            return 200, {k: permission[k] for k in ("kind", "id", "type", "role")}
+            return 200, self._share(self._file(m[1], caller), payload, one, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)", path):
-            file = self._file(m[1])
+            file = self._file(m[1], caller)
             if method == "DELETE":
+                if caller.email != file.owner:
+                    raise self._insufficient(file)
                 del self.files[file.id]
                 self.spreadsheets.pop(file.id, None)
                 return 204, None
-            resource = file.resource()
-            if "fields" in one:
-                return 200, apply_field_mask(resource, parse_field_mask(one["fields"]))
-            return 200, {k: resource[k] for k in ("kind", "id", "name", "mimeType")}
-        raise ApiAnswer(404, error_body(404, f"The Google fake does not implement {method} {path}."))
+            if method == "GET":
+                resource = file.resource(caller.email)
+                return 200, apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one else self._short(file, caller)
+        raise not_implemented(f"{method} {path}")
+
+    def _list_files(self, one: dict[str, str], caller: Caller) -> dict:
+        """files.list: the files the caller may list that match ``q``, one page of them, then ``fields``."""
+        matches = [f for f in self.files.values()
+                   if f.listed_for(caller.email, list(caller.scopes)) and query_matches(f, one.get("q", ""))]
+        page, following = list_page(matches, one)
+        listing: dict[str, Any] = {"kind": "drive#fileList", **({"nextPageToken": following} if following else {}),
+                                   "incompleteSearch": False}
+        if "fields" in one:
+            listing["files"] = [f.resource(caller.email) for f in page]
+            return apply_field_mask(listing, parse_field_mask(one["fields"]))
+        return {**listing, "files": [self._short(f, caller) for f in page]}
+
+    def _share(self, file: DriveFile, payload: dict, one: dict[str, str], caller: Caller) -> dict:
+        if not file.writable_by(caller.email):
+            raise self._insufficient(file)
+        if payload.get("type") not in ("user", "group", "domain", "anyone") or payload.get("role") not in (
+                "owner", "organizer", "fileOrganizer", "writer", "commenter", "reader"):
+            raise drive_error(400, "Invalid permission type or role.", "invalid")
+        permission = {"kind": "drive#permission", "id": str(next(self._ids)), "type": payload["type"],
+                      "role": payload["role"], **({"emailAddress": payload["emailAddress"]} if "emailAddress" in payload else {})}
+        file.permissions.append({**permission, "sendNotificationEmail": one.get("sendNotificationEmail", "true")})
+        return {k: permission[k] for k in ("kind", "id", "type", "role")}
+
+    @staticmethod
+    def _insufficient(file: DriveFile) -> ApiAnswer:
+        return drive_error(403, f"The user does not have sufficient permissions for file {file.id}.", "insufficientFilePermissions")
+
+    @staticmethod
+    def _short(file: DriveFile, caller: Caller) -> dict:
+        """The fields Drive returns when no ``fields`` are asked for."""
+        resource = file.resource(caller.email)
+        return {k: resource[k] for k in ("kind", "id", "name", "mimeType")}
 
     @staticmethod
     def _render(one: dict[str, str]) -> dict[str, str]:
@@ -326,6 +369,8 @@ class GoogleFake:
     def _sheets_call(call):
         try:
             return call()
+        except NotModelled as exc:
+            raise not_implemented(str(exc)) from exc
         except InvalidPayload as exc:
             body = error_body(400, str(exc))
             body["error"]["details"] = [{"@type": "type.googleapis.com/google.rpc.BadRequest",
@@ -356,80 +401,80 @@ class GoogleFake:
             self.token_owner[token] = email
         return 200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
 
-    def _check_token(self, authorization: str) -> str:
-        """The caller's email for a token this fake issued; 401 otherwise."""
+    def _check_token(self, authorization: str) -> Caller:
+        """Who a token this fake issued belongs to; 401 otherwise."""
         token = authorization.removeprefix("Bearer ").strip()
         if token in self.token_owner:
-            return self.token_owner[token]
+            return Caller(self.token_owner[token], tuple(self.token_scopes.get(token, ())))
         raise ApiAnswer(401, error_body(401, "Request had invalid authentication credentials. Expected OAuth 2 access "
                                              "token, login cookie or other valid authentication credential."))
 
-
-_DRIVE_TERM = re.compile(r"""^\s*(?:(name|mimeType)\s*=\s*(["'])(.*)\2|trashed\s*=\s*(true|false)|(["'])([^"']+)\5\s+in\s+parents)\s*$""")
-
-
-def _drive_query_matches(file: DriveFile, query: str) -> bool:
-    """The subset of Drive's ``q`` language the project uses: name/mimeType equality, trashed, 'id' in parents."""
-    if not query.strip():
-        return True
-    for term in re.split(r"\s+and\s+", query.strip()):
-        match = _DRIVE_TERM.match(term)
-        if match is None:
-            raise ApiAnswer(400, {"error": {"code": 400, "message": "Invalid Value", "errors": [
-                {"message": "Invalid Value", "domain": "global", "reason": "invalid", "location": "q", "locationType": "parameter"}]}})
-        field_name, _, value, trashed, _, parent = match.groups()
-        if field_name == "name" and file.name != value.replace("\\'", "'"):
-            return False
-        if field_name == "mimeType" and file.mime_type != value:
-            return False
-        if trashed == "true" or (parent is not None and parent not in file.parents):
-            return False
-    return True
+    def _caller_email(self, headers: dict[str, str]) -> str:
+        return self.token_owner.get(headers.get("authorization", "").removeprefix("Bearer ").strip(), "")
 
 
 class _Handler(BaseHTTPRequestHandler):
     fake: GoogleFake
     protocol_version = "HTTP/1.1"
 
+    def setup(self) -> None:
+        super().setup()
+        # Without this, Nagle's algorithm holds each small answer until the client's delayed ACK
+        # (~40 ms a request on loopback); Google's front ends answer at once.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr logging
         return
+
+    def _body(self, headers: dict[str, str]) -> Any:
+        """The request body: a form, JSON (NaN and Infinity refused, as Google's parser does), or text."""
+        length = int(headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if not raw:
+            return None
+        if "application/x-www-form-urlencoded" in headers.get("content-type", ""):
+            return {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
+        try:
+            return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite)
+        except ValueError as exc:
+            if "Unexpected token" in str(exc):
+                raise ApiAnswer(400, error_body(400, str(exc))) from exc
+            return raw.decode(errors="replace")
 
     def _serve(self) -> None:
         url = urlsplit(self.path)
         query = parse_qs(url.query, keep_blank_values=True)
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        out_headers: dict[str, str] = {}
         body: Any = None
-        if raw:
-            if "application/x-www-form-urlencoded" in (self.headers.get("Content-Type") or ""):
-                body = {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
-            else:
-                try:
-                    body = json.loads(raw)
-                except ValueError:
-                    body = raw.decode(errors="replace")
         fault = self.fake._take_fault(self.command, url.path) if url.path != "/token" else None
-        headers: dict[str, str] = {}
-        if fault and fault.kind == "reset":
-            self._record(url.path, query, body, 0, "reset")
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
-            return
-        if fault and fault.kind == "slow":
-            time.sleep(fault.delay)
-        if fault and fault.kind == "status":
-            status, answer = fault.status, error_body(fault.status, _FAULT_MESSAGES.get(fault.status, "Backend error."))
-            if fault.retry_after is not None:
-                headers["Retry-After"] = f"{fault.retry_after:g}"
-        else:
-            try:
-                status, answer = self.fake.handle(self.command, url.path, query, body,
-                                                  {k.lower(): v for k, v in self.headers.items()})
-            except ApiAnswer as exc:
-                status, answer, headers = exc.code, exc.body, exc.headers
+        try:
+            body = self._body(headers)
+            if fault and fault.kind == "reset":
+                self._record(url.path, query, body, 0, "reset")
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return
+            if fault and fault.kind == "slow":
+                time.sleep(fault.delay)
+            if fault and fault.kind == "status":
+                status, answer = fault.status, fault.body(self.command, self.fake._caller_email(headers))
+                if fault.retry_after is not None:
+                    out_headers["Retry-After"] = f"{fault.retry_after:g}"
+            else:
+                status, answer = self.fake.handle(self.command, url.path, query, body, headers)
+        except ApiAnswer as exc:
+            status, answer, out_headers = exc.code, exc.body, exc.headers
         self._record(url.path, query, body, status, fault.kind if fault else "")
-        payload = b"" if answer is None else json.dumps(answer, ensure_ascii=False).encode() + b"\n"
+        self._answer(status, answer, out_headers)
+
+    def _answer(self, status: int, answer: Any, headers: dict[str, str]) -> None:
+        try:  # Google only ever sends standard JSON: a NaN or Infinity here is a bug in the fake
+            payload = b"" if answer is None else json.dumps(answer, ensure_ascii=False, allow_nan=False).encode() + b"\n"
+        except ValueError as exc:
+            status, headers = 500, {}
+            payload = json.dumps(error_body(500, f"The Google fake built an answer that is not standard JSON ({exc})")).encode()
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
@@ -442,7 +487,6 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self, path: str, query: dict, body: Any, status: int, fault: str) -> None:
         if path == "/token" and isinstance(body, dict):
             body = {"grant_type": body.get("grant_type")}  # never keep assertions or secrets in the log
-        with self.fake._lock:
-            self.fake.log.append(LoggedRequest(self.command, path, query, body, status, fault))
+        self.fake.log.add(LoggedRequest(self.command, path, query, body, status, fault))
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve

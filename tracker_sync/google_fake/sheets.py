@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import ast
 import copy
+import dataclasses
 import datetime as dt
+import functools
+import hashlib
 import operator
+import pickle
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +53,10 @@ class InvalidRequest(ValueError):
     """A request Google would answer with 400 INVALID_ARGUMENT."""
 
 
+class NotModelled(Exception):
+    """Something Google would do that the fake does not model: answered 501, never a 200 that pretends."""
+
+
 class InvalidPayload(InvalidRequest):
     """A JSON body whose field has the wrong type (Google adds a BadRequest fieldViolation)."""
 
@@ -72,14 +80,36 @@ def merge(base: dict, extra: dict) -> dict:
     return out
 
 
+def _leaf_paths(tree: dict, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every path of a parsed field mask down to its leaves; a '*' leaf stands for its parent whole."""
+    paths = []
+    for key, sub in tree.items():
+        if key == "*":
+            paths.append(prefix)
+        elif sub:
+            paths.extend(_leaf_paths(sub, (*prefix, key)))
+        else:
+            paths.append((*prefix, key))
+    return paths
+
+
+@functools.lru_cache(maxsize=256)
+def _mask_paths(fields: str) -> tuple[tuple[str, ...], ...]:
+    try:
+        return tuple(_leaf_paths(parse_field_mask(fields)))
+    except ValueError as exc:
+        raise InvalidRequest(f"Invalid field mask {fields!r}: {exc}") from None
+
+
 def set_masked(target: dict, source: dict, fields: str) -> None:
-    """Copy the `fields` paths ('a,b/c' or '*') from source to target; a path missing in source is cleared."""
-    if fields.strip() == "*":
+    """Copy the `fields` paths from source to target ('a,b.c', 'a/b', 'a(b,c.d)' or '*', as Google
+    reads a FieldMask); a path missing in source is cleared."""
+    paths = _mask_paths(fields)
+    if () in paths:  # '*': everything
         target.clear()
         target.update(copy.deepcopy(source))
         return
-    for path in (p.strip().replace("/", ".") for p in fields.split(",") if p.strip()):
-        keys = path.split(".")
+    for keys in paths:
         src, dst = source, target
         for key in keys[:-1]:
             src = src.get(key, {}) if isinstance(src, dict) else {}
@@ -138,6 +168,11 @@ class Sheet:
         return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.conditional_formats),
                      copy.deepcopy(self.protected_ranges), dict(self.column_pixels), dict(self.row_pixels),
                      copy.deepcopy(self.merges), copy.deepcopy(self.basic_filter))
+
+    def digest(self) -> bytes:
+        """A fingerprint of everything the tab holds (every field): equal digests, equal tabs."""
+        content = tuple(getattr(self, f.name) for f in dataclasses.fields(self))
+        return hashlib.blake2b(pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
 
     def trim_to_grid(self) -> None:
         """What a smaller grid keeps: cells, sizes and merges inside it (Google deletes the rest)."""
@@ -278,10 +313,16 @@ class Spreadsheet:
                        "gridProperties": {"rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLUMNS}})
         return cls(spreadsheet_id, title, [first], owner=owner)
 
-    def clone(self) -> "Spreadsheet":
-        """An independent copy (a Drive copy): every tab is cloned."""
-        return Spreadsheet(self.id, self.title, [s.clone() for s in self.sheets], copy.deepcopy(self.developer_metadata),
-                           self.owner, self.next_id)
+    def drive_copy(self, spreadsheet_id: str, title: str, owner: str) -> "Spreadsheet":
+        """A Drive copy that shares this version's tabs instead of cloning them.
+
+        Safe because a stored tab is never changed: every write applies to a :meth:`fork`, which
+        holds the stored tabs as shared and :meth:`editable` clones one before its first change. So
+        the copy and the original part ways tab by tab, on their first write, and a thousand copies
+        of one tracker cost one tracker's cells.
+        """
+        return Spreadsheet(spreadsheet_id, title, list(self.sheets), copy.deepcopy(self.developer_metadata),
+                           owner, self.next_id)
 
     def fork(self) -> "Spreadsheet":
         """A version to change while this one stays as it is (a batch applies to a fork, all or nothing).
@@ -381,16 +422,12 @@ class Spreadsheet:
         stored_keys = _SOURCES_OF.get
         needed = None if not cell_mask or "*" in cell_mask else {src for key in cell_mask for src in stored_keys(key, (key,))}
 
-        def cell_at(r: int, c: int) -> dict:
-            cell = sheet.cells.get((r, c))
-            if not cell or (needed is not None and needed.isdisjoint(cell)):
-                return {}  # nothing the mask asks for (e.g. a cell that only has a dropdown)
-            data = cell_data(cell)
-            return apply_field_mask(data, cell_mask) if cell_mask else data
-
         present: dict[tuple[int, int], dict] = {}
-        for (r, c) in sheet.cells:  # visit stored cells only, not the whole (mostly empty) grid
-            if r0 <= r < r1 and c0 <= c < c1 and (value := cell_at(r, c)):
+        for (r, c), cell in sheet.cells.items():  # stored cells only, not the whole (mostly empty) grid
+            if not (r0 <= r < r1 and c0 <= c < c1) or (needed is not None and needed.isdisjoint(cell)):
+                continue  # outside, or nothing the mask asks for (e.g. a cell that only has a dropdown)
+            data = cell_data(cell)
+            if value := (apply_field_mask(data, cell_mask) if cell_mask else data):
                 present[(r, c)] = value
         last_row = max((r for r, _ in present), default=r0 - 1)
         rows = [[present.get((r, c), {}) for c in range(c0, c1)] for r in range(r0, last_row + 1)]
@@ -462,8 +499,21 @@ class Spreadsheet:
                 "updatedRows": height, "updatedColumns": width, "updatedCells": sum(len(r) for r in values)}
 
 
+#: A number as Google's en_US locale reads it: sign, digits (commas only between groups of three),
+#: decimals, exponent. Python's float() also takes "inf", "nan" and "3_1_0", which Google keeps as text.
+_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_UNMODELLED_INPUT = [re.compile(p, re.IGNORECASE) for p in (
+    r"[+-]?[\d.,]*\d[\d.,]*\s*%",                                    # percent
+    r"[+-]?[$€£¥]\s*[\d.,]*\d[\d.,]*|[+-]?[\d.,]*\d[\d.,]*\s*[$€£¥]",    # currency
+    r"\(\s*[\d.,]*\d[\d.,]*\s*\)",                                     # accounting negative
+    r"(?:\S+\s+)?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?",     # a time, or a date and time
+    r"\d{1,2}/\d{1,2}(?:/\d{2})?|\d{4}/\d{1,2}/\d{1,2}|\d{1,2}-\d{1,2}-\d{2,4}|\d{1,2}\.\d{1,2}\.\d{2,4}",
+    _MONTH + r"\s+\d{1,2}(?:(?:st|nd|rd|th)?,?\s+\d{2,4})?|\d{1,2}\s+" + _MONTH + r"(?:,?\s+\d{2,4})?|" + _MONTH + r"\s+\d{4}",
+)]
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 def entered_value(value: Any, input_option: str) -> tuple[dict | None, dict | None]:
@@ -491,7 +541,16 @@ def entered_value(value: Any, input_option: str) -> tuple[dict | None, dict | No
             except ValueError:
                 break
             return {"numberValue": serial}, {"type": "DATE", "pattern": "yyyy-mm-dd"}
-    try:
-        return {"numberValue": plain_number(float(text.replace(",", "")))}, None
-    except ValueError:
-        return {"stringValue": text}, None
+    if match := _ISO_DATE_TIME.match(text.strip()):
+        try:
+            moment = dt.datetime(*(int(part or 0) for part in match.groups()))
+        except ValueError:
+            return {"stringValue": text}, None
+        days = (moment - dt.datetime.combine(SERIAL_EPOCH, dt.time())) / dt.timedelta(days=1)
+        return {"numberValue": plain_number(days)}, {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
+    if _NUMBER.fullmatch(text.strip()):
+        return {"numberValue": plain_number(float(text.strip().replace(",", "")))}, None
+    if any(pattern.fullmatch(text.strip()) for pattern in _UNMODELLED_INPUT):
+        raise NotModelled(f"reading {text!r} under USER_ENTERED (Google would parse it as a percent, a currency, "
+                          "a time or a date; the fake parses only plain numbers, yyyy-mm-dd, m/d/yyyy and yyyy-mm-dd hh:mm[:ss])")
+    return {"stringValue": text}, None  # "3_1_0", "inf", "nan", "0x10": text on Google too
