@@ -107,6 +107,8 @@ def test_demo_brief_shows_trends_equity_load_and_agreement_without_names():
     assert re.search(r'style="[^"]*" class="moved-(up|down)" title="\d\.\d at the ILT meeting on 2026-12-15"', page)
     assert "Visits per teacher in the last 30 days: novice teachers" in page and "Action-step load: " in page
     assert "co-observed lessons" in page and "offset from colleagues went from" in page
+    worse = re.findall(r'<td class="worse">([^ ]+) → ([^ ]+) ', page)
+    assert worse and all(then != now for then, now in worse)  # marked only when the shown figure moved
     roster = [row[0] for row in synthetic_school(7).grids["Roster"][1:]]
     assert not [name for name in roster if name.replace("'", "&#39;") in page]  # aggregates only, observers numbered
 

@@ -28,8 +28,10 @@ def _count(n: int, noun: str) -> str:
 
 
 def then_now(measure: str, r) -> dict[str, str | bool]:
-    """One trend figure as the brief shows it: then, now, the sparkline, and whether it got worse."""
-    return {"then": _value(measure, r["then"]), "now": _value(measure, r["now"]), "spark": r["sparkline"], "worse": bool(r["worse"])}
+    """One trend figure as the brief shows it: then, now, the sparkline, and whether it got worse by
+    as much as the brief shows (83% -> 83% is not marked, whatever the decimals say)."""
+    then, now = _value(measure, r["then"]), _value(measure, r["now"])
+    return {"then": then, "now": now, "spark": r["sparkline"], "worse": bool(r["worse"]) and then != now}
 
 
 def moved_cells(patterns: Patterns) -> dict[tuple[str, str], dict[str, str]]:
