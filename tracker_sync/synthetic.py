@@ -3,11 +3,10 @@
 One call builds every coach tab of a school's tracker as raw grids (what a backend's read returns):
 a Roster of teams with their Team Leads, one semester of Observations, the wide scores tab, Action
 Steps and Learning Cycles. The scores have structure a leader can find: team strengths and
-weaknesses, two indicators clearly lowest school-wide, growth over the semester, a lenient observer
-and one who never leaves the middle band, and one whose scores drift up over the semester. Practice
-problems (late feedback, overdue steps, teachers not seen for weeks, a stale cycle) are part of
-every school, and so are the attention stories of tracker_sync.synthetic_attention (novices visited
-least in one team, co-observed lessons, a teacher with too many open steps); coach typos are planted only on request
+weaknesses, two indicators clearly lowest school-wide, growth over the semester, a lenient observer,
+one who never leaves the middle band and one who drifts up. Practice problems (late feedback,
+overdue steps, teachers not seen for weeks, a stale cycle, and the stories of synthetic_attention)
+are part of every school; coach typos are planted only on request
 and each one is recorded, so tests can check that the validator finds exactly those cells.
 
 Everything comes from ``random.Random(seed)`` and ``numpy.random.default_rng(seed)``: the same seed
