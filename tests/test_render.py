@@ -99,7 +99,7 @@ def test_teacher_level_flags_are_summarised_per_team_naming_everyone():
 def test_summary_leads_with_the_headline_and_its_norms_then_one_line_per_team(grids, leap_template, tiny_settings):
     result, patterns = rendered(grids, leap_template, tiny_settings)
     tab = render_summary(tiny_settings, result, patterns, SYNCED)
-    now, norm = tool_table(tab.rows, "Headline")
+    now, *_, norm = tool_table(tab.rows, "Headline")  # the trend rows (tests/test_render_attention.py) in between
     assert (now["Headline"], norm["Headline"]) == ("Now", "Norm")
     assert now["Teachers not observed in 14 days"] == 2 and norm["Teachers not observed in 14 days"] == 0
     teams = {row["Team"]: row for row in tool_table(tab.rows, "Team", after="By team")}

@@ -3,9 +3,10 @@
 One call builds every coach tab of a school's tracker as raw grids (what a backend's read returns):
 a Roster of teams with their Team Leads, one semester of Observations, the wide scores tab, Action
 Steps and Learning Cycles. The scores have structure a leader can find: team strengths and
-weaknesses, two indicators clearly lowest school-wide, growth over the semester, a lenient observer
-and one who never leaves the middle band. Practice problems (late feedback, overdue steps, teachers
-not seen for weeks, a stale cycle) are part of every school; coach typos are planted only on request
+weaknesses, two indicators clearly lowest school-wide, growth over the semester, a lenient observer,
+one who never leaves the middle band and one who drifts up. Practice problems (late feedback,
+overdue steps, teachers not seen for weeks, a stale cycle, and the stories of synthetic_attention)
+are part of every school; coach typos are planted only on request
 and each one is recorded, so tests can check that the validator finds exactly those cells.
 
 Everything comes from ``random.Random(seed)`` and ``numpy.random.default_rng(seed)``: the same seed
@@ -30,6 +31,7 @@ from tracker_sync.backends.base import CellValue, Grid
 from tracker_sync.errors import ConfigError
 from tracker_sync.schemas import Rubric, SchoolSettings, Template
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
+from tracker_sync.synthetic_attention import AttentionStories, add_attention_stories
 
 SCHOOL_YEAR_START = dt.date(2026, 8, 17)
 SCHOOL_YEAR_END = dt.date(2027, 5, 28)
@@ -80,6 +82,7 @@ class SyntheticSchool:
     highest_indicators: tuple[str, str]
     lenient_observer: str
     middle_band_observer: str
+    attention: AttentionStories | None = None  # where the equity, step-load and agreement stories are
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,6 +425,13 @@ class _Effects:
     highest: tuple[str, str]
     lenient: str
     middle: str
+    drifter: str = ""  # scores rising from mid-October to `drift` points more by December
+    drift: float = 0.0
+
+    def offset(self, observer: str, day_index: int, semester_days: int) -> float:
+        """How far `observer` scores from the school on that school day, in rubric points."""
+        late = max(0.0, day_index / max(semester_days, 1) - 0.4) / 0.6
+        return self.observer.get(observer, 0.0) + (self.drift * late if observer == self.drifter else 0.0)
 
 
 def _effects(rng: random.Random, rubric: Rubric, staff: _Staff) -> _Effects:
@@ -458,7 +468,8 @@ def _effects(rng: random.Random, rubric: Rubric, staff: _Staff) -> _Effects:
     observer = {p.name: rng.gauss(0, 0.12) * unit for p in [staff.principal, staff.assistant, *(lead for _, lead, _ in staff.teams)]}
     observer[lenient] = 0.9 * max(unit, 0.75)  # never under ~0.7 points, so it shows on a 1-4 scale too
     base = rubric.scale_min + 0.58 * 6 * unit
-    return _Effects(unit, base, indicator, team, weakest, observer, lowest, highest, lenient, middle)
+    drift = 2.0 * max(unit, 0.6)  # the assistant principal drifts: about +2 LEAP points by December
+    return _Effects(unit, base, indicator, team, weakest, observer, lowest, highest, lenient, middle, staff.assistant.name, drift)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -641,7 +652,7 @@ def _scores(np_rng: np.random.Generator, w: _World, scored: list[_Visit]) -> lis
         return []
     team = np.stack([effects.team[v.teacher.team] for v in scored])
     semester = len(w.days) - 1
-    row = np.array([(v.teacher.effect + v.teacher.growth * v.day / semester) * effects.unit + effects.observer.get(v.observer, 0.0)
+    row = np.array([(v.teacher.effect + v.teacher.growth * v.day / semester) * effects.unit + effects.offset(v.observer, v.day, semester)
                     for v in scored])
     latent = effects.base + effects.indicator[None, :] + team + row[:, None] + np_rng.normal(0, 0.6 * effects.unit, (count, width))
     step = 0.5 if rubric.half_points else 1.0
@@ -803,9 +814,15 @@ def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | Non
     practice_rng = random.Random(f"{seed}/practice")  # its own source: the other tabs stay as they were
     practice = synthetic_practice.practice_rows(practice_rng, w, cycles, [v for v in visits if v.type in SCORED], score_cells)
     grids = _grids(w, template, domain, visits, score_cells, steps, cycles, practice)
+    index = {d: i for i, d in enumerate(days)}
+    attention = add_attention_stories(
+        grids, template, the_rubric, days, lambda observer, day: effects.offset(observer, index[day], len(days) - 1),
+        unit=effects.unit, drifter=effects.drifter, avoid={effects.lenient, effects.middle}, rng=rng, np_rng=np_rng,
+        novice_max_years=settings.norms.novice_max_years, named={NEAR_MISS_TEACHER, ACCENTED_TEACHER})
     planted = _plant(rng, the_rubric, template, grids) if typos else []
     if typos:
         synthetic_practice.plant(practice_rng, grids, lambda kind: template.tab_of_kind(kind).name,
                                  partial(_put, planted, template, grids),
                                  synthetic_practice.unique_surnames(staff, (NEAR_MISS_TEACHER, ACCENTED_TEACHER)))
-    return SyntheticSchool(name, settings, AS_OF, grids, planted, effects.lowest, effects.highest, effects.lenient, effects.middle)
+    return SyntheticSchool(name, settings, AS_OF, grids, planted, effects.lowest, effects.highest, effects.lenient, effects.middle,
+                           attention)
