@@ -304,7 +304,8 @@ class DistrictRunner:
         from tracker_sync.sync import check_tracker, write_check
 
         started = time.perf_counter()
-        check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms)
+        check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms,
+                              ilt_weekday=school.ilt.day if school.ilt else None)
         report = write_check(workbook, check, now=now, started=started)
         return report, school_figures(check, min_cell=self.registry.district.report.min_cell)
 
@@ -329,7 +330,7 @@ class DistrictRunner:
             calls0 = self._counts(workbook)
             day = as_of or started.astimezone(school.zone).date()
             html = build_brief(workbook, as_of=day, include_names=bool(school.ilt and school.ilt.include_names),
-                               norm_overrides=school.norms)
+                               norm_overrides=school.norms, ilt_weekday=school.ilt.day if school.ilt else None)
             folder = self.registry.resolve(school.briefs)
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"ilt-brief-{day.isoformat()}.html"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -35,6 +36,19 @@ class Norms(BaseModel):
     full_observation_types: tuple[str, ...] = ("Scored – Full",)
     sync_log_max_lines: int = Field(200, ge=1)
     observed_roles: tuple[str, ...] = ("Teacher", "Team Lead", "Senior Team Lead", "Specialist")
+    # Trends, observation equity, action-step load, agreement on co-observed lessons (issue 12).
+    trend_weeks: int = Field(8, ge=2, le=26)
+    trend_lookback_days: int = Field(14, ge=1)
+    heatmap_change_threshold: float = Field(0.3, gt=0)
+    novice_max_years: int = Field(2, ge=0)
+    equity_min_ratio: float = Field(0.75, gt=0, le=1)
+    equity_min_teachers: int = Field(2, ge=1)
+    max_open_steps: int = Field(2, ge=1)
+    undated_step_days: int = Field(21, ge=0)
+    agreement_adjacent_share: float = Field(0.8, gt=0, le=1)
+    agreement_min_comparisons: int = Field(5, ge=1)
+    drift_min_scores: int = Field(5, ge=1)
+    drift_threshold: float = Field(0.5, gt=0)
 
 
 class SchoolSettings(BaseModel):
@@ -48,6 +62,9 @@ class SchoolSettings(BaseModel):
     school_year_start: dt.date
     school_year_end: dt.date
     holidays: frozenset[dt.date] = frozenset()
+    #: Weekday of the school's ILT meeting ("tue"), from the district registry's `ilt` entry; trends
+    #: compare with the last meeting. None: with `trend_lookback_days` ago.
+    ilt_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = None
 
     @model_validator(mode="after")
     def _check_year(self) -> "SchoolSettings":

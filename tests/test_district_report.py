@@ -96,3 +96,12 @@ def test_the_report_as_of_an_earlier_day_uses_the_figures_of_that_day(report, tm
 ])
 def test_sync_days_missed(since, until, days, missed):
     assert sync_days_after(days, since, until) == missed
+
+
+def test_district_sparkline_marks_missing_and_suppressed_weeks():
+    from tracker_sync.district.report import Shown
+    from tracker_sync.district.sparkline import sparkline
+
+    # shown values 0.2, 0.5, 1.0 on their own range: (0.5 - 0.2) / 0.8 * 7 = 2.6 -> level 3 of 0-7, ▄
+    cells = [Shown(0.2, 9), Shown(None), Shown(0.5, 9), Shown(suppressed=True), Shown(1.0, 9)]
+    assert sparkline(cells) == "▁·▄*█"

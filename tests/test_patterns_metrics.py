@@ -148,7 +148,8 @@ def test_coverage_windows_and_scored_minimums(frames):
     cov = coverage(frames, settings(), DAY).set_index("teacher")
     assert sorted(cov.index) == ["Bo", "Lee", "Tia", "Tom", "Uma"]  # not Zed (left), not Pam/Oli/Ola
     assert cov.loc["Tia", ["days_since", "observations_14d", "observations_30d", "scored", "scored_full"]].tolist() == [6, 1, 1, 4, 1]
-    assert cov.loc["Tom", ["days_since", "observations_14d", "observations_30d", "scored"]].tolist() == [11, 2, 2, 3]
+    # Tom's scored lessons: 10-01 (rows 6 and 7, Lee and Oli scored the same lesson: counted once) and 10-20 = 2
+    assert cov.loc["Tom", ["days_since", "observations_14d", "observations_30d", "scored"]].tolist() == [11, 2, 2, 2]
     assert cov.loc["Lee", ["days_since", "observations_30d"]].tolist() == [48, 0]
     assert pd.isna(cov.loc["Bo", "days_since"]) and cov.loc["Bo", "not_seen"]
     assert sorted(cov.index[cov["not_seen"]]) == ["Bo", "Lee"]

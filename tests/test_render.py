@@ -87,11 +87,13 @@ def test_teacher_level_flags_are_summarised_per_team_naming_everyone():
         return PracticeFlag("no-open-step", "One open action step per teacher at a time", who, team, detail, "Set one.")
 
     flags = [flag("Ana", "K-2", "No step."), flag("Ben", "K-2", "No step."), flag("Cy", "3-5", "No step."),
-             PracticeFlag("step-overdue", "norm", "Ana", "K-2", "Step due 09-01.", "Check it.", "Action Steps", 7)]
+             PracticeFlag("step-overdue", "norm", "Ana", "K-2", "Step due 09-01.", "Check it.", "Action Steps", 7),
+             *(PracticeFlag("agreement-pair", "80%", pair, "", "60% within one point.", "Co-observe.") for pair in ("Lea and Max", "Lea and Pat"))]
     tab = render_flags([], {"Action Steps": 2}, flags, team_leads={"Ana": "Lea", "Ben": "Lea", "Cy": "Max"})
     practice = tool_table(tab.rows, "Flag", after=next(c for c in first_cells(tab) if str(c).startswith("Practice flags")))
     assert [(row["Code"], row["Team"], row["Who"], row["Team Lead"]) for row in practice] == [
-        ("no-open-step", "K-2", "Ana, Ben", "Lea"), ("no-open-step", "3-5", "Cy", "Max"), ("step-overdue", "K-2", "Ana", "Lea")]
+        ("no-open-step", "K-2", "Ana, Ben", "Lea"), ("no-open-step", "3-5", "Cy", "Max"), ("step-overdue", "K-2", "Ana", "Lea"),
+        ("agreement-pair", "", "Lea and Max", ""), ("agreement-pair", "", "Lea and Pat", "")]  # observers: one row each
     assert practice[0]["What the tracker shows"] == "2 teachers: No step."
     assert practice[2]["Go to row"] == Link("Go to row", "Action Steps", "A7")
 
@@ -99,7 +101,7 @@ def test_teacher_level_flags_are_summarised_per_team_naming_everyone():
 def test_summary_leads_with_the_headline_and_its_norms_then_one_line_per_team(grids, leap_template, tiny_settings):
     result, patterns = rendered(grids, leap_template, tiny_settings)
     tab = render_summary(tiny_settings, result, patterns, SYNCED)
-    now, norm = tool_table(tab.rows, "Headline")
+    now, *_, norm = tool_table(tab.rows, "Headline")  # the trend rows (tests/test_render_attention.py) in between
     assert (now["Headline"], norm["Headline"]) == ("Now", "Norm")
     assert now["Teachers not observed in 14 days"] == 2 and norm["Teachers not observed in 14 days"] == 0
     teams = {row["Team"]: row for row in tool_table(tab.rows, "Team", after="By team")}

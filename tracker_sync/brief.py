@@ -21,6 +21,7 @@ from importlib.resources import files
 import pandas as pd
 
 from tracker_sync.backends.base import Workbook
+from tracker_sync.brief_attention import attention_context, moved_cells
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import discussion_questions, percent
 from tracker_sync.practice import PracticeFlag
@@ -63,10 +64,13 @@ class HeatCell:
     text: str
     background: str
     color: str
+    moved: str = ""  # "up" or "down": moved by heatmap_change_threshold since the last ILT meeting
+    was: str = ""  # the mean then, when it moved
 
 
 def _heat_rows(settings: SchoolSettings, patterns: Patterns) -> tuple[list[str], list[dict]]:
     codes, lines = heatmap_table(settings, patterns)
+    moved = moved_cells(patterns)
     rows = []
     for team, values, n in lines:
         cells = []
@@ -75,7 +79,8 @@ def _heat_rows(settings: SchoolSettings, patterns: Patterns) -> tuple[list[str],
                 cells.append(HeatCell(code, "", "#ffffff", "#1a1a1a"))
             else:
                 background, color = heat_color(value, settings)
-                cells.append(HeatCell(code, f"{value:.1f}", background, color))
+                change = moved.get((team, code), {})
+                cells.append(HeatCell(code, f"{value:.1f}", background, color, change.get("way", ""), change.get("was", "")))
         rows.append({"team": team, "cells": cells, "n": n, "school": team == WHOLE_SCHOOL})
     return codes, rows
 
@@ -102,6 +107,8 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     teams = patterns.teams
     fb_by_observer = _observer_labels(patterns.feedback_by_observer, include_names, "median_school_days")
     calib = _observer_labels(patterns.calibration, include_names, "mean_diff")
+    attention = attention_context(settings, patterns, dict(zip(calib["observer"], calib["label"])))
+    trend = attention["key_trends"]
     low, high = rubric.middle_band
     calibration_notes = []
     for r in calib.itertuples():
@@ -128,12 +135,14 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
         "school": settings.school, "as_of": patterns.as_of, "generated": (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
         "include_names": include_names, "rubric": rubric, "norms": norms,
         "key_numbers": [
-            ("Teachers observed", str(len(patterns.coverage))),
-            (f"Not seen in {norms.observation_gap_days}+ days", str(patterns.headline.teachers_not_seen)),
-            ("Median school days to feedback", _n(overall["median_school_days"])),
-            (f"Feedback within {norms.feedback_within_school_days} days", percent(overall["share_within"])),
-            ("Overdue action steps", str(patterns.headline.overdue_action_steps)),
+            ("Teachers observed", str(len(patterns.coverage)), None),
+            (f"Not seen in {norms.observation_gap_days}+ days", str(patterns.headline.teachers_not_seen), trend.get("not_seen")),
+            ("Median school days to feedback", _n(overall["median_school_days"]), trend.get("median_feedback_school_days")),
+            (f"Feedback within {norms.feedback_within_school_days} days", percent(overall["share_within"]),
+             trend.get("feedback_share_within")),
+            ("Overdue action steps", str(patterns.headline.overdue_action_steps), trend.get("overdue_steps")),
         ],
+        **attention,
         "discuss": patterns.discuss,
         "codes": codes, "heat_rows": heat_rows, "indicator_names": {i.code: i.name for i in rubric.indicators},
         "legend": [(f"{v:g}", *heat_color(v, settings)) for v in range(int(rubric.scale_min), int(rubric.scale_max) + 1)],
@@ -201,7 +210,7 @@ def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[Pr
 
 
 def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_names: bool = False,
-                norm_overrides: Mapping[str, object] | None = None) -> str:
+                norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> str:
     """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
-    check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides)
+    check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
     return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names)

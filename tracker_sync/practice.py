@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker_sync.patterns import Patterns
+from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import percent
 from tracker_sync.schemas import SchoolSettings
 
@@ -47,6 +47,13 @@ PRACTICE_FLAG_TYPES = {
     "no-active-goal": "No Active goal",
     "goal-no-check-in": "Goal not checked this quarter",
     "team-no-common-indicator": "Team without a common indicator",
+    "equity-novice": "Novice teachers visited less than colleagues",
+    "equity-lowest-quartile": "Lowest-scoring teachers visited less than colleagues",
+    "step-load": "More open action steps than one teacher can work on",
+    "step-setters": "Open action steps set by more than one coach",
+    "step-no-due-date": "Action step open for weeks with no due date",
+    "agreement-pair": "Co-observers apart on the same lessons",
+    "agreement-indicator": "Indicator scored apart on co-observed lessons",
 }
 
 
@@ -125,6 +132,7 @@ def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str,
             "calibration-middle-band", f"Uses the whole {rubric.scale_min:g}-{rubric.scale_max:g} scale", r.observer, "",
             f"{percent(r.middle_share)} of {r.scores} scores are between {low:g} and {high:g}.",
             "Norm on what the top and bottom bands look like, with video or a co-observation."))
+    flags += equity_flags(patterns, settings) + step_load_flags(patterns, settings, tabs) + agreement_flags(patterns, settings)
     return flags + meeting_and_goal_flags(patterns, settings, tabs)
 
 
@@ -170,6 +178,68 @@ def meeting_and_goal_flags(patterns: Patterns, settings: SchoolSettings, tabs: d
         flags.append(PracticeFlag("team-no-common-indicator", "Each team shares at least one indicator in its goals", "",
                                   _text(r.team), f"No indicator is in every teacher's Active goals, and no team goal names one. {shared}",
                                   "Choose one indicator together and add it as a team goal (Teacher or Team: the team's name)."))
+    return flags
+
+
+def equity_flags(patterns: Patterns, settings: SchoolSettings) -> list[PracticeFlag]:
+    """A group of teachers (novices, the lowest score quartile) visited less than `equity_min_ratio`
+    times as often as their colleagues, per team or school-wide; the group's teachers are named."""
+    norms = settings.norms
+    groups = patterns.equity_groups
+    flags = []
+    for r in patterns.equity[patterns.equity["flag"]].itertuples():
+        members = groups[groups[r.group] & ((groups["team"] == r.scope) | (r.scope == WHOLE_SCHOOL))]["teacher"]
+        label = f"novices ({norms.novice_max_years} years or less)" if r.group == "novice" else "teachers in the lowest score quartile"
+        flags.append(PracticeFlag(
+            "equity-novice" if r.group == "novice" else "equity-lowest-quartile",
+            f"At least {norms.equity_min_ratio:g}x the visits of colleagues", ", ".join(sorted(members)),
+            r.scope, f"{r.teachers} {label}: {r.visits_per_teacher:.1f} visits each in 30 days, {r.ratio:.2f}x the "
+                     f"{r.others_visits_per_teacher:.1f} of the other {r.others_teachers}.",
+            "Put these teachers first on the coaching calendar this week."))
+    return flags
+
+
+def step_load_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str, str]) -> list[PracticeFlag]:
+    """Too many open steps, open steps from several coaches, and steps open for weeks with no due date."""
+    norms = settings.norms
+    load = patterns.step_load
+    flags = []
+    for r in load[load["too_many"]].itertuples():
+        flags.append(PracticeFlag("step-load", f"At most {norms.max_open_steps} open action steps at a time", r.teacher, _text(r.team),
+                                  f"{r.open_steps} open steps" + (f", set by {r.set_by}." if r.set_by else "."),
+                                  "Close or merge steps so the teacher works on one or two at a time."))
+    for r in load[load["several_setters"]].itertuples():
+        flags.append(PracticeFlag("step-setters", "Open action steps come from one coach", r.teacher, _text(r.team),
+                                  f"{r.open_steps} open steps set by {r.setters} people: {r.set_by}.",
+                                  "Agree between the coaches on the one step that matters most."))
+    for r in patterns.undated_steps.itertuples():
+        flags.append(PracticeFlag(
+            "step-no-due-date", f"Every action step has a due date (open over {norms.undated_step_days} days)", r.teacher,
+            _text(r.team), f"Step on {_text(r.indicator) or 'no indicator'} set {_day(r.date_set)}, open {_days(r.days_open)}, no due date.",
+            "Set a due date with the teacher, or close the step.", tabs["action_step"], int(r.row)))
+    return flags
+
+
+def agreement_flags(patterns: Patterns, settings: SchoolSettings) -> list[PracticeFlag]:
+    """Observer pairs and indicators whose co-observed scores agree within one point less often
+    than `agreement_adjacent_share` (CLASS certifies observers at 80 %)."""
+    norms = settings.norms
+    norm = f"{percent(norms.agreement_adjacent_share)} of co-observed scores within one point"
+    flags = []
+    for r in patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"]].itertuples():
+        flags.append(PracticeFlag(
+            "agreement-pair", norm, f"{r.observer_a} and {r.observer_b}", "",
+            f"{percent(r.adjacent)} within one point, {percent(r.exact)} exact, over {r.comparisons} scores on "
+            f"{r.lessons} co-observed lesson{'s' if r.lessons != 1 else ''}.",
+            "Co-observe again and compare evidence indicator by indicator before agreeing on a score."))
+    names = {i.code: i.name for i in settings.rubric.indicators}
+    apart = patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"].astype(bool)]
+    if len(apart):  # one row for every indicator: the ILT norms on them together
+        flags.append(PracticeFlag(
+            "agreement-indicator", norm, ", ".join(apart["indicator"]), "",
+            "; ".join(f"{r.indicator} ({names.get(r.indicator, '')}): {percent(r.adjacent)} within one point over "
+                      f"{r.comparisons} co-observed scores" for r in apart.itertuples()) + ".",
+            "Norm on these indicators with a video: what evidence earns each score?"))
     return flags
 
 

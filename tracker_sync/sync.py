@@ -93,13 +93,16 @@ def today_in(settings: SchoolSettings, now: dt.datetime | None = None) -> dt.dat
 
 
 def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
-                  norm_overrides: Mapping[str, object] | None = None) -> Check:
+                  norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> Check:
     """Read once, validate, compute patterns. Writes nothing.
 
-    ``norm_overrides`` (from the district registry) win over the norms stored in the tracker.
+    ``norm_overrides`` (from the district registry) win over the norms stored in the tracker;
+    ``ilt_weekday`` (the registry's ``ilt.day``) makes trends compare with the last ILT meeting.
     """
     snapshot = workbook.read(tabs_to_read())
     settings, template = from_metadata(snapshot.metadata, norm_overrides)
+    if ilt_weekday is not None:
+        settings = settings.model_copy(update={"ilt_weekday": ilt_weekday})
     day = as_of or stored_as_of(snapshot.metadata) or today_in(settings, now)
     if notice := outside_school_year(settings, day):
         log.warning(notice)
@@ -122,11 +125,11 @@ def validate_tracker(workbook: Workbook, *, as_of: dt.date | None = None) -> tup
 
 
 def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
-                 norm_overrides: Mapping[str, object] | None = None) -> SyncReport:
+                 norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> SyncReport:
     """One sync: read, check, and write Summary, Patterns, Flags and Sync Log in one atomic write."""
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.timezone.utc)
-    check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides)
+    check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
     return write_check(workbook, check, now=now, started=started)
 
 

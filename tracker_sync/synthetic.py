@@ -3,9 +3,10 @@
 One call builds every coach tab of a school's tracker as raw grids (what a backend's read returns):
 a Roster of teams with their Team Leads, one semester of Observations, the wide scores tab, Action
 Steps and Learning Cycles. The scores have structure a leader can find: team strengths and
-weaknesses, two indicators clearly lowest school-wide, growth over the semester, a lenient observer
-and one who never leaves the middle band. Practice problems (late feedback, overdue steps, teachers
-not seen for weeks, a stale cycle) are part of every school; coach typos are planted only on request
+weaknesses, two indicators clearly lowest school-wide, growth over the semester, a lenient observer,
+one who never leaves the middle band and one who drifts up. Practice problems (late feedback,
+overdue steps, teachers not seen for weeks, a stale cycle, and the stories of synthetic_attention)
+are part of every school; coach typos are planted only on request
 and each one is recorded, so tests can check that the validator finds exactly those cells.
 
 Everything comes from ``random.Random(seed)`` and ``numpy.random.default_rng(seed)``: the same seed
@@ -19,7 +20,6 @@ import datetime as dt
 import math
 import random
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import partial
 
@@ -30,6 +30,11 @@ from tracker_sync.backends.base import CellValue, Grid
 from tracker_sync.errors import ConfigError
 from tracker_sync.schemas import Rubric, SchoolSettings, Template
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
+from tracker_sync.synthetic_attention import AttentionStories, add_attention_stories
+from tracker_sync.synthetic_words import (
+    ACCENTED_TEACHER, FIRST_NAMES, LAST_NAMES, MET_EVIDENCE, NEAR_MISS_TEACHER, REFLECTIONS, SCHOOL_NAMES, SUCCESS, TEAM_KINDS,
+    TeamKind, Theme, ascii_text, email_of, theme_for,
+)
 
 SCHOOL_YEAR_START = dt.date(2026, 8, 17)
 SCHOOL_YEAR_END = dt.date(2027, 5, 28)
@@ -80,212 +85,7 @@ class SyntheticSchool:
     highest_indicators: tuple[str, str]
     lenient_observer: str
     middle_band_observer: str
-
-
-# ---------------------------------------------------------------------------------------------
-# Words: names, teams, and the texts coaches type
-# ---------------------------------------------------------------------------------------------
-
-_SCHOOL_NAMES = (
-    "Cedar Ridge K-8", "Sable Creek K-8", "Cottonwood Community School", "Bluestem Academy K-8",
-    "Aspen Grove K-8", "Highline Park K-8", "Juniper Hills School", "Prairie Wind K-8",
-)
-
-_FIRST_NAMES = (
-    "Gabriela", "Aisha", "Wei", "Priya", "DeShawn", "Emily", "Lucía", "Tomás", "Fatima", "Keisha",
-    "Andrés", "Hannah", "Omar", "Mei", "Sofia", "Jamal", "Rachel", "Diego", "Chloé", "Kwame",
-    "Ingrid", "Raúl", "Yuki", "Amara", "Daniel", "Grace", "Luis", "Beatriz", "Michael", "Zoë",
-    "Ahmed", "Renée", "Carlos", "Lauren", "Samuel", "Nadia", "Marcus", "Ana", "Tyler", "Jasmine",
-    "Kevin", "Elena", "Brian", "Ximena", "Malik", "Olivia", "Ethan", "Hyun-woo", "Leilani", "Mateo",
-    "Sarah", "Dmitri", "Esperanza", "Tanya", "Jorge", "Noor", "Benjamin", "Carmen", "Thu", "Rosa",
-)
-# No Maria, José, Garcia or Hernández (the named teachers are placed on purpose), nothing close to "Jon Smth".
-_LAST_NAMES = (
-    "Nguyen", "Okafor", "Patel", "Johnson", "Kim", "Martínez", "Williams", "Chen", "Rodríguez", "Begay",
-    "Thompson", "Romero", "Abdi", "Jackson", "Núñez", "Brown", "López", "Yazzie", "Tran", "Washington",
-    "Ramírez", "Sandoval", "O'Brien", "Le", "Haddad", "Ortiz", "Mendoza", "Cohen", "Baker", "Vásquez",
-    "Dubois", "Singh", "Mwangi", "Peña", "Castillo", "Friedman", "Gómez", "Reyes", "Walker", "Ibarra",
-    "Lee", "Anderson", "Archuleta", "Montoya", "Medina", "Trujillo", "Vigil", "Park", "Ali", "Rivera",
-    "Shapiro", "Coleman", "Herrera", "Ruiz", "Delgado", "Ellis", "Morales", "Tafoya", "Yamamoto", "Osei",
-)
-NEAR_MISS_TEACHER = "Maria Garcia"  # coaches type "Ms. Garcia"
-ACCENTED_TEACHER = "José Hernández"
-
-
-@dataclass(frozen=True)
-class _TeamKind:
-    name: str
-    grade_bands: tuple[str, ...]
-    subjects: tuple[str, ...]
-
-
-# The first five are the usual K-8 teams; the rest only appear in schools scaled past 50 teachers.
-_TEAM_KINDS = (
-    _TeamKind("K-2", ("K-2",), ("All Subjects", "All Subjects", "Literacy", "ELD")),
-    _TeamKind("3-5", ("3-5",), ("All Subjects", "Math", "Literacy", "ELD")),
-    _TeamKind("Math 6-8", ("6-8",), ("Math", "Math", "Math Intervention")),
-    _TeamKind("ELA 6-8", ("6-8",), ("ELA", "ELA", "Reading Intervention", "ELD")),
-    _TeamKind("Specials", ("K-2", "3-5", "6-8"), ("Art", "Music", "PE", "Spanish", "STEM", "Library")),
-    _TeamKind("Science 6-8", ("6-8",), ("Science",)),
-    _TeamKind("Social Studies 6-8", ("6-8",), ("Social Studies",)),
-    _TeamKind("ECE", ("ECE",), ("ECE",)),
-    _TeamKind("Student Services", ("K-2", "3-5", "6-8"), ("Special Education", "Intervention")),
-)
-
-
-@dataclass(frozen=True)
-class _Theme:
-    """What coaches write about one kind of indicator, picked by words in the indicator's name."""
-
-    words: tuple[str, ...]
-    notes: tuple[str, ...]
-    steps: tuple[str, ...]
-    goals: tuple[str, ...]
-
-
-# Notes may use {n} (students), {k} (a count), {m} (minutes). First theme whose word matches wins.
-_THEMES = (
-    _Theme(("check", "assessment", "understanding"), (
-        "Exit ticket: {k}/{n} correct. T did not use the data before moving on.",
-        "Cold-called 4 students, all volunteers. No whole-class check before independent practice.",
-        "Whiteboards up at minute {m}; T scanned and re-taught step 2 to a table of {k}.",
-        "Thumbs check only ('Everyone got it?'). {k} students stuck during practice.",
-    ), (
-        "Plan 2 hinge questions per lesson and check with whiteboards before independent practice.",
-        "Use a 3-question exit ticket daily and sort it into 3 piles before planning tomorrow.",
-        "Replace 'Any questions?' with a cold call to 3 students at every transition.",
-    ), (
-        "Check all students' understanding at least twice per lesson and adjust on the spot.",
-        "Use exit-ticket data to form tomorrow's small group.",
-    )),
-    _Theme(("differentiation", "needs", "flexib", "knowledge of students"), (
-        "Same task for all {n}; {k} students finished in {m} min and waited.",
-        "Scaffolded graphic organizer for ELD students; no extension for early finishers.",
-        "Small group of {k} at the back table with T; rest worked independently.",
-        "Sentence frames posted; newcomers used them with a partner.",
-    ), (
-        "Prepare one extension task and one scaffold for every independent practice.",
-        "Pull a small group of 4-5 students for the first {m} minutes of practice using exit-ticket data.",
-        "Pre-teach key vocabulary to the ELD group before the lesson.",
-    ), (
-        "Every student works at the right level of challenge during practice.",
-        "Plan scaffolds and extensions for every lesson this cycle.",
-    )),
-    _Theme(("famil", "record", "reflect", "professional", "growing"), (
-        "Debrief: T reflected accurately on pacing; grade book current.",
-        "Family call log up to date; 2 positive calls this week.",
-        "T shared a student work protocol at the team meeting.",
-    ), (
-        "Make two positive family contacts per week and log them.",
-        "Bring one set of student work to each team meeting.",
-    ), (
-        "Keep records and family contacts current every week.",
-    )),
-    _Theme(("behavior", "routines", "procedures", "expectations"), (
-        "Do Now routine: {k}/{n} started within 1 min. Transitions took ~{m} min.",
-        "Clear hands-down signal; 3 redirections, all calm and private.",
-        "Materials pass-out unclear; lost about {m} minutes.",
-        "Expectations posted and narrated; students on task throughout.",
-    ), (
-        "Narrate the positive for the first 30 seconds after each direction.",
-        "Rehearse the materials routine with a timer and practise it until it takes under 1 minute.",
-        "Use a 3-part direction (what, how long, what it looks like) before every transition.",
-    ), (
-        "Transitions take under 1 minute and Do Now starts on time.",
-        "Students follow the routine with one direction.",
-    )),
-    _Theme(("environment", "respect", "culture", "rapport", "physical", "space"), (
-        "Warm greetings at the door; T used students' names throughout.",
-        "Student work and anchor charts current; room easy to move in.",
-        "Two students put heads down; T checked in privately.",
-        "Shared a student's family tradition to launch the reading.",
-    ), (
-        "Greet every student at the door by name and preview the objective.",
-        "Update anchor charts to this unit and post two pieces of current student work.",
-        "Plan one connection to students' communities in each unit launch.",
-    ), (
-        "Every student feels known and the room supports the lesson.",
-    )),
-    _Theme(("rigor", "critical", "questioning", "discussion", "engag"), (
-        "Most questions recall-level; one 'why' question, answered by T.",
-        "Task asked students to justify; {k} of {n} wrote a claim with evidence.",
-        "Turn-and-talk on a real problem; T pushed 'How do you know?'.",
-        "Worksheet practice only; students copied the steps from the board.",
-    ), (
-        "Script 3 'why/how do you know' questions into each lesson plan.",
-        "Use wait time of 5 seconds before taking answers.",
-        "Give the task before the model once a week and let students struggle for {m} minutes.",
-    ), (
-        "Students do the thinking: most questions ask why or how.",
-        "Half of practice tasks require students to justify an answer.",
-    )),
-    _Theme(("feedback",), (
-        "Circulated and gave specific feedback to {k} students ('Your claim needs a quote').",
-        "Feedback mostly praise ('Good job'). No next step named.",
-        "Used a checklist so students could self-check before submitting.",
-    ), (
-        "Give each student one 'glow and grow' during independent practice.",
-        "Use a 3-item checklist so students self-assess before they hand in work.",
-    ), (
-        "Students receive specific, actionable feedback every lesson.",
-    )),
-    _Theme(("objective", "outcomes", "content", "standards", "resources", "designing", "planning"), (
-        "Objective posted but not referenced; {k} of {n} could say what they were learning.",
-        "Objective stated at the start and revisited at the close. Pacing tight.",
-        "I do lasted {m} min; we do skipped; students unsure of steps.",
-        "Lesson ran long; closing cut.",
-    ), (
-        "Open and close each lesson with the content-language objective and ask 2 students to restate it.",
-        "Time-stamp the lesson plan and use a visible timer for each part.",
-        "Plan the 'we do' with 2 checks before releasing to practice.",
-    ), (
-        "Every student can say what they are learning and why.",
-        "Lessons follow I do / we do / you do with time for the close.",
-    )),
-    _Theme(("language", "communicat", "collaboration"), (
-        "Sentence stems posted; {k} of {n} used academic vocabulary in the turn-and-talk.",
-        "T did most of the talking (~{m} min); few student voices.",
-        "Partners assigned roles; groups stayed on task.",
-    ), (
-        "Require complete sentences with one unit word in every turn-and-talk.",
-        "Post and model sentence stems for the discussion before it starts.",
-        "Assign partner roles (speaker, checker) for every pair task.",
-    ), (
-        "Students talk more than the teacher and use academic language.",
-    )),
-)
-_GENERIC = _Theme((), (
-    "Short visit; students on task. Debrief on next steps.",
-    "Strong start; practice part rushed.",
-), ("Pick one moment of the lesson to script and rehearse before the next visit.",), (
-    "Close the biggest gap seen in the last observation.",
-))
-_SUCCESS = (
-    "80% of students meet the exit ticket", "Seen in 3 consecutive visits", "Student work sample shows it",
-    "Observer sees it every visit", "Scores on the indicator rise by 1",
-)
-_REFLECTIONS = (
-    "Routine is now automatic; next: raise rigor of the task.", "Partly met; carrying the goal into the next cycle.",
-    "Exit-ticket data shows growth in 2 of 3 classes.", "Met. Teacher will share the move at the team meeting.",
-)
-_MET_EVIDENCE = (
-    "Seen in the follow-up visit.", "Lesson plan shows it; observed twice.", "Exit tickets sorted and used.",
-    "Teacher video shows it.", None,
-)
-
-
-def _theme(indicator_name: str | None) -> _Theme:
-    text = (indicator_name or "").lower()
-    return next((t for t in _THEMES if any(w in text for w in t.words)), _GENERIC)
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-
-
-def _email(full_name: str, domain: str) -> str:
-    first, last = full_name.split(" ", 1)
-    return f"{re.sub(r'[^a-z-]', '', _ascii(first).lower())}.{re.sub(r'[^a-z]', '', _ascii(last).lower())}@{domain}"
+    attention: AttentionStories | None = None  # where the equity, step-load and agreement stories are
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,10 +124,10 @@ class _Staff:
 def _names(rng: random.Random, count: int) -> list[str]:
     """`count` distinct full names: the two named teachers first, then names drawn without repeats."""
     need = count - 2
-    if need <= min(len(_FIRST_NAMES), len(_LAST_NAMES)):  # a school-sized staff: no first name twice
-        drawn = [f"{f} {l}" for f, l in zip(rng.sample(_FIRST_NAMES, need), rng.sample(_LAST_NAMES, need))]
+    if need <= min(len(FIRST_NAMES), len(LAST_NAMES)):  # a school-sized staff: no first name twice
+        drawn = [f"{f} {l}" for f, l in zip(rng.sample(FIRST_NAMES, need), rng.sample(LAST_NAMES, need))]
     else:
-        pool = [f"{f} {l}" for f in _FIRST_NAMES for l in _LAST_NAMES]
+        pool = [f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES]
         if need > len(pool):
             raise ConfigError(f"a synthetic school can have at most {len(pool)} teachers")
         drawn = rng.sample(pool, need)
@@ -340,17 +140,17 @@ def _years(rng: random.Random, lead: bool) -> int:
     return rng.choices([0, 1, 2, rng.randint(3, 5), rng.randint(6, 10), rng.randint(11, 28)], [12, 10, 10, 24, 24, 20])[0]
 
 
-def _teams(rng: random.Random, n_teachers: int) -> list[tuple[_TeamKind, str, int]]:
+def _teams(rng: random.Random, n_teachers: int) -> list[tuple[TeamKind, str, int]]:
     """(kind, name, size) per team: 3-5 teams for a school-sized staff, about 10 teachers each beyond."""
     n_teams = min(max(rng.randint(3, 5), math.ceil(n_teachers / 10)), n_teachers // 3)
     if n_teams <= 5:
-        kinds = sorted(rng.sample(_TEAM_KINDS[:5], n_teams), key=_TEAM_KINDS.index)
+        kinds = sorted(rng.sample(TEAM_KINDS[:5], n_teams), key=TEAM_KINDS.index)
     else:
-        kinds = [_TEAM_KINDS[i % len(_TEAM_KINDS)] for i in range(n_teams)]
+        kinds = [TEAM_KINDS[i % len(TEAM_KINDS)] for i in range(n_teams)]
     sizes = [3] * n_teams
     for i in rng.choices(range(n_teams), k=n_teachers - 3 * n_teams):
         sizes[i] += 1
-    names = [k.name if i < len(_TEAM_KINDS) else f"{k.name} {chr(65 + i // len(_TEAM_KINDS))}" for i, k in enumerate(kinds)]
+    names = [k.name if i < len(TEAM_KINDS) else f"{k.name} {chr(65 + i // len(TEAM_KINDS))}" for i, k in enumerate(kinds)]
     return list(zip(kinds, names, sizes))
 
 
@@ -368,7 +168,7 @@ def _staff(rng: random.Random, n_teachers: int, days: list[dt.date]) -> _Staff:
         # The two named teachers are never leads, so their stories (near miss, accents) stay simple.
         lead_name = next(n for n in chosen if n not in (NEAR_MISS_TEACHER, ACCENTED_TEACHER))
         supervisor[team] = boss = assistant if t % 2 == 0 else principal
-        by_surname = sorted((n for n in chosen if n != lead_name), key=lambda s: _ascii(s.split(" ", 1)[1]))
+        by_surname = sorted((n for n in chosen if n != lead_name), key=lambda s: ascii_text(s.split(" ", 1)[1]))
         members = [
             _Person(name, team, ("Senior Team Lead" if t in seniors else "Team Lead") if name == lead_name else "Teacher",
                     _years(rng, name == lead_name), rng.choice(kind.subjects), rng.choice(kind.grade_bands),
@@ -422,6 +222,13 @@ class _Effects:
     highest: tuple[str, str]
     lenient: str
     middle: str
+    drifter: str = ""  # scores rising from mid-October to `drift` points more by December
+    drift: float = 0.0
+
+    def offset(self, observer: str, day_index: int, semester_days: int) -> float:
+        """How far `observer` scores from the school on that school day, in rubric points."""
+        late = max(0.0, day_index / max(semester_days, 1) - 0.4) / 0.6
+        return self.observer.get(observer, 0.0) + (self.drift * late if observer == self.drifter else 0.0)
 
 
 def _effects(rng: random.Random, rubric: Rubric, staff: _Staff) -> _Effects:
@@ -458,7 +265,8 @@ def _effects(rng: random.Random, rubric: Rubric, staff: _Staff) -> _Effects:
     observer = {p.name: rng.gauss(0, 0.12) * unit for p in [staff.principal, staff.assistant, *(lead for _, lead, _ in staff.teams)]}
     observer[lenient] = 0.9 * max(unit, 0.75)  # never under ~0.7 points, so it shows on a 1-4 scale too
     base = rubric.scale_min + 0.58 * 6 * unit
-    return _Effects(unit, base, indicator, team, weakest, observer, lowest, highest, lenient, middle)
+    drift = 2.0 * max(unit, 0.6)  # the assistant principal drifts: about +2 LEAP points by December
+    return _Effects(unit, base, indicator, team, weakest, observer, lowest, highest, lenient, middle, staff.assistant.name, drift)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -472,7 +280,7 @@ class _World:
     rng: random.Random
     rubric: Rubric
     codes: list[str]
-    themes: dict[str, _Theme]  # indicator code -> what coaches write about it
+    themes: dict[str, Theme]  # indicator code -> what coaches write about it
     days: list[dt.date]  # the semester's school days
     staff: _Staff
     effects: _Effects
@@ -543,11 +351,11 @@ def _cycles(w: _World) -> list[_Cycle]:
             if person is left and start > left_on:
                 break
             status = "Complete" if end < AS_OF else "Active" if start <= AS_OF else "Planned"
-            cycle = _Cycle(person, f"Cycle {number}", start, end, focus, status, rng.choice(w.themes[focus].goals), rng.choice(_SUCCESS))
+            cycle = _Cycle(person, f"Cycle {number}", start, end, focus, status, rng.choice(w.themes[focus].goals), rng.choice(SUCCESS))
             if person is left and end >= left_on:
                 cycle.status, cycle.reflection = "Abandoned", "Teacher left the school in October."
             elif status == "Complete" and rng.random() < 0.8:
-                cycle.reflection = rng.choice(_REFLECTIONS)
+                cycle.reflection = rng.choice(REFLECTIONS)
             cycles.append(cycle)
             start = end + dt.timedelta(days=7 - end.weekday() + 7 * rng.choice([0, 0, 1, 2]))  # a later Monday
             focus = rng.choice([c for c in w.codes if c != focus])
@@ -641,7 +449,7 @@ def _scores(np_rng: np.random.Generator, w: _World, scored: list[_Visit]) -> lis
         return []
     team = np.stack([effects.team[v.teacher.team] for v in scored])
     semester = len(w.days) - 1
-    row = np.array([(v.teacher.effect + v.teacher.growth * v.day / semester) * effects.unit + effects.observer.get(v.observer, 0.0)
+    row = np.array([(v.teacher.effect + v.teacher.growth * v.day / semester) * effects.unit + effects.offset(v.observer, v.day, semester)
                     for v in scored])
     latent = effects.base + effects.indicator[None, :] + team + row[:, None] + np_rng.normal(0, 0.6 * effects.unit, (count, width))
     step = 0.5 if rubric.half_points else 1.0
@@ -678,7 +486,7 @@ def _action_steps(w: _World, visits: list[_Visit]) -> list[_Step]:
                     step.status = "Met"
                     done = due + dt.timedelta(days=rng.randint(-6, 3))
                     step.completed = min(max(done, step.date_set + dt.timedelta(days=1)), AS_OF)
-                    step.evidence = rng.choice(_MET_EVIDENCE)
+                    step.evidence = rng.choice(MET_EVIDENCE)
                 else:
                     step.status = "Not Met" if roll < 0.65 or person.status == "Left" else "Carried Over"
             steps.append(step)
@@ -703,7 +511,7 @@ def _grids(w: _World, template: Template, domain: str, visits: list[_Visit], sco
     score_notes = ("Strong routines; checks for understanding only at the end.", "Debriefed same day.",
                    "Second scored visit this semester.", None, None, None, None)
     rows = {
-        "roster": [dict(teacher=p.name, email=_email(p.name, domain), team=p.team, team_lead=p.coach, role=p.role, subject=p.subject,
+        "roster": [dict(teacher=p.name, email=email_of(p.name, domain), team=p.team, team_lead=p.coach, role=p.role, subject=p.subject,
                         grade_band=p.grade_band, years_experience=p.years, status=p.status)
                    for p in [staff.principal, staff.assistant, *staff.teachers]],
         "observation": [dict(date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type, focus_indicator=v.focus,
@@ -785,13 +593,13 @@ def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | Non
     n_teachers = teachers if teachers is not None else rng.randint(20, 40)
     if n_teachers < MIN_TEACHERS:
         raise ConfigError(f"a synthetic school needs at least {MIN_TEACHERS} teachers, not {n_teachers}")
-    name = name or rng.choice(_SCHOOL_NAMES)
+    name = name or rng.choice(SCHOOL_NAMES)
     settings = SchoolSettings(school=name, rubric=the_rubric, norms=default_norms(), timezone="America/Denver",
                               school_year_start=SCHOOL_YEAR_START, school_year_end=SCHOOL_YEAR_END, holidays=HOLIDAYS)
     days = [d for d in _weekdays(FIRST_VISIT, AS_OF) if d not in HOLIDAYS]
     staff = _staff(rng, n_teachers, days)
     effects = _effects(rng, the_rubric, staff)
-    themes = {i.code: _theme(i.name) for i in the_rubric.indicators}
+    themes = {i.code: theme_for(i.name) for i in the_rubric.indicators}
     w = _World(rng, the_rubric, the_rubric.codes, themes, days, staff, effects)
 
     cycles = _stale_cycle(w, _cycles(w))
@@ -799,13 +607,19 @@ def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | Non
     visits.sort(key=lambda v: (v.day, v.observer))
     score_cells = _scores(np_rng, w, [v for v in visits if v.type in SCORED])
     steps = _action_steps(w, visits)
-    domain = re.sub(r"[^a-z0-9]", "", _ascii(name).lower()) + ".example.org"
+    domain = re.sub(r"[^a-z0-9]", "", ascii_text(name).lower()) + ".example.org"
     practice_rng = random.Random(f"{seed}/practice")  # its own source: the other tabs stay as they were
     practice = synthetic_practice.practice_rows(practice_rng, w, cycles, [v for v in visits if v.type in SCORED], score_cells)
     grids = _grids(w, template, domain, visits, score_cells, steps, cycles, practice)
+    index = {d: i for i, d in enumerate(days)}
+    attention = add_attention_stories(
+        grids, template, the_rubric, days, lambda observer, day: effects.offset(observer, index[day], len(days) - 1),
+        unit=effects.unit, drifter=effects.drifter, avoid={effects.lenient, effects.middle}, rng=rng, np_rng=np_rng,
+        novice_max_years=settings.norms.novice_max_years, named={NEAR_MISS_TEACHER, ACCENTED_TEACHER})
     planted = _plant(rng, the_rubric, template, grids) if typos else []
     if typos:
         synthetic_practice.plant(practice_rng, grids, lambda kind: template.tab_of_kind(kind).name,
                                  partial(_put, planted, template, grids),
                                  synthetic_practice.unique_surnames(staff, (NEAR_MISS_TEACHER, ACCENTED_TEACHER)))
-    return SyntheticSchool(name, settings, AS_OF, grids, planted, effects.lowest, effects.highest, effects.lenient, effects.middle)
+    return SyntheticSchool(name, settings, AS_OF, grids, planted, effects.lowest, effects.highest, effects.lenient, effects.middle,
+                           attention)

@@ -1,28 +1,18 @@
-"""Sparklines as block characters, so they show in every spreadsheet app and in the brief alike."""
+"""A district trend's sparkline: the patterns' own sparkline of the values the report shows, with a
+mark where a week has no value to show."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from tracker_sync.district.report import Shown
+from tracker_sync.patterns.trends import sparkline as value_sparkline
 
-BARS = "▁▂▃▄▅▆▇█"
 NO_SYNC, SUPPRESSED = "·", "*"
 
 
 def sparkline(cells: Sequence[Shown]) -> str:
-    """One character per cell, scaled between the series' own lowest and highest shown value
-    (a flat series sits in the middle); '·' where there is no value, '*' where it is suppressed."""
-    values = [c.value for c in cells if not c.suppressed and c.value is not None]
-    low, high = (min(values), max(values)) if values else (0.0, 0.0)
-    out = []
-    for cell in cells:
-        if cell.suppressed:
-            out.append(SUPPRESSED)
-        elif cell.value is None:
-            out.append(NO_SYNC)
-        elif high == low:
-            out.append(BARS[3])
-        else:
-            out.append(BARS[round((cell.value - low) / (high - low) * (len(BARS) - 1))])
-    return "".join(out)
+    """One character per cell, scaled between the series' own lowest and highest shown value (see
+    tracker_sync.patterns.trends.sparkline); '·' where there is no value, '*' where it is suppressed."""
+    drawn = value_sparkline([None if c.suppressed else c.value for c in cells])
+    return "".join(SUPPRESSED if c.suppressed else NO_SYNC if c.value is None else ch for c, ch in zip(cells, drawn))

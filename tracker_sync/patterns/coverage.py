@@ -22,7 +22,9 @@ def coverage(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> p
     """Per active observed teacher: last visit, days since, visits in the last 14 and 30 days (today
     counts as one of them), scored observations this school year and whether they are on pace.
 
-    A scored observation is one row of the scores tab (one visit, however many indicators).
+    A scored observation is one lesson on the scores tab (a teacher and a date, however many
+    indicators): a co-observed lesson, scored by two observers, counts once, and is Full if either
+    row says so.
     """
     norms = settings.norms
     roster = observed_teachers(frames, settings)[["teacher", "team", "team_lead"]]
@@ -33,9 +35,10 @@ def coverage(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> p
     per_teacher = summarise(visits, "teacher", last_observed=("date", "max"), observations_14d=("in_14", "sum"),
                             observations_30d=("in_30", "sum"), observations_total=("date", "size"))
     year = frames.scores[frames.scores["date"] >= pd.Timestamp(settings.school_year_start)]
-    scored_visits = year.drop_duplicates("row")
-    full = scored_visits["type"].isin(norms.full_observation_types)
-    scored = summarise(scored_visits.assign(full=full), "teacher", scored=("row", "size"), scored_full=("full", "sum"))
+    scored_rows = year.drop_duplicates("row")
+    full = scored_rows["type"].isin(norms.full_observation_types)
+    lessons = scored_rows.assign(full=full).sort_values("full", ascending=False, kind="stable").drop_duplicates(["teacher", "date"])
+    scored = summarise(lessons, "teacher", scored=("row", "size"), scored_full=("full", "sum"))
     out = roster.join(per_teacher, on="teacher").join(scored, on="teacher")
     out["days_since"] = days_between(out["last_observed"], as_of)
     for col in ("observations_14d", "observations_30d", "observations_total", "scored", "scored_full"):

@@ -18,6 +18,7 @@ from importlib.resources import files
 import pandas as pd
 
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
+from tracker_sync.patterns.trends import TrendDates
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -58,7 +59,8 @@ def _most(frame: pd.DataFrame, column: str) -> tuple[str, int] | None:
 def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd.DataFrame, feedback: dict,
                  steps: pd.DataFrame, no_open_step: pd.DataFrame, calibration: pd.DataFrame,
                  cycles: pd.DataFrame, more: Sequence[Discussion] = ()) -> list[Discussion]:
-    """The theme first, then the two gaps (of those found here and in `more`) furthest off the norm."""
+    """The theme first, then the two gaps furthest off the norm, of those found here and in `more`
+    (candidates from the other patterns: 1:1s and goals, trends, equity), ranked together by urgency."""
     norms, rubric = settings.norms, settings.rubric
     gaps: list[Discussion] = []
     teachers = len(coverage)
@@ -165,3 +167,50 @@ def practice_gaps(settings: SchoolSettings, *, one_on_ones: pd.DataFrame, next_s
         gaps.append(_item("common_indicator", f"{lacking} of {teams} teams have no common indicator in their Active goals.",
                           lacking / teams))
     return gaps
+
+
+def _since(dates: TrendDates) -> str:
+    return f"Since the ILT meeting on {dates.since.isoformat()}" if dates.since_meeting else f"Since {dates.since.isoformat()}"
+
+
+def trend_gap(settings: SchoolSettings, trends: pd.DataFrame, dates: TrendDates, *, teachers: int,
+              open_steps: int) -> Discussion | None:
+    """The school-wide headline number that got worse the most since the last meeting, as a share:
+    of teachers (not seen), of open steps (overdue), of visits (feedback on time), or of the
+    feedback norm (median school days). None when nothing got worse."""
+    norms = settings.norms
+    school = trends[(trends["scope"] == WHOLE_SCHOOL) & trends["worse"]].set_index("measure")
+    candidates = []
+    for measure, r in school.iterrows():
+        then, now = r["then"], r["now"]
+        if measure == "not_seen" and teachers:
+            candidates.append((float(now - then) / teachers, f"teachers not observed in the last {norms.observation_gap_days} "
+                               f"days went from {then:.0f} to {now:.0f} (of {teachers})"))
+        elif measure == "overdue_steps":
+            candidates.append((float(now - then) / max(open_steps, 1), f"overdue action steps went from {then:.0f} to {now:.0f} "
+                               f"(of {open_steps} open)"))
+        elif measure == "feedback_share_within":
+            candidates.append((float(then - now), f"feedback within {norms.feedback_within_school_days} school days fell from "
+                               f"{percent(then)} to {percent(now)} of visits"))
+        elif measure == "median_feedback_school_days":
+            candidates.append((float(now - then) / max(norms.feedback_within_school_days, 1),
+                               f"the median time to feedback went from {then:.1f} to {now:.1f} school days"))
+    candidates = [c for c in candidates if c[0] > 0]
+    if not candidates:
+        return None
+    urgency, what = max(candidates, key=lambda c: c[0])
+    return _item("trend", f"{_since(dates)}, {what}.", min(urgency, 1.0))
+
+
+def equity_gap(settings: SchoolSettings, equity: pd.DataFrame) -> Discussion | None:
+    """The flagged group with the fewest visits relative to its colleagues (urgency 1 - ratio)."""
+    flagged = equity[equity["flag"]]
+    if flagged.empty:
+        return None
+    worst = flagged.sort_values(["ratio", "scope"]).iloc[0]
+    who = (f"novice teachers ({settings.norms.novice_max_years} years or less)" if worst["group"] == "novice"
+           else "teachers in the school's lowest score quartile")
+    where = "" if worst["scope"] == WHOLE_SCHOOL else f" in {worst['scope']}"
+    sentence = (f"In the last 30 days {who}{where} had {worst['visits_per_teacher']:.1f} visits each, {worst['ratio']:.2f}x "
+                f"the {worst['others_visits_per_teacher']:.1f} of their colleagues (norm: at least {settings.norms.equity_min_ratio:g}x).")
+    return _item("equity", sentence[0].upper() + sentence[1:], float(1 - worst["ratio"]))

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from tracker_sync.validate import Records
 
 OPEN_STEP_STATUSES = ("Not Started", "In Progress", "Carried Over")
+CLOSED_STEP_STATUSES = ("Met", "Not Met")
+REOPENED_STATUS = "In Progress"  # a step closed after an earlier date was open on it
 
 _COLUMNS = {
     "roster": ["row", "teacher", "email", "team", "team_lead", "role", "subject", "grade_band", "years_experience", "status"],
@@ -69,6 +71,27 @@ class Frames:
             one_on_ones=self.one_on_ones[self.one_on_ones["date"] <= day],
             goals=self.goals[self.goals["set_date"] <= day],
         )
+
+    def state_on(self, day: dt.date) -> "Frames":
+        """The tracker as it stood on `day`, read from today's rows (what trends recompute from).
+
+        On top of `until`: a feedback meeting dated after `day` had not happened (the visit was
+        waiting); a step Met or Not Met with a Date Completed after `day` was still open (In
+        Progress). A step closed with no Date Completed keeps its status from its Date Set: the
+        tracker does not say when it closed, and guessing would invent overdue steps. The Roster
+        is as it is today (team, status, experience); it keeps no history.
+        """
+        known = self.until(day)
+        when = pd.Timestamp(day)
+        obs, steps = known.observations, known.action_steps
+        later = obs["feedback_date"] > when
+        if later.any():
+            obs = obs.assign(feedback_date=obs["feedback_date"].mask(later))
+        reopened = steps["status"].isin(CLOSED_STEP_STATUSES) & (steps["date_completed"] > when)
+        if reopened.any():
+            steps = steps.assign(status=steps["status"].mask(reopened, REOPENED_STATUS),
+                                 date_completed=steps["date_completed"].mask(reopened))
+        return replace(known, observations=obs, action_steps=steps)
 
     @cached_property
     def daily_scores(self) -> pd.DataFrame:
@@ -143,6 +166,12 @@ def summarise(frame: pd.DataFrame, by: str | list[str], **columns: tuple[str, st
     """
     grouped = frame.groupby(by)
     return pd.DataFrame({name: getattr(grouped[column], how)() for name, (column, how) in columns.items()})
+
+
+def positions(values: pd.Series, among) -> np.ndarray:
+    """Each value's position in `among` (distinct labels: teams, teachers, codes); -1 where it is
+    not there or blank. The integer codes the vectorised patterns count with."""
+    return pd.Index(among).get_indexer(values).astype("int64")
 
 
 def observed_teachers(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:

@@ -39,11 +39,12 @@ def row_authors(grids: Mapping[str, Grid], template: Template, tabs: Mapping[str
 
 
 def _grouped(practice: Sequence[PracticeFlag], team_leads: Mapping[str, str]) -> list[list]:
-    """One row per evidence row; flags with no row to point at (a teacher not seen, no open step) are
-    summarised per flag and team, every teacher still named on that row."""
+    """One row per evidence row; a teacher's flag with no row to point at (not seen, no open step: it
+    has a team and no link) is summarised per flag and team, every teacher still named on that row.
+    Flags about observers, pairs or indicators (no team) stay one row each."""
     rows, groups = [], defaultdict(list)
     for flag in practice:
-        if flag.tab and flag.row:
+        if (flag.tab and flag.row) or not flag.team:
             rows.append((flag, [flag]))
         else:
             key = (flag.code, flag.team)

@@ -106,7 +106,7 @@ def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = 
 
 #: kind -> (number format, how a value shows); the number formats are base.NUMBER_FORMATS.
 _FORMATS = {
-    "text": None, "long": None, "link": None,
+    "text": None, "long": None, "link": None, "spark": None,
     "int": "0", "mean": "0.0", "mean2": "0.00", "share": "0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
 }
 LONG_TEXT_WIDTH = 48  # a long-text column wraps at this width (characters)
@@ -139,7 +139,7 @@ def shown(value: ToolCell, kind: str) -> str:
 @dataclass(frozen=True)
 class Column:
     """One table column: its header and the kind of its cells (text, long, int, mean, mean2, share,
-    date, datetime or link). Numbers are stored as numbers and shown with the kind's number format.
+    date, datetime, link, or spark: a sparkline, text centred so it never touches a number). Numbers are stored as numbers and shown with the kind's number format.
     Long text wraps at ``wrap_at`` characters (default LONG_TEXT_WIDTH)."""
 
     header: str
@@ -203,10 +203,11 @@ _MARKS = {"error": ERROR_FILL, "warning": WARNING_FILL}
 @lru_cache(maxsize=None)
 def _cell_style(kind: str, mark: str | None = None) -> Style:
     """A body cell: its kind's number format; numeric columns right-aligned (a text such as "≤ 3" among
-    numbers too), long text wrapped, links blue and underlined; ``mark`` fills it (error, warning)."""
+    numbers too), sparklines centred, long text wrapped, links blue and underlined; ``mark`` fills it
+    (error, warning)."""
     return Style(number_format=_FORMATS[kind], wrap=kind == "long", valign="top", fill=_MARKS.get(mark or ""),
                  color=LINK_BLUE if kind == "link" else None, underline=kind == "link",
-                 align="right" if kind in _NUMERIC else None)
+                 align="right" if kind in _NUMERIC else "center" if kind == "spark" else None)
 
 
 def _line_size(style: str) -> float:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from tracker_sync.backends.base import ToolTab
 from tracker_sync.patterns import Patterns
+from tracker_sync.render.attention import agreement_tables, equity_table, step_load_tables, trend_sections
 from tracker_sync.render.cells import plain, plain_rows
 from tracker_sync.render.heatmap import heat_scale, heatmap_table
 from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
@@ -80,6 +81,7 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               [[r.teacher, r.team, r.team_lead or "", plain(r.last_observed) or "never", plain(r.days_since), r.observations_30d,
                 r.scored, r.scored_full] for r in not_seen.itertuples()],
               title=f"Teachers not observed in {gap}+ days", empty="Every teacher was observed recently."),
+        equity_table(settings, patterns),
         Table([Column("Observer"), *feedback_columns], _latency_rows(patterns.feedback_by_observer, "observer"),
               title=f"Feedback by observer (norm: feedback meeting within {fb_norm} school days)",
               note="School days skip weekends and the school's holidays. % within norm counts feedback given and visits "
@@ -90,6 +92,7 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               plain_rows(patterns.steps_by_team, ["team", "steps", "open", "overdue", "completion_rate", "median_days_to_complete", "no_open_step"]),
               title="Action steps by team",
               note="Completion rate = Met / (Met + Not Met + overdue). Days to complete: from Date Set to Date Completed."),
+        *step_load_tables(settings, patterns),
         Table([Column("Team"), Column("Teacher-indicator pairs", "int"), Column("Mean change", "mean2"), Column("Rose", "int"), Column("Fell", "int")],
               plain_rows(patterns.growth_by_team, ["team", "pairs", "mean_change", "improved", "declined"]),
               title="Growth: first versus latest score", note="Per teacher and indicator scored on two or more days.",
@@ -112,6 +115,7 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               note=f"Difference from other observers' scores on the same teacher and indicator within {norms.calibration_window_days} "
                    f"days. MET study: raters rate their own teachers 0.1-0.2 higher and rarely use the extremes. "
                    f"Checked from {norms.calibration_min_scores} scores; flagged at {norms.calibration_threshold:g} points."),
+        *agreement_tables(settings, patterns),
         Table([Column("Teacher"), Column("Team"), Column("Cycle"), Column("Start", "date"), Column("End", "date"), Column("Status"),
                Column("Visits inside", "int"), Column("Why")],
               [[r.teacher, r.team, r.cycle, plain(r.start_date), plain(r.end_date), r.status, r.observations,
@@ -122,6 +126,7 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
     items = [Line(f"{settings.school}: patterns for the ILT", "title"),
              Line(f"As of {patterns.as_of.isoformat()}. Every number is computed from the coach tabs by tracker-sync.", "note"),
              updated_line(settings, synced_at), GAP, *discussion_lines(patterns), GAP, heat]
+    tables = [*trend_sections(settings, patterns), *tables]
     for table in tables:
         items += [GAP, table]
     return layout_tab("Patterns", items, anchor=heat)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from tracker_sync.backends.base import ToolTab
 from tracker_sync.findings import count_by_severity
 from tracker_sync.patterns import Patterns
+from tracker_sync.render.attention import headline_trend_rows
 from tracker_sync.render.cells import plain, plain_rows
 from tracker_sync.render.layout import Column, Line, Table, GAP, layout_tab
 from tracker_sync.render.practice_sections import summary_measures
@@ -41,7 +42,7 @@ def render_summary(settings: SchoolSettings, result: ValidationResult, patterns:
         *summary_measures(settings, patterns),
     ]
     headline = Table([Column("Headline"), *(m[0] for m in measures)],
-                     [["Now", *(m[1] for m in measures)], ["Norm", *(m[2] for m in measures)]],
+                     [["Now", *(m[1] for m in measures)], *headline_trend_rows(patterns), ["Norm", *(m[2] for m in measures)]],
                      marks={(0, i + 1): "error" for i, m in enumerate(measures) if m[3]})
     teams = Table(
         [Column("Team"), Column("Teachers", "int"), Column("Visits (14 days)", "int"),

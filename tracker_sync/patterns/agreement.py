@@ -1,0 +1,113 @@
+"""Agreement on the same lesson: co-observers' scores side by side.
+
+A co-observation is two or more observers scoring the same teacher on the same date (the scores
+tab's Type may say "Co-observation"; the pattern goes by teacher and date, so a pair typed as two
+Scored rows counts too). Every indicator both scored is one comparison: exact when the scores are
+equal, adjacent when they are within one point. CLASS certifies observers at 80 % adjacent
+agreement with a master code; `agreement_adjacent_share` is that norm.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from tracker_sync.patterns.frames import Frames, day_numbers, rubric_order
+from tracker_sync.schemas import SchoolSettings
+
+COMPARISON_COLUMNS = ["teacher", "team", "date", "indicator", "observer_a", "observer_b", "score_a", "score_b", "diff",
+                      "exact", "adjacent"]
+BY_INDICATOR_COLUMNS = ["indicator", "lessons", "comparisons", "exact", "adjacent", "below_norm"]
+BY_PAIR_COLUMNS = ["observer_a", "observer_b", "lessons", "comparisons", "exact", "adjacent", "mean_diff", "below_norm"]
+
+
+def co_observed_scores(frames: Frames) -> pd.DataFrame:
+    """One row per indicator scored by two observers of the same lesson (teacher and date); with
+    three observers, each of the three pairs. observer_a sorts before observer_b; diff = a - b."""
+    both = frames.scores.loc[_shared_lessons(frames.scores), ["teacher", "team", "date", "observer", "indicator", "score"]]
+    by_score: dict[tuple, list[tuple[str, float]]] = {}
+    for teacher, team, day, observer, indicator, score in both.itertuples(index=False, name=None):  # a few hundred
+        by_score.setdefault((day, teacher, team, indicator), []).append((observer, score))
+    rows = []
+    for (day, teacher, team, indicator), scored in by_score.items():
+        for i, (a, score_a) in enumerate(scored):
+            for b, score_b in scored[i + 1:]:
+                (a, score_a), (b, score_b) = sorted([(a, score_a), (b, score_b)])
+                rows.append((day, teacher, a, b, indicator, team, score_a, score_b))
+    if not rows:
+        return pd.DataFrame(columns=COMPARISON_COLUMNS)
+    rows.sort(key=lambda r: r[:5])  # date, teacher, observer pair, indicator
+    day, teacher, a, b, indicator, team, score_a, score_b = map(list, zip(*rows))
+    diff = np.subtract(score_a, score_b, dtype=float)
+    return pd.DataFrame({"teacher": teacher, "team": team, "date": pd.to_datetime(day), "indicator": indicator,
+                         "observer_a": a, "observer_b": b, "score_a": score_a, "score_b": score_b, "diff": diff,
+                         "exact": diff == 0, "adjacent": np.abs(diff) <= 1})[COMPARISON_COLUMNS]
+
+
+def _shared_lessons(scores: pd.DataFrame) -> np.ndarray:
+    """Which score rows belong to a lesson (teacher and date) that two or more observers scored.
+    Worked out on the scores tab's rows (one per visit, not per indicator) and integer codes, as a
+    school year has tens of thousands of scores and a few such lessons."""
+    visits = scores.drop_duplicates("row")
+    teacher, _ = pd.factorize(visits["teacher"])
+    observer, observers = pd.factorize(visits["observer"])
+    day = day_numbers(visits["date"])
+    lesson = teacher.astype("int64") * (int(day.max(initial=0)) + 1) + day
+    seen = np.unique(lesson * (len(observers) + 1) + observer)  # each lesson and observer once
+    lessons, observers_per_lesson = np.unique(seen // (len(observers) + 1), return_counts=True)
+    shared = visits["row"].to_numpy()[np.isin(lesson, lessons[observers_per_lesson >= 2])]
+    return scores["row"].isin(shared).to_numpy()
+
+
+def _judged(out: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
+    norms = settings.norms
+    out["below_norm"] = (out["comparisons"] >= norms.agreement_min_comparisons) & (out["adjacent"] < norms.agreement_adjacent_share)
+    return out
+
+
+def _summary(pairs: pd.DataFrame, group: np.ndarray, labels: dict[str, object]) -> pd.DataFrame:
+    """Per group code (0..n-1, one per label): co-observed lessons, comparisons, shares exact and
+    adjacent, mean difference. Counted with bincount: the frames are small, pandas' grouping is not."""
+    teacher, _ = pd.factorize(pairs["teacher"])
+    lesson = teacher.astype("int64") * (int(day_numbers(pairs["date"]).max()) + 1) + day_numbers(pairs["date"])
+    size = len(next(iter(labels.values())))
+    distinct = np.unique(group * (lesson.max() + 1) + lesson) // (lesson.max() + 1)  # each group and lesson once
+    comparisons = np.bincount(group, minlength=size)
+    return pd.DataFrame({**labels, "lessons": np.bincount(distinct, minlength=size), "comparisons": comparisons,
+                         "exact": np.bincount(group, weights=pairs["exact"].to_numpy(float), minlength=size) / comparisons,
+                         "adjacent": np.bincount(group, weights=pairs["adjacent"].to_numpy(float), minlength=size) / comparisons,
+                         "mean_diff": np.bincount(group, weights=pairs["diff"].to_numpy(float), minlength=size) / comparisons})
+
+
+def agreement_by_indicator(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
+    """Per indicator (rubric order): co-observed lessons, comparisons, shares exact and adjacent,
+    and below_norm: adjacent under `agreement_adjacent_share` on at least `agreement_min_comparisons`."""
+    if pairs.empty:
+        return pd.DataFrame(columns=BY_INDICATOR_COLUMNS)
+    group, codes = pd.factorize(pairs["indicator"])
+    out = _summary(pairs, group, {"indicator": codes})
+    out = out.assign(_order=out["indicator"].map(rubric_order(settings))).sort_values("_order")
+    return _judged(out, settings).reset_index(drop=True)[BY_INDICATOR_COLUMNS]
+
+
+def agreement_by_pair(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
+    """Per observer pair: co-observed lessons, comparisons, shares exact and adjacent, mean
+    difference (a - b), and below_norm as for indicators."""
+    if pairs.empty:
+        return pd.DataFrame(columns=BY_PAIR_COLUMNS)
+    group, names = pd.factorize(pairs["observer_a"] + "\x1f" + pairs["observer_b"], sort=True)  # by a, then b
+    a, b = zip(*(name.split("\x1f") for name in names))
+    return _judged(_summary(pairs, group, {"observer_a": list(a), "observer_b": list(b)}), settings)[BY_PAIR_COLUMNS]
+
+
+def agreement_overall(pairs: pd.DataFrame, settings: SchoolSettings) -> dict[str, float | int | bool | None]:
+    """The school's figures in the same terms: lessons, comparisons, exact, adjacent, below_norm."""
+    if pairs.empty:
+        return {"lessons": 0, "comparisons": 0, "exact": None, "adjacent": None, "below_norm": False}
+    norms = settings.norms
+    adjacent = float(pairs["adjacent"].mean())
+    return {
+        "lessons": int(len(pairs.drop_duplicates(["teacher", "date"]))), "comparisons": int(len(pairs)),
+        "exact": float(pairs["exact"].mean()), "adjacent": adjacent,
+        "below_norm": bool(len(pairs) >= norms.agreement_min_comparisons and adjacent < norms.agreement_adjacent_share),
+    }
