@@ -348,9 +348,9 @@ class DistrictRunner:
                 workbook: Workbook | None, calls0: tuple[int, int]) -> Run:
         calls, attempts = self._spent(workbook, calls0)
         known = isinstance(exc, TrackerSyncError)
-        detail = f"{type(exc).__name__}: {exc}" if known else f"{type(exc).__name__} (unexpected; see the service log)"
+        detail = f"{exc.label}: {exc}" if known else "unexpected error: see the service log"
         return Run(school.id, kind, started, round(time.perf_counter() - t0, 3), "failed", api_calls=calls,
-                   http_requests=attempts, detail=detail[:500], extra={"passing": is_passing(exc)})
+                   http_requests=attempts, detail=detail[:500], extra={"passing": is_passing(exc), "error": type(exc).__name__})
 
     # -- backoff --
 

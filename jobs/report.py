@@ -57,7 +57,7 @@ def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -
         report, published = publish(runner.registry, runner.history, as_of=day, now=started, http=http)
     except Exception as exc:  # noqa: BLE001 - a failed report must not stop the schools' syncs
         known = isinstance(exc, TrackerSyncError)
-        detail = f"{type(exc).__name__}: {exc}" if known else f"{type(exc).__name__} (unexpected; see the service log)"
+        detail = f"{exc.label}: {exc}" if known else "unexpected error: see the service log"
         run = Run(HISTORY_ID, "report", started, round(time.perf_counter() - t0, 3), "failed",
                   api_calls=http.calls if http is not None else 0, detail=detail[:500])
     else:

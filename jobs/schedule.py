@@ -11,7 +11,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from tracker_sync.history import Run
-from tracker_sync.registry import WEEKDAYS, IltMeeting, SyncSchedule, as_time
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
+from tracker_sync.registry import WEEKDAYS, IltMeeting, Registry, SyncSchedule, as_time
 
 #: Backoff after a failed sync: 5 min, 10, 20 ... at most 2 hours, per school.
 BACKOFF_BASE = dt.timedelta(minutes=5)
@@ -66,3 +67,8 @@ def backoff(failure_streak: int) -> dt.timedelta:
 def rest_end(last: Run | None, failure_streak: int) -> dt.datetime | None:
     """When a failing school's backoff ends (its last sync's start + backoff), None when it is not failing."""
     return last.started_at + backoff(failure_streak) if failure_streak and last is not None else None
+
+
+def job_zone(registry: Registry, job_id: str) -> ZoneInfo:
+    """The timezone a job's times are shown in: its school's (``sync:<id>``, ``brief:<id>``), or the district report's."""
+    return registry.district.report.zone if job_id == REPORT_JOB else registry.by_id(job_id.split(":", 1)[1]).zone

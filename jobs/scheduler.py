@@ -10,7 +10,8 @@
   district, ``report:district`` (weekly, ``[district.report]`` day and time; jobs.report).
 * ``registry-watch`` re-reads the registry every ``reload_every_s`` seconds when the file changed; a
   valid new registry replaces the jobs, an invalid one is reported and the old jobs run on.
-* SIGTERM/SIGINT: no new runs start, running syncs finish, then the process exits 0.
+* SIGTERM/SIGINT: no new runs start, running syncs get ``STOP_GRACE_S`` seconds to finish (their
+  writes are atomic, so one left unfinished leaves its tracker whole), the lock and pid file go, exit 0.
 
 This module imports APScheduler at the top; only the ``serve`` command imports it.
 """
@@ -21,6 +22,7 @@ import datetime as dt
 import logging
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -32,13 +34,18 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from tracker_sync.errors import ConfigError
-from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
 from tracker_sync.history import Run
+from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
 from tracker_sync.jobs.report import JOB_ID as REPORT_JOB, next_report, report_district
-from tracker_sync.jobs.schedule import next_brief, next_sync
+from tracker_sync.jobs.schedule import job_zone, next_brief, next_sync
 from tracker_sync.registry import DistrictReportSettings, Registry, School, load_registry
+from tracker_sync.wording import plural
 
 log = logging.getLogger("tracker_sync.serve")
+
+#: How long a stopping ``serve`` waits for running syncs before it leaves them (their writes are atomic).
+STOP_GRACE_S = 10.0
+MIN_RELOAD_EVERY_S, MAX_RELOAD_EVERY_S = 1.0, 86_400.0
 
 
 class ScheduleTrigger(BaseTrigger):
@@ -101,15 +108,27 @@ class ServeLock:
 
 
 class DistrictService:
-    """The scheduler, its jobs (rebuilt from the registry) and the registry watch."""
+    """The scheduler, its jobs (rebuilt from the registry) and the registry watch.
 
-    def __init__(self, registry_path: Path, *, google: GoogleAccess | None = None, reload_every_s: float = 30.0) -> None:
+    Every job runs through :meth:`_job`, which counts the runs in progress (so :meth:`stop` can wait
+    for them, and only for a bounded time) and refuses to start once stopping has begun.
+    """
+
+    def __init__(self, registry_path: Path, *, google: GoogleAccess | None = None, reload_every_s: float = 30.0,
+                 on_run: Callable[[str, Run], None] | None = None) -> None:
+        if not MIN_RELOAD_EVERY_S <= reload_every_s <= MAX_RELOAD_EVERY_S:
+            raise ConfigError(f"The registry check interval must be {MIN_RELOAD_EVERY_S:g} to {MAX_RELOAD_EVERY_S:g} seconds, "
+                              f"not {reload_every_s:g}.")
         self.registry_path = registry_path
         self.lock = ServeLock(registry_path)
         self.runner = DistrictRunner(load_registry(registry_path), google=google)
         self.reload_every_s = reload_every_s
+        self.on_run = on_run
         self._seen = self._stamp()
         self._shapes: dict[str, str] = {}
+        self._running = 0
+        self._stopping = False
+        self._idle = threading.Condition()
         self.scheduler: Any = None
 
     def _stamp(self) -> tuple[int, int]:
@@ -136,24 +155,41 @@ class DistrictService:
             self.lock.release()
             raise
 
+    def _job(self, job_id: str) -> Run | None:
+        """Run one job (``sync:<id>``, ``brief:<id>`` or ``report:district``), unless the service is stopping."""
+        kind, target = job_id.split(":", 1)
+        jobs = {"sync": self.runner.scheduled_sync, "brief": self.runner.brief_school, "report": self._report}
+        with self._idle:
+            if self._stopping:
+                return None
+            self._running += 1
+        try:
+            run = jobs[kind](target)
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+        if run is not None and self.on_run is not None:
+            self.on_run(job_id, run)
+        return run
+
     def apply(self, registry: Registry) -> None:
         """Make the scheduler's jobs match ``registry``: add new schools, replace changed ones, drop removed ones."""
         self.runner.registry = registry
-        wanted: dict[str, tuple[Callable, ScheduleTrigger, str]] = {}
+        wanted: dict[str, tuple[ScheduleTrigger, str]] = {}
         for school in registry.schools.values():
-            wanted[f"sync:{school.id}"] = (self.runner.scheduled_sync, sync_trigger(school), school.model_dump_json())
+            wanted[f"sync:{school.id}"] = (sync_trigger(school), school.model_dump_json())
             if school.ilt is not None:
-                wanted[f"brief:{school.id}"] = (self.runner.brief_school, brief_trigger(school), school.model_dump_json())
+                wanted[f"brief:{school.id}"] = (brief_trigger(school), school.model_dump_json())
         if registry.district.report.schedule:
-            wanted[REPORT_JOB] = (self._report, report_trigger(registry.district.report), registry.district.report.model_dump_json())
+            wanted[REPORT_JOB] = (report_trigger(registry.district.report), registry.district.report.model_dump_json())
         for job in self.scheduler.get_jobs():
             if job.id != "registry-watch" and job.id not in wanted:
                 job.remove()
                 self._shapes.pop(job.id, None)
-        for job_id, (func, trigger, shape) in wanted.items():
+        for job_id, (trigger, shape) in wanted.items():
             if self._shapes.get(job_id) != shape:
-                school_id = job_id.split(":", 1)[1]
-                self.scheduler.add_job(func, trigger, args=[school_id], id=job_id, name=job_id, replace_existing=True)
+                self.scheduler.add_job(self._job, trigger, args=[job_id], id=job_id, name=job_id, replace_existing=True)
                 self._shapes[job_id] = shape
 
     def _report(self, _district: str) -> Run:
@@ -181,32 +217,57 @@ class DistrictService:
     def next_runs(self) -> dict[str, dt.datetime | None]:
         return {job.id: job.next_run_time for job in self.scheduler.get_jobs()}
 
-    def stop(self) -> None:
-        """Start nothing new, wait for running jobs to finish, release the lock."""
+    def stop(self, grace_s: float = STOP_GRACE_S) -> int:
+        """Start nothing new, give running jobs up to ``grace_s`` to finish, release the lock.
+
+        Returns how many jobs were still running (0 normally). Leaving one is safe: every write is
+        atomic (the xlsx temp file and ``os.replace``, Google's all-or-nothing batchUpdate), so its
+        tracker keeps its old tool tabs whole.
+        """
+        with self._idle:
+            self._stopping = True
         if self.scheduler is not None and self.scheduler.running:
-            self.scheduler.shutdown(wait=True)
+            self.scheduler.shutdown(wait=False)
+        with self._idle:
+            self._idle.wait_for(lambda: self._running == 0, timeout=grace_s)
+            left = self._running
         self.lock.release()
+        return left
 
 
 def serve(registry_path: Path, *, google: GoogleAccess | None = None, reload_every_s: float = 30.0,
-          echo: Callable[[str], None] = print) -> None:
-    """Run until SIGTERM or SIGINT; then let running syncs finish and return."""
-    service = DistrictService(registry_path, google=google, reload_every_s=reload_every_s)
+          on_event: Callable[[dict], None] = print) -> None:
+    """Run until SIGTERM or SIGINT; then stop within ``STOP_GRACE_S`` seconds (see DistrictService.stop).
+
+    ``on_event`` gets one dict per event: ``serving`` (with the next run of every job), ``run`` (each
+    finished job, with its Run), ``stopping`` and ``stopped``; each has a ``text`` line for people.
+    """
+    def finished(job_id: str, run: Run) -> None:
+        at = run.started_at.astimezone(job_zone(service.runner.registry, job_id))
+        on_event({"event": "run", "job": job_id, "at": f"{at:%Y-%m-%d %H:%M}", "run": run})
+
+    service = DistrictService(registry_path, google=google, reload_every_s=reload_every_s, on_run=finished)
     service.start()
     stop = threading.Event()
     for each in (signal.SIGTERM, signal.SIGINT):
         signal.signal(each, lambda signum, frame: stop.set())
-    schools = service.runner.registry.schools
-    echo(f"Serving {len(schools)} schools from {registry_path} (pid {os.getpid()}); history: {service.runner.registry.history_path}")
-    for job_id, when in sorted(service.next_runs().items()):
-        if job_id != "registry-watch" and when is not None:
-            zone = (service.runner.registry.district.report.zone if job_id == REPORT_JOB
-                    else service.runner.registry.by_id(job_id.split(":", 1)[1]).zone)
-            echo(f"  {job_id:<28} next {when.astimezone(zone):%a %Y-%m-%d %H:%M %Z}")
+    registry = service.runner.registry
+    upcoming = {job_id: when for job_id, when in sorted(service.next_runs().items())
+                if job_id != "registry-watch" and when is not None}
+    lines = [f"Serving {plural(len(registry.schools), 'school')} from {registry_path} "
+             f"(pid {os.getpid()}); history: {registry.history_path}"]
+    for job_id, when in upcoming.items():
+        lines.append(f"  {job_id:<28} next {when.astimezone(job_zone(registry, job_id)):%a %Y-%m-%d %H:%M %Z}")
+    on_event({"event": "serving", "pid": os.getpid(), "schools": len(registry.schools), "history": str(registry.history_path),
+              "next": {job_id: when.isoformat() for job_id, when in upcoming.items()}, "text": "\n".join(lines)})
     try:
         while not stop.wait(1.0):
             pass
     finally:
-        echo("Stopping: waiting for running syncs to finish...")
-        service.stop()
-        echo("Stopped.")
+        on_event({"event": "stopping", "text": f"Stopping: running syncs get up to {STOP_GRACE_S:g} s to finish..."})
+        left = service.stop()
+        on_event({"event": "stopped", "left_running": left,
+                  "text": "Stopped." if not left else f"Stopped, leaving {plural(left, 'run')} unfinished: their trackers keep the old tool tabs."})
+    if left:
+        sys.stdout.flush()
+        os._exit(0)  # the unfinished runs' threads would otherwise hold the process open until they end

@@ -84,7 +84,7 @@ def test_half_points_only_where_the_rubric_allows_them():
 
 
 def test_band_word_gives_the_range_it_means():
-    assert "'Proficient' means 3-3" in parse_score("proficient", load_rubric("danielson")).problem[2]
+    assert "'Proficient' means 3 on the 1-4 scale" in parse_score("proficient", load_rubric("danielson")).problem[2]
 
 
 def test_names_compare_without_case_accents_or_spacing_but_keep_other_scripts():

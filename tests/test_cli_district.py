@@ -42,14 +42,66 @@ def test_sync_all_exits_3_when_a_school_fails_and_bad_registry_exits_2(tmp_path)
     assert bad.exit_code == 2 and 'school "Xlsx School 001", field sync.every_minutes' in " ".join(bad.output.split())
 
 
-def test_serve_simulate_day_runs_the_schedule_on_a_fake_clock(tmp_path):
-    registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"sync": {"every_minutes": 240}})
-    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-15"], env={"COLUMNS": "160"})
-    assert result.exit_code == 0, result.output
+def folder_state(folder):
+    """Every file under ``folder`` with its bytes and modification time: what a dry run must leave as it was."""
+    return {str(path.relative_to(folder)): (path.read_bytes(), path.stat().st_mtime_ns)
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_serve_simulate_day_is_a_dry_run_that_touches_no_tracker_brief_or_history(tmp_path):
+    registry = build_district(tmp_path, xlsx=2, google=0, teachers=10, school={"sync": {"every_minutes": 240}})
+    (tmp_path / "xlsx-school-002.xlsx").unlink()  # this school fails every run of the day
+    before = folder_state(tmp_path)
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-15"])
+    assert result.exit_code == 3, result.output  # failures exit 3, as sync-all does
     lines = result.stdout.splitlines()
+    assert lines[0].startswith("Dry run of 2026-12-15") and "nothing is written" in lines[0]
     syncs = [line for line in lines if " sync:xlsx-school-001 " in line]
     assert [line.split()[0] for line in syncs] == ["06:00", "10:00", "14:00", "18:00"]  # the school's local times
     assert all(" ok " in line for line in syncs)
-    history = History(load_registry(registry).history_path)
-    assert sum(run.kind == "sync" for run in history.runs()) == len(syncs)
-    assert lines[-1].endswith("0 failed.")
+    failures = [line for line in lines if " sync:xlsx-school-002 " in line]
+    assert len(failures) == 4 and all("failed (no tracker): No tracker file at" in line for line in failures)
+    assert lines[-1] == "Simulated 2026-12-15 (dry run, nothing written): 10 runs, 5 failed."
+    assert folder_state(tmp_path) == before  # no Sync Log line, no briefs/ folder, no history file
+    status = CliRunner().invoke(app, ["status", "--registry", str(registry), "--json"])
+    assert [row["outcome"] for row in json.loads(status.stdout)["schools"]] == [None, None]  # never really run
+
+
+def test_simulate_day_json_is_one_object_and_reads_each_tracker_once(tmp_path, monkeypatch):
+    from tracker_sync.backends.xlsx import XlsxWorkbook
+
+    registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"sync": {"every_minutes": 240}})
+    reads = []
+    real_read = XlsxWorkbook.read
+    monkeypatch.setattr(XlsxWorkbook, "read", lambda self, tabs: reads.append(self.path.name) or real_read(self, tabs))
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-15", "--json"])
+    assert result.exit_code == 0, result.output
+    day = json.loads(result.stdout)
+    assert (day["dry_run"], day["runs"], day["failed"]) == (True, 5, 0)  # 4 syncs and the Tuesday brief
+    assert [job["job"] for job in day["jobs"]].count("sync:xlsx-school-001") == 4
+    assert reads == ["xlsx-school-001.xlsx"]  # one read into memory; every run after works on the copy
+
+
+def test_simulate_day_on_google_reads_each_spreadsheet_once_and_writes_nothing(tmp_path, fake, account, monkeypatch):
+    credentials = tmp_path / "service-account.json"
+    credentials.write_text(json.dumps(account))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(credentials))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
+    registry = build_district(tmp_path, xlsx=0, google=2, fake=fake, teachers=10, school={"sync": {"every_minutes": 240}})
+    fake.clear_log()
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-15", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["runs"] == 10  # 2 schools x (4 syncs + 1 brief)
+    assert [r.method for r in fake.calls("sheets")] == ["GET", "GET"]  # one read per spreadsheet, no write at all
+    assert not (tmp_path / "district-history.sqlite").exists()
+
+
+def test_a_monday_dry_run_writes_its_district_report_only_to_the_temporary_folder(tmp_path):
+    registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"sync": {"every_minutes": 240}})
+    assert CliRunner().invoke(app, ["sync-all", "--registry", str(registry), "--as-of", "2026-12-11"]).exit_code == 0
+    before = folder_state(tmp_path)  # with a real history: the dry run starts from a copy of it
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-14"])
+    assert result.exit_code == 0, result.output
+    report_line, = [line for line in result.stdout.splitlines() if " report:district " in line]
+    assert report_line.startswith("06:00 report:district") and report_line.endswith("ok     district-report.xlsx")
+    assert folder_state(tmp_path) == before  # no district-report.xlsx, no briefs/district, the history as it was

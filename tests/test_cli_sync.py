@@ -42,7 +42,7 @@ def test_provision_with_danielson(tmp_path):
 def test_unknown_rubric_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["provision", "--school", "Elm", "--out", str(tmp_path / "x.xlsx"), "--rubric", "marzano"])
     assert result.exit_code == 2
-    assert "unknown rubric" in result.stderr and "Traceback" not in result.output
+    assert "Unknown rubric 'marzano': use one of danielson, leap." in result.stderr and "Traceback" not in result.output
 
 
 def test_sync_json_reports_rows_findings_tabs_and_duration(provisioned):

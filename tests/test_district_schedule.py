@@ -49,12 +49,24 @@ def test_serve_has_a_report_job_unless_the_schedule_is_off(tmp_path):
         service.stop()
 
 
-def test_a_simulated_monday_writes_the_report_at_six_and_status_shows_it(tmp_path):
+def test_a_simulated_monday_fires_the_report_at_six_in_its_dry_run(tmp_path):
     registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"sync": {"every_minutes": 720}})
     result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-14"], env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("06:00 report:district") and " ok " in lines[0]  # before the 06:00 syncs of the day
+    assert lines[0].startswith("Dry run of 2026-12-14")
+    assert lines[1].startswith("06:00 report:district") and " ok " in lines[1]  # before the 06:00 syncs of the day
+    assert History(load_registry(registry).history_path).runs(HISTORY_ID, "report") == []  # a dry run records nothing
+    assert not (tmp_path / "district-report.xlsx").exists()
+
+
+def test_the_report_job_records_its_run_and_status_shows_it(tmp_path):
+    from tracker_sync.jobs.clock import FakeClock
+    from tracker_sync.jobs.district import DistrictRunner
+    from tracker_sync.jobs.report import report_district
+
+    registry = build_district(tmp_path, xlsx=1, google=0, teachers=10)
+    report_district(DistrictRunner(load_registry(registry), clock=FakeClock(at(14, 6, 0))))  # what serve fires on Monday 06:00
     (run,) = History(load_registry(registry).history_path).runs(HISTORY_ID, "report")
     assert run.outcome == "ok" and run.detail.endswith("district-report.xlsx") and run.extra["counts"]["never synced"] == 1
     status = json.loads(CliRunner().invoke(app, ["status", "--registry", str(registry), "--json"]).stdout)["district_report"]

@@ -23,8 +23,6 @@ def test_every_command_has_a_readme_section_and_an_example_in_its_help():
 def test_every_command_has_json_output():
     group = typer.main.get_command(app)
     for name, command in group.commands.items():
-        if name == "serve":  # a long-running service, not a one-shot report
-            continue
         assert any("--json" in param.opts for param in command.params), f"'{name}' lacks --json"
 
 

@@ -92,7 +92,8 @@ def test_a_failing_school_backs_off_alone(district, fake, account, tmp_path):
     tracker.rename(moved)
     try:
         runs = {r.school: r for r in runner.run_pass(workers=2)}
-        assert runs[xlsx.id].outcome == "failed" and "TrackerNotFound" in runs[xlsx.id].detail
+        assert runs[xlsx.id].outcome == "failed" and runs[xlsx.id].extra["error"] == "TrackerNotFound"
+        assert runs[xlsx.id].detail.startswith("no tracker: No tracker file at")  # a label people read, no class name
         assert all(r.outcome == "ok" for school, r in runs.items() if school != xlsx.id)
         assert runner.history.failure_streak(xlsx.id) == 1
         assert runner.resting_until(xlsx.id) == runs[xlsx.id].started_at + dt.timedelta(minutes=5)
@@ -121,7 +122,7 @@ def test_a_crash_mid_write_leaves_the_old_tool_tabs_whole(district, fake, accoun
         for n, s in runner.registry.schools.items()}})  # new outputs, so the sync must write
     fake.script(*[Fault.reset(match=":batchUpdate")] * 3)
     run = runner.sync_school(school.id)
-    assert run.outcome == "failed" and run.http_requests == 4 and "ApiError" in run.detail
+    assert run.outcome == "failed" and run.http_requests == 4 and run.detail.startswith("Google error: [0] UNAVAILABLE")
     assert tool_cells(google_book(fake, runner.registry, school.id)) == before
 
     xlsx = next(s for s in runner.registry.schools.values() if s.backend == "xlsx")

@@ -74,7 +74,7 @@ def test_errors_name_the_school_and_the_field(tmp_path, entry, expected):
     with pytest.raises(ConfigError) as error:
         load_registry(write(tmp_path, f'[schools."A"]\n{entry}\n'))
     assert expected in str(error.value)
-    assert "Fix them in the file" in str(error.value)
+    assert "Fix it in the file" in str(error.value) and "\n" not in str(error.value)  # one problem, one line
 
 
 def test_every_problem_is_listed_at_once(tmp_path):
@@ -83,7 +83,7 @@ def test_every_problem_is_listed_at_once(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_registry(write(tmp_path, text))
     message = str(error.value)
-    assert "2 problem(s)" in message and "field district.writes_per_minute_per_project" in message
+    assert "has 2 problems:" in message and "field district.writes_per_minute_per_project" in message
     assert 'school "A", field timezone' in message
 
 

@@ -58,7 +58,7 @@ def test_gives_up_after_max_attempts_with_a_clear_error(fake, account):
     with pytest.raises(ApiError) as caught:
         client.fetch_sheet_metadata(sheet_id)
     assert caught.value.code == 503 and caught.value.status == "UNAVAILABLE"
-    assert "gave up after 4 attempt(s)" in str(caught.value) and "Nothing was changed" in str(caught.value)
+    assert "gave up after 4 attempts" in str(caught.value) and "Nothing was changed" in str(caught.value)
     assert isinstance(caught.value.__cause__, APIError)
     assert len(fake.calls()) == 4 and len(slept) == 3
 

@@ -93,15 +93,118 @@ def test_serve_refuses_a_second_instance_and_stops_on_sigterm(tmp_path):
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env={**os.environ, "COLUMNS": "200"})
     try:
         banner = first.stdout.readline()
-        assert banner.startswith("Serving 1 schools"), banner
+        assert banner.startswith("Serving 1 school from"), banner
         second = subprocess.run(command, capture_output=True, text=True, timeout=60)
         assert second.returncode == 2
         assert f"already running for this registry (pid {first.pid}" in " ".join(second.stderr.split())
         first.send_signal(signal.SIGTERM)
         out, _ = first.communicate(timeout=30)
         assert first.returncode == 0, (tmp_path / "serve.log").read_text()
-        assert "Stopping: waiting for running syncs to finish" in out and out.rstrip().endswith("Stopped.")
+        assert "Stopping: running syncs get up to 10 s to finish" in out and out.rstrip().endswith("Stopped.")
     finally:
         if first.poll() is None:
             first.kill()
     assert not (tmp_path / "district.toml.serve.pid").exists()
+
+
+@pytest.mark.parametrize("value, says", [
+    ("-5", "greater than or equal to 1"),  # main: accepted, then spun at 100 % CPU and ignored SIGTERM
+    ("0", "greater than or equal to 1"),  # main: silently 1 s
+    ("soon", "a valid number"),
+    ("inf", "less than or equal to 86400"),
+])
+def test_serve_refuses_a_bad_reload_interval_in_one_line(tmp_path, value, says):
+    from typer.testing import CliRunner
+
+    from tracker_sync.cli import app
+
+    registry = tmp_path / "district.toml"
+    write_registry(registry, ["North"])
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--reload-every", value])
+    assert result.exit_code == 2
+    line, = result.stderr.strip().splitlines()
+    assert line.startswith("Error: Invalid value for '--reload-every': ") and says in line and line.endswith("serve --help`)")
+    assert not (tmp_path / "district.toml.serve.pid").exists()
+
+
+def test_the_service_itself_refuses_a_bad_interval():
+    from tracker_sync.errors import ConfigError
+    from tracker_sync.jobs.scheduler import DistrictService
+
+    with pytest.raises(ConfigError, match="1 to 86400 seconds, not -5"):
+        DistrictService(__import__("pathlib").Path("unused.toml"), reload_every_s=-5)
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM])
+def test_serve_json_stops_within_seconds_and_frees_its_lock_and_pid_file(tmp_path, stop_signal):
+    import json
+
+    from tracker_sync.jobs.scheduler import ServeLock
+
+    registry = tmp_path / "district.toml"
+    write_registry(registry, ["North", "South"])
+    serving = subprocess.Popen([sys.executable, "-m", "tracker_sync", "serve", "--registry", str(registry), "--reload-every", "1", "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        banner = json.loads(serving.stdout.readline())
+        assert (banner["event"], banner["pid"], banner["schools"]) == ("serving", serving.pid, 2)
+        assert set(banner["next"]) == {"sync:north", "brief:north", "sync:south", "brief:south", "report:district"}
+        time.sleep(2.5)  # a few registry checks go by
+        asked = time.monotonic()
+        serving.send_signal(stop_signal)
+        out, _ = serving.communicate(timeout=30)
+        waited = time.monotonic() - asked
+    finally:
+        if serving.poll() is None:
+            serving.kill()
+    assert serving.returncode == 0
+    assert [json.loads(line)["event"] for line in out.splitlines()] == ["stopping", "stopped"]
+    assert waited < 5, waited  # a bound on a hang (main: only SIGKILL ended it), not a speed claim
+    assert not (tmp_path / "district.toml.serve.pid").exists()
+    lock = ServeLock(registry)
+    lock.acquire()  # free again: a new serve can start at once
+    lock.release()
+
+
+def test_stop_waits_for_a_running_job_only_for_its_grace_and_starts_nothing_new(tmp_path):
+    import threading
+
+    from tracker_sync.jobs.scheduler import DistrictService
+
+    registry = tmp_path / "district.toml"
+    write_registry(registry, ["North"])
+    service = DistrictService(registry)
+    release, started = threading.Event(), threading.Event()
+    service.runner.scheduled_sync = lambda school_id: started.set() or release.wait(60) and None
+    service.start(paused=True)
+    try:
+        service.scheduler.add_job(service._job, args=["sync:north"], id="now")
+        service.scheduler.resume()
+        assert started.wait(10)
+        asked = time.monotonic()
+        assert service.stop(grace_s=0.5) == 1  # still running after the grace: left, not waited for
+        assert time.monotonic() - asked < 5
+        assert service._job("sync:north") is None  # stopping: nothing new starts
+        assert not (tmp_path / "district.toml.serve.pid").exists()
+    finally:
+        release.set()
+
+
+def test_each_finished_run_is_reported(tmp_path):
+    import threading
+
+    from tracker_sync.jobs.scheduler import DistrictService
+
+    registry = tmp_path / "district.toml"
+    write_registry(registry, ["North"])  # north.xlsx does not exist: the sync fails at once
+    reported, done = [], threading.Event()
+    service = DistrictService(registry, on_run=lambda job, run: reported.append((job, run.outcome, run.detail)) or done.set())
+    service.start(paused=True)
+    try:
+        service.scheduler.add_job(service._job, args=["sync:north"], id="now")
+        service.scheduler.resume()
+        assert done.wait(30)
+    finally:
+        service.stop()
+    (job, outcome, detail), = reported
+    assert (job, outcome) == ("sync:north", "failed") and detail.startswith("no tracker: No tracker file at")

@@ -95,7 +95,8 @@ def test_an_open_file_is_a_passing_failure_the_district_retries(tmp_path):
     (run,) = runner.run_pass(as_of=dt.date(2026, 12, 18))
     assert run.outcome == "ok"
     first, second = runner.history.runs()
-    assert (first.outcome, first.extra["passing"], "TrackerInUse" in first.detail) == ("failed", True, True)
+    assert (first.outcome, first.extra["passing"], first.extra["error"]) == ("failed", True, "TrackerInUse")
+    assert first.detail.startswith("in use: ")  # what status shows: words, not the class name
     assert "sync_log" not in first.extra  # no failure line was forced into a file the app holds
     assert second.outcome == "ok" and clock.slept > 0
 

@@ -1,55 +1,160 @@
 """The tracker-sync command line: a thin layer over the library (sqlite-utils style).
 
 Exit codes: 0 ok; 1 validation found errors (validate); 2 usage or configuration error;
-3 the tracker could not be read or written (nothing was changed).
+3 the tracker could not be read or written (nothing was changed). Whatever the input, a failure
+is one line on stderr, never a traceback (:class:`OneLineErrors`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import os
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
+from rich.console import Console, ConsoleDimensions
+from rich.text import Text
+from typer.core import TyperGroup
 
+from tracker_sync import __version__
 from tracker_sync.errors import BackendError, ConfigError, TrackerSyncError
+from tracker_sync.wording import plural
+
+#: Width of output that goes to a file, a pipe or a cron log: wide enough that no line is ever cut.
+PIPED_WIDTH = 10_000
+
+
+class WholeLinesConsole(Console):
+    """A rich console that cuts lines only on a terminal: piped or redirected output keeps whole lines.
+
+    (Rich's default outside a terminal is 80 columns, which split a Google URL and cut table headers.)
+    ``$COLUMNS`` still wins, as it does for rich.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        size = super().size
+        if self._width is None and not self.is_terminal and not (self._environ.get("COLUMNS") or "").isdigit():
+            return ConsoleDimensions(PIPED_WIDTH, size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)
+
+
+console = WholeLinesConsole()
+err_console = WholeLinesConsole(stderr=True)
+
+
+def say(text: str) -> None:
+    """One line of plain output (no rich markup, so a school called '[red]' prints as typed)."""
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class OneLineErrors(TyperGroup):
+    """Every command's failures end as one line on stderr with exit 2 or 3, never a traceback.
+
+    Usage mistakes that the option parser catches (a word where a number goes, a missing option)
+    become ``Error: <what> (see `tracker-sync CMD --help`)`` and exit 2; tracker-sync's own errors are
+    turned into lines by each command (:func:`fail`); anything else is a bug, and still one line
+    (set TRACKER_SYNC_DEBUG=1 to see the traceback).
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001 - click's signature
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.Abort:
+            code = 130
+        except typer.TyperException as exc:  # the option parser's usage errors (click's ClickException)
+            context = getattr(exc, "ctx", None)
+            where = f" (see `{context.command_path} --help`)" if context is not None else ""
+            _error_line(_one_line(exc.format_message()) + where)
+            code = 2
+        except Exception as exc:  # noqa: BLE001 - the last guard: a bug must still be one line
+            if os.environ.get("TRACKER_SYNC_DEBUG"):
+                raise
+            _error_line(f"tracker-sync failed unexpectedly ({_one_line(str(exc)) or 'no details'}). "
+                        "Run it again with TRACKER_SYNC_DEBUG=1 to see where, and please report it.")
+            code = 3
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
+    cls=OneLineErrors,
     help="Keep a school's coaching tracker (observations, action steps, rubric scores, learning cycles) "
     "checked and summarised: validate every coach row, compute team patterns, write Summary, Patterns, "
-    "Flags and Sync Log tabs back.",
-    no_args_is_help=True,
+    "Flags and Sync Log tabs back.\n\nExample: tracker-sync demo (a synthetic school's tracker, offline), then "
+    "tracker-sync validate tracker-sync-demo/cottonwood-community-school.xlsx",
+    invoke_without_command=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no <bool>/<str> type labels, and it stays whole when piped
 )
-console = Console()
-err_console = Console(stderr=True)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for machines instead of tables.")]
 AsOfOption = Annotated[
     Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute everything as of this date (default: today in the school's timezone).")
 ]
-TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", help="Path to the tracker .xlsx file, or a Google Sheets URL or id.")]
+# Hidden from the Arguments list only because this typer labels every argument with its Python type
+# ("TRACKER <str>"); each command's help says what TRACKER is.
+TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", hidden=True, help="Path to the tracker .xlsx file, or a Google Sheets URL or id.")]
 
 
-def _as_of(value: str | None) -> dt.date | None:
+@app.callback()
+def _root(
+    context: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)] = False,
+) -> None:
+    if version:
+        say(f"tracker-sync {__version__}")
+        raise typer.Exit(0)
+    if context.invoked_subcommand is None:
+        say(context.get_help())
+        raise typer.Exit(0)
+    _warnings_to_stderr()
+
+
+class _WarningLine(logging.Handler):
+    """The library's warnings (e.g. an as-of date outside the school year) as 'Warning: ...' lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err_console.print(Text.assemble(("Warning: ", "bold yellow"), _one_line(record.getMessage())), soft_wrap=True)
+
+
+def _warnings_to_stderr() -> None:
+    library = logging.getLogger("tracker_sync")
+    if not any(isinstance(handler, _WarningLine) for handler in library.handlers):
+        handler = _WarningLine(logging.WARNING)
+        library.addHandler(handler)
+
+
+def _as_of(value: str | None, option: str = "--as-of") -> dt.date | None:
     if value is None:
         return None
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ConfigError(f"--as-of must be a date like 2026-12-18, not '{value}'.") from None
+        raise ConfigError(f"{option} must be a date like 2026-12-18, not '{value}'.") from None
 
 
-def _fail(exc: TrackerSyncError) -> typer.Exit:
-    code = 3 if isinstance(exc, BackendError) else 2
-    err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
+def _error_line(message: str) -> None:
+    err_console.print(Text.assemble(("Error: ", "bold red"), message), soft_wrap=True)
+
+
+def fail(exc: TrackerSyncError) -> typer.Exit:
+    """Print the error as one line; exit 3 when the tracker could not be read or written, else 2."""
+    _error_line(str(exc))
+    return typer.Exit(3 if isinstance(exc, BackendError) else 2)
 
 
 def _print_json(data: dict) -> None:
@@ -57,29 +162,33 @@ def _print_json(data: dict) -> None:
 
 
 def _print_report(report) -> None:
-    table = Table(title=f"{report.school} — as of {report.as_of}", show_header=True)
+    from rich.table import Table
+
+    say(f"{report.school}, as of {report.as_of}")
+    table = Table(show_header=True)
     table.add_column("Tab")
     table.add_column("Rows read", justify="right")
     for tab, n in report.rows_read.items():
         table.add_row(tab, str(n))
     console.print(table)
-    console.print(f"Findings: {report.findings['error']} errors, {report.findings['warning']} warnings")
+    say(f"Findings: {plural(report.findings['error'], 'error')}, {plural(report.findings['warning'], 'warning')}")
     if report.tabs_written:
-        console.print(f"Wrote {', '.join(report.tabs_written)} in {report.duration_s:.2f} s")
+        say(f"Wrote {', '.join(report.tabs_written)} in {report.duration_s:.2f} s")
     elif report.outcome == "unchanged":
-        console.print(f"Nothing changed since the last sync: nothing written ({report.duration_s:.2f} s)")
+        say(f"Nothing changed since the last sync: nothing written ({report.duration_s:.2f} s)")
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Folder for the demo tracker.")] = Path("tracker-sync-demo"),
-    seed: Annotated[int, typer.Option(help="Seed of the synthetic school.")] = 7,
-    rubric: Annotated[str, typer.Option(help="Rubric: leap or danielson.")] = "leap",
+    out: Annotated[Path, typer.Option(metavar="FOLDER", help="Folder for the demo tracker.")] = Path("tracker-sync-demo"),
+    seed: Annotated[int, typer.Option(metavar="N", min=0, help="Seed of the synthetic school.")] = 7,
+    rubric: Annotated[str, typer.Option(metavar="RUBRIC", help="Rubric: leap or danielson.")] = "leap",
     as_json: JsonOption = False,
 ) -> None:
     """Build a tracker for a synthetic school, fill it with a semester of coaching data, and sync it.
 
-    Example: tracker-sync demo --out /tmp/demo
+    The demo tracker is frozen at the end of its semester (2026-12-18): sync, validate and brief use
+    that date unless --as-of says otherwise. Example: tracker-sync demo --out /tmp/demo
     """
     from tracker_sync.demo import run_demo
 
@@ -87,102 +196,108 @@ def demo(
         with console.status("Provisioning, filling and syncing the demo tracker...", spinner="dots") if not as_json else nullcontext():
             path, report = run_demo(out, seed, rubric)
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _print_json({"path": str(path), **report.to_dict()})
         return
     h = report.headline
-    console.print(f"[bold]Demo tracker:[/] {path}")
+    say(f"Demo tracker: {path}")
     _print_report(report)
-    console.print(f"\n[bold]{report.school}, as of {report.as_of}:[/]")
-    console.print(f"  1. {h['teachers_not_seen']} teachers not observed in the last 14 days")
+    say("\nThree numbers to start with:")
+    say(f"  1. {plural(h['teachers_not_seen'], 'teacher')} not observed in the last 14 days")
     median = h["median_feedback_school_days"]
     if median is None:
-        console.print("  2. no feedback meetings logged yet")
+        say("  2. no feedback meetings logged yet")
     else:
-        console.print(f"  2. {median:g} school day{'' if median == 1 else 's'} (median) from observation to feedback")
-    console.print(f"  3. {h['overdue_action_steps']} overdue action steps")
-    console.print("Open the file in LibreOffice or Excel: see the Summary, Patterns and Flags tabs.")
+        say(f"  2. {median:g} school day{'' if median == 1 else 's'} (median) from observation to feedback")
+    say(f"  3. {plural(h['overdue_action_steps'], 'overdue action step')}")
+    say("Open the file in LibreOffice or Excel: see the Summary, Patterns and Flags tabs.")
 
 
 @app.command()
 def provision(
-    school: Annotated[str, typer.Option(help="School name, as people say it.")],
-    out: Annotated[Optional[Path], typer.Option(help="Path of the new tracker .xlsx file (xlsx backend).")] = None,
-    rubric: Annotated[Optional[str], typer.Option(help="Rubric: leap (default) or danielson. An existing tracker keeps its own.")] = None,
-    backend: Annotated[str, typer.Option(help="xlsx (a local file) or google (a Google spreadsheet).")] = "xlsx",
-    folder: Annotated[Optional[str], typer.Option(help="Google Drive folder id for the new spreadsheet.")] = None,
-    leader: Annotated[Optional[list[str]], typer.Option(help="Email of a school leader (editor). Repeatable.")] = None,
-    coach: Annotated[Optional[list[str]], typer.Option(help="Email of a coach (editor). Repeatable.")] = None,
-    viewer: Annotated[Optional[list[str]], typer.Option(help="Email of a read-only viewer. Repeatable.")] = None,
-    registry: Annotated[Optional[Path], typer.Option(help="District registry TOML that records each school's tracker.")] = None,
+    school: Annotated[Optional[str], typer.Option(metavar="NAME", help="School name, as people say it. Needed for a new tracker "
+                                                  "and on Google; an existing .xlsx keeps its own name unless --rename.")] = None,
+    out: Annotated[Optional[Path], typer.Option(metavar="FILE.xlsx", help="The tracker .xlsx file to create or repair (xlsx backend).")] = None,
+    rubric: Annotated[Optional[str], typer.Option(metavar="RUBRIC", help="leap or danielson, for a new tracker (default leap). "
+                                                  "An existing tracker keeps its own; a different one is refused.")] = None,
+    backend: Annotated[str, typer.Option(metavar="xlsx|google", help="xlsx (a local file) or google (a Google spreadsheet).")] = "xlsx",
+    folder: Annotated[Optional[str], typer.Option(metavar="FOLDER_ID", help="Google Drive folder id for the new spreadsheet.")] = None,
+    leader: Annotated[Optional[list[str]], typer.Option(metavar="EMAIL", help="Email of a school leader (editor). Repeatable. Google only.")] = None,
+    coach: Annotated[Optional[list[str]], typer.Option(metavar="EMAIL", help="Email of a coach (editor). Repeatable. Google only.")] = None,
+    viewer: Annotated[Optional[list[str]], typer.Option(metavar="EMAIL", help="Email of a read-only viewer. Repeatable. Google only.")] = None,
+    registry: Annotated[Optional[Path], typer.Option(metavar="FILE.toml", help="District registry TOML: the school is recorded there (any backend).")] = None,
+    rename: Annotated[bool, typer.Option("--rename", help="Rename the school of an existing .xlsx tracker to --school.")] = False,
     notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Email the people it is shared with.")] = True,
     as_json: JsonOption = False,
 ) -> None:
-    """Create a new, empty tracker for a school, or repair or upgrade an existing one (adds missing tabs such
-    as 1-on-1 Meetings and Goals) without touching its rows or its settings.
+    """Create a new, empty tracker for a school, or repair or upgrade an existing one without touching its rows or settings.
 
-    Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx
+    A repair adds missing tabs (such as 1-on-1 Meetings and Goals in a tracker made before them), headers
+    and dropdowns, and keeps the tracker's own school, rubric, school year and norms; asking for another
+    rubric or school name is refused (--rename renames).
+
+    Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx --registry district.toml
 
     Example: tracker-sync provision --school "Lincoln Elementary" --backend google --registry district.toml --coach ana@lincoln.org
     """
-    if backend == "google":
-        _provision_google(school, rubric, folder, leader or [], coach or [], viewer or [], registry, notify, as_json)
-        return
-    if backend != "xlsx" or out is None:
-        raise _fail(ConfigError("Give --out FILE.xlsx, or --backend google." if backend == "xlsx" else
-                                f"--backend must be xlsx or google, not '{backend}'."))
-    from tracker_sync.backends.xlsx import XlsxWorkbook
-    from tracker_sync.settings import settings_for_provision
-    from tracker_sync.sheet_templates import load_template
-
-    workbook = XlsxWorkbook(out)
     try:
-        existing = workbook.read([]).metadata if out.exists() else {}
-        settings, metadata = settings_for_provision(school, rubric, existing)
-        template = load_template().for_rubric(settings.rubric)
-        workbook.provision(template, metadata)
+        if backend == "google":
+            if out is not None:
+                raise ConfigError("--out is for an .xlsx tracker: a Google tracker is found by --school (and --registry); leave out --out.")
+            if rename:
+                raise ConfigError("--rename works on .xlsx trackers only: a Google tracker is found by its school's name.")
+            if not (school or "").strip():
+                raise ConfigError("Give --school NAME: a Google tracker is found (or created) by its school's name.")
+            from tracker_sync.backends.google_provision import provision_google_school
+
+            result = provision_google_school(school, rubric=rubric, folder=folder, leaders=leader or [], coaches=coach or [],
+                                             viewers=viewer or [], registry=registry, notify=notify)
+        elif backend == "xlsx":
+            if leader or coach or viewer or folder:
+                raise ConfigError("--leader, --coach, --viewer and --folder share a Google tracker: an .xlsx tracker is "
+                                  "shared as a file. Leave them out, or give --backend google.")
+            from tracker_sync.provision import provision_xlsx_school
+
+            result = provision_xlsx_school(out, school=school, rubric=rubric, rename=rename, registry=registry)
+        else:
+            raise ConfigError(f"--backend must be xlsx or google, not '{backend}'.")
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
-    result = {"tracker": workbook.location, "school": school, "rubric": settings.rubric.id,
-              "coach_tabs": template.coach_tab_names, "tool_tabs": template.tool_tab_names}
-    if as_json:
-        _print_json(result)
-    else:
-        console.print(f"Tracker for [bold]{school}[/] ({settings.rubric.name}): {workbook.location}")
-        console.print(f"Coach tabs: {', '.join(template.coach_tab_names)}")
-
-
-def _provision_google(school: str, rubric: str, folder: str | None, leaders: list[str], coaches: list[str],
-                      viewers: list[str], registry: Path | None, notify: bool, as_json: bool) -> None:
-    from tracker_sync.backends.google_provision import provision_google_school
-
-    try:
-        result = provision_google_school(school, rubric=rubric, folder=folder, leaders=leaders, coaches=coaches,
-                                         viewers=viewers, registry=registry, notify=notify)
-    except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _print_json(result.to_dict())
-    else:
-        console.print(f"{'Created' if result.created else 'Repaired'} the tracker for [bold]{school}[/]: {result.tracker}")
-        for email, role in result.shared.items():
-            console.print(f"  shared with {email} ({'can edit' if role == 'writer' else 'view only'})")
+        return
+    from tracker_sync.settings import rubric_named
+
+    say(f"{'Created' if result.created else 'Repaired'} the tracker for {result.school} "
+        f"({rubric_named(result.rubric).name}): {result.tracker}")
+    say(f"Coach tabs: {', '.join(result.coach_tabs)}")
+    for email, role in result.shared.items():
+        say(f"  shared with {email} ({'can edit' if role == 'writer' else 'view only'})")
+    if result.registry:
+        say(f"Recorded in the registry {result.registry}")
+
+
+def _open(tracker: str):
+    from tracker_sync.backends import open_workbook
+
+    return open_workbook(tracker)
 
 
 @app.command()
 def sync(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     """Validate the coach tabs and rewrite Summary, Patterns, Flags and Sync Log in one atomic write.
 
+    TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
+
     Example: tracker-sync sync lincoln.xlsx --as-of 2026-12-18
     """
-    from tracker_sync.backends import open_workbook
     from tracker_sync.sync import sync_tracker
 
     try:
-        report = sync_tracker(open_workbook(tracker), as_of=_as_of(as_of))
+        report = sync_tracker(_open(tracker), as_of=_as_of(as_of))
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     _print_json(report.to_dict()) if as_json else _print_report(report)
 
 
@@ -190,22 +305,25 @@ def sync(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = Fa
 def validate(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     """Check every coach row and list the findings; writes nothing. Exits 1 when there are errors.
 
+    TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
+
     Example: tracker-sync validate lincoln.xlsx --json
     """
-    from tracker_sync.backends import open_workbook
+    from rich.table import Table
+
     from tracker_sync.sync import validate_tracker
 
     try:
-        report, findings = validate_tracker(open_workbook(tracker), as_of=_as_of(as_of))
+        report, findings = validate_tracker(_open(tracker), as_of=_as_of(as_of))
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _print_json({**report.to_dict(), "items": [f.to_dict() for f in findings]})
     else:
         _print_report(report)
         table = Table("Severity", "Tab", "Cell", "Value", "Problem", "How to fix", show_lines=False)
         for f in findings:
-            table.add_row(f.severity, f.tab, f.cell or "", f.value, f.message, f.hint)
+            table.add_row(*(Text(str(v)) for v in (f.severity, f.tab, f.cell or "", f.value, f.message, f.hint)))
         if findings:
             console.print(table)
     raise typer.Exit(1 if report.findings["error"] else 0)
@@ -214,30 +332,34 @@ def validate(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption 
 @app.command()
 def brief(
     tracker: TrackerArg,
-    out: Annotated[Path, typer.Option("--out", help="Where to write the HTML page.")] = Path("brief.html"),
+    out: Annotated[Path, typer.Option("--out", metavar="FILE.html", help="Where to write the HTML page.")] = Path("brief.html"),
     as_of: AsOfOption = None,
     include_names: Annotated[bool, typer.Option("--include-names", help="Name observers and list the teachers who need an action (never their scores).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write the one-page ILT brief: a printable HTML page of the tracker's patterns; writes nothing to the tracker.
 
-    Aggregates only unless --include-names. Example: tracker-sync brief lincoln.xlsx --out brief.html --as-of 2026-12-18
+    Aggregates only unless --include-names. TRACKER is the tracker's .xlsx file, or its Google Sheets URL
+    or spreadsheet id.
+
+    Example: tracker-sync brief lincoln.xlsx --out brief.html --as-of 2026-12-18
     """
-    from tracker_sync.backends import open_workbook
     from tracker_sync.brief import build_brief
 
     try:
-        html = build_brief(open_workbook(tracker), as_of=_as_of(as_of), include_names=include_names)
+        if out.is_dir():
+            raise ConfigError(f"--out {out} is a folder: give a file name for the brief, e.g. {out / 'brief.html'}.")
+        html = build_brief(_open(tracker), as_of=_as_of(as_of), include_names=include_names)
+        try:
+            out.write_text(html, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"Cannot write the brief to '{out}': {exc.strerror}. Choose another --out path.") from exc
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
-    try:
-        out.write_text(html, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(ConfigError(f"Cannot write the brief to '{out}': {exc.strerror}. Choose another --out path.")) from exc
+        raise fail(exc) from exc
     if as_json:
         _print_json({"path": str(out), "include_names": include_names, "bytes": len(html.encode("utf-8"))})
     else:
-        console.print(f"ILT brief: {out}" + (" (with names)" if include_names else ""))
+        say(f"ILT brief: {out}" + (" (with names)" if include_names else ""))
 
 
 def main() -> None:

@@ -7,31 +7,61 @@ the single-tracker commands can change independently. Heavy imports stay inside 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
+from rich.text import Text
 
-from tracker_sync.cli import AsOfOption, JsonOption, _as_of, _fail, _print_json, app, console
+from tracker_sync.cli import AsOfOption, JsonOption, _as_of, _print_json, app, console, fail, say
 from tracker_sync.errors import ConfigError, TrackerSyncError
+from tracker_sync.wording import plural
 
-RegistryOption = Annotated[Path, typer.Option("--registry", help="The district registry TOML (see the README's district section).")]
+RegistryOption = Annotated[Path, typer.Option("--registry", metavar="FILE.toml", help="The district registry TOML (see the README's district section).")]
 
 
-def _runner(registry_path: Path, clock=None):
-    from tracker_sync.jobs.district import DistrictRunner
+def load_district(path: Path):
+    """The registry, refused when it lists no school (nothing to sync, serve or show)."""
     from tracker_sync.registry import load_registry
 
-    return DistrictRunner(load_registry(registry_path), clock=clock)
+    loaded = load_registry(path)
+    if not loaded.schools:
+        raise ConfigError(f"The registry {path} lists no schools: add one with "
+                          f"`tracker-sync provision --school NAME --out FILE.xlsx --registry {path}`.")
+    return loaded
+
+
+def open_history(loaded):
+    """The district's run history, or a ConfigError when its file is not a history."""
+    import sqlite3
+
+    from tracker_sync.history import History
+
+    try:
+        return History(loaded.history_path)
+    except (sqlite3.Error, OSError) as exc:
+        raise ConfigError(f"The run history {loaded.history_path} cannot be used ({exc}): move that file away, "
+                          "or set [district] history to another path.") from exc
+
+
+def _outcome(run) -> str:
+    """'ok', 'skipped: <why>', or 'failed (no tracker): No tracker file at ...' (a failure's detail starts with its label)."""
+    if run.outcome == "ok":
+        return "ok"
+    if run.outcome == "skipped":
+        return f"skipped: {run.detail}"
+    label, _, message = run.detail.partition(": ")
+    return f"{run.outcome} ({label}): {message}" if message else f"{run.outcome}: {run.detail}"
 
 
 @app.command("sync-all")
 def sync_all(
     registry: RegistryOption,
     as_of: AsOfOption = None,
-    workers: Annotated[Optional[int], typer.Option(help="Schools synced at the same time (default: the registry's workers).")] = None,
+    workers: Annotated[Optional[int], typer.Option(metavar="N", min=1, max=32, help="Schools synced at the same time (default: the registry's workers).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Sync every school of the registry once, sharing one API quota; exits 3 if any school failed.
@@ -39,12 +69,16 @@ def sync_all(
     Example: tracker-sync sync-all --registry district.toml
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from tracker_sync.jobs.district import DistrictRunner
 
     try:
-        runner = _runner(registry)
         day = _as_of(as_of)
+        loaded = load_district(registry)
+        runner = DistrictRunner(loaded, history=open_history(loaded))
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     started = time.perf_counter()
     if as_json:
         runs = runner.run_pass(workers=workers, as_of=day)
@@ -65,14 +99,14 @@ def sync_all(
     else:
         names = {s.id: s.name for s in runner.registry.schools.values()}
         table = Table("School", "Outcome", "Rows", "Errors", "Warnings", "API calls", "Seconds",
-                      title=f"{len(runs)} schools, {summary['failed']} failed, {skipped} skipped (unchanged), in {wall:.1f} s")
+                      title=f"{plural(len(runs), 'school')}, {summary['failed']} failed, {skipped} skipped (unchanged), in {wall:.1f} s")
         for run in runs:
-            outcome = {"ok": "ok", "skipped": f"skipped: {run.detail}"}.get(run.outcome, f"[red]{run.outcome}[/]: {run.detail}")
             figures = ["–"] * 3 if run.outcome == "skipped" else [str(run.rows_read), str(run.errors), str(run.warnings)]
-            table.add_row(names[run.school], outcome, *figures, str(run.api_calls), f"{run.duration_s:.2f}")
+            table.add_row(Text(names[run.school]), Text(_outcome(run), style="red" if run.outcome == "failed" else None),
+                          *figures, str(run.api_calls), f"{run.duration_s:.2f}")
         console.print(table)
-        console.print(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries) and "
-                      f"{summary['drive_listings']} Drive listing(s); waited {summary['quota_wait_s']:.1f} s for quota")
+        say(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries) and "
+            f"{plural(summary['drive_listings'], 'Drive listing')}; waited {summary['quota_wait_s']:.1f} s for quota")
     raise typer.Exit(3 if failed else 0)
 
 
@@ -82,17 +116,17 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
 
     Example: tracker-sync status --registry district.toml --json
     """
-    from tracker_sync.history import History
+    from rich.table import Table
+
     from tracker_sync.jobs.report import report_status
     from tracker_sync.jobs.status import district_status
-    from tracker_sync.registry import load_registry
 
     try:
-        loaded = load_registry(registry)
+        loaded = load_district(registry)
+        history = open_history(loaded)
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     now = dt.datetime.now(dt.timezone.utc)
-    history = History(loaded.history_path)
     rows = district_status(loaded, history, now)
     report = report_status(loaded, history, now)
     if as_json:
@@ -100,16 +134,16 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
                      "district_report": report})
         return
     table = Table("School", "Backend", "Last sync", "Outcome", "Errors", "Warnings", "Failures", "Next sync", "Next brief",
-                  title=f"{loaded.district.name}: {len(rows)} schools")
+                  title=Text(f"{loaded.district.name}: {plural(len(rows), 'school')}"))
     for row in rows:
-        outcome = row.outcome or "never run"
+        outcome = Text(row.outcome or "never run")
         if row.outcome == "failed":
-            outcome = f"[red]failed[/] ({row.detail.split(':', 1)[0]})"
-        table.add_row(row.school, row.backend, _short(row.last_sync), outcome, _n(row.errors), _n(row.warnings),
+            outcome = Text(f"failed ({row.detail.partition(': ')[0]})", style="red")
+        table.add_row(Text(row.school), row.backend, _short(row.last_sync), outcome, _n(row.errors), _n(row.warnings),
                       f"{row.failure_streak} in a row" if row.failure_streak else "0", _short(row.next_sync), _short(row.next_brief))
     console.print(table)
     last = f"last ran {_short(report['last_run'])} ({report['outcome']}: {report['detail']})" if report["last_run"] else "never ran"
-    console.print(f"District report: {last}; next {_short(report['next_run'])}", soft_wrap=True)
+    say(f"District report: {last}; next {_short(report['next_run'])}")
 
 
 def _short(iso: str | None) -> str:
@@ -120,71 +154,85 @@ def _n(value: int | None) -> str:
     return "–" if value is None else str(value)
 
 
+def _run_line(job: str, at: str, run) -> str:
+    """One line per run, the same in `serve` and in `serve --simulate-day`."""
+    if run is None:
+        return f"{at} {job:<26} resting after failures"
+    if run.kind in ("brief", "report"):  # its detail is the file it wrote
+        return f"{at} {job:<26} {_outcome(run) if run.outcome != 'ok' else 'ok     ' + Path(run.detail).name}"
+    if run.outcome != "ok":
+        return f"{at} {job:<26} {_outcome(run)}"
+    return (f"{at} {job:<26} ok     rows {run.rows_read:>4}  errors {run.errors:>3}  api calls {run.api_calls}"
+            + ("" if run.extra.get("written", True) else "  (unchanged)"))
+
+
 @app.command()
 def serve(
     registry: RegistryOption,
-    reload_every: Annotated[float, typer.Option(help="Seconds between checks of the registry file for changes.")] = 30.0,
+    reload_every: Annotated[float, typer.Option(metavar="SECONDS", min=1, max=86_400,
+                                                help="Seconds between checks of the registry file for changes (1 to 86400).")] = 30.0,
     simulate_day: Annotated[Optional[str], typer.Option("--simulate-day", metavar="YYYY-MM-DD",
-                                                        help="Run that whole school day's jobs on a simulated clock, then stop.")] = None,
+                                                        help="Dry run: that whole school day's jobs on a simulated clock, on in-memory "
+                                                             "copies of the trackers; writes nothing, then stops. Exits 3 if any run failed.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (each run, start and stop); "
+                                          "with --simulate-day one JSON object for the whole day.")] = False,
 ) -> None:
     """Keep every school in sync: one scheduler, a sync job per school on its window, the ILT brief before each meeting.
 
-    Only one serve may run per registry. Stops cleanly on SIGTERM or Ctrl-C (running syncs finish).
-    Example: tracker-sync serve --registry district.toml
+    Only one serve may run per registry. Stops within seconds on SIGTERM or Ctrl-C (running syncs get a
+    few seconds to finish; every write is atomic). Example: tracker-sync serve --registry district.toml
     """
+    try:
+        day = _as_of(simulate_day, "--simulate-day")
+        loaded = load_district(registry)
+        if day is not None:
+            failed = _simulate_day(loaded, day, as_json)
+            raise typer.Exit(3 if failed else 0)
+        _serve(registry, reload_every, as_json)
+    except TrackerSyncError as exc:
+        raise fail(exc) from exc
+
+
+def _serve(registry: Path, reload_every: float, as_json: bool) -> None:
     import logging
 
+    from tracker_sync.jobs.scheduler import serve as run_service
+
+    logging.getLogger("tracker_sync").handlers.clear()  # the service log below says it all, once
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    try:
-        if simulate_day is not None:
-            _simulate_day(registry, simulate_day)
-            return
-        from tracker_sync.jobs.scheduler import serve as run_service
 
-        run_service(registry, reload_every_s=reload_every, echo=console.print)
-    except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+    def echo(event: dict) -> None:
+        if as_json:
+            sys.stdout.write(json.dumps(event, default=str) + "\n")
+            sys.stdout.flush()
+        elif event["event"] == "run":
+            say(_run_line(event["job"], event["at"], event["run"]))
+        else:
+            say(event["text"])
+
+    run_service(registry, reload_every_s=reload_every, on_event=echo)
 
 
-def _simulate_day(registry: Path, day_text: str) -> None:
-    from zoneinfo import ZoneInfo
+def _simulate_day(loaded, day: dt.date, as_json: bool) -> int:
+    """Print the dry run of ``day``; return how many runs failed."""
+    from tracker_sync.jobs.schedule import job_zone
+    from tracker_sync.jobs.simulate import dry_run_day
 
-    from tracker_sync.jobs.clock import FakeClock
-    from tracker_sync.jobs.district import DistrictRunner
-    from tracker_sync.jobs.scheduler import ServeLock
-    from tracker_sync.jobs.simulate import simulate
-    from tracker_sync.registry import load_registry
+    if not as_json:
+        say(f"Dry run of {day}: every job of the day on in-memory copies of the trackers; nothing is written "
+            "to a tracker, a briefs folder or the history.")
 
-    try:
-        day = dt.date.fromisoformat(day_text)
-    except ValueError:
-        raise ConfigError(f"--simulate-day must be a date like 2026-12-15, not '{day_text}'.") from None
-    lock = ServeLock(registry)
-    lock.acquire()
-    try:
-        loaded = load_registry(registry)
-        first_zone = next((school.zone for school in loaded.schools.values()), ZoneInfo("UTC"))
-        clock = FakeClock(dt.datetime.combine(day, dt.time(0, 0), tzinfo=first_zone))
-        runner = DistrictRunner(loaded, clock=clock)
+    def show(event) -> None:
+        if not as_json:
+            say(_run_line(event.job, event.at.astimezone(job_zone(loaded, event.job)).strftime("%H:%M"), event.run))
 
-        def show(event) -> None:
-            run = event.run
-            if run is not None and run.kind == "report":
-                at = event.at.astimezone(loaded.district.report.zone).strftime("%H:%M")
-                console.print(f"{at} {event.job:<26} {run.outcome:<6} {run.detail}")
-                return
-            school = runner.registry.by_id(event.job.split(":", 1)[1])
-            at = event.at.astimezone(school.zone).strftime("%H:%M")
-            if run is None:
-                console.print(f"{at} {event.job:<26} resting after failures")
-            elif run.kind == "brief":
-                console.print(f"{at} {event.job:<26} {run.outcome:<6} {run.detail if run.outcome != 'ok' else Path(run.detail).name}")
-            else:
-                console.print(f"{at} {event.job:<26} {run.outcome:<6} rows {run.rows_read:>4}  errors {run.errors:>3}  "
-                              f"api calls {run.api_calls}  {run.detail}")
-
-        fired = simulate(runner, clock, dt.datetime.combine(day, dt.time(23, 59), tzinfo=first_zone), on_fire=show)
-        failed = sum(1 for e in fired if e.run is not None and e.run.outcome == "failed")
-        console.print(f"Simulated {day}: {len(fired)} runs, {failed} failed.")
-    finally:
-        lock.release()
+    fired = dry_run_day(loaded, day, on_fire=show)
+    runs = [event.run for event in fired if event.run is not None]
+    failed = sum(run.outcome == "failed" for run in runs)
+    if as_json:
+        _print_json({"dry_run": True, "registry": str(loaded.path), "day": day.isoformat(), "runs": len(runs),
+                     "failed": failed, "resting": len(fired) - len(runs),
+                     "jobs": [{"job": e.job, "at": e.at.isoformat(), "run": e.run.to_dict() if e.run else None} for e in fired]})
+    else:
+        say(f"Simulated {day} (dry run, nothing written): {plural(len(runs), 'run')}, {failed} failed.")
+    return failed

@@ -13,8 +13,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from tracker_sync.cli import AsOfOption, JsonOption, TrackerArg, _as_of, _fail, _print_json, app, console
-from tracker_sync.cli_district import RegistryOption
+from tracker_sync.cli import AsOfOption, JsonOption, TrackerArg, _as_of, _print_json, app, console, fail
+from tracker_sync.cli_district import RegistryOption, load_district, open_history
 from tracker_sync.errors import TrackerSyncError
 
 
@@ -22,8 +22,8 @@ from tracker_sync.errors import TrackerSyncError
 def district_report(
     registry: RegistryOption,
     out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE.xlsx", help="Write the District workbook to this .xlsx file.")] = None,
-    backend: Annotated[Optional[str], typer.Option(help="xlsx or google (default: the registry's district.report backend, else xlsx).")] = None,
-    brief: Annotated[Optional[Path], typer.Option(help="Where to write the district brief (default: briefs/district/ beside the registry).")] = None,
+    backend: Annotated[Optional[str], typer.Option(metavar="xlsx|google", help="xlsx or google (default: the registry's district.report backend, else xlsx).")] = None,
+    brief: Annotated[Optional[Path], typer.Option(metavar="FILE.html", help="Where to write the district brief (default: briefs/district/ beside the registry).")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -38,18 +38,16 @@ def district_report(
     Example: tracker-sync district-report --registry district.toml --backend google --json
     """
     from tracker_sync.district.publish import publish
-    from tracker_sync.history import History
     from tracker_sync.jobs.report import report_run
-    from tracker_sync.registry import load_registry
 
     now = dt.datetime.now(dt.timezone.utc)
     try:
-        loaded = load_registry(registry)
-        history = History(loaded.history_path)
+        loaded = load_district(registry)
+        history = open_history(loaded)
         day = _as_of(as_of) or now.astimezone(loaded.district.report.zone).date()
         report, published = publish(loaded, history, as_of=day, now=now, out=out, backend=backend, brief=brief)
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     history.record(report_run(now, report, published))
     if as_json:
         _print_json({"registry": str(registry), **published.to_dict(), "report": report.to_dict()})
@@ -76,13 +74,15 @@ def district_report(
 def export(
     tracker: TrackerArg,
     to: Annotated[Path, typer.Option("--to", metavar="DIR", help="Folder for the files (created if missing).")],
-    fmt: Annotated[str, typer.Option("--format", help="csv, jsonl or parquet (parquet needs the 'parquet' extra).")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", metavar="csv|jsonl|parquet", help="csv, jsonl or parquet (parquet needs the 'parquet' extra).")] = "csv",
     deidentify: Annotated[bool, typer.Option("--deidentify", help="Replace names and emails with keyed hashes and drop free-text notes.")] = False,
-    key_file: Annotated[Optional[Path], typer.Option("--key-file", help="The district's secret key for --deidentify (default: $TRACKER_SYNC_DISTRICT_SECRET).")] = None,
+    key_file: Annotated[Optional[Path], typer.Option("--key-file", metavar="FILE", help="The district's secret key for --deidentify (default: $TRACKER_SYNC_DISTRICT_SECRET).")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write one school's normalized records (one file per tab) with their JSON Schema; reads the tracker, writes nothing to it.
+
+    TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
 
     Example: tracker-sync export lincoln.xlsx --to lincoln-export --format jsonl
 
@@ -95,7 +95,7 @@ def export(
         key = district_key(key_file) if deidentify else None
         result = export_records(open_workbook(tracker), to, fmt=fmt, deidentify_key=key, as_of=_as_of(as_of))
     except TrackerSyncError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if as_json:
         _print_json(result.to_dict())
         return

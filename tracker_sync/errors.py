@@ -16,29 +16,44 @@ from __future__ import annotations
 class TrackerSyncError(Exception):
     """Base class of every error tracker-sync raises on purpose."""
 
+    #: What kind of failure this is, in words people read (run history, status, the Sync Log).
+    label = "failed"
+
 
 class ConfigError(TrackerSyncError):
     """Settings, registry or command-line input that cannot be used as given."""
+
+    label = "bad setup"
 
 
 class TrackerNotFound(TrackerSyncError):
     """No tracker exists at the given location."""
 
+    label = "no tracker"
+
 
 class BackendError(TrackerSyncError):
     """Reading or writing the tracker failed; nothing was changed."""
+
+    label = "cannot read or write"
 
 
 class TrackerLocked(BackendError):
     """Another process is writing this tracker right now."""
 
+    label = "locked"
+
 
 class TrackerInUse(BackendError):
     """A spreadsheet app (LibreOffice, Excel) has the tracker file open; its next save would undo a write."""
 
+    label = "in use"
+
 
 class ApiError(BackendError):
     """Google answered with an error (after any retries); carries the API's code, status, message and reason."""
+
+    label = "Google error"
 
     def __init__(self, code: int, message: str, status: str = "", *, reason: str = "") -> None:
         self.code = code
@@ -50,3 +65,5 @@ class ApiError(BackendError):
 
 class TrackerNotShared(BackendError):
     """The spreadsheet exists, but the account tracker-sync runs as may not open or change it."""
+
+    label = "not shared"

@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from tracker_sync.errors import ConfigError
 from tracker_sync.quota import QuotaLimits
+from tracker_sync.wording import plural
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
@@ -317,7 +318,10 @@ def parse_registry(document: dict[str, Any], path: Path | None = None) -> Regist
         for error in exc.errors():
             message = error["msg"].removeprefix("Value error, ")
             lines.append(f"  - {_where(error['loc'])}: {message}")
-        raise ConfigError(f"The registry {path or ''} has {len(lines)} problem(s):\n" + "\n".join(lines)
+        if len(lines) == 1:
+            raise ConfigError(f"The registry {path or ''}: {lines[0].removeprefix('  - ')}. Fix it in the file; "
+                              "see the district section of the README for the format.") from exc
+        raise ConfigError(f"The registry {path or ''} has {plural(len(lines), 'problem')}:\n" + "\n".join(lines)
                           + "\nFix them in the file; see the district section of the README for the format.") from exc
 
 
@@ -328,6 +332,12 @@ def load_registry(path: Path) -> Registry:
     except FileNotFoundError:
         raise ConfigError(f"No registry at {path}. Create one with `tracker-sync provision --registry {path}` "
                           "or write it by hand (see the README).") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} is a folder, not a registry: give the registry's .toml file, e.g. {path / 'district.toml'}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"The registry {path} is not a text file (is it a spreadsheet?): give the district's .toml file.") from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the registry {path}: {exc.strerror or exc}.") from exc
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

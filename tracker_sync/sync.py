@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -18,11 +19,12 @@ from tracker_sync.practice import PracticeFlag, practice_flags
 from tracker_sync.render import SyncLogLine, render_flags, render_patterns, render_summary, render_sync_log
 from tracker_sync.render.flags import row_authors
 from tracker_sync.schemas import SchoolSettings, Template
-from tracker_sync.settings import from_metadata
+from tracker_sync.settings import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
 from tracker_sync.validate import ValidationResult, validate
 
 SYNC_LOG = "Sync Log"
+log = logging.getLogger(__name__)
 
 
 def tabs_to_read() -> list[str]:
@@ -101,7 +103,9 @@ def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.d
     settings, template = from_metadata(snapshot.metadata, norm_overrides)
     if ilt_weekday is not None:
         settings = settings.model_copy(update={"ilt_weekday": ilt_weekday})
-    day = as_of or today_in(settings, now)
+    day = as_of or stored_as_of(snapshot.metadata) or today_in(settings, now)
+    if notice := outside_school_year(settings, day):
+        log.warning(notice)
     result = validate(snapshot.grids, template, settings, day)
     return Check(snapshot, settings, template, day, result, compute_patterns(result.records, settings, day))
 

@@ -42,6 +42,7 @@ from gspread.http_client import HTTPClient
 from requests.adapters import HTTPAdapter
 
 from tracker_sync.errors import ApiError, ConfigError
+from tracker_sync.wording import plural
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
 SHEETS_HOST = "sheets.googleapis.com"
@@ -243,6 +244,6 @@ def _gave_up(failure: Exception, attempts: int, elapsed: float) -> ApiError:
         last = _api_error(failure)
         code, status, what = last.code, last.status, last.message
     else:
-        code, status, what = 0, "UNAVAILABLE", f"could not reach Google ({type(failure).__name__})"
-    return ApiError(code, f"{what} — gave up after {attempts} attempt(s) in {elapsed:.1f} s. "
+        code, status, what = 0, "UNAVAILABLE", "could not reach Google (the connection failed or timed out)"
+    return ApiError(code, f"{what} — gave up after {plural(attempts, 'attempt')} in {elapsed:.1f} s. "
                           "Nothing was changed; run the sync again later.", status)

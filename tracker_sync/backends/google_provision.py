@@ -11,23 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tracker_sync.backends.google import GoogleWorkbook, google_client, spreadsheet_id_from
-from tracker_sync.errors import ConfigError
-
-
-@dataclass
-class ProvisionResult:
-    school: str
-    tracker: str  # the spreadsheet's URL, named as in every other command's --json
-    created: bool
-    rubric: str
-    shared: dict[str, str] = field(default_factory=dict)  # email -> role
-
-    def to_dict(self) -> dict:
-        return asdict(self)
+from tracker_sync.provision import ProvisionResult, check_emails, existing_registry, registry_entry
 
 
 def provision_google_school(
@@ -35,35 +22,40 @@ def provision_google_school(
     coaches: Sequence[str] = (), viewers: Sequence[str] = (), registry: Path | None = None, notify: bool = True,
     http=None, today: dt.date | None = None,
 ) -> ProvisionResult:
-    """Create (or repair) the school's spreadsheet, share it with named people only, record it."""
-    from tracker_sync.registry import load_registry, upsert_school
-    from tracker_sync.settings import settings_for_provision
-    from tracker_sync.sheet_templates import load_template, rubric_ids
+    """Create (or repair) the school's spreadsheet, share it with named people only, record it.
 
-    if rubric is not None and rubric not in rubric_ids():  # before any API call
-        raise ConfigError(f"unknown rubric {rubric!r}; available: {', '.join(rubric_ids())}")
+    An existing spreadsheet keeps its own settings (see tracker_sync.settings.provision_settings):
+    ``rubric`` only chooses the rubric of a new one, and a different rubric is refused before any write.
+    """
+    from tracker_sync.registry import upsert_school
+    from tracker_sync.settings import provision_settings, rubric_named
+    from tracker_sync.sheet_templates import load_template
+
+    for emails, option in ((leaders, "--leader"), (coaches, "--coach"), (viewers, "--viewer")):
+        check_emails(emails, option)
+    if rubric is not None:
+        rubric_named(rubric)  # an unknown rubric is refused before any call
+    entry = registry_entry(existing_registry(registry), school, "google")
     http = http or google_client()
-    entry = load_registry(registry).schools.get(school) if registry and registry.exists() else None
     title = f"{school} – coaching tracker"
-    if entry is not None and entry.backend != "google":
-        raise ConfigError(f"{school!r} is in the registry with its tracker at {entry.location} ({entry.backend}); "
-                          "remove that entry first to move the school to Google.")
     if entry is not None:
         workbook: GoogleWorkbook | None = GoogleWorkbook(spreadsheet_id_from(entry.location), http)
     else:  # not in the registry: made by us before? (drive.file sees only our own files)
         workbook = GoogleWorkbook.find(title, http, folder_id=folder)
     created = workbook is None
+    present = {} if workbook is None else workbook.read([]).metadata
+    settings, metadata = provision_settings(present, school=school, rubric=rubric, rename=None, today=today,
+                                            tracker=f"The spreadsheet '{title}'")
     if workbook is None:
         workbook = GoogleWorkbook.create(title, http, folder_id=folder)
-    present = {} if created else workbook.read([]).metadata
-    settings, metadata = settings_for_provision(school, rubric, present, today=today)  # an existing tracker keeps its setup
-    template = load_template().for_rubric(settings.rubric)
     if registry and entry is None:  # recorded before the tabs are built: a rerun after a crash repairs, never duplicates
         upsert_school(registry, school, backend="google", location=workbook.location, rubric=settings.rubric.id)
+    template = load_template().for_rubric(settings.rubric)
     workbook.provision(template, metadata)
     shared: dict[str, str] = {}
     for emails, role in ((leaders, "writer"), (coaches, "writer"), (viewers, "reader")):
         for email in emails:
             workbook.share(email, role, notify=notify)
             shared[email] = role
-    return ProvisionResult(school, workbook.location, created, settings.rubric.id, shared)
+    return ProvisionResult(school, workbook.location, created, settings.rubric.id, template.coach_tab_names, shared,
+                           registry=str(registry) if registry else None)

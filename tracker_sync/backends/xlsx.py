@@ -227,6 +227,6 @@ def _storage_errors(path: Path, doing: str) -> Iterator[None]:
         ) from exc
     except Exception as exc:  # calamine, zip and openpyxl raise many types (XML, KeyError, ValueError) on a bad file
         raise BackendError(
-            f"Cannot {doing} {path}: it is not a readable .xlsx file ({type(exc).__name__}: {exc}). "
+            f"Cannot {doing} {path}: it is not a readable .xlsx file ({exc or 'no details'}). "
             "Open it in Excel or LibreOffice and save it again as .xlsx."
         ) from exc

@@ -63,8 +63,8 @@ def ensure_xlsx(path: Path, tab_names: Sequence[str]) -> bool:
         try:
             book = NewBook() if created else load_workbook(path)
         except Exception as exc:  # openpyxl raises many types (zip, XML, KeyError) on a file that is not an .xlsx
-            raise BackendError(f"Cannot open the District workbook {path}: it is not a readable .xlsx file "
-                               f"({type(exc).__name__}). Move it away, or give another --out.") from exc
+            raise BackendError(f"Cannot open the District workbook {path}: it is not a readable .xlsx file. "
+                               "Move it away, or give another --out.") from exc
         if created:
             book.remove(book.active)
         missing = [name for name in tab_names if name not in book.sheetnames]
@@ -118,7 +118,8 @@ def publish(registry: Registry, history: History, *, as_of: dt.date, now: dt.dat
     from tracker_sync.district.tabs import district_tabs
 
     started = time.perf_counter()
-    backend = backend or ("xlsx" if out is not None else registry.district.report.backend)
+    if backend is None:
+        backend = "xlsx" if out is not None else registry.district.report.backend
     if backend not in ("xlsx", "google"):
         raise ConfigError(f"--backend must be xlsx or google, not '{backend}'.")
     report = build_report(registry, history, as_of=as_of, now=now)
