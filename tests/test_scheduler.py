@@ -166,6 +166,20 @@ def test_serve_json_stops_within_seconds_and_frees_its_lock_and_pid_file(tmp_pat
     lock.release()
 
 
+def run_once_now(service) -> None:
+    """Fire North's sync once, and wait until the scheduler has dropped the one-shot job.
+
+    Stopping while APScheduler is still removing it makes its thread raise JobLookupError (a stopped
+    scheduler looks only at pending jobs), a race of the test's one-shot job that serve's own
+    recurring jobs never meet.
+    """
+    service.scheduler.add_job(service._job, args=["sync:north"], id="now")
+    service.scheduler.resume()
+    deadline = time.monotonic() + 10
+    while service.scheduler.get_job("now") is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_stop_waits_for_a_running_job_only_for_its_grace_and_starts_nothing_new(tmp_path):
     import threading
 
@@ -178,8 +192,7 @@ def test_stop_waits_for_a_running_job_only_for_its_grace_and_starts_nothing_new(
     service.runner.scheduled_sync = lambda school_id: started.set() or release.wait(60) and None
     service.start(paused=True)
     try:
-        service.scheduler.add_job(service._job, args=["sync:north"], id="now")
-        service.scheduler.resume()
+        run_once_now(service)
         assert started.wait(10)
         asked = time.monotonic()
         assert service.stop(grace_s=0.5) == 1  # still running after the grace: left, not waited for
@@ -201,8 +214,7 @@ def test_each_finished_run_is_reported(tmp_path):
     service = DistrictService(registry, on_run=lambda job, run: reported.append((job, run.outcome, run.detail)) or done.set())
     service.start(paused=True)
     try:
-        service.scheduler.add_job(service._job, args=["sync:north"], id="now")
-        service.scheduler.resume()
+        run_once_now(service)
         assert done.wait(30)
     finally:
         service.stop()
