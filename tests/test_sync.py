@@ -65,12 +65,13 @@ def test_bad_cells_become_flags_rows_naming_tab_row_and_column(tmp_path, leap_te
     workbook.seed_rows({name: grid[1:] for name, grid in grids.items()})
     report = sync_tracker(workbook, as_of=AS_OF)
     flags = tool_table(workbook.read(["Flags"]).grids["Flags"], "Severity")
-    located = {(r["Tab"], r["Row"], (r["Column"] or " ").split()[0]): r for r in flags if r["Column"]}
-    assert located[("Observations", 2, "A")]["Code"] == "bad-date"
-    assert located[("Observations", 4, "B")]["Code"] == "unknown-teacher"
-    assert located[("LEAP Scores", 3, "E")]["Code"] == "score-out-of-range"
-    assert located[("Observations", 5, "E")]["Code"] == "unknown-indicator"
-    assert located[("Observations", 4, "B")]["Entered by"] == "Ben Ross"  # the row's Observer
+    located = {(r["Tab"], r["Cell"]): r for r in flags}
+    assert located[("Observations", "A2")]["Code"] == "bad-date"
+    assert located[("Observations", "B4")]["Code"] == "unknown-teacher"
+    assert located[("Observations", "B4")]["Column"] == "Teacher"
+    assert located[("LEAP Scores", "E3")]["Code"] == "score-out-of-range"
+    assert located[("Observations", "E5")]["Code"] == "unknown-indicator"
+    assert located[("Observations", "B4")]["Entered by"] == "Ben Ross"  # the row's Observer
     assert report.findings["error"] >= 4
     # each row jumps to its cell
     book = openpyxl.load_workbook(workbook.path)

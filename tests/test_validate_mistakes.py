@@ -185,8 +185,8 @@ def test_every_planted_mistake_reaches_the_flags_tab_with_a_link(leap_template, 
     flags = tool_table(workbook.tool_tabs["Flags"].rows, "Severity")  # the cells to fix; practice flags follow
     for number, plant in enumerate(PLANTS):
         letter = _letter(grids, plant.tab, plant.header)
-        hits = [r for r in flags if r["Tab"] == plant.tab and r["Row"] == rows[number]
-                and r["Code"] == plant.code and r["Column"] == f"{letter} {plant.header}"]
+        hits = [r for r in flags if r["Tab"] == plant.tab and r["Cell"] == f"{letter}{rows[number]}"
+                and r["Code"] == plant.code and r["Column"] == plant.header]
         assert len(hits) == 1, (plant.code, plant.tab, rows[number])
         row = hits[0]
         assert row["Severity"] == ("warning" if plant.kept else "error")

@@ -14,7 +14,7 @@ from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
 from tracker_sync.schemas import Template
 from tracker_sync.validate import TabReport
 
-FINDINGS_HEADER = ["Severity", "Tab", "Row", "Column", "Entered by", "Value", "Problem", "How to fix", "Code", "Go to cell"]
+FINDINGS_HEADER = ["Severity", "Tab", "Cell", "Column", "Entered by", "Value", "Problem", "How to fix", "Code", "Go to cell"]
 
 
 def row_authors(grids: Mapping[str, Grid], template: Template, tabs: Mapping[str, TabReport],
@@ -78,9 +78,9 @@ def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practi
                     *([PRACTICE_FLAG_TYPES[code], "practice", code, n] for code, n in flagged.items())],
                    title="Count by type", empty="Nothing to fix and every norm is met.")
     cells = Table(
-        [Column("Severity"), Column("Tab"), Column("Row", "int"), Column("Column"), Column("Entered by"), Column("Value", "long", wrap_at=24),
+        [Column("Severity"), Column("Tab"), Column("Cell"), Column("Column"), Column("Entered by"), Column("Value", "long", wrap_at=24),
          Column("Problem", "long", wrap_at=40), Column("How to fix", "long", wrap_at=44), Column("Code"), Column("Go to cell", "link")],
-        [[f.severity, f.tab, f.row, f"{f.column or ''} {f.header or ''}".strip(), authors.get((f.tab, f.row or 0), ""), f.value,
+        [[f.severity, f.tab, f.cell or (f"row {f.row}" if f.row else ""), f.header or "", authors.get((f.tab, f.row or 0), ""), f.value,
           f.message, f.hint, f.code, Link("Go to cell", f.tab, f.cell) if f.cell and f.tab in tab_ids else ""] for f in findings],
         title=f"Cells to fix ({len(findings)})", empty="No problems found. Thank you!",
         note="Errors keep their row out of the patterns until fixed; warnings are kept. Filter 'Entered by' to see your own rows.",

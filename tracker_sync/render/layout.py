@@ -48,7 +48,8 @@ _WIDE = 1000  # CJK, symbols and anything else: a full em, to be safe
 #: bare Linux) run ~12% wider, so .ci/run installs Liberation Sans (Arial's metrics) for the look test.
 _SAFETY = 1.05
 _CHAR_PX = 7  # Excel's column-width unit: the default font's digit, 7 pixels at 96 dpi
-_PADDING_PX = 12  # cell padding on both sides, and room for a filter button or a rounding step
+_CELL_PADDING_PX = 6  # what the apps keep free inside a cell, both sides together: the room wrapped text has
+_GAP_PX = 14  # air between one column's text and the next (a right-aligned number beside left-aligned text), a filter button
 LINE_POINTS = 12.75  # one line of 10-point text
 _FONT_POINTS = 10
 
@@ -72,12 +73,12 @@ def text_points(text: str, *, bold: bool = False, size: float = _FONT_POINTS) ->
 
 def columns_for(points: float) -> float:
     """The column width (Excel characters) that shows ``points`` of text with padding."""
-    return round((points * 96 / 72 + _PADDING_PX) / _CHAR_PX, 1)
+    return round((points * 96 / 72 + _CELL_PADDING_PX + _GAP_PX) / _CHAR_PX, 1)
 
 
 def _points_in(width: float) -> float:
     """How many points of text fit in a column of ``width`` characters (the inverse of columns_for)."""
-    return max(1.0, (width * _CHAR_PX - _PADDING_PX) * 72 / 96)
+    return max(1.0, (width * _CHAR_PX - _CELL_PADDING_PX) * 72 / 96)
 
 
 def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = _FONT_POINTS) -> int:

@@ -1,0 +1,57 @@
+"""Re-make the README's screenshots of the LEAP demo: each tool tab as LibreOffice draws it, and the ILT brief
+as Chromium draws it. Needs soffice, pdftoppm and chromium (as .ci/run installs them).
+
+    .venv/bin/python docs/screenshots.py            # writes docs/summary.png, patterns.png, flags.png, brief.png
+
+Each tab is the top of its page (one page per tab, as tests/test_look.py checks it), at a size a README shows.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import openpyxl
+
+from tracker_sync.backends.xlsx import XlsxWorkbook
+from tracker_sync.brief import build_brief
+from tracker_sync.demo import provision_school
+from tracker_sync.sync import sync_tracker
+from tracker_sync.synthetic import synthetic_school
+
+HERE = Path(__file__).resolve().parent
+TABS = {"Summary": ("summary", 700), "Patterns": ("patterns", 1500), "Flags": ("flags", 1100)}  # name, height in pixels
+
+
+def main() -> None:
+    for tool in ("soffice", "pdftoppm", "chromium"):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not installed; .ci/run shows how to install it.")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        school = synthetic_school(7)
+        workbook = XlsxWorkbook(work / "demo.xlsx")
+        provision_school(workbook, school)
+        sync_tracker(workbook, as_of=school.as_of)
+        subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{work / 'lo'}", "--convert-to",
+                        'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}', "--outdir", str(work),
+                        str(workbook.path)], check=True, capture_output=True, timeout=300)
+        visible = [s.title for s in openpyxl.load_workbook(workbook.path, read_only=True).worksheets if s.sheet_state == "visible"]
+        for tab, (name, height) in TABS.items():
+            page = str(visible.index(tab) + 1)
+            subprocess.run(["pdftoppm", "-f", page, "-l", page, "-r", "90", "-png", "-singlefile", "-x", "0", "-y", "0",
+                            "-W", "1400", "-H", str(height), str(work / "demo.pdf"), str(HERE / name)], check=True)
+        brief = work / "brief.html"
+        brief.write_text(build_brief(workbook, as_of=school.as_of), encoding="utf-8")
+        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={work / 'chrome'}",
+                        f"--screenshot={HERE / 'brief.png'}", "--window-size=1000,1500", brief.as_uri()],
+                       check=True, capture_output=True, timeout=120)
+    print("wrote", ", ".join(f"docs/{n}.png" for n, _ in TABS.values()), "and docs/brief.png")
+
+
+if __name__ == "__main__":
+    main()
