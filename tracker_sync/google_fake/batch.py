@@ -228,12 +228,16 @@ def merge_cells(book: Spreadsheet, params: dict) -> dict:
         parts = [(r0, r1, c, c + 1) for c in range(c0, c1)]
     else:
         raise InvalidRequest(f"Invalid value at 'requests.merge_cells.merge_type': {kind!r}")
+    taken = {(r, col) for old in sheet.merges if _overlaps(old, whole)  # cells already merged, near this range
+             for r in range(old["startRowIndex"], old["endRowIndex"]) for col in range(old["startColumnIndex"], old["endColumnIndex"])}
     for a, b, c, d in parts:
         merge = _grid_range_out({"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c, "endColumnIndex": d})
         if (b - a) * (d - c) < 2:
             continue  # a single cell: nothing to merge
-        if any(_overlaps(merge, old) for old in sheet.merges):
+        cells = [(r, col) for r in range(a, b) for col in range(c, d)]
+        if not taken.isdisjoint(cells):
             raise InvalidRequest("You can't merge cells that overlap a merged range; unmerge them first.")
+        taken.update(cells)
         for r in range(a, b):
             for col in range(c, d):
                 if (r, col) != (a, c) and "userEnteredValue" in sheet.cells.get((r, col), {}):

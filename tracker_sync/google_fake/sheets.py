@@ -101,13 +101,23 @@ def _mask_paths(fields: str) -> tuple[tuple[str, ...], ...]:
         raise InvalidRequest(f"Invalid field mask {fields!r}: {exc}") from None
 
 
+def copy_json(value: Any) -> Any:
+    """A copy of parsed JSON (dicts, lists, scalars): what copy.deepcopy does for it, several times
+    faster, which counts when a sync writes tens of thousands of cells."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    return value
+
+
 def set_masked(target: dict, source: dict, fields: str) -> None:
     """Copy the `fields` paths from source to target ('a,b.c', 'a/b', 'a(b,c.d)' or '*', as Google
     reads a FieldMask); a path missing in source is cleared."""
     paths = _mask_paths(fields)
     if () in paths:  # '*': everything
         target.clear()
-        target.update(copy.deepcopy(source))
+        target.update(copy_json(source))
         return
     for keys in paths:
         src, dst = source, target
@@ -116,7 +126,7 @@ def set_masked(target: dict, source: dict, fields: str) -> None:
             dst[key] = dict(dst.get(key, {}))  # copy on write: cells share nested dicts with older versions
             dst = dst[key]
         if isinstance(src, dict) and keys[-1] in src:
-            dst[keys[-1]] = copy.deepcopy(src[keys[-1]])
+            dst[keys[-1]] = copy_json(src[keys[-1]])
         else:
             dst.pop(keys[-1], None)
 
