@@ -1,8 +1,11 @@
-"""The README documents every CLI command, and its Quickstart is what CI runs."""
+"""The README documents every CLI command, its Quickstart is what CI runs, and the outputs it shows are real."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import typer.main
@@ -34,3 +37,26 @@ def test_ci_runs_the_readme_test_command():
     assert commands[1].strip() in ci
     install = commands[0].split("&&")[1].strip()
     assert install in ci
+
+
+def _readme_block(after: str) -> str:
+    """The console lines the README shows right after the line ``after`` (up to the block's end)."""
+    return README.split(after + "\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readme_shows_what_the_demo_and_validate_really_print(tmp_path):
+    """The README's demo and validate outputs are today's (only the time a sync took may differ), so a
+    change that moves a count or a message also moves the README."""
+    piped = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}  # as the README's output was made
+    demo = subprocess.run([sys.executable, "-m", "tracker_sync", "demo"], cwd=tmp_path, env=piped, capture_output=True,
+                          text=True, timeout=120)
+    assert demo.returncode == 0, demo.stderr
+    took = re.compile(r" in \d+\.\d+ s$", re.M)
+    assert took.sub(" in ... s", demo.stdout) == took.sub(" in ... s", _readme_block("$ tracker-sync demo"))
+
+    command = "tracker-sync validate tracker-sync-demo/cottonwood-community-school.xlsx --as-of 2026-12-18"
+    validate = subprocess.run([sys.executable, "-m", "tracker_sync", *command.split()[1:]], cwd=tmp_path, env=piped,
+                              capture_output=True, text=True, timeout=120)
+    assert validate.returncode == 1  # the demo's ten planted mistakes
+    shown = _readme_block(f"$ {command} > findings.txt; tail -13 findings.txt")
+    assert validate.stdout.splitlines()[-13:] == shown.splitlines()

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 from rich.text import Text
 
-from tracker_sync.cli import AsOfOption, JsonOption, _as_of, _print_json, app, console, fail, say
+from tracker_sync.cli_app import AsOfOption, JsonOption, app, console, fail, parse_as_of, print_json, say
 from tracker_sync.errors import ConfigError, TrackerSyncError
 from tracker_sync.wording import plural
 
@@ -74,7 +74,7 @@ def sync_all(
     from tracker_sync.jobs.district import DistrictRunner
 
     try:
-        day = _as_of(as_of)
+        day = parse_as_of(as_of)
         loaded = load_district(registry)
         runner = DistrictRunner(loaded, history=open_history(loaded))
     except TrackerSyncError as exc:
@@ -95,7 +95,7 @@ def sync_all(
                "wall_s": wall, "api_calls": sum(r.api_calls for r in runs), "http_requests": sum(r.http_requests for r in runs),
                "drive_listings": runner.drive_listings, "quota_wait_s": round(runner.quota.waited, 2)}
     if as_json:
-        _print_json({"registry": str(registry), **summary, "runs": [r.to_dict() for r in runs]})
+        print_json({"registry": str(registry), **summary, "runs": [r.to_dict() for r in runs]})
     else:
         names = {s.id: s.name for s in runner.registry.schools.values()}
         table = Table("School", "Outcome", "Rows", "Errors", "Warnings", "API calls", "Seconds",
@@ -130,7 +130,7 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
     rows = district_status(loaded, history, now)
     report = report_status(loaded, history, now)
     if as_json:
-        _print_json({"registry": str(registry), "now": now.isoformat(timespec="seconds"), "schools": [r.to_dict() for r in rows],
+        print_json({"registry": str(registry), "now": now.isoformat(timespec="seconds"), "schools": [r.to_dict() for r in rows],
                      "district_report": report})
         return
     table = Table("School", "Backend", "Last sync", "Outcome", "Errors", "Warnings", "Failures", "Next sync", "Next brief",
@@ -183,7 +183,7 @@ def serve(
     few seconds to finish; every write is atomic). Example: tracker-sync serve --registry district.toml
     """
     try:
-        day = _as_of(simulate_day, "--simulate-day")
+        day = parse_as_of(simulate_day, "--simulate-day")
         loaded = load_district(registry)
         if day is not None:
             failed = _simulate_day(loaded, day, as_json)
@@ -230,7 +230,7 @@ def _simulate_day(loaded, day: dt.date, as_json: bool) -> int:
     runs = [event.run for event in fired if event.run is not None]
     failed = sum(run.outcome == "failed" for run in runs)
     if as_json:
-        _print_json({"dry_run": True, "registry": str(loaded.path), "day": day.isoformat(), "runs": len(runs),
+        print_json({"dry_run": True, "registry": str(loaded.path), "day": day.isoformat(), "runs": len(runs),
                      "failed": failed, "resting": len(fired) - len(runs),
                      "jobs": [{"job": e.job, "at": e.at.isoformat(), "run": e.run.to_dict() if e.run else None} for e in fired]})
     else:

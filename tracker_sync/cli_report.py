@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from tracker_sync.cli import AsOfOption, JsonOption, TrackerArg, _as_of, _print_json, app, console, fail
+from tracker_sync.cli_app import AsOfOption, JsonOption, TrackerArg, app, console, fail, parse_as_of, print_json
 from tracker_sync.cli_district import RegistryOption, load_district, open_history
 from tracker_sync.errors import TrackerSyncError
 
@@ -44,13 +44,13 @@ def district_report(
     try:
         loaded = load_district(registry)
         history = open_history(loaded)
-        day = _as_of(as_of) or now.astimezone(loaded.district.report.zone).date()
+        day = parse_as_of(as_of) or now.astimezone(loaded.district.report.zone).date()
         report, published = publish(loaded, history, as_of=day, now=now, out=out, backend=backend, brief=brief)
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     history.record(report_run(now, report, published))
     if as_json:
-        _print_json({"registry": str(registry), **published.to_dict(), "report": report.to_dict()})
+        print_json({"registry": str(registry), **published.to_dict(), "report": report.to_dict()})
         return
     counts = report.counts()
     table = Table("School", "Rubric", "Status", "Figures as of", "Last good sync",
@@ -93,11 +93,11 @@ def export(
 
     try:
         key = district_key(key_file) if deidentify else None
-        result = export_records(open_workbook(tracker), to, fmt=fmt, deidentify_key=key, as_of=_as_of(as_of))
+        result = export_records(open_workbook(tracker), to, fmt=fmt, deidentify_key=key, as_of=parse_as_of(as_of))
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return
     table = Table("Tab", "File", "Rows", "JSON Schema",
                   title=f"{result.school}, as of {result.as_of}" + (" (de-identified)" if result.deidentified else ""))
