@@ -31,6 +31,7 @@ from tracker_sync.errors import ConfigError
 from tracker_sync.schemas import Rubric, SchoolSettings, Template
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
 from tracker_sync.synthetic_attention import AttentionStories, add_attention_stories
+from tracker_sync.synthetic_model import Cycle, Effects, Person, Staff, Step, Visit, World
 from tracker_sync.synthetic_words import (
     ACCENTED_TEACHER, FIRST_NAMES, LAST_NAMES, MET_EVIDENCE, NEAR_MISS_TEACHER, REFLECTIONS, SCHOOL_NAMES, SUCCESS, TEAM_KINDS,
     TeamKind, Theme, ascii_text, email_of, theme_for,
@@ -92,34 +93,6 @@ class SyntheticSchool:
 # People
 # ---------------------------------------------------------------------------------------------
 
-@dataclass(eq=False)
-class _Person:
-    name: str
-    team: str
-    role: str
-    years: int
-    subject: str | None = None
-    grade_band: str | None = None
-    coach: str | None = None  # the Team Lead column: who coaches this person
-    status: str = "Active"
-    effect: float = 0.0  # skill relative to the school, in LEAP points (scaled to the rubric later)
-    growth: float = 0.0  # LEAP points gained over the semester
-    last_day: int = 10**6  # index of the last school day this person is visited (left, or not seen lately)
-
-
-@dataclass
-class _Staff:
-    principal: _Person
-    assistant: _Person
-    teams: list[tuple[str, _Person, list[_Person]]]  # (team, lead, everyone in the team, lead first)
-    supervisor: dict[str, _Person]  # team -> the administrator who oversees it
-    left: _Person
-    not_seen: list[_Person]
-
-    @property
-    def teachers(self) -> list[_Person]:
-        return [p for _, _, members in self.teams for p in members]
-
 
 def _names(rng: random.Random, count: int) -> list[str]:
     """`count` distinct full names: the two named teachers first, then names drawn without repeats."""
@@ -154,12 +127,12 @@ def _teams(rng: random.Random, n_teachers: int) -> list[tuple[TeamKind, str, int
     return list(zip(kinds, names, sizes))
 
 
-def _staff(rng: random.Random, n_teachers: int, days: list[dt.date]) -> _Staff:
+def _staff(rng: random.Random, n_teachers: int, days: list[dt.date]) -> Staff:
     teams_shape = _teams(rng, n_teachers)
     *teacher_names, principal_name, assistant_name = _names(rng, n_teachers + 2)
     rng.shuffle(teacher_names)
-    principal = _Person(principal_name, "Leadership", "Principal", rng.randint(12, 25))
-    assistant = _Person(assistant_name, "Leadership", "Assistant Principal", rng.randint(8, 18))
+    principal = Person(principal_name, "Leadership", "Principal", rng.randint(12, 25))
+    assistant = Person(assistant_name, "Leadership", "Assistant Principal", rng.randint(8, 18))
     seniors = set(rng.sample(range(len(teams_shape)), rng.randint(2, len(teams_shape) - 1)))
     teams, supervisor, taken = [], {}, 0
     for t, (kind, team, size) in enumerate(teams_shape):
@@ -170,7 +143,7 @@ def _staff(rng: random.Random, n_teachers: int, days: list[dt.date]) -> _Staff:
         supervisor[team] = boss = assistant if t % 2 == 0 else principal
         by_surname = sorted((n for n in chosen if n != lead_name), key=lambda s: ascii_text(s.split(" ", 1)[1]))
         members = [
-            _Person(name, team, ("Senior Team Lead" if t in seniors else "Team Lead") if name == lead_name else "Teacher",
+            Person(name, team, ("Senior Team Lead" if t in seniors else "Team Lead") if name == lead_name else "Teacher",
                     _years(rng, name == lead_name), rng.choice(kind.subjects), rng.choice(kind.grade_bands),
                     boss.name if name == lead_name else lead_name)
             for name in [lead_name, *by_surname]]
@@ -192,7 +165,7 @@ def _staff(rng: random.Random, n_teachers: int, days: list[dt.date]) -> _Staff:
     three_weeks_ago = bisect.bisect_right(days, AS_OF - dt.timedelta(weeks=3)) - 1
     for person in not_seen:
         person.last_day = three_weeks_ago - rng.randint(0, 8)
-    return _Staff(principal, assistant, teams, supervisor, left, not_seen)
+    return Staff(principal, assistant, teams, supervisor, left, not_seen)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,30 +181,7 @@ _TYPICAL = {
 }
 
 
-@dataclass
-class _Effects:
-    """Every ingredient of a score, in points of the rubric's scale."""
-
-    unit: float  # one LEAP point (a sixth of the scale's span) in this rubric's points
-    base: float
-    indicator: np.ndarray  # (indicators,)
-    team: dict[str, np.ndarray]  # team -> (indicators,): team level plus its own weak and strong spot
-    weakest: dict[str, str]  # team -> its lowest indicator
-    observer: dict[str, float]
-    lowest: tuple[str, str]
-    highest: tuple[str, str]
-    lenient: str
-    middle: str
-    drifter: str = ""  # scores rising from mid-October to `drift` points more by December
-    drift: float = 0.0
-
-    def offset(self, observer: str, day_index: int, semester_days: int) -> float:
-        """How far `observer` scores from the school on that school day, in rubric points."""
-        late = max(0.0, day_index / max(semester_days, 1) - 0.4) / 0.6
-        return self.observer.get(observer, 0.0) + (self.drift * late if observer == self.drifter else 0.0)
-
-
-def _effects(rng: random.Random, rubric: Rubric, staff: _Staff) -> _Effects:
+def _effects(rng: random.Random, rubric: Rubric, staff: Staff) -> Effects:
     codes = rubric.codes
     unit = (rubric.scale_max - rubric.scale_min) / 6
     typical = _TYPICAL.get(rubric.id)
@@ -266,76 +216,19 @@ def _effects(rng: random.Random, rubric: Rubric, staff: _Staff) -> _Effects:
     observer[lenient] = 0.9 * max(unit, 0.75)  # never under ~0.7 points, so it shows on a 1-4 scale too
     base = rubric.scale_min + 0.58 * 6 * unit
     drift = 2.0 * max(unit, 0.6)  # the assistant principal drifts: about +2 LEAP points by December
-    return _Effects(unit, base, indicator, team, weakest, observer, lowest, highest, lenient, middle, staff.assistant.name, drift)
+    return Effects(unit, base, indicator, team, weakest, observer, lowest, highest, lenient, middle, staff.assistant.name, drift)
 
 
 # ---------------------------------------------------------------------------------------------
 # Learning cycles, visits, scores, action steps
 # ---------------------------------------------------------------------------------------------
 
-@dataclass
-class _World:
-    """What every generation step reads: the seeded random source, the rubric, the calendar, the staff."""
-
-    rng: random.Random
-    rubric: Rubric
-    codes: list[str]
-    themes: dict[str, Theme]  # indicator code -> what coaches write about it
-    days: list[dt.date]  # the semester's school days
-    staff: _Staff
-    effects: _Effects
-
-    def focus_for(self, team: str) -> str:
-        """An indicator to work on: mostly where the school or the team is weakest."""
-        roll = self.rng.random()
-        if roll < 0.5:
-            return self.rng.choice(self.effects.lowest)
-        return self.effects.weakest[team] if roll < 0.7 else self.rng.choice(self.codes)
-
-
-@dataclass(eq=False)
-class _Cycle:
-    teacher: _Person
-    name: str
-    start: dt.date
-    end: dt.date
-    focus: str
-    status: str
-    goal: str = ""
-    success: str = ""
-    reflection: str | None = None
-
-
-@dataclass(eq=False)
-class _Visit:
-    day: int  # index into the semester's school days
-    teacher: _Person
-    observer: str = ""
-    type: str = "Informal"
-    focus: str | None = None
-    notes: str = ""
-    feedback: dt.date | None = None
-    cycle: _Cycle | None = None
-
-
-@dataclass
-class _Step:
-    date_set: dt.date
-    teacher: _Person
-    set_by: str
-    text: str
-    indicator: str
-    due: dt.date
-    status: str
-    completed: dt.date | None = None
-    evidence: str | None = None
-
 
 def _in_session(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in HOLIDAYS
 
 
-def _cycles(w: _World) -> list[_Cycle]:
+def _cycles(w: World) -> list[Cycle]:
     rng, left = w.rng, w.staff.left
     mondays = [d for d in _weekdays(dt.date(2026, 8, 31), dt.date(2026, 10, 5)) if d.weekday() == 0]
     left_on = w.days[left.last_day]
@@ -351,7 +244,7 @@ def _cycles(w: _World) -> list[_Cycle]:
             if person is left and start > left_on:
                 break
             status = "Complete" if end < AS_OF else "Active" if start <= AS_OF else "Planned"
-            cycle = _Cycle(person, f"Cycle {number}", start, end, focus, status, rng.choice(w.themes[focus].goals), rng.choice(SUCCESS))
+            cycle = Cycle(person, f"Cycle {number}", start, end, focus, status, rng.choice(w.themes[focus].goals), rng.choice(SUCCESS))
             if person is left and end >= left_on:
                 cycle.status, cycle.reflection = "Abandoned", "Teacher left the school in October."
             elif status == "Complete" and rng.random() < 0.8:
@@ -362,7 +255,7 @@ def _cycles(w: _World) -> list[_Cycle]:
     return cycles
 
 
-def _stale_cycle(w: _World, cycles: list[_Cycle]) -> list[_Cycle]:
+def _stale_cycle(w: World, cycles: list[Cycle]) -> list[Cycle]:
     """One teacher's last cycle ended weeks ago but nobody closed it: it still says Active."""
     owner = w.rng.choice([c.teacher for c in cycles if c.name == "Cycle 1" and c.status == "Complete" and c.teacher is not w.staff.left])
     kept = [c for c in cycles if c.teacher is not owner or c.end < AS_OF - dt.timedelta(days=14)]
@@ -376,9 +269,9 @@ def _feedback_delay(rng: random.Random) -> int:
     return rng.choices([0, 1, 2, 3, rng.randint(5, 10)], [30, 34, 14, 8, 14])[0]
 
 
-def _visits(w: _World, cycles: list[_Cycle]) -> list[_Visit]:
+def _visits(w: World, cycles: list[Cycle]) -> list[Visit]:
     rng, days, staff = w.rng, w.days, w.staff
-    cycles_of: dict[int, list[_Cycle]] = {}
+    cycles_of: dict[int, list[Cycle]] = {}
     for cycle in cycles:
         if cycle.status != "Planned":
             cycles_of.setdefault(id(cycle.teacher), []).append(cycle)
@@ -394,7 +287,7 @@ def _visits(w: _World, cycles: list[_Cycle]) -> list[_Visit]:
             mine = cycles_of.get(id(person), [])
             day, own = rng.randint(0, 6), []
             while day <= min(person.last_day, len(days) - 1):
-                own.append(_Visit(day, person))
+                own.append(Visit(day, person))
                 day += max(1, round(rng.gauss(interval, interval / 3)))
             after_august = [v for v in own if days[v.day].month > 8] or own
             k = min(len(after_august), rng.choice([2, 2, 3]))  # spread out: one from each part of the semester
@@ -428,7 +321,7 @@ def _visits(w: _World, cycles: list[_Cycle]) -> list[_Visit]:
     return visits
 
 
-def _empty_cycle(w: _World, cycles: list[_Cycle], visits: list[_Visit]) -> list[_Visit]:
+def _empty_cycle(w: World, cycles: list[Cycle], visits: list[Visit]) -> list[Visit]:
     """Drop the visits inside one teacher's first cycle: a cycle with no observation in it."""
     spared = [w.staff.left, *w.staff.not_seen]
     cycle = w.rng.choice([c for c in cycles if c.name == "Cycle 1" and c.status == "Complete" and c.teacher.role == "Teacher"
@@ -441,7 +334,7 @@ def _empty_cycle(w: _World, cycles: list[_Cycle], visits: list[_Visit]) -> list[
     return kept
 
 
-def _scores(np_rng: np.random.Generator, w: _World, scored: list[_Visit]) -> list[list[CellValue]]:
+def _scores(np_rng: np.random.Generator, w: World, scored: list[Visit]) -> list[list[CellValue]]:
     """Score matrix for the scored visits: base + indicator + team + teacher + growth + observer + noise."""
     rubric, effects = w.rubric, w.effects
     count, width = len(scored), len(w.codes)
@@ -463,10 +356,10 @@ def _scores(np_rng: np.random.Generator, w: _World, scored: list[_Visit]) -> lis
     return [[None if b else s for s, b in zip(r, bs)] for r, bs in zip(cells, blank.tolist())]
 
 
-def _action_steps(w: _World, visits: list[_Visit]) -> list[_Step]:
+def _action_steps(w: World, visits: list[Visit]) -> list[Step]:
     """1-3 steps per teacher, set at feedback meetings; only a teacher's latest step may be overdue."""
     rng = w.rng
-    debriefed: dict[int, list[_Visit]] = {}
+    debriefed: dict[int, list[Visit]] = {}
     for visit in visits:
         if visit.feedback and visit.focus:
             debriefed.setdefault(id(visit.teacher), []).append(visit)
@@ -478,7 +371,7 @@ def _action_steps(w: _World, visits: list[_Visit]) -> list[_Step]:
             visit = mine[index]
             due = visit.feedback + dt.timedelta(days=rng.choice([7, 7, 10, 14, 14, 21]))
             text = rng.choice(w.themes[visit.focus].steps).format(m=rng.randint(5, 10))
-            step = _Step(visit.feedback, person, visit.observer, text, visit.focus, due, rng.choice(["Not Started", "In Progress", "In Progress"]))
+            step = Step(visit.feedback, person, visit.observer, text, visit.focus, due, rng.choice(["Not Started", "In Progress", "In Progress"]))
             roll, latest = rng.random(), n == len(chosen) - 1
             overdue = latest and person.status == "Active" and roll >= 0.75
             if due < AS_OF and not overdue:
@@ -504,8 +397,8 @@ def _grid(template: Template, kind: str, rows: list[dict[str, CellValue]]) -> Gr
     return [[c.header for c in columns], *([r.get(k) for k in keys] for r in rows)]
 
 
-def _grids(w: _World, template: Template, domain: str, visits: list[_Visit], score_cells: list[list[CellValue]],
-           steps: list[_Step], cycles: list[_Cycle], practice: dict[str, list[dict]]) -> dict[str, Grid]:
+def _grids(w: World, template: Template, domain: str, visits: list[Visit], score_cells: list[list[CellValue]],
+           steps: list[Step], cycles: list[Cycle], practice: dict[str, list[dict]]) -> dict[str, Grid]:
     staff, days, rng = w.staff, w.days, w.rng
     scored = [v for v in visits if v.type in SCORED]
     score_notes = ("Strong routines; checks for understanding only at the end.", "Debriefed same day.",
@@ -600,7 +493,7 @@ def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | Non
     staff = _staff(rng, n_teachers, days)
     effects = _effects(rng, the_rubric, staff)
     themes = {i.code: theme_for(i.name) for i in the_rubric.indicators}
-    w = _World(rng, the_rubric, the_rubric.codes, themes, days, staff, effects)
+    w = World(rng, the_rubric, the_rubric.codes, themes, days, staff, effects)
 
     cycles = _stale_cycle(w, _cycles(w))
     visits = _empty_cycle(w, cycles, _visits(w, cycles))

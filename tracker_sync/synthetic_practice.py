@@ -16,12 +16,10 @@ import datetime as dt
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from tracker_sync.schemas import Rubric
-
-if TYPE_CHECKING:
-    from tracker_sync.synthetic import _Cycle, _Person, _Staff, _Theme, _Visit, _World
+from tracker_sync.synthetic_model import Cycle, Person, Staff, Visit, World
+from tracker_sync.synthetic_words import Theme
 
 #: put(kind, index, column key, value, what): plant one mistake in a grid and record it.
 Put = Callable[[str, int, str, object, str], None]
@@ -44,7 +42,7 @@ _NOTES = ("Teacher led the agenda.", "Ran short; moved the rest to next week.", 
 _SLO = ("Students meet the unit benchmark", "Students grow one reading level", "Students score proficient on the common assessment")
 
 
-def _meetings(rng: random.Random, days: list[dt.date], person: _Person, led_by: str, every: int, kinds: Sequence[str],
+def _meetings(rng: random.Random, days: list[dt.date], person: Person, led_by: str, every: int, kinds: Sequence[str],
               focus: Sequence[str], steps: Sequence[str], stop: int) -> list[dict]:
     """One person's 1:1s every `every` school days (give or take one), a few skipped, until `stop`."""
     rows, at = [], rng.randint(1, 5)
@@ -60,7 +58,7 @@ def _meetings(rng: random.Random, days: list[dt.date], person: _Person, led_by: 
     return rows
 
 
-def one_on_ones(rng: random.Random, staff: _Staff, days: list[dt.date], themes: dict[str, _Theme], focus_of: dict[str, str]) -> list[dict]:
+def one_on_ones(rng: random.Random, staff: Staff, days: list[dt.date], themes: dict[str, Theme], focus_of: dict[str, str]) -> list[dict]:
     """Team Leads with their teachers (weekly or bi-weekly per lead), school leaders with each Team
     Lead; about one teacher in ten and one lead per school stop getting 1:1s three to five weeks
     before the last day."""
@@ -86,7 +84,7 @@ def one_on_ones(rng: random.Random, staff: _Staff, days: list[dt.date], themes: 
     return sorted(rows, key=lambda r: (r["date"], r["teacher"]))
 
 
-def goals(rng: random.Random, staff: _Staff, days: list[dt.date], rubric: Rubric, themes: dict[str, _Theme],
+def goals(rng: random.Random, staff: Staff, days: list[dt.date], rubric: Rubric, themes: dict[str, Theme],
           focus_of: dict[str, str], team_focus: dict[str, str], first_scores: dict[tuple[str, str], tuple[dt.date, float]],
           meetings: list[dict], as_of: dt.date) -> list[dict]:
     """One practice goal per teacher and lead (on the team's common indicator in every team but one),
@@ -167,7 +165,7 @@ def plant(rng: random.Random, grids: dict, tab_of: Callable[[str], str], put: Pu
     put("goal", at, "last_check_in", goals_grid[at][set_at] - dt.timedelta(days=10), "check_in_before_set")
 
 
-def practice_rows(rng: random.Random, w: _World, cycles: list[_Cycle], scored: list[_Visit],
+def practice_rows(rng: random.Random, w: World, cycles: list[Cycle], scored: list[Visit],
                   score_cells: list[list]) -> dict[str, list[dict]]:
     """1-on-1 Meetings and Goals rows for the school `w`: each teacher's focus is their first learning
     cycle's indicator, each team's a weak spot; baselines come from the first scores."""
@@ -187,10 +185,10 @@ def practice_rows(rng: random.Random, w: _World, cycles: list[_Cycle], scored: l
     return {"one_on_one": meetings, "goal": rows}
 
 
-def unique_surnames(staff: _Staff, keep_out: Sequence[str]) -> dict[str, str]:
+def unique_surnames(staff: Staff, keep_out: Sequence[str]) -> dict[str, str]:
     """Teacher -> surname, for active teachers whose surname nobody else on the staff shares (the
     people in `keep_out` aside: their own stories stay simple)."""
-    def surname(person: _Person) -> str:
+    def surname(person: Person) -> str:
         return person.name.split(" ", 1)[1]
 
     counts = Counter(surname(p) for p in [staff.principal, staff.assistant, *staff.teachers])
