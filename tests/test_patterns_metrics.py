@@ -50,8 +50,8 @@ def score(row, day, teacher, observer, indicator, value, kind="Scored – Partia
     return Score(row=row, date=day, teacher=teacher, observer=observer, type=kind, indicator=indicator, score=value)
 
 
-def visit(row, day, teacher, observer, feedback=None):
-    return Observation(row=row, date=day, teacher=teacher, observer=observer, type="Informal", feedback_date=feedback)
+def visit(row, day, teacher, observer, feedback=None, kind="Informal"):
+    return Observation(row=row, date=day, teacher=teacher, observer=observer, type=kind, feedback_date=feedback)
 
 
 def step(row, teacher, status, set_on, due=None, done=None):

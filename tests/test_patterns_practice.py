@@ -47,6 +47,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from test_patterns_metrics import d, person, score, settings, visit
 
 from tracker_sync.patterns import (
     cadence_by_coach, check_in_period, common_indicators, compute_patterns, coverage, feedback_latency, goal_progress, goal_status,
@@ -55,24 +56,13 @@ from tracker_sync.patterns import (
 )
 from tracker_sync.patterns.discuss import practice_gaps
 from tracker_sync.practice import meeting_and_goal_flags, practice_flags
-from tracker_sync.schemas import Goal, Norms, Observation, OneOnOne, RosterMember, SchoolSettings, Score
+from tracker_sync.schemas import Goal, OneOnOne
 from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.validate import Records
 
 AS_OF = dt.date(2026, 12, 1)
 DAY = pd.Timestamp(AS_OF)
-d = dt.date
 PP, SLO = "Professional practice", "Student learning / SLO"
-
-
-def settings(**norms) -> SchoolSettings:
-    return SchoolSettings(school="Practice School", rubric=load_rubric("leap"), norms=Norms(**norms),
-                          school_year_start=d(2026, 8, 17), school_year_end=d(2027, 5, 28),
-                          holidays=frozenset({d(2026, 11, 26), d(2026, 11, 27)}))
-
-
-def person(row, name, team, lead, role="Teacher", status="Active"):
-    return RosterMember(row=row, teacher=name, team=team, team_lead=lead, role=role, status=status)
 
 
 def meeting(row, day, who, led_by, kind="Teacher 1:1", due=None):
@@ -82,14 +72,6 @@ def meeting(row, day, who, led_by, kind="Teacher 1:1", due=None):
 def goal(row, owner, indicator, set_on, check=None, status="Active", baseline=None, target=None, kind=PP):
     return Goal(row=row, teacher_or_team=owner, kind=kind, indicator=indicator, goal="g", baseline=baseline, target=target,
                 set_date=set_on, last_check_in=check, status=status)
-
-
-def score(row, day, teacher, observer, indicator, value, kind="Scored – Partial"):
-    return Score(row=row, date=day, teacher=teacher, observer=observer, type=kind, indicator=indicator, score=value)
-
-
-def visit(row, day, teacher, observer, feedback=None, kind="Informal"):
-    return Observation(row=row, date=day, teacher=teacher, observer=observer, type=kind, feedback_date=feedback)
 
 
 ROSTER = [
