@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from tracker_sync.patterns.frames import Frames, days_between, observed_teachers, summarise
+from tracker_sync.patterns.people import with_their_coach
 from tracker_sync.schemas import SchoolSettings
 
 
@@ -64,7 +65,7 @@ def coaching_load(frames: Frames, cov: pd.DataFrame, steps: pd.DataFrame, as_of:
     their teachers not seen, open action steps (`steps`: action_step_status) and active learning
     cycles of their teachers."""
     columns = ["team_lead", "teachers", "visits_30d", "not_seen", "open_steps", "active_cycles"]
-    coached = cov[cov["team_lead"].notna() & (cov["teacher"] != cov["team_lead"])]
+    coached = with_their_coach(cov)
     if coached.empty:
         return pd.DataFrame(columns=columns)
     load = summarise(coached, "team_lead", teachers=("teacher", "size"), not_seen=("not_seen", "sum"))

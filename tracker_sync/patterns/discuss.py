@@ -17,6 +17,7 @@ from importlib.resources import files
 
 import pandas as pd
 
+from tracker_sync.patterns.equity import worst_gap
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
 from tracker_sync.patterns.trends import TrendDates
 from tracker_sync.schemas import SchoolSettings
@@ -204,10 +205,9 @@ def trend_gap(settings: SchoolSettings, trends: pd.DataFrame, dates: TrendDates,
 
 def equity_gap(settings: SchoolSettings, equity: pd.DataFrame) -> Discussion | None:
     """The flagged group with the fewest visits relative to its colleagues (urgency 1 - ratio)."""
-    flagged = equity[equity["flag"]]
-    if flagged.empty:
+    worst = worst_gap(equity)
+    if worst is None:
         return None
-    worst = flagged.sort_values(["ratio", "scope"]).iloc[0]
     who = (f"novice teachers ({settings.norms.novice_max_years} years or less)" if worst["group"] == "novice"
            else "teachers in the school's lowest score quartile")
     where = "" if worst["scope"] == WHOLE_SCHOOL else f" in {worst['scope']}"

@@ -91,6 +91,12 @@ def observation_equity(groups: pd.DataFrame, settings: SchoolSettings) -> pd.Dat
                          "others_visits_per_teacher": others, "ratio": ratio, "flag": flag})[EQUITY_COLUMNS]
 
 
+def worst_gap(equity: pd.DataFrame) -> pd.Series | None:
+    """The flagged group with the fewest visits relative to its colleagues (ties: by scope), or None."""
+    flagged = equity[equity["flag"]]
+    return None if flagged.empty else flagged.sort_values(["ratio", "scope"]).iloc[0]
+
+
 def equity_sentence(equity: pd.DataFrame, settings: SchoolSettings) -> str | None:
     """One sentence for the brief: the school's visits per teacher by group, then the gaps flagged.
     Names teams, never a person."""
@@ -101,9 +107,8 @@ def equity_sentence(equity: pd.DataFrame, settings: SchoolSettings) -> str | Non
     label = {"novice": novice, "lowest_quartile": "teachers in the lowest score quartile", "others": "everyone else"}
     parts = [f"{label[g]} {school.at[g, 'visits_per_teacher']:.1f}" for g in EQUITY_GROUPS if school.at[g, "teachers"]]
     sentence = "Visits per teacher in the last 30 days: " + ", ".join(parts)
-    flagged = equity[equity["flag"]]
-    if len(flagged):
-        worst = flagged.sort_values(["ratio", "scope"]).iloc[0]
+    flagged, worst = equity[equity["flag"]], worst_gap(equity)
+    if worst is not None:
         where = "school-wide" if worst["scope"] == WHOLE_SCHOOL else f"in {worst['scope']}"
         others = f"; {len(flagged) - 1} more group{'s' if len(flagged) > 2 else ''} below the norm" if len(flagged) > 1 else ""
         sentence += (f"; {where}, {label[worst['group']]} get {worst['ratio']:.2f}x the visits of their colleagues "

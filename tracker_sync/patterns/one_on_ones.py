@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from tracker_sync.patterns.frames import DaysByName, Frames, day_numbers, days_between
-from tracker_sync.patterns.people import coached_teachers, school_leaders, team_leads
+from tracker_sync.patterns.people import coached_teachers, school_leaders, team_leads, with_their_coach
 from tracker_sync.schemas import SchoolSettings
 
 BY_COACH = ["coach", "people", "led_30d", "overdue", "median_days_since"]
@@ -75,7 +75,7 @@ def cadence_by_coach(cadence: pd.DataFrame, meetings: pd.DataFrame, as_of: pd.Ti
     """Per coach (the Roster's Team Lead column of the people in `cadence`, themselves aside): the
     people they coach, the 1:1s they led with them in the last 30 days, how many are overdue, and
     the median days since each one's last 1:1 (people never met left out of the median)."""
-    coached = cadence[cadence["team_lead"].notna() & (cadence["teacher"] != cadence["team_lead"])]
+    coached = with_their_coach(cadence)
     if coached.empty:
         return pd.DataFrame(columns=BY_COACH)
     code, coaches = pd.factorize(coached["team_lead"], sort=True)

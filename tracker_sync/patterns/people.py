@@ -18,6 +18,12 @@ def coached_teachers(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     return observed[~observed["role"].isin(settings.norms.lead_roles)]
 
 
+def with_their_coach(people: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `people` (a frame with `teacher` and `team_lead`) that name someone else as their
+    coach: who a coach's figures count (a lead is not their own coach)."""
+    return people[people["team_lead"].notna() & (people["teacher"] != people["team_lead"])]
+
+
 def team_leads(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     """Active staff in a lead role; their Team Lead column names the school leader who coaches them."""
     roster = frames.roster
