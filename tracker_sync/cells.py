@@ -265,13 +265,13 @@ def parse_indicator(value: object, rubric: Rubric) -> Parsed:
     return Parsed(None, problem("unknown-indicator", f"'{text}' is not a {rubric.short_name} indicator.", fix))
 
 
-def _score_range(low: float, high: float) -> str:
-    """'5-6' for a band of several scores, '3' for a band of one."""
+def score_range(low: float, high: float) -> str:
+    """'5-6' for a band or a scale of several scores, '3' for a band of one."""
     return f"{low:g}" if low == high else f"{low:g}-{high:g}"
 
 
 def parse_score(value: object, rubric: Rubric) -> Parsed:
-    scale = _score_range(rubric.scale_min, rubric.scale_max)
+    scale = score_range(rubric.scale_min, rubric.scale_max)
     number = _number(value)
     if number is None:
         text = clean_text(value)
@@ -279,7 +279,7 @@ def parse_score(value: object, rubric: Rubric) -> Parsed:
         if band:
             return Parsed(None, problem(
                 "score-band-word", f"'{text}' is a band name, not a score.",
-                f"Type the number you gave: '{band.name}' means {_score_range(band.min, band.max)} on the {scale} scale."))
+                f"Type the number you gave: '{band.name}' means {score_range(band.min, band.max)} on the {scale} scale."))
         what = "a date" if isinstance(value, dt.date) else "a yes/no value" if isinstance(value, bool) else "a number"
         return Parsed(None, problem("bad-score", f"'{text}' is {'not ' if what == 'a number' else ''}{what}{', not a score' if what != 'a number' else ''}.",
                                     f"Type a score from {scale}, or leave it blank."))

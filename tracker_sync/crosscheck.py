@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import compress
 from operator import eq, ne, not_
 
-from tracker_sync.cells import name_key
+from tracker_sync.cells import name_key, score_range
 from tracker_sync.findings import Finding, column_letter, shown
 from tracker_sync.schemas import Rubric, TabSpec
 
@@ -149,7 +149,7 @@ def goal_scores_on_scale(goals: TabRows, rubric: Rubric) -> list[Finding]:
     (goal progress compares it with the scores)."""
     columns = goals.columns
     findings = []
-    scale = f"{rubric.scale_min:g}-{rubric.scale_max:g}"
+    scale = score_range(rubric.scale_min, rubric.scale_max)
     for at in compress(range(len(goals)), map(PRACTICE_GOAL.__eq__, columns["kind"])):
         if columns["indicator"][at] is None:
             findings.append(goals.finding("goal-without-indicator", at, "indicator",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tracker_sync.cells import score_range
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import percent
 from tracker_sync.schemas import SchoolSettings
@@ -129,7 +130,7 @@ def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str,
     low, high = rubric.middle_band
     for r in calib[calib["middle_flag"]].itertuples():
         flags.append(PracticeFlag(
-            "calibration-middle-band", f"Uses the whole {rubric.scale_min:g}-{rubric.scale_max:g} scale", r.observer, "",
+            "calibration-middle-band", f"Uses the whole {score_range(rubric.scale_min, rubric.scale_max)} scale", r.observer, "",
             f"{percent(r.middle_share)} of {r.scores} scores are between {low:g} and {high:g}.",
             "Norm on what the top and bottom bands look like, with video or a co-observation."))
     flags += equity_flags(patterns, settings) + step_load_flags(patterns, settings, tabs) + agreement_flags(patterns, settings)

@@ -406,7 +406,7 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
 def _people(roster: TabRows | None, excluded_rows: dict[str, int]) -> People:
     members = {name_key(name): name for name in roster.columns["teacher"]} if roster else {}
     teams: dict[str, str] = {}
-    for team in dict.fromkeys(roster.columns["team"]) if roster else ():
+    for team in roster.columns["team"] if roster else ():
         teams.setdefault(name_key(team), team)  # the first spelling of a team names it
     return People(members, {k: r for k, r in excluded_rows.items() if k not in members}, teams)
 
