@@ -192,15 +192,15 @@ def _pair(cell: dict | None) -> tuple[float | None, int | None]:
 
 def _pool(figure: Figure, cells: list[Shown]) -> Shown:
     """The district value of one figure from the schools' shown cells only."""
+    if figure.pool == "weighted":
+        return _pool_share(cells)
     cells = [c for c in cells if not c.suppressed and c.value is not None]
     if not cells:
         return NO_DATA
     n = sum(c.n for c in cells)
     if figure.pool == "sum":
         return Shown(float(sum(c.value for c in cells)), n)
-    if figure.pool == "median":
-        return Shown(float(statistics.median(c.value for c in cells)), n)
-    return Shown(sum(c.value * c.n for c in cells) / n, n)
+    return Shown(float(statistics.median(c.value for c in cells)), n)
 
 
 def _band_lines(rubric: Rubric) -> list[Line]:
