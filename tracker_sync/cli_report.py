@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
 
-from tracker_sync.cli_app import AsOfOption, JsonOption, TrackerArg, app, console, fail, parse_as_of, print_json
+from tracker_sync.cli_app import AsOfOption, JsonOption, TrackerArg, app, console, fail, parse_as_of, print_json, say
 from tracker_sync.cli_district import RegistryOption, load_district, open_history
 from tracker_sync.errors import TrackerSyncError
 
@@ -52,22 +51,25 @@ def district_report(
     if as_json:
         print_json({"registry": str(registry), **published.to_dict(), "report": report.to_dict()})
         return
+    from rich.table import Table
+    from rich.text import Text
+
     counts = report.counts()
     table = Table("School", "Rubric", "Status", "Figures as of", "Last good sync",
-                  title=f"{report.district}, as of {report.as_of}: {counts['current']} current, {counts['stale']} stale, "
-                        f"{counts['never synced']} never synced")
-    for school in report.schools:
-        status = school.status if school.status == "current" else f"[yellow]{school.status}[/]"
+                  title=Text(f"{report.district}, as of {report.as_of}: {counts['current']} current, {counts['stale']} stale, "
+                             f"{counts['never synced']} never synced"))
+    for school in report.schools:  # Text: a school named '[red]' prints as typed, not as markup
+        status = Text(school.status, style="" if school.status == "current" else "yellow")
         if school.last_sync_failed:
-            status += f" (last sync failed: {school.last_sync_failed.split(':', 1)[0]})"
-        table.add_row(school.name, school.rubric, status, school.as_of.isoformat() if school.as_of else "–",
+            status.append(f" (last sync failed: {school.last_sync_failed.split(':', 1)[0]})")
+        table.add_row(Text(school.name), school.rubric, status, school.as_of.isoformat() if school.as_of else "–",
                       school.last_success.strftime("%Y-%m-%d %H:%M") if school.last_success else "never")
     console.print(table)
-    console.print(f"District workbook ({published.backend}): {published.workbook}")
-    console.print(f"District brief: {published.brief}")
+    say(f"District workbook ({published.backend}): {published.workbook}")
+    say(f"District brief: {published.brief}")
     if published.shared:
-        console.print(f"Shared (view only) with {', '.join(published.shared)}")
-    console.print(f"Read from the history in {published.wall_s:.2f} s; API calls: {published.api_calls}")
+        say(f"Shared (view only) with {', '.join(published.shared)}")
+    say(f"Read from the history in {published.wall_s:.2f} s; API calls: {published.api_calls}")
 
 
 @app.command()
