@@ -11,8 +11,9 @@ import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import percent
-from tracker_sync.render.attention import since_label
+from tracker_sync.render.attention import TREND_MEASURES, agreement_summary, moved_heat_cells, since_label, trends_by_scope
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.wording import plural
 
 _FORMATS = {"not_seen": "{:.0f}", "median_feedback_school_days": "{:.1f}", "overdue_steps": "{:.0f}"}
 
@@ -21,10 +22,6 @@ def _value(measure: str, value) -> str:
     if value is None or pd.isna(value):
         return "–"
     return percent(value) if measure == "feedback_share_within" else _FORMATS[measure].format(value)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def then_now(measure: str, r) -> dict[str, str | bool]:
@@ -36,26 +33,23 @@ def then_now(measure: str, r) -> dict[str, str | bool]:
 
 def moved_cells(patterns: Patterns) -> dict[tuple[str, str], dict[str, str]]:
     """(team, indicator) -> {"way": "up"/"down", "was": "5.8"} for the heat-map cells that moved."""
-    moved = patterns.heatmap_trend.loc[patterns.heatmap_trend["moved"].astype(bool)]
-    return {(r.team, r.indicator): {"way": "up" if r.change > 0 else "down", "was": f"{r.then:.1f}"} for r in moved.itertuples()}
+    return {(r.team, r.indicator): {"way": "up" if r.change > 0 else "down", "was": f"{r.then:.1f}"} for r in moved_heat_cells(patterns).itertuples()}
 
 
 def attention_context(settings: SchoolSettings, patterns: Patterns, observer_labels: Mapping[str, str]) -> dict:
     """The brief's trend, equity, step-load and agreement parts; `observer_labels`: observer -> the
     label the brief's calibration section gives them ("Observer 2", or the name with --include-names)."""
     norms, dates = settings.norms, patterns.trend_dates
-    trends = patterns.trends.set_index(["scope", "measure"])
-    measures = ["not_seen", "median_feedback_school_days", "feedback_share_within", "overdue_steps"]
-    scopes = list(dict.fromkeys(patterns.trends["scope"]))
+    trends, scopes = trends_by_scope(patterns)
     team_trends = [{"team": scope, "school": scope == WHOLE_SCHOOL,
-                    "figures": [then_now(m, trends.loc[(scope, m)]) for m in measures]} for scope in scopes]
+                    "figures": [then_now(m, trends.loc[(scope, m)]) for m in TREND_MEASURES]} for scope in scopes]
     load = patterns.step_load
     heavy, shared = (int(load[c].sum()) if len(load) else 0 for c in ("too_many", "several_setters"))
-    load_sentence = (f"Action-step load: {_count(heavy, 'teacher')} with more than {norms.max_open_steps} open steps, "
-                     f"{_count(shared, 'teacher')} with open steps set by more than one coach, "
-                     f"{_count(len(patterns.undated_steps), 'step')} open over {norms.undated_step_days} days with no due date.")
+    load_sentence = (f"Action-step load: {plural(heavy, 'teacher')} with more than {norms.max_open_steps} open steps, "
+                     f"{plural(shared, 'teacher')} with open steps set by more than one coach, "
+                     f"{plural(len(patterns.undated_steps), 'step')} open over {norms.undated_step_days} days with no due date.")
     return {"since": since_label(dates), "weeks": len(dates.points), "team_trends": team_trends,
-            "key_trends": {m: then_now(m, trends.loc[(WHOLE_SCHOOL, m)]) for m in measures} if scopes else {},
+            "key_trends": {m: then_now(m, trends.loc[(WHOLE_SCHOOL, m)]) for m in TREND_MEASURES} if scopes else {},
             "moved": moved_cells(patterns), "equity_sentence": patterns.equity_sentence, "load_sentence": load_sentence,
             "agreement_notes": agreement_notes(settings, patterns, observer_labels)}
 
@@ -66,8 +60,7 @@ def agreement_notes(settings: SchoolSettings, patterns: Patterns, labels: Mappin
     overall, norm = patterns.agreement_overall, percent(norms.agreement_adjacent_share)
     notes = []
     if overall["comparisons"]:
-        notes.append(f"{overall['lessons']} co-observed lessons, {overall['comparisons']} scores compared: {percent(overall['exact'])} "
-                     f"exact, {percent(overall['adjacent'])} within one point (norm {norm}; CLASS certifies observers at 80%).")
+        notes.append(f"{agreement_summary(overall)} (norm {norm}; CLASS certifies observers at 80%).")
     for r in patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)].itertuples():
         a, b = labels.get(r.observer_a, "an observer"), labels.get(r.observer_b, "an observer")
         notes.append(f"{a} and {b} agreed within one point on {percent(r.adjacent)} of {r.comparisons} scores over {r.lessons} "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
+from tracker_sync.patterns.discuss import percent
 from tracker_sync.patterns.equity import EQUITY_GROUPS
 from tracker_sync.patterns.trends import TrendDates
 from tracker_sync.render.cells import plain, plain_rows
@@ -16,6 +17,25 @@ from tracker_sync.schemas import SchoolSettings
 #: the headline figures in trend order: (measure, column kind)
 _MEASURES = (("not_seen", "int"), ("median_feedback_school_days", "mean"), ("feedback_share_within", "share"),
              ("overdue_steps", "int"))
+TREND_MEASURES = tuple(measure for measure, _ in _MEASURES)
+
+
+def trends_by_scope(patterns: Patterns) -> tuple[pd.DataFrame, list[str]]:
+    """The trends indexed by (scope, measure), and the scopes in their order (teams, then the school)."""
+    return patterns.trends.set_index(["scope", "measure"]), list(dict.fromkeys(patterns.trends["scope"]))
+
+
+def moved_heat_cells(patterns: Patterns) -> pd.DataFrame:
+    """The heat-map trend's cells that moved by at least the norm."""
+    return patterns.heatmap_trend.loc[patterns.heatmap_trend["moved"].astype(bool)]
+
+
+def agreement_summary(overall: dict) -> str:
+    """'8 co-observed lessons, 77 scores compared: 57% exact, 84% within one point' (no lesson: '')."""
+    if not overall["comparisons"]:
+        return ""
+    return (f"{overall['lessons']} co-observed lessons, {overall['comparisons']} scores compared: {percent(overall['exact'])} "
+            f"exact, {percent(overall['adjacent'])} within one point")
 
 
 def since_label(dates: TrendDates) -> str:
@@ -45,8 +65,7 @@ def trend_sections(settings: SchoolSettings, patterns: Patterns) -> list[Line | 
     """Then -> now per team and for the school, with the weekly sparkline, and the heat-map cells that moved."""
     norms, dates = settings.norms, patterns.trend_dates
     labels, weeks = _labels(settings), f"{len(dates.points)} weeks"
-    trends = patterns.trends.set_index(["scope", "measure"])
-    scopes = list(dict.fromkeys(patterns.trends["scope"]))
+    trends, scopes = trends_by_scope(patterns)
     columns, rows = [Column("Team")], [[scope] for scope in scopes]
     for measure, kind in _MEASURES:
         columns += [Column(f"{labels[measure]}: then", kind), Column(f"{labels[measure]}: now", kind),
@@ -54,7 +73,7 @@ def trend_sections(settings: SchoolSettings, patterns: Patterns) -> list[Line | 
         for row, scope in zip(rows, scopes):
             r = trends.loc[(scope, measure)]
             row += [plain(r["then"]), plain(r["now"]), r["sparkline"]]
-    moved = patterns.heatmap_trend.loc[patterns.heatmap_trend["moved"].astype(bool)]
+    moved = moved_heat_cells(patterns)
     moved = moved.assign(_size=-moved["change"].abs()).sort_values(["_size", "team", "indicator"])
     return [
         Table(columns, rows, title=f"Since {since_label(dates)}: then, now and the last {weeks}",
@@ -108,10 +127,9 @@ def step_load_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table
 def agreement_tables(settings: SchoolSettings, patterns: Patterns) -> list[Line | Table]:
     norms = settings.norms
     overall = patterns.agreement_overall
-    norm = f"{norms.agreement_adjacent_share * 100:.0f}%"
+    norm = percent(norms.agreement_adjacent_share)
     if overall["comparisons"]:
-        summary = (f"{overall['lessons']} co-observed lessons, {overall['comparisons']} scores compared: {overall['exact'] * 100:.0f}% "
-                   f"exact, {overall['adjacent'] * 100:.0f}% within one point (norm {norm}).")
+        summary = f"{agreement_summary(overall)} (norm {norm})."
     else:
         summary = "No co-observed lesson yet: two observers scoring the same teacher on the same day (Type Co-observation)."
     check = f"below {norm}"
