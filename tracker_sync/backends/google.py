@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker_sync.backends.base import Area, Grid, Snapshot, ToolTab, Workbook, quoted_tab, trim_grid
 from tracker_sync.backends.google_cells import (
-    COACH_HEADER, INSTRUCTIONS_TITLE, cell_data, color_scale_rule, output_hash, pixels, plain_value, row_data, row_pixels,
+    COACH_HEADER, INSTRUCTIONS_TITLE, cell_data, color_scale_rule, grid_range, output_hash, pixels, plain_value, row_data, row_pixels,
     validation_rule,
 )
 from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound, TrackerNotShared
@@ -339,14 +339,14 @@ class _Planner:
             "range": {"sheetId": info.sheet_id}, "rows": row_data(tab, self.tab_ids, width),
             "fields": "userEnteredValue,userEnteredFormat"}})
         for area, mergers in _runs(tab.merges):
-            self.requests.append({"mergeCells": {"range": _grid_range(info.sheet_id, area), "mergeType": mergers}})
+            self.requests.append({"mergeCells": {"range": grid_range(info.sheet_id, area), "mergeType": mergers}})
         self.widths(info, tab.column_widths)
         heights = [row_pixels(tab.row_heights[r] if r < len(tab.row_heights) else None) for r in range(rows)]
         self.sizes(info, "ROWS", heights)
         for rule in tab.color_scales:
             self.requests.append({"addConditionalFormatRule": {"rule": color_scale_rule(info.sheet_id, rule), "index": 0}})
         if tab.filter is not None:
-            self.requests.append({"setBasicFilter": {"filter": {"range": _grid_range(info.sheet_id, tab.filter)}}})
+            self.requests.append({"setBasicFilter": {"filter": {"range": grid_range(info.sheet_id, tab.filter)}}})
 
     def widths(self, info: _TabInfo, widths: Sequence[float]) -> None:
         self.sizes(info, "COLUMNS", [pixels(width) for width in widths])
@@ -407,9 +407,8 @@ class _Planner:
             for index, column in enumerate(spec.columns):
                 rule = validation_rule(column, roster_range=roster_range, indicator_codes=codes)
                 if rule is not None and info.rows > 1:
-                    self.requests.append({"setDataValidation": {"range": {
-                        "sheetId": info.sheet_id, "startRowIndex": 1, "endRowIndex": info.rows,
-                        "startColumnIndex": index, "endColumnIndex": index + 1}, "rule": rule}})
+                    column_below_header = Area(1, index, info.rows - 1, 1)
+                    self.requests.append({"setDataValidation": {"range": grid_range(info.sheet_id, column_below_header), "rule": rule}})
         for spec in template.tool_tabs:
             self.protect(self.tabs.get(spec.name) or self.add_tab(spec.name, 1, 1))
         self.instructions(template)
@@ -458,11 +457,6 @@ class _Planner:
         data = [{"values": [cell_data(v, {}) for v in row]} for row in rows]
         self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": start, "columnIndex": 0},
                                               "rows": data, "fields": "userEnteredValue,userEnteredFormat"}})
-
-
-def _grid_range(sheet_id: int, area: Area) -> dict:
-    return {"sheetId": sheet_id, "startRowIndex": area.row, "endRowIndex": area.row + area.height,
-            "startColumnIndex": area.col, "endColumnIndex": area.col + area.width}
 
 
 def _runs(merges: Sequence[Area]) -> list[tuple[Area, str]]:

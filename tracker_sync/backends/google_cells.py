@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker_sync.backends.base import CellValue, Link, ScaleRule, Style, ToolCell, ToolTab
+from tracker_sync.backends.base import Area, CellValue, Link, ScaleRule, Style, ToolCell, ToolTab
 from tracker_sync.cells import SERIAL_EPOCH
 from tracker_sync.schemas import ColumnSpec
 
@@ -116,50 +116,46 @@ def cell_format(style: Style) -> dict:
     return out
 
 
-def cell_data(value: ToolCell, tab_ids: Mapping[str, int], style: Style | None = None) -> dict:
-    """One CellData for updateCells: the value (text never parsed) and its format."""
+def _cell(value: ToolCell, tab_ids: Mapping[str, int], cell_format_: dict) -> dict:
+    """One CellData: the value (text never parsed) and its format, a date's own number format when the
+    style has none."""
     entered, number_format = entered_value(value, tab_ids)
-    cell: dict[str, Any] = {}
-    if entered is not None:
-        cell["userEnteredValue"] = entered
-    cell_format_ = cell_format(style) if style is not None else {}
+    cell: dict[str, Any] = {"userEnteredValue": entered} if entered is not None else {}
     if number_format and "numberFormat" not in cell_format_:
-        cell_format_["numberFormat"] = number_format
+        cell_format_ = {**cell_format_, "numberFormat": number_format}
     if cell_format_:
         cell["userEnteredFormat"] = cell_format_
     return cell
 
 
+def cell_data(value: ToolCell, tab_ids: Mapping[str, int], style: Style | None = None) -> dict:
+    """One CellData for updateCells."""
+    return _cell(value, tab_ids, cell_format(style) if style is not None else {})
+
+
 def row_data(tab: ToolTab, tab_ids: Mapping[str, int], width: int) -> list[dict]:
     """RowData for updateCells over the whole tab, styled empty cells included."""
-    formats = [cell_format(style) for style in tab.palette]
+    formats = [cell_format(style) for style in tab.palette]  # once per style, shared by its cells
     out = []
     for r in range(max(len(tab.rows), len(tab.styles))):
         values = tab.rows[r] if r < len(tab.rows) else []
         styles = tab.styles[r] if r < len(tab.styles) else []
-        cells = []
-        for c in range(width):
-            value = values[c] if c < len(values) else None
-            index = styles[c] if c < len(styles) else 0
-            entered, number_format = entered_value(value, tab_ids)
-            cell: dict[str, Any] = {"userEnteredValue": entered} if entered is not None else {}
-            if formats[index]:
-                cell["userEnteredFormat"] = formats[index]
-            elif number_format:
-                cell["userEnteredFormat"] = {"numberFormat": number_format}
-            cells.append(cell)
-        out.append({"values": cells})
+        out.append({"values": [_cell(values[c] if c < len(values) else None, tab_ids, formats[styles[c] if c < len(styles) else 0])
+                               for c in range(width)]})
     return out
+
+
+def grid_range(sheet_id: int, area: Area) -> dict:
+    """An Area as the API's GridRange (end indexes exclusive)."""
+    return {"sheetId": sheet_id, "startRowIndex": area.row, "endRowIndex": area.row + area.height,
+            "startColumnIndex": area.col, "endColumnIndex": area.col + area.width}
 
 
 def color_scale_rule(sheet_id: int, rule: ScaleRule) -> dict:
     """A gradient conditional format anchored on the rule's numbers (the same points the xlsx gets)."""
-    area = rule.area
     points = [{"color": color(rgb), "type": "NUMBER", "value": f"{value:g}"} for value, rgb in rule.scale.points]
     gradient = {"minpoint": points[0], "maxpoint": points[-1], **({"midpoint": points[1]} if len(points) == 3 else {})}
-    return {"ranges": [{"sheetId": sheet_id, "startRowIndex": area.row, "endRowIndex": area.row + area.height,
-                        "startColumnIndex": area.col, "endColumnIndex": area.col + area.width}],
-            "gradientRule": gradient}
+    return {"ranges": [grid_range(sheet_id, rule.area)], "gradientRule": gradient}
 
 
 def pixels(width_in_characters: float) -> int:
