@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from tracker_sync.errors import ConfigError
 
 KINDS = ("read", "write")
-SCOPES = ("user", "project")
 WINDOW_S = 60.0
 #: Waits shorter than this count as none: a float clock cannot always move by less (1e-15 s added to
 #: 16.2 s leaves it at 16.2 s), and a bucket waiting for that would spin on a fake clock forever.

@@ -8,11 +8,10 @@ batch is applied, and only the tabs a batch changes are ever copied.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from tracker_sync.google_fake.sheets import (
-    DEFAULT_COLUMNS, DEFAULT_ROWS, VALIDATION_TYPES, VALUE_KEYS, InvalidRequest, NotModelled, Sheet, Spreadsheet, set_masked,
+    DEFAULT_COLUMNS, DEFAULT_ROWS, VALIDATION_TYPES, VALUE_KEYS, InvalidRequest, NotModelled, Sheet, Spreadsheet, copy_json, set_masked,
 )
 
 Handler = Callable[[Spreadsheet, dict], dict]
@@ -65,7 +64,7 @@ def _sheet_of(book: Spreadsheet, grid_range: dict) -> Sheet:
 
 
 def add_sheet(book: Spreadsheet, params: dict) -> dict:
-    props = copy.deepcopy(params.get("properties", {}))
+    props = copy_json(params.get("properties", {}))
     title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
     if any(s.title == title for s in book.sheets):
         raise InvalidRequest(f'A sheet with the name "{title}" already exists. Please enter another name.')
@@ -80,7 +79,7 @@ def add_sheet(book: Spreadsheet, params: dict) -> dict:
             **{k: v for k, v in props.items() if k not in ("sheetId", "title", "index", "sheetType", "gridProperties")}}
     book.sheets.insert(index, Sheet(full))
     book.reindex()
-    return {"addSheet": {"properties": copy.deepcopy(full)}}
+    return {"addSheet": {"properties": copy_json(full)}}
 
 
 def delete_sheet(book: Spreadsheet, params: dict) -> dict:
@@ -307,7 +306,7 @@ def _grid_range_out(rng: dict) -> dict:
 
 
 def add_protected_range(book: Spreadsheet, params: dict) -> dict:
-    protected = copy.deepcopy(params["protectedRange"])
+    protected = copy_json(params["protectedRange"])
     sheet = _sheet_of(book, protected["range"])
     sheet.bounds(protected["range"])
     protected["protectedRangeId"] = book.new_id()
@@ -316,7 +315,7 @@ def add_protected_range(book: Spreadsheet, params: dict) -> dict:
     editors = protected.get("editors") or {}
     protected["editors"] = {k: v for k, v in editors.items() if v}
     sheet.protected_ranges.append({k: v for k, v in protected.items() if v not in (None, False, "")})
-    return {"addProtectedRange": {"protectedRange": copy.deepcopy(sheet.protected_ranges[-1])}}
+    return {"addProtectedRange": {"protectedRange": copy_json(sheet.protected_ranges[-1])}}
 
 
 def delete_protected_range(book: Spreadsheet, params: dict) -> dict:
@@ -329,7 +328,7 @@ def delete_protected_range(book: Spreadsheet, params: dict) -> dict:
 
 
 def add_conditional_format_rule(book: Spreadsheet, params: dict) -> dict:
-    rule = copy.deepcopy(params["rule"])
+    rule = copy_json(params["rule"])
     ranges = rule.get("ranges") or []
     if not ranges:
         raise InvalidRequest("A conditional format rule needs at least one range.")
@@ -369,7 +368,7 @@ def _metadata_matches(meta: dict, data_filter: dict) -> bool:
 
 
 def create_developer_metadata(book: Spreadsheet, params: dict) -> dict:
-    meta = copy.deepcopy(params["developerMetadata"])
+    meta = copy_json(params["developerMetadata"])
     if not meta.get("metadataKey"):
         raise InvalidRequest("developerMetadata.metadataKey is required.")
     if meta.get("location") != {"spreadsheet": True}:
@@ -381,14 +380,14 @@ def create_developer_metadata(book: Spreadsheet, params: dict) -> dict:
         raise InvalidRequest(f"Developer metadata with id {meta['metadataId']} already exists.")
     meta["location"] = {"locationType": "SPREADSHEET", "spreadsheet": True}
     book.developer_metadata.append(meta)
-    return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
+    return {"createDeveloperMetadata": {"developerMetadata": copy_json(meta)}}
 
 
 def update_developer_metadata(book: Spreadsheet, params: dict) -> dict:
     changed = [m for m in book.developer_metadata if any(_metadata_matches(m, f) for f in params["dataFilters"])]
     for meta in changed:
         set_masked(meta, params["developerMetadata"], params["fields"])
-    return {"updateDeveloperMetadata": {"developerMetadata": copy.deepcopy(changed)}}
+    return {"updateDeveloperMetadata": {"developerMetadata": copy_json(changed)}}
 
 
 def delete_developer_metadata(book: Spreadsheet, params: dict) -> dict:

@@ -401,16 +401,21 @@ class GoogleFake:
             self.token_owner[token] = email
         return 200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
 
+    @staticmethod
+    def _bearer(authorization: str) -> str:
+        """The token of an Authorization header."""
+        return authorization.removeprefix("Bearer ").strip()
+
     def _check_token(self, authorization: str) -> Caller:
         """Who a token this fake issued belongs to; 401 otherwise."""
-        token = authorization.removeprefix("Bearer ").strip()
+        token = self._bearer(authorization)
         if token in self.token_owner:
             return Caller(self.token_owner[token], tuple(self.token_scopes.get(token, ())))
         raise ApiAnswer(401, error_body(401, "Request had invalid authentication credentials. Expected OAuth 2 access "
                                              "token, login cookie or other valid authentication credential."))
 
     def _caller_email(self, headers: dict[str, str]) -> str:
-        return self.token_owner.get(headers.get("authorization", "").removeprefix("Bearer ").strip(), "")
+        return self.token_owner.get(self._bearer(headers.get("authorization", "")), "")
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -8,7 +8,6 @@ proto3 JSON leaves out empty fields, values responses trim trailing empty cells 
 from __future__ import annotations
 
 import ast
-import copy
 import dataclasses
 import datetime as dt
 import functools
@@ -175,9 +174,9 @@ class Sheet:
 
     def clone(self) -> "Sheet":
         """A copy safe to change. Cell dicts are shared: a stored cell is replaced, never changed in place."""
-        return Sheet(copy.deepcopy(self.properties), dict(self.cells), copy.deepcopy(self.conditional_formats),
-                     copy.deepcopy(self.protected_ranges), dict(self.column_pixels), dict(self.row_pixels),
-                     copy.deepcopy(self.merges), copy.deepcopy(self.basic_filter))
+        return Sheet(copy_json(self.properties), dict(self.cells), copy_json(self.conditional_formats),
+                     copy_json(self.protected_ranges), dict(self.column_pixels), dict(self.row_pixels),
+                     copy_json(self.merges), copy_json(self.basic_filter))
 
     def digest(self) -> bytes:
         """A fingerprint of everything the tab holds (every field): equal digests, equal tabs."""
@@ -331,7 +330,7 @@ class Spreadsheet:
         the copy and the original part ways tab by tab, on their first write, and a thousand copies
         of one tracker cost one tracker's cells.
         """
-        return Spreadsheet(spreadsheet_id, title, list(self.sheets), copy.deepcopy(self.developer_metadata),
+        return Spreadsheet(spreadsheet_id, title, list(self.sheets), copy_json(self.developer_metadata),
                            owner, self.next_id)
 
     def fork(self) -> "Spreadsheet":
@@ -340,7 +339,7 @@ class Spreadsheet:
         Tabs are shared until :meth:`editable` copies the ones a change touches, so a write to the
         Summary tab does not copy the coach tabs. Call :meth:`settle` once the fork is stored.
         """
-        fork = Spreadsheet(self.id, self.title, list(self.sheets), copy.deepcopy(self.developer_metadata),
+        fork = Spreadsheet(self.id, self.title, list(self.sheets), copy_json(self.developer_metadata),
                            self.owner, self.next_id)
         fork._shared = {id(sheet): sheet for sheet in self.sheets}
         return fork
@@ -360,7 +359,7 @@ class Spreadsheet:
 
     def properties(self) -> dict:
         return {"title": self.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT",
-                "defaultFormat": copy.deepcopy(DEFAULT_FORMAT), "spreadsheetTheme": copy.deepcopy(THEME)}
+                "defaultFormat": copy_json(DEFAULT_FORMAT), "spreadsheetTheme": copy_json(THEME)}
 
     def sheet(self, *, title: str | None = None, sheet_id: int | None = None) -> Sheet:
         for sheet in self.sheets:
@@ -398,28 +397,28 @@ class Spreadsheet:
             selected = [(s, [A1Range(s.title)]) for s in self.sheets]
         sheets = []
         for sheet, sheet_ranges in selected:
-            entry: dict[str, Any] = {"properties": copy.deepcopy(sheet.properties)}
+            entry: dict[str, Any] = {"properties": copy_json(sheet.properties)}
             if wants_data:
                 cell_mask = (mask or {}).get("sheets", {}).get("data", {}).get("rowData", {}).get("values", {})
                 entry["data"] = [self._grid_data(sheet, rng, cell_mask) for rng in sheet_ranges]
             if sheet.conditional_formats:
-                entry["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
+                entry["conditionalFormats"] = copy_json(sheet.conditional_formats)
             if sheet.protected_ranges:
                 entry["protectedRanges"] = [self._with_owner(p) for p in sheet.protected_ranges]
             if sheet.merges:
-                entry["merges"] = copy.deepcopy(sheet.merges)
+                entry["merges"] = copy_json(sheet.merges)
             if sheet.basic_filter is not None:
-                entry["basicFilter"] = copy.deepcopy(sheet.basic_filter)
+                entry["basicFilter"] = copy_json(sheet.basic_filter)
             sheets.append(entry)
         body: dict[str, Any] = {"spreadsheetId": self.id, "properties": self.properties(), "sheets": sheets}
         if self.developer_metadata:
-            body["developerMetadata"] = copy.deepcopy(self.developer_metadata)
+            body["developerMetadata"] = copy_json(self.developer_metadata)
         body["spreadsheetUrl"] = f"https://docs.google.com/spreadsheets/d/{self.id}/edit"
         return apply_field_mask(body, mask) if mask else body
 
     def _with_owner(self, protected: dict) -> dict:
         """Google lists the spreadsheet's owner among a protected range's editors when it reads them back."""
-        out = copy.deepcopy(protected)
+        out = copy_json(protected)
         users = out.setdefault("editors", {}).setdefault("users", [])
         if self.owner and self.owner not in users:
             users.insert(0, self.owner)
@@ -543,24 +542,25 @@ def entered_value(value: Any, input_option: str) -> tuple[dict | None, dict | No
         return {"formulaValue": text}, None
     if text.upper() in ("TRUE", "FALSE"):
         return {"boolValue": text.upper() == "TRUE"}, None
+    stripped = text.strip()
     for pattern, order in ((_ISO_DATE, (0, 1, 2)), (_US_DATE, (2, 0, 1))):
-        if match := pattern.match(text.strip()):
+        if match := pattern.match(stripped):
             y, m, d = (int(match[i + 1]) for i in order)
             try:
                 serial = (dt.date(y, m, d) - SERIAL_EPOCH).days
             except ValueError:
                 break
             return {"numberValue": serial}, {"type": "DATE", "pattern": "yyyy-mm-dd"}
-    if match := _ISO_DATE_TIME.match(text.strip()):
+    if match := _ISO_DATE_TIME.match(stripped):
         try:
             moment = dt.datetime(*(int(part or 0) for part in match.groups()))
         except ValueError:
             return {"stringValue": text}, None
         days = (moment - dt.datetime.combine(SERIAL_EPOCH, dt.time())) / dt.timedelta(days=1)
         return {"numberValue": plain_number(days)}, {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
-    if _NUMBER.fullmatch(text.strip()):
-        return {"numberValue": plain_number(float(text.strip().replace(",", "")))}, None
-    if any(pattern.fullmatch(text.strip()) for pattern in _UNMODELLED_INPUT):
+    if _NUMBER.fullmatch(stripped):
+        return {"numberValue": plain_number(float(stripped.replace(",", "")))}, None
+    if any(pattern.fullmatch(stripped) for pattern in _UNMODELLED_INPUT):
         raise NotModelled(f"reading {text!r} under USER_ENTERED (Google would parse it as a percent, a currency, "
                           "a time or a date; the fake parses only plain numbers, yyyy-mm-dd, m/d/yyyy and yyyy-mm-dd hh:mm[:ss])")
     return {"stringValue": text}, None  # "3_1_0", "inf", "nan", "0x10": text on Google too
