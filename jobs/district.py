@@ -46,7 +46,9 @@ from typing import Any
 from tracker_sync.jobs.clock import SystemClock
 from tracker_sync.jobs.schedule import rest_end
 from tracker_sync.backends.base import Workbook
-from tracker_sync.errors import ApiError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerNotShared, TrackerSyncError
+from tracker_sync.errors import (
+    ApiError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerNotShared, TrackerSyncError, failure_detail,
+)
 from tracker_sync.history import History, Run
 from tracker_sync.quota import CredentialLimiter, DistrictQuota
 from tracker_sync.registry import Registry, School
@@ -347,10 +349,8 @@ class DistrictRunner:
     def _failed(self, school: School, kind: str, started: dt.datetime, t0: float, exc: Exception,
                 workbook: Workbook | None, calls0: tuple[int, int]) -> Run:
         calls, attempts = self._spent(workbook, calls0)
-        known = isinstance(exc, TrackerSyncError)
-        detail = f"{exc.label}: {exc}" if known else "unexpected error: see the service log"
         return Run(school.id, kind, started, round(time.perf_counter() - t0, 3), "failed", api_calls=calls,
-                   http_requests=attempts, detail=detail[:500], extra={"passing": is_passing(exc), "error": type(exc).__name__})
+                   http_requests=attempts, detail=failure_detail(exc)[:500], extra={"passing": is_passing(exc), "error": type(exc).__name__})
 
     # -- backoff --
 

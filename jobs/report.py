@@ -39,7 +39,7 @@ def next_report(settings: DistrictReportSettings, after: dt.datetime) -> dt.date
 def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -> Run:
     """Write the district report now; record the run; never raises for the report's own trouble."""
     from tracker_sync.district.publish import publish
-    from tracker_sync.errors import TrackerSyncError
+    from tracker_sync.errors import failure_detail
 
     settings = runner.registry.district.report
     started, t0 = runner.clock.now(), time.perf_counter()
@@ -56,10 +56,8 @@ def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -
         day = as_of or started.astimezone(settings.zone).date()
         report, published = publish(runner.registry, runner.history, as_of=day, now=started, http=http)
     except Exception as exc:  # noqa: BLE001 - a failed report must not stop the schools' syncs
-        known = isinstance(exc, TrackerSyncError)
-        detail = f"{exc.label}: {exc}" if known else "unexpected error: see the service log"
         run = Run(HISTORY_ID, "report", started, round(time.perf_counter() - t0, 3), "failed",
-                  api_calls=http.calls if http is not None else 0, detail=detail[:500])
+                  api_calls=http.calls if http is not None else 0, detail=failure_detail(exc)[:500])
     else:
         run = report_run(started, report, published)
     runner.history.record(run)

@@ -20,6 +20,12 @@ class TrackerSyncError(Exception):
     label = "failed"
 
 
+def failure_detail(exc: Exception) -> str:
+    """What a failed run's history says: '<label>: <message>' for tracker-sync's own errors; for
+    anything else (a bug) no message, which could hold a cell's content, only where to look."""
+    return f"{exc.label}: {exc}" if isinstance(exc, TrackerSyncError) else "unexpected error: see the service log"
+
+
 class ConfigError(TrackerSyncError):
     """Settings, registry or command-line input that cannot be used as given."""
 

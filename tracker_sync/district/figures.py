@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from tracker_sync.schemas import Rubric
     from tracker_sync.sync import Check
 
 #: Bump when the stored shape changes; the report ignores figures of another version.
@@ -178,10 +179,9 @@ def _cell(value: float | None, n: int, basis: Basis, min_cell: int) -> dict:
     return {"value": None if value is None else round(float(value), 6), "n": int(n)}
 
 
-def band_counts(check: "Check") -> list[int]:
+def band_counts(scores: np.ndarray, rubric: Rubric) -> list[int]:
     """Scores per band of the rubric, lowest band first (a score belongs to the last band starting at or below it)."""
-    scores = _scores(check)
-    starts = np.array([band.min for band in check.settings.rubric.bands])
+    starts = np.array([band.min for band in rubric.bands])
     index = np.searchsorted(starts, scores, side="right") - 1
     return np.bincount(index, minlength=len(starts)).astype(int).tolist()
 
@@ -193,7 +193,7 @@ def school_figures(check: "Check", *, min_cell: int = 5) -> dict:
     indicators = {code: _cell(school.at[code, "mean"], school.at[code, "n"], "scores", min_cell)
                   for code in rubric.codes if code in school.index}
     scores = _scores(check)
-    counts = band_counts(check)
+    counts = band_counts(scores, rubric)
     calib, judged = check.patterns.calibration, _judged(check)
     return {
         "version": FIGURES_VERSION,
