@@ -24,7 +24,6 @@ from conftest import AS_OF
 from tracker_sync.backends.base import Snapshot
 from tracker_sync.district.figures import FIGURES, school_figures
 from tracker_sync.district.suppress import Line, complementary
-from tracker_sync.patterns import compute_patterns
 from tracker_sync.sync import Check
 from tracker_sync.validate import validate
 
@@ -32,7 +31,7 @@ from tracker_sync.validate import validate
 def check_of(grids, template, settings) -> Check:
     result = validate(grids, template, settings, AS_OF)
     assert result.findings == []
-    return Check(Snapshot(grids), settings, template, AS_OF, result, compute_patterns(result.records, settings, AS_OF))
+    return Check(Snapshot(grids), settings, template, AS_OF, result)
 
 
 @pytest.fixture

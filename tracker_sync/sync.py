@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from tracker_sync.backends.base import Snapshot, Workbook
@@ -46,7 +47,11 @@ class Check:
     template: Template
     as_of: dt.date
     result: ValidationResult
-    patterns: Patterns
+
+    @cached_property
+    def patterns(self) -> Patterns:
+        """The team patterns of the valid records, computed when first asked for (an export needs none)."""
+        return compute_patterns(self.result.records, self.settings, self.as_of)
 
     def practice_flags(self) -> list[PracticeFlag]:
         """Practice flags from the school's norms, pointing at the coach tabs of this tracker."""
@@ -94,7 +99,7 @@ def today_in(settings: SchoolSettings, now: dt.datetime | None = None) -> dt.dat
 
 def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
                   norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> Check:
-    """Read once, validate, compute patterns. Writes nothing.
+    """Read once and validate; the patterns follow on first use (Check.patterns). Writes nothing.
 
     ``norm_overrides`` (from the district registry) win over the norms stored in the tracker;
     ``ilt_weekday`` (the registry's ``ilt.day``) makes trends compare with the last ILT meeting.
@@ -107,7 +112,7 @@ def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.d
     if notice := outside_school_year(settings, day):
         log.warning(notice)
     result = validate(snapshot.grids, template, settings, day)
-    return Check(snapshot, settings, template, day, result, compute_patterns(result.records, settings, day))
+    return Check(snapshot, settings, template, day, result)
 
 
 def _report(workbook: Workbook, check: Check, started: float) -> SyncReport:
