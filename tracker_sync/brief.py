@@ -20,7 +20,7 @@ from importlib.resources import files
 
 import pandas as pd
 
-from tracker_sync.backends.base import Workbook
+from tracker_sync.backends.base import Workbook, rgb
 from tracker_sync.brief_attention import attention_context, moved_cells
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import discussion_questions, percent
@@ -46,10 +46,10 @@ def heat_color(value: float, settings: SchoolSettings) -> tuple[str, str]:
 
 def rubric_heat_color(value: float, rubric: Rubric) -> tuple[str, str]:
     """heat_color for a rubric alone (the district brief compares schools, not one school's settings)."""
-    rgb = heat_scale(rubric).color_at(value)
-    red, green, blue = (int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+    hex_rgb = heat_scale(rubric).color_at(value)
+    red, green, blue = rgb(hex_rgb)
     luminance = 0.299 * red + 0.587 * green + 0.114 * blue
-    return f"#{rgb.lower()}", "#ffffff" if luminance < 140 else "#1a1a1a"
+    return f"#{hex_rgb.lower()}", "#ffffff" if luminance < 140 else "#1a1a1a"
 
 
 def _n(value, digits: int = 1) -> str:

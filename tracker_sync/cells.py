@@ -236,9 +236,14 @@ def parse_choice(value: object, choices: list[str]) -> Parsed:
     return Parsed(None, problem("bad-choice", f"'{text}' is not one of: {', '.join(choices)}."))
 
 
+def is_email(text: str) -> bool:
+    """Looks like an address: something@domain.tld, no spaces."""
+    return re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text) is not None
+
+
 def parse_email(value: object) -> Parsed:
     text = clean_text(value)
-    if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+    if is_email(text):
         return Parsed(text)
     return Parsed(text, problem("bad-email", f"'{text}' does not look like an email address."))
 

@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tracker_sync.cells import is_email
 from tracker_sync.errors import ConfigError
 from tracker_sync.quota import QuotaLimits
 from tracker_sync.wording import plural
@@ -210,7 +211,7 @@ class DistrictReportSettings(_Strict):
     @classmethod
     def _emails(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for email in value:
-            if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            if not is_email(email):
                 raise ValueError(f"{email!r} is not an email address; list named district staff, e.g. 'ana@district.org'")
         return value
 

@@ -133,12 +133,13 @@ class ColorScale:
         for (low, low_rgb), (high, high_rgb) in zip(points, points[1:]):
             if value <= high:
                 t = (value - low) / (high - low)
-                mixed = [round(a + (b - a) * t) for a, b in zip(_rgb(low_rgb), _rgb(high_rgb))]
+                mixed = [round(a + (b - a) * t) for a, b in zip(rgb(low_rgb), rgb(high_rgb))]
                 return "".join(f"{c:02X}" for c in mixed)
         return points[-1][1]
 
 
-def _rgb(hex_color: str) -> tuple[int, int, int]:
+def rgb(hex_color: str) -> tuple[int, int, int]:
+    """'F8696B' as (248, 105, 107)."""
     return int(hex_color[0:2], 16), int(hex_color[2:4], 16), int(hex_color[4:6], 16)
 
 

@@ -17,7 +17,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tracker_sync.backends.base import Area, CellValue, Link, ScaleRule, Style, ToolCell, ToolTab
+from tracker_sync.backends.base import Area, CellValue, Link, ScaleRule, Style, ToolCell, ToolTab, rgb
 from tracker_sync.cells import SERIAL_EPOCH
 from tracker_sync.schemas import ColumnSpec
 
@@ -84,7 +84,7 @@ def entered_value(value: ToolCell, tab_ids: Mapping[str, int]) -> tuple[dict | N
 
 def color(hex_rgb: str) -> dict[str, float]:
     """'D9E1F2' as the Sheets API's Color (channels 0-1)."""
-    return {name: round(int(hex_rgb[i:i + 2], 16) / 255, 4) for name, i in (("red", 0), ("green", 2), ("blue", 4))}
+    return {name: round(channel / 255, 4) for name, channel in zip(("red", "green", "blue"), rgb(hex_rgb))}
 
 
 def cell_format(style: Style) -> dict:
