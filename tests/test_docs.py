@@ -44,8 +44,8 @@ def _readme_block(after: str) -> str:
     return README.split(after + "\n", 1)[1].split("```", 1)[0]
 
 
-def test_the_readme_shows_what_the_demo_and_validate_really_print(tmp_path):
-    """The README's demo and validate outputs are today's (only the time a sync took may differ), so a
+def test_the_readme_shows_what_the_demo_validate_and_export_really_print(tmp_path):
+    """The README's demo, validate and export outputs are today's (only the time a sync took may differ), so a
     change that moves a count or a message also moves the README."""
     piped = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}  # as the README's output was made
     demo = subprocess.run([sys.executable, "-m", "tracker_sync", "demo"], cwd=tmp_path, env=piped, capture_output=True,
@@ -60,3 +60,11 @@ def test_the_readme_shows_what_the_demo_and_validate_really_print(tmp_path):
     assert validate.returncode == 1  # the demo's ten planted mistakes
     shown = _readme_block(f"$ {command} > findings.txt; tail -13 findings.txt")
     assert validate.stdout.splitlines()[-13:] == shown.splitlines()
+
+    command = ("tracker-sync export tracker-sync-demo/cottonwood-community-school.xlsx --to cottonwood-export --format jsonl "
+               "--as-of 2026-12-18")
+    export = subprocess.run([sys.executable, "-m", "tracker_sync", *command.split()[1:]], cwd=tmp_path, env=piped,
+                            capture_output=True, text=True, timeout=120)
+    assert export.returncode == 0, export.stderr
+    shown_lines = _readme_block(f"$ {command}").splitlines()  # the README drops the title's trailing padding
+    assert [line.rstrip() for line in export.stdout.splitlines()] == [line.rstrip() for line in shown_lines]

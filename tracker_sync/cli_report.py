@@ -101,9 +101,12 @@ def export(
     if as_json:
         print_json(result.to_dict())
         return
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table("Tab", "File", "Rows", "JSON Schema",
-                  title=f"{result.school}, as of {result.as_of}" + (" (de-identified)" if result.deidentified else ""))
+                  title=Text(f"{result.school}, as of {result.as_of}" + (" (de-identified)" if result.deidentified else "")))
     for tab, info in result.files.items():
         table.add_row(tab, info["file"], str(info["rows"]), info["schema"])
     console.print(table)
-    console.print(f"Exported to {result.folder} (manifest: export.json)")
+    say(f"Exported to {result.folder} (manifest: export.json)")
