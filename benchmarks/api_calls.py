@@ -49,8 +49,11 @@ def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> tuple[i
     import pandas as pd
     from gspread_dataframe import get_as_dataframe, set_with_dataframe
 
-    from tracker_sync.backends.base import Link
-    from tracker_sync.backends.google_http import GoogleHTTPClient, load_credentials
+    from tracker_sync.backends.google.transport import (
+        GoogleHTTPClient,
+        load_credentials,
+    )
+    from tracker_sync.tabs import Link
 
     client = gspread.Client(load_credentials(service_account_info=account),
                             http_client=functools.partial(GoogleHTTPClient, api_base=fake.base_url))
@@ -67,15 +70,16 @@ def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> tuple[i
 
 
 def main() -> None:
-    from tracker_sync.backends.google import GoogleWorkbook, google_client
-    from tracker_sync.backends.google_http import RetryPolicy
-    from tracker_sync.backends.memory import MemoryWorkbook
-    from tracker_sync.demo import provision_school
-    from tracker_sync.google_fake import Fault, GoogleFake
-    from tracker_sync.settings import to_metadata
     from tracker_sync.sheet_templates import load_template
+
+    from tracker_sync.backends.google.transport import RetryPolicy
+    from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
+    from tracker_sync.backends.memory import MemoryWorkbook
+    from tracker_sync.metadata import to_metadata
     from tracker_sync.sync import sync_tracker
-    from tracker_sync.synthetic import synthetic_school
+    from tracker_sync.synthetic.demo import provision_school
+    from tracker_sync.synthetic.school import synthetic_school
+    from tracker_sync.testing.google_fake import Fault, GoogleFake
 
     school = synthetic_school(7)
     template = load_template().for_rubric(school.settings.rubric)

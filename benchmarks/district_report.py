@@ -20,13 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from tracker_sync.district.publish import publish
-from tracker_sync.google_fake import GoogleFake
-from tracker_sync.history import History
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
-from tracker_sync.jobs.sample import build_district, sync_history
-from tracker_sync.registry import load_registry
-from tracker_sync.synthetic import AS_OF
+
+from tracker_sync.district.history import History
+from tracker_sync.district.publish import publish
+from tracker_sync.district.registry import load_registry
+from tracker_sync.synthetic.school import AS_OF
+from tracker_sync.testing.google_fake import GoogleFake
+from tracker_sync.testing.sample_district import build_district, sync_history
 
 
 def main() -> None:

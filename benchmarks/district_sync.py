@@ -47,12 +47,13 @@ import time
 from multiprocessing.managers import BaseManager
 from pathlib import Path
 
-from tracker_sync.google_fake import GoogleFake, SheetsQuota
-from tracker_sync.history import History
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess, credential_for
-from tracker_sync.jobs.sample import build_district
-from tracker_sync.quota import DistrictQuota, QuotaLimits
-from tracker_sync.registry import load_registry
+
+from tracker_sync.backends.google.quota import DistrictQuota, QuotaLimits
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import load_registry
+from tracker_sync.testing.google_fake import GoogleFake, SheetsQuota
+from tracker_sync.testing.sample_district import build_district
 
 COACH = "coach@schools.example.org"
 UNLIMITED = QuotaLimits(10**6, 10**6, 10**6, 10**6)
@@ -138,7 +139,7 @@ def serve_quota(quota: DistrictQuota) -> tuple[tuple[str, int], bytes]:
 def sync_worker(conn, registry_path: Path, school_ids: list[str], threads: int, quota_address: tuple, google: GoogleAccess,
                 history_path: Path) -> None:
     """One worker process: the day's first pass on its schools, then, on "go", the measured pass."""
-    import tracker_sync.backends.google  # noqa: F401 - warm imports, as in a long-running service
+    import tracker_sync.backends.google.workbook  # noqa: F401 - warm imports, as in a long-running service
     import tracker_sync.sync  # noqa: F401
 
     runner = DistrictRunner(load_registry(registry_path), history=History(history_path), google=google,
@@ -160,7 +161,11 @@ def sync_worker(conn, registry_path: Path, school_ids: list[str], threads: int, 
 
 def coach_edits(fake: FakeProcess, registry, share: float, seed: int = 5) -> list[str]:
     """A coach types one cell in ``share`` of the schools (shared with them as an editor first); their ids."""
-    from tracker_sync.backends.google import GoogleWorkbook, google_client, spreadsheet_id_from
+    from tracker_sync.backends.google.workbook import (
+        GoogleWorkbook,
+        google_client,
+        spreadsheet_id_from,
+    )
 
     schools = list(registry.schools.values())
     chosen = random.Random(seed).sample(schools, round(len(schools) * share))

@@ -2,7 +2,7 @@
 
     python benchmarks/patterns_scale.py [--quick] [--schools N] [--workers W]
 
-One school-year: the synthetic school (tracker_sync.synthetic) with 260 teachers, its autumn
+One school-year: the synthetic school (tracker_sync.synthetic.school) with 260 teachers, its autumn
 semester plus the same rows 21 weeks later as the spring (same weekdays), about 15,000 sheet rows
 (every coach tab, 1-on-1 Meetings and Goals included), as of the last day of school. The timed step
 is what a sync does between read and write: validate(grids) then compute_patterns(records), best of
@@ -31,10 +31,17 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
-
-from tracker_sync.patterns import compute_patterns, coverage, headline_trends, heatmap_trend, to_frames, trend_dates
 from tracker_sync.sheet_templates import load_template
-from tracker_sync.synthetic import synthetic_school
+
+from tracker_sync.patterns import (
+    compute_patterns,
+    coverage,
+    headline_trends,
+    heatmap_trend,
+    to_frames,
+    trend_dates,
+)
+from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.validate import validate
 
 TEACHERS = 260

@@ -1,6 +1,6 @@
 """Memory of `serve`'s job machinery over a simulated week of a district: it must stay flat.
 
-A district of ``--schools`` synthetic xlsx schools (jobs/sample.py) is synced on a simulated clock
+A district of ``--schools`` synthetic xlsx schools (tracker_sync/testing/sample_district.py) is synced on a simulated clock
 (jobs/simulate.py: the fire times, job functions, coalescing and backoff of ``serve``) from Monday
 2026-12-14 00:00 to Sunday 23:59, with one DistrictRunner as ``serve`` holds it: real xlsx writes,
 the real run history, the ILT briefs. After each simulated day the process's resident memory is
@@ -27,9 +27,10 @@ from zoneinfo import ZoneInfo
 
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import DistrictRunner
-from tracker_sync.jobs.sample import build_district
 from tracker_sync.jobs.simulate import simulate
-from tracker_sync.registry import load_registry
+
+from tracker_sync.district.registry import load_registry
+from tracker_sync.testing.sample_district import build_district
 
 MONDAY = dt.date(2026, 12, 14)
 DENVER = ZoneInfo("America/Denver")

@@ -22,10 +22,11 @@ import datetime as dt
 import random
 import time
 
-from tracker_sync.findings import column_letter
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
+
 from tracker_sync.validate import validate
+from tracker_sync.validate.findings import column_letter
 
 AS_OF = dt.date(2027, 5, 28)
 YEAR = (dt.date(2026, 8, 17), dt.date(2027, 5, 28))

@@ -47,7 +47,7 @@ META_TAB = "_tracker_sync"
 
 def school_year(teachers: int):
     """(grids, settings) for one school-year: the synthetic autumn plus a shifted spring."""
-    from tracker_sync.synthetic import synthetic_school
+    from tracker_sync.synthetic.school import synthetic_school
 
     school = synthetic_school(7, teachers=teachers, typos=False)
     grids = {}
@@ -62,9 +62,10 @@ def school_year(teachers: int):
 
 def build(folder: Path, teachers: int) -> tuple[Path, int]:
     """A provisioned, filled tracker synced once (not timed); its path and coach rows."""
-    from tracker_sync.backends.xlsx import XlsxWorkbook
-    from tracker_sync.settings import to_metadata
     from tracker_sync.sheet_templates import load_template
+
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+    from tracker_sync.metadata import to_metadata
     from tracker_sync.sync import sync_tracker
 
     grids, settings = school_year(teachers)
@@ -92,7 +93,7 @@ class FloorWorkbook:
     def read(self, tabs: Sequence[str]):
         from python_calamine import CalamineWorkbook
 
-        from tracker_sync.backends.base import Snapshot, trim_grid
+        from tracker_sync.tabs import Snapshot, trim_grid
 
         self.data = self.path.read_bytes()
         book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
@@ -118,7 +119,7 @@ class FloorWorkbook:
 
 def _values_xml(tab) -> bytes:
     """A tool tab's values as sheet XML, nothing else (no styles, widths, links or protection)."""
-    from tracker_sync.backends.base import Link
+    from tracker_sync.tabs import Link
 
     rows = []
     for r, row in enumerate(tab.rows, 1):
@@ -138,7 +139,7 @@ def _values_xml(tab) -> bytes:
 
 def _sync(side: str, source: str, folder: str, tag: str) -> float:
     """One whole sync of a fresh copy of ``source``; its wall time."""
-    from tracker_sync.backends.xlsx import XlsxWorkbook
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
     from tracker_sync.sync import sync_tracker
 
     path = Path(folder) / f"{side}-{tag}.xlsx"

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import openpyxl
 
-from tracker_sync.backends.xlsx import XlsxWorkbook
-from tracker_sync.brief import build_brief
-from tracker_sync.demo import provision_school
-from tracker_sync.sync import sync_tracker
-from tracker_sync.synthetic import synthetic_school
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+from tracker_sync.sync import build_brief, sync_tracker
+from tracker_sync.synthetic.demo import provision_school
+from tracker_sync.synthetic.school import synthetic_school
 
 HERE = Path(__file__).resolve().parent
 TABS = {"Summary": ("summary", 700), "Patterns": ("patterns", 1500), "Flags": ("flags", 1100)}  # name, height in pixels

@@ -1,9 +1,9 @@
 """The district's job functions: sync one school, render one school's ILT brief, one pass over all.
 
 :class:`DistrictRunner` holds what every job shares: the registry, the run history (SQLite), the
-district's Google quota (:class:`~tracker_sync.quota.DistrictQuota`), its service accounts and the
+district's Google quota (:class:`~tracker_sync.backends.google.quota.DistrictQuota`), its service accounts and the
 clock. Its job functions never raise for a school's trouble: a failure becomes a ``failed``
-:class:`~tracker_sync.history.Run` (recorded, with the error class and message) and the school's
+:class:`~tracker_sync.district.history.Run` (recorded, with the error class and message) and the school's
 own failure streak and backoff; other schools run on.
 
 **Service accounts.** ``[district] credentials`` may list several key files. Each Google school uses
@@ -45,13 +45,20 @@ from typing import Any
 
 from tracker_sync.jobs.clock import SystemClock
 from tracker_sync.jobs.schedule import rest_end
+
 from tracker_sync.backends.base import Workbook
+from tracker_sync.backends.google.quota import CredentialLimiter, DistrictQuota
+from tracker_sync.district.history import History, Run
+from tracker_sync.district.registry import Registry, School
 from tracker_sync.errors import (
-    ApiError, TrackerInUse, TrackerLocked, TrackerNotFound, TrackerNotShared, TrackerSyncError, failure_detail,
+    ApiError,
+    TrackerInUse,
+    TrackerLocked,
+    TrackerNotFound,
+    TrackerNotShared,
+    TrackerSyncError,
+    failure_detail,
 )
-from tracker_sync.history import History, Run
-from tracker_sync.quota import CredentialLimiter, DistrictQuota
-from tracker_sync.registry import Registry, School
 
 #: Google answers worth another try later in the same pass (0: Google could not be reached).
 RETRYABLE_CODES = frozenset({0, 408, 429, 500, 502, 503, 504})
@@ -114,7 +121,10 @@ class _Account:
     """One service account: its key parsed once, one access token and one HTTP session for all its schools."""
 
     def __init__(self, name: str, credentials: Any, api_base: str | None) -> None:
-        from tracker_sync.backends.google_http import SharedCredentials, authorized_session
+        from tracker_sync.backends.google.transport import (
+            SharedCredentials,
+            authorized_session,
+        )
 
         self.name = name
         self.credentials = SharedCredentials(credentials)
@@ -146,7 +156,7 @@ class DistrictRunner:
         name = credential_for(school, self.registry.district.credentials)
         with self._lock:
             if name not in self._accounts:
-                from tracker_sync.backends.google import google_credentials
+                from tracker_sync.backends.google.workbook import google_credentials
 
                 if name == DEFAULT_ACCOUNT:
                     loaded = google_credentials(credentials_file=self.google.credentials_file,
@@ -163,8 +173,8 @@ class DistrictRunner:
 
     def _http(self, account: _Account) -> Any:
         """A Google HTTP client for one job (its own call counts) over the account's one session."""
-        from tracker_sync.backends.google import google_client
-        from tracker_sync.backends.google_http import RetryPolicy
+        from tracker_sync.backends.google.transport import RetryPolicy
+        from tracker_sync.backends.google.workbook import google_client
 
         retry = RetryPolicy(max_attempts=self.google.max_attempts, max_elapsed=self.google.max_elapsed,
                             sleep=self.clock.sleep, clock=self.clock.monotonic)
@@ -174,13 +184,16 @@ class DistrictRunner:
 
     def workbook(self, school: School, kind: str = "sync") -> Workbook:
         if school.backend == "xlsx":
-            from tracker_sync.backends.xlsx import XlsxWorkbook
+            from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 
             path = self.registry.resolve(school.location)
             if not path.exists():
                 raise TrackerNotFound(f"No tracker file at {path} (school {school.name!r} in the registry).")
             return XlsxWorkbook(path)
-        from tracker_sync.backends.google import GoogleWorkbook, spreadsheet_id_from
+        from tracker_sync.backends.google.workbook import (
+            GoogleWorkbook,
+            spreadsheet_id_from,
+        )
 
         return GoogleWorkbook(spreadsheet_id_from(school.location), self._http(self.account(school)))
 
@@ -211,7 +224,7 @@ class DistrictRunner:
             return account.listing[1]
 
     def _list_drive(self, account: _Account) -> dict[str, DriveEntry] | None:
-        from tracker_sync.backends.google import DRIVE_FILES, SPREADSHEET_MIME
+        from tracker_sync.backends.google.workbook import DRIVE_FILES, SPREADSHEET_MIME
 
         http = self._http(account)
         entries: dict[str, DriveEntry] = {}
@@ -234,7 +247,7 @@ class DistrictRunner:
 
     def unchanged(self, school: School, day: dt.date, listing: dict[str, DriveEntry] | None) -> str | None:
         """Why the school need not be read now, or None when it must be (see the module docstring)."""
-        from tracker_sync.backends.google import spreadsheet_id_from
+        from tracker_sync.backends.google.workbook import spreadsheet_id_from
 
         entry = (listing or {}).get(spreadsheet_id_from(school.location))
         if school.backend != "google" or entry is None or not entry.by_us:
@@ -270,7 +283,7 @@ class DistrictRunner:
         seen: DriveEntry | None = None
         try:
             if listing_max_age_s is not None and school.backend == "google":
-                from tracker_sync.backends.google import spreadsheet_id_from
+                from tracker_sync.backends.google.workbook import spreadsheet_id_from
 
                 listing = self.drive_listing(school, max_age_s=listing_max_age_s)
                 if reason := self.unchanged(school, day, listing):
@@ -321,7 +334,7 @@ class DistrictRunner:
 
     def brief_school(self, school_id: str, *, as_of: dt.date | None = None) -> Run:
         """Render the school's ILT brief into its briefs folder; record the run."""
-        from tracker_sync.brief import build_brief
+        from tracker_sync.sync import build_brief
 
         school = self.registry.by_id(school_id)
         started, t0 = self.clock.now(), time.perf_counter()

@@ -12,13 +12,19 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING
 
-from tracker_sync.history import History, Run
-from tracker_sync.registry import WEEKDAYS, DistrictReportSettings, Registry, as_time
+from tracker_sync.district.history import History, Run
+from tracker_sync.district.registry import (
+    WEEKDAYS,
+    DistrictReportSettings,
+    Registry,
+    as_time,
+)
 
 if TYPE_CHECKING:
+    from tracker_sync.jobs.district import DistrictRunner
+
     from tracker_sync.district.publish import Published
     from tracker_sync.district.report import DistrictReport
-    from tracker_sync.jobs.district import DistrictRunner
 
 JOB_ID = "report:district"
 #: The history's "school" for the district report's runs (school ids start with a letter or digit).
@@ -46,8 +52,8 @@ def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -
     http = None
     try:
         if settings.backend == "google":
-            from tracker_sync.backends.google import google_client
-            from tracker_sync.quota import CredentialLimiter
+            from tracker_sync.backends.google.quota import CredentialLimiter
+            from tracker_sync.backends.google.workbook import google_client
 
             access = runner.google
             http = google_client(credentials_file=access.credentials_file, service_account_info=access.service_account_info,

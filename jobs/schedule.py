@@ -10,9 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tracker_sync.history import Run
 from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
-from tracker_sync.registry import WEEKDAYS, IltMeeting, Registry, SyncSchedule, as_time
+
+from tracker_sync.district.history import Run
+from tracker_sync.district.registry import (
+    WEEKDAYS,
+    IltMeeting,
+    Registry,
+    SyncSchedule,
+    as_time,
+)
 
 #: Backoff after a failed sync: 5 min, 10, 20 ... at most 2 hours, per school.
 BACKOFF_BASE = dt.timedelta(minutes=5)

@@ -32,13 +32,19 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-
-from tracker_sync.errors import ConfigError
-from tracker_sync.history import Run
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
-from tracker_sync.jobs.report import JOB_ID as REPORT_JOB, next_report, report_district
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
+from tracker_sync.jobs.report import next_report, report_district
 from tracker_sync.jobs.schedule import job_zone, next_brief, next_sync
-from tracker_sync.registry import DistrictReportSettings, Registry, School, load_registry
+
+from tracker_sync.district.history import Run
+from tracker_sync.district.registry import (
+    DistrictReportSettings,
+    Registry,
+    School,
+    load_registry,
+)
+from tracker_sync.errors import ConfigError
 from tracker_sync.wording import plural
 
 log = logging.getLogger("tracker_sync.serve")

@@ -17,15 +17,17 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker_sync.backends.base import Workbook
-from tracker_sync.backends.memory import MemoryWorkbook
-from tracker_sync.errors import TrackerSyncError
-from tracker_sync.history import History, Run
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
-from tracker_sync.jobs.report import JOB_ID as REPORT_JOB, next_report, report_district
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
+from tracker_sync.jobs.report import next_report, report_district
 from tracker_sync.jobs.schedule import next_brief, next_sync
-from tracker_sync.registry import Registry, School
+
+from tracker_sync.backends.base import Workbook
+from tracker_sync.backends.memory import MemoryWorkbook
+from tracker_sync.district.history import History, Run
+from tracker_sync.district.registry import Registry, School
+from tracker_sync.errors import TrackerSyncError
 
 log = logging.getLogger(__name__)
 

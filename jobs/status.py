@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from tracker_sync.history import History
 from tracker_sync.jobs.schedule import next_brief, next_sync, rest_end
-from tracker_sync.registry import Registry
+
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import Registry
 
 
 @dataclass

@@ -1,6 +1,14 @@
 """Pydantic models: rubric and template (as data), school settings, and normalized coach records."""
 
-from .records import ActionStep, Goal, LearningCycle, Observation, OneOnOne, RosterMember, Score
+from .records import (
+    ActionStep,
+    Goal,
+    LearningCycle,
+    Observation,
+    OneOnOne,
+    RosterMember,
+    Score,
+)
 from .rubric import Band, Domain, Indicator, Rubric
 from .settings import Norms, SchoolSettings
 from .template import ColumnSpec, TabSpec, Template, ToolTabSpec

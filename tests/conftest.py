@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
 
@@ -118,7 +117,7 @@ def grids() -> dict[str, list[list]]:
 @pytest.fixture(scope="module")
 def fake():
     """A running Google fake (loopback Sheets v4 / Drive v3 / OAuth), one per test module."""
-    from tracker_sync.google_fake import GoogleFake
+    from tracker_sync.testing.google_fake import GoogleFake
 
     with GoogleFake() as running:
         yield running

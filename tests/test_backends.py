@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import tiny_grids
 
-from tracker_sync.backends.base import ColorScale, Link, Style, ToolTab, Workbook, trim_grid
+from tracker_sync.backends.base import Workbook
 from tracker_sync.backends.memory import MemoryWorkbook
-from tracker_sync.backends.xlsx import XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.errors import BackendError
+from tracker_sync.tabs import ColorScale, Link, Style, ToolTab, trim_grid
 
 METADATA = {"school": "Tiny School", "rubric": "leap", "norms": '{"feedback_days": 2}'}
 
@@ -48,7 +49,7 @@ class XlsxHarness:
             out.write(b"PK\x03\x04 partial")
             raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr("tracker_sync.backends.xlsx_zip.write_zip", crash_mid_save)
+        monkeypatch.setattr("tracker_sync.backends.xlsx.container.write_zip", crash_mid_save)
 
     def _edit(self, change) -> None:
         import openpyxl

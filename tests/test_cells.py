@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
-from tracker_sync.cells import People, SchoolYear, name_key, parse_date, parse_indicator, parse_score
 from tracker_sync.sheet_templates import load_rubric
+
+from tracker_sync.validate.cells import (
+    People,
+    SchoolYear,
+    name_key,
+    parse_date,
+    parse_indicator,
+    parse_score,
+)
 
 YEAR = SchoolYear(dt.date(2026, 8, 17), dt.date(2027, 5, 28))
 
@@ -107,7 +114,7 @@ def test_people_suggest_but_never_correct():
 
 
 def test_an_integer_column_with_one_bound_says_which():
-    from tracker_sync.cells import parse_integer
+    from tracker_sync.validate.cells import parse_integer
 
     assert parse_integer(-1, 0, None).problem[1] == "-1 is below 0."
     assert parse_integer(99, None, 60).problem[2] == "Type a whole number of at most 60."

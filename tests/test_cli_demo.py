@@ -9,11 +9,11 @@ import sys
 
 import openpyxl
 import pytest
+from tracker_sync.sheet_templates import load_rubric, load_template
 from typer.testing import CliRunner
 
 from tracker_sync.cli import app
-from tracker_sync.sheet_templates import load_rubric, load_template
-from tracker_sync.synthetic import synthetic_school
+from tracker_sync.synthetic.school import synthetic_school
 
 
 def test_demo_prints_where_the_file_is_and_three_headline_numbers(tmp_path):

@@ -7,9 +7,9 @@ import json
 from typer.testing import CliRunner
 
 from tracker_sync.cli import app
-from tracker_sync.history import History
-from tracker_sync.jobs.sample import build_district
-from tracker_sync.registry import load_registry
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import load_registry
+from tracker_sync.testing.sample_district import build_district
 
 
 def test_sync_all_then_status(tmp_path):
@@ -68,7 +68,7 @@ def test_serve_simulate_day_is_a_dry_run_that_touches_no_tracker_brief_or_histor
 
 
 def test_simulate_day_json_is_one_object_and_reads_each_tracker_once(tmp_path, monkeypatch):
-    from tracker_sync.backends.xlsx import XlsxWorkbook
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 
     registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"sync": {"every_minutes": 240}})
     reads = []

@@ -13,8 +13,8 @@ import typer.main
 from typer.testing import CliRunner
 
 from tracker_sync.cli import app
-from tracker_sync.jobs.sample import build_district
-from tracker_sync.synthetic import synthetic_school
+from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.testing.sample_district import build_district
 
 runner = CliRunner()
 TYPE_LABEL = re.compile(r"<(bool|str|int|float|path|list\[[^\]]*\])>")
@@ -94,7 +94,7 @@ def test_the_demo_tracker_syncs_later_without_as_of_and_has_no_dates_in_the_futu
 def test_an_as_of_outside_the_school_year_warns_on_stderr(tmp_path):
     path = tmp_path / "elm.xlsx"
     assert runner.invoke(app, ["provision", "--school", "Elm", "--out", str(path)]).exit_code == 0
-    from tracker_sync.backends.xlsx import XlsxWorkbook
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 
     XlsxWorkbook(path).write([], {"school_year_start": "2026-08-17", "school_year_end": "2027-05-28"})
     outside = runner.invoke(app, ["sync", str(path), "--as-of", "2027-08-02", "--json"])

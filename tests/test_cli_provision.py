@@ -11,11 +11,11 @@ import tomllib
 
 import openpyxl
 import pytest
+from test_google_backend import cli_env  # noqa: F401 - the fixture: the CLI's env pointed at the fake
 from typer.testing import CliRunner
 
-from tracker_sync.backends.xlsx import XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
-from test_google_backend import cli_env  # noqa: F401 - the fixture: the CLI's env pointed at the fake
 
 runner = CliRunner()
 OWN_NORMS = '{"observation_gap_days": 10}'  # not the default (14): a repair must keep it

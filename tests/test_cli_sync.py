@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import tiny_grids
 from typer.testing import CliRunner
 
-from conftest import tiny_grids
-from tracker_sync.backends.xlsx import XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
 from tracker_sync.sync import validate_tracker
 

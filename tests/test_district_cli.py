@@ -16,14 +16,14 @@ import subprocess
 import zipfile
 
 import pytest
+from tracker_sync.jobs.district import DistrictRunner
 from typer.testing import CliRunner
 
-from tracker_sync.backends.xlsx import XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
-from tracker_sync.history import History
-from tracker_sync.jobs.district import DistrictRunner
-from tracker_sync.jobs.sample import build_district
-from tracker_sync.registry import load_registry
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import load_registry
+from tracker_sync.testing.sample_district import build_district
 
 SCHOOLS = 22
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -173,7 +173,6 @@ def test_libreoffice_draws_every_word_of_every_district_tab_whole(published, tmp
     from collections import Counter
 
     from openpyxl import load_workbook
-
     from test_look import shown, words
 
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",

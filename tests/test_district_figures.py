@@ -19,12 +19,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import AS_OF
-from tracker_sync.backends.base import Snapshot
+
 from tracker_sync.district.figures import FIGURES, school_figures
 from tracker_sync.district.suppress import Line, complementary
 from tracker_sync.sync import Check
+from tracker_sync.tabs import Snapshot
 from tracker_sync.validate import validate
 
 

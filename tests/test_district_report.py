@@ -10,13 +10,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import AS_OF
 from test_district_figures import check_of
+
 from tracker_sync.district.figures import school_figures
-from tracker_sync.district.report import CURRENT, NEVER, STALE, SUPPRESSED, Shown, build_report, sync_days_after
-from tracker_sync.history import History, Run
-from tracker_sync.registry import parse_registry
+from tracker_sync.district.history import History, Run
+from tracker_sync.district.registry import parse_registry
+from tracker_sync.district.report import (
+    CURRENT,
+    NEVER,
+    STALE,
+    SUPPRESSED,
+    Shown,
+    build_report,
+    sync_days_after,
+)
 
 NOW = dt.datetime(2026, 9, 30, 13, 0, tzinfo=dt.timezone.utc)
 

@@ -7,13 +7,13 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from tracker_sync.jobs.report import HISTORY_ID, next_report
 from typer.testing import CliRunner
 
 from tracker_sync.cli import app
-from tracker_sync.history import History
-from tracker_sync.jobs.report import HISTORY_ID, next_report
-from tracker_sync.jobs.sample import build_district
-from tracker_sync.registry import DistrictReportSettings, load_registry
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import DistrictReportSettings, load_registry
+from tracker_sync.testing.sample_district import build_district
 
 DENVER = ZoneInfo("America/Denver")
 
@@ -77,8 +77,9 @@ def test_the_report_job_records_its_run_and_status_shows_it(tmp_path):
 
 def test_a_sync_stores_figures_only_when_they_changed_that_day(tmp_path):
     """Two syncs as of the same day store one set of figures; a new day stores again; the report reads the stored one."""
-    from tracker_sync.district.report import build_report
     from tracker_sync.jobs.district import DistrictRunner
+
+    from tracker_sync.district.report import build_report
 
     runner = DistrictRunner(load_registry(build_district(tmp_path, xlsx=1, google=0, teachers=10)))
     (school,) = [s.id for s in runner.registry.schools.values()]

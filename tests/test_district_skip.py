@@ -13,14 +13,18 @@ import time
 
 import pytest
 from test_jobs import TUESDAY, runner_for
-from typer.testing import CliRunner
-
-from tracker_sync.backends.google import GoogleWorkbook, google_client, spreadsheet_id_from
-from tracker_sync.google_fake import Fault
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import credential_for
-from tracker_sync.jobs.sample import build_district
-from tracker_sync.registry import load_registry, save_registry
+from typer.testing import CliRunner
+
+from tracker_sync.backends.google.workbook import (
+    GoogleWorkbook,
+    google_client,
+    spreadsheet_id_from,
+)
+from tracker_sync.district.registry import load_registry, save_registry
+from tracker_sync.testing.google_fake import Fault
+from tracker_sync.testing.sample_district import build_district
 
 COACH = "ana.lopez@lincoln.example.org"
 

@@ -11,11 +11,11 @@ from jsonschema import Draft202012Validator
 from pydantic import TypeAdapter
 from typer.testing import CliRunner
 
-from tracker_sync.backends.xlsx import XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
 from tracker_sync.export import FREE_TEXT_FIELDS, RECORD_MODELS, SECRET_ENV, pseudonym
 from tracker_sync.sync import check_tracker
-from tracker_sync.synthetic import AS_OF
+from tracker_sync.synthetic.school import AS_OF
 
 KEY = "district-secret-0123456789abcdef"
 

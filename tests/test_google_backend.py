@@ -17,11 +17,22 @@ import test_backends
 from conftest import tiny_grids
 from test_backends import METADATA, flags_tab
 
-from tracker_sync.backends.base import Area, ColorScale, ScaleRule, Style, ToolTab
-from tracker_sync.backends.google import GoogleWorkbook, google_client, open_google, spreadsheet_id_from
-from tracker_sync.backends.google_http import RetryPolicy
-from tracker_sync.errors import ApiError, BackendError, ConfigError, TrackerNotFound, TrackerNotShared
-from tracker_sync.google_fake import Fault, GoogleFake
+from tracker_sync.backends.google.transport import RetryPolicy
+from tracker_sync.backends.google.workbook import (
+    GoogleWorkbook,
+    google_client,
+    open_google,
+    spreadsheet_id_from,
+)
+from tracker_sync.errors import (
+    ApiError,
+    BackendError,
+    ConfigError,
+    TrackerNotFound,
+    TrackerNotShared,
+)
+from tracker_sync.tabs import Area, ColorScale, ScaleRule, Style, ToolTab
+from tracker_sync.testing.google_fake import Fault, GoogleFake
 
 # The shared contract, run here against Google: every test of test_backends.py.
 for _name in dir(test_backends):
@@ -286,7 +297,7 @@ NOW = dt.datetime(2026, 12, 18, 21, 0, tzinfo=dt.timezone.utc)
 
 @pytest.fixture(scope="module")
 def demo_school():
-    from tracker_sync.synthetic import synthetic_school
+    from tracker_sync.synthetic.school import synthetic_school
 
     return synthetic_school(7)
 
@@ -296,9 +307,9 @@ def sheets_calls(fake: GoogleFake) -> list[str]:
 
 
 def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_school, tmp_path):
-    from tracker_sync.backends.xlsx import XlsxWorkbook
-    from tracker_sync.demo import provision_school
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
     from tracker_sync.sync import SYNC_LOG, sync_tracker
+    from tracker_sync.synthetic.demo import provision_school
 
     xlsx = XlsxWorkbook(tmp_path / "demo.xlsx")
     provision_school(xlsx, demo_school)
@@ -345,8 +356,8 @@ def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_schoo
 
 
 def test_resync_unchanged_is_one_call_and_a_faulty_sync_recovers(fake, account, demo_school):
-    from tracker_sync.demo import provision_school
     from tracker_sync.sync import sync_tracker
+    from tracker_sync.synthetic.demo import provision_school
 
     google = new_workbook(fake, account, demo_school.name)
     provision_school(google, demo_school)
@@ -420,7 +431,7 @@ def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
 
 
 def test_provision_without_a_registry_finds_its_own_spreadsheet_instead_of_making_another(fake, account):
-    from tracker_sync.backends.google_provision import provision_google_school
+    from tracker_sync.provision.google import provision_google_school
 
     http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
     first = provision_google_school("Juniper Hills School", http=http, today=dt.date(2026, 9, 1))
@@ -435,7 +446,7 @@ def test_provision_without_a_registry_finds_its_own_spreadsheet_instead_of_makin
 def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_settings, leap_template):
     import json
 
-    from tracker_sync.settings import to_metadata
+    from tracker_sync.metadata import to_metadata
 
     workbook = new_workbook(fake, account)
     workbook.provision(leap_template, to_metadata(tiny_settings))
@@ -452,7 +463,7 @@ def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_sett
 
 def test_a_spreadsheet_not_shared_with_the_service_account_exits_3_naming_the_account(fake, account, cli_env, leap_template, tiny_settings):
     """Google answers 403 for a spreadsheet that exists but is not shared (the fake too): one line, exit 3."""
-    from tracker_sync.settings import to_metadata
+    from tracker_sync.metadata import to_metadata
 
     someone = google_client(service_account_info=fake.service_account_info("principal@lincoln.org"), api_base=fake.base_url)
     theirs = GoogleWorkbook.create("Lincoln's own tracker", someone)

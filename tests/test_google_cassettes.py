@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 from conftest import tiny_grids
-
-from tracker_sync.backends.google import GoogleWorkbook, google_client
-from tracker_sync.backends.google_http import RetryPolicy
-from tracker_sync.google_fake import GoogleFake
-from tracker_sync.settings import to_metadata
 from tracker_sync.sheet_templates import load_template
+
+from tracker_sync.backends.google.transport import RetryPolicy
+from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
+from tracker_sync.metadata import to_metadata
+from tracker_sync.testing.google_fake import GoogleFake
 
 vcr = pytest.importorskip("vcr")
 
@@ -162,7 +162,7 @@ def test_provision_sync_and_unchanged_resync_send_exactly_the_recorded_requests(
     assert report.findings["error"] == 0
 
     if not RECORD:  # "unchanged" means: equal to the fingerprint the recorded tracker holds, whatever today's renderer says
-        monkeypatch.setattr("tracker_sync.backends.google.output_hash", lambda *args: _recorded_hash("google_sync_unchanged.json"))
+        monkeypatch.setattr("tracker_sync.backends.google.workbook.output_hash", lambda *args: _recorded_hash("google_sync_unchanged.json"))
     with recorder().use_cassette("google_sync_unchanged.json") as cassette:
         unchanged = sync_tracker(workbook, as_of=AS_OF, now=NOW + dt.timedelta(minutes=15))
     assert (cassette.all_played or RECORD) and [r.method for r in cassette.requests] == ["GET"]  # the read only: nothing changed

@@ -16,7 +16,7 @@ import sys
 import pytest
 import requests
 
-from tracker_sync.google_fake import GoogleFake, LogTruncated, SheetsQuota
+from tracker_sync.testing.google_fake import GoogleFake, LogTruncated, SheetsQuota
 
 SHEETS = "/v4/spreadsheets"
 FILES = "/drive/v3/files"
@@ -274,7 +274,7 @@ def test_running_the_fake_on_a_busy_port_says_so_in_one_line_and_exits_2(tmp_pat
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "tracker_sync.google_fake", "--port", str(port),
+        result = subprocess.run([sys.executable, "-m", "tracker_sync.testing.google_fake", "--port", str(port),
                                  "--credentials", str(tmp_path / "sa.json")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [

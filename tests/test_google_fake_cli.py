@@ -1,4 +1,4 @@
-"""`python -m tracker_sync.google_fake`: the fake in its own process, driven by the real CLI over HTTP."""
+"""`python -m tracker_sync.testing.google_fake`: the fake in its own process, driven by the real CLI over HTTP."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ import signal
 import subprocess
 import sys
 
-from conftest import tiny_grids
-
 
 def test_standalone_fake_serves_the_cli_and_stops_on_sigterm(tmp_path):
     credentials = tmp_path / "sa.json"
-    server = subprocess.Popen([sys.executable, "-m", "tracker_sync.google_fake", "--port", "0", "--credentials", str(credentials)],
+    server = subprocess.Popen([sys.executable, "-m", "tracker_sync.testing.google_fake", "--port", "0", "--credentials", str(credentials)],
                               stdout=subprocess.PIPE, text=True)
     try:
         exports = dict(server.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(2))

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tracker_sync.google_fake import GoogleFake
+from tracker_sync.testing.google_fake import GoogleFake
 
 CASSETTES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "gspread-cassettes"
 pytestmark = pytest.mark.skipif(

@@ -14,16 +14,16 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-
-from tracker_sync.google_fake import Fault
-from tracker_sync.history import History
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, GoogleAccess
-from tracker_sync.jobs.sample import build_district
 from tracker_sync.jobs.simulate import simulate
 from tracker_sync.jobs.status import district_status
-from tracker_sync.quota import TokenBucket
-from tracker_sync.registry import load_registry, save_registry
+
+from tracker_sync.backends.google.quota import TokenBucket
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import load_registry, save_registry
+from tracker_sync.testing.google_fake import Fault
+from tracker_sync.testing.sample_district import build_district
 
 DENVER = ZoneInfo("America/Denver")
 TUESDAY = dt.datetime(2026, 12, 15, 5, 0, tzinfo=DENVER)
@@ -45,7 +45,7 @@ def runner_for(registry_path, fake, account, clock=None, history_name="history.s
 
 
 def google_book(fake, registry, school_id):
-    from tracker_sync.backends.google import spreadsheet_id_from
+    from tracker_sync.backends.google.workbook import spreadsheet_id_from
 
     return fake.spreadsheets[spreadsheet_id_from(registry.by_id(school_id).location)]
 
@@ -132,7 +132,7 @@ def test_a_crash_mid_write_leaves_the_old_tool_tabs_whole(district, fake, accoun
     def crash(*args):
         raise OSError("disk pulled out mid-write")
 
-    monkeypatch.setattr("tracker_sync.backends.xlsx.os.replace", crash)
+    monkeypatch.setattr("tracker_sync.backends.xlsx.workbook.os.replace", crash)
     run = runner.sync_school(xlsx.id)
     assert run.outcome == "failed" and run.extra["sync_log"] is False
     assert path.read_bytes() == old

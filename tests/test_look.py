@@ -13,18 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-from decimal import ROUND_HALF_UP, Decimal
 import subprocess
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tracker_sync.backends.xlsx import XlsxWorkbook
-from tracker_sync.demo import provision_school
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.sync import sync_tracker
-from tracker_sync.synthetic import synthetic_school
+from tracker_sync.synthetic.demo import provision_school
+from tracker_sync.synthetic.school import synthetic_school
 
 SOFFICE, PDFTOTEXT = shutil.which("soffice") or shutil.which("libreoffice"), shutil.which("pdftotext")
 pytestmark = pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None,

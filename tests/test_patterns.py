@@ -16,8 +16,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
 from conftest import AS_OF
+
 from tracker_sync.patterns import compute_patterns, school_days_between, to_frames
 from tracker_sync.validate import validate
 

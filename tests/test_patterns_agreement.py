@@ -17,13 +17,19 @@ Norm 80% adjacent from 5 comparisons: the school (75%, 8) is below; I.1 and Lee-
 from __future__ import annotations
 
 import pytest
-
 from test_patterns_metrics import d, person, records, school_records, score, settings
+
 from tracker_sync.patterns import (
-    agreement_by_indicator, agreement_by_pair, agreement_overall, co_observed_scores, compute_patterns, observer_drift,
-    score_offsets, to_frames,
+    agreement_by_indicator,
+    agreement_by_pair,
+    agreement_overall,
+    co_observed_scores,
+    compute_patterns,
+    observer_drift,
+    score_offsets,
+    to_frames,
 )
-from tracker_sync.practice import practice_flags
+from tracker_sync.patterns.practice_flags import practice_flags
 
 AS_OF = d(2026, 12, 1)
 

@@ -21,14 +21,38 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from tracker_sync.schemas import (
+    ActionStep,
+    LearningCycle,
+    Norms,
+    Observation,
+    RosterMember,
+    SchoolSettings,
+    Score,
+)
+from tracker_sync.sheet_templates import load_rubric
 
 from tracker_sync.patterns import (
-    WHOLE_SCHOOL, action_step_status, calibration, coaching_load, compute_patterns, coverage, cycle_checks,
-    cycle_growth, feedback_latency, growth, heatmap, latency_overall, latency_summary, lowest_indicators,
-    school_indicators, scored_pace, steps_by_team, teachers_without_open_step, to_frames,
+    WHOLE_SCHOOL,
+    action_step_status,
+    calibration,
+    coaching_load,
+    compute_patterns,
+    coverage,
+    cycle_checks,
+    cycle_growth,
+    feedback_latency,
+    growth,
+    heatmap,
+    latency_overall,
+    latency_summary,
+    lowest_indicators,
+    school_indicators,
+    scored_pace,
+    steps_by_team,
+    teachers_without_open_step,
+    to_frames,
 )
-from tracker_sync.schemas import ActionStep, LearningCycle, Norms, Observation, RosterMember, SchoolSettings, Score
-from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.validate import Records
 
 AS_OF = dt.date(2026, 12, 1)

@@ -48,16 +48,28 @@ import datetime as dt
 import pandas as pd
 import pytest
 from test_patterns_metrics import d, person, score, settings, visit
+from tracker_sync.schemas import Goal, OneOnOne
+from tracker_sync.sheet_templates import load_rubric
 
 from tracker_sync.patterns import (
-    cadence_by_coach, check_in_period, common_indicators, compute_patterns, coverage, feedback_latency, goal_progress, goal_status,
-    lead_check_ins, lead_support, leader_check_ins, next_steps, one_on_one_cadence, teachers_without_active_goal,
+    cadence_by_coach,
+    check_in_period,
+    common_indicators,
+    compute_patterns,
+    coverage,
+    feedback_latency,
+    goal_progress,
+    goal_status,
+    lead_check_ins,
+    lead_support,
+    leader_check_ins,
+    next_steps,
+    one_on_one_cadence,
+    teachers_without_active_goal,
     to_frames,
 )
 from tracker_sync.patterns.discuss import practice_gaps
-from tracker_sync.practice import meeting_and_goal_flags, practice_flags
-from tracker_sync.schemas import Goal, OneOnOne
-from tracker_sync.sheet_templates import load_rubric
+from tracker_sync.patterns.practice_flags import meeting_and_goal_flags, practice_flags
 from tracker_sync.validate import Records
 
 AS_OF = dt.date(2026, 12, 1)

@@ -40,14 +40,21 @@ import math
 
 import pandas as pd
 import pytest
-
 from test_patterns_metrics import d, person, records, score, settings, step, visit
+from tracker_sync.sheet_templates import load_template
+
 from tracker_sync.patterns import (
-    WHOLE_SCHOOL, compute_patterns, last_meeting, sparkline, three_things, to_frames, trend_dates, trend_gap,
+    WHOLE_SCHOOL,
+    compute_patterns,
+    last_meeting,
+    sparkline,
+    three_things,
+    to_frames,
+    trend_dates,
+    trend_gap,
 )
 from tracker_sync.patterns.trends import sparklines
-from tracker_sync.sheet_templates import load_template
-from tracker_sync.synthetic import synthetic_school
+from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.validate import validate
 
 AS_OF = d(2026, 12, 1)

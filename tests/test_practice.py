@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from conftest import AS_OF
+
 from tracker_sync.patterns import compute_patterns
-from tracker_sync.practice import PRACTICE_FLAG_TYPES, count_by_code, practice_flags
+from tracker_sync.patterns.practice_flags import (
+    PRACTICE_FLAG_TYPES,
+    count_by_code,
+    practice_flags,
+)
 from tracker_sync.validate import validate
 
 

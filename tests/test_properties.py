@@ -8,17 +8,17 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from conftest import AS_OF, tiny_grids
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import AS_OF, tiny_grids
-from tracker_sync.backends.base import trim_grid
-from tracker_sync.backends.xlsx import EXCEL_MAX_NUMBER
-from tracker_sync.findings import FINDING_TYPES
 from tracker_sync.schemas import SchoolSettings
-from tracker_sync.settings import to_metadata
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
+
+from tracker_sync.backends.xlsx.workbook import EXCEL_MAX_NUMBER
+from tracker_sync.metadata import to_metadata
+from tracker_sync.tabs import trim_grid
 from tracker_sync.validate import validate
+from tracker_sync.validate.findings import FINDING_TYPES
 
 SETTINGS = SchoolSettings(school="Prop School", rubric=load_rubric("leap"), norms=default_norms(),
                           school_year_start=dt.date(2026, 8, 17), school_year_end=dt.date(2027, 5, 28))
@@ -94,7 +94,7 @@ def _fits_in_a_file(value: object) -> bool:
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.fixed_dictionaries({tab: rows_of(st.one_of(cell_values(xlsx_text).filter(_fits_in_a_file))) for tab in COACH_TABS}))
 def test_sync_on_xlsx_leaves_coach_cells_unchanged(extra):
-    from tracker_sync.backends.xlsx import XlsxWorkbook
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
     from tracker_sync.sync import sync_tracker
 
     with tempfile.TemporaryDirectory() as folder:

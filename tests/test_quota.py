@@ -12,12 +12,12 @@ import datetime as dt
 import threading
 
 import pytest
-
-from tracker_sync.backends.google_http import quota_scope
-from tracker_sync.google_fake import SheetsQuota
-from tracker_sync.google_fake.answers import quota_exceeded_body
 from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.quota import DistrictQuota, QuotaLimits
+
+from tracker_sync.backends.google.quota import DistrictQuota, QuotaLimits
+from tracker_sync.backends.google.transport import quota_scope
+from tracker_sync.testing.google_fake import SheetsQuota
+from tracker_sync.testing.google_fake.answers import quota_exceeded_body
 
 START = dt.datetime(2026, 12, 15, 12, 0, tzinfo=dt.timezone.utc)
 
@@ -107,7 +107,7 @@ def test_the_bound_is_the_slowest_bucket_at_its_rate():
 
 @pytest.fixture(scope="module")
 def two_schools(tmp_path_factory, fake):
-    from tracker_sync.jobs.sample import build_district
+    from tracker_sync.testing.sample_district import build_district
 
     return build_district(tmp_path_factory.mktemp("quota"), xlsx=0, google=2, fake=fake, teachers=10, distinct=2)
 

@@ -6,9 +6,9 @@ import tomllib
 
 import pytest
 
+from tracker_sync.backends.google.quota import QuotaLimits
+from tracker_sync.district.registry import load_registry, save_registry, upsert_school
 from tracker_sync.errors import ConfigError
-from tracker_sync.quota import QuotaLimits
-from tracker_sync.registry import load_registry, save_registry, upsert_school
 
 GOOD = """
 [district]

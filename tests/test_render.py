@@ -7,18 +7,23 @@ import re
 
 import openpyxl
 import pytest
-
 from conftest import AS_OF, tool_table
-from tracker_sync.backends.base import Link
+
 from tracker_sync.backends.memory import MemoryWorkbook
-from tracker_sync.backends.xlsx import XlsxWorkbook
-from tracker_sync.brief import render_brief
-from tracker_sync.demo import provision_school
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.patterns import compute_patterns
-from tracker_sync.practice import PracticeFlag, practice_flags
-from tracker_sync.render import heatmap_table, render_flags, render_patterns, render_summary
+from tracker_sync.patterns.practice_flags import PracticeFlag, practice_flags
+from tracker_sync.render import (
+    heatmap_table,
+    render_flags,
+    render_patterns,
+    render_summary,
+)
+from tracker_sync.render.ilt_brief import render_brief
 from tracker_sync.sync import check_tracker, sync_tracker
-from tracker_sync.synthetic import synthetic_school
+from tracker_sync.synthetic.demo import provision_school
+from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.tabs import Link
 from tracker_sync.validate import validate
 
 SYNCED = dt.datetime(2026, 9, 30, 13, 45, tzinfo=dt.timezone.utc)  # 07:45 in Denver

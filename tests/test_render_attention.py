@@ -13,21 +13,23 @@ import re
 from conftest import tool_table
 from test_patterns_agreement import lessons
 from test_patterns_attention import equity_records, load_records
-from test_patterns_trends import AS_OF, three_weeks, trend_records
-from tracker_sync.backends.memory import MemoryWorkbook
-from tracker_sync.brief import build_brief, render_brief
-from tracker_sync.demo import provision_school
-from tracker_sync.jobs.district import DistrictRunner
-from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.jobs.sample import build_district
-from tracker_sync.history import History
-from tracker_sync.patterns import compute_patterns
-from tracker_sync.practice import practice_flags
-from tracker_sync.registry import load_registry
-from tracker_sync.render import render_patterns, render_summary
-from tracker_sync.synthetic import synthetic_school
-from tracker_sync.validate import ValidationResult
 from test_patterns_metrics import settings
+from test_patterns_trends import AS_OF, three_weeks, trend_records
+from tracker_sync.jobs.clock import FakeClock
+from tracker_sync.jobs.district import DistrictRunner
+
+from tracker_sync.backends.memory import MemoryWorkbook
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import load_registry
+from tracker_sync.patterns import compute_patterns
+from tracker_sync.patterns.practice_flags import practice_flags
+from tracker_sync.render import render_patterns, render_summary
+from tracker_sync.render.ilt_brief import render_brief
+from tracker_sync.sync import build_brief
+from tracker_sync.synthetic.demo import provision_school
+from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.testing.sample_district import build_district
+from tracker_sync.validate import ValidationResult
 
 SYNCED = dt.datetime(2026, 12, 1, 14, 0, tzinfo=dt.timezone.utc)
 

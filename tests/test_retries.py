@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from gspread.exceptions import APIError
 
-from tracker_sync.backends.google_http import GoogleHTTPClient, RetryPolicy, load_credentials
+from tracker_sync.backends.google.transport import (
+    GoogleHTTPClient,
+    RetryPolicy,
+    load_credentials,
+)
 from tracker_sync.errors import ApiError
-from tracker_sync.google_fake import Fault, GoogleFake
+from tracker_sync.testing.google_fake import Fault, GoogleFake
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tracker_sync.registry import School
+from tracker_sync.district.registry import School
 
 DENVER = ZoneInfo("America/Denver")
 XLSX = {"backend": "xlsx", "location": "a.xlsx"}
@@ -128,8 +128,9 @@ def test_serve_refuses_a_bad_reload_interval_in_one_line(tmp_path, value, says):
 
 
 def test_the_service_itself_refuses_a_bad_interval():
-    from tracker_sync.errors import ConfigError
     from tracker_sync.jobs.scheduler import DistrictService
+
+    from tracker_sync.errors import ConfigError
 
     with pytest.raises(ConfigError, match="1 to 86400 seconds, not -5"):
         DistrictService(__import__("pathlib").Path("unused.toml"), reload_every_s=-5)

@@ -6,12 +6,11 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from conftest import AS_OF, tiny_grids, tool_table
 
-from conftest import tool_table, AS_OF, tiny_grids
-from tracker_sync.backends.xlsx import XlsxWorkbook
-from tracker_sync.settings import to_metadata
-from tracker_sync.sync import sync_tracker
-from tracker_sync.sync import tabs_to_read
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+from tracker_sync.metadata import to_metadata
+from tracker_sync.sync import sync_tracker, tabs_to_read
 
 
 @pytest.fixture
@@ -105,7 +104,7 @@ def test_a_failed_write_leaves_the_old_tool_tabs_whole(tracker, monkeypatch):
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("tracker_sync.backends.xlsx_zip.write_zip", disk_full)
+    monkeypatch.setattr("tracker_sync.backends.xlsx.container.write_zip", disk_full)
     from tracker_sync.errors import BackendError
 
     with pytest.raises(BackendError):

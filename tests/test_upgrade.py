@@ -22,15 +22,15 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
+from tracker_sync.sheet_templates import load_template
 from typer.testing import CliRunner
 
-from tracker_sync.backends.xlsx import XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
+from tracker_sync.metadata import to_metadata
 from tracker_sync.render import FINDINGS_HEADER
-from tracker_sync.settings import to_metadata
-from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import sync_tracker
-from tracker_sync.synthetic import synthetic_school
+from tracker_sync.synthetic.school import synthetic_school
 
 NEW_TABS = ["1-on-1 Meetings", "Goals"]
 
@@ -143,9 +143,9 @@ def test_an_existing_tracker_keeps_its_rubric_and_refuses_another(tmp_path):
 
 
 def test_provision_upgrades_an_old_google_tracker_without_touching_a_coach_cell(fake, account, school, tmp_path):
-    from tracker_sync.backends.google import GoogleWorkbook, google_client
-    from tracker_sync.backends.google_provision import provision_google_school
-    from tracker_sync.registry import upsert_school
+    from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
+    from tracker_sync.district.registry import upsert_school
+    from tracker_sync.provision.google import provision_google_school
 
     http = google_client(service_account_info=account, api_base=fake.base_url)
     old = old_template(school)

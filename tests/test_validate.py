@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from conftest import AS_OF
-from tracker_sync.findings import FINDING_TYPES
+
 from tracker_sync.validate import validate
+from tracker_sync.validate.findings import FINDING_TYPES
 
 
 def _findings(grids, template, settings):
@@ -144,7 +144,7 @@ def test_every_finding_code_is_documented_once_in_the_readme():
 
 
 def test_generated_codes_table_lists_every_code():
-    from tracker_sync.findings import finding_codes_markdown
+    from tracker_sync.validate.findings import finding_codes_markdown
 
     table = finding_codes_markdown()
     for code, kind in FINDING_TYPES.items():
@@ -152,7 +152,7 @@ def test_generated_codes_table_lists_every_code():
 
 
 def test_row_accounting_is_enforced():
-    from tracker_sync.validate import RowAccountingError, TabReport
+    from tracker_sync.validate.rows import RowAccountingError, TabReport
 
     with pytest.raises(RowAccountingError):
         TabReport("Observations", rows_read=3, accepted=1, excluded=1, blank=0).check()
@@ -160,7 +160,7 @@ def test_row_accounting_is_enforced():
 
 def test_sync_log_shows_the_row_accounting(grids, tiny_settings):
     from tracker_sync.backends.memory import MemoryWorkbook
-    from tracker_sync.settings import to_metadata
+    from tracker_sync.metadata import to_metadata
     from tracker_sync.sync import sync_tracker
 
     grids["Observations"][1][0] = "soon"

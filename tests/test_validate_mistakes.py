@@ -10,12 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-
 from conftest import AS_OF, tiny_grids, tool_table
-from tracker_sync.backends.base import Link
-from tracker_sync.findings import column_letter
-from tracker_sync.settings import to_metadata
+
+from tracker_sync.metadata import to_metadata
+from tracker_sync.tabs import Link
 from tracker_sync.validate import validate
+from tracker_sync.validate.findings import column_letter
 
 d = dt.date
 N = None

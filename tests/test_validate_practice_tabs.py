@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import AS_OF
+
 from tracker_sync.validate import validate
 
 d = dt.date

@@ -17,11 +17,17 @@ from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
-from xlsx_support import full_tool_tab, libreoffice_saved, lock_held_elsewhere, needs_soffice, soffice_convert
+from xlsx_support import (
+    full_tool_tab,
+    libreoffice_saved,
+    lock_held_elsewhere,
+    needs_soffice,
+    soffice_convert,
+)
 
-from tracker_sync.backends.base import ToolTab
-from tracker_sync.backends.xlsx import META_TAB, XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import META_TAB, XlsxWorkbook
 from tracker_sync.errors import BackendError, TrackerLocked, TrackerNotFound
+from tracker_sync.tabs import ToolTab
 
 METADATA = {"school": "Tiny School", "rubric": "leap"}
 
@@ -121,7 +127,7 @@ def crash_mid_save(out, *args, **kwargs):
 def test_crash_mid_save_leaves_the_file_byte_identical(provisioned, path, monkeypatch):
     provisioned.write([full_tool_tab()])
     before = path.read_bytes()
-    monkeypatch.setattr("tracker_sync.backends.xlsx_zip.write_zip", crash_mid_save)
+    monkeypatch.setattr("tracker_sync.backends.xlsx.container.write_zip", crash_mid_save)
     with pytest.raises(BackendError, match=re.escape(str(path))) as failure:
         provisioned.write([ToolTab("Patterns", [["new"]])], {"last_sync": "new"})
     assert isinstance(failure.value.__cause__, MemoryError)
@@ -156,7 +162,7 @@ def test_write_waits_for_the_lock_then_gives_up(path, leap_template):
 
 
 def test_lock_is_released_after_a_failed_write(provisioned, monkeypatch):
-    monkeypatch.setattr("tracker_sync.backends.xlsx_zip.write_zip", crash_mid_save)
+    monkeypatch.setattr("tracker_sync.backends.xlsx.container.write_zip", crash_mid_save)
     with pytest.raises(BackendError):
         provisioned.write([full_tool_tab()])
     with FileLock(str(provisioned.lock_path)).acquire(timeout=0):
@@ -271,7 +277,7 @@ def test_missing_and_broken_files_raise_tracker_errors(tmp_path, leap_template):
 
 
 def test_heavy_readers_load_lazily():
-    code = ("import sys, tracker_sync.backends.xlsx, tracker_sync.backends.memory; "
+    code = ("import sys, tracker_sync.backends.xlsx.workbook, tracker_sync.backends.memory; "
             "print(','.join(m for m in ('openpyxl', 'python_calamine') if m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == ""
 
@@ -281,7 +287,7 @@ def test_reading_and_syncing_10k_observations_never_loads_openpyxl(path, leap_te
     workbook.provision(leap_template, METADATA)
     row = [dt.date(2026, 9, 14), "Ana Lopez", "Ben Ross", "Informal", "I.5", "Evidence " * 8, None, "Cycle 1"]
     workbook.seed_rows({"Observations": [row] * 10_000})
-    code = ("import json, sys, time; from tracker_sync.backends.xlsx import XlsxWorkbook; "
+    code = ("import json, sys, time; from tracker_sync.backends.xlsx.workbook import XlsxWorkbook; "
             "from tracker_sync.backends.base import ToolTab; w = XlsxWorkbook(sys.argv[1]); t = time.perf_counter(); "
             "g = w.read(['Observations']).grids['Observations']; s = time.perf_counter() - t; "
             "w.write([ToolTab('Flags', [['x']])]); "

@@ -8,19 +8,19 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import tiny_grids
+from tracker_sync.jobs.clock import FakeClock
+from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, is_passing
 from typer.testing import CliRunner
 from xlsx_support import full_tool_tab, lock_held_elsewhere
 
-from conftest import tiny_grids
-from tracker_sync.backends.xlsx import XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import load_registry
 from tracker_sync.errors import TrackerInUse, TrackerLocked
-from tracker_sync.history import History
-from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, is_passing
-from tracker_sync.jobs.sample import build_district
-from tracker_sync.registry import load_registry
-from tracker_sync.settings import to_metadata
+from tracker_sync.metadata import to_metadata
+from tracker_sync.testing.sample_district import build_district
 
 APPS = {"LibreOffice": ".~lock.{name}#", "Excel": "~${name}"}
 

@@ -12,12 +12,18 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
-from xlsx_support import DEMO_AS_OF, demo_tracker, libreoffice_saved, needs_soffice, openpyxl_reading
+from xlsx_support import (
+    DEMO_AS_OF,
+    demo_tracker,
+    libreoffice_saved,
+    needs_soffice,
+    openpyxl_reading,
+)
 
-from tracker_sync.backends.base import ToolTab
-from tracker_sync.backends.xlsx import META_TAB, XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import META_TAB, XlsxWorkbook
 from tracker_sync.sync import check_tracker
-from tracker_sync.synthetic import synthetic_school
+from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.tabs import ToolTab
 
 LONG = "Evidence: " + "the teacher circulated and checked work; " * 1000 + "end"  # 41,013 characters
 

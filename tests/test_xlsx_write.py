@@ -13,13 +13,22 @@ from pathlib import Path
 import openpyxl
 import pytest
 from xlsx_support import (
-    DEMO_AS_OF, HEAT, PALETTE, SOFFICE, demo_tracker, full_tool_tab, libreoffice_saved, members, needs_soffice, sheet_parts,
+    DEMO_AS_OF,
+    HEAT,
+    PALETTE,
+    SOFFICE,
+    demo_tracker,
+    full_tool_tab,
+    libreoffice_saved,
+    members,
+    needs_soffice,
+    sheet_parts,
     soffice_convert,
 )
 
-from tracker_sync.backends.base import Area, ToolTab
-from tracker_sync.backends.xlsx import META_TAB, XlsxWorkbook
+from tracker_sync.backends.xlsx.workbook import META_TAB, XlsxWorkbook
 from tracker_sync.sync import sync_tracker
+from tracker_sync.tabs import Area, ToolTab
 
 TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
 STYLE_LISTS = ("numFmts", "fonts", "fills", "borders", "cellXfs")

@@ -10,10 +10,15 @@ import openpyxl
 import pytest
 from xlsx_support import full_tool_tab, members
 
-from tracker_sync.backends.base import ToolTab
-from tracker_sync.backends.xlsx import XlsxWorkbook
-from tracker_sync.backends.xlsx_zip import Archive, NewPart, UnsupportedZip, write_zip
+from tracker_sync.backends.xlsx.container import (
+    Archive,
+    NewPart,
+    UnsupportedZip,
+    write_zip,
+)
+from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.errors import BackendError
+from tracker_sync.tabs import ToolTab
 
 
 class Unseekable(io.RawIOBase):

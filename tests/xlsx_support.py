@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from tracker_sync.backends.base import Area, ColorScale, Link, ScaleRule, Style, ToolTab, trim_grid
+from tracker_sync.tabs import (
+    Area,
+    ColorScale,
+    Link,
+    ScaleRule,
+    Style,
+    ToolTab,
+    trim_grid,
+)
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(
@@ -56,10 +64,10 @@ def libreoffice_saved(source: Path, out_dir: Path) -> Path:
 
 def demo_tracker(folder: Path) -> Path:
     """The demo school (30 teachers, six typos) provisioned, typed in and synced once."""
-    from tracker_sync.backends.xlsx import XlsxWorkbook
-    from tracker_sync.demo import provision_school
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
     from tracker_sync.sync import sync_tracker
-    from tracker_sync.synthetic import synthetic_school
+    from tracker_sync.synthetic.demo import provision_school
+    from tracker_sync.synthetic.school import synthetic_school
 
     path = folder / "demo.xlsx"
     workbook = XlsxWorkbook(path)

@@ -30,7 +30,15 @@ from pydantic import BaseModel, TypeAdapter, create_model
 
 from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import ConfigError
-from tracker_sync.schemas import ActionStep, Goal, LearningCycle, Observation, OneOnOne, RosterMember, Score
+from tracker_sync.schemas import (
+    ActionStep,
+    Goal,
+    LearningCycle,
+    Observation,
+    OneOnOne,
+    RosterMember,
+    Score,
+)
 
 #: Record tab -> its model, in the order the files are written.
 RECORD_MODELS: dict[str, type[BaseModel]] = {

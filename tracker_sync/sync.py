@@ -1,6 +1,7 @@
 """The pipeline: backend.read -> validate -> patterns -> render -> backend.write.
 
-`check_tracker` is the read-only half (used by `validate`); `sync_tracker` adds the write.
+`check_tracker` is the read-only half (used by `validate`); `sync_tracker` adds the write;
+`build_brief` renders the ILT brief from the same read instead.
 """
 
 from __future__ import annotations
@@ -13,16 +14,24 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from tracker_sync.backends.base import Snapshot, Workbook
-from tracker_sync.findings import Finding, count_by_severity
+from tracker_sync.backends.base import Workbook
+from tracker_sync.metadata import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.patterns import Patterns, compute_patterns
-from tracker_sync.practice import PracticeFlag, practice_flags
-from tracker_sync.render import SyncLogLine, render_flags, render_patterns, render_summary, render_sync_log
-from tracker_sync.render.flags import row_authors
+from tracker_sync.patterns.practice_flags import PracticeFlag, practice_flags
+from tracker_sync.render import (
+    SyncLogLine,
+    render_flags,
+    render_patterns,
+    render_summary,
+    render_sync_log,
+)
+from tracker_sync.render.ilt_brief import render_brief
 from tracker_sync.schemas import SchoolSettings, Template
-from tracker_sync.settings import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
+from tracker_sync.tabs import Snapshot
 from tracker_sync.validate import ValidationResult, validate
+from tracker_sync.validate.authors import row_authors
+from tracker_sync.validate.findings import Finding, count_by_severity
 
 SYNC_LOG = "Sync Log"
 log = logging.getLogger(__name__)
@@ -154,3 +163,10 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
         report.outcome = "unchanged"  # nothing new since the last write: the backend skipped it
     report.duration_s = round(time.perf_counter() - started, 3)
     return report
+
+
+def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_names: bool = False,
+                norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> str:
+    """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
+    check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
+    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names)

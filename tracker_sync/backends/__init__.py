@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker_sync.backends.base import Area, CellValue, ColorScale, Grid, Link, ScaleRule, Snapshot, Style, ToolTab, Workbook
+from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import ConfigError
+from tracker_sync.tabs import (
+    Area,
+    CellValue,
+    ColorScale,
+    Grid,
+    Link,
+    ScaleRule,
+    Snapshot,
+    Style,
+    ToolTab,
+)
 
 __all__ = ["Area", "CellValue", "ColorScale", "Grid", "Link", "ScaleRule", "Snapshot", "Style", "ToolTab", "Workbook", "open_workbook"]
 
@@ -13,10 +24,10 @@ __all__ = ["Area", "CellValue", "ColorScale", "Grid", "Link", "ScaleRule", "Snap
 def open_workbook(location: str) -> Workbook:
     """A tracker from what a person types: a path to an .xlsx file, or a Google Sheets URL or id."""
     if location.lower().endswith((".xlsx", ".xlsm")):
-        from tracker_sync.backends.xlsx import XlsxWorkbook
+        from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 
         return XlsxWorkbook(Path(location))
-    from tracker_sync.backends.google import looks_like_google, open_google
+    from tracker_sync.backends.google.workbook import looks_like_google, open_google
 
     if looks_like_google(location):
         return open_google(location)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from tracker_sync.backends.base import CellValue, Grid, Link, Snapshot, ToolTab, Workbook, trim_grid
+from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import BackendError
 from tracker_sync.schemas import Template
+from tracker_sync.tabs import CellValue, Grid, Link, Snapshot, ToolTab, trim_grid
 
 
 class MemoryWorkbook(Workbook):

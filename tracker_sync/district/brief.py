@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from tracker_sync.district.report import CURRENT, NEVER, STALE, DistrictReport, RubricSection, Shown
+from tracker_sync.district.report import (
+    CURRENT,
+    NEVER,
+    STALE,
+    DistrictReport,
+    RubricSection,
+    Shown,
+)
 from tracker_sync.district.sparkline import sparkline
 from tracker_sync.district.tabs import SUPPRESSED_TEXT
 
@@ -35,7 +42,7 @@ def text(cell: Shown | None, kind: str) -> str:
 
 def _heat_cell(cell: Shown | None, section: RubricSection) -> dict:
     """A heat-map cell coloured by the rubric's ColorScale, as on the heat-map tabs and the ILT brief."""
-    from tracker_sync.brief import rubric_heat_color
+    from tracker_sync.render.ilt_brief import rubric_heat_color
 
     label = text(cell, "mean")
     if cell is None or cell.suppressed or cell.value is None:

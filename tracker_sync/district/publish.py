@@ -20,11 +20,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tracker_sync.backends.base import ToolTab, Workbook
+from tracker_sync.backends.base import Workbook
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import Registry, record_district_report
 from tracker_sync.district.report import DistrictReport, build_report
 from tracker_sync.errors import BackendError, ConfigError
-from tracker_sync.history import History
-from tracker_sync.registry import Registry, record_district_report
+from tracker_sync.tabs import ToolTab
 
 METADATA = {"kind": "district-report"}
 
@@ -52,9 +53,10 @@ def ensure_xlsx(path: Path, tab_names: Sequence[str]) -> bool:
     Under the same lock file as XlsxWorkbook's writes, saved to a temp file and renamed over.
     """
     from filelock import FileLock
-    from openpyxl import Workbook as NewBook, load_workbook
+    from openpyxl import Workbook as NewBook
+    from openpyxl import load_workbook
 
-    from tracker_sync.backends.xlsx import XlsxWorkbook
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 
     if not path.parent.is_dir():
         raise ConfigError(f"Cannot write the District workbook {path}: the folder {path.parent} does not exist.")
@@ -86,7 +88,10 @@ def google_workbook(registry: Registry, http: Any, first_tab: str) -> tuple[Work
     """The district's Google workbook: the recorded one, or a new one (recorded in the registry
     before anything else, its first tab renamed ``first_tab``); then shared, view only, with each
     listed staff member not shared with yet."""
-    from tracker_sync.backends.google import GoogleWorkbook, spreadsheet_id_from
+    from tracker_sync.backends.google.workbook import (
+        GoogleWorkbook,
+        spreadsheet_id_from,
+    )
 
     if registry.path is None:
         raise ConfigError("A Google District workbook is recorded in the registry: load the registry from a file.")
@@ -128,14 +133,14 @@ def publish(registry: Registry, history: History, *, as_of: dt.date, now: dt.dat
     shared: list[str] = []
     calls = 0
     if backend == "xlsx":
-        from tracker_sync.backends.xlsx import XlsxWorkbook
+        from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 
         path = out or registry.report_workbook_path
         created = ensure_xlsx(path, [t.name for t in tabs])
         workbook: Workbook = XlsxWorkbook(path)
         workbook.write(tabs, metadata)
     else:
-        from tracker_sync.backends.google import google_client
+        from tracker_sync.backends.google.workbook import google_client
 
         http = http or google_client()
         calls0 = http.calls

@@ -17,9 +17,9 @@ import statistics
 from dataclasses import dataclass, field
 
 from tracker_sync.district.figures import FIGURES, FIGURES_VERSION, Figure
+from tracker_sync.district.history import History
+from tracker_sync.district.registry import WEEKDAYS, Registry, School
 from tracker_sync.district.suppress import Line, complementary
-from tracker_sync.history import History
-from tracker_sync.registry import WEEKDAYS, Registry, School
 from tracker_sync.schemas import Rubric
 from tracker_sync.sheet_templates import load_rubric
 

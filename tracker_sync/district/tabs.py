@@ -13,11 +13,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from tracker_sync.backends.base import ToolTab
-from tracker_sync.district.report import CURRENT, NEVER, STALE, TREND_FIGURES, DistrictReport, RubricSection, Shown
+from tracker_sync.district.report import (
+    CURRENT,
+    NEVER,
+    STALE,
+    TREND_FIGURES,
+    DistrictReport,
+    RubricSection,
+    Shown,
+)
 from tracker_sync.district.sparkline import sparkline
 from tracker_sync.render import heat_scale
 from tracker_sync.render.layout import Column, Line, Table, layout_tab
+from tracker_sync.tabs import ToolTab
 
 SUPPRESSED_TEXT = "*"
 #: Figure kinds -> layout column kinds.

@@ -28,28 +28,84 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker_sync.patterns.action_steps import action_step_status, steps_by_team, teachers_without_open_step
-from tracker_sync.patterns.agreement import agreement_by_indicator, agreement_by_pair, agreement_overall, co_observed_scores
+from tracker_sync.patterns.action_steps import (
+    action_step_status,
+    steps_by_team,
+    teachers_without_open_step,
+)
+from tracker_sync.patterns.agreement import (
+    agreement_by_indicator,
+    agreement_by_pair,
+    agreement_overall,
+    co_observed_scores,
+)
 from tracker_sync.patterns.calibration import calibration, observer_drift, score_offsets
-from tracker_sync.patterns.coverage import coaching_load, coverage, coverage_by_team, scored_pace
+from tracker_sync.patterns.coverage import (
+    coaching_load,
+    coverage,
+    coverage_by_team,
+    scored_pace,
+)
 from tracker_sync.patterns.cycles import cycle_checks
-from tracker_sync.patterns.discuss import Discussion, equity_gap, practice_gaps, three_things, trend_gap
-from tracker_sync.patterns.equity import equity_sentence, observation_equity, teacher_groups
-from tracker_sync.patterns.feedback import feedback_latency, latency_overall, latency_summary
-from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, school_days_between, to_frames
+from tracker_sync.patterns.discuss import (
+    Discussion,
+    equity_gap,
+    practice_gaps,
+    three_things,
+    trend_gap,
+)
+from tracker_sync.patterns.equity import (
+    equity_sentence,
+    observation_equity,
+    teacher_groups,
+)
+from tracker_sync.patterns.feedback import (
+    feedback_latency,
+    latency_overall,
+    latency_summary,
+)
+from tracker_sync.patterns.frames import (
+    OPEN_STEP_STATUSES,
+    Frames,
+    school_days_between,
+    to_frames,
+)
 from tracker_sync.patterns.goals import (
-    check_in_period, common_indicators, goal_progress, goal_status, goals_by_team, teachers_without_active_goal,
+    check_in_period,
+    common_indicators,
+    goal_progress,
+    goal_status,
+    goals_by_team,
+    teachers_without_active_goal,
 )
 from tracker_sync.patterns.leaders import lead_support
 from tracker_sync.patterns.load import step_load, undated_steps
 from tracker_sync.patterns.one_on_ones import (
-    cadence_by_coach, lead_check_ins, leader_check_ins, next_steps, one_on_one_cadence, one_on_ones_by_team,
+    cadence_by_coach,
+    lead_check_ins,
+    leader_check_ins,
+    next_steps,
+    one_on_one_cadence,
+    one_on_ones_by_team,
 )
 from tracker_sync.patterns.scores import (
-    WHOLE_SCHOOL, cycle_growth, growth, growth_by_team, heatmap, lowest_indicators, school_indicators,
+    WHOLE_SCHOOL,
+    cycle_growth,
+    growth,
+    growth_by_team,
+    heatmap,
+    lowest_indicators,
+    school_indicators,
 )
 from tracker_sync.patterns.teams import team_summary
-from tracker_sync.patterns.trends import TrendDates, headline_trends, heatmap_trend, last_meeting, sparkline, trend_dates
+from tracker_sync.patterns.trends import (
+    TrendDates,
+    headline_trends,
+    heatmap_trend,
+    last_meeting,
+    sparkline,
+    trend_dates,
+)
 from tracker_sync.schemas import SchoolSettings
 
 __all__ = [
@@ -135,7 +191,7 @@ class Patterns:
 
 
 def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patterns:
-    """All patterns from validated records (tracker_sync.validate.Records), as of `as_of`."""
+    """All patterns from validated records (tracker_sync.validate.rows.Records), as of `as_of`."""
     frames = to_frames(records).state_on(as_of)
     day = pd.Timestamp(as_of)
     heat, school = heatmap(frames, settings), school_indicators(frames, settings)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import OPEN_STEP_STATUSES, Frames, days_between, summarise
+from tracker_sync.patterns.frames import (
+    OPEN_STEP_STATUSES,
+    Frames,
+    days_between,
+    summarise,
+)
 
 
 def action_step_status(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:

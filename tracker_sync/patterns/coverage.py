@@ -6,7 +6,12 @@ import math
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames, days_between, observed_teachers, summarise
+from tracker_sync.patterns.frames import (
+    Frames,
+    days_between,
+    observed_teachers,
+    summarise,
+)
 from tracker_sync.patterns.people import with_their_coach
 from tracker_sync.schemas import SchoolSettings
 

@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 
 from tracker_sync.patterns.frames import DaysByName, Frames, day_numbers, days_between
-from tracker_sync.patterns.people import coached_teachers, school_leaders, team_leads, with_their_coach
+from tracker_sync.patterns.people import (
+    coached_teachers,
+    school_leaders,
+    team_leads,
+    with_their_coach,
+)
 from tracker_sync.schemas import SchoolSettings
 
 BY_COACH = ["coach", "people", "led_30d", "overdue", "median_days_since"]

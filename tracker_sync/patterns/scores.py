@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tracker_sync.patterns.frames import DaysByName, Frames, cycle_stop, rubric_order, summarise
+from tracker_sync.patterns.frames import (
+    DaysByName,
+    Frames,
+    cycle_stop,
+    rubric_order,
+    summarise,
+)
 from tracker_sync.schemas import SchoolSettings
 
 WHOLE_SCHOOL = "Whole school"

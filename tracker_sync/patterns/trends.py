@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from tracker_sync.patterns.frames import (
-    CLOSED_STEP_STATUSES, OPEN_STEP_STATUSES, Frames, day_numbers, positions, school_days_between,
+    CLOSED_STEP_STATUSES,
+    OPEN_STEP_STATUSES,
+    Frames,
+    day_numbers,
+    positions,
+    school_days_between,
 )
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
 from tracker_sync.schemas import SchoolSettings

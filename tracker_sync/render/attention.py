@@ -10,8 +10,8 @@ from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import percent
 from tracker_sync.patterns.equity import EQUITY_GROUPS
 from tracker_sync.patterns.trends import TrendDates
-from tracker_sync.render.cells import plain, plain_rows
 from tracker_sync.render.layout import Column, Line, Table
+from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.schemas import SchoolSettings
 
 #: the headline figures in trend order: (measure, column kind)

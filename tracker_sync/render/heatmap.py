@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tracker_sync.backends.base import ColorScale
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.schemas import Rubric, SchoolSettings
+from tracker_sync.tabs import ColorScale
 
 #: Red at the bottom of the scale, pale yellow at the first score of the meeting band, green at the top.
 LOW, MEETING, HIGH = "F8696B", "FFEB84", "63BE7B"

@@ -1,7 +1,7 @@
 """The layout engine: a tool tab described as lines and tables, laid out once for every backend.
 
 A tab is a list of :class:`Line` (titles, notes, sentences) and :class:`Table` (a header row and typed
-columns). :func:`layout_tab` turns it into a :class:`~tracker_sync.backends.base.ToolTab`:
+columns). :func:`layout_tab` turns it into a :class:`~tracker_sync.tabs.ToolTab`:
 
 * **Widths come from content.** Each column is as wide as its widest cell in its display format
   (a date is "2026-09-14", a mean "4.2", a share "84%") and its header, wrapped at word boundaries to
@@ -23,12 +23,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from tracker_sync.backends.base import Area, ColorScale, Link, ScaleRule, Style, ToolCell, ToolTab
+from tracker_sync.tabs import (
+    Area,
+    ColorScale,
+    Link,
+    ScaleRule,
+    Style,
+    ToolCell,
+    ToolTab,
+)
 
 # -- how text is measured ------------------------------------------------------------------------
 

@@ -6,15 +6,20 @@ import datetime as dt
 
 import pandas as pd
 
-from tracker_sync.backends.base import ToolTab
 from tracker_sync.patterns import Patterns
-from tracker_sync.render.attention import agreement_tables, equity_table, step_load_tables, trend_sections
-from tracker_sync.render.cells import plain, plain_rows
+from tracker_sync.render.attention import (
+    agreement_tables,
+    equity_table,
+    step_load_tables,
+    trend_sections,
+)
 from tracker_sync.render.heatmap import heat_scale, heatmap_table
 from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
+from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.render.practice_sections import practice_tables
 from tracker_sync.render.summary import updated_line
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.tabs import ToolTab
 
 
 def heatmap_section(settings: SchoolSettings, patterns: Patterns) -> Table:

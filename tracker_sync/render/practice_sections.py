@@ -6,8 +6,8 @@ add it instead of showing a table of nobody."""
 from __future__ import annotations
 
 from tracker_sync.patterns import Patterns
-from tracker_sync.render.cells import plain, plain_rows
 from tracker_sync.render.layout import Column, Table
+from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.schemas import SchoolSettings
 
 _ADD_TAB = "This tracker has no {tab} tab yet: run tracker-sync provision on it to add the tab (your rows are not touched)."

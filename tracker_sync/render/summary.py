@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tracker_sync.backends.base import ToolTab
-from tracker_sync.findings import count_by_severity
 from tracker_sync.patterns import Patterns
 from tracker_sync.render.attention import headline_trend_rows
-from tracker_sync.render.cells import plain, plain_rows
-from tracker_sync.render.layout import Column, Line, Table, GAP, layout_tab
+from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
+from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.render.practice_sections import summary_measures
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.tabs import ToolTab
 from tracker_sync.validate import ValidationResult
+from tracker_sync.validate.findings import count_by_severity
 
 
 def updated_line(settings: SchoolSettings, synced_at: dt.datetime) -> Line:

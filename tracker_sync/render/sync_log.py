@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from tracker_sync.backends.base import Grid, ToolTab
 from tracker_sync.render.layout import Column, Table, layout_tab
+from tracker_sync.tabs import Grid, ToolTab
 
 SYNC_LOG_HEADER = ["Synced at", "As of", "Rows read", "Errors", "Warnings", "Duration (s)", "Outcome"]
 _COLUMNS = [Column("Synced at"), Column("As of", "date"), Column("Rows read", "long", wrap_at=60), Column("Errors", "int"),

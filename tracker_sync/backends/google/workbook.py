@@ -1,0 +1,483 @@
+"""A tracker in a Google spreadsheet (gspread 6 over our bounded-retry HTTP client).
+
+API calls, exactly (asserted in tests/test_google_backend.py and pinned by tests/cassettes/):
+
+* ``read``      1 Sheets call: ``spreadsheets.get`` with ``includeGridData`` and a field mask that
+                covers sheet properties, each cell's ``effectiveValue`` and number-format type, the
+                conditional formats and protected ranges of each tab, and developer metadata.
+                No ``ranges``: a range naming a tab that does not exist fails the whole call, and the
+                contract says missing tabs are just absent; tool tabs are small. Values come back
+                unformatted (numbers are numbers); date cells are numbers with a DATE format type
+                and become ``datetime.date`` (SERIAL_NUMBER semantics, 1899-12-30 epoch).
+* ``write``     1 Sheets call: one ``spreadsheets.batchUpdate`` (atomic by Google's contract) that
+                resizes, rewrites, restyles every tool tab and merges metadata; 0 calls when the
+                outputs are unchanged since the last write (see :meth:`GoogleWorkbook.write`).
+                A write without an earlier read in this process costs one extra metadata read.
+* ``provision`` 2 Sheets calls (the read above + one batchUpdate), plus 1 Drive call to create the
+                spreadsheet when it is new, plus 1 Drive call per share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from tracker_sync.backends.base import Workbook
+from tracker_sync.backends.google.values import (
+    COACH_HEADER,
+    INSTRUCTIONS_TITLE,
+    cell_data,
+    color_scale_rule,
+    grid_range,
+    output_hash,
+    pixels,
+    plain_value,
+    row_data,
+    row_pixels,
+    validation_rule,
+)
+from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound, TrackerNotShared
+from tracker_sync.schemas import Template
+from tracker_sync.tabs import Area, Grid, Snapshot, ToolTab, quoted_tab, trim_grid
+from tracker_sync.validate.findings import column_letter
+
+if TYPE_CHECKING:
+    from tracker_sync.backends.google.transport import GoogleHTTPClient, RetryPolicy
+
+SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
+SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
+METADATA_PREFIX = "tracker_sync."
+HASH_KEY = "tracker_sync_internal.output_hash"
+PROTECTION_NOTE = "tracker-sync: written by the sync; edits here are overwritten"
+READ_FIELDS = (
+    "spreadsheetId,properties.title,"
+    "developerMetadata(metadataId,metadataKey,metadataValue),"
+    "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount,frozenRowCount)),"
+    "conditionalFormats(ranges),protectedRanges(protectedRangeId,description),"
+    "data.rowData.values(effectiveValue,effectiveFormat.numberFormat.type))"
+)
+NEW_TAB_ROWS = 1000
+#: 403 PERMISSION_DENIED reasons that sharing would not fix (the API is off in the project, the token lacks a scope).
+_NOT_A_SHARING_PROBLEM = frozenset({"SERVICE_DISABLED", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "API_KEY_SERVICE_BLOCKED"})
+_URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
+_BARE_ID = re.compile(r"[A-Za-z0-9_-]{20,}")
+
+
+def spreadsheet_id_from(location: str) -> str:
+    """The spreadsheet id in a Google Sheets URL, or the id itself; ConfigError otherwise."""
+    text = location.strip()
+    if match := _URL_ID.search(text):
+        return match[1]
+    if _BARE_ID.fullmatch(text):
+        return text
+    raise ConfigError(f"'{location}' is neither a Google Sheets URL nor a spreadsheet id "
+                      "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit).")
+
+
+def looks_like_google(location: str) -> bool:
+    try:
+        spreadsheet_id_from(location)
+    except ConfigError:
+        return False
+    return not location.lower().endswith((".xlsx", ".xlsm"))
+
+
+@dataclass
+class _TabInfo:
+    """What the last read learned about one tab, so a write needs no extra call."""
+
+    sheet_id: int
+    rows: int
+    columns: int
+    frozen_rows: int = 0
+    conditional_formats: int = 0
+    protected: bool = False
+
+
+@dataclass
+class _Known:
+    tabs: dict[str, _TabInfo] = field(default_factory=dict)
+    metadata_ids: dict[str, int] = field(default_factory=dict)  # full key -> metadataId
+    metadata: dict[str, str] = field(default_factory=dict)  # full key -> value
+    grids: dict[str, Grid] = field(default_factory=dict)
+
+
+def open_google(location: str, *, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
+                api_base: str | None = None, retry: "RetryPolicy | None" = None) -> "GoogleWorkbook":
+    """The Google tracker at a spreadsheet URL or id (no API call yet)."""
+    return GoogleWorkbook(spreadsheet_id_from(location), google_client(
+        credentials_file=credentials_file, service_account_info=service_account_info, api_base=api_base, retry=retry))
+
+
+def google_credentials(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None) -> Any:
+    """Credentials from a service-account file/dict, TRACKER_SYNC_GOOGLE_CREDENTIALS, or ADC."""
+    import os
+
+    from tracker_sync.backends.google.transport import load_credentials
+
+    credentials_file = credentials_file or os.environ.get("TRACKER_SYNC_GOOGLE_CREDENTIALS") or None
+    return load_credentials(credentials_file, service_account_info)
+
+
+def google_client(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
+                  api_base: str | None = None, retry: "RetryPolicy | None" = None, credentials: Any = None,
+                  session: Any = None) -> "GoogleHTTPClient":
+    """Our HTTP client with ``credentials`` (e.g. a district's SharedCredentials), else :func:`google_credentials`;
+    over ``session`` when given (one authorized session shared by many clients of one account)."""
+    import os
+
+    from tracker_sync.backends.google.transport import GoogleHTTPClient
+
+    api_base = api_base or os.environ.get("TRACKER_SYNC_GOOGLE_API_BASE") or None
+    if api_base and urlsplit(api_base).hostname not in ("127.0.0.1", "localhost", "::1"):
+        raise ConfigError(f"TRACKER_SYNC_GOOGLE_API_BASE must be a loopback address (the Google fake), not {api_base!r}.")
+    if credentials is None:
+        credentials = google_credentials(credentials_file=credentials_file, service_account_info=service_account_info)
+    return GoogleHTTPClient(credentials, session, retry=retry, api_base=api_base)
+
+
+class GoogleWorkbook(Workbook):
+    """A tracker in one Google spreadsheet. See the module docstring for the exact API calls."""
+
+    kind = "google"
+
+    def __init__(self, spreadsheet_id: str, http: "GoogleHTTPClient", *, fresh: bool = False) -> None:
+        self.spreadsheet_id = spreadsheet_id
+        self.http = http
+        self._known: _Known | None = None
+        self._fresh = fresh  # created by us in this process: its "Sheet1" may be renamed
+
+    @classmethod
+    def create(cls, title: str, http: "GoogleHTTPClient", *, folder_id: str | None = None) -> "GoogleWorkbook":
+        """Create an empty spreadsheet (one Drive call; in ``folder_id`` when given)."""
+        body: dict[str, Any] = {"name": title, "mimeType": SPREADSHEET_MIME}
+        if folder_id:
+            body["parents"] = [folder_id]
+        response = http.request("post", DRIVE_FILES, params={"supportsAllDrives": True}, json=body)
+        return cls(response.json()["id"], http, fresh=True)
+
+    @classmethod
+    def find(cls, title: str, http: "GoogleHTTPClient", *, folder_id: str | None = None) -> "GoogleWorkbook | None":
+        """The spreadsheet named ``title`` that these credentials created (drive.file sees no others), or None.
+
+        One Drive call. More than one match is a ConfigError: the registry must say which one is meant.
+        """
+        name = title.replace("\\", "\\\\").replace("'", "\\'")
+        query = f"name = '{name}' and mimeType = '{SPREADSHEET_MIME}' and trashed = false"
+        if folder_id:
+            query += f" and '{folder_id}' in parents"
+        files = http.request("get", DRIVE_FILES, params={
+            "q": query, "fields": "files(id,name)", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true",
+        }).json().get("files", [])
+        if len(files) > 1:
+            raise ConfigError(f"{len(files)} spreadsheets are named {title!r} ({', '.join(f['id'] for f in files)}); "
+                              "record the right one in the registry.")
+        return cls(files[0]["id"], http) if files else None
+
+    @property
+    def location(self) -> str:
+        return f"https://docs.google.com/spreadsheets/d/{self.spreadsheet_id}/edit"
+
+    # -- read --
+
+    def read(self, tabs: Sequence[str]) -> Snapshot:
+        """Every tab and the metadata in one spreadsheets.get; only ``tabs`` are returned."""
+        known = self._fetch()
+        wanted = set(tabs)
+        return Snapshot(
+            grids={name: [list(r) for r in grid] for name, grid in known.grids.items() if name in wanted},
+            metadata={k.removeprefix(METADATA_PREFIX): v for k, v in known.metadata.items() if k.startswith(METADATA_PREFIX)},
+            tab_ids={name: info.sheet_id for name, info in known.tabs.items()},
+        )
+
+    def _fetch(self) -> _Known:
+        body = self._call(lambda: self.http.fetch_sheet_metadata(
+            self.spreadsheet_id, params={"includeGridData": "true", "fields": READ_FIELDS}))
+        known = _Known()
+        for meta in body.get("developerMetadata", []):
+            known.metadata_ids[meta["metadataKey"]] = meta["metadataId"]
+            known.metadata[meta["metadataKey"]] = meta.get("metadataValue", "")
+        for sheet in body.get("sheets", []):
+            props = sheet["properties"]
+            grid = props.get("gridProperties", {})
+            known.tabs[props["title"]] = _TabInfo(
+                props["sheetId"], grid.get("rowCount", 0), grid.get("columnCount", 0), grid.get("frozenRowCount", 0),
+                len(sheet.get("conditionalFormats", [])),
+                any(p.get("description") == PROTECTION_NOTE for p in sheet.get("protectedRanges", [])))
+            rows = (sheet.get("data") or [{}])[0].get("rowData", [])
+            known.grids[props["title"]] = trim_grid([plain_value(c) for c in row.get("values", [])] for row in rows)
+        self._known = known
+        return known
+
+    def _call(self, call):
+        """Run one API call; Google's 404 and 403 become errors that say what to do."""
+        try:
+            return call()
+        except ApiError as exc:
+            if exc.code == 404:
+                raise TrackerNotFound(f"No spreadsheet {self.spreadsheet_id} is visible to {self._account} "
+                                      "(share it with that account, or check the id).") from exc
+            if exc.code == 403 and exc.status == "PERMISSION_DENIED" and exc.reason not in _NOT_A_SHARING_PROBLEM:
+                raise TrackerNotShared(
+                    f"The spreadsheet {self.spreadsheet_id} exists but {self._account} may not open or change it "
+                    f"(Google: {exc.message}): share the spreadsheet with {self._account} as an editor.") from exc
+            raise
+
+    @property
+    def _account(self) -> str:
+        """The service account's email, as people must share with it; a description when there is none (ADC)."""
+        email = getattr(self.http.auth, "service_account_email", None)
+        return email if isinstance(email, str) and "@" in email else "the account tracker-sync runs as"
+
+    # -- write --
+
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
+        """One atomic batchUpdate for every tool tab and the metadata; none when nothing changed.
+
+        "Unchanged" means the non-volatile tool tabs (all but the Sync Log) and ``metadata`` hash to the
+        value the previous write stored (developer metadata key ``tracker_sync_internal.output_hash``,
+        read by the preceding ``read``). Then no call is made and the method returns False. A write of
+        volatile tabs only (a failure line in the Sync Log) is always made and keeps the stored hash.
+        """
+        known = self._known or self._fetch()
+        outputs = any(not tab.volatile for tab in tool_tabs)
+        fingerprint = output_hash(tool_tabs, metadata)
+        if outputs and known.metadata.get(HASH_KEY) == fingerprint:
+            return False
+        planner = _Planner(known, self._editors)
+        for tab in tool_tabs:
+            planner.tool_tab(tab)
+        hashed = {HASH_KEY: fingerprint} if outputs else {}
+        planner.metadata({**{METADATA_PREFIX + k: v for k, v in metadata.items()}, **hashed})
+        self._batch(planner)
+        return True
+
+    @property
+    def _editors(self) -> list[str]:
+        """The service account itself: the only editor of protected tabs (the owner always can)."""
+        return [self._account] if "@" in self._account else []
+
+    def _batch(self, planner: "_Planner") -> None:
+        if not planner.requests:
+            return
+        try:
+            self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": planner.requests}))
+        finally:
+            self._known = None  # stale whether the batch landed or not; the next read refreshes it
+
+    # -- provision, seed, share --
+
+    def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
+        """Create missing tabs, headers, dropdowns, frozen rows, widths, protection, Instructions, metadata."""
+        known = self._known or self._fetch()
+        planner = _Planner(known, self._editors)
+        planner.provision(template, fresh=self._fresh)
+        planner.metadata({METADATA_PREFIX + k: v for k, v in metadata.items()})
+        self._batch(planner)
+        self._fresh = False
+
+    def seed_rows(self, grids: Mapping[str, Grid]) -> None:
+        """Type rows under the headers (demo and tests): values as typed, text never parsed."""
+        known = self._known or self._fetch()
+        planner = _Planner(known, self._editors)
+        for tab, rows in grids.items():
+            planner.seed(tab, rows)
+        self._batch(planner)
+
+    def share(self, email: str, role: str, *, notify: bool = True) -> None:
+        """Give one person access (role "writer" or "reader"): one Drive call. Never link sharing."""
+        if role not in ("writer", "reader"):
+            raise ConfigError(f"role must be 'writer' or 'reader', not {role!r}")
+        self._call(lambda: self.http.request(
+            "post", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions",
+            params={"sendNotificationEmail": str(notify).lower(), "supportsAllDrives": "true"},
+            json={"type": "user", "role": role, "emailAddress": email}))
+
+
+class _Planner:
+    """Builds the request list of one batchUpdate from what the last read saw."""
+
+    def __init__(self, known: _Known, editors: Sequence[str] = ()) -> None:
+        self.known = known
+        self.editors = list(editors)  # who may edit protected tabs besides the owner
+        self.requests: list[dict] = []
+        self.tabs = dict(known.tabs)
+        self._next_id = max((t.sheet_id for t in self.tabs.values()), default=0) + 101
+
+    @property
+    def tab_ids(self) -> dict[str, int]:
+        return {name: info.sheet_id for name, info in self.tabs.items()}
+
+    def add_tab(self, name: str, rows: int, columns: int, frozen: int = 0) -> _TabInfo:
+        info = _TabInfo(self._next_id, rows, columns, frozen)
+        self._next_id += 101
+        grid: dict[str, int] = {"rowCount": rows, "columnCount": columns}
+        if frozen:
+            grid["frozenRowCount"] = frozen
+        self.requests.append({"addSheet": {"properties": {"sheetId": info.sheet_id, "title": name, "gridProperties": grid}}})
+        self.tabs[name] = info
+        return info
+
+    def protect(self, info: _TabInfo) -> None:
+        if info.protected:
+            return
+        self.requests.append({"addProtectedRange": {"protectedRange": {
+            "range": {"sheetId": info.sheet_id}, "description": PROTECTION_NOTE, "warningOnly": False,
+            "editors": {"users": self.editors}}}})
+        info.protected = True
+
+    def tool_tab(self, tab: ToolTab) -> None:
+        """Replace one tool tab: size, merges, cells and formats, widths, heights, colour scales, filter."""
+        rows, width = max(len(tab.rows), len(tab.styles), 1, tab.frozen_rows + 1), max(tab.width, len(tab.column_widths), 1)
+        info = self.tabs.get(tab.name)
+        if info is None:
+            info = self.add_tab(tab.name, rows, width, tab.frozen_rows)
+        else:
+            self.requests.append({"updateSheetProperties": {
+                "properties": {"sheetId": info.sheet_id, "gridProperties": {
+                    "rowCount": rows, "columnCount": width, "frozenRowCount": tab.frozen_rows}},
+                "fields": "gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount"}})
+            for _ in range(info.conditional_formats):
+                self.requests.append({"deleteConditionalFormatRule": {"sheetId": info.sheet_id, "index": 0}})
+            self.requests.append({"unmergeCells": {"range": {"sheetId": info.sheet_id}}})
+        self.protect(info)
+        self.requests.append({"updateCells": {
+            "range": {"sheetId": info.sheet_id}, "rows": row_data(tab, self.tab_ids, width),
+            "fields": "userEnteredValue,userEnteredFormat"}})
+        for area, mergers in _runs(tab.merges):
+            self.requests.append({"mergeCells": {"range": grid_range(info.sheet_id, area), "mergeType": mergers}})
+        self.widths(info, tab.column_widths)
+        heights = [row_pixels(tab.row_heights[r] if r < len(tab.row_heights) else None) for r in range(rows)]
+        self.sizes(info, "ROWS", heights)
+        for rule in tab.color_scales:
+            self.requests.append({"addConditionalFormatRule": {"rule": color_scale_rule(info.sheet_id, rule), "index": 0}})
+        if tab.filter is not None:
+            self.requests.append({"setBasicFilter": {"filter": {"range": grid_range(info.sheet_id, tab.filter)}}})
+
+    def widths(self, info: _TabInfo, widths: Sequence[float]) -> None:
+        self.sizes(info, "COLUMNS", [pixels(width) for width in widths])
+
+    def sizes(self, info: _TabInfo, dimension: str, sizes: Sequence[int]) -> None:
+        """Column widths or row heights in pixels, one request per run of equal sizes."""
+        start = 0
+        for end in range(1, len(sizes) + 1):
+            if end == len(sizes) or sizes[end] != sizes[start]:
+                self.requests.append({"updateDimensionProperties": {
+                    "range": {"sheetId": info.sheet_id, "dimension": dimension, "startIndex": start, "endIndex": end},
+                    "properties": {"pixelSize": sizes[start]}, "fields": "pixelSize"}})
+                start = end
+
+    def metadata(self, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            if key in self.known.metadata_ids:
+                if self.known.metadata.get(key) != value:
+                    self.requests.append({"updateDeveloperMetadata": {
+                        "dataFilters": [{"developerMetadataLookup": {"metadataId": self.known.metadata_ids[key]}}],
+                        "developerMetadata": {"metadataValue": value}, "fields": "metadataValue"}})
+            else:
+                self.requests.append({"createDeveloperMetadata": {"developerMetadata": {
+                    "metadataKey": key, "metadataValue": value, "location": {"spreadsheet": True}, "visibility": "DOCUMENT"}}})
+
+    def provision(self, template: Template, *, fresh: bool) -> None:
+        roster = template.tab_of_kind("roster")
+        teacher_column = next(i for i, c in enumerate(roster.columns) if c.key == "teacher")
+        letter = column_letter(teacher_column)
+        roster_range = f"={quoted_tab(roster.name)}!${letter}$2:${letter}"
+        codes = [c.header for t in template.tabs for c in t.columns if c.type == "score"]
+        renamable = fresh and "Sheet1" in self.tabs and len(self.tabs) == 1
+        for spec in template.tabs:
+            headers = [c.header for c in spec.columns]
+            info = self.tabs.get(spec.name)
+            if info is None and renamable:
+                info = self.tabs.pop("Sheet1")
+                self.tabs[spec.name] = info
+                renamable = False
+                info.columns = max(info.columns, len(headers))
+                self.requests.append({"updateSheetProperties": {"properties": {
+                    "sheetId": info.sheet_id, "title": spec.name,
+                    "gridProperties": {"rowCount": info.rows, "columnCount": info.columns, "frozenRowCount": 1}},
+                    "fields": "title,gridProperties.rowCount,gridProperties.columnCount,gridProperties.frozenRowCount"}})
+                info.frozen_rows, new = 1, True
+            elif info is None:
+                info, new = self.add_tab(spec.name, NEW_TAB_ROWS, len(headers), frozen=1), True
+            else:
+                new = False
+                if info.frozen_rows < 1 or info.columns < len(headers):
+                    info.columns = max(info.columns, len(headers))
+                    self.requests.append({"updateSheetProperties": {"properties": {
+                        "sheetId": info.sheet_id, "gridProperties": {"columnCount": info.columns, "frozenRowCount": max(info.frozen_rows, 1)}},
+                        "fields": "gridProperties.columnCount,gridProperties.frozenRowCount"}})
+            self.headers(spec.name, info, spec.columns, new=new)
+            if new:
+                self.widths(info, [c.width for c in spec.columns])
+            for index, column in enumerate(spec.columns):
+                rule = validation_rule(column, roster_range=roster_range, indicator_codes=codes)
+                if rule is not None and info.rows > 1:
+                    column_below_header = Area(1, index, info.rows - 1, 1)
+                    self.requests.append({"setDataValidation": {"range": grid_range(info.sheet_id, column_below_header), "rule": rule}})
+        for spec in template.tool_tabs:
+            self.protect(self.tabs.get(spec.name) or self.add_tab(spec.name, 1, 1))
+        self.instructions(template)
+
+    def headers(self, tab: str, info: _TabInfo, columns: Sequence, *, new: bool) -> None:
+        """Header cells: text only where the header cell is empty (a coach's renamed header stays)."""
+        existing = (self.known.grids.get(tab) or [[]])[0] if not new else []
+        cells = []
+        for index, column in enumerate(columns):
+            typed = existing[index] if index < len(existing) else None
+            cell = cell_data(column.header if typed is None else typed, {}, COACH_HEADER)
+            if column.help:
+                cell["note"] = column.help
+            cells.append(cell)
+        self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": 0, "columnIndex": 0},
+                                              "rows": [{"values": cells}], "fields": "userEnteredValue,userEnteredFormat,note"}})
+
+    def instructions(self, template: Template) -> None:
+        lines = template.instructions.text.strip().splitlines()
+        info = self.tabs.get(template.instructions.tab)
+        if info is None:
+            info = self.add_tab(template.instructions.tab, len(lines), 1)
+            self.requests.append({"updateDimensionProperties": {
+                "range": {"sheetId": info.sheet_id, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1},
+                "properties": {"pixelSize": 900}, "fields": "pixelSize"}})
+        elif info.rows < len(lines):
+            self.requests.append({"updateSheetProperties": {"properties": {
+                "sheetId": info.sheet_id, "gridProperties": {"rowCount": len(lines)}}, "fields": "gridProperties.rowCount"}})
+        rows = [{"values": [cell_data(line, {}, INSTRUCTIONS_TITLE if index == 0 else None)]} for index, line in enumerate(lines)]
+        self.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "rows": rows,
+                                              "fields": "userEnteredValue,userEnteredFormat"}})
+        self.protect(info)
+
+    def seed(self, tab: str, rows: Sequence[Sequence[Any]]) -> None:
+        info = self.tabs.get(tab)
+        if info is None:
+            raise ConfigError(f"Cannot seed rows: the tracker has no tab {tab!r}; provision it first.")
+        start = len(self.known.grids.get(tab) or [[]]) or 1
+        width = max((len(r) for r in rows), default=0)
+        needed_rows, needed_columns = start + len(rows), max(info.columns, width)
+        if needed_rows > info.rows or needed_columns > info.columns:
+            info.rows, info.columns = max(info.rows, needed_rows), needed_columns
+            self.requests.append({"updateSheetProperties": {"properties": {
+                "sheetId": info.sheet_id, "gridProperties": {"rowCount": info.rows, "columnCount": info.columns}},
+                "fields": "gridProperties.rowCount,gridProperties.columnCount"}})
+        data = [{"values": [cell_data(v, {}) for v in row]} for row in rows]
+        self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": start, "columnIndex": 0},
+                                              "rows": data, "fields": "userEnteredValue,userEnteredFormat"}})
+
+
+def _runs(merges: Sequence[Area]) -> list[tuple[Area, str]]:
+    """Merged cells as few mergeCells requests: one-row merges of the same columns on consecutive rows
+    become one MERGE_ROWS request (each row merged on its own), any other merge one MERGE_ALL."""
+    runs: list[tuple[Area, str]] = []
+    for area in sorted(merges, key=lambda a: (a.col, a.width, a.row)):
+        if area.height == 1 and runs and runs[-1][1] == "MERGE_ROWS":
+            last = runs[-1][0]
+            if (last.col, last.width) == (area.col, area.width) and last.row + last.height == area.row:
+                runs[-1] = (Area(last.row, last.col, last.height + 1, last.width), "MERGE_ROWS")
+                continue
+        runs.append((area, "MERGE_ROWS" if area.height == 1 else "MERGE_ALL"))
+    return runs

@@ -1,0 +1,207 @@
+"""The one-page ILT brief: a self-contained, printable HTML page of the school's patterns.
+
+Rendered with jinja2 (autoescape on) from sheet_templates/brief/brief.html.j2 with brief.css inlined:
+no scripts, fonts or images from anywhere, so it prints and mails as one file.
+
+When names appear: by default the brief shows aggregates only. Teams are named; observers appear as
+"Observer 1, 2..." (ordered by their figures, not by name) and no teacher is named. With
+`include_names=True` observers are named and a last section lists the teachers who need an action
+(not seen, waiting for feedback, a learning cycle to close or visit, no recent 1:1, no Active goal).
+No teacher's score ever appears in the brief, with or without names: goal progress is reported
+school-wide, and only from MIN_PROGRESS_GOALS measured goals up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from importlib.resources import files
+
+import pandas as pd
+
+from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
+from tracker_sync.patterns.discuss import discussion_questions, percent
+from tracker_sync.patterns.practice_flags import PracticeFlag
+from tracker_sync.render import heat_scale, heatmap_table
+from tracker_sync.render.ilt_brief_attention import attention_context, moved_cells
+from tracker_sync.schemas import Rubric, SchoolSettings
+from tracker_sync.tabs import rgb
+
+_BRIEF = files("tracker_sync.sheet_templates") / "brief"
+#: Goal progress appears in the brief only from this many measured goals (fewer could reveal one
+#: teacher's change in scores).
+MIN_PROGRESS_GOALS = 3
+#: Practice flags that name someone in the --include-names list.
+_ACTION_FLAGS = ("not-observed", "feedback-pending", "cycle-past-end", "cycle-no-observation", "scored-behind",
+                 "no-one-on-one", "lead-no-check-in", "next-steps-past-due", "no-active-goal")
+
+
+def heat_color(value: float, settings: SchoolSettings) -> tuple[str, str]:
+    """Background and text colour for a heat-map mean: the Patterns tab's own colour scale (red at the
+    bottom of the rubric's scale, yellow at the first meeting score, green at the top)."""
+    return rubric_heat_color(value, settings.rubric)
+
+
+def rubric_heat_color(value: float, rubric: Rubric) -> tuple[str, str]:
+    """heat_color for a rubric alone (the district brief compares schools, not one school's settings)."""
+    hex_rgb = heat_scale(rubric).color_at(value)
+    red, green, blue = rgb(hex_rgb)
+    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
+    return f"#{hex_rgb.lower()}", "#ffffff" if luminance < 140 else "#1a1a1a"
+
+
+def _n(value, digits: int = 1) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.{digits}f}"
+
+
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    indicator: str
+    text: str
+    background: str
+    color: str
+    moved: str = ""  # "up" or "down": moved by heatmap_change_threshold since the last ILT meeting
+    was: str = ""  # the mean then, when it moved
+
+
+def _heat_rows(settings: SchoolSettings, patterns: Patterns) -> tuple[list[str], list[dict]]:
+    codes, lines = heatmap_table(settings, patterns)
+    moved = moved_cells(patterns)
+    rows = []
+    for team, values, n in lines:
+        cells = []
+        for code, value in zip(codes, values):
+            if value is None:
+                cells.append(HeatCell(code, "", "#ffffff", "#1a1a1a"))
+            else:
+                background, color = heat_color(value, settings)
+                change = moved.get((team, code), {})
+                cells.append(HeatCell(code, f"{value:.1f}", background, color, change.get("way", ""), change.get("was", "")))
+        rows.append({"team": team, "cells": cells, "n": n, "school": team == WHOLE_SCHOOL})
+    return codes, rows
+
+
+def _observer_labels(frame: pd.DataFrame, include_names: bool, order_by: str) -> pd.DataFrame:
+    """Observers named, or numbered in the order of `order_by` (so the label tells nothing of the name)."""
+    frame = frame.sort_values([order_by, "observer"], na_position="last").reset_index(drop=True)
+    labels = frame["observer"] if include_names else pd.Series([f"Observer {i + 1}" for i in range(len(frame))])
+    return frame.assign(label=labels)
+
+
+def _latency_row(label: str, r) -> dict:
+    """One row of a feedback-latency table (by team or by observer)."""
+    return {"label": label, "observations": r.observations, "given": r.given, "median": _n(r.median_school_days),
+            "within": percent(r.share_within), "waiting": r.pending_past_norm}
+
+
+def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
+                  include_names: bool = False, generated: dt.datetime | None = None) -> dict:
+    """Everything the template shows, already formatted: the template does no arithmetic."""
+    norms, rubric = settings.norms, settings.rubric
+    codes, heat_rows = _heat_rows(settings, patterns)
+    overall = patterns.feedback_overall
+    teams = patterns.teams
+    fb_by_observer = _observer_labels(patterns.feedback_by_observer, include_names, "median_school_days")
+    calib = _observer_labels(patterns.calibration, include_names, "mean_diff")
+    attention = attention_context(settings, patterns, dict(zip(calib["observer"], calib["label"])))
+    trend = attention["key_trends"]
+    low, high = rubric.middle_band
+    calibration_notes = []
+    for r in calib.itertuples():
+        if r.offset_flag:
+            way = "higher" if r.mean_diff > 0 else "lower"
+            calibration_notes.append(f"{r.label} scores {abs(r.mean_diff):.2f} points {way} than colleagues on the same "
+                                     f"teachers and indicators ({r.paired} shared scores).")
+        if r.middle_flag:
+            share = "all" if r.middle_share >= 1 else percent(r.middle_share) + " of"
+            calibration_notes.append(f"{r.label} gave {share} {r.scores} scores between {low:g} and {high:g}.")
+    lowest = patterns.lowest_indicators
+    school_low = lowest[lowest["scope"] == WHOLE_SCHOOL]
+    team_low = lowest[(lowest["scope"] != WHOLE_SCHOOL) & (lowest["rank"] == 1)]
+    people = []
+    if include_names:
+        people = [{"who": f.who, "team": f.team, "detail": f.detail} for f in practice if f.code in _ACTION_FLAGS]
+    shown_topics = {d.topic for d in patterns.discuss}
+    more_questions = [
+        {"topic": topic, "question": q["question"].format(gap=norms.observation_gap_days, norm=norms.feedback_within_school_days),
+         "source": q["source"]}
+        for topic, q in discussion_questions().items() if topic not in shown_topics and topic != "theme"
+    ]
+    return {
+        "school": settings.school, "as_of": patterns.as_of, "generated": (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
+        "include_names": include_names, "rubric": rubric, "norms": norms,
+        "key_numbers": [
+            ("Teachers observed", str(len(patterns.coverage)), None),
+            (f"Not seen in {norms.observation_gap_days}+ days", str(patterns.headline.teachers_not_seen), trend.get("not_seen")),
+            ("Median school days to feedback", _n(overall["median_school_days"]), trend.get("median_feedback_school_days")),
+            (f"Feedback within {norms.feedback_within_school_days} days", percent(overall["share_within"]),
+             trend.get("feedback_share_within")),
+            ("Overdue action steps", str(patterns.headline.overdue_action_steps), trend.get("overdue_steps")),
+        ],
+        **attention,
+        "discuss": patterns.discuss,
+        "codes": codes, "heat_rows": heat_rows, "indicator_names": {i.code: i.name for i in rubric.indicators},
+        "legend": [(f"{v:g}", *heat_color(v, settings)) for v in range(int(rubric.scale_min), int(rubric.scale_max) + 1)],
+        "school_low": [{"indicator": r.indicator, "name": r.name, "mean": _n(r.mean), "n": int(r.n), "below": percent(r.share_below)}
+                       for r in school_low.itertuples()],
+        "team_low": [{"team": r.scope, "indicator": r.indicator, "mean": _n(r.mean)} for r in team_low.itertuples()],
+        "teams": [{"team": r.team, "teachers": r.teachers, "visits": r.observations_14d, "not_seen": r.not_seen,
+                   "behind": r.behind_scored} for r in teams.itertuples()],
+        "feedback_teams": [_latency_row(r.team, r) for r in patterns.feedback_by_team.itertuples()],
+        "feedback_observers": [_latency_row(r.label, r) for r in fb_by_observer.itertuples()],
+        "steps": [{"team": r.team, "open": r.open, "overdue": r.overdue, "completion": percent(r.completion_rate),
+                   "median_days": _n(r.median_days_to_complete, 0), "no_open": r.no_open_step}
+                  for r in patterns.steps_by_team.itertuples()],
+        "calibration_notes": calibration_notes,
+        "calibrated_observers": int(len(calib)),
+        "cycles": {"started": len(patterns.cycles), "past_end": int(patterns.cycles["past_end_active"].sum()),
+                   "no_observation": int(patterns.cycles["no_observation"].sum())},
+        "more_questions": more_questions,
+        "people": people,
+        "practice": practice_context(settings, patterns),
+    }
+
+
+def practice_context(settings: SchoolSettings, patterns: Patterns) -> dict:
+    """The 1:1 and goals section: per team, and one level up as counts (no one is named)."""
+    norms = settings.norms
+    kept = {"meetings": "one_on_ones" not in patterns.untracked, "goals": "goals" not in patterns.untracked}
+    goals = {r.team: r for r in patterns.goals_by_team.itertuples()}
+    teams = []
+    for r in patterns.one_on_ones_by_team.itertuples() if kept["meetings"] else ():
+        teams.append({"team": r.team, "met": f"{r.met_recently} of {r.teachers}", "past_due": r.next_steps_past_due})
+    if not teams:  # no 1:1 tab: one row per team of the goals
+        teams = [{"team": team, "met": "–", "past_due": "–"} for team in goals]
+    for row in teams:
+        g = goals.get(row["team"])
+        row.update(no_goal=g.no_active_goal if g else "–", unchecked=g.not_checked if g else "–",
+                   common=(g.common or "none") if g else "–")
+    checks, visits = patterns.lead_check_ins, patterns.lead_coverage
+    leads = [f"{int((~checks['overdue']).sum())} of {len(checks)} Team Leads had a check-in with a school leader in the last "
+             f"{norms.lead_check_in_gap_days} days" if kept["meetings"] and len(checks) else None,
+             f"{int((~visits['not_seen']).sum())} of {len(visits)} were visited by a school leader in the last "
+             f"{norms.observation_gap_days} days" if len(visits) else None]
+    measured = patterns.goal_progress.dropna(subset=["change"])
+    change = measured["change"]
+    if len(measured) >= MIN_PROGRESS_GOALS:
+        progress = (f"Of {len(measured)} Active practice goals with a baseline and a later score, {int((change > 0).sum())} rose, "
+                    f"{int((change == 0).sum())} held and {int((change < 0).sum())} fell (mean change {change.mean():+.2f}); "
+                    f"{int(measured['reached'].sum())} are at their target.")
+    else:
+        progress = f"Goal progress shows from {MIN_PROGRESS_GOALS} measured goals ({len(measured)} so far)."
+    return {"kept": kept, "teams": teams, "leads": "; ".join(filter(None, leads)), "progress": progress,
+            "quarter": patterns.goal_period[0], "gap": norms.one_on_one_gap_days}
+
+
+def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
+                 include_names: bool = False, generated: dt.datetime | None = None) -> str:
+    """The brief as one HTML string (CSS inlined, no external assets)."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated)
+    css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
+    return env.get_template("brief.html.j2").render(css=css, **context)

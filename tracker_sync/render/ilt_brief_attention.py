@@ -1,0 +1,81 @@
+"""The ILT brief's parts on what changed and who gets the attention (issue 12), already formatted: the
+trend since the last ILT meeting (then -> now, sparklines), heat-map cells that moved, the equity and
+step-load sentences, co-observation agreement and drift notes. Aggregates only: teams are named,
+observers go by the brief's labels, no teacher is named."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
+from tracker_sync.patterns.discuss import percent
+from tracker_sync.render.attention import (
+    TREND_MEASURES,
+    agreement_summary,
+    moved_heat_cells,
+    since_label,
+    trends_by_scope,
+)
+from tracker_sync.schemas import SchoolSettings
+from tracker_sync.wording import plural
+
+_FORMATS = {"not_seen": "{:.0f}", "median_feedback_school_days": "{:.1f}", "overdue_steps": "{:.0f}"}
+
+
+def _value(measure: str, value) -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    return percent(value) if measure == "feedback_share_within" else _FORMATS[measure].format(value)
+
+
+def then_now(measure: str, r) -> dict[str, str | bool]:
+    """One trend figure as the brief shows it: then, now, the sparkline, and whether it got worse by
+    as much as the brief shows (83% -> 83% is not marked, whatever the decimals say)."""
+    then, now = _value(measure, r["then"]), _value(measure, r["now"])
+    return {"then": then, "now": now, "spark": r["sparkline"], "worse": bool(r["worse"]) and then != now}
+
+
+def moved_cells(patterns: Patterns) -> dict[tuple[str, str], dict[str, str]]:
+    """(team, indicator) -> {"way": "up"/"down", "was": "5.8"} for the heat-map cells that moved."""
+    return {(r.team, r.indicator): {"way": "up" if r.change > 0 else "down", "was": f"{r.then:.1f}"} for r in moved_heat_cells(patterns).itertuples()}
+
+
+def attention_context(settings: SchoolSettings, patterns: Patterns, observer_labels: Mapping[str, str]) -> dict:
+    """The brief's trend, equity, step-load and agreement parts; `observer_labels`: observer -> the
+    label the brief's calibration section gives them ("Observer 2", or the name with --include-names)."""
+    norms, dates = settings.norms, patterns.trend_dates
+    trends, scopes = trends_by_scope(patterns)
+    team_trends = [{"team": scope, "school": scope == WHOLE_SCHOOL,
+                    "figures": [then_now(m, trends.loc[(scope, m)]) for m in TREND_MEASURES]} for scope in scopes]
+    load = patterns.step_load
+    heavy, shared = (int(load[c].sum()) if len(load) else 0 for c in ("too_many", "several_setters"))
+    load_sentence = (f"Action-step load: {plural(heavy, 'teacher')} with more than {norms.max_open_steps} open steps, "
+                     f"{plural(shared, 'teacher')} with open steps set by more than one coach, "
+                     f"{plural(len(patterns.undated_steps), 'step')} open over {norms.undated_step_days} days with no due date.")
+    return {"since": since_label(dates), "weeks": len(dates.points), "team_trends": team_trends,
+            "key_trends": {m: then_now(m, trends.loc[(WHOLE_SCHOOL, m)]) for m in TREND_MEASURES} if scopes else {},
+            "moved": moved_cells(patterns), "equity_sentence": patterns.equity_sentence, "load_sentence": load_sentence,
+            "agreement_notes": agreement_notes(settings, patterns, observer_labels)}
+
+
+def agreement_notes(settings: SchoolSettings, patterns: Patterns, labels: Mapping[str, str]) -> list[str]:
+    """Calibration notes from co-observed lessons and the month-by-month offsets."""
+    norms = settings.norms
+    overall, norm = patterns.agreement_overall, percent(norms.agreement_adjacent_share)
+    notes = []
+    if overall["comparisons"]:
+        notes.append(f"{agreement_summary(overall)} (norm {norm}; CLASS certifies observers at 80%).")
+    for r in patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)].itertuples():
+        a, b = labels.get(r.observer_a, "an observer"), labels.get(r.observer_b, "an observer")
+        notes.append(f"{a} and {b} agreed within one point on {percent(r.adjacent)} of {r.comparisons} scores over {r.lessons} "
+                     f"co-observed lessons; {a} scored {abs(r.mean_diff):.2f} {'higher' if r.mean_diff > 0 else 'lower'} on average.")
+    low = patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"].astype(bool)]
+    if len(low):
+        notes.append(f"Indicators co-observers scored apart (under {norm} within one point): "
+                     + ", ".join(f"{r.indicator} ({percent(r.adjacent)})" for r in low.itertuples()) + ".")
+    for r in patterns.drift_by_observer[patterns.drift_by_observer["drifting"].astype(bool)].itertuples():
+        notes.append(f"{labels.get(r.observer, 'An observer')}'s offset from colleagues went from {r.first_offset:+.2f} ({r.first_month}) "
+                     f"to {r.latest_offset:+.2f} ({r.latest_month}).")
+    return notes

@@ -1,0 +1,518 @@
+"""GoogleFake: a loopback HTTP server that answers the Sheets v4, Drive v3 and OAuth token endpoints.
+
+Stateful (spreadsheets, Drive files and who may open them, issued tokens), with a bounded request
+log for exact call counts, scripted faults (429 with Retry-After, 5xx, slow answers, connection
+resets) and, when asked, Google's Sheets quota (see :mod:`tracker_sync.testing.google_fake.limits`).
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import math
+import re
+import secrets
+import socket
+import struct
+import threading
+import time
+import weakref
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from tracker_sync.testing.google_fake.a1 import apply_field_mask, parse_field_mask
+from tracker_sync.testing.google_fake.answers import (
+    ApiAnswer,
+    drive_error,
+    error_body,
+    not_implemented,
+    permission_denied,
+    quota_exceeded_body,
+)
+from tracker_sync.testing.google_fake.batch import apply_batch
+from tracker_sync.testing.google_fake.drive import (
+    FOLDER_MIME,
+    SPREADSHEET_MIME,
+    DriveFile,
+    list_page,
+    query_matches,
+)
+from tracker_sync.testing.google_fake.limits import (
+    QuotaWindows,
+    SheetsQuota,
+    project_of,
+)
+from tracker_sync.testing.google_fake.log import LoggedRequest, RequestLog
+from tracker_sync.testing.google_fake.sheets import (
+    InvalidPayload,
+    InvalidRequest,
+    NotModelled,
+    Sheet,
+    Spreadsheet,
+)
+
+__all__ = ["ApiAnswer", "Fault", "GoogleFake", "LoggedRequest", "SheetsQuota", "error_body"]
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One scripted failure, used by the next request whose ``METHOD path`` contains ``match``.
+
+    kind: "status" (answer ``status`` with Google's error body, and ``Retry-After`` if set),
+    "slow" (wait ``delay`` seconds, then answer normally) or "reset" (drop the connection unanswered).
+    A 429 answers Google's per-user quota error for a read (GET) or a write (anything else).
+    """
+
+    kind: str = "status"
+    status: int = 500
+    retry_after: float | None = None
+    delay: float = 0.0
+    match: str = ""
+
+    @classmethod
+    def http(cls, status: int, *, retry_after: float | None = None, match: str = "") -> "Fault":
+        return cls("status", status, retry_after, match=match)
+
+    @classmethod
+    def slow(cls, delay: float, *, match: str = "") -> "Fault":
+        return cls("slow", delay=delay, match=match)
+
+    @classmethod
+    def reset(cls, *, match: str = "") -> "Fault":
+        return cls("reset", match=match)
+
+    def body(self, method: str, caller: str) -> dict:
+        if self.status == 429:
+            return quota_exceeded_body("read" if method == "GET" else "write", "user", SheetsQuota().read_per_user,
+                                       project_of(caller))
+        return error_body(self.status, _FAULT_MESSAGES.get(self.status, "Backend error."))
+
+
+_FAULT_MESSAGES = {500: "Internal error encountered.", 503: "The service is currently unavailable."}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who sent a request: the email its token was issued to, and the scopes it asked for."""
+
+    email: str
+    scopes: tuple[str, ...] = ()
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"Invalid JSON payload received. Unexpected token.\n{name}")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError(f"Invalid JSON payload received. Unexpected token: number out of range.\n{text}")
+    return value
+
+
+class GoogleFake:
+    """The Google Sheets/Drive fake. Use as a context manager, or call start() and stop().
+
+    ``base_url`` is where it listens (http://127.0.0.1:PORT). Point a
+    :class:`tracker_sync.backends.google.transport.GoogleHTTPClient` at it with ``api_base=fake.base_url``
+    (or use :meth:`service_account_info` plus :func:`tracker_sync.backends.google.workbook.open_google`).
+    ``quota``: enforce Google's Sheets quota (a :class:`SheetsQuota`; off when None), see
+    :meth:`enforce_quota`. ``log_keep`` / ``log_bodies``: how many requests the log keeps, and how
+    many of the latest keep their body (counts are always exact).
+    """
+
+    def __init__(self, *, quota: SheetsQuota | None = None, log_keep: int = 10_000, log_bodies: int = 20) -> None:
+        self.spreadsheets: dict[str, Spreadsheet] = {}
+        self.files: dict[str, DriveFile] = {}
+        self.log = RequestLog(log_keep, log_bodies)
+        self.token_scopes: dict[str, list[str]] = {}  # every issued token and the scopes it was asked for
+        self.token_owner: dict[str, str] = {}
+        self.quota: QuotaWindows | None = None
+        self._tabs: weakref.WeakValueDictionary[bytes, Sheet] = weakref.WeakValueDictionary()  # stored tabs by content
+        self._faults: list[Fault] = []
+        self._lock = threading.RLock()
+        self._ids = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.enforce_quota(quota)
+
+    # -- lifecycle --
+
+    def start(self, port: int = 0) -> "GoogleFake":
+        """Serve on 127.0.0.1 (loopback only), on `port` or any free one. OSError if the port is taken."""
+        handler = type("_Handler", (_Handler,), {"fake": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="google-fake", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> "GoogleFake":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "start the fake first"
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # -- test helpers --
+
+    def script(self, *faults: Fault) -> None:
+        """Queue faults; each is used once, by the first later request it matches."""
+        with self._lock:
+            self._faults.extend(faults)
+
+    def enforce_quota(self, quota: SheetsQuota | None = SheetsQuota(), *, clock=time.monotonic) -> None:
+        """From now on, refuse Sheets requests over ``quota`` (Google's defaults); None turns it off."""
+        with self._lock:
+            self.quota = QuotaWindows(quota, clock) if quota is not None else None
+
+    def add_folder(self, name: str = "Folder", owner: str = "tracker-sync@fake-project.iam.gserviceaccount.com") -> str:
+        """A Drive folder that provisioning may create spreadsheets in; returns its id."""
+        with self._lock:
+            folder = DriveFile(self._new_file_id(), name, FOLDER_MIME, owner)
+            self.files[folder.id] = folder
+            return folder.id
+
+    def calls(self, api: str | None = None) -> list[LoggedRequest]:
+        """Logged API requests since clear_log() (token requests left out unless api='oauth').
+
+        Raises LogTruncated when the log no longer holds them all; :meth:`count` is always exact.
+        """
+        return self.log.entries(api)
+
+    def count(self, api: str | None = None) -> int:
+        """How many requests (of one api) arrived since clear_log(); exact however many there were."""
+        return self.log.count(api)
+
+    def clear_log(self) -> None:
+        self.log.clear()
+
+    def service_account_info(self, email: str = "tracker-sync@fake-project.iam.gserviceaccount.com") -> dict:
+        """A service-account JSON (fresh RSA key) whose token requests this fake answers."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+        return {"type": "service_account", "project_id": project_of(email), "private_key_id": secrets.token_hex(20),
+                "private_key": pem, "client_email": email, "client_id": "1" * 21,
+                "token_uri": "https://oauth2.googleapis.com/token"}
+
+    # -- state --
+
+    def _new_file_id(self) -> str:
+        return "1" + secrets.token_urlsafe(32)[:43]
+
+    def _take_fault(self, method: str, path: str) -> Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.match in f"{method} {path}":
+                    self._faults.remove(fault)
+                    return fault
+        return None
+
+    def _book(self, spreadsheet_id: str, caller: Caller, *, write: bool = False) -> Spreadsheet:
+        """The spreadsheet, if the caller may open it (and change it, for a write); else Google's 404 or 403."""
+        book = self.spreadsheets.get(spreadsheet_id)
+        if book is None:
+            raise ApiAnswer(404, error_body(404, "Requested entity was not found."))
+        file = self.files.get(spreadsheet_id)
+        if file is not None and not (file.writable_by(caller.email) if write else file.readable_by(caller.email)):
+            raise permission_denied()
+        return book
+
+    def _store(self, spreadsheet_id: str, book: Spreadsheet, caller: Caller) -> None:
+        """Keep a written version; Drive sees the change (modifiedTime, lastModifyingUser, name).
+
+        A tab the write made that equals one already stored anywhere (the same Summary written to a
+        thousand copies of one tracker) is replaced by that one: stored tabs never change, so equal
+        tabs can be one object, and the fake's memory follows distinct content, not schools.
+        """
+        before = {id(sheet) for sheet in self.spreadsheets[spreadsheet_id].sheets}
+        for index, sheet in enumerate(book.sheets):
+            if id(sheet) not in before:
+                book.sheets[index] = self._tabs.setdefault(sheet.digest(), sheet)
+        self.spreadsheets[spreadsheet_id] = book
+        if file := self.files.get(spreadsheet_id):
+            file.name = book.title
+            file.touched_by(caller.email)
+
+    def _file(self, file_id: str, caller: Caller) -> DriveFile:
+        """A Drive file the caller can see (Drive answers 404 for files it may not see, as if absent)."""
+        file = self.files.get(file_id)
+        if file is None or not file.readable_by(caller.email):
+            raise drive_error(404, f"File not found: {file_id}.", "notFound", location="fileId", locationType="parameter")
+        return file
+
+    def _create_file(self, name: str, mime_type: str, parents: list[str], owner: str) -> DriveFile:
+        for parent in parents:
+            if parent != "root":
+                self._file(parent, Caller(owner))
+        file = DriveFile(self._new_file_id(), name, mime_type, owner, parents or ["root"])
+        self.files[file.id] = file
+        if mime_type == SPREADSHEET_MIME:
+            self.spreadsheets[file.id] = Spreadsheet.new(file.id, name, owner)
+        return file
+
+    # -- routes: (status, body) --
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any, headers: dict[str, str]) -> tuple[int, Any]:
+        if path == "/token":
+            return self._token(body)
+        caller = self._check_token(headers.get("authorization", ""))
+        if self.quota is not None and path.startswith("/v4/"):
+            self.quota.admit(caller.email, "read" if method == "GET" else "write")
+        with self._lock:
+            if path.startswith("/v4/"):
+                return self._sheets_route(method, path, query, body, caller)
+            return self._drive_route(method, path, query, body, caller)
+
+    def _sheets_route(self, method: str, path: str, query: dict[str, list[str]], body: Any, caller: Caller) -> tuple[int, Any]:
+        one = {k: v[-1] for k, v in query.items()}
+        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)", path):
+            if method != "GET":
+                raise ApiAnswer(404, error_body(404, "Method not found."))
+            book = self._book(m[1], caller)
+            return 200, self._sheets_call(lambda: book.get(
+                ranges=query.get("ranges", []), include_grid_data=one.get("includeGridData", "false").lower() == "true",
+                fields=one.get("fields")))
+        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+):batchUpdate", path):
+            book = self._book(m[1], caller, write=True)
+            new_book, reply = self._sheets_call(lambda: apply_batch(book, body or {}))
+            self._store(m[1], new_book, caller)
+            return 200, reply
+        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values:batchGet", path):
+            book = self._book(m[1], caller)
+            ranges = [self._sheets_call(lambda r=r: book.values_get(r, **self._render(one))) for r in query.get("ranges", [])]
+            return 200, {"spreadsheetId": book.id, "valueRanges": ranges}
+        if m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/(.+):clear", path):
+            new_book = self._book(m[1], caller, write=True).fork()
+            reply = self._sheets_call(lambda: new_book.values_clear(unquote(m[2])))
+            self._store(m[1], new_book.settle(), caller)
+            return 200, reply
+        if (m := re.fullmatch(r"/v4/spreadsheets/([^/:]+)/values/(.+)", path)) and not re.search(r":[a-z][A-Za-z]*$", m[2]):
+            if method == "GET":
+                book = self._book(m[1], caller)
+                return 200, self._sheets_call(lambda: book.values_get(unquote(m[2]), **self._render(one)))
+            if method == "PUT":
+                new_book = self._book(m[1], caller, write=True).fork()
+                reply = self._sheets_call(lambda: new_book.values_update(
+                    unquote(m[2]), (body or {}).get("values", []), one.get("valueInputOption", "")))
+                self._store(m[1], new_book.settle(), caller)
+                return 200, reply
+        raise not_implemented(f"{method} {path}")
+
+    def _drive_route(self, method: str, path: str, query: dict[str, list[str]], body: Any, caller: Caller) -> tuple[int, Any]:
+        one = {k: v[-1] for k, v in query.items()}
+        payload = body or {}
+        if path == "/drive/v3/files" and method == "GET":
+            return 200, self._list_files(one, caller)
+        if path == "/drive/v3/files" and method == "POST":
+            file = self._create_file(payload.get("name") or "Untitled spreadsheet", payload.get("mimeType", ""),
+                                     payload.get("parents") or [], caller.email)
+            return 200, self._short(file, caller)
+        if m := re.fullmatch(r"/drive/v3/files/([^/]+)/copy", path):
+            source = self._file(m[1], caller)
+            copied = self._create_file(payload.get("name") or f"Copy of {source.name}", source.mime_type,
+                                       payload.get("parents") or source.parents, caller.email)
+            if source.id in self.spreadsheets:
+                self.spreadsheets[copied.id] = self.spreadsheets[source.id].drive_copy(copied.id, copied.name, caller.email)
+            return 200, self._short(copied, caller)
+        if m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions", path):
+            return 200, self._share(self._file(m[1], caller), payload, one, caller)
+        if m := re.fullmatch(r"/drive/v3/files/([^/]+)", path):
+            file = self._file(m[1], caller)
+            if method == "DELETE":
+                if caller.email != file.owner:
+                    raise self._insufficient(file)
+                del self.files[file.id]
+                self.spreadsheets.pop(file.id, None)
+                return 204, None
+            if method == "GET":
+                resource = file.resource(caller.email)
+                return 200, apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one else self._short(file, caller)
+        raise not_implemented(f"{method} {path}")
+
+    def _list_files(self, one: dict[str, str], caller: Caller) -> dict:
+        """files.list: the files the caller may list that match ``q``, one page of them, then ``fields``."""
+        matches = [f for f in self.files.values()
+                   if f.listed_for(caller.email, list(caller.scopes)) and query_matches(f, one.get("q", ""))]
+        page, following = list_page(matches, one)
+        listing: dict[str, Any] = {"kind": "drive#fileList", **({"nextPageToken": following} if following else {}),
+                                   "incompleteSearch": False}
+        if "fields" in one:
+            listing["files"] = [f.resource(caller.email) for f in page]
+            return apply_field_mask(listing, parse_field_mask(one["fields"]))
+        return {**listing, "files": [self._short(f, caller) for f in page]}
+
+    def _share(self, file: DriveFile, payload: dict, one: dict[str, str], caller: Caller) -> dict:
+        if not file.writable_by(caller.email):
+            raise self._insufficient(file)
+        if payload.get("type") not in ("user", "group", "domain", "anyone") or payload.get("role") not in (
+                "owner", "organizer", "fileOrganizer", "writer", "commenter", "reader"):
+            raise drive_error(400, "Invalid permission type or role.", "invalid")
+        permission = {"kind": "drive#permission", "id": str(next(self._ids)), "type": payload["type"],
+                      "role": payload["role"], **({"emailAddress": payload["emailAddress"]} if "emailAddress" in payload else {})}
+        file.permissions.append({**permission, "sendNotificationEmail": one.get("sendNotificationEmail", "true")})
+        return {k: permission[k] for k in ("kind", "id", "type", "role")}
+
+    @staticmethod
+    def _insufficient(file: DriveFile) -> ApiAnswer:
+        return drive_error(403, f"The user does not have sufficient permissions for file {file.id}.", "insufficientFilePermissions")
+
+    @staticmethod
+    def _short(file: DriveFile, caller: Caller) -> dict:
+        """The fields Drive returns when no ``fields`` are asked for."""
+        resource = file.resource(caller.email)
+        return {k: resource[k] for k in ("kind", "id", "name", "mimeType")}
+
+    @staticmethod
+    def _render(one: dict[str, str]) -> dict[str, str]:
+        return {"value_render": one.get("valueRenderOption", "FORMATTED_VALUE"),
+                "date_render": one.get("dateTimeRenderOption", "SERIAL_NUMBER"),
+                "major_dimension": one.get("majorDimension", "ROWS")}
+
+    @staticmethod
+    def _sheets_call(call):
+        try:
+            return call()
+        except NotModelled as exc:
+            raise not_implemented(str(exc)) from exc
+        except InvalidPayload as exc:
+            body = error_body(400, str(exc))
+            body["error"]["details"] = [{"@type": "type.googleapis.com/google.rpc.BadRequest",
+                                         "fieldViolations": [{"field": exc.field_name, "description": str(exc)}]}]
+            raise ApiAnswer(400, body) from exc
+        except (InvalidRequest, ValueError) as exc:
+            raise ApiAnswer(400, error_body(400, str(exc))) from exc
+
+    # -- auth --
+
+    def _token(self, form: Any) -> tuple[int, Any]:
+        form = form or {}
+        grant = form.get("grant_type", "")
+        if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            payload = form.get("assertion", "").split(".")
+            try:
+                claims = json.loads(base64.urlsafe_b64decode(payload[1] + "=" * (-len(payload[1]) % 4)))
+            except (IndexError, ValueError):
+                return 400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
+            scopes, email = claims.get("scope", "").split(), claims.get("iss", "")
+        elif grant == "refresh_token":
+            scopes, email = form.get("scope", "").split(), form.get("client_id", "user@example.org")
+        else:
+            return 400, {"error": "unsupported_grant_type", "error_description": "Invalid grant_type: " + grant}
+        token = "ya29.fake-" + secrets.token_urlsafe(16)
+        with self._lock:
+            self.token_scopes[token] = scopes
+            self.token_owner[token] = email
+        return 200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
+
+    @staticmethod
+    def _bearer(authorization: str) -> str:
+        """The token of an Authorization header."""
+        return authorization.removeprefix("Bearer ").strip()
+
+    def _check_token(self, authorization: str) -> Caller:
+        """Who a token this fake issued belongs to; 401 otherwise."""
+        token = self._bearer(authorization)
+        if token in self.token_owner:
+            return Caller(self.token_owner[token], tuple(self.token_scopes.get(token, ())))
+        raise ApiAnswer(401, error_body(401, "Request had invalid authentication credentials. Expected OAuth 2 access "
+                                             "token, login cookie or other valid authentication credential."))
+
+    def _caller_email(self, headers: dict[str, str]) -> str:
+        return self.token_owner.get(self._bearer(headers.get("authorization", "")), "")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: GoogleFake
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Without this, Nagle's algorithm holds each small answer until the client's delayed ACK
+        # (~40 ms a request on loopback); Google's front ends answer at once.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr logging
+        return
+
+    def _body(self, headers: dict[str, str]) -> Any:
+        """The request body: a form, JSON (NaN and Infinity refused, as Google's parser does), or text."""
+        length = int(headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        if not raw:
+            return None
+        if "application/x-www-form-urlencoded" in headers.get("content-type", ""):
+            return {k: v[-1] for k, v in parse_qs(raw.decode()).items()}
+        try:
+            return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite)
+        except ValueError as exc:
+            if "Unexpected token" in str(exc):
+                raise ApiAnswer(400, error_body(400, str(exc))) from exc
+            return raw.decode(errors="replace")
+
+    def _serve(self) -> None:
+        url = urlsplit(self.path)
+        query = parse_qs(url.query, keep_blank_values=True)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        out_headers: dict[str, str] = {}
+        body: Any = None
+        fault = self.fake._take_fault(self.command, url.path) if url.path != "/token" else None
+        try:
+            body = self._body(headers)
+            if fault and fault.kind == "reset":
+                self._record(url.path, query, body, 0, "reset")
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return
+            if fault and fault.kind == "slow":
+                time.sleep(fault.delay)
+            if fault and fault.kind == "status":
+                status, answer = fault.status, fault.body(self.command, self.fake._caller_email(headers))
+                if fault.retry_after is not None:
+                    out_headers["Retry-After"] = f"{fault.retry_after:g}"
+            else:
+                status, answer = self.fake.handle(self.command, url.path, query, body, headers)
+        except ApiAnswer as exc:
+            status, answer, out_headers = exc.code, exc.body, exc.headers
+        self._record(url.path, query, body, status, fault.kind if fault else "")
+        self._answer(status, answer, out_headers)
+
+    def _answer(self, status: int, answer: Any, headers: dict[str, str]) -> None:
+        try:  # Google only ever sends standard JSON: a NaN or Infinity here is a bug in the fake
+            payload = b"" if answer is None else json.dumps(answer, ensure_ascii=False, allow_nan=False).encode() + b"\n"
+        except ValueError as exc:
+            status, headers = 500, {}
+            payload = json.dumps(error_body(500, f"The Google fake built an answer that is not standard JSON ({exc})")).encode()
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if payload:
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _record(self, path: str, query: dict, body: Any, status: int, fault: str) -> None:
+        if path == "/token" and isinstance(body, dict):
+            body = {"grant_type": body.get("grant_type")}  # never keep assertions or secrets in the log
+        self.fake.log.add(LoggedRequest(self.command, path, query, body, status, fault))
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
