@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-NOW = dt.datetime(2026, 12, 18, 21, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 18, 21, 0, tzinfo=dt.UTC)
 
 
 def describe(fake) -> str:
@@ -70,12 +70,11 @@ def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> tuple[i
 
 
 def main() -> None:
-    from tracker_sync.sheet_templates import load_template
-
     from tracker_sync.backends.google.transport import RetryPolicy
     from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
     from tracker_sync.backends.memory import MemoryWorkbook
     from tracker_sync.metadata import to_metadata
+    from tracker_sync.sheet_templates import load_template
     from tracker_sync.sync import sync_tracker
     from tracker_sync.synthetic.demo import provision_school
     from tracker_sync.synthetic.school import synthetic_school

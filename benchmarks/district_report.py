@@ -20,11 +20,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
-
 from tracker_sync.district.history import History
 from tracker_sync.district.publish import publish
 from tracker_sync.district.registry import load_registry
+from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
 from tracker_sync.synthetic.school import AS_OF
 from tracker_sync.testing.google_fake import GoogleFake
 from tracker_sync.testing.sample_district import build_district, sync_history
@@ -55,7 +54,7 @@ def main() -> None:
         fake.clear_log()
         t0 = time.perf_counter()
         report, published = publish(registry, History(registry.history_path), as_of=AS_OF,
-                                    now=dt.datetime.now(dt.timezone.utc))
+                                    now=dt.datetime.now(dt.UTC))
         report_s, report_calls = time.perf_counter() - t0, fake.count() + fake.count("oauth")
         counts = report.counts()
         print(f"district report: {published.workbook} and {published.brief} in {report_s:.2f} s, "

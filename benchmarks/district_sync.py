@@ -47,11 +47,10 @@ import time
 from multiprocessing.managers import BaseManager
 from pathlib import Path
 
-from tracker_sync.jobs.district import DistrictRunner, GoogleAccess, credential_for
-
 from tracker_sync.backends.google.quota import DistrictQuota, QuotaLimits
 from tracker_sync.district.history import History
 from tracker_sync.district.registry import load_registry
+from tracker_sync.jobs.district import DistrictRunner, GoogleAccess, credential_for
 from tracker_sync.testing.google_fake import GoogleFake, SheetsQuota
 from tracker_sync.testing.sample_district import build_district
 
@@ -139,7 +138,7 @@ def serve_quota(quota: DistrictQuota) -> tuple[tuple[str, int], bytes]:
 def sync_worker(conn, registry_path: Path, school_ids: list[str], threads: int, quota_address: tuple, google: GoogleAccess,
                 history_path: Path) -> None:
     """One worker process: the day's first pass on its schools, then, on "go", the measured pass."""
-    import tracker_sync.backends.google.workbook  # noqa: F401 - warm imports, as in a long-running service
+    import tracker_sync.backends.google.workbook
     import tracker_sync.sync  # noqa: F401
 
     runner = DistrictRunner(load_registry(registry_path), history=History(history_path), google=google,

@@ -31,7 +31,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
-from tracker_sync.sheet_templates import load_template
 
 from tracker_sync.patterns import (
     compute_patterns,
@@ -41,6 +40,7 @@ from tracker_sync.patterns import (
     to_frames,
     trend_dates,
 )
+from tracker_sync.sheet_templates import load_template
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.validate import validate
 

@@ -25,11 +25,10 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from tracker_sync.district.registry import load_registry
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import DistrictRunner
 from tracker_sync.jobs.simulate import simulate
-
-from tracker_sync.district.registry import load_registry
 from tracker_sync.testing.sample_district import build_district
 
 MONDAY = dt.date(2026, 12, 14)

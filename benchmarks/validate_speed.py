@@ -24,7 +24,6 @@ import time
 
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
-
 from tracker_sync.validate import validate
 from tracker_sync.validate.findings import column_letter
 

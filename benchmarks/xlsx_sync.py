@@ -41,7 +41,7 @@ from xml.sax.saxutils import escape
 
 SIZES = (30, 260, 950)
 SPRING_SHIFT = dt.timedelta(weeks=21)
-NOW = dt.datetime(2027, 5, 28, 22, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2027, 5, 28, 22, 0, tzinfo=dt.UTC)
 META_TAB = "_tracker_sync"
 
 
@@ -62,10 +62,9 @@ def school_year(teachers: int):
 
 def build(folder: Path, teachers: int) -> tuple[Path, int]:
     """A provisioned, filled tracker synced once (not timed); its path and coach rows."""
-    from tracker_sync.sheet_templates import load_template
-
     from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
     from tracker_sync.metadata import to_metadata
+    from tracker_sync.sheet_templates import load_template
     from tracker_sync.sync import sync_tracker
 
     grids, settings = school_year(teachers)

@@ -15,7 +15,7 @@ class SystemClock:
     """Wall-clock time (aware UTC), a monotonic counter, and real sleeping."""
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
     def monotonic(self) -> float:
         return time.monotonic()
@@ -30,7 +30,7 @@ class FakeClock:
     def __init__(self, start: dt.datetime) -> None:
         if start.tzinfo is None:
             raise ValueError("FakeClock needs an aware start time")
-        self._start = start.astimezone(dt.timezone.utc)
+        self._start = start.astimezone(dt.UTC)
         self._elapsed = 0.0
         self._lock = threading.Lock()
         self.slept = 0.0  # total seconds "slept" by everyone, for assertions

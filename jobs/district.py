@@ -43,9 +43,6 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
-from tracker_sync.jobs.clock import SystemClock
-from tracker_sync.jobs.schedule import rest_end
-
 from tracker_sync.backends.base import Workbook
 from tracker_sync.backends.google.quota import CredentialLimiter, DistrictQuota
 from tracker_sync.district.history import History, Run
@@ -59,6 +56,8 @@ from tracker_sync.errors import (
     TrackerSyncError,
     failure_detail,
 )
+from tracker_sync.jobs.clock import SystemClock
+from tracker_sync.jobs.schedule import rest_end
 
 #: Google answers worth another try later in the same pass (0: Google could not be reached).
 RETRYABLE_CODES = frozenset({0, 408, 429, 500, 502, 503, 504})
@@ -295,7 +294,7 @@ class DistrictRunner:
             workbook = self.workbook(school)
             calls0 = self._counts(workbook)
             report, figures = self._sync(workbook, school, as_of, started)
-        except Exception as exc:  # noqa: BLE001 - one school's failure must never stop the others
+        except Exception as exc:
             run = self._failed(school, "sync", started, t0, exc, workbook, calls0)
             if workbook is not None and not is_passing(exc) and not isinstance(exc, (TrackerNotFound, TrackerNotShared)):
                 run.extra["sync_log"] = _note_failure(workbook, school, started, day, run)
@@ -350,7 +349,7 @@ class DistrictRunner:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"ilt-brief-{day.isoformat()}.html"
             path.write_text(html, encoding="utf-8")
-        except Exception as exc:  # noqa: BLE001 - as in sync_school
+        except Exception as exc:
             run = self._failed(school, "brief", started, t0, exc, workbook, calls0)
         else:
             calls, attempts = self._spent(workbook, calls0)
@@ -442,6 +441,6 @@ def _note_failure(workbook: Workbook, school: School, now: dt.datetime, as_of: d
         line = SyncLogLine(now, as_of, {}, 0, 0, run.duration_s, "failed: " + run.detail.split(":", 1)[0],
                            timezone=school.timezone)
         workbook.write([render_sync_log(line, previous, 200)])
-    except Exception:  # noqa: BLE001 - the failure itself is already in the history
+    except Exception:
         return False
     return True

@@ -21,10 +21,9 @@ from tracker_sync.district.registry import (
 )
 
 if TYPE_CHECKING:
-    from tracker_sync.jobs.district import DistrictRunner
-
     from tracker_sync.district.publish import Published
     from tracker_sync.district.report import DistrictReport
+    from tracker_sync.jobs.district import DistrictRunner
 
 JOB_ID = "report:district"
 #: The history's "school" for the district report's runs (school ids start with a letter or digit).
@@ -42,7 +41,7 @@ def next_report(settings: DistrictReportSettings, after: dt.datetime) -> dt.date
     raise AssertionError("a weekly report recurs within 8 days")
 
 
-def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -> Run:
+def report_district(runner: DistrictRunner, *, as_of: dt.date | None = None) -> Run:
     """Write the district report now; record the run; never raises for the report's own trouble."""
     from tracker_sync.district.publish import publish
     from tracker_sync.errors import failure_detail
@@ -61,7 +60,7 @@ def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -
             http.limiter = CredentialLimiter(runner.quota, getattr(http.auth, "service_account_email", None) or "default")
         day = as_of or started.astimezone(settings.zone).date()
         report, published = publish(runner.registry, runner.history, as_of=day, now=started, http=http)
-    except Exception as exc:  # noqa: BLE001 - a failed report must not stop the schools' syncs
+    except Exception as exc:
         run = Run(HISTORY_ID, "report", started, round(time.perf_counter() - t0, 3), "failed",
                   api_calls=http.calls if http is not None else 0, detail=failure_detail(exc)[:500])
     else:
@@ -70,7 +69,7 @@ def report_district(runner: "DistrictRunner", *, as_of: dt.date | None = None) -
     return run
 
 
-def report_run(started: dt.datetime, report: "DistrictReport", published: "Published") -> Run:
+def report_run(started: dt.datetime, report: DistrictReport, published: Published) -> Run:
     """The history's record of a district report that was written (by serve or by the command)."""
     return Run(HISTORY_ID, "report", started, published.wall_s, "ok", api_calls=published.api_calls, detail=published.workbook,
                extra={"as_of": report.as_of.isoformat(), "brief": published.brief, "counts": report.counts()})

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
-
 from tracker_sync.district.history import Run
 from tracker_sync.district.registry import (
     WEEKDAYS,
@@ -20,6 +18,7 @@ from tracker_sync.district.registry import (
     SyncSchedule,
     as_time,
 )
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
 
 #: Backoff after a failed sync: 5 min, 10, 20 ... at most 2 hours, per school.
 BACKOFF_BASE = dt.timedelta(minutes=5)

@@ -32,10 +32,6 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
-from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
-from tracker_sync.jobs.report import next_report, report_district
-from tracker_sync.jobs.schedule import job_zone, next_brief, next_sync
 
 from tracker_sync.district.history import Run
 from tracker_sync.district.registry import (
@@ -45,6 +41,10 @@ from tracker_sync.district.registry import (
     load_registry,
 )
 from tracker_sync.errors import ConfigError
+from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
+from tracker_sync.jobs.report import next_report, report_district
+from tracker_sync.jobs.schedule import job_zone, next_brief, next_sync
 from tracker_sync.wording import plural
 
 log = logging.getLogger("tracker_sync.serve")
@@ -147,7 +147,7 @@ class DistrictService:
         try:
             district = self.runner.registry.district
             self.scheduler = BackgroundScheduler(
-                timezone=dt.timezone.utc,
+                timezone=dt.UTC,
                 executors={"default": ThreadPoolExecutor(district.workers)},
                 job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": district.misfire_grace_s},
             )

@@ -17,17 +17,16 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
-from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
-from tracker_sync.jobs.report import next_report, report_district
-from tracker_sync.jobs.schedule import next_brief, next_sync
-
 from tracker_sync.backends.base import Workbook
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.district.history import History, Run
 from tracker_sync.district.registry import Registry, School
 from tracker_sync.errors import TrackerSyncError
+from tracker_sync.jobs.clock import FakeClock
+from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
+from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
+from tracker_sync.jobs.report import next_report, report_district
+from tracker_sync.jobs.schedule import next_brief, next_sync
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ def simulate(runner: DistrictRunner, clock: FakeClock, until: dt.datetime,
         if when > until:
             return fired
         clock.advance_to(when)
-        event = Fired(when.astimezone(dt.timezone.utc), job, func(job.split(":", 1)[1]))
+        event = Fired(when.astimezone(dt.UTC), job, func(job.split(":", 1)[1]))
         fired.append(event)
         if on_fire is not None:
             on_fire(event)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 
-from tracker_sync.jobs.schedule import next_brief, next_sync, rest_end
-
 from tracker_sync.district.history import History
 from tracker_sync.district.registry import Registry
+from tracker_sync.jobs.schedule import next_brief, next_sync, rest_end
 
 
 @dataclass

@@ -57,7 +57,7 @@ class Rubric(BaseModel):
     indicators: list[Indicator]
 
     @model_validator(mode="after")
-    def _check(self) -> "Rubric":
+    def _check(self) -> Rubric:
         codes = [i.code for i in self.indicators]
         if len(set(codes)) != len(codes):
             raise ValueError("indicator codes must be unique")

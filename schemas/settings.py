@@ -67,7 +67,7 @@ class SchoolSettings(BaseModel):
     ilt_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = None
 
     @model_validator(mode="after")
-    def _check_year(self) -> "SchoolSettings":
+    def _check_year(self) -> SchoolSettings:
         if self.school_year_end <= self.school_year_start:
             raise ValueError("school_year_end must be after school_year_start")
         return self

@@ -76,7 +76,7 @@ class Template(BaseModel):
     tool_tabs: list[ToolTabSpec]
     instructions: Instructions
 
-    def for_rubric(self, rubric: Rubric) -> "Template":
+    def for_rubric(self, rubric: Rubric) -> Template:
         """Concrete tabs: scores tab named after the rubric, one score column per indicator."""
         tabs = []
         for tab in self.tabs:

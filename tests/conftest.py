@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from conftest import AS_OF
-from tracker_sync.sheet_templates import load_rubric
 
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.patterns.practice_flags import practice_flags
 from tracker_sync.render import heatmap_table
 from tracker_sync.render.ilt_brief import heat_color, render_brief
+from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.sync import build_brief
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tracker_sync.sheet_templates import load_rubric
 
+from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.validate.cells import (
     People,
     SchoolYear,

@@ -9,10 +9,10 @@ import sys
 
 import openpyxl
 import pytest
-from tracker_sync.sheet_templates import load_rubric, load_template
 from typer.testing import CliRunner
 
 from tracker_sync.cli import app
+from tracker_sync.sheet_templates import load_rubric, load_template
 from tracker_sync.synthetic.school import synthetic_school
 
 

@@ -16,13 +16,13 @@ import subprocess
 import zipfile
 
 import pytest
-from tracker_sync.jobs.district import DistrictRunner
 from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
 from tracker_sync.district.history import History
 from tracker_sync.district.registry import load_registry
+from tracker_sync.jobs.district import DistrictRunner
 from tracker_sync.testing.sample_district import build_district
 
 SCHOOLS = 22

@@ -10,12 +10,12 @@ import tomllib
 import pytest
 import tomli_w
 from test_google_backend import cli_env  # noqa: F401 - the CLI pointed at the fake
-from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
 from typer.testing import CliRunner
 
 from tracker_sync.backends.google.workbook import spreadsheet_id_from
 from tracker_sync.cli import app
 from tracker_sync.district.registry import load_registry
+from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
 from tracker_sync.testing.sample_district import build_district
 
 STAFF = ["superintendent@district.example.org", "data.lead@district.example.org"]

@@ -26,7 +26,7 @@ from tracker_sync.district.report import (
     sync_days_after,
 )
 
-NOW = dt.datetime(2026, 9, 30, 13, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 9, 30, 13, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture

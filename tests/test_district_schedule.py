@@ -7,12 +7,12 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
-from tracker_sync.jobs.report import HISTORY_ID, next_report
 from typer.testing import CliRunner
 
 from tracker_sync.cli import app
 from tracker_sync.district.history import History
 from tracker_sync.district.registry import DistrictReportSettings, load_registry
+from tracker_sync.jobs.report import HISTORY_ID, next_report
 from tracker_sync.testing.sample_district import build_district
 
 DENVER = ZoneInfo("America/Denver")
@@ -26,7 +26,7 @@ def at(day, hh, mm, zone=DENVER):
     (at(15, 12, 0), at(21, 6, 0)),  # Tuesday -> next Monday 06:00
     (at(14, 5, 59), at(14, 6, 0)),  # Monday before six -> that morning
     (at(14, 6, 0), at(21, 6, 0)),   # strictly after: a week later
-    (dt.datetime(2026, 12, 14, 12, 30, tzinfo=dt.timezone.utc), at(14, 6, 0)),  # 12:30 UTC is 05:30 in Denver
+    (dt.datetime(2026, 12, 14, 12, 30, tzinfo=dt.UTC), at(14, 6, 0)),  # 12:30 UTC is 05:30 in Denver
 ])
 def test_next_report_is_weekly_in_the_report_timezone(now, expected):
     assert next_report(DistrictReportSettings(), now) == expected
@@ -77,9 +77,8 @@ def test_the_report_job_records_its_run_and_status_shows_it(tmp_path):
 
 def test_a_sync_stores_figures_only_when_they_changed_that_day(tmp_path):
     """Two syncs as of the same day store one set of figures; a new day stores again; the report reads the stored one."""
-    from tracker_sync.jobs.district import DistrictRunner
-
     from tracker_sync.district.report import build_report
+    from tracker_sync.jobs.district import DistrictRunner
 
     runner = DistrictRunner(load_registry(build_district(tmp_path, xlsx=1, google=0, teachers=10)))
     (school,) = [s.id for s in runner.registry.schools.values()]

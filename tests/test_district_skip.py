@@ -13,8 +13,6 @@ import time
 
 import pytest
 from test_jobs import TUESDAY, runner_for
-from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.jobs.district import credential_for
 from typer.testing import CliRunner
 
 from tracker_sync.backends.google.workbook import (
@@ -23,6 +21,8 @@ from tracker_sync.backends.google.workbook import (
     spreadsheet_id_from,
 )
 from tracker_sync.district.registry import load_registry, save_registry
+from tracker_sync.jobs.clock import FakeClock
+from tracker_sync.jobs.district import credential_for
 from tracker_sync.testing.google_fake import Fault
 from tracker_sync.testing.sample_district import build_district
 

@@ -292,7 +292,7 @@ def test_not_a_location_is_a_config_error():
 
 # -- the whole pipeline on the demo school ---------------------------------------------------------
 
-NOW = dt.datetime(2026, 12, 18, 21, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 12, 18, 21, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(scope="module")

@@ -23,18 +23,18 @@ from pathlib import Path
 
 import pytest
 from conftest import tiny_grids
-from tracker_sync.sheet_templates import load_template
 
 from tracker_sync.backends.google.transport import RetryPolicy
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
 from tracker_sync.metadata import to_metadata
+from tracker_sync.sheet_templates import load_template
 from tracker_sync.testing.google_fake import GoogleFake
 
 vcr = pytest.importorskip("vcr")
 
 CASSETTES = Path(__file__).parent / "cassettes"
 RECORD = os.environ.get("TRACKER_SYNC_RECORD", "")  # "", "fake" or "google"
-NOW = dt.datetime(2026, 9, 30, 20, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 9, 30, 20, 0, tzinfo=dt.UTC)
 AS_OF = dt.date(2026, 9, 30)
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 # The replay account: the recording against the fake used this address; a real recording stores its own.

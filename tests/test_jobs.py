@@ -14,14 +14,14 @@ import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, GoogleAccess
-from tracker_sync.jobs.simulate import simulate
-from tracker_sync.jobs.status import district_status
 
 from tracker_sync.backends.google.quota import TokenBucket
 from tracker_sync.district.history import History
 from tracker_sync.district.registry import load_registry, save_registry
+from tracker_sync.jobs.clock import FakeClock
+from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, GoogleAccess
+from tracker_sync.jobs.simulate import simulate
+from tracker_sync.jobs.status import district_status
 from tracker_sync.testing.google_fake import Fault
 from tracker_sync.testing.sample_district import build_district
 

@@ -30,7 +30,7 @@ SOFFICE, PDFTOTEXT = shutil.which("soffice") or shutil.which("libreoffice"), shu
 pytestmark = pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None,
                                 reason="LibreOffice and poppler are needed (apt-get install libreoffice-calc-nogui poppler-utils; .ci/run does it)")
 TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
-SYNCED = dt.datetime(2026, 12, 18, 14, 45, tzinfo=dt.timezone.utc)
+SYNCED = dt.datetime(2026, 12, 18, 14, 45, tzinfo=dt.UTC)
 
 
 def shown(cell) -> str:

@@ -26,7 +26,6 @@ import datetime as dt
 import pandas as pd
 import pytest
 from test_patterns_metrics import d, person, records, score, settings, visit
-from tracker_sync.schemas import ActionStep, RosterMember
 
 from tracker_sync.patterns import (
     WHOLE_SCHOOL,
@@ -36,6 +35,7 @@ from tracker_sync.patterns import (
     undated_steps,
 )
 from tracker_sync.patterns.practice_flags import practice_flags
+from tracker_sync.schemas import ActionStep, RosterMember
 
 AS_OF = d(2026, 12, 1)
 YEARS = {"Lee": 10, "Ann": 1, "Abe": 0, "Al": 5, "Amy": 8, "Bo": 12, "Ben": 2, "Bea": 6, "Bill": 9}

@@ -21,16 +21,6 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from tracker_sync.schemas import (
-    ActionStep,
-    LearningCycle,
-    Norms,
-    Observation,
-    RosterMember,
-    SchoolSettings,
-    Score,
-)
-from tracker_sync.sheet_templates import load_rubric
 
 from tracker_sync.patterns import (
     WHOLE_SCHOOL,
@@ -53,6 +43,16 @@ from tracker_sync.patterns import (
     teachers_without_open_step,
     to_frames,
 )
+from tracker_sync.schemas import (
+    ActionStep,
+    LearningCycle,
+    Norms,
+    Observation,
+    RosterMember,
+    SchoolSettings,
+    Score,
+)
+from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.validate import Records
 
 AS_OF = dt.date(2026, 12, 1)

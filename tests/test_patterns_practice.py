@@ -48,8 +48,6 @@ import datetime as dt
 import pandas as pd
 import pytest
 from test_patterns_metrics import d, person, score, settings, visit
-from tracker_sync.schemas import Goal, OneOnOne
-from tracker_sync.sheet_templates import load_rubric
 
 from tracker_sync.patterns import (
     cadence_by_coach,
@@ -70,6 +68,8 @@ from tracker_sync.patterns import (
 )
 from tracker_sync.patterns.discuss import practice_gaps
 from tracker_sync.patterns.practice_flags import meeting_and_goal_flags, practice_flags
+from tracker_sync.schemas import Goal, OneOnOne
+from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.validate import Records
 
 AS_OF = dt.date(2026, 12, 1)

@@ -41,7 +41,6 @@ import math
 import pandas as pd
 import pytest
 from test_patterns_metrics import d, person, records, score, settings, step, visit
-from tracker_sync.sheet_templates import load_template
 
 from tracker_sync.patterns import (
     WHOLE_SCHOOL,
@@ -54,6 +53,7 @@ from tracker_sync.patterns import (
     trend_gap,
 )
 from tracker_sync.patterns.trends import sparklines
+from tracker_sync.sheet_templates import load_template
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.validate import validate
 

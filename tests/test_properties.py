@@ -11,11 +11,11 @@ from pathlib import Path
 from conftest import AS_OF, tiny_grids
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tracker_sync.schemas import SchoolSettings
-from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
 
 from tracker_sync.backends.xlsx.workbook import EXCEL_MAX_NUMBER
 from tracker_sync.metadata import to_metadata
+from tracker_sync.schemas import SchoolSettings
+from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
 from tracker_sync.tabs import trim_grid
 from tracker_sync.validate import validate
 from tracker_sync.validate.findings import FINDING_TYPES

@@ -12,14 +12,14 @@ import datetime as dt
 import threading
 
 import pytest
-from tracker_sync.jobs.clock import FakeClock
 
 from tracker_sync.backends.google.quota import DistrictQuota, QuotaLimits
 from tracker_sync.backends.google.transport import quota_scope
+from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.testing.google_fake import SheetsQuota
 from tracker_sync.testing.google_fake.answers import quota_exceeded_body
 
-START = dt.datetime(2026, 12, 15, 12, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 12, 15, 12, 0, tzinfo=dt.UTC)
 
 
 def quota_on(clock: FakeClock, **limits) -> DistrictQuota:

@@ -26,7 +26,7 @@ from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.tabs import Link
 from tracker_sync.validate import validate
 
-SYNCED = dt.datetime(2026, 9, 30, 13, 45, tzinfo=dt.timezone.utc)  # 07:45 in Denver
+SYNCED = dt.datetime(2026, 9, 30, 13, 45, tzinfo=dt.UTC)  # 07:45 in Denver
 
 
 def rendered(grids, template, settings):

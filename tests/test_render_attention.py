@@ -15,12 +15,12 @@ from test_patterns_agreement import lessons
 from test_patterns_attention import equity_records, load_records
 from test_patterns_metrics import settings
 from test_patterns_trends import AS_OF, three_weeks, trend_records
-from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.jobs.district import DistrictRunner
 
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.district.history import History
 from tracker_sync.district.registry import load_registry
+from tracker_sync.jobs.clock import FakeClock
+from tracker_sync.jobs.district import DistrictRunner
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.patterns.practice_flags import practice_flags
 from tracker_sync.render import render_patterns, render_summary
@@ -31,7 +31,7 @@ from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.testing.sample_district import build_district
 from tracker_sync.validate import ValidationResult
 
-SYNCED = dt.datetime(2026, 12, 1, 14, 0, tzinfo=dt.timezone.utc)
+SYNCED = dt.datetime(2026, 12, 1, 14, 0, tzinfo=dt.UTC)
 
 
 def patterns_tab(records, school_settings):
@@ -127,7 +127,7 @@ def test_brief_agreement_notes_use_the_brief_observer_labels():
 def test_the_registry_ilt_day_reaches_the_scheduled_brief(tmp_path):
     registry_path = build_district(tmp_path, xlsx=1, google=0, teachers=12, school={"ilt": {"day": "wed", "time": "07:30"}})
     registry = load_registry(registry_path)
-    runner = DistrictRunner(registry, clock=FakeClock(dt.datetime(2026, 12, 18, 5, 0, tzinfo=dt.timezone.utc)),
+    runner = DistrictRunner(registry, clock=FakeClock(dt.datetime(2026, 12, 18, 5, 0, tzinfo=dt.UTC)),
                             history=History(tmp_path / "history.sqlite"))
     school = next(iter(registry.schools.values()))
     run = runner.brief_school(school.id, as_of=dt.date(2026, 12, 18))

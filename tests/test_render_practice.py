@@ -8,17 +8,17 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from tracker_sync.sheet_templates import load_template
 
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.patterns.practice_flags import practice_flags
 from tracker_sync.render import render_patterns, render_summary
 from tracker_sync.render.ilt_brief import render_brief
 from tracker_sync.render.plain import plain_rows
+from tracker_sync.sheet_templates import load_template
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.validate import validate
 
-SYNCED = dt.datetime(2026, 12, 18, 14, 0, tzinfo=dt.timezone.utc)
+SYNCED = dt.datetime(2026, 12, 18, 14, 0, tzinfo=dt.UTC)
 
 
 def checked(school, *, drop=()):

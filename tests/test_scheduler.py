@@ -54,7 +54,7 @@ def test_brief_trigger_fires_before_the_ilt_meeting_in_local_time():
 
 
 def write_registry(path, schools):
-    lines = [f'[district]\nhistory = "h.sqlite"\n']
+    lines = ['[district]\nhistory = "h.sqlite"\n']
     for name in schools:
         lines.append(f'[schools."{name}"]\nbackend = "xlsx"\nlocation = "{name.lower()}.xlsx"\n')
     path.write_text("\n".join(lines))
@@ -128,9 +128,8 @@ def test_serve_refuses_a_bad_reload_interval_in_one_line(tmp_path, value, says):
 
 
 def test_the_service_itself_refuses_a_bad_interval():
-    from tracker_sync.jobs.scheduler import DistrictService
-
     from tracker_sync.errors import ConfigError
+    from tracker_sync.jobs.scheduler import DistrictService
 
     with pytest.raises(ConfigError, match="1 to 86400 seconds, not -5"):
         DistrictService(__import__("pathlib").Path("unused.toml"), reload_every_s=-5)

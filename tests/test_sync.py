@@ -79,7 +79,7 @@ def test_bad_cells_become_flags_rows_naming_tab_row_and_column(tmp_path, leap_te
 
 
 def test_sync_log_is_newest_first_and_bounded(tracker, tiny_settings):
-    times = [dt.datetime(2026, 9, 30, 12, minute, tzinfo=dt.timezone.utc) for minute in range(4)]
+    times = [dt.datetime(2026, 9, 30, 12, minute, tzinfo=dt.UTC) for minute in range(4)]
     for now in times:
         sync_tracker(tracker, as_of=AS_OF, now=now)
     log = tracker.read(["Sync Log"]).grids["Sync Log"]
@@ -93,7 +93,7 @@ def test_sync_log_keeps_at_most_the_configured_lines(tmp_path, leap_template, ti
     workbook = XlsxWorkbook(tmp_path / "short-log.xlsx")
     workbook.provision(leap_template, to_metadata(settings))
     for minute in range(3):
-        sync_tracker(workbook, as_of=AS_OF, now=dt.datetime(2026, 9, 30, 12, minute, tzinfo=dt.timezone.utc))
+        sync_tracker(workbook, as_of=AS_OF, now=dt.datetime(2026, 9, 30, 12, minute, tzinfo=dt.UTC))
     assert len(workbook.read(["Sync Log"]).grids["Sync Log"]) == 3  # header + 2 lines
 
 

@@ -8,9 +8,9 @@ import statistics
 from collections import Counter, defaultdict
 
 import pytest
-from tracker_sync.sheet_templates import load_template
 
 from tracker_sync.errors import ConfigError
+from tracker_sync.sheet_templates import load_template
 from tracker_sync.synthetic.school import (
     FIRST_VISIT,
     HOLIDAYS,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from tracker_sync.sheet_templates import load_template
 
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.patterns.practice_flags import practice_flags
+from tracker_sync.sheet_templates import load_template
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.validate import validate
 

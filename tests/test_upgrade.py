@@ -22,13 +22,13 @@ from xml.etree import ElementTree
 
 import openpyxl
 import pytest
-from tracker_sync.sheet_templates import load_template
 from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
 from tracker_sync.metadata import to_metadata
 from tracker_sync.render import FINDINGS_HEADER
+from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import sync_tracker
 from tracker_sync.synthetic.school import synthetic_school
 

@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from conftest import tiny_grids
-from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, is_passing
 from typer.testing import CliRunner
 from xlsx_support import full_tool_tab, lock_held_elsewhere
 
@@ -19,6 +17,8 @@ from tracker_sync.cli import app
 from tracker_sync.district.history import History
 from tracker_sync.district.registry import load_registry
 from tracker_sync.errors import TrackerInUse, TrackerLocked
+from tracker_sync.jobs.clock import FakeClock
+from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, is_passing
 from tracker_sync.metadata import to_metadata
 from tracker_sync.testing.sample_district import build_district
 
@@ -90,7 +90,7 @@ def test_an_open_file_is_a_passing_failure_the_district_retries(tmp_path):
             marker.unlink(missing_ok=True)
             super().sleep(seconds)
 
-    clock = CoachClosesTheFile(dt.datetime(2026, 12, 18, 14, 0, tzinfo=dt.timezone.utc))
+    clock = CoachClosesTheFile(dt.datetime(2026, 12, 18, 14, 0, tzinfo=dt.UTC))
     runner = DistrictRunner(registry, clock=clock, history=History(tmp_path / "history.sqlite"))
     (run,) = runner.run_pass(as_of=dt.date(2026, 12, 18))
     assert run.outcome == "ok"
@@ -105,7 +105,7 @@ def test_a_file_left_open_fails_after_the_pass_attempts(tmp_path):
     registry_path = build_district(tmp_path, xlsx=1, google=0, teachers=10)
     registry = load_registry(registry_path)
     open_in("Excel", registry.resolve(next(iter(registry.schools.values())).location))
-    runner = DistrictRunner(registry, clock=FakeClock(dt.datetime(2026, 12, 18, 14, 0, tzinfo=dt.timezone.utc)),
+    runner = DistrictRunner(registry, clock=FakeClock(dt.datetime(2026, 12, 18, 14, 0, tzinfo=dt.UTC)),
                             history=History(tmp_path / "history.sqlite"))
     (run,) = runner.run_pass(as_of=dt.date(2026, 12, 18))
     assert run.outcome == "failed" and "open in Excel" in run.detail

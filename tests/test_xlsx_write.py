@@ -108,7 +108,7 @@ def test_a_sync_of_a_tracker_saved_by_libreoffice_changes_only_the_tool_tab_part
 
 def test_a_second_sync_with_the_same_output_rewrites_only_the_sync_log(demo, tmp_path):
     path = copy_of(demo, tmp_path)
-    later = dt.datetime(2026, 12, 18, 23, 0, tzinfo=dt.timezone.utc)
+    later = dt.datetime(2026, 12, 18, 23, 0, tzinfo=dt.UTC)
     sync_tracker(XlsxWorkbook(path), as_of=DEMO_AS_OF, now=later)
     before = members(path)
     sync_tracker(XlsxWorkbook(path), as_of=DEMO_AS_OF, now=later + dt.timedelta(minutes=15))

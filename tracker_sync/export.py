@@ -89,7 +89,7 @@ def district_key(key_file: Path | None = None) -> bytes:
 def pseudonym(key: bytes, kind: str, value: str) -> str:
     """A stable keyed hash: the same name (or email, any case) and key give the same id, e.g. 'p-3f9a0c1b2d4e5f60'."""
     text = value.strip().casefold() if kind == "email" else value.strip()
-    digest = hmac.new(key, f"{kind}:{text}".encode("utf-8"), hashlib.sha256).hexdigest()
+    digest = hmac.new(key, f"{kind}:{text}".encode(), hashlib.sha256).hexdigest()
     return f"{kind[0]}-{digest[:16]}"
 
 

@@ -102,7 +102,7 @@ class SyncReport:
 
 
 def today_in(settings: SchoolSettings, now: dt.datetime | None = None) -> dt.date:
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     return now.astimezone(ZoneInfo(settings.timezone)).date()
 
 
@@ -142,7 +142,7 @@ def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.da
                  norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> SyncReport:
     """One sync: read, check, and write Summary, Patterns, Flags and Sync Log in one atomic write."""
     started = time.perf_counter()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
     return write_check(workbook, check, now=now, started=started)
 

@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console, ConsoleDimensions
@@ -68,7 +68,7 @@ class OneLineErrors(TyperGroup):
     (set TRACKER_SYNC_DEBUG=1 to see the traceback).
     """
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: ANN001 - click's signature
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except typer.Abort:
@@ -78,7 +78,7 @@ class OneLineErrors(TyperGroup):
             where = f" (see `{context.command_path} --help`)" if context is not None else ""
             _error_line(_one_line(exc.format_message()) + where)
             code = 2
-        except Exception as exc:  # noqa: BLE001 - the last guard: a bug must still be one line
+        except Exception as exc:
             if os.environ.get("TRACKER_SYNC_DEBUG"):
                 raise
             _error_line(f"tracker-sync failed unexpectedly ({_one_line(str(exc)) or 'no details'}). "
@@ -101,7 +101,7 @@ app = typer.Typer(
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for machines instead of tables.")]
 AsOfOption = Annotated[
-    Optional[str], typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute everything as of this date (default: today in the school's timezone).")
+    str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute everything as of this date (default: today in the school's timezone).")
 ]
 # Hidden from the Arguments list only because this typer labels every argument with its Python type
 # ("TRACKER <str>"); each command's help says what TRACKER is.

@@ -11,7 +11,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.text import Text
@@ -70,7 +70,7 @@ def _outcome(run) -> str:
 def sync_all(
     registry: RegistryOption,
     as_of: AsOfOption = None,
-    workers: Annotated[Optional[int], typer.Option(metavar="N", min=1, max=32, help="Schools synced at the same time (default: the registry's workers).")] = None,
+    workers: Annotated[int | None, typer.Option(metavar="N", min=1, max=32, help="Schools synced at the same time (default: the registry's workers).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Sync every school of the registry once, sharing one API quota; exits 3 if any school failed.
@@ -141,7 +141,7 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
         history = open_history(loaded)
     except TrackerSyncError as exc:
         raise fail(exc) from exc
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     rows = district_status(loaded, history, now)
     report = report_status(loaded, history, now)
     if as_json:
@@ -186,7 +186,7 @@ def serve(
     registry: RegistryOption,
     reload_every: Annotated[float, typer.Option(metavar="SECONDS", min=1, max=86_400,
                                                 help="Seconds between checks of the registry file for changes (1 to 86400).")] = 30.0,
-    simulate_day: Annotated[Optional[str], typer.Option("--simulate-day", metavar="YYYY-MM-DD",
+    simulate_day: Annotated[str | None, typer.Option("--simulate-day", metavar="YYYY-MM-DD",
                                                         help="Dry run: that whole school day's jobs on a simulated clock, on in-memory "
                                                              "copies of the trackers; writes nothing, then stops. Exits 3 if any run failed.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (each run, start and stop); "

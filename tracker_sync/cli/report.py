@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -30,9 +30,9 @@ from tracker_sync.errors import TrackerSyncError
 @app.command("district-report")
 def district_report(
     registry: RegistryOption,
-    out: Annotated[Optional[Path], typer.Option("--out", metavar="FILE.xlsx", help="Write the District workbook to this .xlsx file.")] = None,
-    backend: Annotated[Optional[str], typer.Option(metavar="xlsx|google", help="xlsx or google (default: the registry's district.report backend, else xlsx).")] = None,
-    brief: Annotated[Optional[Path], typer.Option(metavar="FILE.html", help="Where to write the district brief (default: briefs/district/ beside the registry).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="FILE.xlsx", help="Write the District workbook to this .xlsx file.")] = None,
+    backend: Annotated[str | None, typer.Option(metavar="xlsx|google", help="xlsx or google (default: the registry's district.report backend, else xlsx).")] = None,
+    brief: Annotated[Path | None, typer.Option(metavar="FILE.html", help="Where to write the district brief (default: briefs/district/ beside the registry).")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -49,7 +49,7 @@ def district_report(
     from tracker_sync.district.publish import publish
     from tracker_sync.jobs.report import report_run
 
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     try:
         loaded = load_district(registry)
         history = open_history(loaded)
@@ -88,7 +88,7 @@ def export(
     to: Annotated[Path, typer.Option("--to", metavar="DIR", help="Folder for the files (created if missing).")],
     fmt: Annotated[str, typer.Option("--format", metavar="csv|jsonl|parquet", help="csv, jsonl or parquet (parquet needs the 'parquet' extra).")] = "csv",
     deidentify: Annotated[bool, typer.Option("--deidentify", help="Replace names and emails with keyed hashes and drop free-text notes.")] = False,
-    key_file: Annotated[Optional[Path], typer.Option("--key-file", metavar="FILE", help="The district's secret key for --deidentify (default: $TRACKER_SYNC_DISTRICT_SECRET).")] = None,
+    key_file: Annotated[Path | None, typer.Option("--key-file", metavar="FILE", help="The district's secret key for --deidentify (default: $TRACKER_SYNC_DISTRICT_SECRET).")] = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.text import Text
@@ -79,17 +79,17 @@ def demo(
 
 @app.command()
 def provision(
-    school: Annotated[Optional[str], typer.Option(metavar="NAME", help="School name, as people say it. Needed for a new tracker "
+    school: Annotated[str | None, typer.Option(metavar="NAME", help="School name, as people say it. Needed for a new tracker "
                                                   "and on Google; an existing .xlsx keeps its own name unless --rename.")] = None,
-    out: Annotated[Optional[Path], typer.Option(metavar="FILE.xlsx", help="The tracker .xlsx file to create or repair (xlsx backend).")] = None,
-    rubric: Annotated[Optional[str], typer.Option(metavar="RUBRIC", help="leap or danielson, for a new tracker (default leap). "
+    out: Annotated[Path | None, typer.Option(metavar="FILE.xlsx", help="The tracker .xlsx file to create or repair (xlsx backend).")] = None,
+    rubric: Annotated[str | None, typer.Option(metavar="RUBRIC", help="leap or danielson, for a new tracker (default leap). "
                                                   "An existing tracker keeps its own; a different one is refused.")] = None,
     backend: Annotated[str, typer.Option(metavar="xlsx|google", help="xlsx (a local file) or google (a Google spreadsheet).")] = "xlsx",
-    folder: Annotated[Optional[str], typer.Option(metavar="FOLDER_ID", help="Google Drive folder id for the new spreadsheet.")] = None,
-    leader: Annotated[Optional[list[str]], typer.Option(metavar="EMAIL", help="Email of a school leader (editor). Repeatable. Google only.")] = None,
-    coach: Annotated[Optional[list[str]], typer.Option(metavar="EMAIL", help="Email of a coach (editor). Repeatable. Google only.")] = None,
-    viewer: Annotated[Optional[list[str]], typer.Option(metavar="EMAIL", help="Email of a read-only viewer. Repeatable. Google only.")] = None,
-    registry: Annotated[Optional[Path], typer.Option(metavar="FILE.toml", help="District registry TOML: the school is recorded there (any backend).")] = None,
+    folder: Annotated[str | None, typer.Option(metavar="FOLDER_ID", help="Google Drive folder id for the new spreadsheet.")] = None,
+    leader: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a school leader (editor). Repeatable. Google only.")] = None,
+    coach: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a coach (editor). Repeatable. Google only.")] = None,
+    viewer: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a read-only viewer. Repeatable. Google only.")] = None,
+    registry: Annotated[Path | None, typer.Option(metavar="FILE.toml", help="District registry TOML: the school is recorded there (any backend).")] = None,
     rename: Annotated[bool, typer.Option("--rename", help="Rename the school of an existing .xlsx tracker to --school.")] = False,
     notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Email the people it is shared with.")] = True,
     as_json: JsonOption = False,

@@ -47,65 +47,65 @@ class Figure:
     basis: Basis
     pool: Literal["sum", "weighted", "median"]
     definition: str
-    compute: Callable[["Check"], tuple[float | None, int]]
+    compute: Callable[[Check], tuple[float | None, int]]
 
 
 def _float(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def _teachers(check: "Check") -> tuple[float, int]:
+def _teachers(check: Check) -> tuple[float, int]:
     n = len(check.patterns.coverage)
     return n, n
 
 
-def _observed_14d(check: "Check") -> tuple[float | None, int]:
+def _observed_14d(check: Check) -> tuple[float | None, int]:
     cov = check.patterns.coverage
     return (_float((cov["observations_14d"] > 0).mean()) if len(cov) else None), len(cov)
 
 
-def _feedback_median(check: "Check") -> tuple[float | None, int]:
+def _feedback_median(check: Check) -> tuple[float | None, int]:
     fb = check.patterns.feedback
     given = fb[fb["school_days"].notna()]
     return _float(check.patterns.feedback_overall["median_school_days"]), int(given["teacher"].nunique())
 
 
-def _feedback_within(check: "Check") -> tuple[float | None, int]:
+def _feedback_within(check: Check) -> tuple[float | None, int]:
     fb = check.patterns.feedback
     known = fb[fb["school_days"].notna() | fb["overdue_pending"]]
     return _float(check.patterns.feedback_overall["share_within"]), int(known["teacher"].nunique())
 
 
-def _scored_done(check: "Check") -> tuple[float, int]:
+def _scored_done(check: Check) -> tuple[float, int]:
     cov = check.patterns.coverage
     return int(cov["scored"].sum()), len(cov)
 
 
-def _scored_due(check: "Check") -> tuple[float, int]:
+def _scored_due(check: Check) -> tuple[float, int]:
     cov = check.patterns.coverage
     return int(cov["scored_due"].sum()), len(cov)
 
 
-def _on_pace(check: "Check") -> tuple[float | None, int]:
+def _on_pace(check: Check) -> tuple[float | None, int]:
     cov = check.patterns.coverage
     return (_float((~cov["behind_scored"]).mean()) if len(cov) else None), len(cov)
 
 
-def _overdue_steps(check: "Check") -> tuple[float, int]:
+def _overdue_steps(check: Check) -> tuple[float, int]:
     return int(check.patterns.action_steps["overdue"].sum()), len(check.patterns.coverage)
 
 
-def _active_cycles(check: "Check") -> tuple[float, int]:
+def _active_cycles(check: Check) -> tuple[float, int]:
     return int((check.patterns.cycles["status"] == "Active").sum()), len(check.patterns.coverage)
 
 
-def _one_on_one_recent(check: "Check") -> tuple[float | None, int]:
+def _one_on_one_recent(check: Check) -> tuple[float | None, int]:
     """Share of coached teachers whose last 1:1 is within the norm; none when the tracker has no 1:1 tab."""
     cadence = check.patterns.one_on_ones
     return (_float((~cadence["overdue"]).mean()) if len(cadence) else None), len(cadence)
 
 
-def _active_goal(check: "Check") -> tuple[float | None, int]:
+def _active_goal(check: Check) -> tuple[float | None, int]:
     """Share of teachers with an Active goal of their own; none when the tracker has no Goals tab."""
     if "goals" in check.patterns.untracked:
         return None, 0
@@ -113,7 +113,7 @@ def _active_goal(check: "Check") -> tuple[float | None, int]:
     return (_float(1 - len(check.patterns.no_active_goal) / teachers) if teachers else None), teachers
 
 
-def _scores(check: "Check") -> np.ndarray:
+def _scores(check: Check) -> np.ndarray:
     """Every valid score up to the check's as-of date (the same scores the patterns use)."""
     columns = check.result.records.columns("scores")
     if not columns:
@@ -122,18 +122,18 @@ def _scores(check: "Check") -> np.ndarray:
     return np.asarray(columns["score"], dtype=float)[dates]
 
 
-def _middle_share(check: "Check") -> tuple[float | None, int]:
+def _middle_share(check: Check) -> tuple[float | None, int]:
     scores = _scores(check)
     low, high = check.settings.rubric.middle_band
     return (_float(((scores >= low) & (scores <= high)).mean()) if len(scores) else None), len(scores)
 
 
-def _judged(check: "Check") -> pd.DataFrame:
+def _judged(check: Check) -> pd.DataFrame:
     calib = check.patterns.calibration
     return calib[calib["scores"] >= check.settings.norms.calibration_min_scores]
 
 
-def _observers_flagged(check: "Check") -> tuple[float | None, int]:
+def _observers_flagged(check: Check) -> tuple[float | None, int]:
     judged = _judged(check)
     flagged = judged["offset_flag"] | judged["middle_flag"]
     return (_float(flagged.mean()) if len(judged) else None), len(judged)
@@ -186,7 +186,7 @@ def band_counts(scores: np.ndarray, rubric: Rubric) -> list[int]:
     return np.bincount(index, minlength=len(starts)).astype(int).tolist()
 
 
-def school_figures(check: "Check", *, min_cell: int = 5) -> dict:
+def school_figures(check: Check, *, min_cell: int = 5) -> dict:
     """The school's aggregate figures as JSON data (see the module docstring); no names, no single scores."""
     rubric = check.settings.rubric
     school = check.patterns.school_indicators.set_index("indicator")

@@ -78,7 +78,7 @@ class History:
             db.execute(
                 "INSERT INTO runs (school, kind, started_at, duration_s, outcome, rows_read, errors, warnings, api_calls,"
                 " http_requests, detail, extra) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (run.school, run.kind, run.started_at.astimezone(dt.timezone.utc).isoformat(), run.duration_s, run.outcome,
+                (run.school, run.kind, run.started_at.astimezone(dt.UTC).isoformat(), run.duration_s, run.outcome,
                  run.rows_read, run.errors, run.warnings, run.api_calls, run.http_requests, run.detail, json.dumps(run.extra)))
 
     def runs(self, school: str | None = None, kind: str | None = None) -> list[Run]:

@@ -113,7 +113,7 @@ class SyncSchedule(_Strict):
         return days
 
     @model_validator(mode="after")
-    def _window(self) -> "SyncSchedule":
+    def _window(self) -> SyncSchedule:
         if as_time(self.end) < as_time(self.start):
             raise ValueError(f"end {self.end} is before start {self.start}")
         return self
@@ -163,7 +163,7 @@ class School(_Strict):
         return value
 
     @model_validator(mode="after")
-    def _fill(self) -> "School":
+    def _fill(self) -> School:
         if not self.id:
             object.__setattr__(self, "id", slug(self.name))
         if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", self.id):
@@ -265,7 +265,7 @@ class Registry(_Strict):
     path: Path | None = Field(None, exclude=True)
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "Registry":
+    def _unique_ids(self) -> Registry:
         seen: dict[str, str] = {}
         for name, school in self.schools.items():
             if school.id in seen:

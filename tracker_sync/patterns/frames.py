@@ -59,7 +59,7 @@ class Frames:
     def tracks(self, name: str) -> bool:
         return name not in self.untracked
 
-    def until(self, as_of: dt.date) -> "Frames":
+    def until(self, as_of: dt.date) -> Frames:
         """Only what had happened by `as_of`: visits, scores, steps set and cycles started by then."""
         day = pd.Timestamp(as_of)
         return replace(
@@ -72,7 +72,7 @@ class Frames:
             goals=self.goals[self.goals["set_date"] <= day],
         )
 
-    def state_on(self, day: dt.date) -> "Frames":
+    def state_on(self, day: dt.date) -> Frames:
         """The tracker as it stood on `day`, read from today's rows (what trends recompute from).
 
         On top of `until`: a feedback meeting dated after `day` had not happened (the visit was
@@ -143,7 +143,7 @@ def _frame(fields: dict[str, list], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
-def to_frames(records: "Records") -> Frames:
+def to_frames(records: Records) -> Frames:
     """Records -> DataFrames straight from the validator's columns (no dict or pydantic model per
     row); empty tabs give empty frames with the right columns."""
     tables = {name: _frame(records.columns(name), columns) for name, columns in _COLUMNS.items()}

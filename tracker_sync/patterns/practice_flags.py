@@ -246,7 +246,7 @@ def agreement_flags(patterns: Patterns, settings: SchoolSettings) -> list[Practi
 
 def count_by_code(flags: list[PracticeFlag]) -> dict[str, int]:
     """How many flags of each code (all codes listed, zeros included)."""
-    counts = {code: 0 for code in PRACTICE_FLAG_TYPES}
+    counts = dict.fromkeys(PRACTICE_FLAG_TYPES, 0)
     for flag in flags:
         counts[flag.code] += 1
     return counts

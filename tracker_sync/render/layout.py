@@ -26,7 +26,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from tracker_sync.tabs import (
     Area,
@@ -209,7 +209,7 @@ _NUMERIC = {"int", "mean", "mean2", "share", "date", "datetime"}
 _MARKS = {"error": ERROR_FILL, "warning": WARNING_FILL}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cell_style(kind: str, mark: str | None = None) -> Style:
     """A body cell: its kind's number format; numeric columns right-aligned (a text such as "≤ 3" among
     numbers too), sparklines centred, long text wrapped, links blue and underlined; ``mark`` fills it

@@ -107,7 +107,7 @@ class _Known:
 
 
 def open_google(location: str, *, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
-                api_base: str | None = None, retry: "RetryPolicy | None" = None) -> "GoogleWorkbook":
+                api_base: str | None = None, retry: RetryPolicy | None = None) -> GoogleWorkbook:
     """The Google tracker at a spreadsheet URL or id (no API call yet)."""
     return GoogleWorkbook(spreadsheet_id_from(location), google_client(
         credentials_file=credentials_file, service_account_info=service_account_info, api_base=api_base, retry=retry))
@@ -124,8 +124,8 @@ def google_credentials(*, credentials_file: str | None = None, service_account_i
 
 
 def google_client(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
-                  api_base: str | None = None, retry: "RetryPolicy | None" = None, credentials: Any = None,
-                  session: Any = None) -> "GoogleHTTPClient":
+                  api_base: str | None = None, retry: RetryPolicy | None = None, credentials: Any = None,
+                  session: Any = None) -> GoogleHTTPClient:
     """Our HTTP client with ``credentials`` (e.g. a district's SharedCredentials), else :func:`google_credentials`;
     over ``session`` when given (one authorized session shared by many clients of one account)."""
     import os
@@ -145,14 +145,14 @@ class GoogleWorkbook(Workbook):
 
     kind = "google"
 
-    def __init__(self, spreadsheet_id: str, http: "GoogleHTTPClient", *, fresh: bool = False) -> None:
+    def __init__(self, spreadsheet_id: str, http: GoogleHTTPClient, *, fresh: bool = False) -> None:
         self.spreadsheet_id = spreadsheet_id
         self.http = http
         self._known: _Known | None = None
         self._fresh = fresh  # created by us in this process: its "Sheet1" may be renamed
 
     @classmethod
-    def create(cls, title: str, http: "GoogleHTTPClient", *, folder_id: str | None = None) -> "GoogleWorkbook":
+    def create(cls, title: str, http: GoogleHTTPClient, *, folder_id: str | None = None) -> GoogleWorkbook:
         """Create an empty spreadsheet (one Drive call; in ``folder_id`` when given)."""
         body: dict[str, Any] = {"name": title, "mimeType": SPREADSHEET_MIME}
         if folder_id:
@@ -161,7 +161,7 @@ class GoogleWorkbook(Workbook):
         return cls(response.json()["id"], http, fresh=True)
 
     @classmethod
-    def find(cls, title: str, http: "GoogleHTTPClient", *, folder_id: str | None = None) -> "GoogleWorkbook | None":
+    def find(cls, title: str, http: GoogleHTTPClient, *, folder_id: str | None = None) -> GoogleWorkbook | None:
         """The spreadsheet named ``title`` that these credentials created (drive.file sees no others), or None.
 
         One Drive call. More than one match is a ConfigError: the registry must say which one is meant.
@@ -261,7 +261,7 @@ class GoogleWorkbook(Workbook):
         """The service account itself: the only editor of protected tabs (the owner always can)."""
         return [self._account] if "@" in self._account else []
 
-    def _batch(self, planner: "_Planner") -> None:
+    def _batch(self, planner: _Planner) -> None:
         if not planner.requests:
             return
         try:

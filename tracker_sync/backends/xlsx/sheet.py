@@ -106,7 +106,7 @@ def _text_cell(ref: str, xf: int, text: str) -> str:
     return f'<c r="{ref}"{styled} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 
 
-def _value_cell(ref: str, value: object, index: int, xf: Callable[[int, "str | None"], int], epoch: dt.datetime) -> str:
+def _value_cell(ref: str, value: object, index: int, xf: Callable[[int, str | None], int], epoch: dt.datetime) -> str:
     """A number, yes/no or date cell (dates are serial numbers shown through a date format)."""
     if isinstance(value, bool):
         body, kind, default_format = f"<v>{int(value)}</v>", ' t="b"', None

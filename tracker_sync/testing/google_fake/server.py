@@ -73,15 +73,15 @@ class Fault:
     match: str = ""
 
     @classmethod
-    def http(cls, status: int, *, retry_after: float | None = None, match: str = "") -> "Fault":
+    def http(cls, status: int, *, retry_after: float | None = None, match: str = "") -> Fault:
         return cls("status", status, retry_after, match=match)
 
     @classmethod
-    def slow(cls, delay: float, *, match: str = "") -> "Fault":
+    def slow(cls, delay: float, *, match: str = "") -> Fault:
         return cls("slow", delay=delay, match=match)
 
     @classmethod
-    def reset(cls, *, match: str = "") -> "Fault":
+    def reset(cls, *, match: str = "") -> Fault:
         return cls("reset", match=match)
 
     def body(self, method: str, caller: str) -> dict:
@@ -141,7 +141,7 @@ class GoogleFake:
 
     # -- lifecycle --
 
-    def start(self, port: int = 0) -> "GoogleFake":
+    def start(self, port: int = 0) -> GoogleFake:
         """Serve on 127.0.0.1 (loopback only), on `port` or any free one. OSError if the port is taken."""
         handler = type("_Handler", (_Handler,), {"fake": self})
         self._server = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -156,7 +156,7 @@ class GoogleFake:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "GoogleFake":
+    def __enter__(self) -> GoogleFake:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -449,7 +449,7 @@ class _Handler(BaseHTTPRequestHandler):
         # (~40 ms a request on loopback); Google's front ends answer at once.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence stderr logging
+    def log_message(self, format: str, *args: Any) -> None:
         return
 
     def _body(self, headers: dict[str, str]) -> Any:

@@ -179,7 +179,7 @@ class Sheet:
                                  f"Max rows: {self.rows}, max columns: {self.columns}")
         return r0, r1, c0, c1
 
-    def clone(self) -> "Sheet":
+    def clone(self) -> Sheet:
         """A copy safe to change. Cell dicts are shared: a stored cell is replaced, never changed in place."""
         return Sheet(copy_json(self.properties), dict(self.cells), copy_json(self.conditional_formats),
                      copy_json(self.protected_ranges), dict(self.column_pixels), dict(self.row_pixels),
@@ -324,12 +324,12 @@ class Spreadsheet:
     _shared: dict[int, Sheet] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def new(cls, spreadsheet_id: str, title: str, owner: str = "") -> "Spreadsheet":
+    def new(cls, spreadsheet_id: str, title: str, owner: str = "") -> Spreadsheet:
         first = Sheet({"sheetId": 0, "title": "Sheet1", "index": 0, "sheetType": "GRID",
                        "gridProperties": {"rowCount": DEFAULT_ROWS, "columnCount": DEFAULT_COLUMNS}})
         return cls(spreadsheet_id, title, [first], owner=owner)
 
-    def drive_copy(self, spreadsheet_id: str, title: str, owner: str) -> "Spreadsheet":
+    def drive_copy(self, spreadsheet_id: str, title: str, owner: str) -> Spreadsheet:
         """A Drive copy that shares this version's tabs instead of cloning them.
 
         Safe because a stored tab is never changed: every write applies to a :meth:`fork`, which
@@ -340,7 +340,7 @@ class Spreadsheet:
         return Spreadsheet(spreadsheet_id, title, list(self.sheets), copy_json(self.developer_metadata),
                            owner, self.next_id)
 
-    def fork(self) -> "Spreadsheet":
+    def fork(self) -> Spreadsheet:
         """A version to change while this one stays as it is (a batch applies to a fork, all or nothing).
 
         Tabs are shared until :meth:`editable` copies the ones a change touches, so a write to the
@@ -359,7 +359,7 @@ class Spreadsheet:
         self.sheets[next(i for i, s in enumerate(self.sheets) if s is sheet)] = own
         return own
 
-    def settle(self) -> "Spreadsheet":
+    def settle(self) -> Spreadsheet:
         """This fork is now the stored version: it owns every tab it holds (later changes fork again)."""
         self._shared.clear()
         return self
