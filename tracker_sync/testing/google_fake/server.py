@@ -33,6 +33,7 @@ from tracker_sync.testing.google_fake.answers import (
     quota_exceeded_body,
 )
 from tracker_sync.testing.google_fake.batch import apply_batch
+from tracker_sync.testing.google_fake.discovery import Contract
 from tracker_sync.testing.google_fake.drive import (
     FOLDER_MIME,
     SPREADSHEET_MIME,
@@ -131,6 +132,7 @@ class GoogleFake:
         self.token_scopes: dict[str, list[str]] = {}  # every issued token and the scopes it was asked for
         self.token_owner: dict[str, str] = {}
         self.quota: QuotaWindows | None = None
+        self.contract = Contract.pinned()  # Google's discovery documents: requests that break them get Google's 400
         self._tabs: weakref.WeakValueDictionary[bytes, Sheet] = weakref.WeakValueDictionary()  # stored tabs by content
         self._faults: list[Fault] = []
         self._lock = threading.RLock()
@@ -274,6 +276,8 @@ class GoogleFake:
         if path == "/token":
             return self._token(body)
         caller = self._check_token(headers.get("authorization", ""))
+        if refusal := self.contract.refusal(method, path, query, body):
+            raise refusal
         if self.quota is not None and path.startswith("/v4/"):
             self.quota.admit(caller.email, "read" if method == "GET" else "write")
         with self._lock:
