@@ -180,7 +180,8 @@ class Contract:
         method = self.method(http_method, path)
         if method is None:
             api = "sheets" if path.startswith("/v4/") else "forms" if path.startswith("/v1/") else "drive"
-            return [Violation(api, "method", path, f"{http_method} {path}", f"No method {http_method} {path} in the discovery documents.")]
+            return [Violation(api, "method", path, f"{http_method} {path}",
+                              f"No method {http_method} {path} in the discovery documents.")]
         found = _Checker(self, method)
         for name, values in query.items():
             found.parameter(name, values)
@@ -334,7 +335,8 @@ class _Checker:
 
     def bad_value(self, value: Any, spec: Mapping[str, Any], path: tuple) -> None:
         at = _where(path)
-        self.add("value", at, json.dumps(value)[:80], f"Invalid value at '{at}' ({self.type_name(spec)}), {json.dumps(value)[:200]}")
+        shown = json.dumps(value)[:200]
+        self.add("value", at, shown, f"Invalid value at '{at}' ({self.type_name(spec)}), {shown}")
 
     def type_name(self, spec: Mapping[str, Any]) -> str:
         if "$ref" in spec:
@@ -349,10 +351,11 @@ class _Checker:
         """The ``fields`` parameter: every path must name fields of the response."""
         spaced = next((part for part in text.split(",") if part != part.strip()), None)
         if spaced is not None and self.method.api != "drive":  # Drive tolerates spaces, Sheets does not
-            self.add("fields", "fields", spaced, f"Error expanding 'fields' parameter. Cannot find matching fields for path '{spaced}'.")
-            return
-        for missing in self.missing(_parsed_mask(text), schema_name):
-            self.add("fields", "fields", missing, f"Error expanding 'fields' parameter. Cannot find matching fields for path '{missing}'.")
+            missing = [spaced]
+        else:
+            missing = self.missing(_parsed_mask(text), schema_name)
+        for path in missing:
+            self.add("fields", "fields", path, f"Error expanding 'fields' parameter. Cannot find matching fields for path '{path}'.")
 
     def body_mask(self, text: str, owner: str, prop: str, path: tuple) -> None:
         """A FieldMask inside the body, e.g. updateCells.fields: every path must name fields of its message."""

@@ -48,7 +48,6 @@ from tracker_sync.testing.google_fake.limits import (
 )
 from tracker_sync.testing.google_fake.log import LoggedRequest, RequestLog
 from tracker_sync.testing.google_fake.sheets import (
-    InvalidPayload,
     InvalidRequest,
     NotModelled,
     Sheet,
@@ -396,11 +395,6 @@ class GoogleFake:
             return call()
         except NotModelled as exc:
             raise not_implemented(str(exc)) from exc
-        except InvalidPayload as exc:
-            body = error_body(400, str(exc))
-            body["error"]["details"] = [{"@type": "type.googleapis.com/google.rpc.BadRequest",
-                                         "fieldViolations": [{"field": exc.field_name, "description": str(exc)}]}]
-            raise ApiAnswer(400, body) from exc
         except (InvalidRequest, ValueError) as exc:
             raise ApiAnswer(400, error_body(400, str(exc))) from exc
 
