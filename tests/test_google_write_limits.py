@@ -49,9 +49,9 @@ def test_a_49990_character_coach_cell_is_quoted_by_a_short_prefix_and_the_sync_w
     assert report.outcome == "ok" and [(c.method, c.status) for c in fake.calls()] == [("GET", 200), ("POST", 200)]
     flags = _texts(fake, school, "Flags")
     assert max(map(len, flags)) <= 50_000
-    bad_type = next(text for text in flags if text.endswith("is not one of: Informal, Walkthrough, Scored – Partial, "
-                                                             "Scored – Full, Co-observation, Video."))
-    assert bad_type == f"'{'Q' * 59}…' is not one of: Informal, Walkthrough, Scored – Partial, Scored – Full, Co-observation, Video."
+    choices = "Informal, Walkthrough, Scored – Partial, Scored – Full, Co-observation, Video"
+    bad_type = next(text for text in flags if text.endswith(f"is not one of: {choices}."))
+    assert bad_type == f"'{'Q' * 59}…' is not one of: {choices}."
     values = [text for text in flags if text.startswith("QQ") and len(text) <= 60]  # the Value column: a prefix
     assert values and all(len(text) == 60 and text.endswith("…") for text in values)
     # A name where it names something (the practice flag about the cycle) is cut by the layout, as every
@@ -99,7 +99,8 @@ def test_a_write_google_refuses_leaves_flags_and_sync_log_saying_why_in_one_more
     assert _texts(fake, school, "Summary") == []  # the full write never landed: Summary is as provisioning left it
 
 
-def test_the_cli_says_the_refusal_in_one_line_and_exits_3(fake, school, buggy, cli_env):
+@pytest.mark.usefixtures("buggy", "cli_env")
+def test_the_cli_says_the_refusal_in_one_line_and_exits_3(fake, school):
     result = run_cli("sync", school.spreadsheet_id, "--as-of", AS_OF.isoformat())
     assert result.exit_code == 3
     lines = result.stderr.strip().splitlines()
