@@ -217,3 +217,28 @@ def test_a_field_mask_naming_an_unset_field_returns_the_empty_message() -> None:
         recorded_status, google, status, ours = replayer.send(recorded)
     assert status == recorded_status == 200
     assert ours == google == {"sheets": [{"properties": {}}]}
+
+
+def test_the_discovery_contract_lets_every_request_google_accepted_through_and_refuses_as_google_did() -> None:
+    """All 2,000-odd recorded requests: none that Google answered 2xx is refused by the contract the fake
+    enforces, and the ones Google refused for their payload get Google's very answer."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tracker_sync.testing.google_fake.discovery import Contract
+
+    contract, accepted, refused = Contract.pinned(), 0, 0
+    for path in sorted(CASSETTES.glob("*.json")):
+        for interaction in _interactions(path.stem):
+            request, response = interaction["request"], interaction["response"]
+            url = urlsplit(request["uri"])
+            if url.path == "/token" or "oauth2" in url.netloc or url.path.startswith("/upload/"):
+                continue  # token requests, and file uploads (CSV bodies, not JSON)
+            body = json.loads(request["body"]) if request["body"] else None
+            answer = contract.refusal(request["method"], url.path, parse_qs(url.query, keep_blank_values=True), body)
+            if response["status"]["code"] < 300:
+                assert answer is None, f"{path.stem}: {request['method']} {request['uri']}: {answer and answer.body}"
+                accepted += 1
+            elif answer is not None:
+                assert answer.body == json.loads(response["body"]["string"]), path.stem
+                refused += 1
+    assert accepted > 1500 and refused == 3
