@@ -90,7 +90,10 @@ def test_a_write_google_refuses_leaves_flags_and_sync_log_saying_why_in_one_more
         assert "Flags tab and Sync Log say so" in str(refused.value)
         flags = _texts(fake, school, "Flags")
         assert flags[0] == "Flags: the last sync could not write its tabs"
-        assert any("Google refused the sync's write: Invalid requests[" in text and "50000 characters" in text for text in flags)
+        refusal = GoogleWorkbook(school.spreadsheet_id, school.http).read(["Flags"]).grids["Flags"]
+        said = {row[0]: row[1] for row in refusal[3:]}
+        assert said["Google said"].startswith("Invalid requests[") and "50000 characters" in said["Google said"]
+        assert said["When"] == f"2026-09-30 {14 + attempt}:00:00 MDT"  # the sync's time, as the school reads clocks
         log = GoogleWorkbook(school.spreadsheet_id, school.http).read(["Sync Log"]).grids["Sync Log"]
         assert [row[6] for row in log[1:]][:attempt] == ["write refused: see Flags"] * attempt
         assert sync_log_before is None or log[2] == sync_log_before

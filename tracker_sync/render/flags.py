@@ -76,11 +76,11 @@ def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practi
 def render_write_refused(reason: str, when: str) -> ToolTab:
     """The Flags tab of a sync whose write Google refused: what Google said and what to do. Small and
     plain, so that this second write goes through where the full one could not."""
-    return layout_tab("Flags", [
-        Line("Flags: the last sync could not write its tabs", "title"), GAP,
-        Line(f"At {when}, Google refused the sync's write: {shown(reason, 300)}"),
-        Line("Nothing else changed: the coach tabs are untouched, and Summary and Patterns still show the last sync that "
-             "was written. The next sync tries the whole write again."),
-        Line("What to do: tell the person who runs tracker-sync for your school; the sync's own output shows the same "
-             "message.", "note"),
-    ])
+    what = Table([Column("What"), Column("Details", "long", wrap_at=90)], [
+        ["When", when],
+        ["Google said", shown(reason, 300)],
+        ["What changed", "Nothing else: the coach tabs are untouched, and Summary and Patterns still show the last sync "
+                         "that was written. The next sync tries the whole write again."],
+        ["What to do", "Tell the person who runs tracker-sync for your school; the sync's own output shows the same message."],
+    ], marks={(1, 1): "error"})
+    return layout_tab("Flags", [Line("Flags: the last sync could not write its tabs", "title"), GAP, what])
