@@ -53,9 +53,10 @@ from tracker_sync.testing.google_fake.answers import ApiAnswer, error_body
 DOCUMENTS = ("sheets.v4", "drive.v3", "forms.v1")
 #: Violation kinds an API lets pass without an error. Drive binds its bodies as a plain map and checks
 #: them itself: unknown query parameters and body fields are ignored (a v2 ``title`` sent to v3 makes an
-#: "Untitled" file), its type errors are worded apart ("Invalid value at 'payload' (Map), ..."), so the
-#: fake answers Drive only for its response masks, while the tests still report every violation.
-_IGNORED = {"drive": frozenset({"parameter-name", "field", "value"})}
+#: "Untitled" file), and its value errors are worded apart ("Invalid value at 'payload' (Map), ...", not
+#: recorded for the cases here), so the fake answers Drive only for its response masks, while the tests
+#: still report every violation.
+_IGNORED = {"drive": frozenset({"parameter-name", "parameter-value", "field", "value"})}
 #: Methods whose body is one field of the request message: Google's paths start with that field.
 _BODY_FIELD = {"sheets.spreadsheets.values.update": "data", "sheets.spreadsheets.values.append": "data"}
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -215,7 +216,7 @@ class Contract:
             return None
         payload = [v for v in violations if v.kind in ("parameter-name", "parameter-value", "field", "value")]
         if payload:
-            return _bad_payload(method.api, payload)
+            return _bad_payload(payload)
         masks = [v for v in violations if v.kind == "fields"]
         if masks:
             return _bad_response_mask(method.api, masks[0], query["fields"][-1])
@@ -227,11 +228,8 @@ def _violation_details(violations: Sequence[Violation]) -> list[dict]:
              "fieldViolations": [{**({"field": v.where} if v.where else {}), "description": v.message} for v in violations]}]
 
 
-def _bad_payload(api: str, violations: Sequence[Violation]) -> ApiAnswer:
-    message = "\n".join(v.message for v in violations)
-    body = error_body(400, message)
-    if api == "drive":  # Drive's front end adds its legacy errors list to the same answer
-        body["error"]["errors"] = [{"message": message, "reason": "invalid"}]
+def _bad_payload(violations: Sequence[Violation]) -> ApiAnswer:
+    body = error_body(400, "\n".join(v.message for v in violations))
     body["error"]["details"] = _violation_details(violations)
     return ApiAnswer(400, body)
 
@@ -355,7 +353,8 @@ class _Checker:
         else:
             missing = self.missing(_parsed_mask(text), schema_name)
         for path in missing:
-            self.add("fields", "fields", path, f"Error expanding 'fields' parameter. Cannot find matching fields for path '{path}'.")
+            self.add("fields", "fields", path,
+                     f"Error expanding 'fields' parameter. Cannot find matching fields for path '{path}'.")
 
     def body_mask(self, text: str, owner: str, prop: str, path: tuple) -> None:
         """A FieldMask inside the body, e.g. updateCells.fields: every path must name fields of its message."""
@@ -426,8 +425,8 @@ def _where(path: tuple) -> str:
 def _type_name(spec: Mapping[str, Any]) -> str:
     if "enum" in spec:
         return "TYPE_ENUM"
-    kind = spec.get("type")
-    return _SCALAR_TYPES.get((kind, spec.get("format")), _SCALAR_TYPES.get((kind, None), f"TYPE_{str(kind).upper()}"))
+    kind = str(spec.get("type"))
+    return _SCALAR_TYPES.get((kind, spec.get("format")), _SCALAR_TYPES.get((kind, None), f"TYPE_{kind.upper()}"))
 
 
 def _scalar_fits(value: Any, spec: Mapping[str, Any]) -> bool:
