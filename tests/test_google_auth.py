@@ -347,3 +347,30 @@ def test_drive_rules_become_one_line_each(world, cli, tmp_path):
     assert f"Google does not let tracker-sync share the spreadsheet {handmade.spreadsheet_id}: {ROBOT} did not create it" \
            in shared.stderr
     assert "Roster" in [s.title for s in fake.spreadsheets[handmade.spreadsheet_id].sheets]  # its tabs were repaired first
+
+
+def test_the_registry_names_the_folder_and_the_user_to_act_as(tmp_path):
+    from tracker_sync.district.registry import parse_registry
+    from tracker_sync.errors import ConfigError
+
+    district = parse_registry({"district": {"folder": "https://drive.google.com/drive/u/0/folders/0AFb7mJmIeGFXUk9PVA",
+                                            "act_as": LEAD}}).district
+    assert (district.folder, district.act_as) == ("0AFb7mJmIeGFXUk9PVA", LEAD)
+    with pytest.raises(ConfigError, match="field district.act_as: 'data-lead' is not an email address"):
+        parse_registry({"district": {"act_as": "data-lead"}})
+    with pytest.raises(ConfigError, match="field district.folder: 'My Drive' is neither a Drive folder address nor a folder id"):
+        parse_registry({"district": {"folder": "My Drive"}})
+
+
+def test_the_district_report_goes_to_the_registrys_folder(world, cli, tmp_path):
+    from tracker_sync.testing.sample_district import build_district
+
+    fake, _, drive = world
+    registry = build_district(tmp_path / "district", xlsx=1, google=0, teachers=10,
+                              district={"folder": drive, "report": {"backend": "google"}})
+    made = cli("district-report", "--registry", str(registry), "--json")
+    assert made.exit_code == 0, made.output
+    workbook = fake.files[spreadsheet_id_from(json.loads(made.stdout)["workbook"])]
+    assert (workbook.drive.id, workbook.parents) == (drive, [drive])
+    xlsx = cli("district-report", "--registry", str(registry), "--backend", "xlsx", "--folder", drive)
+    assert xlsx.exit_code == 2 and "--folder and --as are for a Google District workbook" in xlsx.stderr

@@ -99,8 +99,8 @@ def google_login(
                                                 "console: APIs & Services > Credentials.")],
     token: Annotated[Path | None, typer.Option(metavar="FILE", help="Where to keep the sign-in (default: "
                                                "~/.config/tracker-sync/google-token.json, or $TRACKER_SYNC_GOOGLE_TOKEN).")] = None,
-    no_browser: Annotated[bool, typer.Option("--no-browser", help="Only print the address of Google's sign-in page (a "
-                                             "computer without a browser: open it on another one).")] = False,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Only print the address of Google's sign-in page; open "
+                                             "it in a browser on this computer (Google sends it back to localhost).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Sign in with your own Google account, for a school without a Workspace admin: Google asks you to allow
