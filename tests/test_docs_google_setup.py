@@ -107,7 +107,8 @@ class Reader:
 
     def run(self, command: str) -> tuple[str, int]:
         """Run one command in the reader's shell (exports carry over); answer Google's sign-in page if it shows one."""
-        script = f"source {shlex.quote(str(self.state))} 2>/dev/null\n{command}\nstatus=$?\nexport -p > {shlex.quote(str(self.state))}\nexit $status\n"
+        state = shlex.quote(str(self.state))
+        script = f"source {state} 2>/dev/null\n{command}\nstatus=$?\nexport -p > {state}\nexit $status\n"
         process = subprocess.Popen(["bash", "-c", script], cwd=self.home, env=self.env, text=True,
                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         assert process.stdout is not None

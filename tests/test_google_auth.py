@@ -18,7 +18,6 @@ import stat
 import subprocess
 import sys
 import threading
-import tomllib
 
 import pytest
 import requests
@@ -135,7 +134,8 @@ def test_a_delegated_user_owns_what_it_creates_once_the_admin_grants_the_client_
     stranger = load_credentials(info=key, subject=f"nobody@{DOMAIN}")
     answer = requests.post(f"{fake.base_url}/token", data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
                                                             "assertion": _assertion(stranger)})
-    assert (answer.status_code, answer.json()) == (400, {"error": "invalid_grant", "error_description": "Invalid email or User ID"})
+    assert (answer.status_code, answer.json()) == (400, {"error": "invalid_grant",
+                                                         "error_description": "Invalid email or User ID"})
 
 
 def _assertion(credentials) -> str:
@@ -150,7 +150,8 @@ def test_drive_file_reaches_only_what_the_app_created_while_sheets_follow_permis
     assert lead.post(f"{FILES}/{handmade}/permissions", json={"type": "user", "role": "writer", "emailAddress": ROBOT}).ok
     robot = session(fake, load_credentials(info=key))
     assert robot.get(f"{SHEETS}/{handmade}").ok  # Sheets: the spreadsheets scope and the file's permission
-    assert robot.post(f"{SHEETS}/{handmade}:batchUpdate", json={"requests": [{"addSheet": {"properties": {"title": "Flags"}}}]}).ok
+    add_tab = {"requests": [{"addSheet": {"properties": {"title": "Flags"}}}]}
+    assert robot.post(f"{SHEETS}/{handmade}:batchUpdate", json=add_tab).ok
     shared = robot.post(f"{FILES}/{handmade}/permissions", params={"supportsAllDrives": "true"},
                         json={"type": "user", "role": "reader", "emailAddress": COACH})
     assert (shared.status_code, shared.json()["error"]["message"]) == (404, f"File not found: {handmade}.")
@@ -200,8 +201,8 @@ def test_the_installed_app_flow_over_http_consent_code_exchange_refresh(world):
     credentials = flow.credentials
     with pytest.raises(Exception, match="invalid_grant"):  # a code is good once
         flow.fetch_token(code=requests.utils.unquote(code))
-    assert session(fake, credentials).get("https://www.googleapis.com/drive/v3/about", params={"fields": "user(emailAddress)"}).json() == {
-        "user": {"emailAddress": "teacher@gmail.example"}}
+    about = session(fake, credentials).get("https://www.googleapis.com/drive/v3/about", params={"fields": "user(emailAddress)"})
+    assert about.json() == {"user": {"emailAddress": "teacher@gmail.example"}}
     fake.accounts.revoke(credentials.refresh_token)  # the teacher removes the app's access
     credentials.token = None
     with pytest.raises(Exception, match="Token has been expired or revoked"):
@@ -234,8 +235,9 @@ def test_without_a_way_provision_is_one_line_naming_the_three_ways_exit_3(world,
     result = cli("provision", "--school", "Lincoln Elementary", "--backend", "google")
     assert result.exit_code == 3
     line = result.stderr
-    assert line.count("\n") == 1 and line.startswith("Error: Google refused to create the spreadsheet: the service account "
-                                                    f"{ROBOT} owns no Drive storage (storageQuotaExceeded). Use one of three ways:")
+    assert line.count("\n") == 1 and line.startswith(
+        f"Error: Google refused to create the spreadsheet: the service account {ROBOT} owns no Drive storage "
+        "(storageQuotaExceeded). Use one of three ways:")
     for command in ("--folder SHARED_DRIVE_ID", "--as data-lead@your-district.org", "tracker-sync google-access",
                     "tracker-sync google-login --client-secret client_secret.json"):
         assert command in line
@@ -269,7 +271,7 @@ def test_provision_as_a_district_user_and_sync_as_them(world, cli, tmp_path):
     tracker = json.loads(made.stdout)["tracker"]
     assert fake.files[spreadsheet_id_from(tracker)].owner == LEAD
     alone = cli("validate", tracker)  # the service account itself may not open the user's file
-    assert alone.exit_code == 3 and f"may not open or change it" in alone.stderr
+    assert alone.exit_code == 3 and "may not open or change it" in alone.stderr
     assert cli("validate", tracker, "--as", LEAD).exit_code == 0
 
 
@@ -301,13 +303,14 @@ def test_google_login_signs_a_person_in_and_keeps_the_token_private(world, tmp_p
     out, err = login.communicate(timeout=60)
     browser.join()
     assert login.returncode == 0, err
-    assert out == "Signed in as teacher@gmail.example. Token saved to ~/.config/tracker-sync/google-token.json (only you can read it).\n"
+    assert out == ("Signed in as teacher@gmail.example. Token saved to ~/.config/tracker-sync/google-token.json "
+                   "(only you can read it).\n")
     token = tmp_path / "home" / ".config" / "tracker-sync" / "google-token.json"
     assert stat.S_IMODE(token.stat().st_mode) == 0o600 and stat.S_IMODE(token.parent.stat().st_mode) == 0o700
     saved = json.loads(token.read_text())
     assert saved["type"] == "authorized_user" and saved["account"] == "teacher@gmail.example" and "token" not in saved
-    made = subprocess.run([sys.executable, "-m", "tracker_sync", "provision", "--school", "Birch Elementary", "--backend", "google",
-                           "--json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    made = subprocess.run([sys.executable, "-m", "tracker_sync", "provision", "--school", "Birch Elementary", "--backend",
+                           "google", "--json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert made.returncode == 0, made.stderr
     assert fake.files[spreadsheet_id_from(json.loads(made.stdout)["tracker"])].owner == "teacher@gmail.example"
 
@@ -342,7 +345,8 @@ def test_drive_rules_become_one_line_each(world, cli, tmp_path):
     handmade.share(ROBOT, "writer")
     registry = tmp_path / "district.toml"
     upsert_school(registry, "Birch Elementary", backend="google", location=handmade.location)
-    shared = cli("provision", "--school", "Birch Elementary", "--backend", "google", "--registry", str(registry), "--coach", COACH)
+    shared = cli("provision", "--school", "Birch Elementary", "--backend", "google", "--registry", str(registry),
+                 "--coach", COACH)
     assert shared.exit_code == 3 and shared.stderr.count("\n") == 1
     assert f"Google does not let tracker-sync share the spreadsheet {handmade.spreadsheet_id}: {ROBOT} did not create it" \
            in shared.stderr

@@ -467,9 +467,8 @@ def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_sett
 
 def test_a_spreadsheet_not_shared_with_the_service_account_exits_3_naming_the_account(fake, account, cli_env, leap_template, tiny_settings):
     """Google answers 403 for a spreadsheet that exists but is not shared (the fake too): one line, exit 3."""
-    from tracker_sync.metadata import to_metadata
-
     from tracker_sync.backends.google.auth import load_credentials
+    from tracker_sync.metadata import to_metadata
 
     principal = load_credentials(info=fake.authorized_user_info("principal@lincoln.org"))  # a person, in their own Drive
     theirs = GoogleWorkbook.create("Lincoln's own tracker", google_client(credentials=principal, api_base=fake.base_url))

@@ -108,7 +108,8 @@ def test_the_log_counts_every_request_but_keeps_only_the_last_ones_and_their_bod
 def test_a_drive_copy_shares_the_tabs_of_its_original_until_one_of_them_is_written(fake, robot):
     original = robot.create("Original")
     assert robot.batch(original, {"addSheet": {"properties": {"title": "Coach"}}}).ok
-    copy_id = robot.call("POST", f"{FILES}/{original}/copy", params={"supportsAllDrives": "true"}, json={"name": "Copy"}).json()["id"]
+    copy_id = robot.call("POST", f"{FILES}/{original}/copy", params={"supportsAllDrives": "true"},
+                         json={"name": "Copy"}).json()["id"]
     first, copied = fake.spreadsheets[original], fake.spreadsheets[copy_id]
     assert [a is b for a, b in zip(first.sheets, copied.sheets)] == [True, True]  # no cell copied
     assert robot.put(copy_id, "Coach!A1", [["typed in the copy"]]).ok

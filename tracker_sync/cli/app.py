@@ -107,7 +107,8 @@ def _district_user(value: str | None) -> str | None:
     from tracker_sync.validate.cells import is_email
 
     if value is not None and not is_email(value):
-        raise typer.BadParameter(f"'{value}' is not an email address: name the district user to act as, e.g. data-lead@district.org")
+        raise typer.BadParameter(f"'{value}' is not an email address: name the district user to act as, "
+                                 "e.g. data-lead@district.org")
     return value
 
 

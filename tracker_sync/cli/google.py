@@ -20,7 +20,8 @@ def google_access(
     act_as: ActAsOption = None,
     registry: Annotated[Path | None, typer.Option(metavar="FILE.toml", help="The district registry: its [district] "
                                                   "credentials, act_as and folder.")] = None,
-    check: Annotated[bool, typer.Option("--check", help="Ask Google for a token and who Drive sees acting (1 Drive call per credential).")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Ask Google for a token and who Drive sees acting "
+                                        "(1 Drive call per credential).")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show how tracker-sync reaches Google: the credentials, who Google sees acting, and for domain-wide
@@ -34,12 +35,14 @@ def google_access(
     try:
         loaded = _registry(registry)
         act_as = act_as or (loaded.district.act_as if loaded else "") or None
-        keys = [str(loaded.resolve(key)) for key in loaded.district.credentials] if loaded and loaded.district.credentials else [None]
+        listed = loaded.district.credentials if loaded else ()
+        keys: list[str | None] = [str(loaded.resolve(key)) for key in listed] if loaded and listed else [None]
         accounts = []
         for key in keys:
             credentials = google_credentials(credentials_file=key, subject=act_as)
             source = credentials_source(key)
-            entry = {**_identity(credentials), "credentials": shown_path(Path(source)) if source else "Application Default Credentials"}
+            where = shown_path(Path(source)) if source else "Application Default Credentials"
+            entry = {**_identity(credentials), "credentials": where}
             if check:
                 http = google_client(credentials=credentials)
                 about = http.request("get", DRIVE_ABOUT, params={"fields": "user(emailAddress)"}).json()
@@ -97,8 +100,8 @@ def _say_identity(entry: dict) -> None:
 def google_login(
     client_secret: Annotated[Path, typer.Option(metavar="FILE.json", help="The OAuth client (Desktop app) JSON from Google Cloud "
                                                 "console: APIs & Services > Credentials.")],
-    token: Annotated[Path | None, typer.Option(metavar="FILE", help="Where to keep the sign-in (default: "
-                                               "~/.config/tracker-sync/google-token.json, or $TRACKER_SYNC_GOOGLE_TOKEN).")] = None,
+    token: Annotated[Path | None, typer.Option(metavar="FILE", help="Where to keep the sign-in (default: ~/.config/"
+                                               "tracker-sync/google-token.json, or $TRACKER_SYNC_GOOGLE_TOKEN).")] = None,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Only print the address of Google's sign-in page; open "
                                              "it in a browser on this computer (Google sends it back to localhost).")] = False,
     as_json: JsonOption = False,
@@ -122,8 +125,8 @@ def google_login(
 
     try:
         if not client_secret.is_file():
-            raise ConfigError(f"No OAuth client file at {client_secret}: in Google Cloud console, APIs & Services > Credentials > "
-                              "Create credentials > OAuth client ID > Desktop app, then download its JSON.")
+            raise ConfigError(f"No OAuth client file at {client_secret}: in Google Cloud console, APIs & Services > "
+                              "Credentials > Create credentials > OAuth client ID > Desktop app, then download its JSON.")
         who, saved = login(client_secret, token=token, show=show, open_browser=not no_browser, api_base=loopback_api_base())
     except TrackerSyncError as exc:
         raise fail(exc) from exc

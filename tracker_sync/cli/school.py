@@ -105,7 +105,7 @@ def provision(
 
     Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx --registry district.toml
 
-    Example: tracker-sync provision --school "Lincoln Elementary" --backend google --folder 0AFb7mJmIeGFXUk9PVA --registry district.toml --coach ana@lincoln.org
+    Example: tracker-sync provision --school "Lincoln" --backend google --folder 0AFb7mJmIeGFXUk9PVA --coach ana@lincoln.org
     """
     try:
         if backend == "google":

@@ -259,7 +259,8 @@ class District(_Strict):
     @classmethod
     def _user(cls, value: str) -> str:
         if value and not is_email(value):
-            raise ValueError(f"{value!r} is not an email address; name the district user to act as, e.g. 'data-lead@district.org'")
+            raise ValueError(f"{value!r} is not an email address; name the district user to act as, "
+                             "e.g. 'data-lead@district.org'")
         return value
 
     @field_validator("folder")

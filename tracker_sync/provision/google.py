@@ -45,7 +45,8 @@ def provision_google_school(
     from tracker_sync.metadata import provision_settings, rubric_named
     from tracker_sync.sheet_templates import load_template
 
-    for emails, option in ((leaders, "--leader"), (coaches, "--coach"), (viewers, "--viewer"), ([act_as] if act_as else [], "--as")):
+    users = [act_as] if act_as else []
+    for emails, option in ((leaders, "--leader"), (coaches, "--coach"), (viewers, "--viewer"), (users, "--as")):
         check_emails(emails, option)
     if rubric is not None:
         rubric_named(rubric)  # an unknown rubric is refused before any call

@@ -204,8 +204,9 @@ def login(client_secret: Path, *, token: Path | None = None, show: Any = print, 
     try:
         flow = InstalledAppFlow.from_client_secrets_file(str(client_secret), scopes=list(SCOPES))
     except (OSError, ValueError, KeyError) as exc:
-        raise ConfigError(f"--client-secret {client_secret} is not an OAuth client's JSON ({exc}): in Google Cloud console, APIs "
-                          "& Services > Credentials > Create credentials > OAuth client ID > Desktop app, then download it.") from exc
+        raise ConfigError(f"--client-secret {client_secret} is not an OAuth client's JSON ({exc}): in Google Cloud console, "
+                          "APIs & Services > Credentials > Create credentials > OAuth client ID > Desktop app, then "
+                          "download it.") from exc
     if api_base:
         flow.oauth2session.mount("https://", loopback_adapter(api_base))
     name = f"tracker-sync-login-{id(flow)}"

@@ -185,7 +185,7 @@ class Accounts:
         granted = workspace.delegations.get(client_id, frozenset()) if workspace else frozenset()
         if not scopes or not set(scopes) <= granted:
             return _token_error(401, "unauthorized_client", UNAUTHORIZED_CLIENT)
-        if subject not in workspace.users:
+        if workspace is None or subject not in workspace.users:
             return _token_error(400, "invalid_grant", "Invalid email or User ID")
         return self._issue(Caller(subject, scopes, client_id))
 

@@ -220,8 +220,9 @@ class GoogleFake:
     def oauth_client(self, project: str = "fake-project") -> dict:
         """A Desktop-app OAuth client's JSON (client_secret.json, as Cloud console downloads it)."""
         client_id, secret = self.accounts.add_oauth_client()
-        return {"installed": {"client_id": client_id, "project_id": project, "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-                              "token_uri": "https://oauth2.googleapis.com/token", "client_secret": secret,
+        return {"installed": {"client_id": client_id, "project_id": project, "client_secret": secret,
+                              "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+                              "token_uri": "https://oauth2.googleapis.com/token",
                               "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
                               "redirect_uris": ["http://localhost"]}}
 
