@@ -72,24 +72,24 @@ _FOLDER_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
 
 def spreadsheet_id_from(location: str) -> str:
     """The spreadsheet id in a Google Sheets URL, or the id itself; ConfigError otherwise."""
-    text = location.strip()
-    if match := _URL_ID.search(text):
-        return match[1]
-    if _BARE_ID.fullmatch(text):
-        return text
-    raise ConfigError(f"'{location}' is neither a Google Sheets URL nor a spreadsheet id "
-                      "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit).")
+    return _id_in(location, _URL_ID, _BARE_ID, f"'{location}' is neither a Google Sheets URL nor a spreadsheet id "
+                                               "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit).")
 
 
 def folder_id_from(location: str) -> str:
     """The id in a Drive folder or shared-drive address (https://drive.google.com/drive/folders/ID), or the id itself."""
+    return _id_in(location, _FOLDER_URL_ID, _FOLDER_ID, f"'{location}' is neither a Drive folder address nor a folder id: "
+                  "open the shared drive (or folder) in Google Drive and copy the id after /folders/ in its address.")
+
+
+def _id_in(location: str, in_address: re.Pattern[str], bare: re.Pattern[str], refusal: str) -> str:
+    """The id a Google address holds (its pattern's group), or the text itself when it is a bare id; else ``refusal``."""
     text = location.strip()
-    if match := _FOLDER_URL_ID.search(text):
+    if match := in_address.search(text):
         return match[1]
-    if _FOLDER_ID.fullmatch(text):
+    if bare.fullmatch(text):
         return text
-    raise ConfigError(f"'{location}' is neither a Drive folder address nor a folder id: open the shared drive (or folder) in "
-                      "Google Drive and copy the id after /folders/ in its address.")
+    raise ConfigError(refusal)
 
 
 def looks_like_google(location: str) -> bool:
