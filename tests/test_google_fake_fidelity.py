@@ -131,7 +131,8 @@ def test_a_fields_mask_naming_a_field_that_does_not_exist_gets_googles_400(lead)
                 "'sheets.data.rowData.values.effectiveFormat.type'.")}]}]}}
     drive = lead.call("GET", "/drive/v3/files", params={"fields": "nextPageToken,items(id,title)"})
     selection = "Invalid field selection items"
-    detail = {"message": selection, "domain": "global", "reason": "invalidParameter", "location": "fields", "locationType": "parameter"}
+    detail = {"message": selection, "domain": "global", "reason": "invalidParameter", "location": "fields",
+              "locationType": "parameter"}
     assert drive.status_code == 400 and drive.json() == {"error": {"code": 400, "message": selection, "errors": [detail]}}
 
 
