@@ -67,13 +67,13 @@ def per_cell_write(fake, spreadsheet_id: str, body: dict) -> dict:
     return {"requests": requests}
 
 
-def write_sizes(fake, http, school, template) -> tuple[float, float, float]:
+def write_sizes(fake, http, drive: str, school, template) -> tuple[float, float, float]:
     """(KB read, KB written, KB the per-cell write would have sent) by one sync of a freshly seeded school."""
     from tracker_sync.backends.google.workbook import GoogleWorkbook
     from tracker_sync.metadata import to_metadata
     from tracker_sync.sync import sync_tracker
 
-    workbook = GoogleWorkbook.create(school.name, http)
+    workbook = GoogleWorkbook.create(school.name, http, folder_id=drive)
     workbook.provision(template, to_metadata(school.settings))
     workbook.seed_rows({name: grid[1:] for name, grid in school.grids.items()})
     fake.clear_log()
@@ -159,7 +159,7 @@ def main() -> None:
         print("one sync's bytes (Google advises at most 2 MB a request): read | written before (per-cell formats) -> after")
         sizes = {}
         for label, sized in (("demo school", school), ("260-teacher school", synthetic_school(7, teachers=260))):
-            sizes[label] = write_sizes(fake, http, sized, load_template().for_rubric(sized.settings.rubric))
+            sizes[label] = write_sizes(fake, http, drive, sized, load_template().for_rubric(sized.settings.rubric))
             read, after, before = sizes[label]
             print(f"  {label}: {read:,.0f} KB read | {before:,.0f} KB -> {after:,.0f} KB written ({after / before:.0%})")
 

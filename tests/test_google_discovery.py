@@ -16,6 +16,7 @@ import pytest
 from test_google_backend import run_cli
 from test_upgrade import coach_rows, old_template
 
+from tracker_sync.backends.google.transport import SCOPES
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client, spreadsheet_id_from
 from tracker_sync.district.registry import load_registry, upsert_school
 from tracker_sync.metadata import to_metadata
@@ -25,9 +26,12 @@ from tracker_sync.testing.google_fake.discovery import DOCUMENTS, Contract, revi
 from tracker_sync.testing.sample_district import build_district
 
 AS_OF = "2026-12-18"
-STAFF = ["superintendent@district.example.org"]
-FLOWS = ["provision new + share", "provision repair", "upgrade", "seed rows", "sync first", "sync changed", "sync unchanged",
-         "district report on Google", "sync-all"]
+DOMAIN = "discovery.example.org"
+LEAD, COACH, VIEWER = f"data-lead@{DOMAIN}", f"coach@{DOMAIN}", f"viewer@{DOMAIN}"
+STAFF = [f"superintendent@{DOMAIN}"]
+FLOWS = ["provision new + share (service account, shared drive)", "provision repair", "provision as a district user (--as)",
+         "provision with a person's sign-in", "google-access --check", "upgrade", "seed rows", "sync first", "sync changed",
+         "sync unchanged", "sync-all", "district report on Google"]
 
 
 @pytest.fixture(scope="module")
@@ -41,15 +45,20 @@ def fake():
 def flows(fake, account, tmp_path_factory) -> dict[str, list]:
     """Every flow, run once; the requests each one sent (token requests left out)."""
     folder = tmp_path_factory.mktemp("discovery")
+    fake.add_workspace(DOMAIN, [LEAD, COACH, VIEWER, *STAFF])
+    fake.grant_delegation(DOMAIN, account["client_id"], list(SCOPES))
     (folder / "service-account.json").write_text(json.dumps(account))
+    (folder / "person.json").write_text(json.dumps(fake.authorized_user_info(LEAD, list(SCOPES))))
     with pytest.MonkeyPatch.context() as env:  # the CLI pointed at the fake, for the whole module
         env.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(folder / "service-account.json"))
         env.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
-        return _run_flows(fake, account, folder)
+        env.setenv("TRACKER_SYNC_GOOGLE_TOKEN", str(folder / "no-login-token.json"))
+        return _run_flows(fake, account, folder, env)
 
 
-def _run_flows(fake: GoogleFake, account: dict, folder) -> dict[str, list]:
+def _run_flows(fake: GoogleFake, account: dict, folder, env: pytest.MonkeyPatch) -> dict[str, list]:
     sent: dict[str, list] = {}
+    drive = fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer", LEAD: "organizer"})
 
     def record(flow: str, action) -> None:
         fake.clear_log()
@@ -62,10 +71,16 @@ def _run_flows(fake: GoogleFake, account: dict, folder) -> dict[str, list]:
 
     registry = folder / "district.toml"
     provision = ["provision", "--school", "Discovery Elementary", "--backend", "google", "--registry", str(registry),
-                 "--coach", "coach@discovery.example.org", "--viewer", "viewer@discovery.example.org", "--no-notify"]
-    record("provision new + share", lambda: cli(*provision))
+                 "--folder", drive, "--coach", COACH, "--viewer", VIEWER, "--no-notify"]
+    record("provision new + share (service account, shared drive)", lambda: cli(*provision))
     record("provision repair", lambda: cli(*provision))
     tracker = next(iter(load_registry(registry).schools.values())).location
+    record("provision as a district user (--as)",
+           lambda: cli("provision", "--school", "Delegated Middle", "--backend", "google", "--as", LEAD))
+    record("google-access --check", lambda: cli("google-access", "--as", LEAD, "--check"))
+    with pytest.MonkeyPatch.context() as signed_in:
+        signed_in.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(folder / "person.json"))
+        record("provision with a person's sign-in", lambda: cli("provision", "--school", "Signed-in High", "--backend", "google"))
 
     http = google_client(service_account_info=account, api_base=fake.base_url)
     school = synthetic_school(7, teachers=12)
@@ -78,7 +93,7 @@ def _run_flows(fake: GoogleFake, account: dict, folder) -> dict[str, list]:
     record("sync unchanged", lambda: cli("sync", tracker, "--as-of", AS_OF))
 
     old = old_template(school)  # a tracker made before 1-on-1 Meetings and Goals
-    workbook = GoogleWorkbook.create(f"{school.name} – coaching tracker", http)
+    workbook = GoogleWorkbook.create(f"{school.name} – coaching tracker", http, folder_id=drive)
     workbook.provision(old, to_metadata(school.settings))
     workbook.seed_rows(coach_rows(school, old))
     upgrade_registry = folder / "upgrade.toml"
@@ -89,8 +104,9 @@ def _run_flows(fake: GoogleFake, account: dict, folder) -> dict[str, list]:
     district = build_district(folder / "district", xlsx=1, google=3, fake=fake, teachers=10, distinct=2,
                               district={"name": "Discovery District", "report": {"staff": STAFF}})
     record("sync-all", lambda: cli("sync-all", "--registry", str(district), "--as-of", AS_OF, "--json"))
+    reports = fake.add_shared_drive("District reports", {account["client_email"]: "fileOrganizer"})
     record("district report on Google", lambda: cli("district-report", "--registry", str(district), "--as-of", AS_OF,
-                                                     "--backend", "google", "--json"))
+                                                     "--backend", "google", "--folder", reports, "--json"))
     return sent
 
 
@@ -112,7 +128,7 @@ def test_every_request_of_every_flow_meets_the_discovery_documents(flows):
     print(json.dumps(summary, indent=1))  # pytest -s shows what was checked
     batch = "sheets.spreadsheets.batchUpdate/"
     assert {"sheets.spreadsheets.get", f"{batch}updateCells", f"{batch}repeatCell", f"{batch}updateDeveloperMetadata",
-            "drive.files.create", "drive.files.list", "drive.permissions.create"} <= set(kinds)
+            "drive.files.create", "drive.files.list", "drive.permissions.create", "drive.about.get"} <= set(kinds)
 
 
 def test_the_check_finds_what_google_would_refuse_and_what_drive_would_ignore():

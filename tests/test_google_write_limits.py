@@ -26,10 +26,10 @@ LONG = "Q" * 49_990  # legal in a cell: Google's limit is 50,000
 
 
 @pytest.fixture
-def school(fake, account, leap_template, tiny_settings):
+def school(fake, account, leap_template, tiny_settings, shared_drive):
     """A tiny school whose first learning cycle is named with 49,990 characters (a paste gone wrong)."""
     http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
-    workbook = GoogleWorkbook.create("Long Cell School tracker", http)
+    workbook = GoogleWorkbook.create("Long Cell School tracker", http, folder_id=shared_drive)
     workbook.provision(leap_template, to_metadata(tiny_settings))
     grids = tiny_grids()
     grids["Learning Cycles"][1][1] = LONG

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_google_backend import NO_WAIT
+from test_google_backend import new_workbook
 
 from tracker_sync.backends.google.values import cell_data, format_runs
-from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
+from tracker_sync.backends.google.workbook import GoogleWorkbook
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.sync import sync_tracker
 from tracker_sync.synthetic.demo import provision_school
@@ -33,9 +33,9 @@ def test_format_runs_send_the_commonest_format_once_then_each_rectangle_that_dif
 
 def _google_sync(fake, account, school) -> tuple[GoogleWorkbook, int]:
     """The school synced on the fake, and the bytes of its write (exactly one read and one write)."""
-    http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
-    google = GoogleWorkbook.create(school.name, http)
+    google = new_workbook(fake, account, school.name)
     provision_school(google, school)
+    http = google.http
     sent = http.bytes_out  # request bodies: the read sends none
     fake.clear_log()
     sync_tracker(google, as_of=school.as_of, now=NOW)
