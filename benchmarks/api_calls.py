@@ -60,8 +60,8 @@ def per_cell_write(fake, spreadsheet_id: str, body: dict) -> dict:
         if kind == "updateCells" and "range" in params:
             sheet = book.sheet(sheet_id=params["range"]["sheetId"])
             kept = ("userEnteredValue", "userEnteredFormat")
-            rows = [{"values": [{k: v for k, v in sheet.cells.get((r, c), {}).items() if k in kept} for c in range(sheet.columns)]}
-                    for r in range(sheet.rows)]
+            rows = [{"values": [{k: v for k, v in sheet.cells.get((r, c), {}).items() if k in kept}
+                                for c in range(sheet.columns)]} for r in range(sheet.rows)]
             request = {"updateCells": {"range": params["range"], "rows": rows, "fields": "userEnteredValue,userEnteredFormat"}}
         requests.append(request)
     return {"requests": requests}
@@ -166,8 +166,8 @@ def main() -> None:
     (_, _, demo_before), (big_read, big_written, big_before) = sizes["demo school"], sizes["260-teacher school"]
     print(f"ours_calls={ours} peer_calls={peer} ratio={peer / ours:.1f} ours_unchanged_calls={unchanged} "
           f"ours_read_kb={read_kb:.0f} ours_written_kb={written_kb:.0f} peer_read_kb={peer_read_kb:.0f} "
-          f"peer_written_kb={peer_written_kb:.0f} demo_written_before_kb={demo_before:.0f} big_read_kb={big_read:.0f} big_written_kb={big_written:.0f} "
-          f"big_written_before_kb={big_before:.0f}")
+          f"peer_written_kb={peer_written_kb:.0f} demo_written_before_kb={demo_before:.0f} big_read_kb={big_read:.0f} "
+          f"big_written_kb={big_written:.0f} big_written_before_kb={big_before:.0f}")
 
 
 if __name__ == "__main__":
