@@ -146,7 +146,8 @@ def _impossible(text: str, y: int, m: int) -> Parsed:
         why = f"{calendar.month_name[m]} {y} has {days} days"
     else:
         why = f"there is no month {m}"
-    return Parsed(None, problem("bad-date", f"'{shown(text)}' is not a real date: {why}.", "Check the day and month; type the date as YYYY-MM-DD, e.g. 2026-09-14."))
+    return Parsed(None, problem("bad-date", f"'{shown(text)}' is not a real date: {why}.",
+                                "Check the day and month; type the date as YYYY-MM-DD, e.g. 2026-09-14."))
 
 
 def _dated(text: str, y: int, m: int, d: int, note: str | None) -> Parsed:
@@ -287,8 +288,8 @@ def parse_score(value: object, rubric: Rubric) -> Parsed:
                 "score-band-word", f"'{shown(text)}' is a band name, not a score.",
                 f"Type the number you gave: '{band.name}' means {score_range(band.min, band.max)} on the {scale} scale."))
         what = "a date" if isinstance(value, dt.date) else "a yes/no value" if isinstance(value, bool) else "a number"
-        return Parsed(None, problem("bad-score", f"'{shown(text)}' is {'not ' if what == 'a number' else ''}{what}{', not a score' if what != 'a number' else ''}.",
-                                    f"Type a score from {scale}, or leave it blank."))
+        said = f"not {what}" if what == "a number" else f"{what}, not a score"
+        return Parsed(None, problem("bad-score", f"'{shown(text)}' is {said}.", f"Type a score from {scale}, or leave it blank."))
     if not rubric.scale_min <= number <= rubric.scale_max:
         return Parsed(None, problem("score-out-of-range", f"{number:g} is outside the {rubric.short_name} scale {scale}.", f"Type a score from {scale}."))
     if not rubric.is_valid_score(number):
@@ -340,12 +341,14 @@ class People:
         if key in self.teams:
             return Parsed(self.teams[key])
         if key in self.broken:
-            return Parsed(None, problem("unknown-teacher-or-team", f"'{shown(text)}' is on row {self.broken[key]} of the Roster, but that row has errors.",
+            return Parsed(None, problem("unknown-teacher-or-team", f"'{shown(text)}' is on row {self.broken[key]} of the Roster, "
+                                        "but that row has errors.",
                                         "Fix that Roster row first (see its own flag); this row is then read as typed."))
         guess = self.suggest(key, {**self.teams, **self.members})
         fix = f"Did you mean '{guess}'? " if guess else ""
         fix += "Type a teacher's name, or a team's name, exactly as on the Roster tab."
-        return Parsed(None, problem("unknown-teacher-or-team", f"'{shown(text)}' is neither a teacher nor a team on the Roster.", fix))
+        return Parsed(None, problem("unknown-teacher-or-team", f"'{shown(text)}' is neither a teacher nor a team on the Roster.",
+                                    fix))
 
     def suggest(self, key: str, names: dict[str, str] | None = None) -> str | None:
         """The closest of `names` (name_key -> spelling; default the Roster's people) to `key`, if close."""

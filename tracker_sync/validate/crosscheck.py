@@ -76,7 +76,8 @@ def repeats(keys: list) -> list[tuple[int, int]]:
 
 def duplicate_roster_names(roster: TabRows) -> list[Finding]:
     names, rows = roster.columns["teacher"], roster.columns["row"]
-    return [roster.finding("duplicate-roster-name", at, "teacher", f"'{shown(names[at])}' is already on row {rows[first]}; that row is used.")
+    return [roster.finding("duplicate-roster-name", at, "teacher",
+                           f"'{shown(names[at])}' is already on row {rows[first]}; that row is used.")
             for at, first in repeats(list(map(name_key, names)))]
 
 
