@@ -21,7 +21,7 @@ from importlib.resources import files
 import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
-from tracker_sync.patterns.discuss import discussion_questions, percent
+from tracker_sync.patterns.discuss import discussion_question, discussion_questions, percent
 from tracker_sync.patterns.practice_flags import PracticeFlag
 from tracker_sync.render import heat_scale, heatmap_table
 from tracker_sync.render.ilt_brief_attention import attention_context, moved_cells
@@ -137,11 +137,8 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     if include_names:
         people = [{"who": f.who, "team": f.team, "detail": f.detail} for f in practice if f.code in _ACTION_FLAGS]
     shown_topics = {d.topic for d in patterns.discuss}
-    more_questions = [
-        {"topic": topic, "question": q["question"].format(gap=norms.observation_gap_days, norm=norms.feedback_within_school_days),
-         "source": q["source"]}
-        for topic, q in discussion_questions().items() if topic not in shown_topics and topic != "theme"
-    ]
+    more_questions = [dict(zip(("question", "source"), discussion_question(settings, topic)), topic=topic)
+                      for topic in discussion_questions() if topic not in shown_topics and topic != "theme"]
     return {
         "school": settings.school, "as_of": patterns.as_of, "generated": (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
         "include_names": include_names, "rubric": rubric, "norms": norms,
