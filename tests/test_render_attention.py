@@ -90,7 +90,8 @@ def test_equity_step_load_and_agreement_sections():
     assert (lee_oli["Lessons"], lee_oli["Scores compared"], lee_oli["Exact"], lee_oli["Within one point"]) == (2, 5, 0.4, 0.8)
     note = rows[next(i for i, r in enumerate(rows) if r and r[0] == "Agreement on co-observed lessons, by observer pair "
                      "(norm: 80% within one point)") + 1][0]
-    assert note.startswith("3 co-observed lessons, 8 scores compared: 38% exact, 75% within one point (norm 80%).")
+    assert note.startswith("3 co-observed lessons, 8 scores compared: 38% exact, 75% within one point (norm 80% within one point). "
+                           "On the 1-7 scale of LEAP observers agree within one point (the rubric's rule).")
     by_indicator = tool_table(rows, "Indicator", after="Agreement on co-observed lessons, by indicator")
     assert [r["Indicator"] for r in by_indicator] == ["LE.1", "I.1", "I.5"]
 

@@ -124,15 +124,22 @@ def step_load_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table
     ]
 
 
+def agreement_norm(settings: SchoolSettings) -> str:
+    """The agreement norm with the rubric's rule: '80% exact' (Danielson), '80% within one point' (LEAP)."""
+    return f"{percent(settings.norms.agreement_adjacent_share)} {settings.rubric.agreement_rule}"
+
+
 def agreement_tables(settings: SchoolSettings, patterns: Patterns) -> list[Line | Table]:
-    norms = settings.norms
+    norms, rubric = settings.norms, settings.rubric
     overall = patterns.agreement_overall
-    norm = percent(norms.agreement_adjacent_share)
+    norm = agreement_norm(settings)
     if overall["comparisons"]:
         summary = f"{agreement_summary(overall)} (norm {norm})."
     else:
         summary = "No co-observed lesson yet: two observers scoring the same teacher on the same day (Type Co-observation)."
     check = f"below {norm}"
+    scale = (f"On the {rubric.scale_min:g}-{rubric.scale_max:g} scale of {rubric.short_name} observers agree "
+             f"{rubric.agreement_rule} (the rubric's rule). ")
     by_pair, by_indicator = patterns.agreement_by_pair, patterns.agreement_by_indicator
     names = {i.code: i.name for i in settings.rubric.indicators}
     drift = _drift_table(settings, patterns)
@@ -141,9 +148,10 @@ def agreement_tables(settings: SchoolSettings, patterns: Patterns) -> list[Line 
                Column("Within one point", "share"), Column("Mean difference", "mean2"), Column("Check")],
               [[f"{r.observer_a} and {r.observer_b}", r.lessons, r.comparisons, plain(r.exact), plain(r.adjacent),
                 plain(r.mean_diff), check if r.below_norm else ""] for r in by_pair.itertuples()],
-              title=f"Agreement on co-observed lessons, by observer pair (norm: {norm} within one point)",
-              note=f"{summary} CLASS certifies observers at 80% within one point of a master code. Mean difference: the "
-                   f"first observer's score minus the second's. Judged from {norms.agreement_min_comparisons} scores.",
+              title=f"Agreement on co-observed lessons, by observer pair (norm: {norm})",
+              note=f"{summary} {scale}CLASS certifies observers at 80% within one point of a master code on its 7-point "
+                   f"scale. Mean difference: the first observer's score minus the second's. Judged from "
+                   f"{norms.agreement_min_comparisons} scores.",
               marks={(i, 6): "warning" for i, flag in enumerate(by_pair["below_norm"]) if flag},
               empty="No co-observed lesson yet."),
         Table([Column("Indicator"), Column("Name", "long", wrap_at=36), Column("Lessons", "int"), Column("Scores compared", "int"),
