@@ -113,3 +113,13 @@ def test_district_sparkline_marks_missing_and_suppressed_weeks():
     # shown values 0.2, 0.5, 1.0 on their own range: (0.5 - 0.2) / 0.8 * 7 = 2.6 -> level 3 of 0-7, ▄
     cells = [Shown(0.2, 9), Shown(None), Shown(0.5, 9), Shown(suppressed=True), Shown(1.0, 9)]
     assert sparkline(cells) == "▁·▄*█"
+
+
+def test_no_on_pace_headline_while_no_scored_observation_is_due(report):
+    """On 9/30, 44 of 284 days into the year, 2 a year pro rata is 0.31: none due yet. The on-pace check
+    cannot fail, so the district row has no on-pace figure and the brief's card says so, not "100%"."""
+    from tracker_sync.district.brief import brief_context
+
+    assert report.district_row["scored_due"] == Shown(0, 6) and report.district_row["on_pace"] == Shown()
+    cards = dict(brief_context(report)["key_numbers"])
+    assert cards["Teachers on pace (scored obs.)"] == "none due yet"

@@ -51,6 +51,15 @@ def _latency_rows(frame: pd.DataFrame, by: str) -> list[list]:
     return plain_rows(frame, [by, "observations", "given", "median_school_days", "within", "pending_past_norm", "share_within"])
 
 
+def scored_note(settings: SchoolSettings, patterns: Patterns) -> str:
+    """What "behind on scored observations" counts, with what is due today."""
+    norms, cov = settings.norms, patterns.coverage
+    due, full = (int(cov[c].iloc[0]) if len(cov) else 0 for c in ("scored_due", "full_due"))
+    return (f"Behind: fewer scored observations than due by now, pro rata through the school year "
+            f"({norms.scored_observations_per_year} a year, {norms.full_observations_per_year} of them Full; "
+            f"each due when its share of the year is half gone). Due by {patterns.as_of.isoformat()}: {due} ({full} Full).")
+
+
 def _calibration_check(r) -> str:
     if r.offset_flag:
         return "scores higher than colleagues" if r.mean_diff > 0 else "scores lower than colleagues"
@@ -80,7 +89,8 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
         Table([Column("Team"), Column("Teachers", "int"), Column("Visits (14 days)", "int"), Column(f"Not seen {gap}+ days", "int"),
                Column("Median days since last visit", "int"), Column("Behind on scored observations", "int")],
               plain_rows(patterns.coverage_by_team, ["team", "teachers", "observations_14d", "not_seen", "median_days_since", "behind_scored"]),
-              title=f"Coverage by team (norm: every teacher observed at least every {gap} days)"),
+              title=f"Coverage by team (norm: every teacher observed at least every {gap} days)",
+              note=scored_note(settings, patterns)),
         Table([Column("Teacher"), Column("Team"), Column("Team Lead"), Column("Last observed", "date"), Column("Days since", "int"),
                Column("Visits (30 days)", "int"), Column("Scored this year", "int"), Column("Of them Full", "int")],
               [[r.teacher, r.team, r.team_lead or "", plain(r.last_observed) or "never", plain(r.days_since), r.observations_30d,
