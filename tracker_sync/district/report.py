@@ -171,9 +171,20 @@ def _stored(history: History, school: School, as_of: dt.date) -> dict | None:
     return data if data and data.get("version") == FIGURES_VERSION else None
 
 
+def report_day(registry: Registry, history: History, now: dt.datetime) -> dt.date:
+    """The report's as-of day when none is given: today in the district's time zone, or the latest day
+    the schools' syncs computed figures for when that is later (a tracker frozen at a date, as the
+    demo's are at their semester's end, syncs for that day by default: the report follows it)."""
+    today = now.astimezone(registry.district.report.zone).date()
+    newest = history.newest_day(KEY)
+    return max(today, dt.date.fromisoformat(newest)) if newest else today
+
+
 def _entry(registry: Registry, history: History, school: School, as_of: dt.date, data: dict | None) -> SchoolEntry:
+    """One school's row. It sees only the syncs for days up to ``as_of``: its last good sync among them
+    (so a school listed as never synced shows none), its figures, and how many sync days it missed."""
     settings = registry.district.report
-    last_ok, last = history.last(school.id, ok=True), history.last(school.id)
+    last_ok, last = history.last_ok_until(school.id, as_of.isoformat()), history.last(school.id)
     failed = last.detail if last is not None and last.outcome == "failed" else ""
     if data is None:
         return SchoolEntry(school.id, school.name, school.backend, school.rubric, NEVER, None,
