@@ -68,7 +68,7 @@ def brief_context(report: DistrictReport) -> dict:
     schools = [{"name": s.name, "rubric": s.rubric, "status": s.status, "failed": bool(s.last_sync_failed),
                 "as_of": s.as_of.isoformat() if s.as_of else "–",
                 "cells": [text(s.figures.get(f.key), f.kind) for f in shown],
-                "trend": sparkline(report.trends[s.id]["observed_14d"]) if s.id in report.trends else ""}
+                "trend": sparkline(report.trends[s.id]["observed_14d"], report.synced[s.id]) if s.id in report.trends else ""}
                for s in report.schools]
     rubrics = []
     for section in report.rubrics:
