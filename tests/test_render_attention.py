@@ -70,6 +70,28 @@ def test_summary_headline_has_then_and_the_weekly_sparklines():
     assert (now["Headline"], norm["Headline"]) == ("Now", "Norm")
 
 
+def test_each_ratio_under_the_norm_says_beside_it_why_it_is_flagged_or_not(monkeypatch):
+    """With Ben (Team B's one novice) down to 1 visit, Team B's novices get 1 / (7 / 3) = 0.43x the visits of
+    their colleagues, below 0.75x like Team A's 0.30x; but one teacher is too few to judge (2 on each side), and
+    the row says so where the number is, not only in the note."""
+    import test_patterns_attention
+
+    monkeypatch.setitem(test_patterns_attention.VISITS, "Ben", 1)
+    rows = patterns_tab(equity_records(), settings())
+    equity = tool_table(rows, "Team", after="Who gets the visits (norm: each group at least 0.75x the visits of colleagues)")
+    check = {(r["Team"], r["Group"]): (r["Ratio"], r["Check"]) for r in equity}
+    assert check[("Team B", "Novice teachers")] == (0.4286, "not judged: 1 teacher in the group (compared from 2 on each side)")
+    assert check[("Team A", "Novice teachers")] == (0.3, "below 0.75x")
+    assert all(text for ratio, text in check.values() if ratio is not None and ratio < 0.75)  # no silent ratio under the norm
+    # Pam gave all 10 scores: enough for the middle band (6 of 10 in 3-5: not flagged), none shared with a colleague
+    calib = tool_table(rows, "Observer", after="Calibration by observer")
+    assert [(r["Observer"], r["Scores"], r["Check"]) for r in calib] == [("Pam", 10, "offset not judged: 0 shared scores (from 10)")]
+    # co-observed lessons (test_patterns_agreement): Bo and Pam compared 1 score, Lee and Oli 5 at 80%: at the norm
+    pairs = tool_table(patterns_tab(lessons(), settings()), "Observers",
+                       after="Agreement on co-observed lessons, by observer pair (norm: 80% within one point)")
+    assert {r["Observers"]: r["Check"] for r in pairs}["Bo and Pam"] == "not judged: 1 score (from 5)"
+    assert {r["Observers"]: r["Check"] for r in pairs}["Lee and Oli"] == ""
+
 def test_equity_step_load_and_agreement_sections():
     rows = patterns_tab(equity_records(), settings())
     equity = tool_table(rows, "Team", after="Who gets the visits (norm: each group at least 0.75x the visits of colleagues)")

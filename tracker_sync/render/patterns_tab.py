@@ -20,6 +20,7 @@ from tracker_sync.render.practice_sections import practice_tables
 from tracker_sync.render.summary import updated_line
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.tabs import ToolTab
+from tracker_sync.wording import plural
 
 
 def heatmap_section(settings: SchoolSettings, patterns: Patterns) -> Table:
@@ -60,10 +61,19 @@ def scored_note(settings: SchoolSettings, patterns: Patterns) -> str:
             f"each due when its share of the year is half gone). Due by {patterns.as_of.isoformat()}: {due} ({full} Full).")
 
 
-def _calibration_check(r) -> str:
+def _calibration_check(r, settings: SchoolSettings) -> str:
+    """The rule beside an observer's figures: what is flagged and at what threshold, or not judged yet."""
+    norms = settings.norms
     if r.offset_flag:
-        return "scores higher than colleagues" if r.mean_diff > 0 else "scores lower than colleagues"
-    return "stays in the middle band" if r.middle_flag else ""
+        way = "higher" if r.mean_diff > 0 else "lower"
+        return f"scores {way} than colleagues ({abs(r.mean_diff):.2f}; flagged from {norms.calibration_threshold:g})"
+    if r.middle_flag:
+        return "stays in the middle band"
+    if r.scores < norms.calibration_min_scores:
+        return f"not judged: {plural(r.scores, 'score')} (from {norms.calibration_min_scores})"
+    if r.paired < norms.calibration_min_scores:
+        return f"offset not judged: {plural(r.paired, 'shared score')} (from {norms.calibration_min_scores})"
+    return ""
 
 
 def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.datetime) -> ToolTab:
@@ -124,7 +134,7 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               title="Coaching load per Team Lead"),
         Table([Column("Observer"), Column("Scores", "int"), Column("Shared scores", "int"), Column("Mean difference", "mean2"),
                Column("On own teachers", "mean2"), Column(f"% in {low:g}-{high:g}", "share"), Column("Check")],
-              plain_rows(calib.assign(check=[_calibration_check(r) for r in calib.itertuples()]),
+              plain_rows(calib.assign(check=[_calibration_check(r, settings) for r in calib.itertuples()]),
                          ["observer", "scores", "paired", "mean_diff", "own_teachers_diff", "middle_share", "check"]),
               title="Calibration by observer",
               note=f"Difference from other observers' scores on the same teacher and indicator within {norms.calibration_window_days} "
