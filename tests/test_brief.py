@@ -150,7 +150,8 @@ def test_demo_brief_in_chromium_numbers_screenshot_and_two_pages(demo_brief, tmp
 def _observer_sequence(page: str, names: list[str] | None) -> tuple[list[str], str]:
     """The observer labels in reading order, and the page's text with each one replaced by '@' (the
     people section, in the named brief only, is left out)."""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", re.split(r'<section class="people">|<footer>', page)[0])).replace("Observer (unnamed)", "Observer")
+    body = re.split(r'<section class="people">|<footer>', page)[0]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body)).replace("Observer (unnamed)", "Observer")
     pattern = r"Observer \d+" if names is None else "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
     return re.findall(pattern, text), re.sub(pattern, "@", text).strip()
 
@@ -168,5 +169,5 @@ def test_each_observer_has_one_label_in_every_section_of_the_brief(rubric):
     labels, plain_text = _observer_sequence(plain, None)
     who, named_text = _observer_sequence(named, observers)
     assert plain_text == named_text and len(labels) == len(who) >= 8  # feedback table, calibration, agreement, drift
-    pairs = set(zip(labels, who))
+    pairs = set(zip(labels, who, strict=True))
     assert len({label for label, _ in pairs}) == len(pairs) == len({name for _, name in pairs})

@@ -117,14 +117,16 @@ def test_sync_all_warns_when_a_registry_name_is_not_the_trackers_school(tmp_path
     provision_school(XlsxWorkbook(tmp_path / "aspen.xlsx"), synthetic_school(3, teachers=10))
     provision_school(XlsxWorkbook(tmp_path / "cedar.xlsx"), synthetic_school(12, teachers=10))
     registry = tmp_path / "district.toml"
-    save_registry(parse_registry({"schools": {"Demo 3": {"backend": "xlsx", "location": "aspen.xlsx"},
-                                              "Cedar Ridge K-8": {"backend": "xlsx", "location": "cedar.xlsx"}}}, registry), registry)
+    schools = {"Demo 3": {"backend": "xlsx", "location": "aspen.xlsx"},
+               "Cedar Ridge K-8": {"backend": "xlsx", "location": "cedar.xlsx"}}
+    save_registry(parse_registry({"schools": schools}, registry), registry)
     result = CliRunner().invoke(app, ["sync-all", "--registry", str(registry), "--as-of", "2026-12-18", "--json"])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
-    assert warnings == [f'Warning: The registry\'s school "Demo 3" is "Aspen Grove K-8" in its tracker ({tmp_path / "aspen.xlsx"}): '
-                        'rename the registry entry to [schools."Aspen Grove K-8"] (keep id = "demo-3" to keep its history), or '
-                        f'rename the tracker\'s school: tracker-sync provision --out {tmp_path / "aspen.xlsx"} --school "Demo 3" --rename.']
+    aspen = tmp_path / "aspen.xlsx"
+    assert warnings == [f'Warning: The registry\'s school "Demo 3" is "Aspen Grove K-8" in its tracker ({aspen}): rename the '
+                        'registry entry to [schools."Aspen Grove K-8"] (keep id = "demo-3" to keep its history), or rename the '
+                        f'tracker\'s school: tracker-sync provision --out {aspen} --school "Demo 3" --rename.']
     assert json.loads(result.stdout)["failed"] == 0  # a warning, not a failure
 
 

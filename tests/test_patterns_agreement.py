@@ -120,9 +120,10 @@ def danielson_pair(exact: int, apart: int) -> Records:
             for code in codes[:5]:
                 index = k * 5 + codes.index(code)
                 scores[code] = 3 if who == "Ana" or index < exact else 2 if index < exact + apart else None
-            rows.append({"row": row, "date": day, "teacher": "Tia", "observer": who, "type": "Co-observation", **dict.fromkeys(codes),
-                         **scores})
-    roster = [person(2, "Tia", "Team A", "Ana"), person(3, "Ana", "Team A", "Ana", "Team Lead"), person(4, "Ben", "Office", None, "Principal")]
+            rows.append({"row": row, "date": day, "teacher": "Tia", "observer": who, "type": "Co-observation",
+                         **dict.fromkeys(codes), **scores})
+    roster = [person(2, "Tia", "Team A", "Ana"), person(3, "Ana", "Team A", "Ana", "Team Lead"),
+              person(4, "Ben", "Office", None, "Principal")]
     return Records({"roster": [m.model_dump() for m in roster], "scores": rows}, score_codes=codes)
 
 

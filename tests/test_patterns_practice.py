@@ -326,7 +326,8 @@ def test_a_team_leads_own_next_steps_count_the_same_in_every_place():
     s = settings()
     p = compute_patterns(records(one_on_ones=[m for m in MEETINGS if m.row != 9]), s, AS_OF)
     assert p.next_steps.loc[p.next_steps["past_due"], "row"].tolist() == [4, 8]
-    assert dict(zip(p.one_on_ones_by_team["team"], p.one_on_ones_by_team["next_steps_past_due"])) == {"Team A": 1, "Team B": 1}
+    by_team = p.one_on_ones_by_team
+    assert dict(zip(by_team["team"], by_team["next_steps_past_due"], strict=True)) == {"Team A": 1, "Team B": 1}
     flagged = [f for f in meeting_and_goal_flags(p, s, {"one_on_one": "1-on-1 Meetings", "goal": "Goals"})
                if f.code == "next-steps-past-due"]
     assert [(f.who, f.team, f.row) for f in flagged] == [("Bo", "Team B", 8), ("Tom", "Team A", 4)]  # by due date

@@ -85,7 +85,8 @@ def test_each_ratio_under_the_norm_says_beside_it_why_it_is_flagged_or_not(monke
     assert all(text for ratio, text in check.values() if ratio is not None and ratio < 0.75)  # no silent ratio under the norm
     # Pam gave all 10 scores: enough for the middle band (6 of 10 in 3-5: not flagged), none shared with a colleague
     calib = tool_table(rows, "Observer", after="Calibration by observer")
-    assert [(r["Observer"], r["Scores"], r["Check"]) for r in calib] == [("Pam", 10, "offset not judged: 0 shared scores (from 10)")]
+    assert [(r["Observer"], r["Scores"], r["Check"]) for r in calib] == [
+        ("Pam", 10, "offset not judged: 0 shared scores (from 10)")]
     # co-observed lessons (test_patterns_agreement): Bo and Pam compared 1 score, Lee and Oli 5 at 80%: at the norm
     pairs = tool_table(patterns_tab(lessons(), settings()), "Observers",
                        after="Agreement on co-observed lessons, by observer pair (norm: 80% within one point)")
@@ -112,7 +113,8 @@ def test_equity_step_load_and_agreement_sections():
     assert (lee_oli["Lessons"], lee_oli["Scores compared"], lee_oli["Exact"], lee_oli["Within one point"]) == (2, 5, 0.4, 0.8)
     note = rows[next(i for i, r in enumerate(rows) if r and r[0] == "Agreement on co-observed lessons, by observer pair "
                      "(norm: 80% within one point)") + 1][0]
-    assert note.startswith("3 co-observed lessons, 8 scores compared: 38% exact, 75% within one point (norm 80% within one point). "
+    assert note.startswith("3 co-observed lessons, 8 scores compared: 38% exact, 75% within one point "
+                           "(norm 80% within one point). "
                            "On the 1-7 scale of LEAP observers agree within one point (the rubric's rule).")
     by_indicator = tool_table(rows, "Indicator", after="Agreement on co-observed lessons, by indicator")
     assert [r["Indicator"] for r in by_indicator] == ["LE.1", "I.1", "I.5"]

@@ -135,7 +135,8 @@ def trends_tab(report: DistrictReport) -> ToolTab:
     had a sync (the first and the last such week, dated in their own columns); with one such week there
     is no "then"."""
     labels = {f.key: f for f in report.figures}
-    columns = [Column("School"), Column("Weeks with a sync", "int"), Column("Then: week of", "date"), Column("Now: week of", "date")]
+    columns = [Column("School"), Column("Weeks with a sync", "int"), Column("Then: week of", "date"),
+               Column("Now: week of", "date")]
     for key in TREND_FIGURES:
         kind = _KINDS[labels[key].kind]
         columns += [Column(f"{labels[key].label}, {len(report.weeks)} weeks"), Column("Then", kind), Column("Now", kind)]

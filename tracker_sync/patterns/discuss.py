@@ -85,7 +85,8 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         if not_seen:
             most = _most(coverage, "not_seen")
             where = f"; the most in {most[0]} ({most[1]})" if most and not_seen > 1 else ""
-            gaps.append(_item(settings, "coverage", f"{not_seen} of {teachers} teachers ({percent(not_seen / teachers)}) have not been "
+            gaps.append(_item(settings, "coverage",
+                              f"{not_seen} of {teachers} teachers ({percent(not_seen / teachers)}) have not been "
                               f"observed in the last {norms.observation_gap_days} days{where}.",
                               not_seen / teachers, gap=norms.observation_gap_days))
         behind = int(coverage["behind_scored"].sum())
@@ -160,11 +161,13 @@ def practice_gaps(settings: SchoolSettings, *, one_on_ones: pd.DataFrame, next_s
         late = int(next_steps["past_due"].sum())
         steps = (f" {late} next step{' is' if late == 1 else 's are'} past {'its' if late == 1 else 'their'} due date "
                  "with no 1:1 since." if late else "")
-        gaps.append(_item(settings, "one_on_ones", f"{overdue} of {teachers} teachers ({percent(overdue / teachers)}) have had no 1:1 "
+        gaps.append(_item(settings, "one_on_ones",
+                          f"{overdue} of {teachers} teachers ({percent(overdue / teachers)}) have had no 1:1 "
                           f"in the last {norms.one_on_one_gap_days} days{where}.{steps}", overdue / teachers))
     leads, unmet = len(lead_check_ins), int(lead_check_ins["overdue"].sum()) if len(lead_check_ins) else 0
     if unmet:
-        gaps.append(_item(settings, "lead_check_ins", f"{unmet} of {leads} Team Leads ({percent(unmet / leads)}) have had no check-in "
+        gaps.append(_item(settings, "lead_check_ins",
+                          f"{unmet} of {leads} Team Leads ({percent(unmet / leads)}) have had no check-in "
                           f"with a school leader in the last {norms.lead_check_in_gap_days} days.", unmet / leads))
     staff, without = len(coverage), len(no_active_goal)
     active = goals[goals["active"]]
@@ -180,7 +183,8 @@ def practice_gaps(settings: SchoolSettings, *, one_on_ones: pd.DataFrame, next_s
         gaps.append(_item(settings, "goals", "; ".join(parts) + ".", share))
     teams, lacking = len(common_indicators), int((~common_indicators["has_common"].astype(bool)).sum()) if len(common_indicators) else 0
     if lacking:
-        gaps.append(_item(settings, "common_indicator", f"{lacking} of {teams} teams have no common indicator in their Active goals.",
+        gaps.append(_item(settings, "common_indicator",
+                          f"{lacking} of {teams} teams have no common indicator in their Active goals.",
                           lacking / teams))
     return gaps
 
