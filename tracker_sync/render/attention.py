@@ -4,6 +4,8 @@ agreement on co-observed lessons and observers' drift; and the Summary's headlin
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
@@ -89,7 +91,7 @@ def trend_sections(settings: SchoolSettings, patterns: Patterns) -> list[Line | 
     ]
 
 
-def equity_check(r, settings: SchoolSettings) -> str:
+def equity_check(r: Any, settings: SchoolSettings) -> str:
     """The rule beside a group's ratio: below the norm (flagged), or why a ratio under it is not judged
     (a group or its colleagues smaller than equity_min_teachers), so 0.52 unflagged beside 0.50 flagged reads."""
     norms = settings.norms
@@ -144,7 +146,7 @@ def agreement_norm(settings: SchoolSettings) -> str:
     return f"{percent(settings.norms.agreement_adjacent_share)} {settings.rubric.agreement_rule}"
 
 
-def agreement_check(r, settings: SchoolSettings) -> str:
+def agreement_check(r: Any, settings: SchoolSettings) -> str:
     """The rule beside a pair's or an indicator's agreement: below the norm, or not judged yet (too few scores)."""
     if r.below_norm:
         return f"below {agreement_norm(settings)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -61,7 +62,7 @@ def scored_note(settings: SchoolSettings, patterns: Patterns) -> str:
             f"each due when its share of the year is half gone). Due by {patterns.as_of.isoformat()}: {due} ({full} Full).")
 
 
-def _calibration_check(r, settings: SchoolSettings) -> str:
+def _calibration_check(r: Any, settings: SchoolSettings) -> str:
     """The rule beside an observer's figures: what is flagged and at what threshold, or not judged yet."""
     norms = settings.norms
     if r.offset_flag:
