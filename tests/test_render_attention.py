@@ -115,7 +115,7 @@ def test_equity_step_load_and_agreement_sections():
                      "(norm: 80% within one point)") + 1][0]
     assert note.startswith("3 co-observed lessons, 8 scores compared: 38% exact, 75% within one point "
                            "(norm 80% within one point). "
-                           "On the 1-7 scale of LEAP observers agree within one point (the rubric's rule).")
+                           "Two observers agree on an indicator when their scores are within one point (LEAP's rule for its 1-7 scale).")
     by_indicator = tool_table(rows, "Indicator", after="Agreement on co-observed lessons, by indicator")
     assert [r["Indicator"] for r in by_indicator] == ["LE.1", "I.1", "I.5"]
 
@@ -146,7 +146,7 @@ def test_brief_agreement_notes_use_the_brief_observer_labels():
     plain = render_brief(school_settings, patterns, practice_flags(patterns, school_settings))
     assert "Lee and Oli" not in plain and "Bo" not in re.sub(r"<[^>]+>", " ", plain).split()
     named = render_brief(school_settings, patterns, practice_flags(patterns, school_settings), include_names=True)
-    assert "Lee and Oli agreed within one point on 80% of 5 scores over 2 co-observed lessons; Lee scored 0.80 higher" in named
+    assert "Lee and Oli agreed (within one point) on 80% of 5 scores over 2 co-observed lessons; Lee scored 0.80 higher" in named
 
 
 def test_the_registry_ilt_day_reaches_the_scheduled_brief(tmp_path):

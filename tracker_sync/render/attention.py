@@ -92,11 +92,14 @@ def trend_sections(settings: SchoolSettings, patterns: Patterns) -> list[Line | 
 
 
 def equity_check(r: Any, settings: SchoolSettings) -> str:
-    """The rule beside a group's ratio: below the norm (flagged), or why a ratio under it is not judged
-    (a group or its colleagues smaller than equity_min_teachers), so 0.52 unflagged beside 0.50 flagged reads."""
+    """The rule beside a group's ratio under the norm: flagged, or why not (a group or its colleagues
+    smaller than equity_min_teachers; "everyone else" is never checked), so 0.52 unflagged beside 0.50
+    flagged reads on the row itself."""
     norms = settings.norms
-    if r.group == "others" or pd.isna(r.ratio) or r.ratio >= norms.equity_min_ratio:
+    if pd.isna(r.ratio) or r.ratio >= norms.equity_min_ratio:
         return ""
+    if r.group == "others":
+        return "not checked: only novices and the lowest quartile are"
     if r.flag:
         return f"below {norms.equity_min_ratio:g}x"
     fewest = norms.equity_min_teachers
@@ -162,8 +165,9 @@ def agreement_tables(settings: SchoolSettings, patterns: Patterns) -> list[Line 
         summary = f"{agreement_summary(overall)} (norm {norm})."
     else:
         summary = "No co-observed lesson yet: two observers scoring the same teacher on the same day (Type Co-observation)."
-    scale = (f"On the {rubric.scale_min:g}-{rubric.scale_max:g} scale of {rubric.short_name} observers agree "
-             f"{rubric.agreement_rule} (the rubric's rule). ")
+    same = "the same" if rubric.agreement_within == 0 else rubric.agreement_rule
+    scale = (f"Two observers agree on an indicator when their scores are {same} ({rubric.short_name}'s rule for its "
+             f"{rubric.scale_min:g}-{rubric.scale_max:g} scale). ")
     by_pair, by_indicator = patterns.agreement_by_pair, patterns.agreement_by_indicator
     names = {i.code: i.name for i in settings.rubric.indicators}
     drift = _drift_table(settings, patterns)

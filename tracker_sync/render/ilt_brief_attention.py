@@ -71,7 +71,7 @@ def agreement_notes(settings: SchoolSettings, patterns: Patterns, labels: Mappin
         notes.append(f"{agreement_summary(overall)} (norm {norm}; CLASS certifies observers at 80%).")
     for r in patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)].itertuples():
         a, b = labels.get(r.observer_a, "an observer"), labels.get(r.observer_b, "an observer")
-        notes.append(f"{a} and {b} agreed {rule} on {percent(r.agreed)} of {r.comparisons} scores over {r.lessons} "
+        notes.append(f"{a} and {b} agreed ({rule}) on {percent(r.agreed)} of {r.comparisons} scores over {r.lessons} "
                      f"co-observed lessons; {a} scored {abs(r.mean_diff):.2f} {'higher' if r.mean_diff > 0 else 'lower'} on average.")
     low = patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"].astype(bool)]
     if len(low):  # the lowest few: the Patterns tab lists every indicator
