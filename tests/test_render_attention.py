@@ -133,7 +133,7 @@ def test_demo_brief_shows_trends_equity_load_and_agreement_without_names():
     assert page.count('class="spark"') >= 5 * 4 + 4  # team trend cells and the key numbers
     assert re.search(r'style="[^"]*" class="moved-(up|down)" title="\d\.\d at the ILT meeting on 2026-12-15"', page)
     assert "Visits per teacher in the last 30 days: novice teachers" in page and "Action-step load: " in page
-    assert "co-observed lessons" in page and "offset from colleagues went from" in page
+    assert "co-observed lessons" in page and "Offset from colleagues that moved: Observer " in page
     worse = re.findall(r'<td class="worse">([^ ]+) → ([^ ]+) ', page)
     assert worse and all(then != now for then, now in worse)  # marked only when the shown figure moved
     roster = [row[0] for row in synthetic_school(7).grids["Roster"][1:]]
@@ -146,7 +146,8 @@ def test_brief_agreement_notes_use_the_brief_observer_labels():
     plain = render_brief(school_settings, patterns, practice_flags(patterns, school_settings))
     assert "Lee and Oli" not in plain and "Bo" not in re.sub(r"<[^>]+>", " ", plain).split()
     named = render_brief(school_settings, patterns, practice_flags(patterns, school_settings), include_names=True)
-    assert "Lee and Oli agreed (within one point) on 80% of 5 scores over 2 co-observed lessons; Lee scored 0.80 higher" in named
+    assert "Co-observers under the norm (within one point): Bo and Pam agreed on 0% of 1 score (1 lesson), Bo 2.00 lower on " \
+           "average; Lee and Oli agreed on 80% of 5 scores (2 lessons), Lee 0.80 higher on average." in named
 
 
 def test_the_registry_ilt_day_reaches_the_scheduled_brief(tmp_path):

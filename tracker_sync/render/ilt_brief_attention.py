@@ -64,22 +64,27 @@ def attention_context(settings: SchoolSettings, patterns: Patterns, observer_lab
 
 
 def agreement_notes(settings: SchoolSettings, patterns: Patterns, labels: Mapping[str, str]) -> list[str]:
-    """Calibration notes from co-observed lessons and the month-by-month offsets."""
+    """Calibration notes from co-observed lessons and the month-by-month offsets: the school's agreement,
+    then one note each for the pairs and the indicators below the norm and for the observers drifting."""
     overall, norm, rule = patterns.agreement_overall, agreement_norm(settings), settings.rubric.agreement_rule
     notes = []
     if overall["comparisons"]:
-        notes.append(f"{agreement_summary(overall)} (norm {norm}; CLASS certifies observers at 80%).")
-    for r in patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)].itertuples():
-        a, b = labels.get(r.observer_a, "an observer"), labels.get(r.observer_b, "an observer")
-        notes.append(f"{a} and {b} agreed ({rule}) on {percent(r.agreed)} of {r.comparisons} scores over {r.lessons} "
-                     f"co-observed lessons; {a} scored {abs(r.mean_diff):.2f} {'higher' if r.mean_diff > 0 else 'lower'} on average.")
+        notes.append(f"{agreement_summary(overall)} (norm {norm}).")
+    pairs = patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)]
+    if len(pairs):
+        notes.append(f"Co-observers under the norm ({rule}): " + "; ".join(
+            f"{labels[r.observer_a]} and {labels[r.observer_b]} agreed on {percent(r.agreed)} of {plural(r.comparisons, 'score')} "
+            f"({plural(r.lessons, 'lesson')}), {labels[r.observer_a]} {abs(r.mean_diff):.2f} "
+            f"{'higher' if r.mean_diff > 0 else 'lower'} on average" for r in pairs.itertuples()) + ".")
     low = patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"].astype(bool)]
     if len(low):  # the lowest few: the Patterns tab lists every indicator
         lowest = low.sort_values("agreed", kind="stable").head(_LOWEST_SHOWN)
         more = f" and {len(low) - len(lowest)} more (Patterns tab)" if len(low) > len(lowest) else ""
         notes.append(f"{plural(len(low), 'indicator')} co-observers scored apart (under {norm}): "
                      + ", ".join(f"{r.indicator} ({percent(r.agreed)})" for r in lowest.itertuples()) + f"{more}.")
-    for r in patterns.drift_by_observer[patterns.drift_by_observer["drifting"].astype(bool)].itertuples():
-        notes.append(f"{labels.get(r.observer, 'An observer')}'s offset from colleagues went from {r.first_offset:+.2f} ({r.first_month}) "
-                     f"to {r.latest_offset:+.2f} ({r.latest_month}).")
+    drifting = patterns.drift_by_observer[patterns.drift_by_observer["drifting"].astype(bool)]
+    if len(drifting):
+        notes.append("Offset from colleagues that moved: " + "; ".join(
+            f"{labels[r.observer]} from {r.first_offset:+.2f} ({r.first_month}) to {r.latest_offset:+.2f} ({r.latest_month})"
+            for r in drifting.itertuples()) + ".")
     return notes
