@@ -73,8 +73,8 @@ def agreement_notes(settings: SchoolSettings, patterns: Patterns, labels: Mappin
     pairs = patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)]
     if len(pairs):
         notes.append(f"Co-observers under the norm ({rule}): " + "; ".join(
-            f"{labels[r.observer_a]} and {labels[r.observer_b]} agreed on {percent(r.agreed)} of {plural(r.comparisons, 'score')} "
-            f"({plural(r.lessons, 'lesson')}), {labels[r.observer_a]} {abs(r.mean_diff):.2f} "
+            f"{labels[r.observer_a]} and {labels[r.observer_b]} agreed on {percent(r.agreed)} of "
+            f"{plural(r.comparisons, 'score')} ({plural(r.lessons, 'lesson')}), {labels[r.observer_a]} {abs(r.mean_diff):.2f} "
             f"{'higher' if r.mean_diff > 0 else 'lower'} on average" for r in pairs.itertuples()) + ".")
     low = patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"].astype(bool)]
     if len(low):  # the lowest few: the Patterns tab lists every indicator
