@@ -66,22 +66,20 @@ def attention_context(settings: SchoolSettings, patterns: Patterns, observer_lab
 def agreement_notes(settings: SchoolSettings, patterns: Patterns, labels: Mapping[str, str]) -> list[str]:
     """Calibration notes from co-observed lessons and the month-by-month offsets: the school's agreement,
     then one note each for the pairs and the indicators below the norm and for the observers drifting."""
-    overall, norm, rule = patterns.agreement_overall, agreement_norm(settings), settings.rubric.agreement_rule
+    overall, norm = patterns.agreement_overall, agreement_norm(settings)
     notes = []
     if overall["comparisons"]:
         notes.append(f"{agreement_summary(overall)} (norm {norm}).")
     pairs = patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)]
     if len(pairs):
-        notes.append(f"Co-observers under the norm ({rule}): " + "; ".join(
-            f"{labels[r.observer_a]} and {labels[r.observer_b]} agreed on {percent(r.agreed)} of "
-            f"{plural(r.comparisons, 'score')} ({plural(r.lessons, 'lesson')}), {labels[r.observer_a]} {abs(r.mean_diff):.2f} "
-            f"{'higher' if r.mean_diff > 0 else 'lower'} on average" for r in pairs.itertuples()) + ".")
+        notes.append("Pairs under the norm: " + "; ".join(
+            f"{labels[r.observer_a]} and {labels[r.observer_b]} {percent(r.agreed)} of {plural(r.comparisons, 'score')} "
+            f"({labels[r.observer_a]} {r.mean_diff:+.2f} on average)" for r in pairs.itertuples()) + ".")
     low = patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"].astype(bool)]
     if len(low):  # the lowest few: the Patterns tab lists every indicator
         lowest = low.sort_values("agreed", kind="stable").head(_LOWEST_SHOWN)
-        more = f" and {len(low) - len(lowest)} more (Patterns tab)" if len(low) > len(lowest) else ""
-        notes.append(f"{plural(len(low), 'indicator')} co-observers scored apart (under {norm}): "
-                     + ", ".join(f"{r.indicator} ({percent(r.agreed)})" for r in lowest.itertuples()) + f"{more}.")
+        notes.append(f"{plural(len(low), 'indicator')} under the norm (lowest: "
+                     + ", ".join(f"{r.indicator} {percent(r.agreed)}" for r in lowest.itertuples()) + ").")
     drifting = patterns.drift_by_observer[patterns.drift_by_observer["drifting"].astype(bool)]
     if len(drifting):
         notes.append("Offset from colleagues that moved: " + "; ".join(
