@@ -12,7 +12,9 @@ The conventions (docs/contributing.md says the same for people writing pages):
   ``demo`` puts the demo tracker in the folder first (as ``tracker-sync demo`` leaves it; one build is
   copied to every page); ``google-fake`` runs a Google fake for the page and points tracker-sync at it
   (``TRACKER_SYNC_GOOGLE_API_BASE``, ``TRACKER_SYNC_GOOGLE_CREDENTIALS``), whose spreadsheet ids are the
-  same on every run, so a page can show them and use them in later commands.
+  same on every run, so a page can show them and use them in later commands; its service account manages
+  a shared drive, ``0AFb7mJmIeGFXUk9PVA`` (a service account owns no Drive storage: ``provision --folder``).
+  ``own-test``: the page's examples are run by a test of its own (which names the page), not here.
 - In shown output, ``...`` stands for any text within a line, and a line that is only ``...`` for any
   number of lines. Parts that change from run to run are compared loosely without it: durations
   (``0.38 s``, ``"duration_s": 0.534``, seconds in a table's last column) and clock times
@@ -39,8 +41,10 @@ from tracker_sync.testing.google_fake import GoogleFake
 ROOT = Path(__file__).resolve().parents[1]
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<ticks>```+)(?P<lang>[\w-]*)(?P<attrs>[^\n]*)\n"
                    r"(?P<body>.*?)^(?P=indent)(?P=ticks)[ \t]*$", re.M | re.S)
-DIRECTIVE = re.compile(r"<!--\s*test:\s*(?P<needs>[\w\s,-]+?)\s*-->")
-KNOWN_NEEDS = {"demo", "google-fake"}
+DIRECTIVE = re.compile(r"<!--\s*test:\s*(?P<needs>[\w\s,-]+?)\s*(?:\([^)]*\))?\s*-->")  # a remark in (...) may follow
+KNOWN_NEEDS = {"demo", "google-fake", "own-test"}
+#: The shared drive a page's Google fake has, which its service account manages (provision --folder).
+SHARED_DRIVE = "0AFb7mJmIeGFXUk9PVA"
 
 
 @dataclass
@@ -144,7 +148,9 @@ def run_in_fresh_folder(page: Page, scratch: Path, demo: Path | None) -> list[st
         return run_page(page, folder, env)
     with SteadyGoogleFake() as fake:
         credentials = scratch / "fake-service-account.json"
-        credentials.write_text(json.dumps(fake.service_account_info()), encoding="utf-8")
+        account = fake.service_account_info()
+        credentials.write_text(json.dumps(account), encoding="utf-8")
+        fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer"}, drive_id=SHARED_DRIVE)
         env |= {"TRACKER_SYNC_GOOGLE_API_BASE": fake.base_url, "TRACKER_SYNC_GOOGLE_CREDENTIALS": str(credentials)}
         return run_page(page, folder, env)
 

@@ -20,7 +20,7 @@ from tracker_sync.cli import app
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 PAGES = pages()
-RUN = [page for page in PAGES if page.commands]
+RUN = [page for page in PAGES if page.commands and "own-test" not in page.needs]
 
 
 def _generator():
@@ -77,6 +77,9 @@ def test_pages_follow_the_example_conventions():
         assert not loose_blocks(page), (f"{page.name}: '$ ' commands in a non-console block ({loose_blocks(page)}) "
                                         "are never run; use ```console")
         assert page.needs <= KNOWN_NEEDS, f"{page.name}: unknown test needs {page.needs - KNOWN_NEEDS}"
+        if "own-test" in page.needs:
+            tests = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "tests").glob("test_*.py"))
+            assert page.path.name in tests, f"{page.name} says a test of its own runs its examples, but no test names it"
 
 
 def test_the_readme_is_short_and_links_into_the_site():
