@@ -37,7 +37,7 @@ def co_observed_scores(frames: Frames) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     rows.sort(key=lambda r: r[:5])  # date, teacher, observer pair, indicator
-    day, teacher, a, b, indicator, team, score_a, score_b = map(list, zip(*rows))
+    day, teacher, a, b, indicator, team, score_a, score_b = map(list, zip(*rows, strict=True))
     diff = np.subtract(score_a, score_b, dtype=float)
     return pd.DataFrame({"teacher": teacher, "team": team, "date": pd.to_datetime(day), "indicator": indicator,
                          "observer_a": a, "observer_b": b, "score_a": score_a, "score_b": score_b, "diff": diff,
@@ -96,7 +96,7 @@ def agreement_by_pair(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataF
     if pairs.empty:
         return pd.DataFrame(columns=BY_PAIR_COLUMNS)
     group, names = pd.factorize(pairs["observer_a"] + "\x1f" + pairs["observer_b"], sort=True)  # by a, then b
-    a, b = zip(*(name.split("\x1f") for name in names))
+    a, b = zip(*(name.split("\x1f") for name in names), strict=True)
     return _judged(_summary(pairs, group, {"observer_a": list(a), "observer_b": list(b)}), settings)[BY_PAIR_COLUMNS]
 
 

@@ -216,7 +216,7 @@ class DaysByName:
     def __init__(self, event_names: list[pd.Series], event_days: pd.Series, query_names: list[pd.Series]) -> None:
         events = len(event_days)
         code = np.zeros(events + len(query_names[0]), dtype="int64")
-        for names, asked in zip(event_names, query_names):
+        for names, asked in zip(event_names, query_names, strict=True):
             part, uniques = pd.factorize(np.concatenate([names.to_numpy(object), asked.to_numpy(object)]))
             code = code * (len(uniques) + 1) + part + 1  # a blank name (code -1) becomes 0
         days = day_numbers(event_days)
