@@ -70,7 +70,7 @@ def trend_sections(settings: SchoolSettings, patterns: Patterns) -> list[Line | 
     for measure, kind in _MEASURES:
         columns += [Column(f"{labels[measure]}: then", kind), Column(f"{labels[measure]}: now", kind),
                     Column(f"{labels[measure]}: {weeks}", "spark")]
-        for row, scope in zip(rows, scopes):
+        for row, scope in zip(rows, scopes, strict=True):
             r = trends.loc[(scope, measure)]
             row += [plain(r["then"]), plain(r["now"]), r["sparkline"]]
     moved = moved_heat_cells(patterns)
@@ -113,7 +113,7 @@ def step_load_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table
                         + (["set by more than one coach"] if r.several_setters else [])) for r in heavy.itertuples()]
     return [
         Table([Column("Teacher"), Column("Team"), Column("Open steps", "int"), Column("Set by", "long", wrap_at=30), Column("Check")],
-              [[r.teacher, r.team, r.open_steps, r.set_by, check] for r, check in zip(heavy.itertuples(), checks)],
+              [[r.teacher, r.team, r.open_steps, r.set_by, check] for r, check in zip(heavy.itertuples(), checks, strict=True)],
               title=f"Action-step load (norm: at most {norms.max_open_steps} open steps, from one coach)",
               note="Get Better Faster: one or two bite-sized steps at a time.", empty="No teacher carries too many steps."),
         Table([Column("Teacher"), Column("Team"), Column("Set by"), Column("Indicator"), Column("Date set", "date"),

@@ -72,7 +72,7 @@ def _heat_rows(settings: SchoolSettings, patterns: Patterns) -> tuple[list[str],
     rows = []
     for team, values, n in lines:
         cells = []
-        for code, value in zip(codes, values):
+        for code, value in zip(codes, values, strict=True):
             if value is None:
                 cells.append(HeatCell(code, "", "#ffffff", "#1a1a1a"))
             else:
@@ -105,7 +105,7 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     teams = patterns.teams
     fb_by_observer = _observer_labels(patterns.feedback_by_observer, include_names, "median_school_days")
     calib = _observer_labels(patterns.calibration, include_names, "mean_diff")
-    attention = attention_context(settings, patterns, dict(zip(calib["observer"], calib["label"])))
+    attention = attention_context(settings, patterns, dict(zip(calib["observer"], calib["label"], strict=True)))
     trend = attention["key_trends"]
     low, high = rubric.middle_band
     calibration_notes = []

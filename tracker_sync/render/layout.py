@@ -343,7 +343,7 @@ def _add_table(sheet: _Sheet, table: Table, spots: list[tuple[int, int]]) -> Non
         _add_line(sheet, Line(table.note, "note"))
     header_row = sheet.new_row()
     lines = max(sheet.put(header_row, at, span, column.header, _NUMBER_HEADER if column.kind in _NUMERIC else _HEADER)
-                for column, (at, span) in zip(table.columns, spots))
+                for column, (at, span) in zip(table.columns, spots, strict=True))
     sheet.fit(header_row, lines)
     first_body = header_row + 1
     if not table.rows:
@@ -352,7 +352,7 @@ def _add_table(sheet: _Sheet, table: Table, spots: list[tuple[int, int]]) -> Non
     for index, values in enumerate(table.rows):
         row = sheet.new_row()
         lines = 1
-        for i, (column, (at, span)) in enumerate(zip(table.columns, spots)):
+        for i, (column, (at, span)) in enumerate(zip(table.columns, spots, strict=True)):
             value = values[i] if i < len(values) else None
             lines = max(lines, sheet.put(row, at, span, value, _cell_style(column.kind, table.marks.get((index, i)))))
         sheet.fit(row, lines)
@@ -366,7 +366,7 @@ def _add_table(sheet: _Sheet, table: Table, spots: list[tuple[int, int]]) -> Non
         first, last, scale = table.scale
         row = sheet.new_row()
         sheet.put(row, 0, 1, label, Style(italic=True, color=NOTE_GREY, valign="top"))
-        for value, (at, span) in zip(values, spots[first:last]):
+        for value, (at, span) in zip(values, spots[first:last], strict=False):
             sheet.put(row, at, span, value, Style(number_format="0", align="center", valign="top"))
         last_spot = spots[first + len(values) - 1]
         sheet.scales.append(ScaleRule(Area(row, spots[first][0], 1, last_spot[0] + last_spot[1] - spots[first][0]), scale))
