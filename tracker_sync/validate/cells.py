@@ -173,7 +173,7 @@ def _parse_date_text(text: str, year: SchoolYear) -> Parsed:
     if m := _SLASH.match(text):
         first, second, y = int(m[1]), int(m[2]), m[3]
         if first > 12 and second <= 12:  # only day/month makes sense: say so
-            month, day_n, note = second, first, "day/month, since no month is numbered %d" % first
+            month, day_n, note = second, first, f"day/month, since no month is numbered {first}"
         else:
             month, day_n, note = first, second, None
         if y is None:

@@ -130,7 +130,7 @@ class Records:
         """The records of one tab as field dicts (the same fields as the pydantic models)."""
         if name not in self._rows:
             columns = self.columns(name)
-            self._rows[name] = [dict(zip(columns, values)) for values in zip(*columns.values())]
+            self._rows[name] = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
         return self._rows[name]
 
     def _models_of(self, name: str) -> list:
@@ -164,7 +164,7 @@ def _melt_scores(wide: dict[str, list], codes: list[str]) -> dict[str, list]:
     if not wide:
         return {}
     width = len(codes)
-    marks = list(chain.from_iterable(zip(*(wide[code] for code in codes))))
+    marks = list(chain.from_iterable(zip(*(wide[code] for code in codes), strict=True)))
     scored = list(map(is_not, marks, repeat(None)))
 
     def spread(values: list) -> list:
@@ -367,7 +367,7 @@ def _parse_odd_text(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[
     value; only odd cells (blank, not text, padded with spaces, '#N/A' and other spreadsheet errors,
     very long) go through the parser, each distinct one once. The tests run over the column in C."""
     texts = raw if set(map(type, raw)) <= {str} else [v if type(v) is str else "" for v in raw]  # not text: "" is odd
-    odd_flags = map(any, zip(map(not_, texts), map(ne, texts, map(str.strip, texts)), map(str.startswith, texts, repeat("#"))))
+    odd_flags = map(any, zip(map(not_, texts), map(ne, texts, map(str.strip, texts)), map(str.startswith, texts, repeat("#")), strict=True))
     odd = list(compress(range(len(texts)), odd_flags))
     if max(map(len, texts), default=0) > CELL_TEXT_LIMIT:
         odd = sorted({*odd, *(i for i, text in enumerate(texts) if len(text) > CELL_TEXT_LIMIT)})
@@ -375,7 +375,7 @@ def _parse_odd_text(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[
         return _parse_column(raw, parse)
     values = list(raw)
     odd_values, problems = _parse_column([raw[i] for i in odd], parse)
-    for i, value in zip(odd, odd_values):
+    for i, value in zip(odd, odd_values, strict=True):
         values[i] = value
     return values, [(odd[j], found) for j, found in problems]
 
@@ -494,7 +494,7 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
         findings += tab_findings
         reports[tab.name], tabs[tab.kind] = report, rows
     across = across_tabs(tabs, settings.norms.lead_roles)
-    for kind, rows in tabs.items():
+    for rows in tabs.values():
         _drop_rows_in_error(rows, reports[rows.spec.name], across)
     findings += across
     scores = tabs.get("score")
