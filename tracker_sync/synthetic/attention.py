@@ -47,7 +47,7 @@ class _Tab:
     def __init__(self, template: Template, kind: str, grid: Grid) -> None:
         self.keys = [c.key for c in template.tab_of_kind(kind).columns]
         self.header = grid[0]
-        self.rows = [dict(zip(self.keys, row)) for row in grid[1:]]
+        self.rows = [dict(zip(self.keys, row, strict=True)) for row in grid[1:]]
 
     def grid(self) -> Grid:
         return [self.header, *([r.get(k) for k in self.keys] for r in self.rows)]

@@ -176,8 +176,8 @@ def practice_rows(rng: random.Random, w: World, cycles: list[Cycle], scored: lis
         focus_of.setdefault(person.name, w.effects.weakest[person.team])
     team_focus = {team: rng.choice((w.effects.weakest[team], *w.effects.lowest)) for team, _, _ in w.staff.teams}
     first_scores: dict[tuple[str, str], tuple[dt.date, float]] = {}
-    for visit, cells in zip(scored, score_cells):
-        for code, value in zip(w.codes, cells):
+    for visit, cells in zip(scored, score_cells, strict=True):
+        for code, value in zip(w.codes, cells, strict=True):
             if value is not None:
                 first_scores.setdefault((visit.teacher.name, code), (w.days[visit.day], value))
     meetings = one_on_ones(rng, w.staff, w.days, w.themes, focus_of)

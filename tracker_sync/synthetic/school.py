@@ -117,9 +117,9 @@ def _names(rng: random.Random, count: int) -> list[str]:
     """`count` distinct full names: the two named teachers first, then names drawn without repeats."""
     need = count - 2
     if need <= min(len(FIRST_NAMES), len(LAST_NAMES)):  # a school-sized staff: no first name twice
-        drawn = [f"{f} {l}" for f, l in zip(rng.sample(FIRST_NAMES, need), rng.sample(LAST_NAMES, need))]
+        drawn = [f"{first} {last}" for first, last in zip(rng.sample(FIRST_NAMES, need), rng.sample(LAST_NAMES, need), strict=True)]
     else:
-        pool = [f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES]
+        pool = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
         if need > len(pool):
             raise ConfigError(f"a synthetic school can have at most {len(pool)} teachers")
         drawn = rng.sample(pool, need)
@@ -143,7 +143,7 @@ def _teams(rng: random.Random, n_teachers: int) -> list[tuple[TeamKind, str, int
     for i in rng.choices(range(n_teams), k=n_teachers - 3 * n_teams):
         sizes[i] += 1
     names = [k.name if i < len(TEAM_KINDS) else f"{k.name} {chr(65 + i // len(TEAM_KINDS))}" for i, k in enumerate(kinds)]
-    return list(zip(kinds, names, sizes))
+    return list(zip(kinds, names, sizes, strict=True))
 
 
 def _staff(rng: random.Random, n_teachers: int, days: list[dt.date]) -> Staff:
@@ -372,7 +372,7 @@ def _scores(np_rng: np.random.Generator, w: World, scored: list[Visit]) -> list[
     blank = np_rng.random((count, width)) < blank_share[:, None]
     blank[blank.all(axis=1), 0] = False
     cells = values.astype(int).tolist() if step == 1.0 else values.tolist()
-    return [[None if b else s for s, b in zip(r, bs)] for r, bs in zip(cells, blank.tolist())]
+    return [[None if b else s for s, b in zip(r, bs, strict=True)] for r, bs in zip(cells, blank.tolist(), strict=True)]
 
 
 def _action_steps(w: World, visits: list[Visit]) -> list[Step]:
@@ -428,8 +428,8 @@ def _grids(w: World, template: Template, domain: str, visits: list[Visit], score
                    for p in [staff.principal, staff.assistant, *staff.teachers]],
         "observation": [dict(date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type, focus_indicator=v.focus,
                              notes=v.notes, feedback_date=v.feedback, learning_cycle=v.cycle.name if v.cycle else None) for v in visits],
-        "score": [dict(zip(w.codes, cells), date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type,
-                       notes=rng.choice(score_notes)) for v, cells in zip(scored, score_cells)],
+        "score": [dict(zip(w.codes, cells, strict=True), date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type,
+                       notes=rng.choice(score_notes)) for v, cells in zip(scored, score_cells, strict=True)],
         "action_step": [dict(date_set=s.date_set, teacher=s.teacher.name, set_by=s.set_by, action_step=s.text, indicator=s.indicator,
                              due_date=s.due, status=s.status, date_completed=s.completed, evidence=s.evidence) for s in steps],
         "learning_cycle": [dict(teacher=c.teacher.name, cycle=c.name, start_date=c.start, end_date=c.end, focus_indicator=c.focus,
@@ -480,7 +480,7 @@ def _plant(rng: random.Random, rubric: Rubric, template: Template, grids: dict[s
     put("observation", code_row, "focus_indicator", _unknown_code(rubric), "unknown_indicator")
 
     scores = grids[rubric.scores_tab]
-    cells = [(i, code) for i, r in enumerate(scores) if i for code, v in zip(scores[0], r) if code in rubric.codes and v is not None]
+    cells = [(i, code) for i, r in enumerate(scores) if i for code, v in zip(scores[0], r, strict=True) if code in rubric.codes and v is not None]
     (out_row, out_code), (band_row, band_code) = rng.sample(cells, 2)
     put("score", out_row, out_code, 9, "score_out_of_range")
     put("score", band_row, band_code, rubric.meeting_band, "band_word")
