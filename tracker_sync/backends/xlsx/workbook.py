@@ -172,7 +172,7 @@ class XlsxWorkbook(Workbook):
             lock.release()
 
     def _refuse_while_open_in_an_app(self) -> None:
-        for app, marker in zip(("LibreOffice", "Excel"), self.app_lock_paths):
+        for app, marker in zip(("LibreOffice", "Excel"), self.app_lock_paths, strict=True):
             try:
                 since = dt.datetime.fromtimestamp(marker.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
             except FileNotFoundError:
