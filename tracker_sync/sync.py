@@ -69,7 +69,7 @@ class Check:
     def team_leads(self) -> dict[str, str]:
         """Teacher -> Team Lead, from the Roster rows that passed validation."""
         roster = self.result.records.columns("roster")
-        return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", [])) if lead}
+        return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", []), strict=True) if lead}
 
     def tool_tabs(self, log_line: SyncLogLine, synced_at: dt.datetime) -> list:
         """Summary, Patterns, Flags and the Sync Log with ``log_line`` on top, as one write's content."""

@@ -15,4 +15,4 @@ def sparkline(cells: Sequence[Shown]) -> str:
     """One character per cell, scaled between the series' own lowest and highest shown value (see
     tracker_sync.patterns.trends.sparkline); '·' where there is no value, '*' where it is suppressed."""
     drawn = value_sparkline([None if c.suppressed else c.value for c in cells])
-    return "".join(SUPPRESSED if c.suppressed else NO_SYNC if c.value is None else ch for c, ch in zip(cells, drawn))
+    return "".join(SUPPRESSED if c.suppressed else NO_SYNC if c.value is None else ch for c, ch in zip(cells, drawn, strict=True))
