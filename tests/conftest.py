@@ -130,6 +130,18 @@ def account(fake):
     return fake.service_account_info()
 
 
+@pytest.fixture
+def cli_env(fake, account, tmp_path, monkeypatch):
+    """The CLI's environment pointed at the fake: the account's key file and the API base; the tmp_path."""
+    import json
+
+    credentials = tmp_path / "service-account.json"
+    credentials.write_text(json.dumps(account))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(credentials))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
+    return tmp_path
+
+
 def tool_table(grid: list[list], first_header: str, after: str | None = None) -> list[dict]:
     """The body rows of a table on a tool tab as {header: value}, as a person reads it: the table whose
     header row starts with ``first_header`` (the first one below a cell equal to ``after``, if given).
