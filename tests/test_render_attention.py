@@ -11,10 +11,15 @@ import datetime as dt
 import re
 
 from conftest import tool_table
-from test_patterns_agreement import lessons
-from test_patterns_attention import equity_records, load_records
-from test_patterns_metrics import settings
-from test_patterns_trends import AS_OF, three_weeks, trend_records
+from patterns_support import (
+    AS_OF,
+    equity_records,
+    lessons,
+    load_records,
+    settings,
+    three_weeks,
+    trend_records,
+)
 
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.district.history import History
