@@ -117,7 +117,7 @@ def test_a_429_from_google_pauses_the_bucket_its_error_names(two_schools, tmp_pa
     """Two schools on one service account; the fake's quota is stricter than the registry says, so Google refuses.
 
     Each case has a history of its own, so both schools' syncs are the day's first and are read."""
-    from test_jobs import TUESDAY, runner_for
+    from district_support import TUESDAY, runner_for
 
     clock = FakeClock(TUESDAY)
     runner = runner_for(two_schools, fake, account, clock=clock, history_name=f"{tmp_path.name}.sqlite")
