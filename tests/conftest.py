@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from look_support import MISSING
 
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
@@ -94,6 +95,14 @@ def tiny_grids() -> dict[str, list[list]]:
             ["Eve Park", "Student learning / SLO", None, "Science fair entries", "0", "12", d(2026, 9, 3), None, "Active"],
         ],
     }
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked libreoffice or chromium skips, naming what to install, where that program is missing."""
+    for marker, missing in MISSING.items():
+        if missing and item.get_closest_marker(marker):
+            pytest.skip(missing)
 
 
 @pytest.fixture
