@@ -93,7 +93,7 @@ def test_a_drive_copy_shares_the_tabs_of_its_original_until_one_of_them_is_writt
     assert robot.batch(original, {"addSheet": {"properties": {"title": "Coach"}}}).ok
     copy_id = robot.call("POST", f"{FILES}/{original}/copy", json={"name": "Copy"}).json()["id"]
     first, copied = fake.spreadsheets[original], fake.spreadsheets[copy_id]
-    assert [a is b for a, b in zip(first.sheets, copied.sheets)] == [True, True]  # no cell copied
+    assert [a is b for a, b in zip(first.sheets, copied.sheets, strict=True)] == [True, True]  # no cell copied
     assert robot.put(copy_id, "Coach!A1", [["typed in the copy"]]).ok
     copied = fake.spreadsheets[copy_id]
     assert copied.sheets[0] is first.sheets[0] and copied.sheets[1] is not first.sheets[1]

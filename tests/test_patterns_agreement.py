@@ -44,7 +44,7 @@ def pairs():
 
 
 def test_each_indicator_two_observers_scored_on_one_lesson_is_a_comparison(pairs):
-    got = sorted(zip(pairs["teacher"], pairs["indicator"], pairs["observer_a"], pairs["observer_b"], pairs["diff"]))
+    got = sorted(zip(pairs["teacher"], pairs["indicator"], pairs["observer_a"], pairs["observer_b"], pairs["diff"], strict=True))
     assert got == sorted([
         ("Tia", "I.1", "Lee", "Oli", 0), ("Tia", "I.5", "Lee", "Oli", 2), ("Tia", "LE.1", "Lee", "Oli", 1),
         ("Tom", "I.1", "Lee", "Oli", 1), ("Tom", "I.1", "Lee", "Pam", 0), ("Tom", "I.1", "Oli", "Pam", -1),

@@ -231,5 +231,5 @@ def test_trend_frames_for_the_demo_have_one_row_per_team_and_measure():
     patterns = compute_patterns(records_, school.settings, school.as_of)
     teams = sorted(patterns.coverage_by_team["team"])
     assert len(patterns.trends) == 4 * (1 + len(teams))
-    assert all(len(s) == 8 and len(line) == 8 for s, line in zip(patterns.trends["series"], patterns.trends["sparkline"]))
+    assert all(len(s) == 8 and len(line) == 8 for s, line in zip(patterns.trends["series"], patterns.trends["sparkline"], strict=True))
     assert patterns.trend_dates.points[-1] == dt.date(2026, 12, 18)
