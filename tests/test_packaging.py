@@ -1,16 +1,17 @@
-"""A wheel built from this tree, installed somewhere else, ships its templates and runs the demo."""
+"""A wheel built from this tree, installed somewhere else, ships its templates and runs the demo; the
+package links that let mypy see the top-level folders as the packages they install as."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.packaging
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,7 @@ def installed_wheel(tmp_path_factory) -> Path:
     return target
 
 
+@pytest.mark.packaging
 def test_wheel_ships_templates_and_runs_demo(installed_wheel, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(installed_wheel)}
     where = subprocess.run([sys.executable, "-c", "import tracker_sync.sheet_templates as t; print(t.__file__)"],
@@ -35,3 +37,15 @@ def test_wheel_ships_templates_and_runs_demo(installed_wheel, tmp_path):
                           cwd=tmp_path, env=env, capture_output=True, text=True)
     assert demo.returncode == 0, demo.stderr
     assert list((tmp_path / "demo").glob("*.xlsx"))
+
+
+def test_the_package_links_mypy_reads_match_setuptools_package_dir():
+    """.package-links/tracker_sync/ (mypy_path in pyproject.toml) holds one relative link per folder that
+    [tool.setuptools.package-dir] installs under tracker_sync, and nothing else."""
+    mapping = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-dir"]
+    links = ROOT / ".package-links" / "tracker_sync"
+    assert sorted(link.name for link in links.iterdir()) == sorted(package.removeprefix("tracker_sync.") for package in mapping)
+    for package, folder in mapping.items():
+        link = links / package.removeprefix("tracker_sync.")
+        assert link.is_symlink() and not Path(os.readlink(link)).is_absolute(), f"{link} must be a relative symlink"
+        assert link.resolve() == (ROOT / folder).resolve(), f"{link} must point at {folder}/"
