@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 import pandas as pd
 
@@ -34,6 +35,7 @@ from tracker_sync.patterns.action_steps import (
     teachers_without_open_step,
 )
 from tracker_sync.patterns.agreement import (
+    AgreementOverall,
     agreement_by_indicator,
     agreement_by_pair,
     agreement_overall,
@@ -60,6 +62,7 @@ from tracker_sync.patterns.equity import (
     teacher_groups,
 )
 from tracker_sync.patterns.feedback import (
+    LatencyOverall,
     feedback_latency,
     latency_overall,
     latency_summary,
@@ -108,6 +111,9 @@ from tracker_sync.patterns.trends import (
 )
 from tracker_sync.schemas import SchoolSettings
 
+if TYPE_CHECKING:
+    from tracker_sync.validate import Records
+
 __all__ = [
     "OPEN_STEP_STATUSES", "WHOLE_SCHOOL", "Discussion", "Frames", "Headline", "Patterns", "action_step_status",
     "TrendDates", "agreement_by_indicator", "agreement_by_pair", "agreement_overall", "cadence_by_coach", "calibration",
@@ -144,7 +150,7 @@ class Patterns:
     feedback: pd.DataFrame
     feedback_by_observer: pd.DataFrame
     feedback_by_team: pd.DataFrame
-    feedback_overall: dict
+    feedback_overall: LatencyOverall
     action_steps: pd.DataFrame
     steps_by_team: pd.DataFrame
     no_open_step: pd.DataFrame
@@ -185,12 +191,12 @@ class Patterns:
     co_observed: pd.DataFrame
     agreement_by_indicator: pd.DataFrame
     agreement_by_pair: pd.DataFrame
-    agreement_overall: dict
+    agreement_overall: AgreementOverall
     drift: pd.DataFrame
     drift_by_observer: pd.DataFrame
 
 
-def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patterns:
+def compute_patterns(records: Records, settings: SchoolSettings, as_of: dt.date) -> Patterns:
     """All patterns from validated records (tracker_sync.validate.rows.Records), as of `as_of`."""
     frames = to_frames(records).state_on(as_of)
     day = pd.Timestamp(as_of)
@@ -212,8 +218,9 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
     equity = observation_equity(groups, settings)
     pairs = co_observed_scores(frames)
     drift, drift_by_observer = observer_drift(offsets, settings)
-    more = practice_gaps(settings, coverage=cov, **{key: practice[key] for key in (
-        "one_on_ones", "next_steps", "lead_check_ins", "goals", "goal_period", "no_active_goal", "common_indicators")})
+    more = practice_gaps(settings, coverage=cov, one_on_ones=practice["one_on_ones"], next_steps=practice["next_steps"],
+                         lead_check_ins=practice["lead_check_ins"], goals=practice["goals"], goal_period=practice["goal_period"],
+                         no_active_goal=practice["no_active_goal"], common_indicators=practice["common_indicators"])
     more += [gap for gap in (trend_gap(settings, trends, dates, teachers=len(cov), open_steps=int(steps["open"].sum())),
                              equity_gap(settings, equity)) if gap is not None]
     discuss = three_things(settings, lowest=lowest, coverage=cov, feedback=overall, steps=steps,
@@ -243,7 +250,28 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
     )
 
 
-def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date, cov: pd.DataFrame, fb: pd.DataFrame) -> dict:
+class _PracticePatterns(TypedDict):
+    """The 1:1, goal and one-level-up fields of Patterns, as _practice_patterns computes them."""
+
+    one_on_ones: pd.DataFrame
+    one_on_ones_by_lead: pd.DataFrame
+    one_on_ones_by_team: pd.DataFrame
+    next_steps: pd.DataFrame
+    lead_check_ins: pd.DataFrame
+    check_ins_by_leader: pd.DataFrame
+    goals: pd.DataFrame
+    goal_period: tuple[dt.date, dt.date]
+    no_active_goal: pd.DataFrame
+    common_indicators: pd.DataFrame
+    goal_progress: pd.DataFrame
+    goals_by_team: pd.DataFrame
+    lead_coverage: pd.DataFrame
+    lead_feedback: pd.DataFrame
+    untracked: frozenset[str]
+
+
+def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date, cov: pd.DataFrame,
+                       fb: pd.DataFrame) -> _PracticePatterns:
     """The 1:1, goal and one-level-up fields of Patterns."""
     day = pd.Timestamp(as_of)
     cadence, check_ins = one_on_one_cadence(frames, settings, day), lead_check_ins(frames, settings, day)
@@ -251,7 +279,7 @@ def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date,
     lead_cov, lead_fb = lead_support(frames, settings, day, fb)
     no_goal = teachers_without_active_goal(goals, cov, frames.tracks("goals"))
     common, progress = common_indicators(frames, settings, goals), goal_progress(frames, settings, goals, as_of)
-    return dict(
+    return _PracticePatterns(
         one_on_ones=cadence, one_on_ones_by_lead=cadence_by_coach(cadence, frames.one_on_ones, day),
         one_on_ones_by_team=one_on_ones_by_team(cadence, steps), next_steps=steps, lead_check_ins=check_ins,
         check_ins_by_leader=cadence_by_coach(check_ins, leader_check_ins(frames, settings), day),

@@ -21,7 +21,7 @@ def scored_pace(settings: SchoolSettings, as_of: pd.Timestamp, minimum: int) -> 
     school year gone, rounded down (2 a year -> 1 from mid-year, 2 on the last day)."""
     start, end = pd.Timestamp(settings.school_year_start), pd.Timestamp(settings.school_year_end)
     gone = min(max((as_of - start).days / max((end - start).days, 1), 0.0), 1.0)
-    return math.floor(minimum * gone + 1e-9)
+    return math.floor(float(minimum * gone) + 1e-9)
 
 
 def coverage(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> pd.DataFrame:
