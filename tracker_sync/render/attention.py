@@ -7,12 +7,14 @@ from __future__ import annotations
 import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
+from tracker_sync.patterns.agreement import AgreementOverall
 from tracker_sync.patterns.discuss import percent
 from tracker_sync.patterns.equity import EQUITY_GROUPS
 from tracker_sync.patterns.trends import TrendDates
 from tracker_sync.render.layout import Column, Line, Table
 from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.tabs import ToolCell
 
 #: the headline figures in trend order: (measure, column kind)
 _MEASURES = (("not_seen", "int"), ("median_feedback_school_days", "mean"), ("feedback_share_within", "share"),
@@ -30,7 +32,7 @@ def moved_heat_cells(patterns: Patterns) -> pd.DataFrame:
     return patterns.heatmap_trend.loc[patterns.heatmap_trend["moved"].astype(bool)]
 
 
-def agreement_summary(overall: dict) -> str:
+def agreement_summary(overall: AgreementOverall) -> str:
     """'8 co-observed lessons, 77 scores compared: 57% exact, 84% within one point' (no lesson: '')."""
     if not overall["comparisons"]:
         return ""
@@ -51,7 +53,7 @@ def _labels(settings: SchoolSettings) -> dict[str, str]:
             "feedback_share_within": f"% feedback within {norms.feedback_within_school_days} days", "overdue_steps": "Overdue steps"}
 
 
-def headline_trend_rows(patterns: Patterns) -> list[list]:
+def headline_trend_rows(patterns: Patterns) -> list[list[ToolCell]]:
     """The Summary's headline table rows under "Now": the value then, and the weekly sparkline, in the
     order of the headline columns (the last column, rows to fix, has no trend)."""
     school = patterns.trends[patterns.trends["scope"] == WHOLE_SCHOOL].set_index("measure")
@@ -66,7 +68,7 @@ def trend_sections(settings: SchoolSettings, patterns: Patterns) -> list[Line | 
     norms, dates = settings.norms, patterns.trend_dates
     labels, weeks = _labels(settings), f"{len(dates.points)} weeks"
     trends, scopes = trends_by_scope(patterns)
-    columns, rows = [Column("Team")], [[scope] for scope in scopes]
+    columns, rows = [Column("Team")], [list[ToolCell]([scope]) for scope in scopes]
     for measure, kind in _MEASURES:
         columns += [Column(f"{labels[measure]}: then", kind), Column(f"{labels[measure]}: now", kind),
                     Column(f"{labels[measure]}: {weeks}", "spark")]

@@ -168,7 +168,7 @@ class Table:
     filterable (one per tab); ``empty`` is said when there are no rows."""
 
     columns: list[Column]
-    rows: list[list[ToolCell]]
+    rows: Sequence[Sequence[ToolCell]]  # read only: a Grid fits
     title: str | None = None
     note: str | None = None
     empty: str = "Nothing to show yet."
@@ -362,13 +362,13 @@ def _add_table(sheet: _Sheet, table: Table, spots: list[tuple[int, int]]) -> Non
         at, end = spots[first][0], spots[last - 1][0] + spots[last - 1][1]
         sheet.scales.append(ScaleRule(Area(first_body, at, body_rows, end - at), scale))
     if table.legend and table.scale:
-        label, values = table.legend
+        label, steps = table.legend
         first, last, scale = table.scale
         row = sheet.new_row()
         sheet.put(row, 0, 1, label, Style(italic=True, color=NOTE_GREY, valign="top"))
-        for value, (at, span) in zip(values, spots[first:last], strict=False):
-            sheet.put(row, at, span, value, Style(number_format="0", align="center", valign="top"))
-        last_spot = spots[first + len(values) - 1]
+        for step, (at, span) in zip(steps, spots[first:last], strict=False):
+            sheet.put(row, at, span, step, Style(number_format="0", align="center", valign="top"))
+        last_spot = spots[first + len(steps) - 1]
         sheet.scales.append(ScaleRule(Area(row, spots[first][0], 1, last_spot[0] + last_spot[1] - spots[first][0]), scale))
     if table.filter:
         width = spots[-1][0] + spots[-1][1] if spots else 1
