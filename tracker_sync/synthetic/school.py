@@ -27,6 +27,7 @@ import numpy as np
 
 from tracker_sync.errors import ConfigError
 from tracker_sync.schemas import Rubric, SchoolSettings, Template
+from tracker_sync.schemas.template import RecordKind
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
 from tracker_sync.synthetic import meetings as synthetic_practice
 from tracker_sync.synthetic.attention import AttentionStories, add_attention_stories
@@ -331,7 +332,7 @@ def _visits(w: World, cycles: list[Cycle]) -> list[Visit]:
                     visit.focus = w.focus_for(team)
                 if is_scored:
                     visit.notes = f"{visit.type.split(' – ')[1]} observation, scored in {w.rubric.scores_tab}."
-                else:
+                elif visit.focus is not None:  # an unscored visit always has its focus (set just above)
                     n = rng.randint(18, 30)
                     visit.notes = rng.choice(w.themes[visit.focus].notes).format(n=n, k=rng.randint(n // 3, n - 2), m=rng.randint(3, 12))
                 back = visit.day + _feedback_delay(rng)
@@ -378,19 +379,19 @@ def _scores(np_rng: np.random.Generator, w: World, scored: list[Visit]) -> list[
 def _action_steps(w: World, visits: list[Visit]) -> list[Step]:
     """1-3 steps per teacher, set at feedback meetings; only a teacher's latest step may be overdue."""
     rng = w.rng
-    debriefed: dict[int, list[Visit]] = {}
+    debriefed: dict[int, list[tuple[Visit, dt.date, str]]] = {}  # visits with a feedback date and a focus
     for visit in visits:
         if visit.feedback and visit.focus:
-            debriefed.setdefault(id(visit.teacher), []).append(visit)
+            debriefed.setdefault(id(visit.teacher), []).append((visit, visit.feedback, visit.focus))
     steps = []
     for person in w.staff.teachers:
-        mine = sorted(debriefed.get(id(person), []), key=lambda v: v.day)
+        mine = sorted(debriefed.get(id(person), []), key=lambda v: v[0].day)
         chosen = sorted(rng.sample(range(len(mine)), min(len(mine), rng.randint(1, 3))))
         for n, index in enumerate(chosen):
-            visit = mine[index]
-            due = visit.feedback + dt.timedelta(days=rng.choice([7, 7, 10, 14, 14, 21]))
-            text = rng.choice(w.themes[visit.focus].steps).format(m=rng.randint(5, 10))
-            step = Step(visit.feedback, person, visit.observer, text, visit.focus, due, rng.choice(["Not Started", "In Progress", "In Progress"]))
+            visit, feedback, focus = mine[index]
+            due = feedback + dt.timedelta(days=rng.choice([7, 7, 10, 14, 14, 21]))
+            text = rng.choice(w.themes[focus].steps).format(m=rng.randint(5, 10))
+            step = Step(feedback, person, visit.observer, text, focus, due, rng.choice(["Not Started", "In Progress", "In Progress"]))
             roll, latest = rng.random(), n == len(chosen) - 1
             overdue = latest and person.status == "Active" and roll >= 0.75
             if due < AS_OF and not overdue:
@@ -410,7 +411,7 @@ def _action_steps(w: World, visits: list[Visit]) -> list[Step]:
 # Grids and typos
 # ---------------------------------------------------------------------------------------------
 
-def _grid(template: Template, kind: str, rows: list[dict[str, CellValue]]) -> Grid:
+def _grid(template: Template, kind: RecordKind, rows: list[dict[str, CellValue]]) -> Grid:
     columns = template.tab_of_kind(kind).columns
     keys = [c.key for c in columns]
     return [[c.header for c in columns], *([r.get(k) for k in keys] for r in rows)]
@@ -422,7 +423,7 @@ def _grids(w: World, template: Template, domain: str, visits: list[Visit], score
     scored = [v for v in visits if v.type in SCORED]
     score_notes = ("Strong routines; checks for understanding only at the end.", "Debriefed same day.",
                    "Second scored visit this semester.", None, None, None, None)
-    rows = {
+    rows: dict[str, list[dict[str, CellValue]]] = {
         "roster": [dict(teacher=p.name, email=email_of(p.name, domain), team=p.team, team_lead=p.coach, role=p.role, subject=p.subject,
                         grade_band=p.grade_band, years_experience=p.years, status=p.status)
                    for p in [staff.principal, staff.assistant, *staff.teachers]],
@@ -452,7 +453,7 @@ def _unknown_code(rubric: Rubric) -> str:
 
 
 def _put(planted: list[PlantedTypo], template: Template, grids: dict[str, Grid],
-         kind: str, index: int, key_or_header: str, value: CellValue, what: str) -> None:
+         kind: RecordKind, index: int, key_or_header: str, value: CellValue, what: str) -> None:
     """Put one typo in row `index` of a grid and record where it is and what it replaced."""
     tab = template.tab_of_kind(kind)
     header = next((c.header for c in tab.columns if c.key == key_or_header), key_or_header)
@@ -480,7 +481,8 @@ def _plant(rng: random.Random, rubric: Rubric, template: Template, grids: dict[s
     put("observation", code_row, "focus_indicator", _unknown_code(rubric), "unknown_indicator")
 
     scores = grids[rubric.scores_tab]
-    cells = [(i, code) for i, r in enumerate(scores) if i for code, v in zip(scores[0], r, strict=True) if code in rubric.codes and v is not None]
+    cells = [(i, code) for i, r in enumerate(scores) if i for code, v in zip(scores[0], r, strict=True)
+             if isinstance(code, str) and code in rubric.codes and v is not None]
     (out_row, out_code), (band_row, band_code) = rng.sample(cells, 2)
     put("score", out_row, out_code, 9, "score_out_of_range")
     put("score", band_row, band_code, rubric.meeting_band, "band_word")
