@@ -187,7 +187,7 @@ def _parse_date_text(text: str, year: SchoolYear) -> Parsed:
     month_word, day_s, y = (m[1], m[2], m[3]) if m else (None, None, None)
     if month_word not in MONTHS and (m2 := _WORDY_DAY_FIRST.match(lowered)):
         day_s, month_word, y = m2[1], m2[2], m2[3]
-    if month_word in MONTHS:
+    if month_word in MONTHS and day_s is not None:
         month = MONTHS[month_word]
         if y is None:
             y_n = year.year_for(month)

@@ -178,7 +178,7 @@ def within_tab(tab: TabRows, rubric: Rubric) -> list[Finding]:
         findings += dates_in_order(tab, "date_set", "date_completed", "completed-before-set", "Completed {then}, before the step was set on {first}.")
     elif kind == "learning_cycle":
         backwards = dates_in_order(tab, "start_date", "end_date", "cycle-ends-before-start", "The cycle ends {then}, before it starts on {first}.")
-        findings += backwards + overlapping_cycles(tab, {f.row for f in [*findings, *backwards]})
+        findings += backwards + overlapping_cycles(tab, {f.row for f in [*findings, *backwards] if f.row is not None})
     elif kind == "one_on_one":
         findings += dates_in_order(tab, "date", "next_steps_due", "next-steps-due-before-meeting",
                                    "Next steps due {then}, before the 1:1 on {first}.")

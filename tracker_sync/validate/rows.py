@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, compress, cycle, repeat
 from operator import is_not, itemgetter, ne, not_
 from typing import Any
@@ -285,10 +286,10 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
     for index in range(width):
         raw = header_row[index] if index < len(header_row) else None
         key = _header_key(raw)
-        where = dict(tab=tab.name, row=1, column=column_letter(index), value=shown(raw if raw is not None else ""))
+        here = partial(Finding, tab=tab.name, row=1, column=column_letter(index), value=shown(raw if raw is not None else ""))
         if not key:
             if any(index < len(r) and not is_blank(r[index]) for r in data_rows):
-                findings.append(Finding("blank-header", message="This column has values but no header; they are not read.", header="", **where))
+                findings.append(here("blank-header", message="This column has values but no header; they are not read.", header=""))
             continue
         spec = wanted.get(key)
         if spec is None and (code := settings.rubric.normalize_code(clean_text(raw)[:SHORT_TEXT_LIMIT])):
@@ -297,8 +298,8 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
             extras.append((index, clean_text(raw)))
         elif spec.key in positions:
             first = column_letter(positions[spec.key])
-            findings.append(Finding("duplicate-column", message=f"'{spec.header}' appears again; column {first} is read and this one is ignored.",
-                                    header=clean_text(raw), **where))
+            findings.append(here("duplicate-column", message=f"'{spec.header}' appears again; column {first} is read and this one is ignored.",
+                                 header=clean_text(raw)))
         else:
             positions[spec.key] = index
     unmatched = [c for c in tab.columns if c.key not in positions]
@@ -435,7 +436,7 @@ def _roster_names_in_error(grid: Grid, roster: TabRows, findings: list[Finding])
     """name_key -> sheet row, for Roster rows that name someone but were excluded for another error."""
     index = roster.positions.get("teacher")
     bad_rows = {f.row for f in findings if f.row and f.row > 1 and f.severity == "error"}
-    names = {}
+    names: dict[str, int] = {}
     for row_number in sorted(bad_rows):
         row = grid[row_number - 1] if row_number - 1 < len(grid) else []
         if index is not None and index < len(row) and not is_blank(row[index]):
