@@ -109,12 +109,12 @@ class _LoopbackAdapter(HTTPAdapter):
         super().__init__(pool_maxsize=POOL_SIZE)
         self.base = urlsplit(api_base)
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         url = urlsplit(request.url or "")
         if url.hostname in GOOGLE_HOSTS:
             path = "/token" if url.hostname == "oauth2.googleapis.com" else url.path
             request.url = urlunsplit((self.base.scheme, self.base.netloc, path, url.query, ""))
-        return super().send(request, **kwargs)
+        return super().send(request, *args, **kwargs)
 
 
 def authorized_session(credentials: Any, api_base: str | None = None) -> requests.Session:

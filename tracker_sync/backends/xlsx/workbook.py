@@ -138,7 +138,8 @@ class XlsxWorkbook(Workbook):
         with self._exclusive():
             if create:
                 book = NewBook()
-                book.remove(book.active)
+                if book.active is not None:  # a new openpyxl book starts with one empty sheet
+                    book.remove(book.active)
             else:
                 data = self._file_bytes()
                 with _storage_errors(self.path, "open"):
