@@ -43,7 +43,7 @@ class WholeLinesConsole(Console):
 
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:
-        Console.size.fset(self, new_size)
+        self.width, self.height = new_size  # as Console's own size setter does
 
 
 console = WholeLinesConsole()

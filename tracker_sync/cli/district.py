@@ -117,11 +117,11 @@ def sync_all(
                       title=f"{plural(len(runs), 'school')}, {summary['failed']} failed, {skipped} skipped (unchanged), in {wall:.1f} s")
         for run in runs:
             figures = ["–"] * 3 if run.outcome == "skipped" else [str(run.rows_read), str(run.errors), str(run.warnings)]
-            table.add_row(Text(names[run.school]), Text(_outcome(run), style="red" if run.outcome == "failed" else None),
+            table.add_row(Text(names[run.school]), Text(_outcome(run), style="red" if run.outcome == "failed" else ""),
                           *figures, str(run.api_calls), f"{run.duration_s:.2f}")
         console.print(table)
         say(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries) and "
-            f"{plural(summary['drive_listings'], 'Drive listing')}; waited {summary['quota_wait_s']:.1f} s for quota")
+            f"{plural(runner.drive_listings, 'Drive listing')}; waited {summary['quota_wait_s']:.1f} s for quota")
     raise typer.Exit(3 if failed else 0)
 
 
