@@ -7,10 +7,13 @@ TrackerSyncError
       ├── TrackerLocked   another process holds the tracker's lock
       ├── TrackerInUse    a spreadsheet app has the tracker file open
       ├── TrackerNotShared  the spreadsheet is not shared (as an editor) with our service account
-      └── ApiError        Google answered with an error after retries (keeps code and message)
+      └── ApiError        Google answered with an error after retries (keeps Google's whole error body)
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 
 class TrackerSyncError(Exception):
@@ -57,16 +60,33 @@ class TrackerInUse(BackendError):
 
 
 class ApiError(BackendError):
-    """Google answered with an error (after any retries); carries the API's code, status, message and reason."""
+    """Google answered with an error (after any retries). ``error`` is Google's whole error object, as
+    gspread's APIError keeps it: code, message, status, and every entry of ``details`` (ErrorInfo,
+    Help links, ...) and of Drive's ``errors``; the message is still one line."""
 
     label = "Google error"
 
-    def __init__(self, code: int, message: str, status: str = "", *, reason: str = "") -> None:
+    def __init__(self, code: int, message: str, status: str = "", *, error: Mapping[str, Any] | None = None) -> None:
         self.code = code
         self.message = message
         self.status = status
-        self.reason = reason  # the ErrorInfo reason when Google sent one, e.g. SERVICE_DISABLED
+        self.error: dict[str, Any] = dict(error) if error else {"code": code, "message": message, "status": status}
         super().__init__(f"[{code}] {status + ': ' if status else ''}{message}")
+
+    @property
+    def details(self) -> list[dict[str, Any]]:
+        """Every entry of the body's ``details`` (Sheets and the other v4 APIs)."""
+        return [d for d in self.error.get("details") or [] if isinstance(d, dict)]
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        """Every entry of the body's ``errors`` (Drive v3: domain, reason, location)."""
+        return [e for e in self.error.get("errors") or [] if isinstance(e, dict)]
+
+    @property
+    def reason(self) -> str:
+        """The first ErrorInfo reason Google sent, e.g. SERVICE_DISABLED ("" when none)."""
+        return next((str(d["reason"]) for d in self.details if d.get("reason")), "")
 
 
 class TrackerNotShared(BackendError):

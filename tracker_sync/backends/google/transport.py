@@ -234,16 +234,15 @@ def _answer_time(response: requests.Response) -> dt.datetime | None:
 
 def _api_error(exc: APIError) -> ApiError:
     error = exc.error if isinstance(exc.error, dict) else {}
-    reasons = [d.get("reason", "") for d in error.get("details") or [] if isinstance(d, dict) and d.get("reason")]
-    return ApiError(int(exc.code), str(error.get("message", exc)), str(error.get("status", "")),
-                    reason=reasons[0] if reasons else "")
+    return ApiError(int(exc.code), str(error.get("message", exc)), str(error.get("status", "")), error=error or None)
 
 
 def _gave_up(failure: Exception, attempts: int, elapsed: float) -> ApiError:
+    body: dict[str, Any] | None = None
     if isinstance(failure, APIError):
         last = _api_error(failure)
-        code, status, what = last.code, last.status, last.message
+        code, status, what, body = last.code, last.status, last.message, last.error
     else:
         code, status, what = 0, "UNAVAILABLE", "could not reach Google (the connection failed or timed out)"
     return ApiError(code, f"{what} — gave up after {plural(attempts, 'attempt')} in {elapsed:.1f} s. "
-                          "Nothing was changed; run the sync again later.", status)
+                          "Nothing was changed; run the sync again later.", status, error=body)
