@@ -2,6 +2,7 @@
 
 TrackerSyncError
  ├── ConfigError          bad settings, registry or command-line input (CLI exit 2)
+ │    └── MissingExtra    a command needs an optional extra that is not installed (names the pip install)
  ├── TrackerNotFound      no tracker at that path or id
  └── BackendError         storage failed; the tracker is unchanged
       ├── TrackerLocked   another process holds the tracker's lock
@@ -33,6 +34,16 @@ class ConfigError(TrackerSyncError):
     """Settings, registry or command-line input that cannot be used as given."""
 
     label = "bad setup"
+
+
+class MissingExtra(ConfigError):
+    """A part of tracker-sync whose libraries are an optional extra ran without them: the core install
+    (xlsx trackers) leaves out Google's (``google``) and the scheduler's (``serve``)."""
+
+    def __init__(self, extra: str, part: str, missing: str | None) -> None:
+        self.extra = extra
+        super().__init__(f"{part} needs {missing or 'a library'}, which this install leaves out: "
+                         f"pip install 'tracker-sync[{extra}]'")
 
 
 class TrackerNotFound(TrackerSyncError):

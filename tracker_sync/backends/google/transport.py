@@ -36,13 +36,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-from gspread.exceptions import APIError
-from gspread.http_client import HTTPClient
-from requests.adapters import HTTPAdapter
-
-from tracker_sync.errors import ApiError, ConfigError
+from tracker_sync.errors import ApiError, ConfigError, MissingExtra
 from tracker_sync.wording import plural
+
+try:  # the google extra: an install for .xlsx trackers only runs without these
+    import requests
+    from gspread.exceptions import APIError
+    from gspread.http_client import HTTPClient
+    from requests.adapters import HTTPAdapter
+except ImportError as exc:
+    raise MissingExtra("google", "Google Sheets", exc.name) from exc
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
 SHEETS_HOST = "sheets.googleapis.com"
