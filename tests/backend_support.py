@@ -29,8 +29,10 @@ NO_WAIT = RetryPolicy(sleep=lambda seconds: None, max_attempts=3)
 
 
 def new_workbook(fake: GoogleFake, account: dict, title: str = "Tiny School tracker") -> GoogleWorkbook:
+    """A new spreadsheet the service account made in a shared drive it manages (it owns no Drive storage)."""
     http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
-    return GoogleWorkbook.create(title, http)
+    drive = fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer"})
+    return GoogleWorkbook.create(title, http, folder_id=drive)
 
 
 class GoogleHarness:

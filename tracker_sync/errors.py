@@ -96,8 +96,9 @@ class ApiError(BackendError):
 
     @property
     def reason(self) -> str:
-        """The first ErrorInfo reason Google sent, e.g. SERVICE_DISABLED ("" when none)."""
-        return next((str(d["reason"]) for d in self.details if d.get("reason")), "")
+        """The first reason Google gave: an ErrorInfo's (Sheets, e.g. SERVICE_DISABLED), else the first of
+        Drive's errors (e.g. insufficientFilePermissions); "" when none."""
+        return next((str(d["reason"]) for d in [*self.details, *self.errors] if d.get("reason")), "")
 
 
 class TrackerNotShared(BackendError):

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from tracker_sync.errors import ApiError, ConfigError, MissingExtra
+from tracker_sync.errors import ApiError, MissingExtra
 from tracker_sync.wording import plural
 
 try:  # the google extra: an install for .xlsx trackers only runs without these
@@ -120,6 +120,11 @@ class _LoopbackAdapter(HTTPAdapter):
         return super().send(request, *args, **kwargs)
 
 
+def loopback_adapter(api_base: str) -> HTTPAdapter:
+    """A transport adapter that sends every Google API and token request to the loopback ``api_base``."""
+    return _LoopbackAdapter(api_base)
+
+
 def authorized_session(credentials: Any, api_base: str | None = None) -> requests.Session:
     """A google-auth session; with ``api_base``, API and token requests both go to that loopback base."""
     from google.auth.transport.requests import AuthorizedSession, Request
@@ -129,26 +134,6 @@ def authorized_session(credentials: Any, api_base: str | None = None) -> request
     for each in (session, token_session):
         each.mount("https://", _LoopbackAdapter(api_base) if api_base else HTTPAdapter(pool_maxsize=POOL_SIZE))
     return session
-
-
-def load_credentials(service_account_file: str | None = None, service_account_info: Mapping[str, Any] | None = None) -> Any:
-    """Service-account credentials (file or dict), else Application Default Credentials; our two scopes only."""
-    import google.auth
-    from google.auth.exceptions import DefaultCredentialsError
-    from google.oauth2 import service_account
-
-    try:
-        if service_account_info is not None:
-            return service_account.Credentials.from_service_account_info(dict(service_account_info), scopes=SCOPES)
-        if service_account_file:
-            return service_account.Credentials.from_service_account_file(service_account_file, scopes=SCOPES)
-        credentials, _ = google.auth.default(scopes=SCOPES)
-        return credentials
-    except (DefaultCredentialsError, ValueError, OSError) as exc:
-        raise ConfigError(
-            f"No usable Google credentials ({exc}). Set TRACKER_SYNC_GOOGLE_CREDENTIALS to a service-account JSON "
-            "file, or run `gcloud auth application-default login --scopes=" + ",".join(SCOPES) + "`."
-        ) from exc
 
 
 class SharedCredentials:
@@ -192,7 +177,7 @@ class GoogleHTTPClient(HTTPClient):
 
     def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
                 files: Any = None, headers: Any = None) -> requests.Response:
-        from google.auth.exceptions import TransportError
+        from google.auth.exceptions import RefreshError, TransportError
 
         self.calls += 1
         policy = self.retry
@@ -211,6 +196,12 @@ class GoogleHTTPClient(HTTPClient):
                 wait = retry_after_seconds(exc.response.headers)
                 if exc.code == 429 and self.limiter is not None and kind is not None:
                     self.limiter.throttled(kind, quota_scope(exc.error if isinstance(exc.error, dict) else {}), wait)
+            except RefreshError as exc:  # the token endpoint said no: the credentials, not the moment
+                if not exc.retryable:
+                    from tracker_sync.backends.google.auth import token_refused
+
+                    raise token_refused(exc, self.auth) from exc
+                failure, wait = exc, None
             except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
                 failure, wait = exc, None
             else:
