@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -211,16 +211,21 @@ def compute_patterns(records: Records, settings: SchoolSettings, as_of: dt.date)
     offsets = score_offsets(frames, settings)
     calib = calibration(frames, settings, offsets)
     cycles = cycle_checks(frames, settings, day)
-    practice = _practice_patterns(frames, settings, as_of, cov, fb)
+    # 1:1s, goals and one level up
+    cadence, check_ins = one_on_one_cadence(frames, settings, day), lead_check_ins(frames, settings, day)
+    goals, next_due = goal_status(frames, settings, as_of), next_steps(frames, day)
+    lead_cov, lead_fb = lead_support(frames, settings, day, fb)
+    no_goal = teachers_without_active_goal(goals, cov, frames.tracks("goals"))
+    common, progress = common_indicators(frames, settings, goals), goal_progress(frames, settings, goals, as_of)
+    period = check_in_period(settings, as_of)
     dates = trend_dates(settings, as_of)
     trends = headline_trends(frames, settings, cov, dates)
     groups = teacher_groups(frames, settings, cov)
     equity = observation_equity(groups, settings)
     pairs = co_observed_scores(frames)
     drift, drift_by_observer = observer_drift(offsets, settings)
-    more = practice_gaps(settings, coverage=cov, one_on_ones=practice["one_on_ones"], next_steps=practice["next_steps"],
-                         lead_check_ins=practice["lead_check_ins"], goals=practice["goals"], goal_period=practice["goal_period"],
-                         no_active_goal=practice["no_active_goal"], common_indicators=practice["common_indicators"])
+    more = practice_gaps(settings, coverage=cov, one_on_ones=cadence, next_steps=next_due, lead_check_ins=check_ins, goals=goals,
+                         goal_period=period, no_active_goal=no_goal, common_indicators=common)
     more += [gap for gap in (trend_gap(settings, trends, dates, teachers=len(cov), open_steps=int(steps["open"].sum())),
                              equity_gap(settings, equity)) if gap is not None]
     discuss = three_things(settings, lowest=lowest, coverage=cov, feedback=overall, steps=steps,
@@ -246,45 +251,11 @@ def compute_patterns(records: Records, settings: SchoolSettings, as_of: dt.date)
         co_observed=pairs, agreement_by_indicator=agreement_by_indicator(pairs, settings),
         agreement_by_pair=agreement_by_pair(pairs, settings), agreement_overall=agreement_overall(pairs, settings),
         drift=drift, drift_by_observer=drift_by_observer,
-        **practice,
-    )
-
-
-class _PracticePatterns(TypedDict):
-    """The 1:1, goal and one-level-up fields of Patterns, as _practice_patterns computes them."""
-
-    one_on_ones: pd.DataFrame
-    one_on_ones_by_lead: pd.DataFrame
-    one_on_ones_by_team: pd.DataFrame
-    next_steps: pd.DataFrame
-    lead_check_ins: pd.DataFrame
-    check_ins_by_leader: pd.DataFrame
-    goals: pd.DataFrame
-    goal_period: tuple[dt.date, dt.date]
-    no_active_goal: pd.DataFrame
-    common_indicators: pd.DataFrame
-    goal_progress: pd.DataFrame
-    goals_by_team: pd.DataFrame
-    lead_coverage: pd.DataFrame
-    lead_feedback: pd.DataFrame
-    untracked: frozenset[str]
-
-
-def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date, cov: pd.DataFrame,
-                       fb: pd.DataFrame) -> _PracticePatterns:
-    """The 1:1, goal and one-level-up fields of Patterns."""
-    day = pd.Timestamp(as_of)
-    cadence, check_ins = one_on_one_cadence(frames, settings, day), lead_check_ins(frames, settings, day)
-    goals, steps = goal_status(frames, settings, as_of), next_steps(frames, day)
-    lead_cov, lead_fb = lead_support(frames, settings, day, fb)
-    no_goal = teachers_without_active_goal(goals, cov, frames.tracks("goals"))
-    common, progress = common_indicators(frames, settings, goals), goal_progress(frames, settings, goals, as_of)
-    return _PracticePatterns(
         one_on_ones=cadence, one_on_ones_by_lead=cadence_by_coach(cadence, frames.one_on_ones, day),
-        one_on_ones_by_team=one_on_ones_by_team(cadence, steps), next_steps=steps, lead_check_ins=check_ins,
+        one_on_ones_by_team=one_on_ones_by_team(cadence, next_due), next_steps=next_due, lead_check_ins=check_ins,
         check_ins_by_leader=cadence_by_coach(check_ins, leader_check_ins(frames, settings), day),
-        goals=goals, goal_period=check_in_period(settings, as_of), no_active_goal=no_goal,
-        common_indicators=common, goal_progress=progress,
+        goals=goals, goal_period=period, no_active_goal=no_goal, common_indicators=common, goal_progress=progress,
         goals_by_team=goals_by_team(cov, no_goal, goals, common, progress, frames.tracks("goals")),
         lead_coverage=lead_cov, lead_feedback=lead_fb, untracked=frames.untracked,
     )
+
