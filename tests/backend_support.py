@@ -64,3 +64,12 @@ class GoogleHarness:
 
     def state(self) -> object:
         return pickle.dumps(self.book)
+
+
+def run_cli(*args: str):
+    """The tracker-sync command line, in this process (typer's CliRunner)."""
+    from typer.testing import CliRunner
+
+    from tracker_sync.cli import app
+
+    return CliRunner().invoke(app, list(args))

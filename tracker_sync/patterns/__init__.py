@@ -222,7 +222,7 @@ def compute_patterns(records: Records, settings: SchoolSettings, as_of: dt.date)
     trends = headline_trends(frames, settings, cov, dates)
     groups = teacher_groups(frames, settings, cov)
     equity = observation_equity(groups, settings)
-    pairs = co_observed_scores(frames)
+    pairs = co_observed_scores(frames, settings)
     drift, drift_by_observer = observer_drift(offsets, settings)
     more = practice_gaps(settings, coverage=cov, one_on_ones=cadence, next_steps=next_due, lead_check_ins=check_ins, goals=goals,
                          goal_period=period, no_active_goal=no_goal, common_indicators=common)
