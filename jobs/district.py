@@ -419,7 +419,7 @@ class DistrictRunner:
         pools = [ThreadPoolExecutor(max_workers=per_lane, thread_name_prefix=f"sync-{n}") for n in range(len(lanes))]
         results: dict[str, Run] = {}
         try:
-            futures = {pool.submit(one, school_id): school_id for pool, members in zip(pools, lanes.values()) for school_id in members}
+            futures = {pool.submit(one, school_id): school_id for pool, members in zip(pools, lanes.values(), strict=True) for school_id in members}
             for future in as_completed(futures):
                 run = future.result()
                 results[futures[future]] = run

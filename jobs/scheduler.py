@@ -28,11 +28,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from apscheduler.executors.pool import ThreadPoolExecutor
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.interval import IntervalTrigger
-
 from tracker_sync.district.history import Run
 from tracker_sync.district.registry import (
     DistrictReportSettings,
@@ -40,12 +35,20 @@ from tracker_sync.district.registry import (
     School,
     load_registry,
 )
-from tracker_sync.errors import ConfigError
+from tracker_sync.errors import ConfigError, MissingExtra
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
 from tracker_sync.jobs.report import JOB_ID as REPORT_JOB
 from tracker_sync.jobs.report import next_report, report_district
 from tracker_sync.jobs.schedule import job_zone, next_brief, next_sync
 from tracker_sync.wording import plural
+
+try:  # the serve extra: an install without it runs everything but serve
+    from apscheduler.executors.pool import ThreadPoolExecutor
+    from apscheduler.schedulers.background import BackgroundScheduler
+    from apscheduler.triggers.base import BaseTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+except ImportError as exc:
+    raise MissingExtra("serve", "tracker-sync serve", exc.name) from exc
 
 log = logging.getLogger("tracker_sync.serve")
 

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tracker_sync.backends.base import Workbook
@@ -44,10 +45,10 @@ def simulate(runner: DistrictRunner, clock: FakeClock, until: dt.datetime,
     due: dict[str, tuple[dt.datetime, Callable[[dt.datetime], dt.datetime], Callable[[str], Run | None]]] = {}
     start = clock.now()
     for school in runner.registry.schools.values():
-        sync_after = (lambda s: lambda after: next_sync(s.sync, s.zone, after))(school)
+        sync_after = partial(next_sync, school.sync, school.zone)
         due[f"sync:{school.id}"] = (sync_after(start), sync_after, runner.scheduled_sync)
         if school.ilt is not None:
-            brief_after = (lambda s: lambda after: next_brief(s.ilt, s.zone, after))(school)
+            brief_after = partial(next_brief, school.ilt, school.zone)
             due[f"brief:{school.id}"] = (brief_after(start), brief_after, runner.brief_school)
     report = runner.registry.district.report
     if report.schedule:

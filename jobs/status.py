@@ -48,8 +48,8 @@ def district_status(registry: Registry, history: History, now: dt.datetime) -> l
             id=school.id, school=school.name, backend=school.backend,
             last_sync=last.started_at.astimezone(zone).isoformat(timespec="seconds") if last else None,
             outcome=last.outcome if last else None,
-            errors=good.errors if good and last.outcome != "failed" else None,  # a skipped run stands on the last ok one
-            warnings=good.warnings if good and last.outcome != "failed" else None,
+            errors=good.errors if good and last and last.outcome != "failed" else None,  # a skipped run stands on the last ok one
+            warnings=good.warnings if good and last and last.outcome != "failed" else None,
             api_calls=last.api_calls if last else None,
             failure_streak=streak, failures=history.failures(school.id),
             detail=last.detail if last and last.outcome != "ok" else "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from look_support import MISSING
 
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
@@ -96,6 +97,14 @@ def tiny_grids() -> dict[str, list[list]]:
     }
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked libreoffice or chromium skips, naming what to install, where that program is missing."""
+    for marker, missing in MISSING.items():
+        if missing and item.get_closest_marker(marker):
+            pytest.skip(missing)
+
+
 @pytest.fixture
 def leap_template():
     return load_template().for_rubric(load_rubric("leap"))
@@ -128,6 +137,18 @@ def fake():
 def account(fake):
     """Service-account credentials (a real RSA key) whose token endpoint is the fake's."""
     return fake.service_account_info()
+
+
+@pytest.fixture
+def cli_env(fake, account, tmp_path, monkeypatch):
+    """The CLI's environment pointed at the fake: the account's key file and the API base; the tmp_path."""
+    import json
+
+    credentials = tmp_path / "service-account.json"
+    credentials.write_text(json.dumps(account))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(credentials))
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
+    return tmp_path
 
 
 def tool_table(grid: list[list], first_header: str, after: str | None = None) -> list[dict]:

@@ -1,7 +1,7 @@
 """The backend contract (tracker_sync/backends/base.py), run against every backend.
 
 Each backend brings a Harness: the workbook, plus the two things only a test does to it, breaking
-the next write and a coach deleting a tab or clearing a cell. Add the Google fake as another param.
+the next write and a coach deleting a tab or clearing a cell: memory, xlsx and the Google fake.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from backend_support import METADATA, GoogleHarness, flags_tab
 from conftest import tiny_grids
 
 from tracker_sync.backends.base import Workbook
@@ -17,8 +18,6 @@ from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.errors import BackendError
 from tracker_sync.tabs import ColorScale, Link, Style, ToolTab, trim_grid
-
-METADATA = {"school": "Tiny School", "rubric": "leap", "norms": '{"feedback_days": 2}'}
 
 
 class MemoryHarness:
@@ -68,8 +67,10 @@ class XlsxHarness:
         return self.path.read_bytes()
 
 
-@pytest.fixture(params=["memory", "xlsx"])
+@pytest.fixture(params=["memory", "xlsx", "google"])
 def harness(request, tmp_path):
+    if request.param == "google":  # over loopback HTTP to the Google fake
+        return GoogleHarness(request.getfixturevalue("fake"), request.getfixturevalue("account"))
     return MemoryHarness() if request.param == "memory" else XlsxHarness(tmp_path / "tracker.xlsx")
 
 
@@ -79,16 +80,6 @@ def tracker(harness, leap_template):
     harness.workbook.provision(leap_template, METADATA)
     harness.workbook.seed_rows({tab: grid[1:] for tab, grid in tiny_grids().items()})
     return harness
-
-
-def flags_tab(text: str) -> ToolTab:
-    return ToolTab(
-        "Flags",
-        [["Severity", "Where", "Problem"], ["error", Link("Go to cell", "Observations", "A3"), text]],
-        styles=[[1, 1, 1], [2]], palette=(Style(), Style(bold=True, fill="D9E1F2"), Style(fill="FFC7CE")),
-        column_widths=[10, 14, 40],
-        frozen_rows=1,
-    )
 
 
 def test_backends_implement_the_interface(harness):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import AS_OF
+from look_support import chromium
 
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.patterns import compute_patterns
@@ -22,9 +23,6 @@ from tracker_sync.sync import build_brief
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.validate import validate
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run does it)")
 
 
 class HeatCells(HTMLParser):
@@ -52,7 +50,7 @@ class HeatCells(HTMLParser):
 
 def expected_cells(settings, patterns) -> dict[tuple[str, str], str]:
     codes, lines = heatmap_table(settings, patterns)
-    return {(team, code): "" if v is None else f"{v:.1f}" for team, values, _ in lines for code, v in zip(codes, values)}
+    return {(team, code): "" if v is None else f"{v:.1f}" for team, values, _ in lines for code, v in zip(codes, values, strict=True)}
 
 
 @pytest.fixture
@@ -116,13 +114,7 @@ def demo_brief(tmp_path_factory) -> tuple[Path, object, object]:
     return path, check.settings, check.patterns
 
 
-def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
-
-
-@needs_chromium
+@pytest.mark.chromium
 def test_demo_brief_in_chromium_numbers_screenshot_and_two_pages(demo_brief, tmp_path):
     path, settings, patterns = demo_brief
     dom = chromium("--dump-dom", path.as_uri(), profile=tmp_path / "p1").stdout

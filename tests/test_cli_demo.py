@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
@@ -47,7 +46,7 @@ def test_demo_with_danielson_needs_no_code_change(tmp_path):
     assert data["findings"]["error"] == len(synthetic_school(7, rubric="danielson").planted)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui")
+@pytest.mark.libreoffice
 def test_demo_workbook_opens_in_libreoffice(tmp_path):
     CliRunner().invoke(app, ["demo", "--out", str(tmp_path)])
     path = next(tmp_path.glob("*.xlsx"))

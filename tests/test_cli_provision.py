@@ -11,7 +11,6 @@ import tomllib
 
 import openpyxl
 import pytest
-from test_google_backend import cli_env  # noqa: F401 - the fixture: the CLI's env pointed at the fake
 from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook

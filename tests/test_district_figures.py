@@ -19,19 +19,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import AS_OF
+from district_support import check_of
 
 from tracker_sync.district.figures import FIGURES, school_figures
 from tracker_sync.district.suppress import Line, complementary
 from tracker_sync.sync import Check
-from tracker_sync.tabs import Snapshot
-from tracker_sync.validate import validate
-
-
-def check_of(grids, template, settings) -> Check:
-    result = validate(grids, template, settings, AS_OF)
-    assert result.findings == []
-    return Check(Snapshot(grids), settings, template, AS_OF, result)
 
 
 @pytest.fixture

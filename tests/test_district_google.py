@@ -9,7 +9,6 @@ import tomllib
 
 import pytest
 import tomli_w
-from test_google_backend import cli_env  # noqa: F401 - the CLI pointed at the fake
 from typer.testing import CliRunner
 
 from tracker_sync.backends.google.workbook import spreadsheet_id_from

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 from conftest import AS_OF
-from test_district_figures import check_of
+from district_support import check_of
 
 from tracker_sync.district.figures import school_figures
 from tracker_sync.district.history import History, Run

@@ -12,7 +12,7 @@ import json
 import time
 
 import pytest
-from test_jobs import TUESDAY, runner_for
+from district_support import TUESDAY, runner_for
 from typer.testing import CliRunner
 
 from tracker_sync.backends.google.workbook import (

@@ -1,6 +1,6 @@
 """The Google backend through real gspread over loopback HTTP to the Google fake.
 
-Runs the shared backend contract suite (tests/test_backends.py) with a Google harness, then the
+The shared backend contract suite (tests/test_backends.py) runs against Google too; here, the
 Google-only promises: exact API call counts, one atomic batchUpdate, no write when nothing changed,
 coach text never parsed, links, validation, protection, sharing, and a failing write that leaves
 every tool tab as it was.
@@ -13,11 +13,9 @@ import datetime as dt
 import pickle
 
 import pytest
-import test_backends
+from backend_support import METADATA, NO_WAIT, GoogleHarness, flags_tab, new_workbook, run_cli
 from conftest import tiny_grids
-from test_backends import METADATA, flags_tab
 
-from tracker_sync.backends.google.transport import RetryPolicy
 from tracker_sync.backends.google.workbook import (
     GoogleWorkbook,
     google_client,
@@ -33,51 +31,6 @@ from tracker_sync.errors import (
 )
 from tracker_sync.tabs import Area, ColorScale, ScaleRule, Style, ToolTab
 from tracker_sync.testing.google_fake import Fault, GoogleFake
-
-# The shared contract, run here against Google: every test of test_backends.py.
-for _name in dir(test_backends):
-    if _name.startswith("test_"):
-        globals()[_name] = getattr(test_backends, _name)
-
-NO_WAIT = RetryPolicy(sleep=lambda seconds: None, max_attempts=3)
-
-
-def new_workbook(fake: GoogleFake, account: dict, title: str = "Tiny School tracker") -> GoogleWorkbook:
-    """A new spreadsheet the service account made in a shared drive it manages (it owns no Drive storage)."""
-    http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
-    drive = fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer"})
-    return GoogleWorkbook.create(title, http, folder_id=drive)
-
-
-class GoogleHarness:
-    """The contract suite's harness: the workbook, plus what a coach (or an outage) does to it."""
-
-    def __init__(self, fake: GoogleFake, account: dict) -> None:
-        self.fake = fake
-        self.workbook = new_workbook(fake, account)
-
-    @property
-    def book(self):
-        return self.fake.spreadsheets[self.workbook.spreadsheet_id]
-
-    def break_next_write(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.fake.script(*[Fault.http(503, match=":batchUpdate")] * NO_WAIT.max_attempts)
-
-    def delete_tab(self, tab: str) -> None:
-        self.book.sheets.remove(self.book.sheet(title=tab))
-
-    def set_cell(self, tab: str, row: int, column: int, value: object) -> None:
-        book, stored = self.book, self.book.sheet(title=tab)
-        own = stored.clone()  # stored tabs are shared (Drive copies, equal tabs) and never changed in place
-        book.sheets[next(i for i, s in enumerate(book.sheets) if s is stored)] = own
-        cells = own.cells
-        if value is None:
-            cells.pop((row - 1, column - 1), None)
-        else:
-            cells[(row - 1, column - 1)] = {"userEnteredValue": {"stringValue": str(value)}}
-
-    def state(self) -> object:
-        return pickle.dumps(self.book)
 
 
 @pytest.fixture
@@ -383,25 +336,6 @@ def test_resync_unchanged_is_one_call_and_a_faulty_sync_recovers(fake, account, 
 
 
 # -- the command line against the fake ------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_env(fake, account, tmp_path, monkeypatch):
-    import json
-
-    credentials = tmp_path / "service-account.json"
-    credentials.write_text(json.dumps(account))
-    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_CREDENTIALS", str(credentials))
-    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_API_BASE", fake.base_url)
-    return tmp_path
-
-
-def run_cli(*args: str):
-    from typer.testing import CliRunner
-
-    from tracker_sync.cli import app
-
-    return CliRunner().invoke(app, list(args))
 
 
 def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env, shared_drive):

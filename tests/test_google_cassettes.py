@@ -120,11 +120,21 @@ def google(tiny_settings, monkeypatch):
         yield http, os.environ.get("TRACKER_SYNC_RECORD_FOLDER")
     elif RECORD == "fake":
         with GoogleFake() as fake:
-            yield google_client(service_account_info=fake.service_account_info(REPLAY_EMAIL), api_base=fake.base_url), None
+            drive = fake.add_shared_drive("Trackers", {REPLAY_EMAIL: "fileOrganizer"})  # a service account owns no Drive storage
+            yield google_client(service_account_info=fake.service_account_info(REPLAY_EMAIL), api_base=fake.base_url), drive
     else:
         with GoogleFake() as keys_only:  # only for a well-formed signing key; no request reaches it
             info = keys_only.service_account_info(REPLAY_EMAIL)
-        yield google_client(service_account_info=info), None
+        yield google_client(service_account_info=info), _recorded_folder("google_provision.json")
+
+
+def _recorded_folder(cassette: str) -> str | None:
+    """The folder (a shared drive) the recorded spreadsheet was made in, so that the replay asks for the same."""
+    for interaction in json.loads((CASSETTES / cassette).read_text())["interactions"]:
+        request = interaction["request"]
+        if request["method"] == "POST" and "/drive/v3/files" in request["uri"]:
+            return (json.loads(request["body"]).get("parents") or [None])[0]
+    return None
 
 
 def _recorded_spreadsheet_id(cassette: str) -> str:

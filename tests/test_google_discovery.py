@@ -13,8 +13,8 @@ import json
 from collections import defaultdict
 
 import pytest
-from test_google_backend import run_cli
-from test_upgrade import coach_rows, old_template
+from backend_support import run_cli
+from upgrade_support import coach_rows, old_template
 
 from tracker_sync.backends.google.transport import SCOPES
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client, spreadsheet_id_from

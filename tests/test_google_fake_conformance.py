@@ -93,7 +93,7 @@ class Replayer:
             for key in recorded.keys() & ours.keys():
                 self.learn_ids(recorded[key], ours[key])
         elif isinstance(recorded, list) and isinstance(ours, list):
-            for a, b in zip(recorded, ours):
+            for a, b in zip(recorded, ours, strict=False):
                 self.learn_ids(a, b)
 
     def send(self, interaction: dict) -> tuple[int, object, int, object]:

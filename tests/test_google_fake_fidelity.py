@@ -8,7 +8,7 @@ Each expectation comes from Google's documentation (quoted) or a recorded answer
 from __future__ import annotations
 
 import pytest
-from test_google_fake import SHEETS, Client
+from google_fake_support import SHEETS, Client
 
 PERSON = "data.lead@district.example.org"  # a person: owns what they create, whatever Drive's rules for robots
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from backend_support import NO_WAIT, run_cli
 from conftest import AS_OF, tiny_grids
-from test_google_backend import NO_WAIT, cli_env, run_cli  # noqa: F401 - cli_env: the CLI pointed at the fake
 
 from tracker_sync.backends.google.values import entered_value
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client

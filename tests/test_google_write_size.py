@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from test_google_backend import new_workbook
+from backend_support import new_workbook
 
 from tracker_sync.backends.google.values import cell_data, format_runs
 from tracker_sync.backends.google.workbook import GoogleWorkbook

@@ -11,22 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import threading
-from zoneinfo import ZoneInfo
 
 import pytest
+from district_support import DENVER, TUESDAY, runner_for
 
 from tracker_sync.backends.google.quota import TokenBucket
-from tracker_sync.district.history import History
 from tracker_sync.district.registry import load_registry, save_registry
 from tracker_sync.jobs.clock import FakeClock
-from tracker_sync.jobs.district import PASS_ATTEMPTS, DistrictRunner, GoogleAccess
+from tracker_sync.jobs.district import PASS_ATTEMPTS
 from tracker_sync.jobs.simulate import simulate
 from tracker_sync.jobs.status import district_status
 from tracker_sync.testing.google_fake import Fault
 from tracker_sync.testing.sample_district import build_district
 
-DENVER = ZoneInfo("America/Denver")
-TUESDAY = dt.datetime(2026, 12, 15, 5, 0, tzinfo=DENVER)
 TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
 
 
@@ -34,14 +31,6 @@ TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
 def district(tmp_path_factory, fake):
     return build_district(tmp_path_factory.mktemp("district"), xlsx=1, google=2, fake=fake, teachers=10, distinct=2,
                           school={"sync": {"every_minutes": 180}})
-
-
-def runner_for(registry_path, fake, account, clock=None, history_name="history.sqlite", **access):
-    registry = load_registry(registry_path)
-    clock = clock or FakeClock(TUESDAY)
-    history = History(registry_path.parent / history_name)
-    google = GoogleAccess(service_account_info=account, api_base=fake.base_url, **access)
-    return DistrictRunner(registry, clock=clock, history=history, google=google)
 
 
 def google_book(fake, registry, school_id):

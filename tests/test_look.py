@@ -11,49 +11,22 @@ them, and Liberation Sans, the metric twin of Arial that the layout measures wit
 from __future__ import annotations
 
 import datetime as dt
-import re
-import shutil
 import subprocess
 from collections import Counter
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from look_support import NEEDS_PDFTOTEXT, PDFTOTEXT, SOFFICE, shown, words
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.sync import sync_tracker
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
 
-SOFFICE, PDFTOTEXT = shutil.which("soffice") or shutil.which("libreoffice"), shutil.which("pdftotext")
-pytestmark = pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None,
-                                reason="LibreOffice and poppler are needed (apt-get install libreoffice-calc-nogui poppler-utils; .ci/run does it)")
+pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(PDFTOTEXT is None, reason=NEEDS_PDFTOTEXT)]
 TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
 SYNCED = dt.datetime(2026, 12, 18, 14, 45, tzinfo=dt.UTC)
-
-
-def shown(cell) -> str:
-    """A cell's text as the spreadsheet shows it under its number format (the formats tool tabs use)."""
-    value, fmt = cell.value, cell.number_format
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M") if "h" in fmt else value.date().isoformat()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        places = {"0": "1", "0.0": "0.1", "0.00": "0.01", "0%": "1"}.get(fmt)
-        if places is None:
-            return f"{value:g}"
-        number = Decimal(repr(value * 100 if fmt == "0%" else value)).quantize(Decimal(places), ROUND_HALF_UP)  # 52.5% shows 53%
-        return f"{number}%" if fmt == "0%" else str(number)
-    return str(value)
-
-
-def words(text: str) -> Counter:
-    """The words of a text; a hyphenated word counts as its parts, since wrapping may break it after a hyphen."""
-    return Counter(part for word in text.split() for part in re.split(r"(?<=-)(?=.)", word))
 
 
 def render_pages(xlsx: Path) -> dict[str, str]:

@@ -17,7 +17,7 @@ Norm 80% adjacent from 5 comparisons: the school (75%, 8) is below; I.1 and Lee-
 from __future__ import annotations
 
 import pytest
-from test_patterns_metrics import d, person, records, school_records, score, settings
+from patterns_support import AS_OF, d, lessons, person, records, school_records, settings
 
 from tracker_sync.patterns import (
     agreement_by_indicator,
@@ -33,27 +33,6 @@ from tracker_sync.patterns.practice_flags import practice_flags
 from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.validate import Records
 
-AS_OF = d(2026, 12, 1)
-
-
-def lessons():
-    return records(
-        roster=[person(2, "Lee", "Team A", "Lee", "Team Lead"), person(3, "Tia", "Team A", "Lee"), person(4, "Tom", "Team A", "Lee"),
-                person(5, "Bo", "Team B", "Bo", "Team Lead"), person(6, "Uma", "Team B", "Bo"),
-                person(7, "Pam", "Office", None, "Principal"), person(8, "Oli", "Office", None, "Coach")],
-        scores=[
-            score(2, d(2026, 10, 5), "Tia", "Lee", "I.1", 5), score(2, d(2026, 10, 5), "Tia", "Lee", "I.5", 4),
-            score(2, d(2026, 10, 5), "Tia", "Lee", "LE.1", 6),
-            score(3, d(2026, 10, 5), "Tia", "Oli", "I.1", 5, "Co-observation"), score(3, d(2026, 10, 5), "Tia", "Oli", "I.5", 2, "Co-observation"),
-            score(3, d(2026, 10, 5), "Tia", "Oli", "LE.1", 5, "Co-observation"),
-            score(4, d(2026, 10, 20), "Tom", "Lee", "I.1", 4), score(4, d(2026, 10, 20), "Tom", "Lee", "I.5", 3),
-            score(5, d(2026, 10, 20), "Tom", "Oli", "I.1", 3, "Co-observation"), score(5, d(2026, 10, 20), "Tom", "Oli", "I.5", 3, "Co-observation"),
-            score(6, d(2026, 10, 20), "Tom", "Pam", "I.1", 4, "Co-observation"),
-            score(7, d(2026, 11, 10), "Uma", "Bo", "I.1", 4), score(8, d(2026, 11, 10), "Uma", "Pam", "I.1", 6, "Co-observation"),
-            score(9, d(2026, 10, 6), "Tia", "Lee", "I.1", 5),
-        ],
-    )
-
 
 @pytest.fixture
 def pairs():
@@ -61,7 +40,7 @@ def pairs():
 
 
 def test_each_indicator_two_observers_scored_on_one_lesson_is_a_comparison(pairs):
-    got = sorted(zip(pairs["teacher"], pairs["indicator"], pairs["observer_a"], pairs["observer_b"], pairs["diff"]))
+    got = sorted(zip(pairs["teacher"], pairs["indicator"], pairs["observer_a"], pairs["observer_b"], pairs["diff"], strict=True))
     assert got == sorted([
         ("Tia", "I.1", "Lee", "Oli", 0), ("Tia", "I.5", "Lee", "Oli", 2), ("Tia", "LE.1", "Lee", "Oli", 1),
         ("Tom", "I.1", "Lee", "Oli", 1), ("Tom", "I.1", "Lee", "Pam", 0), ("Tom", "I.1", "Oli", "Pam", -1),

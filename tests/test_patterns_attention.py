@@ -21,11 +21,14 @@ Scored lessons this year: Al 2, everyone else 1 -> lowest quartile (2 + 1 + 1) /
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
-from test_patterns_metrics import d, person, records, score, settings, visit
+from patterns_support import (
+    AS_OF,
+    equity_records,
+    load_records,
+    settings,
+)
 
 from tracker_sync.patterns import (
     WHOLE_SCHOOL,
@@ -35,33 +38,6 @@ from tracker_sync.patterns import (
     undated_steps,
 )
 from tracker_sync.patterns.practice_flags import practice_flags
-from tracker_sync.schemas import ActionStep, RosterMember
-
-AS_OF = d(2026, 12, 1)
-YEARS = {"Lee": 10, "Ann": 1, "Abe": 0, "Al": 5, "Amy": 8, "Bo": 12, "Ben": 2, "Bea": 6, "Bill": 9}
-VISITS = {"Lee": 2, "Ann": 1, "Abe": 1, "Al": 4, "Amy": 4, "Bo": 2, "Ben": 3, "Bea": 3, "Bill": 2}
-MEANS = {"Lee": 6, "Ann": 4, "Abe": 5, "Amy": 6, "Bo": 6, "Ben": 5, "Bea": 4, "Bill": 5}
-
-
-def roster():
-    people = []
-    for row, name in enumerate(YEARS, start=2):
-        team, lead = ("Team A", "Lee") if row < 7 else ("Team B", "Bo")
-        role = "Team Lead" if name == lead else "Teacher"
-        people.append(RosterMember(row=row, teacher=name, team=team, team_lead=lead, role=role, years_experience=YEARS[name]))
-    return [*people, person(20, "Pam", "Office", None, "Principal")]
-
-
-def equity_records(**tabs):
-    visits, rows = [], iter(range(2, 100))
-    for name, count in VISITS.items():
-        visits += [visit(next(rows), AS_OF - dt.timedelta(days=4 * k), name, "Pam", AS_OF - dt.timedelta(days=4 * k))
-                   for k in range(count)]
-    visits.append(visit(next(rows), d(2026, 10, 1), "Ann", "Pam", d(2026, 10, 1)))  # 61 days ago: outside the 30
-    scores = [score(next(rows), d(2026, 11, 2), name, "Pam", "I.1", mean) for name, mean in MEANS.items()]
-    scores += [score(next(rows), d(2026, 10, 5), "Al", "Pam", "I.1", 2), score(next(rows), d(2026, 11, 5), "Al", "Pam", "I.1", 4)]
-    tabs.setdefault("action_steps", [load_step(next(rows), name, "Pam") for name in YEARS])
-    return records(roster=roster(), observations=visits, scores=scores, **tabs)
 
 
 @pytest.fixture
@@ -125,23 +101,6 @@ def test_equity_norms_are_per_school(patterns):
     eq = relaxed.equity.set_index(["scope", "group"])
     assert eq.loc[(WHOLE_SCHOOL, "novice"), "teachers"] == 1  # Abe only
     assert eq.loc[("Team B", "lowest_quartile"), "flag"] == (3 / ((2 + 3 + 2) / 3) < 0.75)  # Bea 3 vs 2.33: no
-
-
-def load_step(row, teacher, set_by, status="In Progress", set_on=d(2026, 11, 20), due=d(2026, 12, 10)):
-    return ActionStep(row=row, date_set=set_on, teacher=teacher, set_by=set_by, action_step="x", status=status, due_date=due)
-
-
-def load_records():
-    """Ann: 3 open steps, all from Lee. Abe: 2 open, from Lee and Pam. Al: 2 open, from Lee and a blank
-    Set By (not a person). Amy: 1 open from Lee and 1 Met from Pam (closed: not counted). Bill: 1 open.
-    No due date: Ann's step of 11-09 (22 days open), Al's of 11-05 (26), Bill's of 11-10 (21: not more than 21)."""
-    return equity_records(action_steps=[
-        load_step(2, "Ann", "Lee"), load_step(3, "Ann", "Lee"), load_step(4, "Ann", "Lee", set_on=d(2026, 11, 9), due=None),
-        load_step(5, "Abe", "Lee"), load_step(6, "Abe", "Pam", set_on=d(2026, 11, 24), due=None),
-        load_step(7, "Al", "Lee"), load_step(8, "Al", None, set_on=d(2026, 11, 5), due=None),
-        load_step(9, "Amy", "Lee"), load_step(10, "Amy", "Pam", status="Met"),
-        load_step(11, "Bill", "Bo", set_on=d(2026, 11, 10), due=None),
-    ])
 
 
 def test_step_load_counts_open_steps_and_the_people_who_set_them():

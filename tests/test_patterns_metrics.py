@@ -17,10 +17,18 @@ Middle band 3-5: Lee {6,3,6,5} -> 2/4; Oli {4,3,5} -> 1; Ola {5} -> 1; Bo {2} ->
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
+from patterns_support import (
+    AS_OF,
+    cycle,
+    d,
+    person,
+    records,
+    school_records,
+    settings,
+    visit,
+)
 
 from tracker_sync.patterns import (
     WHOLE_SCHOOL,
@@ -43,101 +51,9 @@ from tracker_sync.patterns import (
     teachers_without_open_step,
     to_frames,
 )
-from tracker_sync.schemas import (
-    ActionStep,
-    LearningCycle,
-    Norms,
-    Observation,
-    RosterMember,
-    SchoolSettings,
-    Score,
-)
-from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.validate import Records
 
-AS_OF = dt.date(2026, 12, 1)
 DAY = pd.Timestamp(AS_OF)
-THANKSGIVING = {dt.date(2026, 11, 26), dt.date(2026, 11, 27)}
-d = dt.date
-
-
-def settings(**norms) -> SchoolSettings:
-    return SchoolSettings(school="Metric School", rubric=load_rubric("leap"), norms=Norms(**norms),
-                          school_year_start=d(2026, 8, 17), school_year_end=d(2027, 5, 28), holidays=frozenset(THANKSGIVING))
-
-
-def person(row, name, team, lead, role="Teacher", status="Active"):
-    return RosterMember(row=row, teacher=name, team=team, team_lead=lead, role=role, status=status)
-
-
-def score(row, day, teacher, observer, indicator, value, kind="Scored – Partial"):
-    return Score(row=row, date=day, teacher=teacher, observer=observer, type=kind, indicator=indicator, score=value)
-
-
-def visit(row, day, teacher, observer, feedback=None, kind="Informal"):
-    return Observation(row=row, date=day, teacher=teacher, observer=observer, type=kind, feedback_date=feedback)
-
-
-def step(row, teacher, status, set_on, due=None, done=None):
-    return ActionStep(row=row, date_set=set_on, teacher=teacher, action_step="x", status=status, due_date=due, date_completed=done)
-
-
-def cycle(row, teacher, focus, start, end, status="Active"):
-    return LearningCycle(row=row, teacher=teacher, cycle=f"C{row}", start_date=start, end_date=end, focus_indicator=focus, status=status)
-
-
-def records(**tabs) -> Records:
-    """Records as the validator hands them over: field dicts, scores wide (one row per visit)."""
-    codes = load_rubric("leap").codes
-    wide: dict[int, dict] = {}
-    for s in tabs.pop("scores", []):
-        row = wide.setdefault(s.row, {**s.model_dump(exclude={"indicator", "score"}), **dict.fromkeys(codes)})
-        row[s.indicator] = s.score
-    rows = {name: [m.model_dump() for m in models] for name, models in tabs.items()}
-    return Records({**rows, "scores": list(wide.values())}, score_codes=codes)
-
-
-def school_records() -> Records:
-    return records(
-        roster=[
-            person(2, "Lee", "Team A", "Lee", "Team Lead"), person(3, "Tia", "Team A", "Lee"), person(4, "Tom", "Team A", "Lee"),
-            person(5, "Bo", "Team B", "Bo", "Team Lead"), person(6, "Uma", "Team B", "Bo"),
-            person(7, "Zed", "Team B", "Bo", status="Left"), person(8, "Pam", "Office", None, "Principal"),
-            person(9, "Oli", "Office", None, "Coach"), person(10, "Ola", "Office", None, "Coach"),
-        ],
-        scores=[
-            score(2, d(2026, 9, 10), "Tia", "Lee", "I.1", 6, "Scored – Full"), score(3, d(2026, 9, 12), "Tia", "Oli", "I.1", 4),
-            score(4, d(2026, 9, 20), "Tia", "Ola", "I.1", 5), score(5, d(2026, 11, 30), "Tia", "Oli", "I.1", 3),
-            score(6, d(2026, 10, 1), "Tom", "Lee", "I.5", 3), score(6, d(2026, 10, 1), "Tom", "Lee", "LE.1", 5),
-            score(7, d(2026, 10, 1), "Tom", "Oli", "I.5", 5), score(8, d(2026, 10, 20), "Tom", "Lee", "I.5", 6),
-            score(9, d(2026, 10, 5), "Zed", "Bo", "I.1", 2),
-        ],
-        observations=[
-            # Tia: Wed 11-25 -> Mon 11-30 skips Thanksgiving Thu/Fri and the weekend = 1 school day
-            visit(2, d(2026, 11, 25), "Tia", "Lee", d(2026, 11, 30)),
-            visit(3, d(2026, 11, 18), "Tom", "Lee", d(2026, 11, 24)),  # Wed -> Tue = 4 school days (late)
-            visit(4, d(2026, 11, 20), "Tom", "Oli"),  # Fri -> Tue 12-01 pending: Mon-Wed, Mon, Tue = 5 > 3
-            visit(5, d(2026, 11, 30), "Uma", "Bo"),  # pending 1 school day: outcome not known yet
-            visit(6, d(2026, 10, 5), "Zed", "Bo", d(2026, 10, 5)),  # 0 school days
-            visit(7, d(2026, 10, 14), "Lee", "Pam", d(2026, 10, 16)),  # 2
-        ],
-        action_steps=[
-            step(2, "Tia", "Met", d(2026, 9, 10), d(2026, 9, 24), d(2026, 9, 20)),  # 10 days to complete
-            step(3, "Tia", "In Progress", d(2026, 11, 25), d(2026, 12, 9)),
-            step(4, "Tom", "Not Met", d(2026, 10, 1), d(2026, 10, 15)),
-            step(5, "Tom", "Carried Over", d(2026, 10, 15), d(2026, 11, 1)),  # overdue
-            step(6, "Uma", "Met", d(2026, 10, 1), None, d(2026, 10, 5)),  # 4 days
-            step(7, "Zed", "Not Started", d(2026, 10, 1), d(2026, 10, 8)),  # overdue (Zed left; still counted)
-        ],
-        learning_cycles=[
-            cycle(2, "Tia", "I.1", d(2026, 9, 11), d(2026, 10, 9), "Complete"),
-            cycle(3, "Tom", "I.5", d(2026, 9, 28), d(2026, 11, 6)),  # past end, still Active; 30 school days = 6 weeks
-            cycle(4, "Uma", "LE.3", d(2026, 11, 2), d(2026, 11, 30), "Complete"),  # Uma seen 11-30, the end date: inside
-            cycle(5, "Bo", "I.2", d(2026, 11, 16), d(2026, 12, 11)),  # no visit, 15 days old
-            cycle(6, "Lee", "I.3", d(2026, 11, 28), d(2026, 12, 19)),  # 3 days old: too early to flag
-            cycle(7, "Tia", "I.2", d(2026, 12, 14), d(2027, 1, 15), "Planned"),  # not started
-        ],
-    )
 
 
 @pytest.fixture

@@ -43,11 +43,9 @@ school days, Thanksgiving Thu/Fri off) -> 1 / (1 + 1) = 50%; Ann: 1 given, 5 day
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import pytest
-from test_patterns_metrics import d, person, score, settings, visit
+from patterns_support import AS_OF, d, person, score, settings, visit
 
 from tracker_sync.patterns import (
     cadence_by_coach,
@@ -72,7 +70,6 @@ from tracker_sync.schemas import Goal, OneOnOne
 from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.validate import Records
 
-AS_OF = dt.date(2026, 12, 1)
 DAY = pd.Timestamp(AS_OF)
 PP, SLO = "Professional practice", "Student learning / SLO"
 

@@ -40,7 +40,14 @@ import math
 
 import pandas as pd
 import pytest
-from test_patterns_metrics import d, person, records, score, settings, step, visit
+from patterns_support import (
+    AS_OF,
+    d,
+    records,
+    settings,
+    three_weeks,
+    trend_records,
+)
 
 from tracker_sync.patterns import (
     WHOLE_SCHOOL,
@@ -56,42 +63,6 @@ from tracker_sync.patterns.trends import sparklines
 from tracker_sync.sheet_templates import load_template
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.validate import validate
-
-AS_OF = d(2026, 12, 1)
-
-
-def trend_records():
-    return records(
-        roster=[person(2, "Lee", "Team A", "Lee", "Team Lead"), person(3, "Tia", "Team A", "Lee"), person(4, "Tom", "Team A", "Lee"),
-                person(5, "Bo", "Team B", "Bo", "Team Lead"), person(6, "Uma", "Team B", "Bo"),
-                person(7, "Pam", "Office", None, "Principal")],
-        observations=[
-            visit(2, d(2026, 11, 2), "Tia", "Lee", d(2026, 11, 9)), visit(3, d(2026, 11, 20), "Tia", "Lee", d(2026, 11, 30)),
-            visit(4, d(2026, 10, 26), "Tom", "Lee", d(2026, 10, 27)), visit(5, d(2026, 11, 16), "Tom", "Lee"),
-            visit(6, d(2026, 11, 10), "Uma", "Bo", d(2026, 11, 11)), visit(7, d(2026, 11, 19), "Lee", "Pam", d(2026, 11, 19)),
-            visit(8, d(2026, 10, 1), "Bo", "Pam", d(2026, 10, 2)),
-        ],
-        action_steps=[
-            step(2, "Tia", "Met", d(2026, 11, 3), d(2026, 11, 13), d(2026, 11, 20)),
-            step(3, "Tom", "In Progress", d(2026, 10, 27), d(2026, 11, 20)),
-            step(4, "Uma", "Not Met", d(2026, 11, 11), d(2026, 11, 18)),
-            step(5, "Bo", "Not Started", d(2026, 11, 20), d(2026, 11, 30)),
-            step(6, "Lee", "Carried Over", d(2026, 11, 19)),
-            step(7, "Tom", "Not Met", d(2026, 10, 27), d(2026, 11, 10), d(2026, 11, 24)),
-        ],
-        scores=[
-            score(2, d(2026, 10, 26), "Tom", "Lee", "I.1", 5), score(2, d(2026, 10, 26), "Tom", "Lee", "LE.1", 5),
-            score(3, d(2026, 11, 2), "Tia", "Lee", "I.1", 4), score(3, d(2026, 11, 2), "Tia", "Lee", "LE.1", 5),
-            score(4, d(2026, 11, 16), "Tom", "Lee", "I.1", 6),
-            score(5, d(2026, 11, 20), "Tia", "Lee", "I.1", 3), score(5, d(2026, 11, 20), "Tia", "Lee", "LE.1", 6),
-            score(6, d(2026, 10, 1), "Bo", "Pam", "I.1", 5), score(7, d(2026, 11, 10), "Uma", "Bo", "I.1", 4),
-            score(8, d(2026, 11, 10), "Uma", "Pam", "I.1", 5),
-        ],
-    )
-
-
-def three_weeks(**update):
-    return settings(trend_weeks=3).model_copy(update=update)
 
 
 @pytest.fixture
@@ -260,5 +231,5 @@ def test_trend_frames_for_the_demo_have_one_row_per_team_and_measure():
     patterns = compute_patterns(records_, school.settings, school.as_of)
     teams = sorted(patterns.coverage_by_team["team"])
     assert len(patterns.trends) == 4 * (1 + len(teams))
-    assert all(len(s) == 8 and len(line) == 8 for s, line in zip(patterns.trends["series"], patterns.trends["sparkline"]))
+    assert all(len(s) == 8 and len(line) == 8 for s, line in zip(patterns.trends["series"], patterns.trends["sparkline"], strict=True))
     assert patterns.trend_dates.points[-1] == dt.date(2026, 12, 18)

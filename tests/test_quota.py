@@ -69,7 +69,7 @@ def test_no_bucket_ever_grants_more_than_its_limit_in_any_sliding_minute():
         return max(sum(start <= t < start + minute for t in moments) for start in moments)
 
     for credential in "abc":
-        assert most_in_a_minute([t for (c, _), t in zip(asks, times) if c == credential]) <= 30
+        assert most_in_a_minute([t for (c, _), t in zip(asks, times, strict=True) if c == credential]) <= 30
     assert most_in_a_minute(times) == 50
 
 
@@ -117,7 +117,7 @@ def test_a_429_from_google_pauses_the_bucket_its_error_names(two_schools, tmp_pa
     """Two schools on one service account; the fake's quota is stricter than the registry says, so Google refuses.
 
     Each case has a history of its own, so both schools' syncs are the day's first and are read."""
-    from test_jobs import TUESDAY, runner_for
+    from district_support import TUESDAY, runner_for
 
     clock = FakeClock(TUESDAY)
     runner = runner_for(two_schools, fake, account, clock=clock, history_name=f"{tmp_path.name}.sqlite")

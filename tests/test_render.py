@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import pairwise
 
 import openpyxl
 import pytest
@@ -126,7 +127,7 @@ def _rule_color(value: float, points: list[tuple[float, str]]) -> str:
     linear in each RGB channel between the two points around the value, clamped at the ends."""
     if value <= points[0][0]:
         return points[0][1]
-    for (low, a), (high, b) in zip(points, points[1:]):
+    for (low, a), (high, b) in pairwise(points):
         if value <= high:
             t = (value - low) / (high - low)
             return "".join(f"{round(int(a[i:i + 2], 16) + (int(b[i:i + 2], 16) - int(a[i:i + 2], 16)) * t):02X}" for i in (0, 2, 4))
@@ -150,7 +151,7 @@ def test_heat_map_rule_in_the_file_and_the_brief_colour_each_mean_alike(tmp_path
         return bottom - top
 
     rule = max(sheet.conditional_formatting, key=rows).rules[0]
-    points = [(float(v.val), c.rgb[-6:]) for v, c in zip(rule.colorScale.cfvo, rule.colorScale.color)]
+    points = [(float(v.val), c.rgb[-6:]) for v, c in zip(rule.colorScale.cfvo, rule.colorScale.color, strict=True)]
     assert [t.type for t in rule.colorScale.cfvo] == ["num", "num", "num"]
     check = check_tracker(workbook, as_of=school.as_of)
     assert [p[0] for p in points] == [check.settings.rubric.scale_min, check.settings.rubric.meeting_score, check.settings.rubric.scale_max]
@@ -158,7 +159,7 @@ def test_heat_map_rule_in_the_file_and_the_brief_colour_each_mean_alike(tmp_path
     codes, lines = heatmap_table(check.settings, check.patterns)
     compared = 0
     for team, values, _ in lines:
-        for code, mean in zip(codes, values):
+        for code, mean in zip(codes, values, strict=True):
             if mean is not None:
                 assert brief[(team, code)] == _rule_color(mean, points), (team, code, mean)
                 compared += 1

@@ -11,10 +11,15 @@ import datetime as dt
 import re
 
 from conftest import tool_table
-from test_patterns_agreement import lessons
-from test_patterns_attention import equity_records, load_records
-from test_patterns_metrics import settings
-from test_patterns_trends import AS_OF, three_weeks, trend_records
+from patterns_support import (
+    AS_OF,
+    equity_records,
+    lessons,
+    load_records,
+    settings,
+    three_weeks,
+    trend_records,
+)
 
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.district.history import History
@@ -74,9 +79,9 @@ def test_each_ratio_under_the_norm_says_beside_it_why_it_is_flagged_or_not(monke
     """With Ben (Team B's one novice) down to 1 visit, Team B's novices get 1 / (7 / 3) = 0.43x the visits of
     their colleagues, below 0.75x like Team A's 0.30x; but one teacher is too few to judge (2 on each side), and
     the row says so where the number is, not only in the note."""
-    import test_patterns_attention
+    import patterns_support
 
-    monkeypatch.setitem(test_patterns_attention.VISITS, "Ben", 1)
+    monkeypatch.setitem(patterns_support.VISITS, "Ben", 1)
     rows = patterns_tab(equity_records(), settings())
     equity = tool_table(rows, "Team", after="Who gets the visits (norm: each group at least 0.75x the visits of colleagues)")
     check = {(r["Team"], r["Group"]): (r["Ratio"], r["Check"]) for r in equity}

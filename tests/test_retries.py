@@ -108,3 +108,25 @@ def test_only_the_two_allowed_scopes_are_requested(fake, account):
     new_spreadsheet(client, fake, account)
     assert set(map(tuple, fake.token_scopes.values())) == {(
         "https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")}
+
+
+def test_an_api_error_keeps_googles_whole_error_body_and_says_it_on_one_line(fake, account):
+    """As gspread's APIError does: every details entry of a Sheets error, every errors entry of Drive's."""
+    client, _ = client_for(fake, account, max_elapsed=30.0)
+    sheet_id = new_spreadsheet(client, fake, account)
+    fake.script(Fault.http(429, retry_after=120, match=sheet_id))
+    with pytest.raises(ApiError) as caught:
+        client.fetch_sheet_metadata(sheet_id)
+    quota = caught.value
+    assert quota.error["status"] == "RESOURCE_EXHAUSTED" and quota.error["message"].startswith("Quota exceeded")
+    assert [d["@type"] for d in quota.details] == ["type.googleapis.com/google.rpc.ErrorInfo", "type.googleapis.com/google.rpc.Help"]
+    assert quota.reason == "RATE_LIMIT_EXCEEDED" and quota.details[0]["metadata"]["quota_limit_value"] == "60"
+    assert quota.details[1]["links"][0]["url"] == "https://cloud.google.com/docs/quotas/help/request_increase"
+    assert "\n" not in str(quota) and str(quota).startswith("[429] RESOURCE_EXHAUSTED: Quota exceeded")
+
+    with pytest.raises(ApiError) as caught:
+        client.request("get", "https://www.googleapis.com/drive/v3/files/no-such-file")
+    missing = caught.value
+    assert missing.errors == [{"message": "File not found: no-such-file.", "domain": "global", "reason": "notFound",
+                               "location": "fileId", "locationType": "parameter"}]
+    assert missing.details == [] and missing.reason == "notFound" and str(missing) == "[404] File not found: no-such-file."

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 import pytest
 
@@ -25,7 +26,7 @@ RUBRICS = ["leap", "danielson"]
 def rows_of(school: SyntheticSchool, tab: str) -> list[dict]:
     """A tab's non-blank rows as dicts keyed by header."""
     header, *rows = school.grids[tab]
-    return [dict(zip(header, r)) for r in rows if any(v is not None for v in r)]
+    return [dict(zip(header, r, strict=True)) for r in rows if any(v is not None for v in r)]
 
 
 def school_days_between(first: dt.date, last: dt.date) -> int:
@@ -305,7 +306,7 @@ def test_one_on_ones_are_weekly_or_bi_weekly_with_a_few_lapses(clean):
             assert m["Kind"] in ("Team Lead check-in", "Leadership coaching") and leader["Role"] in ("Principal", "Assistant Principal")
     active = [name for name, r in roster.items() if r["Status"] == "Active" and r["Team"] != "Leadership"]
     assert set(active) <= set(dates)
-    gaps = [(b - a).days for days in dates.values() for a, b in zip(days, days[1:])]
+    gaps = [(b - a).days for days in dates.values() for a, b in pairwise(days)]
     assert statistics.median(gaps) <= 14
     lapsed = [name for name in active if (clean.as_of - max(dates[name])).days >= 21]
     assert 1 <= len(lapsed) <= len(active) // 4

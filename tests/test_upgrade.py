@@ -23,6 +23,7 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 from typer.testing import CliRunner
+from upgrade_support import coach_rows, old_template
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.cli import app
@@ -38,15 +39,6 @@ NEW_TABS = ["1-on-1 Meetings", "Goals"]
 @pytest.fixture(scope="module")
 def school():
     return synthetic_school(5)
-
-
-def old_template(school):
-    template = load_template().for_rubric(school.settings.rubric)
-    return template.model_copy(update={"tabs": [tab for tab in template.tabs if not tab.optional]})
-
-
-def coach_rows(school, template) -> dict[str, list]:
-    return {tab.name: school.grids[tab.name][1:] for tab in template.tabs}
 
 
 def xlsx_coach_cells(path, tabs: list[str]) -> dict:

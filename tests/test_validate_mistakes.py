@@ -6,8 +6,8 @@ Each plant is a whole row appended to the clean tiny school, so its sheet row is
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
+from datetime import date as d
 
 import pytest
 from conftest import AS_OF, tiny_grids, tool_table
@@ -17,7 +17,6 @@ from tracker_sync.tabs import Link
 from tracker_sync.validate import validate
 from tracker_sync.validate.findings import column_letter
 
-d = dt.date
 N = None
 
 

@@ -21,7 +21,6 @@ from xlsx_support import (
     full_tool_tab,
     libreoffice_saved,
     lock_held_elsewhere,
-    needs_soffice,
     soffice_convert,
 )
 
@@ -176,7 +175,7 @@ def test_metadata_round_trips_exactly_and_stays_hidden(provisioned, path):
     tricky = {"norms": '{"a": [1, 2], "b": "x"}', "formula_like": "=SUM(A1:A3)", "accents": "Lycée Éluard – 2ᵉ",
               "long": "x" * 5000, "empty": "", "holidays": "2026-09-07,2026-11-26", "number_like": "0012",
               "spaces": "  padded  ", "lines": "one\ntwo"}
-    lists_before = [col for col in openpyxl.load_workbook(path)[META_TAB].iter_cols(min_col=4, values_only=True)]
+    lists_before = list(openpyxl.load_workbook(path)[META_TAB].iter_cols(min_col=4, values_only=True))
     provisioned.write([], tricky)
     snapshot = provisioned.read(["Roster", META_TAB])
     assert snapshot.metadata == {**METADATA, **tricky}
@@ -185,7 +184,7 @@ def test_metadata_round_trips_exactly_and_stays_hidden(provisioned, path):
     sheet = book[META_TAB]
     assert sheet.sheet_state == "veryHidden" and sheet.protection.sheet
     # the dropdown lists the coach tabs' validations point at stay in their cells
-    assert [col for col in sheet.iter_cols(min_col=4, values_only=True)] == lists_before
+    assert list(sheet.iter_cols(min_col=4, values_only=True)) == lists_before
 
 
 def test_unchanged_metadata_writes_nothing(provisioned, path):
@@ -316,7 +315,7 @@ def test_seeding_refuses_numbers_no_workbook_can_hold(tmp_path):
 # -- LibreOffice ------------------------------------------------------------------------------
 
 
-@needs_soffice
+@pytest.mark.libreoffice
 def test_libreoffice_opens_the_synced_tracker_and_keeps_our_data(provisioned, path, tmp_path, leap_template):
     provisioned.seed_rows({"Observations": [[dt.date(2026, 9, 14), "Ana Lopez", "Ben Ross", "Informal"]]})
     provisioned.write([full_tool_tab()], {"last_sync": "2026-09-30"})

@@ -16,7 +16,6 @@ from xlsx_support import (
     DEMO_AS_OF,
     demo_tracker,
     libreoffice_saved,
-    needs_soffice,
     openpyxl_reading,
 )
 
@@ -172,7 +171,7 @@ def test_the_demo_tracker_reads_as_the_openpyxl_reader_read_it(tmp_path):
     assert len(snapshot.grids["Observations"]) == len(synthetic_school(7).grids["Observations"])  # header + 327 rows
 
 
-@needs_soffice
+@pytest.mark.libreoffice
 def test_a_tracker_saved_by_libreoffice_reads_the_same(tmp_path):
     path = demo_tracker(tmp_path)
     resaved = libreoffice_saved(path, tmp_path / "lo")

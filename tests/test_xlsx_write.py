@@ -16,12 +16,10 @@ from xlsx_support import (
     DEMO_AS_OF,
     HEAT,
     PALETTE,
-    SOFFICE,
     demo_tracker,
     full_tool_tab,
     libreoffice_saved,
     members,
-    needs_soffice,
     sheet_parts,
     soffice_convert,
 )
@@ -58,8 +56,6 @@ def demo(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def demo_saved_by_libreoffice(demo, tmp_path_factory) -> Path:
-    if SOFFICE is None:
-        pytest.skip(needs_soffice.kwargs["reason"])
     return libreoffice_saved(demo, tmp_path_factory.mktemp("lo"))
 
 
@@ -97,7 +93,7 @@ def test_a_sync_changes_only_the_tool_tab_parts(demo, tmp_path):
     assert "xl/styles.xml" not in changed  # the first sync appended the tool-tab styles; this one reuses them
 
 
-@needs_soffice
+@pytest.mark.libreoffice
 def test_a_sync_of_a_tracker_saved_by_libreoffice_changes_only_the_tool_tab_parts(demo_saved_by_libreoffice, tmp_path):
     path = copy_of(demo_saved_by_libreoffice, tmp_path)
     assert "xl/sharedStrings.xml" in members(path)  # LibreOffice rewrote every part its own way
@@ -231,7 +227,7 @@ def test_a_missing_tool_tab_is_added_after_every_other_tab(tmp_path, leap_templa
 # -- LibreOffice ------------------------------------------------------------------------------
 
 
-@needs_soffice
+@pytest.mark.libreoffice
 def test_libreoffice_opens_the_synced_demo_and_keeps_every_tool_tab_feature(demo, tmp_path):
     path = copy_of(demo, tmp_path)
     XlsxWorkbook(path).write([full_tool_tab("Brief")])

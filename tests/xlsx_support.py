@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -12,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
+from look_support import SOFFICE
 
 from tracker_sync.tabs import (
     Area,
@@ -24,9 +23,6 @@ from tracker_sync.tabs import (
     trim_grid,
 )
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_soffice = pytest.mark.skipif(
-    SOFFICE is None, reason="LibreOffice (soffice) not installed; `apt-get install libreoffice-calc-nogui` enables this")
 DEMO_AS_OF = dt.date(2026, 12, 18)
 
 

@@ -2,16 +2,20 @@
 
 TrackerSyncError
  ├── ConfigError          bad settings, registry or command-line input (CLI exit 2)
+ │    └── MissingExtra    a command needs an optional extra that is not installed (names the pip install)
  ├── TrackerNotFound      no tracker at that path or id
  └── BackendError         storage failed; the tracker is unchanged
       ├── TrackerLocked   another process holds the tracker's lock
       ├── TrackerInUse    a spreadsheet app has the tracker file open
       ├── TrackerNotShared  the spreadsheet is not shared (as an editor) with our service account
-      └── ApiError        Google answered with an error after retries (keeps code and message)
+      └── ApiError        Google answered with an error after retries (keeps Google's whole error body)
            └── WriteRefused  Google refused a write's content (400): nothing applied, a retry fails alike
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 
 class TrackerSyncError(Exception):
@@ -31,6 +35,16 @@ class ConfigError(TrackerSyncError):
     """Settings, registry or command-line input that cannot be used as given."""
 
     label = "bad setup"
+
+
+class MissingExtra(ConfigError):
+    """A part of tracker-sync whose libraries are an optional extra ran without them: the core install
+    (xlsx trackers) leaves out Google's (``google``) and the scheduler's (``serve``)."""
+
+    def __init__(self, extra: str, part: str, missing: str | None) -> None:
+        self.extra = extra
+        super().__init__(f"{part} needs {missing or 'a library'}, which this install leaves out: "
+                         f"pip install 'tracker-sync[{extra}]'")
 
 
 class TrackerNotFound(TrackerSyncError):
@@ -58,16 +72,34 @@ class TrackerInUse(BackendError):
 
 
 class ApiError(BackendError):
-    """Google answered with an error (after any retries); carries the API's code, status, message and reason."""
+    """Google answered with an error (after any retries). ``error`` is Google's whole error object, as
+    gspread's APIError keeps it: code, message, status, and every entry of ``details`` (ErrorInfo,
+    Help links, ...) and of Drive's ``errors``; the message is still one line."""
 
     label = "Google error"
 
-    def __init__(self, code: int, message: str, status: str = "", *, reason: str = "") -> None:
+    def __init__(self, code: int, message: str, status: str = "", *, error: Mapping[str, Any] | None = None) -> None:
         self.code = code
         self.message = message
         self.status = status
-        self.reason = reason  # the ErrorInfo reason when Google sent one, e.g. SERVICE_DISABLED
+        self.error: dict[str, Any] = dict(error) if error else {"code": code, "message": message, "status": status}
         super().__init__(f"[{code}] {status + ': ' if status else ''}{message}")
+
+    @property
+    def details(self) -> list[dict[str, Any]]:
+        """Every entry of the body's ``details`` (Sheets and the other v4 APIs)."""
+        return [d for d in self.error.get("details") or [] if isinstance(d, dict)]
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        """Every entry of the body's ``errors`` (Drive v3: domain, reason, location)."""
+        return [e for e in self.error.get("errors") or [] if isinstance(e, dict)]
+
+    @property
+    def reason(self) -> str:
+        """The first reason Google gave: an ErrorInfo's (Sheets, e.g. SERVICE_DISABLED), else the first of
+        Drive's errors (e.g. insufficientFilePermissions); "" when none."""
+        return next((str(d["reason"]) for d in [*self.details, *self.errors] if d.get("reason")), "")
 
 
 class TrackerNotShared(BackendError):

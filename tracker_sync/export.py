@@ -93,6 +93,11 @@ def pseudonym(key: bytes, kind: str, value: str) -> str:
     return f"{kind[0]}-{digest[:16]}"
 
 
+def _list_of(model: type[BaseModel]) -> TypeAdapter[list[BaseModel]]:
+    """The adapter for a list of ``model``, one model per tab chosen at run time."""
+    return TypeAdapter(list[model])  # type: ignore[valid-type]  # mypy takes list[...] here for a type; it is a runtime alias
+
+
 def deidentified_model(model: type[BaseModel]) -> type[BaseModel]:
     """The model without its free-text fields (names and emails stay strings: they hold the hashes)."""
     fields: dict[str, Any] = {name: (info.annotation, info) for name, info in model.model_fields.items()
@@ -172,14 +177,14 @@ def export_records(workbook: Workbook, folder: Path, *, fmt: str = "csv", deiden
                           deidentify_key is not None, str(folder))
     people = frozenset(check.result.records.columns("roster").get("teacher", []))
     for tab, model in RECORD_MODELS.items():
-        records = TypeAdapter(list[model]).validate_python(check.result.records.rows(tab))  # in bulk, one pass
+        records = _list_of(model).validate_python(check.result.records.rows(tab))  # in bulk, one pass
         out_model = model
         if deidentify_key is not None:
             out_model = deidentified_model(model)
-            plain = TypeAdapter(list[model]).dump_python(records)
-            records = TypeAdapter(list[out_model]).validate_python(_deidentify(plain, deidentify_key, people))
+            plain = _list_of(model).dump_python(records)
+            records = _list_of(out_model).validate_python(_deidentify(plain, deidentify_key, people))
         # Parquet keeps dates as dates; text formats get JSON values (ISO dates).
-        rows = TypeAdapter(list[out_model]).dump_python(records, mode="python" if fmt == "parquet" else "json")
+        rows = _list_of(out_model).dump_python(records, mode="python" if fmt == "parquet" else "json")
         columns = list(out_model.model_fields)
         data_file, schema_file = folder / f"{tab}.{fmt}", folder / f"{tab}.schema.json"
         _write(data_file, fmt, rows, columns)

@@ -72,7 +72,7 @@ class Check:
     def team_leads(self) -> dict[str, str]:
         """Teacher -> Team Lead, from the Roster rows that passed validation."""
         roster = self.result.records.columns("roster")
-        return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", [])) if lead}
+        return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", []), strict=True) if lead}
 
     def tool_tabs(self, synced_at: dt.datetime) -> list[ToolTab]:
         """The tool tabs a sync writes besides the Sync Log (Summary, Patterns, Flags), in tab order."""
@@ -173,7 +173,7 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
     except WriteRefused as exc:
         if _say_write_refused(workbook, check, log_line, exc):
             raise WriteRefused(exc.code, f"{exc.message} (The tracker's Flags tab and Sync Log say so; its other tabs "
-                                         "keep the last sync that was written.)", exc.status, reason=exc.reason) from exc
+                                         "keep the last sync that was written.)", exc.status, error=exc.error) from exc
         raise
     report.write_s = round(time.perf_counter() - writing, 3)
     volatile = {tab.name for tab in tool_tabs if tab.volatile}
@@ -187,7 +187,7 @@ def _say_write_refused(workbook: Workbook, check: Check, log_line: SyncLogLine, 
     time): a second, small write of the Flags tab and the Sync Log saying why, so the school sees it.
     True when that write went through."""
     line = dataclasses.replace(log_line, outcome="write refused: see Flags")
-    tabs = [render_write_refused(refused.message, line.cells()[0]), check.sync_log(line)]
+    tabs = [render_write_refused(refused.message, line.when()), check.sync_log(line)]
     try:
         workbook.write(tabs)
     except TrackerSyncError as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 CellValue = str | int | float | bool | dt.date | dt.datetime | None
 Grid = list[list[CellValue]]
@@ -116,10 +117,10 @@ class ColorScale:
         points = self.points
         if value <= points[0][0]:
             return points[0][1]
-        for (low, low_rgb), (high, high_rgb) in zip(points, points[1:]):
+        for (low, low_rgb), (high, high_rgb) in pairwise(points):
             if value <= high:
                 t = (value - low) / (high - low)
-                mixed = [round(a + (b - a) * t) for a, b in zip(rgb(low_rgb), rgb(high_rgb))]
+                mixed = [round(a + (b - a) * t) for a, b in zip(rgb(low_rgb), rgb(high_rgb), strict=True)]
                 return "".join(f"{c:02X}" for c in mixed)
         return points[-1][1]
 

@@ -43,7 +43,7 @@ class WholeLinesConsole(Console):
 
     @size.setter
     def size(self, new_size: tuple[int, int]) -> None:
-        Console.size.fset(self, new_size)
+        self.width, self.height = new_size  # as Console's own size setter does
 
 
 console = WholeLinesConsole()
@@ -78,6 +78,8 @@ class OneLineErrors(TyperGroup):
             where = f" (see `{context.command_path} --help`)" if context is not None else ""
             _error_line(_one_line(exc.format_message()) + where)
             code = 2
+        except TrackerSyncError as exc:  # one a command did not catch itself (e.g. a missing extra, met on import)
+            code = fail(exc).exit_code
         except Exception as exc:
             if os.environ.get("TRACKER_SYNC_DEBUG"):
                 raise

@@ -32,6 +32,14 @@ from tracker_sync.wording import plural
 RegistryOption = Annotated[Path, typer.Option("--registry", metavar="FILE.toml", help="The district registry TOML (see docs/district/registry.md).")]
 
 
+def needs_google(loaded) -> None:
+    """A district with Google schools needs the google extra: say so once, before any school runs."""
+    if any(school.backend == "google" for school in loaded.schools.values()):
+        from tracker_sync.backends.google import require_google
+
+        require_google()
+
+
 def load_district(path: Path):
     """The registry, refused when it lists no school (nothing to sync, serve or show)."""
     from tracker_sync.district.registry import load_registry
@@ -91,6 +99,7 @@ def sync_all(
     try:
         day = parse_as_of(as_of)
         loaded = load_district(registry)
+        needs_google(loaded)
         runner = DistrictRunner(loaded, history=open_history(loaded))
     except TrackerSyncError as exc:
         raise fail(exc) from exc
@@ -117,11 +126,11 @@ def sync_all(
                       title=f"{plural(len(runs), 'school')}, {summary['failed']} failed, {skipped} skipped (unchanged), in {wall:.1f} s")
         for run in runs:
             figures = ["–"] * 3 if run.outcome == "skipped" else [str(run.rows_read), str(run.errors), str(run.warnings)]
-            table.add_row(Text(names[run.school]), Text(_outcome(run), style="red" if run.outcome == "failed" else None),
+            table.add_row(Text(names[run.school]), Text(_outcome(run), style="red" if run.outcome == "failed" else ""),
                           *figures, str(run.api_calls), f"{run.duration_s:.2f}")
         console.print(table)
         say(f"API calls: {summary['api_calls']} ({summary['http_requests']} HTTP requests with retries) and "
-            f"{plural(summary['drive_listings'], 'Drive listing')}; waited {summary['quota_wait_s']:.1f} s for quota")
+            f"{plural(runner.drive_listings, 'Drive listing')}; waited {summary['quota_wait_s']:.1f} s for quota")
     raise typer.Exit(3 if failed else 0)
 
 
@@ -200,6 +209,7 @@ def serve(
     try:
         day = parse_as_of(simulate_day, "--simulate-day")
         loaded = load_district(registry)
+        needs_google(loaded)
         if day is not None:
             failed = _simulate_day(loaded, day, as_json)
             raise typer.Exit(3 if failed else 0)

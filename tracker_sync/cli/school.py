@@ -121,7 +121,7 @@ def provision(
                 raise ConfigError("--out is for an .xlsx tracker: a Google tracker is found by --school (and --registry); leave out --out.")
             if rename:
                 raise ConfigError("--rename works on .xlsx trackers only: a Google tracker is found by its school's name.")
-            if not (school or "").strip():
+            if school is None or not school.strip():
                 raise ConfigError("Give --school NAME: a Google tracker is found (or created) by its school's name.")
             from tracker_sync.provision.google import provision_google_school
 

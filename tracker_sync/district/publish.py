@@ -67,7 +67,7 @@ def ensure_xlsx(path: Path, tab_names: Sequence[str]) -> bool:
         except Exception as exc:  # openpyxl raises many types (zip, XML, KeyError) on a file that is not an .xlsx
             raise BackendError(f"Cannot open the District workbook {path}: it is not a readable .xlsx file. "
                                "Move it away, or give another --out.") from exc
-        if created:
+        if created and book.active is not None:  # a new openpyxl book starts with one empty sheet
             book.remove(book.active)
         missing = [name for name in tab_names if name not in book.sheetnames]
         if not missing:
@@ -94,14 +94,15 @@ def google_workbook(registry: Registry, http: Any, first_tab: str, folder: str |
         spreadsheet_id_from,
     )
 
-    if registry.path is None:
+    path = registry.path
+    if path is None:
         raise ConfigError("A Google District workbook is recorded in the registry: load the registry from a file.")
     created = not registry.district.report.spreadsheet
     if created:
         where = folder or registry.district.folder
         new = GoogleWorkbook.create(f"{registry.district.name} – district report", http,
                                     folder_id=folder_id_from(where) if where else None)
-        registry = record_district_report(registry.path, spreadsheet=new.location)  # a rerun never makes a second one
+        registry = record_district_report(path, spreadsheet=new.location)  # a rerun never makes a second one
         sheet_id = next(iter(new.read([]).tab_ids.values()))
         http.batch_update(new.spreadsheet_id, {"requests": [{"updateSheetProperties": {
             "properties": {"sheetId": sheet_id, "title": first_tab}, "fields": "title"}}]})
@@ -111,7 +112,7 @@ def google_workbook(registry: Registry, http: Any, first_tab: str, folder: str |
     for email in new_staff:
         workbook.share(email, "reader", notify=True)
     if new_staff:
-        record_district_report(registry.path, shared=sorted({*settings.shared, *new_staff}))
+        record_district_report(path, shared=sorted({*settings.shared, *new_staff}))
     return workbook, created, new_staff
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from tracker_sync.district.figures import FIGURES, FIGURES_VERSION, Figure
@@ -206,13 +207,18 @@ def _pool(figure: Figure, cells: list[Shown]) -> Shown:
     """The district value of one figure from the schools' shown cells only."""
     if figure.pool == "weighted":
         return _pool_share(cells)
-    cells = [c for c in cells if not c.suppressed and c.value is not None]
-    if not cells:
+    known = _known(cells)
+    if not known:
         return NO_DATA
-    n = sum(c.n for c in cells)
+    n = sum(n for _, n in known)
     if figure.pool == "sum":
-        return Shown(float(sum(c.value for c in cells)), n)
-    return Shown(float(statistics.median(c.value for c in cells)), n)
+        return Shown(float(sum(value for value, _ in known)), n)
+    return Shown(float(statistics.median(value for value, _ in known)), n)
+
+
+def _known(cells: list[Shown]) -> list[tuple[float, int]]:
+    """(value, n) of the cells shown with a value (shown() gives every such cell its n)."""
+    return [(c.value, c.n) for c in cells if not c.suppressed and c.value is not None and c.n is not None]
 
 
 def _band_lines(rubric: Rubric) -> list[Line]:
@@ -240,9 +246,9 @@ def _rubric_sections(entries: list[SchoolEntry], stored: dict[str, dict], min_ce
         section.schools.append(entry.id)
         counts, total = data["bands"]["counts"], data["bands"]["n"]
         codes = [code for code in rubric.codes if code in data["indicators"]]
-        weights = {("band", i): c or 0 for i, c in enumerate(counts)}
+        weights: dict[Hashable, int] = {("band", i): c or 0 for i, c in enumerate(counts)}
         weights |= {("code", code): data["indicators"][code]["n"] for code in codes}
-        primary = {("band", i) for i, c in enumerate(counts) if c is None or 0 < c < min_cell}
+        primary: set[Hashable] = {("band", i) for i, c in enumerate(counts) if c is None or 0 < c < min_cell}
         means = {code: shown(*_pair(data["indicators"][code]), min_cell) for code in codes}
         primary |= {("code", code) for code in codes if means[code].suppressed}
         lines = [Line(tuple(("band", i) for i in line.cells), line.total) for line in _band_lines(rubric)]
@@ -267,9 +273,9 @@ def _rubric_sections(entries: list[SchoolEntry], stored: dict[str, dict], min_ce
 
 def _pool_share(cells: list[Shown]) -> Shown:
     """A mean or share over shown cells, weighted by their n."""
-    cells = [c for c in cells if not c.suppressed and c.value is not None]
-    n = sum(c.n for c in cells)
-    return Shown(sum(c.value * c.n for c in cells) / n, n) if n else NO_DATA
+    known = _known(cells)
+    n = sum(n for _, n in known)
+    return Shown(sum(value * n for value, n in known) / n, n) if n else NO_DATA
 
 
 def _calibration(entries: list[SchoolEntry], stored: dict[str, dict]) -> list[CalibrationEntry]:
@@ -297,10 +303,10 @@ def _trends(history: History, school: School, as_of: dt.date,
     for end in weeks:
         days = [d for d in by_day if end - dt.timedelta(days=6) <= dt.date.fromisoformat(d) <= end]
         data = by_day[max(days)].extra[KEY] if days else None
-        ok = data is not None and data.get("version") == FIGURES_VERSION
-        synced.append(ok)
+        current = data if data is not None and data.get("version") == FIGURES_VERSION else None
+        synced.append(current is not None)
         for key in TREND_FIGURES:
-            series[key].append(shown(*_pair(data["figures"].get(key)), min_cell) if ok else NO_DATA)
+            series[key].append(shown(*_pair(current["figures"].get(key)), min_cell) if current is not None else NO_DATA)
     return weeks, series, synced
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -34,6 +35,7 @@ from tracker_sync.patterns.action_steps import (
     teachers_without_open_step,
 )
 from tracker_sync.patterns.agreement import (
+    AgreementOverall,
     agreement_by_indicator,
     agreement_by_pair,
     agreement_overall,
@@ -60,6 +62,7 @@ from tracker_sync.patterns.equity import (
     teacher_groups,
 )
 from tracker_sync.patterns.feedback import (
+    LatencyOverall,
     feedback_latency,
     latency_overall,
     latency_summary,
@@ -108,6 +111,9 @@ from tracker_sync.patterns.trends import (
 )
 from tracker_sync.schemas import SchoolSettings
 
+if TYPE_CHECKING:
+    from tracker_sync.validate import Records
+
 __all__ = [
     "OPEN_STEP_STATUSES", "WHOLE_SCHOOL", "Discussion", "Frames", "Headline", "Patterns", "action_step_status",
     "TrendDates", "agreement_by_indicator", "agreement_by_pair", "agreement_overall", "cadence_by_coach", "calibration",
@@ -144,7 +150,7 @@ class Patterns:
     feedback: pd.DataFrame
     feedback_by_observer: pd.DataFrame
     feedback_by_team: pd.DataFrame
-    feedback_overall: dict
+    feedback_overall: LatencyOverall
     action_steps: pd.DataFrame
     steps_by_team: pd.DataFrame
     no_open_step: pd.DataFrame
@@ -185,12 +191,12 @@ class Patterns:
     co_observed: pd.DataFrame
     agreement_by_indicator: pd.DataFrame
     agreement_by_pair: pd.DataFrame
-    agreement_overall: dict
+    agreement_overall: AgreementOverall
     drift: pd.DataFrame
     drift_by_observer: pd.DataFrame
 
 
-def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patterns:
+def compute_patterns(records: Records, settings: SchoolSettings, as_of: dt.date) -> Patterns:
     """All patterns from validated records (tracker_sync.validate.rows.Records), as of `as_of`."""
     frames = to_frames(records).state_on(as_of)
     day = pd.Timestamp(as_of)
@@ -205,15 +211,21 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
     offsets = score_offsets(frames, settings)
     calib = calibration(frames, settings, offsets)
     cycles = cycle_checks(frames, settings, day)
-    practice = _practice_patterns(frames, settings, as_of, cov, fb)
+    # 1:1s, goals and one level up
+    cadence, check_ins = one_on_one_cadence(frames, settings, day), lead_check_ins(frames, settings, day)
+    goals, next_due = goal_status(frames, settings, as_of), next_steps(frames, day)
+    lead_cov, lead_fb = lead_support(frames, settings, day, fb)
+    no_goal = teachers_without_active_goal(goals, cov, frames.tracks("goals"))
+    common, progress = common_indicators(frames, settings, goals), goal_progress(frames, settings, goals, as_of)
+    period = check_in_period(settings, as_of)
     dates = trend_dates(settings, as_of)
     trends = headline_trends(frames, settings, cov, dates)
     groups = teacher_groups(frames, settings, cov)
     equity = observation_equity(groups, settings)
     pairs = co_observed_scores(frames, settings)
     drift, drift_by_observer = observer_drift(offsets, settings)
-    more = practice_gaps(settings, coverage=cov, **{key: practice[key] for key in (
-        "one_on_ones", "next_steps", "lead_check_ins", "goals", "goal_period", "no_active_goal", "common_indicators")})
+    more = practice_gaps(settings, coverage=cov, one_on_ones=cadence, next_steps=next_due, lead_check_ins=check_ins, goals=goals,
+                         goal_period=period, no_active_goal=no_goal, common_indicators=common)
     more += [gap for gap in (trend_gap(settings, trends, dates, teachers=len(cov), open_steps=int(steps["open"].sum())),
                              equity_gap(settings, equity)) if gap is not None]
     discuss = three_things(settings, lowest=lowest, coverage=cov, feedback=overall, steps=steps,
@@ -239,24 +251,11 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
         co_observed=pairs, agreement_by_indicator=agreement_by_indicator(pairs, settings),
         agreement_by_pair=agreement_by_pair(pairs, settings), agreement_overall=agreement_overall(pairs, settings),
         drift=drift, drift_by_observer=drift_by_observer,
-        **practice,
-    )
-
-
-def _practice_patterns(frames: Frames, settings: SchoolSettings, as_of: dt.date, cov: pd.DataFrame, fb: pd.DataFrame) -> dict:
-    """The 1:1, goal and one-level-up fields of Patterns."""
-    day = pd.Timestamp(as_of)
-    cadence, check_ins = one_on_one_cadence(frames, settings, day), lead_check_ins(frames, settings, day)
-    goals, steps = goal_status(frames, settings, as_of), next_steps(frames, day)
-    lead_cov, lead_fb = lead_support(frames, settings, day, fb)
-    no_goal = teachers_without_active_goal(goals, cov, frames.tracks("goals"))
-    common, progress = common_indicators(frames, settings, goals), goal_progress(frames, settings, goals, as_of)
-    return dict(
         one_on_ones=cadence, one_on_ones_by_lead=cadence_by_coach(cadence, frames.one_on_ones, day),
-        one_on_ones_by_team=one_on_ones_by_team(cadence, steps), next_steps=steps, lead_check_ins=check_ins,
+        one_on_ones_by_team=one_on_ones_by_team(cadence, next_due), next_steps=next_due, lead_check_ins=check_ins,
         check_ins_by_leader=cadence_by_coach(check_ins, leader_check_ins(frames, settings), day),
-        goals=goals, goal_period=check_in_period(settings, as_of), no_active_goal=no_goal,
-        common_indicators=common, goal_progress=progress,
+        goals=goals, goal_period=period, no_active_goal=no_goal, common_indicators=common, goal_progress=progress,
         goals_by_team=goals_by_team(cov, no_goal, goals, common, progress, frames.tracks("goals")),
         lead_coverage=lead_cov, lead_feedback=lead_fb, untracked=frames.untracked,
     )
+

@@ -11,6 +11,8 @@ observers at 80 % agreement within one point of a master code on its 7-point sca
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import numpy as np
 import pandas as pd
 
@@ -28,7 +30,7 @@ def co_observed_scores(frames: Frames, settings: SchoolSettings) -> pd.DataFrame
     three observers, each of the three pairs. observer_a sorts before observer_b; diff = a - b;
     agreed: within the rubric's `agreement_within` points."""
     both = frames.scores.loc[_shared_lessons(frames.scores), ["teacher", "team", "date", "observer", "indicator", "score"]]
-    by_score: dict[tuple, list[tuple[str, float]]] = {}
+    by_score: dict[tuple[pd.Timestamp, str, str, str], list[tuple[str, float]]] = {}
     for teacher, team, day, observer, indicator, score in both.itertuples(index=False, name=None):  # a few hundred
         by_score.setdefault((day, teacher, team, indicator), []).append((observer, score))
     rows = []
@@ -40,10 +42,10 @@ def co_observed_scores(frames: Frames, settings: SchoolSettings) -> pd.DataFrame
     if not rows:
         return pd.DataFrame(columns=COMPARISON_COLUMNS)
     rows.sort(key=lambda r: r[:5])  # date, teacher, observer pair, indicator
-    day, teacher, a, b, indicator, team, score_a, score_b = map(list, zip(*rows))
-    diff = np.subtract(score_a, score_b, dtype=float)
-    return pd.DataFrame({"teacher": teacher, "team": team, "date": pd.to_datetime(day), "indicator": indicator,
-                         "observer_a": a, "observer_b": b, "score_a": score_a, "score_b": score_b, "diff": diff,
+    days, teachers, firsts, seconds, indicators, teams, scores_a, scores_b = map(list, zip(*rows, strict=True))
+    diff = np.subtract(scores_a, scores_b, dtype=float)
+    return pd.DataFrame({"teacher": teachers, "team": teams, "date": pd.to_datetime(days), "indicator": indicators,
+                         "observer_a": firsts, "observer_b": seconds, "score_a": scores_a, "score_b": scores_b, "diff": diff,
                          "exact": diff == 0, "adjacent": np.abs(diff) <= 1,
                          "agreed": np.abs(diff) <= settings.rubric.agreement_within})[COMPARISON_COLUMNS]
 
@@ -60,7 +62,7 @@ def _shared_lessons(scores: pd.DataFrame) -> np.ndarray:
     seen = np.unique(lesson * (len(observers) + 1) + observer)  # each lesson and observer once
     lessons, observers_per_lesson = np.unique(seen // (len(observers) + 1), return_counts=True)
     shared = visits["row"].to_numpy()[np.isin(lesson, lessons[observers_per_lesson >= 2])]
-    return scores["row"].isin(shared).to_numpy()
+    return np.asarray(scores["row"].isin(shared))
 
 
 def _judged(out: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
@@ -69,7 +71,7 @@ def _judged(out: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
     return out
 
 
-def _summary(pairs: pd.DataFrame, group: np.ndarray, labels: dict[str, object]) -> pd.DataFrame:
+def _summary(pairs: pd.DataFrame, group: np.ndarray, labels: dict[str, list[str]]) -> pd.DataFrame:
     """Per group code (0..n-1, one per label): co-observed lessons, comparisons, shares exact,
     adjacent and agreed (the rubric's rule), mean difference. Counted with bincount: the frames are small, pandas' grouping is not."""
     teacher, _ = pd.factorize(pairs["teacher"])
@@ -101,11 +103,22 @@ def agreement_by_pair(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataF
     if pairs.empty:
         return pd.DataFrame(columns=BY_PAIR_COLUMNS)
     group, names = pd.factorize(pairs["observer_a"] + "\x1f" + pairs["observer_b"], sort=True)  # by a, then b
-    a, b = zip(*(name.split("\x1f") for name in names))
+    a, b = zip(*(name.split("\x1f") for name in names), strict=True)
     return _judged(_summary(pairs, group, {"observer_a": list(a), "observer_b": list(b)}), settings)[BY_PAIR_COLUMNS]
 
 
-def agreement_overall(pairs: pd.DataFrame, settings: SchoolSettings) -> dict[str, float | int | bool | None]:
+class AgreementOverall(TypedDict):
+    """The school's agreement figures (exact, adjacent and agreed are None with no comparison)."""
+
+    lessons: int
+    comparisons: int
+    exact: float | None
+    adjacent: float | None
+    agreed: float | None
+    below_norm: bool
+
+
+def agreement_overall(pairs: pd.DataFrame, settings: SchoolSettings) -> AgreementOverall:
     """The school's figures in the same terms: lessons, comparisons, exact, adjacent, agreed, below_norm."""
     if pairs.empty:
         return {"lessons": 0, "comparisons": 0, "exact": None, "adjacent": None, "agreed": None, "below_norm": False}

@@ -23,7 +23,7 @@ def scored_pace(settings: SchoolSettings, as_of: pd.Timestamp, minimum: int) -> 
     check could fail before mid-year, and a 1-a-year minimum only on the last day.)"""
     start, end = pd.Timestamp(settings.school_year_start), pd.Timestamp(settings.school_year_end)
     gone = min(max((as_of - start).days / max((end - start).days, 1), 0.0), 1.0)
-    return math.floor(minimum * gone + 0.5 + 1e-9)
+    return math.floor(float(minimum * gone) + 0.5 + 1e-9)
 
 
 def coverage(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from importlib.resources import files
 import pandas as pd
 
 from tracker_sync.patterns.equity import worst_gap
+from tracker_sync.patterns.feedback import LatencyOverall
 from tracker_sync.patterns.scores import WHOLE_SCHOOL
 from tracker_sync.patterns.trends import TrendDates
 from tracker_sync.schemas import SchoolSettings
@@ -72,7 +73,7 @@ def _most(frame: pd.DataFrame, column: str) -> tuple[str, int] | None:
     return str(counts.index[0]), int(counts.iloc[0])
 
 
-def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd.DataFrame, feedback: dict,
+def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd.DataFrame, feedback: LatencyOverall,
                  steps: pd.DataFrame, no_open_step: pd.DataFrame, calibration: pd.DataFrame,
                  cycles: pd.DataFrame, more: Sequence[Discussion] = ()) -> list[Discussion]:
     """The theme first, then the two gaps furthest off the norm, of those found here and in `more`
@@ -95,13 +96,13 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
             gaps.append(_item(settings, "scored", f"{behind} of {teachers} teachers are behind the pace for scored observations "
                               f"({due} by now toward {norms.scored_observations_per_year} a year, "
                               f"{norms.full_observations_per_year} of them Full).", behind / teachers))
-    known = feedback["given"] + feedback["pending_past_norm"]
-    if known and feedback["share_within"] < 1:
+    known, share = feedback["given"] + feedback["pending_past_norm"], feedback["share_within"]
+    if known and share is not None and share < 1:
         late = feedback["pending_past_norm"]
         waiting = f"; {late} visits are still waiting for feedback past the norm" if late else ""
         gaps.append(_item(settings, "feedback", f"Feedback came within {norms.feedback_within_school_days} school days after "
-                          f"{percent(feedback['share_within'])} of visits ({feedback['within']} of {known}){waiting}.",
-                          1 - feedback["share_within"], norm=norms.feedback_within_school_days))
+                          f"{percent(share)} of visits ({feedback['within']} of {known}){waiting}.",
+                          1 - share, norm=norms.feedback_within_school_days))
     open_steps, overdue = int(steps["open"].sum()), int(steps["overdue"].sum())
     if overdue or (teachers and len(no_open_step)):
         parts = []

@@ -32,7 +32,7 @@ def teacher_groups(frames: Frames, settings: SchoolSettings, cov: pd.DataFrame) 
     as pandas' quantile); teachers with no score this year are in neither.
     """
     roster = frames.roster
-    years = dict(zip(roster["teacher"][::-1], roster["years_experience"][::-1]))  # the first row of a name wins
+    years = dict(zip(roster["teacher"][::-1], roster["years_experience"][::-1], strict=True))  # the first row of a name wins
     experience = pd.to_numeric(pd.Series([years.get(t) for t in cov["teacher"]], dtype=object), errors="coerce").to_numpy(float)
     scores = frames.scores
     year = (scores["date"] >= pd.Timestamp(settings.school_year_start)).to_numpy()

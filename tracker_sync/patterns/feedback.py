@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import pandas as pd
 
 from tracker_sync.patterns.frames import Frames, school_days_between, summarise
@@ -41,7 +43,18 @@ def latency_summary(fb: pd.DataFrame, by: str) -> pd.DataFrame:
     return out[columns]
 
 
-def latency_overall(fb: pd.DataFrame) -> dict[str, float | int | None]:
+class LatencyOverall(TypedDict):
+    """The whole school's feedback figures (None: no feedback given or known yet)."""
+
+    observations: int
+    given: int
+    median_school_days: float | None
+    within: int
+    pending_past_norm: int
+    share_within: float | None
+
+
+def latency_overall(fb: pd.DataFrame) -> LatencyOverall:
     """The whole school's figures, in the same terms as latency_summary."""
     given = fb["school_days"].dropna()
     within, late_pending = int(fb["within_norm"].sum()), int(fb["overdue_pending"].sum())

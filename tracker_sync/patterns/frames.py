@@ -7,9 +7,10 @@ year of rows (about 10k) turns into frames in a few milliseconds.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -127,11 +128,11 @@ def _dates(values: list[dt.date | None]) -> np.ndarray:
     return dates
 
 
-def _frame(fields: dict[str, list], columns: list[str]) -> pd.DataFrame:
+def _frame(fields: dict[str, list[Any]], columns: list[str]) -> pd.DataFrame:  # each column its field's type
     """One tab's records (the validator's columns) as typed columns; a tab with no rows gets object
     columns, as pandas gives."""
     length = len(next(iter(fields.values()), []))
-    data = {}
+    data: dict[str, object] = {}
     for column in columns:
         values = fields.get(column) or [None] * length
         if column in _DATES:
@@ -168,10 +169,10 @@ def summarise(frame: pd.DataFrame, by: str | list[str], **columns: tuple[str, st
     return pd.DataFrame({name: getattr(grouped[column], how)() for name, (column, how) in columns.items()})
 
 
-def positions(values: pd.Series, among) -> np.ndarray:
+def positions(values: pd.Series, among: Iterable[object]) -> np.ndarray:
     """Each value's position in `among` (distinct labels: teams, teachers, codes); -1 where it is
     not there or blank. The integer codes the vectorised patterns count with."""
-    return pd.Index(among).get_indexer(values).astype("int64")
+    return np.asarray(pd.Index(among).get_indexer(values), dtype="int64")
 
 
 def observed_teachers(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
@@ -204,7 +205,7 @@ def school_days_between(start: pd.Series, end: pd.Series, holidays: frozenset[dt
 
 def day_numbers(dates: pd.Series) -> np.ndarray:
     """Whole days since 1970, as integers (the tabs hold dates, never times of day)."""
-    return dates.to_numpy().astype("datetime64[D]").astype("int64")
+    return np.asarray(dates.to_numpy().astype("datetime64[D]")).astype("int64")
 
 
 class DaysByName:
@@ -216,7 +217,7 @@ class DaysByName:
     def __init__(self, event_names: list[pd.Series], event_days: pd.Series, query_names: list[pd.Series]) -> None:
         events = len(event_days)
         code = np.zeros(events + len(query_names[0]), dtype="int64")
-        for names, asked in zip(event_names, query_names):
+        for names, asked in zip(event_names, query_names, strict=True):
             part, uniques = pd.factorize(np.concatenate([names.to_numpy(object), asked.to_numpy(object)]))
             code = code * (len(uniques) + 1) + part + 1  # a blank name (code -1) becomes 0
         days = day_numbers(event_days)
@@ -230,11 +231,11 @@ class DaysByName:
         """Per query: the sorted position where its name's events begin."""
         return np.searchsorted(self._key, self._asked)
 
-    def position(self, days: pd.Series, side: str) -> np.ndarray:
+    def position(self, days: pd.Series, side: Literal["left", "right"]) -> np.ndarray:
         """Per query: the sorted position of its name's events dated before (side="left") or on or
         before (side="right") its day."""
         offset = np.clip(day_numbers(days) - self._low, 0, self._width - 1)
-        return np.searchsorted(self._key, self._asked + offset, side=side)
+        return np.asarray(np.searchsorted(self._key, self._asked + offset, side=side))
 
 
 def rubric_order(settings: SchoolSettings) -> dict[str, int]:

@@ -57,8 +57,8 @@ def teachers_without_active_goal(goals: pd.DataFrame, cov: pd.DataFrame, tracked
     if not tracked:
         return pd.DataFrame(columns=columns)
     owners, statuses, is_team = goals["teacher_or_team"].tolist(), goals["status"].tolist(), goals["is_team"].tolist()
-    with_active = {o for o, s, t in zip(owners, statuses, is_team) if s == ACTIVE and not t}
-    drafts = Counter(o for o, s, t in zip(owners, statuses, is_team) if s == "Draft" and not t)
+    with_active = {o for o, s, t in zip(owners, statuses, is_team, strict=True) if s == ACTIVE and not t}
+    drafts = Counter(o for o, s, t in zip(owners, statuses, is_team, strict=True) if s == "Draft" and not t)
     out = cov.loc[~cov["teacher"].isin(with_active), ["teacher", "team", "team_lead"]].reset_index(drop=True)
     out["drafts"] = [drafts[name] for name in out["teacher"].tolist()]
     return out[columns]
@@ -71,13 +71,13 @@ def common_indicators(frames: Frames, settings: SchoolSettings, goals: pd.DataFr
 
     Plain Python over a few hundred goals: several times faster than the merges it replaces."""
     members = coached_teachers(frames, settings) if frames.tracks("goals") else frames.roster.iloc[:0]
-    team_of = dict(zip(members["teacher"].tolist(), members["team"].tolist()))  # lists: iterating str columns is slow
+    team_of = dict(zip(members["teacher"].tolist(), members["team"].tolist(), strict=True))  # lists: iterating str columns is slow
     sizes = Counter(team_of.values())
     named = goals[goals["active"].to_numpy(bool) & goals["indicator"].notna().to_numpy()]
     teachers_on: dict[tuple[str, str], set[str]] = {}  # (team, indicator) -> teachers whose goals name it
     common: dict[str, set[str]] = {}
     team_goal = set()
-    for owner, code, is_team in zip(named["teacher_or_team"].tolist(), named["indicator"].tolist(), named["is_team"].tolist()):
+    for owner, code, is_team in zip(named["teacher_or_team"].tolist(), named["indicator"].tolist(), named["is_team"].tolist(), strict=True):
         if is_team:
             if owner in sizes:
                 common.setdefault(owner, set()).add(code)
@@ -151,9 +151,9 @@ def goals_by_team(cov: pd.DataFrame, no_active_goal: pd.DataFrame, goals: pd.Dat
     teams = sorted(teachers)
     without, goals_of = Counter(no_active_goal["team"].tolist()), Counter(active["team"].tolist())
     unchecked = Counter(active.loc[active["no_check_in"].to_numpy(bool), "team"].tolist())
-    common_of = dict(zip(common["team"].tolist(), common["common"].tolist()))
+    common_of = dict(zip(common["team"].tolist(), common["common"].tolist(), strict=True))
     changes: dict[str, list[float]] = {}
-    for team, change in zip(measured["team"].tolist(), measured["change"].tolist()):
+    for team, change in zip(measured["team"].tolist(), measured["change"].tolist(), strict=True):
         changes.setdefault(team, []).append(change)
     reached = Counter(measured.loc[measured["reached"].to_numpy(bool), "team"].tolist())
     return pd.DataFrame([[team, teachers[team], without[team], goals_of[team], unchecked[team], common_of.get(team, ""),

@@ -24,9 +24,9 @@ def step_load(steps: pd.DataFrame, cov: pd.DataFrame, settings: SchoolSettings) 
         return pd.DataFrame(columns=LOAD_COLUMNS)
     opened = mine["teacher"].value_counts()
     names: dict[str, list[str]] = {}
-    for teacher, setter in sorted({(t, s) for t, s in zip(mine["teacher"], mine["set_by"]) if isinstance(s, str)}):
+    for teacher, setter in sorted({(t, s) for t, s in zip(mine["teacher"], mine["set_by"], strict=True) if isinstance(s, str)}):
         names.setdefault(teacher, []).append(setter)
-    team = dict(zip(cov["teacher"], cov["team"]))
+    team = dict(zip(cov["teacher"], cov["team"], strict=True))
     teachers = sorted(opened.index, key=lambda t: (str(team[t]), t))
     out = pd.DataFrame({"teacher": teachers, "team": [team[t] for t in teachers],
                         "open_steps": [int(opened[t]) for t in teachers],

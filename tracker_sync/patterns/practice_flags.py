@@ -58,7 +58,7 @@ PRACTICE_FLAG_TYPES = {
 }
 
 
-def _day(value) -> str:
+def _day(value: object) -> str:
     return value.date().isoformat() if isinstance(value, pd.Timestamp) and not pd.isna(value) else "-"
 
 
@@ -66,7 +66,7 @@ def _days(n: float, unit: str = "days") -> str:
     return f"{n:.0f} {unit[:-1] if round(n) == 1 else unit}"
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
 

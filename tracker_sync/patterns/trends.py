@@ -131,7 +131,7 @@ def _not_seen(frames: Frames, teachers: pd.DataFrame, days: np.ndarray, gap: int
     return out
 
 
-def _feedback(frames: Frames, settings: SchoolSettings, days: np.ndarray):
+def _feedback(frames: Frames, settings: SchoolSettings, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per date: which visits had feedback, which were within the norm, which waited past it."""
     obs = frames.observations
     norm = settings.norms.feedback_within_school_days
@@ -165,7 +165,7 @@ def _steps_overdue(frames: Frames, days: np.ndarray) -> np.ndarray:
     when = days.astype("datetime64[D]")[:, None]
     open_now = steps["status"].isin(OPEN_STEP_STATUSES).to_numpy()
     closed_later = steps["status"].isin(CLOSED_STEP_STATUSES).to_numpy() & (completed[None, :] > when)
-    return (set_day[None, :] <= days[:, None]) & (open_now[None, :] | closed_later) & (due[None, :] < when)
+    return np.asarray((set_day[None, :] <= days[:, None]) & (open_now[None, :] | closed_later) & (due[None, :] < when))
 
 
 def headline_trends(frames: Frames, settings: SchoolSettings, teachers: pd.DataFrame, dates: TrendDates) -> pd.DataFrame:

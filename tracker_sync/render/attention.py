@@ -9,12 +9,14 @@ from typing import Any
 import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
+from tracker_sync.patterns.agreement import AgreementOverall
 from tracker_sync.patterns.discuss import percent
 from tracker_sync.patterns.equity import EQUITY_GROUPS
 from tracker_sync.patterns.trends import TrendDates
 from tracker_sync.render.layout import Column, Line, Table
 from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.tabs import ToolCell
 from tracker_sync.wording import plural
 
 #: the headline figures in trend order: (measure, column kind)
@@ -33,7 +35,7 @@ def moved_heat_cells(patterns: Patterns) -> pd.DataFrame:
     return patterns.heatmap_trend.loc[patterns.heatmap_trend["moved"].astype(bool)]
 
 
-def agreement_summary(overall: dict) -> str:
+def agreement_summary(overall: AgreementOverall) -> str:
     """'8 co-observed lessons, 77 scores compared: 57% exact, 84% within one point' (no lesson: '')."""
     if not overall["comparisons"]:
         return ""
@@ -54,7 +56,7 @@ def _labels(settings: SchoolSettings) -> dict[str, str]:
             "feedback_share_within": f"% feedback within {norms.feedback_within_school_days} days", "overdue_steps": "Overdue steps"}
 
 
-def headline_trend_rows(patterns: Patterns) -> list[list]:
+def headline_trend_rows(patterns: Patterns) -> list[list[ToolCell]]:
     """The Summary's headline table rows under "Now": the value then, and the weekly sparkline, in the
     order of the headline columns (the last column, rows to fix, has no trend)."""
     school = patterns.trends[patterns.trends["scope"] == WHOLE_SCHOOL].set_index("measure")
@@ -69,11 +71,11 @@ def trend_sections(settings: SchoolSettings, patterns: Patterns) -> list[Line | 
     norms, dates = settings.norms, patterns.trend_dates
     labels, weeks = _labels(settings), f"{len(dates.points)} weeks"
     trends, scopes = trends_by_scope(patterns)
-    columns, rows = [Column("Team")], [[scope] for scope in scopes]
+    columns, rows = [Column("Team")], [list[ToolCell]([scope]) for scope in scopes]
     for measure, kind in _MEASURES:
         columns += [Column(f"{labels[measure]}: then", kind), Column(f"{labels[measure]}: now", kind),
                     Column(f"{labels[measure]}: {weeks}", "spark")]
-        for row, scope in zip(rows, scopes):
+        for row, scope in zip(rows, scopes, strict=True):
             r = trends.loc[(scope, measure)]
             row += [plain(r["then"]), plain(r["now"]), r["sparkline"]]
     moved = moved_heat_cells(patterns)
@@ -133,7 +135,7 @@ def step_load_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table
                         + (["set by more than one coach"] if r.several_setters else [])) for r in heavy.itertuples()]
     return [
         Table([Column("Teacher"), Column("Team"), Column("Open steps", "int"), Column("Set by", "long", wrap_at=30), Column("Check")],
-              [[r.teacher, r.team, r.open_steps, r.set_by, check] for r, check in zip(heavy.itertuples(), checks)],
+              [[r.teacher, r.team, r.open_steps, r.set_by, check] for r, check in zip(heavy.itertuples(), checks, strict=True)],
               title=f"Action-step load (norm: at most {norms.max_open_steps} open steps, from one coach)",
               note="Get Better Faster: one or two bite-sized steps at a time.", empty="No teacher carries too many steps."),
         Table([Column("Teacher"), Column("Team"), Column("Set by"), Column("Indicator"), Column("Date set", "date"),

@@ -8,17 +8,18 @@ from collections.abc import Mapping, Sequence
 
 from tracker_sync.patterns.practice_flags import PRACTICE_FLAG_TYPES, PracticeFlag
 from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
-from tracker_sync.tabs import Link, ToolTab
+from tracker_sync.tabs import Link, ToolCell, ToolTab
 from tracker_sync.validate.findings import FINDING_TYPES, Finding, shown
 
 FINDINGS_HEADER = ["Severity", "Tab", "Cell", "Column", "Entered by", "Value", "Problem", "How to fix", "Code", "Go to cell"]
 
 
-def _grouped(practice: Sequence[PracticeFlag], team_leads: Mapping[str, str]) -> list[list]:
+def _grouped(practice: Sequence[PracticeFlag], team_leads: Mapping[str, str]) -> list[list[ToolCell]]:
     """One row per evidence row; a teacher's flag with no row to point at (not seen, no open step: it
     has a team and no link) is summarised per flag and team, every teacher still named on that row.
     Flags about observers, pairs or indicators (no team) stay one row each."""
-    rows, groups = [], defaultdict(list)
+    rows: list[tuple[PracticeFlag, list[PracticeFlag]]] = []
+    groups: defaultdict[tuple[str, str], list[PracticeFlag]] = defaultdict(list)
     for flag in practice:
         if (flag.tab and flag.row) or not flag.team:
             rows.append((flag, [flag]))
@@ -27,7 +28,7 @@ def _grouped(practice: Sequence[PracticeFlag], team_leads: Mapping[str, str]) ->
             if key not in groups:
                 rows.append((flag, groups[key]))
             groups[key].append(flag)
-    out = []
+    out: list[list[ToolCell]] = []
     for first, members in rows:
         leads = ", ".join(dict.fromkeys(lead for f in members if (lead := team_leads.get(f.who)) and lead != f.who))
         details = [f.detail for f in members]
@@ -49,9 +50,9 @@ def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practi
     authors, team_leads = authors or {}, team_leads or {}
     found = Counter(f.code for f in findings)
     flagged = Counter(f.code for f in practice)
-    counts = Table([Column("Flag", "long", wrap_at=30), Column("Kind"), Column("Code"), Column("Count", "int")],
-                   [*([FINDING_TYPES[code].title, FINDING_TYPES[code].severity, code, n] for code, n in found.items()),
-                    *([PRACTICE_FLAG_TYPES[code], "practice", code, n] for code, n in flagged.items())],
+    by_type: list[list[ToolCell]] = [[FINDING_TYPES[code].title, FINDING_TYPES[code].severity, code, n] for code, n in found.items()]
+    by_type += [[PRACTICE_FLAG_TYPES[code], "practice", code, n] for code, n in flagged.items()]
+    counts = Table([Column("Flag", "long", wrap_at=30), Column("Kind"), Column("Code"), Column("Count", "int")], by_type,
                    title="Count by type", empty="Nothing to fix and every norm is met.")
     cells = Table(
         [Column("Severity"), Column("Tab"), Column("Cell"), Column("Column"), Column("Entered by"), Column("Value", "long", wrap_at=24),
@@ -68,7 +69,7 @@ def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practi
          Column("Code"), Column("Go to row", "link")],
         grouped, title=f"Practice flags: where coaching is off the norms this school set ({len(grouped)})",
         empty="Every norm is met. Well done!", marks={(i, 0): "warning" for i in range(len(grouped))})
-    items = [Line("Flags: what to fix in the coach tabs, and where practice is off the norms", "title"),
+    items: list[Line | Table] = [Line("Flags: what to fix in the coach tabs, and where practice is off the norms", "title"),
              GAP, counts, GAP, cells, GAP, flags]
     return layout_tab("Flags", items)
 

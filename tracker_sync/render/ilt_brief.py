@@ -24,7 +24,8 @@ from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import discussion_question, discussion_questions, percent
 from tracker_sync.patterns.practice_flags import PracticeFlag
 from tracker_sync.render import heat_scale, heatmap_table
-from tracker_sync.render.ilt_brief_attention import attention_context, moved_cells
+from tracker_sync.render.ilt_brief_attention import TemplateContext, attention_context, moved_cells
+from tracker_sync.render.plain import PandasRow
 from tracker_sync.schemas import Rubric, SchoolSettings
 from tracker_sync.tabs import rgb
 
@@ -51,7 +52,7 @@ def rubric_heat_color(value: float, rubric: Rubric) -> tuple[str, str]:
     return f"#{hex_rgb.lower()}", "#ffffff" if luminance < 140 else "#1a1a1a"
 
 
-def _n(value, digits: int = 1) -> str:
+def _n(value: object, digits: int = 1) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
@@ -67,13 +68,13 @@ class HeatCell:
     was: str = ""  # the mean then, when it moved
 
 
-def _heat_rows(settings: SchoolSettings, patterns: Patterns) -> tuple[list[str], list[dict]]:
+def _heat_rows(settings: SchoolSettings, patterns: Patterns) -> tuple[list[str], list[TemplateContext]]:
     codes, lines = heatmap_table(settings, patterns)
     moved = moved_cells(patterns)
     rows = []
     for team, values, n in lines:
         cells = []
-        for code, value in zip(codes, values):
+        for code, value in zip(codes, values, strict=True):
             if value is None:
                 cells.append(HeatCell(code, "", "#ffffff", "#1a1a1a"))
             else:
@@ -102,14 +103,14 @@ def _by_label(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     return frame.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
-def _latency_row(label: str, r) -> dict:
+def _latency_row(label: str, r: PandasRow) -> TemplateContext:
     """One row of a feedback-latency table (by team or by observer)."""
     return {"label": label, "observations": r.observations, "given": r.given, "median": _n(r.median_school_days),
             "within": percent(r.share_within), "waiting": r.pending_past_norm}
 
 
 def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
-                  include_names: bool = False, generated: dt.datetime | None = None) -> dict:
+                  include_names: bool = False, generated: dt.datetime | None = None) -> TemplateContext:
     """Everything the template shows, already formatted: the template does no arithmetic."""
     norms, rubric = settings.norms, settings.rubric
     codes, heat_rows = _heat_rows(settings, patterns)
@@ -137,7 +138,7 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     if include_names:
         people = [{"who": f.who, "team": f.team, "detail": f.detail} for f in practice if f.code in _ACTION_FLAGS]
     shown_topics = {d.topic for d in patterns.discuss}
-    more_questions = [dict(zip(("question", "source"), discussion_question(settings, topic)), topic=topic)
+    more_questions = [dict(zip(("question", "source"), discussion_question(settings, topic), strict=True), topic=topic)
                       for topic in discussion_questions() if topic not in shown_topics and topic != "theme"]
     return {
         "school": settings.school, "as_of": patterns.as_of, "generated": (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
@@ -174,7 +175,7 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     }
 
 
-def practice_context(settings: SchoolSettings, patterns: Patterns) -> dict:
+def practice_context(settings: SchoolSettings, patterns: Patterns) -> TemplateContext:
     """The 1:1 and goals section: per team, and one level up as counts (no one is named)."""
     norms = settings.norms
     kept = {"meetings": "one_on_ones" not in patterns.untracked, "goals": "goals" not in patterns.untracked}

@@ -6,6 +6,7 @@ observers go by the brief's labels, no teacher is named."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -22,18 +23,21 @@ from tracker_sync.render.attention import (
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.wording import plural
 
+#: What a jinja2 template is given: names to any values (Template.render takes them all as they are).
+TemplateContext = dict[str, Any]
+
 #: Indicators the brief names when co-observers scored many apart (the lowest agreement first).
 _LOWEST_SHOWN = 3
 _FORMATS = {"not_seen": "{:.0f}", "median_feedback_school_days": "{:.1f}", "overdue_steps": "{:.0f}"}
 
 
-def _value(measure: str, value) -> str:
+def _value(measure: str, value: float | None) -> str:
     if value is None or pd.isna(value):
         return "–"
     return percent(value) if measure == "feedback_share_within" else _FORMATS[measure].format(value)
 
 
-def then_now(measure: str, r) -> dict[str, str | bool]:
+def then_now(measure: str, r: pd.Series) -> dict[str, str | bool]:
     """One trend figure as the brief shows it: then, now, the sparkline, and whether it got worse by
     as much as the brief shows (83% -> 83% is not marked, whatever the decimals say)."""
     then, now = _value(measure, r["then"]), _value(measure, r["now"])
@@ -45,7 +49,7 @@ def moved_cells(patterns: Patterns) -> dict[tuple[str, str], dict[str, str]]:
     return {(r.team, r.indicator): {"way": "up" if r.change > 0 else "down", "was": f"{r.then:.1f}"} for r in moved_heat_cells(patterns).itertuples()}
 
 
-def attention_context(settings: SchoolSettings, patterns: Patterns, observer_labels: Mapping[str, str]) -> dict:
+def attention_context(settings: SchoolSettings, patterns: Patterns, observer_labels: Mapping[str, str]) -> TemplateContext:
     """The brief's trend, equity, step-load and agreement parts; `observer_labels`: observer -> the
     label the brief's calibration section gives them ("Observer 2", or the name with --include-names)."""
     norms, dates = settings.norms, patterns.trend_dates

@@ -46,11 +46,11 @@ _ARIAL = dict(zip(
     (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *[556] * 10, 278, 278, 584, 584,
      584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667,
      611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222,
-     222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584)))
+     222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584), strict=True))
 _ARIAL_BOLD = {**_ARIAL, **dict(zip(
-    "!\"&':;?@ABCDEJKLRbcdfghjkmnopqrstuvwxy[]|",
-    (333, 474, 722, 238, 333, 333, 611, 975, 722, 722, 722, 722, 667, 278, 556, 722, 611, 722, 611, 556, 611, 611,
-     333, 611, 611, 278, 556, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 333, 333, 280)))}
+    "!\"&':;?@ABJKL[]^bcdfghijklmnopqrstuvwxy{|}",
+    (333, 474, 722, 238, 333, 333, 611, 975, 722, 722, 556, 722, 611, 333, 333, 584, 611, 556, 611, 333, 611, 611, 278,
+     278, 556, 278, 889, 611, 611, 611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 389, 280, 389), strict=True))}
 _WIDE = 1000  # CJK, symbols and anything else: a full em, to be safe
 #: A margin for rounding and hinting; fonts that stand in for Arial without its metrics (DejaVu Sans on a
 #: bare Linux) run ~12% wider, so .ci/run installs Liberation Sans (Arial's metrics) for the look test.
@@ -173,7 +173,7 @@ class Table:
     filterable (one per tab); ``empty`` is said when there are no rows."""
 
     columns: list[Column]
-    rows: list[list[ToolCell]]
+    rows: Sequence[Sequence[ToolCell]]  # read only: a Grid fits
     title: str | None = None
     note: str | None = None
     empty: str = "Nothing to show yet."
@@ -350,7 +350,7 @@ def _add_table(sheet: _Sheet, table: Table, spots: list[tuple[int, int]]) -> Non
         _add_line(sheet, Line(table.note, "note"))
     header_row = sheet.new_row()
     lines = max(sheet.put(header_row, at, span, column.header, _NUMBER_HEADER if column.kind in _NUMERIC else _HEADER)
-                for column, (at, span) in zip(table.columns, spots))
+                for column, (at, span) in zip(table.columns, spots, strict=True))
     sheet.fit(header_row, lines)
     first_body = header_row + 1
     if not table.rows:
@@ -359,7 +359,7 @@ def _add_table(sheet: _Sheet, table: Table, spots: list[tuple[int, int]]) -> Non
     for index, values in enumerate(table.rows):
         row = sheet.new_row()
         lines = 1
-        for i, (column, (at, span)) in enumerate(zip(table.columns, spots)):
+        for i, (column, (at, span)) in enumerate(zip(table.columns, spots, strict=True)):
             value = values[i] if i < len(values) else None
             lines = max(lines, sheet.put(row, at, span, value, _cell_style(column.kind, table.marks.get((index, i)))))
         sheet.fit(row, lines)
@@ -369,13 +369,13 @@ def _add_table(sheet: _Sheet, table: Table, spots: list[tuple[int, int]]) -> Non
         at, end = spots[first][0], spots[last - 1][0] + spots[last - 1][1]
         sheet.scales.append(ScaleRule(Area(first_body, at, body_rows, end - at), scale))
     if table.legend and table.scale:
-        label, values = table.legend
+        label, steps = table.legend
         first, last, scale = table.scale
         row = sheet.new_row()
         sheet.put(row, 0, 1, label, Style(italic=True, color=NOTE_GREY, valign="top"))
-        for value, (at, span) in zip(values, spots[first:last]):
-            sheet.put(row, at, span, value, Style(number_format="0", align="center", valign="top"))
-        last_spot = spots[first + len(values) - 1]
+        for step, (at, span) in zip(steps, spots[first:last], strict=False):
+            sheet.put(row, at, span, step, Style(number_format="0", align="center", valign="top"))
+        last_spot = spots[first + len(steps) - 1]
         sheet.scales.append(ScaleRule(Area(row, spots[first][0], 1, last_spot[0] + last_spot[1] - spots[first][0]), scale))
     if table.filter:
         width = spots[-1][0] + spots[-1][1] if spots else 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pandas as pd
 
@@ -16,11 +15,11 @@ from tracker_sync.render.attention import (
 )
 from tracker_sync.render.heatmap import heat_scale, heatmap_table
 from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
-from tracker_sync.render.plain import plain, plain_rows
+from tracker_sync.render.plain import PandasRow, plain, plain_rows
 from tracker_sync.render.practice_sections import practice_tables
 from tracker_sync.render.summary import updated_line
 from tracker_sync.schemas import SchoolSettings
-from tracker_sync.tabs import ToolTab
+from tracker_sync.tabs import ToolCell, ToolTab
 from tracker_sync.wording import plural
 
 
@@ -49,7 +48,7 @@ def discussion_lines(patterns: Patterns) -> list[Line]:
     return lines
 
 
-def _latency_rows(frame: pd.DataFrame, by: str) -> list[list]:
+def _latency_rows(frame: pd.DataFrame, by: str) -> list[list[ToolCell]]:
     return plain_rows(frame, [by, "observations", "given", "median_school_days", "within", "pending_past_norm", "share_within"])
 
 
@@ -62,7 +61,7 @@ def scored_note(settings: SchoolSettings, patterns: Patterns) -> str:
             f"each due when its share of the year is half gone). Due by {patterns.as_of.isoformat()}: {due} ({full} Full).")
 
 
-def _calibration_check(r: Any, settings: SchoolSettings) -> str:
+def _calibration_check(r: PandasRow, settings: SchoolSettings) -> str:
     """The rule beside an observer's figures: what is flagged and at what threshold, or not judged yet."""
     norms = settings.norms
     if r.offset_flag:
@@ -149,7 +148,7 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               title="Learning cycles that need a look", empty="Every cycle is on track."),
         *practice_tables(settings, patterns),
     ]
-    items = [Line(f"{settings.school}: patterns for the ILT", "title"),
+    items: list[Line | Table] = [Line(f"{settings.school}: patterns for the ILT", "title"),
              Line(f"As of {patterns.as_of.isoformat()}. Every number is computed from the coach tabs by tracker-sync.", "note"),
              updated_line(settings, synced_at), GAP, *discussion_lines(patterns), GAP, heat]
     tables = [*trend_sections(settings, patterns), *tables]

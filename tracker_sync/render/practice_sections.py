@@ -5,18 +5,21 @@ add it instead of showing a table of nobody."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from tracker_sync.patterns import Patterns
 from tracker_sync.render.layout import Column, Table
 from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.tabs import ToolCell
 
 _ADD_TAB = "This tracker has no {tab} tab yet: run tracker-sync provision on it to add the tab (your rows are not touched)."
 
 
-def summary_measures(settings: SchoolSettings, patterns: Patterns) -> list[tuple[Column, object, object, bool]]:
+def summary_measures(settings: SchoolSettings, patterns: Patterns) -> list[tuple[Column, ToolCell, ToolCell, bool]]:
     """(column, now, norm, off the norm) for the Summary's headline: teachers with no 1:1 in the gap,
     teachers without an Active goal; left out for a tab the tracker does not keep."""
-    measures = []
+    measures: list[tuple[Column, ToolCell, ToolCell, bool]] = []
     if "one_on_ones" not in patterns.untracked:
         overdue = int(patterns.one_on_ones["overdue"].sum())
         measures.append((Column(f"Teachers without a 1:1 in {settings.norms.one_on_one_gap_days} days", "int"), overdue, 0, overdue > 0))
@@ -81,7 +84,7 @@ def lead_tables(settings: SchoolSettings, patterns: Patterns, lead_gap: int, mee
     check_ins = patterns.lead_check_ins.set_index("teacher")
     by_leader, feedback = patterns.check_ins_by_leader.set_index("coach"), patterns.lead_feedback.set_index("observer")
 
-    def figure(frame, name: str, column: str):
+    def figure(frame: pd.DataFrame, name: str, column: str) -> ToolCell:
         """One figure of `name` in a frame indexed by name, or None when the frame has no row for them."""
         return plain(frame.at[name, column]) if name in frame.index else None
 

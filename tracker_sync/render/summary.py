@@ -11,7 +11,7 @@ from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
 from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.render.practice_sections import summary_measures
 from tracker_sync.schemas import SchoolSettings
-from tracker_sync.tabs import ToolTab
+from tracker_sync.tabs import ToolCell, ToolTab
 from tracker_sync.validate import ValidationResult
 from tracker_sync.validate.findings import count_by_severity
 
@@ -29,7 +29,7 @@ def render_summary(settings: SchoolSettings, result: ValidationResult, patterns:
     h, norms, rubric = patterns.headline, settings.norms, settings.rubric
     feedback = patterns.feedback_overall
     errors = count_by_severity(result.findings)["error"]
-    measures = [
+    measures: list[tuple[Column, ToolCell, ToolCell, bool]] = [
         (Column(f"Teachers not observed in {norms.observation_gap_days} days", "int"), h.teachers_not_seen, 0,
          h.teachers_not_seen > 0),
         (Column("Median school days to feedback", "mean"), h.median_feedback_school_days,
@@ -53,7 +53,7 @@ def render_summary(settings: SchoolSettings, result: ValidationResult, patterns:
         plain_rows(patterns.teams, ["team", "teachers", "observations_14d", "not_seen", "behind_scored", "mean", "share_below",
                                     "lowest", "share_within", "pending_past_norm", "open", "overdue"]),
         title="By team", empty="No teams on the Roster yet.")
-    items = [
+    items: list[Line | Table] = [
         Line(f"{settings.school}: coaching summary", "title"),
         Line(f"As of {patterns.as_of.isoformat()}. Details on the Patterns tab; what to fix on the Flags tab.", "note"),
         updated_line(settings, synced_at), GAP, headline, GAP, teams,

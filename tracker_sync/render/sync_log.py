@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from tracker_sync.render.layout import Column, Table, layout_tab
-from tracker_sync.tabs import Grid, ToolTab
+from tracker_sync.tabs import CellValue, Grid, ToolTab
 
 SYNC_LOG_HEADER = ["Synced at", "As of", "Rows read", "Errors", "Warnings", "Duration (s)", "Outcome"]
 _COLUMNS = [Column("Synced at"), Column("As of", "date"), Column("Rows read", "long", wrap_at=60), Column("Errors", "int"),
@@ -26,14 +26,17 @@ class SyncLogLine:
     accounting: dict[str, str] | None = None  # per tab "9 read = 8 accepted + 0 excluded + 1 blank"
     timezone: str = "UTC"  # the school's: the time is shown as its people read clocks
 
-    def cells(self) -> list:
+    def when(self) -> str:
+        """When the sync ran, as the school's people read clocks: '2026-12-18 07:45:00 MST'."""
+        local = self.synced_at.astimezone(ZoneInfo(self.timezone))
+        return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}"
+
+    def cells(self) -> list[CellValue]:
         if self.accounting:
             rows = "\n".join(f"{tab} {text}" for tab, text in self.accounting.items())
         else:
             rows = ", ".join(f"{tab} {n}" for tab, n in self.rows_read.items())
-        local = self.synced_at.astimezone(ZoneInfo(self.timezone))
-        return [f"{local:%Y-%m-%d %H:%M:%S} {local.tzname()}", self.as_of, rows, self.errors, self.warnings,
-                round(self.duration_s, 2), self.outcome]
+        return [self.when(), self.as_of, rows, self.errors, self.warnings, round(self.duration_s, 2), self.outcome]
 
 
 def render_sync_log(line: SyncLogLine, previous: Grid | None, max_lines: int) -> ToolTab:

@@ -22,10 +22,38 @@ from dataclasses import dataclass
 import numpy as np
 
 from tracker_sync.schemas import Rubric, Template
-from tracker_sync.tabs import Grid
+from tracker_sync.schemas.template import RecordKind
+from tracker_sync.tabs import CellValue, Grid
 
 CO_OBSERVATION = "Co-observation"
 _LEADERS = ("Principal", "Assistant Principal", "Team Lead", "Senior Team Lead")
+_STORY_TABS: tuple[RecordKind, ...] = ("roster", "observation", "score", "action_step", "learning_cycle")
+
+Row = dict[str, CellValue]  # one grid row by template key
+
+
+def _text(row: Row, key: str) -> str:
+    """A text cell the generator wrote (anything else there is a bug in the generator)."""
+    value = row[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key} is {value!r}, where the generator writes text")
+    return value
+
+
+def _day(row: Row, key: str) -> dt.date:
+    """A date cell the generator wrote."""
+    value = row[key]
+    if not isinstance(value, dt.date):
+        raise TypeError(f"{key} is {value!r}, where the generator writes a date")
+    return value
+
+
+def _number(row: Row, key: str) -> float:
+    """A score or a count the generator wrote."""
+    value = row[key]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{key} is {value!r}, where the generator writes a number")
+    return value
 
 
 @dataclass(frozen=True)
@@ -44,10 +72,10 @@ class AttentionStories:
 class _Tab:
     """One grid's rows as dicts by template key, and back."""
 
-    def __init__(self, template: Template, kind: str, grid: Grid) -> None:
+    def __init__(self, template: Template, kind: RecordKind, grid: Grid) -> None:
         self.keys = [c.key for c in template.tab_of_kind(kind).columns]
         self.header = grid[0]
-        self.rows = [dict(zip(self.keys, row)) for row in grid[1:]]
+        self.rows: list[Row] = [dict(zip(self.keys, row, strict=True)) for row in grid[1:]]
 
     def grid(self) -> Grid:
         return [self.header, *([r.get(k) for k in self.keys] for r in self.rows)]
@@ -64,9 +92,8 @@ def add_attention_stories(grids: dict[str, Grid], template: Template, rubric: Ru
     and the middle-band ones have stories of their own); `named`: teachers left out of the step
     stories (their rows carry stories of their own, such as a planted typo).
     """
-    tabs = {kind: _Tab(template, kind, grids[template.tab_of_kind(kind).name])
-            for kind in ("roster", "observation", "score", "action_step", "learning_cycle")}
-    people = {r["teacher"]: r for r in tabs["roster"].rows}
+    tabs = {kind: _Tab(template, kind, grids[template.tab_of_kind(kind).name]) for kind in _STORY_TABS}
+    people = {_text(r, "teacher"): r for r in tabs["roster"].rows}
     quiet_team, novices = _quiet_novices(tabs, people, days[-1], novice_max_years)
     co_observed = _co_observations(tabs["score"], rubric, people, offset, unit=unit, avoid=avoid, drifter=drifter,
                                    rng=rng, np_rng=np_rng)
@@ -76,27 +103,27 @@ def add_attention_stories(grids: dict[str, Grid], template: Template, rubric: Ru
     return AttentionStories(quiet_team, tuple(novices), co_observed, drifter, overloaded, two_coaches, undated)
 
 
-def _quiet_novices(tabs: dict[str, _Tab], people: dict[str, dict], as_of: dt.date, max_years: int) -> tuple[str, list[str]]:
+def _quiet_novices(tabs: dict[RecordKind, _Tab], people: dict[str, Row], as_of: dt.date, max_years: int) -> tuple[str, list[str]]:
     """Drop the unscored visits of one team's novices in the last six weeks, but the latest when
     there is no scored one: about one visit each in a month where colleagues get two or three."""
     novices: dict[str, list[str]] = {}
     for name, p in people.items():
-        if p["role"] == "Teacher" and p["status"] == "Active" and p["years_experience"] is not None and p["years_experience"] <= max_years:
-            novices.setdefault(p["team"], []).append(name)
+        if p["role"] == "Teacher" and p["status"] == "Active" and p["years_experience"] is not None and _number(p, "years_experience") <= max_years:
+            novices.setdefault(_text(p, "team"), []).append(name)
     team = max(novices, key=lambda t: (len(novices[t]), t))  # the most novices; ties: the later name, fixed
     quiet = sorted(novices[team])
     visits = tabs["observation"].rows
     since = as_of - dt.timedelta(weeks=6)
     dropped: set[int] = set()
     for name in quiet:
-        recent = [i for i, v in enumerate(visits) if v["teacher"] == name and v["date"] >= since]
+        recent = [i for i, v in enumerate(visits) if v["teacher"] == name and _day(v, "date") >= since]
         unscored = [i for i in recent if not str(visits[i]["type"]).startswith("Scored")]
         dropped |= set(unscored if len(unscored) < len(recent) else unscored[:-1])
     tabs["observation"].rows = [v for i, v in enumerate(visits) if i not in dropped]
     return team, quiet
 
 
-def _co_observations(scores: _Tab, rubric: Rubric, people: dict[str, dict], offset: Callable[[str, dt.date], float], *,
+def _co_observations(scores: _Tab, rubric: Rubric, people: dict[str, Row], offset: Callable[[str, dt.date], float], *,
                      unit: float, avoid: set[str], drifter: str, rng: random.Random, np_rng: np.random.Generator) -> int:
     """About two co-observed lessons a month (at least six a semester): a second observer's row
     right after the scored one, same teacher, date and indicators. Their scores are the first
@@ -104,7 +131,7 @@ def _co_observations(scores: _Tab, rubric: Rubric, people: dict[str, dict], offs
     drifting observer is one of the two in every other co-observation, the last one included."""
     leaders = sorted(n for n, p in people.items() if p["role"] in _LEADERS and p["status"] == "Active" and n not in avoid)
     candidates = [i for i, r in enumerate(scores.rows) if r["observer"] not in avoid and r["type"] != CO_OBSERVATION]
-    months = sorted({scores.rows[i]["date"].month for i in candidates})
+    months = sorted({_day(scores.rows[i], "date").month for i in candidates})
     wanted = max(6, 2 * len(months))
     picks = sorted({candidates[round(k * (len(candidates) - 1) / (wanted - 1))] for k in range(wanted)}) if candidates else []
     step = 0.5 if rubric.half_points else 1.0
@@ -117,35 +144,35 @@ def _co_observations(scores: _Tab, rubric: Rubric, people: dict[str, dict], offs
         else:
             others = [n for n in others if n != drifter] or others
             second = rng.choice(others)
-        shift = offset(second, first["date"]) - offset(first["observer"], first["date"])
+        shift = offset(second, _day(first, "date")) - offset(_text(first, "observer"), _day(first, "date"))
         row = dict(first, observer=second, type=CO_OBSERVATION, notes=f"Co-observed with {first['observer']}.")
         for code in rubric.codes:
             if first[code] is not None:
-                value = first[code] + shift + np_rng.normal(0, 0.4 * unit)
-                row[code] = float(np.clip(round(value / step) * step, rubric.scale_min, rubric.scale_max))
-                row[code] = int(row[code]) if step == 1.0 else row[code]
+                value = _number(first, code) + shift + np_rng.normal(0, 0.4 * unit)
+                score = float(np.clip(round(value / step) * step, rubric.scale_min, rubric.scale_max))
+                row[code] = int(score) if step == 1.0 else score
         added.append((at, row))
     for at, row in reversed(added):
         scores.rows.insert(at + 1, row)
     return len(added)
 
 
-def _step_stories(steps: _Tab, people: dict[str, dict], days: list[dt.date], *, named: set[str], spared: set[str],
+def _step_stories(steps: _Tab, people: dict[str, Row], days: list[dt.date], *, named: set[str], spared: set[str],
                   rng: random.Random) -> tuple[str, str, str]:
     """Three open steps for one teacher, open steps from their Team Lead and an administrator for
     another, and a step with no due date open for five weeks for a third; picked among teachers
     with one step so far (else two), so nobody ends up with more than three. `named` teachers are
     never picked, `spared` ones (the quiet novices) only when nobody else is left."""
     as_of = days[-1]
-    mine: dict[str, list[dict]] = {}
+    mine: dict[str, list[Row]] = {}
     for s in steps.rows:
-        mine.setdefault(s["teacher"], []).append(s)
+        mine.setdefault(_text(s, "teacher"), []).append(s)
     def pick(names: list[str]) -> list[str]:
         names = sorted(names)
         rng.shuffle(names)
         return names
 
-    eligible = [n for n, p in people.items() if p["role"] == "Teacher" and p["status"] == "Active" and people.get(p["team_lead"])
+    eligible = [n for n, p in people.items() if p["role"] == "Teacher" and p["status"] == "Active" and p["team_lead"] in people
                 and 1 <= len(mine.get(n, ())) <= 2 and n not in named]
     ones, twos = ([n for n in eligible if len(mine[n]) == k] for k in (1, 2))
     order = [*pick([n for n in ones if n not in spared]), *pick([n for n in twos if n not in spared]),
@@ -157,13 +184,13 @@ def _step_stories(steps: _Tab, people: dict[str, dict], days: list[dt.date], *, 
         steps.rows.append(dict(date_set=set_on, teacher=teacher, set_by=set_by, action_step=like["action_step"],
                                indicator=like["indicator"], due_date=due, status="In Progress"))
 
-    def keep_open(step: dict, set_by: str) -> None:
+    def keep_open(step: Row, set_by: str) -> None:
         step.update(status="In Progress", set_by=set_by, date_completed=None, evidence=None,
-                    due_date=max(step["due_date"], as_of + dt.timedelta(days=7)))
+                    due_date=max(_day(step, "due_date"), as_of + dt.timedelta(days=7)))
 
     recent = [d for d in days if d > as_of - dt.timedelta(weeks=3)]
     if overloaded:
-        lead = people[overloaded]["team_lead"]
+        lead = _text(people[overloaded], "team_lead")
         for step in mine[overloaded]:
             keep_open(step, lead)
         for set_on in sorted(rng.sample(recent, 3 - len(mine[overloaded]))):
@@ -171,13 +198,14 @@ def _step_stories(steps: _Tab, people: dict[str, dict], days: list[dt.date], *, 
     if two_coaches:
         *earlier, latest = mine[two_coaches]
         for step in earlier:  # met, so the two open steps are the lead's and the administrator's
-            step.update(status="Met", date_completed=min(step["date_set"] + dt.timedelta(days=7), as_of))
-        keep_open(latest, people[two_coaches]["team_lead"])
-        boss = people[people[two_coaches]["team_lead"]]["team_lead"]  # the administrator over their Team Lead
+            step.update(status="Met", date_completed=min(_day(step, "date_set") + dt.timedelta(days=7), as_of))
+        lead = _text(people[two_coaches], "team_lead")
+        keep_open(latest, lead)
+        boss = _text(people[lead], "team_lead")  # the administrator over their Team Lead
         set_on = rng.choice(recent)
         add(two_coaches, boss, set_on, set_on + dt.timedelta(days=14))
     if undated:
         five_weeks = max(d for d in days if d <= as_of - dt.timedelta(weeks=5))
-        add(undated, people[undated]["team_lead"], five_weeks, None)
-    steps.rows.sort(key=lambda s: s["date_set"])
+        add(undated, _text(people[undated], "team_lead"), five_weeks, None)
+    steps.rows.sort(key=lambda s: _day(s, "date_set"))
     return overloaded, two_coaches, undated

@@ -9,18 +9,30 @@ README's demo output is the same on any day.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Protocol
 
-from tracker_sync.backends.base import Workbook
 from tracker_sync.district.registry import slug
 from tracker_sync.errors import ConfigError
 from tracker_sync.metadata import DEMO_AS_OF, rubric_named, to_metadata
+from tracker_sync.schemas import Template
 from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import SyncReport, sync_tracker
 from tracker_sync.synthetic.school import SyntheticSchool, synthetic_school
+from tracker_sync.tabs import Grid
 
 
-def provision_school(workbook: Workbook, school: SyntheticSchool, *, frozen_at: dt.date | None = None) -> None:
+class SeedableWorkbook(Protocol):
+    """A tracker the demo can type rows into: every backend has seed_rows, which is not on the Workbook
+    interface (only the demo and the tests type rows in)."""
+
+    def provision(self, template: Template, metadata: Mapping[str, str]) -> None: ...
+
+    def seed_rows(self, grids: Mapping[str, Grid], /) -> None: ...
+
+
+def provision_school(workbook: SeedableWorkbook, school: SyntheticSchool, *, frozen_at: dt.date | None = None) -> None:
     """Provision a tracker for the school and type its rows in, as coaches would have.
 
     ``frozen_at``: store this as the tracker's default as-of date (the demo's; see the module docstring).

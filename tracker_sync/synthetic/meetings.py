@@ -18,11 +18,13 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from tracker_sync.schemas import Rubric
+from tracker_sync.schemas.template import RecordKind
 from tracker_sync.synthetic.model import Cycle, Person, Staff, Visit, World
 from tracker_sync.synthetic.words import Theme
+from tracker_sync.tabs import CellValue
 
 #: put(kind, index, column key, value, what): plant one mistake in a grid and record it.
-Put = Callable[[str, int, str, object, str], None]
+Put = Callable[[RecordKind, int, str, CellValue, str], None]
 
 _TEACHER_FOCUS = (
     "Debrief the last observation", "Co-plan next week's lessons", "Review exit-ticket data together",
@@ -140,7 +142,7 @@ def goals(rng: random.Random, staff: Staff, days: list[dt.date], rubric: Rubric,
     return sorted(rows, key=lambda r: (r["set_date"], r["teacher_or_team"], r["kind"]))
 
 
-def plant(rng: random.Random, grids: dict, tab_of: Callable[[str], str], put: Put, surnames: dict[str, str]) -> None:
+def plant(rng: random.Random, grids: dict, tab_of: Callable[[RecordKind], str], put: Put, surnames: dict[str, str]) -> None:
     """Four typical coach mistakes on the new tabs: next steps due a month before the 1:1, a teacher
     typed as 'Ms. Surname', a team goal naming '<team> team', a check-in dated before the goal."""
     meetings = grids[tab_of("one_on_one")]
@@ -176,8 +178,8 @@ def practice_rows(rng: random.Random, w: World, cycles: list[Cycle], scored: lis
         focus_of.setdefault(person.name, w.effects.weakest[person.team])
     team_focus = {team: rng.choice((w.effects.weakest[team], *w.effects.lowest)) for team, _, _ in w.staff.teams}
     first_scores: dict[tuple[str, str], tuple[dt.date, float]] = {}
-    for visit, cells in zip(scored, score_cells):
-        for code, value in zip(w.codes, cells):
+    for visit, cells in zip(scored, score_cells, strict=True):
+        for code, value in zip(w.codes, cells, strict=True):
             if value is not None:
                 first_scores.setdefault((visit.teacher.name, code), (w.days[visit.day], value))
     meetings = one_on_ones(rng, w.staff, w.days, w.themes, focus_of)

@@ -27,6 +27,7 @@ import numpy as np
 
 from tracker_sync.errors import ConfigError
 from tracker_sync.schemas import Rubric, SchoolSettings, Template
+from tracker_sync.schemas.template import RecordKind
 from tracker_sync.sheet_templates import default_norms, load_rubric, load_template
 from tracker_sync.synthetic import meetings as synthetic_practice
 from tracker_sync.synthetic.attention import AttentionStories, add_attention_stories
@@ -119,9 +120,9 @@ def _names(rng: random.Random, count: int) -> list[str]:
     """`count` distinct full names: the two named teachers first, then names drawn without repeats."""
     need = count - 2
     if need <= min(len(FIRST_NAMES), len(LAST_NAMES)):  # a school-sized staff: no first name twice
-        drawn = [f"{f} {l}" for f, l in zip(rng.sample(FIRST_NAMES, need), rng.sample(LAST_NAMES, need))]
+        drawn = [f"{first} {last}" for first, last in zip(rng.sample(FIRST_NAMES, need), rng.sample(LAST_NAMES, need), strict=True)]
     else:
-        pool = [f"{f} {l}" for f in FIRST_NAMES for l in LAST_NAMES]
+        pool = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
         if need > len(pool):
             raise ConfigError(f"a synthetic school can have at most {len(pool)} teachers")
         drawn = rng.sample(pool, need)
@@ -145,7 +146,7 @@ def _teams(rng: random.Random, n_teachers: int) -> list[tuple[TeamKind, str, int
     for i in rng.choices(range(n_teams), k=n_teachers - 3 * n_teams):
         sizes[i] += 1
     names = [k.name if i < len(TEAM_KINDS) else f"{k.name} {chr(65 + i // len(TEAM_KINDS))}" for i, k in enumerate(kinds)]
-    return list(zip(kinds, names, sizes))
+    return list(zip(kinds, names, sizes, strict=True))
 
 
 def _staff(rng: random.Random, n_teachers: int, days: list[dt.date]) -> Staff:
@@ -333,7 +334,7 @@ def _visits(w: World, cycles: list[Cycle]) -> list[Visit]:
                     visit.focus = w.focus_for(team)
                 if is_scored:
                     visit.notes = f"{visit.type.split(' – ')[1]} observation, scored in {w.rubric.scores_tab}."
-                else:
+                elif visit.focus is not None:  # an unscored visit always has its focus (set just above)
                     n = rng.randint(18, 30)
                     visit.notes = rng.choice(w.themes[visit.focus].notes).format(n=n, k=rng.randint(n // 3, n - 2), m=rng.randint(3, 12))
                 back = visit.day + _feedback_delay(rng)
@@ -374,25 +375,25 @@ def _scores(np_rng: np.random.Generator, w: World, scored: list[Visit]) -> list[
     blank = np_rng.random((count, width)) < blank_share[:, None]
     blank[blank.all(axis=1), 0] = False
     cells = values.astype(int).tolist() if step == 1.0 else values.tolist()
-    return [[None if b else s for s, b in zip(r, bs)] for r, bs in zip(cells, blank.tolist())]
+    return [[None if b else s for s, b in zip(r, bs, strict=True)] for r, bs in zip(cells, blank.tolist(), strict=True)]
 
 
 def _action_steps(w: World, visits: list[Visit]) -> list[Step]:
     """1-3 steps per teacher, set at feedback meetings; only a teacher's latest step may be overdue."""
     rng = w.rng
-    debriefed: dict[int, list[Visit]] = {}
+    debriefed: dict[int, list[tuple[Visit, dt.date, str]]] = {}  # visits with a feedback date and a focus
     for visit in visits:
         if visit.feedback and visit.focus:
-            debriefed.setdefault(id(visit.teacher), []).append(visit)
+            debriefed.setdefault(id(visit.teacher), []).append((visit, visit.feedback, visit.focus))
     steps = []
     for person in w.staff.teachers:
-        mine = sorted(debriefed.get(id(person), []), key=lambda v: v.day)
+        mine = sorted(debriefed.get(id(person), []), key=lambda v: v[0].day)
         chosen = sorted(rng.sample(range(len(mine)), min(len(mine), rng.randint(1, 3))))
         for n, index in enumerate(chosen):
-            visit = mine[index]
-            due = visit.feedback + dt.timedelta(days=rng.choice([7, 7, 10, 14, 14, 21]))
-            text = rng.choice(w.themes[visit.focus].steps).format(m=rng.randint(5, 10))
-            step = Step(visit.feedback, person, visit.observer, text, visit.focus, due, rng.choice(["Not Started", "In Progress", "In Progress"]))
+            visit, feedback, focus = mine[index]
+            due = feedback + dt.timedelta(days=rng.choice([7, 7, 10, 14, 14, 21]))
+            text = rng.choice(w.themes[focus].steps).format(m=rng.randint(5, 10))
+            step = Step(feedback, person, visit.observer, text, focus, due, rng.choice(["Not Started", "In Progress", "In Progress"]))
             roll, latest = rng.random(), n == len(chosen) - 1
             overdue = latest and person.status == "Active" and roll >= 0.75
             if due < AS_OF and not overdue:
@@ -412,7 +413,7 @@ def _action_steps(w: World, visits: list[Visit]) -> list[Step]:
 # Grids and typos
 # ---------------------------------------------------------------------------------------------
 
-def _grid(template: Template, kind: str, rows: list[dict[str, CellValue]]) -> Grid:
+def _grid(template: Template, kind: RecordKind, rows: list[dict[str, CellValue]]) -> Grid:
     columns = template.tab_of_kind(kind).columns
     keys = [c.key for c in columns]
     return [[c.header for c in columns], *([r.get(k) for k in keys] for r in rows)]
@@ -424,14 +425,14 @@ def _grids(w: World, template: Template, domain: str, visits: list[Visit], score
     scored = [v for v in visits if v.type in SCORED]
     score_notes = ("Strong routines; checks for understanding only at the end.", "Debriefed same day.",
                    "Second scored visit this semester.", None, None, None, None)
-    rows = {
+    rows: dict[str, list[dict[str, CellValue]]] = {
         "roster": [dict(teacher=p.name, email=email_of(p.name, domain), team=p.team, team_lead=p.coach, role=p.role, subject=p.subject,
                         grade_band=p.grade_band, years_experience=p.years, status=p.status)
                    for p in [staff.principal, staff.assistant, *staff.teachers]],
         "observation": [dict(date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type, focus_indicator=v.focus,
                              notes=v.notes, feedback_date=v.feedback, learning_cycle=v.cycle.name if v.cycle else None) for v in visits],
-        "score": [dict(zip(w.codes, cells), date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type,
-                       notes=rng.choice(score_notes)) for v, cells in zip(scored, score_cells)],
+        "score": [dict(zip(w.codes, cells, strict=True), date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type,
+                       notes=rng.choice(score_notes)) for v, cells in zip(scored, score_cells, strict=True)],
         "action_step": [dict(date_set=s.date_set, teacher=s.teacher.name, set_by=s.set_by, action_step=s.text, indicator=s.indicator,
                              due_date=s.due, status=s.status, date_completed=s.completed, evidence=s.evidence) for s in steps],
         "learning_cycle": [dict(teacher=c.teacher.name, cycle=c.name, start_date=c.start, end_date=c.end, focus_indicator=c.focus,
@@ -454,7 +455,7 @@ def _unknown_code(rubric: Rubric) -> str:
 
 
 def _put(planted: list[PlantedTypo], template: Template, grids: dict[str, Grid],
-         kind: str, index: int, key_or_header: str, value: CellValue, what: str) -> None:
+         kind: RecordKind, index: int, key_or_header: str, value: CellValue, what: str) -> None:
     """Put one typo in row `index` of a grid and record where it is and what it replaced."""
     tab = template.tab_of_kind(kind)
     header = next((c.header for c in tab.columns if c.key == key_or_header), key_or_header)
@@ -482,7 +483,8 @@ def _plant(rng: random.Random, rubric: Rubric, template: Template, grids: dict[s
     put("observation", code_row, "focus_indicator", _unknown_code(rubric), "unknown_indicator")
 
     scores = grids[rubric.scores_tab]
-    cells = [(i, code) for i, r in enumerate(scores) if i for code, v in zip(scores[0], r) if code in rubric.codes and v is not None]
+    cells = [(i, code) for i, r in enumerate(scores) if i for code, v in zip(scores[0], r, strict=True)
+             if isinstance(code, str) and code in rubric.codes and v is not None]
     (out_row, out_code), (band_row, band_code) = rng.sample(cells, 2)
     put("score", out_row, out_code, 9, "score_out_of_range")
     put("score", band_row, band_code, rubric.meeting_band, "band_word")

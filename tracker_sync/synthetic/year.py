@@ -8,18 +8,19 @@ import dataclasses
 import datetime as dt
 
 from tracker_sync.synthetic.school import SyntheticSchool, synthetic_school
+from tracker_sync.tabs import CellValue, Grid
 
 SPRING_SHIFT = dt.timedelta(weeks=21)
 
 
-def _shift(value: object) -> object:
+def _shift(value: CellValue) -> CellValue:
     return value + SPRING_SHIFT if isinstance(value, dt.date) else value
 
 
 def school_year(seed: int = 7, *, teachers: int = 260, rubric: str = "leap") -> SyntheticSchool:
     """The school of ``seed`` (no typos) with a spring copied from its autumn; ``as_of`` is the year's last day."""
     school = synthetic_school(seed, teachers=teachers, rubric=rubric, typos=False)
-    grids = {}
+    grids: dict[str, Grid] = {}
     for tab, grid in school.grids.items():
         rows = grid[1:]
         spring = [] if tab == "Roster" else [[_shift(v) for v in row] for row in rows]

@@ -175,7 +175,7 @@ def _parse_date_text(text: str, year: SchoolYear) -> Parsed:
     if m := _SLASH.match(text):
         first, second, y = int(m[1]), int(m[2]), m[3]
         if first > 12 and second <= 12:  # only day/month makes sense: say so
-            month, day_n, note = second, first, "day/month, since no month is numbered %d" % first
+            month, day_n, note = second, first, f"day/month, since no month is numbered {first}"
         else:
             month, day_n, note = first, second, None
         if y is None:
@@ -189,7 +189,7 @@ def _parse_date_text(text: str, year: SchoolYear) -> Parsed:
     month_word, day_s, y = (m[1], m[2], m[3]) if m else (None, None, None)
     if month_word not in MONTHS and (m2 := _WORDY_DAY_FIRST.match(lowered)):
         day_s, month_word, y = m2[1], m2[2], m2[3]
-    if month_word in MONTHS:
+    if month_word in MONTHS and day_s is not None:
         month = MONTHS[month_word]
         if y is None:
             y_n = year.year_for(month)

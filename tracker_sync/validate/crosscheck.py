@@ -67,7 +67,7 @@ class TabRows:
 
 def repeats(keys: list) -> list[tuple[int, int]]:
     """(at, first) for every key seen before: its position and the position where it first appeared."""
-    first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # the earliest position wins
+    first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))  # the earliest position wins
     if len(first) == len(keys):
         return []
     earliest = list(map(first.__getitem__, keys))
@@ -84,7 +84,7 @@ def duplicate_roster_names(roster: TabRows) -> list[Finding]:
 def duplicate_rows(tab: TabRows) -> list[Finding]:
     """Rows identical in every column (after parsing: '9/14/2026' equals a date cell of that day)."""
     rows = tab.columns["row"]
-    keys = list(zip(*(tab.columns[c.key] for c in tab.spec.columns)))
+    keys = list(zip(*(tab.columns[c.key] for c in tab.spec.columns), strict=True))
     return [tab.finding("duplicate-row", at, tab.first_key, f"This row repeats row {rows[first]} exactly; it is counted once.")
             for at, first in repeats(keys)]
 
@@ -94,7 +94,7 @@ def duplicate_scores(scores: TabRows) -> list[Finding]:
     columns = scores.columns
     codes = [c.key for c in scores.spec.columns if c.type == "score"]
     findings = []
-    for at, first in repeats(list(zip(columns["teacher"], columns["date"], columns["observer"]))):
+    for at, first in repeats(list(zip(columns["teacher"], columns["date"], columns["observer"], strict=True))):
         here, there = {c: columns[c][at] for c in codes}, {c: columns[c][first] for c in codes}
         earlier_row = columns["row"][first]
         differ = [c for c in codes if here[c] is not None and there[c] is not None and here[c] != there[c]]
@@ -112,7 +112,7 @@ def duplicate_scores(scores: TabRows) -> list[Finding]:
 def dates_in_order(tab: TabRows, first: str, then: str, code: str, what: str) -> list[Finding]:
     """`then` must not fall before `first` (feedback after the visit, end after start ...)."""
     earlier, later = tab.columns[first], tab.columns[then]
-    backwards = [at for at, (a, b) in enumerate(zip(earlier, later)) if a is not None and b is not None and b < a]
+    backwards = [at for at, (a, b) in enumerate(zip(earlier, later, strict=True)) if a is not None and b is not None and b < a]
     return [tab.finding(code, at, then, what.format(then=later[at].isoformat(), first=earlier[at].isoformat())) for at in backwards]
 
 
@@ -121,7 +121,7 @@ def overlapping_cycles(cycles: TabRows, skip_rows: set[int]) -> list[Finding]:
     columns = cycles.columns
     rows, starts, ends, names = columns["row"], columns["start_date"], columns["end_date"], columns["cycle"]
     by_teacher: dict[str, list[int]] = defaultdict(list)
-    for at, (row, teacher, status) in enumerate(zip(rows, columns["teacher"], columns["status"])):
+    for at, (row, teacher, status) in enumerate(zip(rows, columns["teacher"], columns["status"], strict=True)):
         if row not in skip_rows and status != "Abandoned":
             by_teacher[teacher].append(at)
     findings = []
@@ -179,7 +179,7 @@ def within_tab(tab: TabRows, rubric: Rubric) -> list[Finding]:
         findings += dates_in_order(tab, "date_set", "date_completed", "completed-before-set", "Completed {then}, before the step was set on {first}.")
     elif kind == "learning_cycle":
         backwards = dates_in_order(tab, "start_date", "end_date", "cycle-ends-before-start", "The cycle ends {then}, before it starts on {first}.")
-        findings += backwards + overlapping_cycles(tab, {f.row for f in [*findings, *backwards]})
+        findings += backwards + overlapping_cycles(tab, {f.row for f in [*findings, *backwards] if f.row is not None})
     elif kind == "one_on_one":
         findings += dates_in_order(tab, "date", "next_steps_due", "next-steps-due-before-meeting",
                                    "Next steps due {then}, before the 1:1 on {first}.")
@@ -210,18 +210,18 @@ def across_tabs(tabs: dict[str, TabRows], lead_roles: tuple[str, ...]) -> list[F
     findings: list[Finding] = []
     obs, scores, steps, cycles = (tabs.get(k) for k in ("observation", "score", "action_step", "learning_cycle"))
     meetings, goals, roster = tabs.get("one_on_one"), tabs.get("goal"), tabs.get("roster")
-    status_of = dict(zip(roster.columns["teacher"], roster.columns["status"])) if roster else {}
+    status_of = dict(zip(roster.columns["teacher"], roster.columns["status"], strict=True)) if roster else {}
     if obs and obs.usable and scores:
-        visits = set(zip(obs.columns["teacher"], obs.columns["date"]))
+        visits = set(zip(obs.columns["teacher"], obs.columns["date"], strict=True))
         teachers, dates = scores.columns["teacher"], scores.columns["date"]
-        for at in compress(range(len(scores)), map(not_, map(visits.__contains__, zip(teachers, dates)))):
+        for at in compress(range(len(scores)), map(not_, map(visits.__contains__, zip(teachers, dates, strict=True)))):
             findings.append(scores.finding(
                 "score-without-observation", at, "date",
                 f"No observation of {teachers[at]} on {dates[at].isoformat()} is logged on the {obs.spec.name} tab."))
     if obs and cycles and cycles.usable:
         key_of = {name: name_key(name) for name in {*cycles.columns["cycle"], *filter(None, obs.columns["learning_cycle"])}}
         named: dict[str, dict[str, str]] = defaultdict(dict)
-        for teacher, cycle in zip(cycles.columns["teacher"], cycles.columns["cycle"]):
+        for teacher, cycle in zip(cycles.columns["teacher"], cycles.columns["cycle"], strict=True):
             named[teacher][key_of[cycle]] = cycle
         teachers, cycle_named = obs.columns["teacher"], obs.columns["learning_cycle"]
         for at in compress(range(len(obs)), cycle_named):  # the visits that name a cycle
@@ -232,12 +232,12 @@ def across_tabs(tabs: dict[str, TabRows], lead_roles: tuple[str, ...]) -> list[F
                     "unknown-learning-cycle", at, "learning_cycle",
                     f"{shown(teacher)} has no learning cycle named '{shown(cycle)}' (cycles: {have})."))
     if meetings and roster and roster.usable:
-        findings += check_ins_with_leads(meetings, dict(zip(roster.columns["teacher"], roster.columns["role"])), lead_roles)
+        findings += check_ins_with_leads(meetings, dict(zip(roster.columns["teacher"], roster.columns["role"], strict=True)), lead_roles)
     for tab, open_statuses in ((steps, OPEN_STEP_STATUSES), (cycles, OPEN_CYCLE_STATUSES), (goals, OPEN_GOAL_STATUSES)):
         if not tab:
             continue
         owner = "teacher_or_team" if tab is goals else "teacher"
-        for at, (teacher, status) in enumerate(zip(tab.columns[owner], tab.columns["status"])):
+        for at, (teacher, status) in enumerate(zip(tab.columns[owner], tab.columns["status"], strict=True)):
             if status in open_statuses and status_of.get(teacher) == "Left":
                 findings.append(tab.finding(
                     "left-teacher-open-item", at, "status",

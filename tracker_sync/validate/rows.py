@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain, compress, cycle, repeat
 from operator import is_not, itemgetter, ne, not_
 from typing import Any
@@ -130,7 +131,7 @@ class Records:
         """The records of one tab as field dicts (the same fields as the pydantic models)."""
         if name not in self._rows:
             columns = self.columns(name)
-            self._rows[name] = [dict(zip(columns, values)) for values in zip(*columns.values())]
+            self._rows[name] = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
         return self._rows[name]
 
     def _models_of(self, name: str) -> list:
@@ -164,7 +165,7 @@ def _melt_scores(wide: dict[str, list], codes: list[str]) -> dict[str, list]:
     if not wide:
         return {}
     width = len(codes)
-    marks = list(chain.from_iterable(zip(*(wide[code] for code in codes))))
+    marks = list(chain.from_iterable(zip(*(wide[code] for code in codes), strict=True)))
     scored = list(map(is_not, marks, repeat(None)))
 
     def spread(values: list) -> list:
@@ -285,10 +286,10 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
     for index in range(width):
         raw = header_row[index] if index < len(header_row) else None
         key = _header_key(raw)
-        where = dict(tab=tab.name, row=1, column=column_letter(index), value=shown(raw if raw is not None else ""))
+        here = partial(Finding, tab=tab.name, row=1, column=column_letter(index), value=shown(raw if raw is not None else ""))
         if not key:
             if any(index < len(r) and not is_blank(r[index]) for r in data_rows):
-                findings.append(Finding("blank-header", message="This column has values but no header; they are not read.", header="", **where))
+                findings.append(here("blank-header", message="This column has values but no header; they are not read.", header=""))
             continue
         spec = wanted.get(key)
         if spec is None and (code := settings.rubric.normalize_code(clean_text(raw)[:SHORT_TEXT_LIMIT])):
@@ -297,8 +298,8 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
             extras.append((index, clean_text(raw)))
         elif spec.key in positions:
             first = column_letter(positions[spec.key])
-            findings.append(Finding("duplicate-column", message=f"'{spec.header}' appears again; column {first} is read and this one is ignored.",
-                                    header=clean_text(raw), **where))
+            findings.append(here("duplicate-column", message=f"'{spec.header}' appears again; column {first} is read and this one is ignored.",
+                                 header=clean_text(raw)))
         else:
             positions[spec.key] = index
     unmatched = [c for c in tab.columns if c.key not in positions]
@@ -367,7 +368,7 @@ def _parse_odd_text(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[
     value; only odd cells (blank, not text, padded with spaces, '#N/A' and other spreadsheet errors,
     very long) go through the parser, each distinct one once. The tests run over the column in C."""
     texts = raw if set(map(type, raw)) <= {str} else [v if type(v) is str else "" for v in raw]  # not text: "" is odd
-    odd_flags = map(any, zip(map(not_, texts), map(ne, texts, map(str.strip, texts)), map(str.startswith, texts, repeat("#"))))
+    odd_flags = map(any, zip(map(not_, texts), map(ne, texts, map(str.strip, texts)), map(str.startswith, texts, repeat("#")), strict=True))
     odd = list(compress(range(len(texts)), odd_flags))
     if max(map(len, texts), default=0) > CELL_TEXT_LIMIT:
         odd = sorted({*odd, *(i for i, text in enumerate(texts) if len(text) > CELL_TEXT_LIMIT)})
@@ -375,7 +376,7 @@ def _parse_odd_text(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[
         return _parse_column(raw, parse)
     values = list(raw)
     odd_values, problems = _parse_column([raw[i] for i in odd], parse)
-    for i, value in zip(odd, odd_values):
+    for i, value in zip(odd, odd_values, strict=True):
         values[i] = value
     return values, [(odd[j], found) for j, found in problems]
 
@@ -435,7 +436,7 @@ def _roster_names_in_error(grid: Grid, roster: TabRows, findings: list[Finding])
     """name_key -> sheet row, for Roster rows that name someone but were excluded for another error."""
     index = roster.positions.get("teacher")
     bad_rows = {f.row for f in findings if f.row and f.row > 1 and f.severity == "error"}
-    names = {}
+    names: dict[str, int] = {}
     for row_number in sorted(bad_rows):
         row = grid[row_number - 1] if row_number - 1 < len(grid) else []
         if index is not None and index < len(row) and not is_blank(row[index]):
@@ -494,7 +495,7 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
         findings += tab_findings
         reports[tab.name], tabs[tab.kind] = report, rows
     across = across_tabs(tabs, settings.norms.lead_roles)
-    for kind, rows in tabs.items():
+    for rows in tabs.values():
         _drop_rows_in_error(rows, reports[rows.spec.name], across)
     findings += across
     scores = tabs.get("score")

@@ -36,13 +36,16 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-import requests
-from gspread.exceptions import APIError
-from gspread.http_client import HTTPClient
-from requests.adapters import HTTPAdapter
-
-from tracker_sync.errors import ApiError
+from tracker_sync.errors import ApiError, MissingExtra
 from tracker_sync.wording import plural
+
+try:  # the google extra: an install for .xlsx trackers only runs without these
+    import requests
+    from gspread.exceptions import APIError
+    from gspread.http_client import HTTPClient
+    from requests.adapters import HTTPAdapter
+except ImportError as exc:
+    raise MissingExtra("google", "Google Sheets", exc.name) from exc
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
 SHEETS_HOST = "sheets.googleapis.com"
@@ -109,12 +112,12 @@ class _LoopbackAdapter(HTTPAdapter):
         super().__init__(pool_maxsize=POOL_SIZE)
         self.base = urlsplit(api_base)
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         url = urlsplit(request.url or "")
         if url.hostname in GOOGLE_HOSTS:
             path = "/token" if url.hostname == "oauth2.googleapis.com" else url.path
             request.url = urlunsplit((self.base.scheme, self.base.netloc, path, url.query, ""))
-        return super().send(request, **kwargs)
+        return super().send(request, *args, **kwargs)
 
 
 def loopback_adapter(api_base: str) -> HTTPAdapter:
@@ -225,17 +228,15 @@ def _answer_time(response: requests.Response) -> dt.datetime | None:
 
 def _api_error(exc: APIError) -> ApiError:
     error = exc.error if isinstance(exc.error, dict) else {}
-    reasons = [d.get("reason", "") for d in [*(error.get("details") or []), *(error.get("errors") or [])]  # Sheets; Drive
-               if isinstance(d, dict) and d.get("reason")]
-    return ApiError(int(exc.code), str(error.get("message", exc)), str(error.get("status", "")),
-                    reason=reasons[0] if reasons else "")
+    return ApiError(int(exc.code), str(error.get("message", exc)), str(error.get("status", "")), error=error or None)
 
 
 def _gave_up(failure: Exception, attempts: int, elapsed: float) -> ApiError:
+    body: dict[str, Any] | None = None
     if isinstance(failure, APIError):
         last = _api_error(failure)
-        code, status, what = last.code, last.status, last.message
+        code, status, what, body = last.code, last.status, last.message, last.error
     else:
         code, status, what = 0, "UNAVAILABLE", "could not reach Google (the connection failed or timed out)"
     return ApiError(code, f"{what} — gave up after {plural(attempts, 'attempt')} in {elapsed:.1f} s. "
-                          "Nothing was changed; run the sync again later.", status)
+                          "Nothing was changed; run the sync again later.", status, error=body)

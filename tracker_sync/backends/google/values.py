@@ -112,7 +112,7 @@ def entered_value(value: ToolCell, tab_ids: Mapping[str, int]) -> tuple[dict | N
 
 def color(hex_rgb: str) -> dict[str, float]:
     """'D9E1F2' as the Sheets API's Color (channels 0-1)."""
-    return {name: round(channel / 255, 4) for name, channel in zip(("red", "green", "blue"), rgb(hex_rgb))}
+    return {name: round(channel / 255, 4) for name, channel in zip(("red", "green", "blue"), rgb(hex_rgb), strict=True)}
 
 
 def cell_format(style: Style) -> dict:

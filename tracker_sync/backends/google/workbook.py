@@ -304,7 +304,7 @@ class GoogleWorkbook(Workbook):
             if exc.code != 400:
                 raise
             refused = True
-            raise WriteRefused(exc.code, exc.message, exc.status, reason=exc.reason) from exc
+            raise WriteRefused(exc.code, exc.message, exc.status, error=exc.error) from exc
         finally:
             if not refused:
                 self._known = None  # stale whether the batch landed or not; the next read refreshes it
@@ -466,8 +466,8 @@ class _Planner:
                 if rule is not None and info.rows > 1:
                     column_below_header = Area(1, index, info.rows - 1, 1)
                     self.requests.append({"setDataValidation": {"range": grid_range(info.sheet_id, column_below_header), "rule": rule}})
-        for spec in template.tool_tabs:
-            self.protect(self.tabs.get(spec.name) or self.add_tab(spec.name, 1, 1))
+        for tool_tab in template.tool_tabs:
+            self.protect(self.tabs.get(tool_tab.name) or self.add_tab(tool_tab.name, 1, 1))
         self.instructions(template)
 
     def headers(self, tab: str, info: _TabInfo, columns: Sequence, *, new: bool) -> None:

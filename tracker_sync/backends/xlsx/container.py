@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import BinaryIO
 
 _LOCAL = struct.Struct("<IHHHHHIIIHH")  # local file header, 30 bytes
@@ -221,7 +222,7 @@ def _members(data: bytes, entries: list[tuple[bytes, str]], directory_start: int
             end += 16 if data[end:end + 4] == _DESCRIPTOR_SIG else 12
         members.append(Member(name, offset, end, data_start, method, flags, crc, csize, size, record))
     members.sort(key=lambda member: member.start)
-    for before, after in zip(members, members[1:]):
+    for before, after in pairwise(members):
         if before.end > after.start:
             raise UnsupportedZip(f"has parts that overlap ({before.name}, {after.name})")
     if members and members[-1].end > directory_start:

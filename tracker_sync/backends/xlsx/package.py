@@ -154,7 +154,7 @@ def rels_of(part: str) -> str:
     return posixpath.join(folder, "_rels", f"{name}.rels")
 
 
-def _office_document(archive: Archive) -> str:
+def _office_document(archive: Archive | ZipfileReader) -> str:
     if "_rels/.rels" not in archive:
         raise UnsupportedZip("has no package relationships (_rels/.rels); it is not an .xlsx")
     for kind, part in _relationships(archive.read("_rels/.rels"), "").values():

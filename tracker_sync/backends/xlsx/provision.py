@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 from tracker_sync.backends.xlsx.read import (
     LIST_FIRST_COLUMN,
@@ -39,7 +39,7 @@ def type_rows(book: OpenpyxlBook, rows_by_tab: Mapping[str, Sequence[Sequence[Ce
     """Append rows below each tab's last non-empty row, as a coach typing them would."""
     for tab, rows in rows_by_tab.items():
         sheet = book[tab] if tab in book.sheetnames else book.create_sheet(tab)
-        last = max((cell.row for row in sheet.iter_rows() for cell in row if cell.value is not None), default=0)
+        last = max((cell.row for row in sheet.iter_rows() for cell in row if cell.value is not None and cell.row is not None), default=0)
         for offset, values in enumerate(rows, start=1):
             for column, value in enumerate(values, start=1):
                 if value is None:
@@ -191,6 +191,15 @@ def _repair_coach_tab(sheet: Worksheet, spec: TabSpec, list_ranges: Mapping[str,
         sheet.freeze_panes = "A2"
 
 
+class _Rule(TypedDict, total=False):
+    """DataValidation's rule arguments, for the checks the tracker's columns use."""
+
+    type: Literal["list", "date", "decimal", "whole"]
+    operator: Literal["between"]
+    formula1: str
+    formula2: str
+
+
 def _validation(tab: TabSpec, column: ColumnSpec, list_ranges: Mapping[str, str]) -> Any:
     """The dropdown or range check for one column, with its help text as the input message.
 
@@ -200,11 +209,12 @@ def _validation(tab: TabSpec, column: ColumnSpec, list_ranges: Mapping[str, str]
     from openpyxl.utils.datetime import to_excel
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    def bounds(low: float, high: float) -> dict[str, str]:
+    def bounds(low: float, high: float) -> _Rule:
         low = low if column.min is None else column.min
         high = high if column.max is None else column.max
         return {"operator": "between", "formula1": f"{low:g}", "formula2": f"{high:g}"}
 
+    rule: _Rule
     if column.choices:
         rule = {"type": "list", "formula1": list_ranges[_list_name(tab, column)]}
     elif column.type in ("teacher", "observer"):

@@ -64,7 +64,7 @@ def read_metadata_grid(data: bytes) -> Grid:
         book.close()
 
 
-def metadata_of(grid: Grid) -> dict[str, str]:
+def metadata_of(grid: Sequence[Sequence[object]]) -> dict[str, str]:
     """Key/value rows in columns A:B under a header row."""
     found = {}
     for row in grid[1:]:

@@ -64,7 +64,7 @@ def sheet_xml(tab: ToolTab, xf_of: XfOf, *, tab_selected: bool = False, date1904
                 if index:  # a styled empty cell (a filled header, a merged title's other cells)
                     cells.append(f'<c r="{ref}" s="{xf(index, None)}"/>')
             elif value.__class__ is str:
-                cells.append(_text_cell(ref, xf(index, None), value))  # type: ignore[arg-type]
+                cells.append(_text_cell(ref, xf(index, None), value))
             elif isinstance(value, Link):
                 location = f"{quoted_tab(value.tab)}!{value.cell}"
                 links.append(f'<hyperlink ref="{ref}" location={quoteattr(location)} display={quoteattr(_clean(value.text))}/>')

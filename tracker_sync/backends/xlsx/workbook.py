@@ -139,7 +139,8 @@ class XlsxWorkbook(Workbook):
         with self._exclusive():
             if create:
                 book = NewBook()
-                book.remove(book.active)
+                if book.active is not None:  # a new openpyxl book starts with one empty sheet
+                    book.remove(book.active)
             else:
                 data = self._file_bytes()
                 with _storage_errors(self.path, "open"):
@@ -173,7 +174,7 @@ class XlsxWorkbook(Workbook):
             lock.release()
 
     def _refuse_while_open_in_an_app(self) -> None:
-        for app, marker in zip(("LibreOffice", "Excel"), self.app_lock_paths):
+        for app, marker in zip(("LibreOffice", "Excel"), self.app_lock_paths, strict=True):
             try:
                 since = dt.datetime.fromtimestamp(marker.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
             except FileNotFoundError:

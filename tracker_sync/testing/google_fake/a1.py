@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any, overload
 
 _CELL = re.compile(r"^\$?([A-Za-z]*)\$?(\d*)$")
 
@@ -137,6 +138,12 @@ def _add(tree: MaskTree, path: list[str]) -> MaskTree:
             raise ValueError("empty name in field mask")
         node = node.setdefault(part, {})
     return node
+
+
+@overload
+def apply_field_mask(value: dict[str, Any], tree: MaskTree) -> dict[str, Any]: ...
+@overload
+def apply_field_mask(value: object, tree: MaskTree) -> object: ...
 
 
 def apply_field_mask(value: object, tree: MaskTree) -> object:

@@ -15,6 +15,7 @@ import hashlib
 import operator
 import pickle
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,17 +214,18 @@ class Sheet:
 _HYPERLINK = re.compile(r'^=HYPERLINK\(\s*"((?:[^"]|"")*)"\s*[,;]\s*"((?:[^"]|"")*)"\s*\)$', re.IGNORECASE)
 
 
-_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-               ast.USub: operator.neg, ast.UAdd: operator.pos}
+_BINARY: dict[type[ast.operator], Callable[[float, float], float]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_UNARY: dict[type[ast.unaryop], Callable[[float], float]] = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
 def _arithmetic(node: ast.AST) -> float:
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return node.value
-    if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
-        return _ARITHMETIC[type(node.op)](_arithmetic(node.left), _arithmetic(node.right))
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _ARITHMETIC:
-        return _ARITHMETIC[type(node.op)](_arithmetic(node.operand))
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        return _BINARY[type(node.op)](_arithmetic(node.left), _arithmetic(node.right))
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        return _UNARY[type(node.op)](_arithmetic(node.operand))
     raise ValueError("not arithmetic")
 
 
@@ -414,11 +416,11 @@ class Spreadsheet:
             for text in ranges:
                 rng = parse_a1(text)
                 sheet = self.sheet(title=rng.title)
-                entry = next((e for e in selected if e[0] is sheet), None)
-                if entry is None:
+                chosen = next((e for e in selected if e[0] is sheet), None)
+                if chosen is None:
                     selected.append((sheet, [rng]))
                 else:
-                    entry[1].append(rng)
+                    chosen[1].append(rng)
         else:
             selected = [(s, [A1Range(s.title)]) for s in self.sheets]
         sheets = []
@@ -461,8 +463,8 @@ class Spreadsheet:
         for (r, c), cell in sheet.cells.items():  # stored cells only, not the whole (mostly empty) grid
             if not (r0 <= r < r1 and c0 <= c < c1) or (needed is not None and needed.isdisjoint(cell)):
                 continue  # outside, or nothing the mask asks for (e.g. a cell that only has a dropdown)
-            data = cell_data(cell)
-            if value := (apply_field_mask(data, cell_mask) if cell_mask else data):
+            stored = cell_data(cell)
+            if value := (apply_field_mask(stored, cell_mask) if cell_mask else stored):
                 present[(r, c)] = value
         last_row = max((r for r, _ in present), default=r0 - 1)
         rows = [[present.get((r, c), {}) for c in range(c0, c1)] for r in range(r0, last_row + 1)]
@@ -580,7 +582,8 @@ def entered_value(value: Any, input_option: str) -> tuple[dict | None, dict | No
             return {"numberValue": serial}, {"type": "DATE", "pattern": "yyyy-mm-dd"}
     if match := _ISO_DATE_TIME.match(stripped):
         try:
-            moment = dt.datetime(*(int(part or 0) for part in match.groups()))
+            year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+            moment = dt.datetime(year, month, day, hour, minute, second)
         except ValueError:
             return {"stringValue": text}, None
         days = (moment - dt.datetime.combine(SERIAL_EPOCH, dt.time())) / dt.timedelta(days=1)

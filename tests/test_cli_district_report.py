@@ -11,11 +11,11 @@ import datetime as dt
 import html
 import json
 import re
-import shutil
 import subprocess
 import zipfile
 
 import pytest
+from look_support import NEEDS_PDFTOTEXT, PDFTOTEXT, chromium, shown, words
 from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
@@ -26,9 +26,6 @@ from tracker_sync.jobs.district import DistrictRunner
 from tracker_sync.testing.sample_district import build_district
 
 SCHOOLS = 22
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.fixture(scope="module")
 def district(tmp_path_factory):
     folder = tmp_path_factory.mktemp("district")
@@ -122,7 +119,7 @@ def test_suppressed_cells_show_as_a_star_everywhere(published):
     by_name = {row[0]: row for row in rows[header + 1:]}
     stars = 0
     for school, cells in section["schools"].items():
-        for band, cell in zip(range(4), cells["bands"]):
+        for band, cell in zip(range(4), cells["bands"], strict=True):
             shown = by_name[names[school]][2 + band]
             if cell.get("suppressed"):
                 stars += 1
@@ -166,14 +163,13 @@ def test_table_output_and_bad_input(district, tmp_path):
     assert (tmp_path / "notes.xlsx").read_text() == "not a workbook"  # left as it was
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice (soffice) and poppler (pdftotext) are needed to open the workbook")
+@pytest.mark.libreoffice
+@pytest.mark.skipif(PDFTOTEXT is None, reason=NEEDS_PDFTOTEXT)
 def test_libreoffice_draws_every_word_of_every_district_tab_whole(published, tmp_path):
     """As tests/test_look.py does for the tracker's tabs: each tab on one page, no ###, no word cut."""
     from collections import Counter
 
     from openpyxl import load_workbook
-    from test_look import shown, words
 
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
                     'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}',
@@ -192,10 +188,8 @@ def test_libreoffice_draws_every_word_of_every_district_tab_whole(published, tmp
                        capture_output=True, text=True, check=True).stdout.split())
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium; .ci/run does it)")
+@pytest.mark.chromium
 def test_district_brief_in_chromium_is_one_landscape_page_with_the_report_numbers(published, tmp_path):
-    from test_brief import chromium
-
     uri = f"file://{published['brief']}"
     dom = chromium("--dump-dom", uri, profile=tmp_path / "p1").stdout
     section = next(r for r in published["report"]["rubrics"] if r["rubric"] == "danielson")
