@@ -31,6 +31,7 @@ from tracker_sync.errors import (
     TrackerNotFound,
     TrackerNotShared,
 )
+from tracker_sync.render.layout import Column, Index, Line, Table, layout_tabs
 from tracker_sync.tabs import Area, ColorScale, ScaleRule, Style, ToolTab
 from tracker_sync.testing.google_fake import Fault, GoogleFake
 
@@ -210,6 +211,32 @@ def test_layout_reaches_google_in_the_one_write(tracker):
     tracker.workbook.read([])
     tracker.workbook.write([ToolTab("Flags", [["plain"]])])  # the next write unmerges what it no longer merges
     assert tracker.book.sheet(title="Flags").merges == []
+
+
+def test_an_index_and_a_list_tab_of_its_own_reach_google_in_the_one_write(tracker):
+    """The index links to rows of its own tab; a list too long for a printed page moves to a tab the same
+    batch adds, whose id the link to it already carries, with its title and header frozen (Google prints
+    frozen rows on every page)."""
+    people = [[f"Teacher {i}", i] for i in range(200)]
+    tabs = layout_tabs("Patterns", [Line("Patterns", "title"), Index(), Line("Who needs attention?", "heading"),
+                                    Table([Column("Teacher"), Column("Days", "int")], people, title="Not seen", list_tab="Not seen")])
+    assert [tab.name for tab in tabs] == ["Patterns", "Patterns - Not seen"]
+    tracker.workbook.read([])
+    tracker.fake.clear_log()
+    tracker.workbook.write(tabs)
+    assert sheets_calls(tracker.fake) == ["batchUpdate"]
+    patterns, listed = tracker.book.sheet(title="Patterns"), tracker.book.sheet(title="Patterns - Not seen")
+    formulas = {at: cell["userEnteredValue"]["formulaValue"] for at, cell in patterns.cells.items()
+                if "formulaValue" in cell.get("userEnteredValue", {})}
+    grid = tracker.workbook.read(["Patterns", "Patterns - Not seen"]).grids
+    rows = grid["Patterns"]
+    heading, title = (max(r for r, row in enumerate(rows) if row == [text]) for text in ("Who needs attention?", "Not seen"))
+    assert set(formulas.values()) == {
+        f'=HYPERLINK("#gid={patterns.id}&range=A{heading + 1}","Who needs attention?")',
+        f'=HYPERLINK("#gid={patterns.id}&range=A{title + 1}","Not seen")',
+        f'=HYPERLINK("#gid={listed.id}&range=A1","The first 5 of 200 rows. All of them are on the tab \'Patterns - Not seen\' (click here).")'}
+    assert listed.properties["gridProperties"]["frozenRowCount"] == 3
+    assert grid["Patterns - Not seen"][2:] == [["Teacher", "Days"], *people]
 
 
 def test_tool_tabs_shrink_to_their_content(tracker):

@@ -36,7 +36,7 @@ SYNCED = dt.datetime(2026, 12, 1, 14, 0, tzinfo=dt.UTC)
 
 def patterns_tab(records, school_settings):
     patterns = compute_patterns(records, school_settings, AS_OF)
-    return render_patterns(school_settings, patterns, SYNCED).rows
+    return render_patterns(school_settings, patterns, SYNCED)[0].rows
 
 
 def test_patterns_tab_shows_then_now_and_sparklines_right_after_the_heat_map():

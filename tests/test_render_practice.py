@@ -59,7 +59,7 @@ def test_summary_leads_with_the_1_1_and_goal_figures(demo):
 
 def test_patterns_sections_hold_the_pattern_frames(demo):
     school, _, patterns = demo
-    tab = render_patterns(school.settings, patterns, SYNCED)
+    tab = render_patterns(school.settings, patterns, SYNCED)[0]
     by_team = rows_after(tab, "1:1s by team (norm: every teacher has a 1:1 at least every 14 days)", "Team")
     expected = plain_rows(patterns.one_on_ones_by_team, ["team", "teachers", "met_recently", "overdue", "median_days_since",
                                                          "next_steps_past_due"])
@@ -78,7 +78,7 @@ def test_a_tracker_without_the_tabs_says_how_to_add_them(demo):
     result, patterns = checked(school, drop=("1-on-1 Meetings", "Goals"))
     summary = render_summary(school.settings, result, patterns, SYNCED).rows
     assert not any("without a 1:1" in str(cell) for row in summary for cell in row)
-    text = " ".join(str(cell) for row in render_patterns(school.settings, patterns, SYNCED).rows for cell in row if cell)
+    text = " ".join(str(cell) for row in render_patterns(school.settings, patterns, SYNCED)[0].rows for cell in row if cell)
     assert "This tracker has no 1-on-1 Meetings tab yet: run tracker-sync provision" in text
     assert "This tracker has no Goals tab yet" in text
     page = render_brief(school.settings, patterns, practice_flags(patterns, school.settings))

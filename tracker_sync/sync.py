@@ -72,13 +72,16 @@ class Check:
         return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", [])) if lead}
 
     def tool_tabs(self, log_line: SyncLogLine, synced_at: dt.datetime) -> list:
-        """Summary, Patterns, Flags and the Sync Log with ``log_line`` on top, as one write's content."""
+        """Summary, Patterns, Flags (each followed by its long lists' tabs) and the Sync Log with
+        ``log_line`` on top, as one write's content. A list tab already in the tracker is always rewritten."""
         leads = self.team_leads()
         authors = row_authors(self.snapshot.grids, self.template, self.result.tabs, leads)
+        present = self.snapshot.tab_ids.keys()
         return [
             render_summary(self.settings, self.result, self.patterns, synced_at),
-            render_patterns(self.settings, self.patterns, synced_at),
-            render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads),
+            *render_patterns(self.settings, self.patterns, synced_at, keep=present),
+            *render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads,
+                          keep=present),
             render_sync_log(log_line, self.snapshot.grids.get(SYNC_LOG), self.settings.norms.sync_log_max_lines),
         ]
 
