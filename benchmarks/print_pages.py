@@ -4,11 +4,12 @@
 
 Each tracker is synced to an .xlsx; LibreOffice prints each tool tab alone (the other tabs hidden in a
 copy) with the tab's own print setup (Letter landscape, one page wide, its row breaks and repeated
-header rows), and poppler counts the pages. The brief is printed to PDF by headless Chromium. --quick:
-the two demos only. --keep DIR keeps the trackers and PDFs there (to look at the pages). Needs soffice,
+header rows), poppler counts the pages and reads the top line of each, which must be a heading (a
+title, a section or a header row). The brief is printed to PDF by headless Chromium. --quick: the two
+demos only. --keep DIR keeps the trackers and PDFs there (to look at the pages). Needs soffice,
 pdfinfo and chromium; the last line is machine-readable:
 
-    leap_patterns=... leap_flags=... leap_brief=... danielson_patterns=... ... year260_patterns=... year260_flags=... year260_brief=...
+    leap_patterns=... leap_flags=... leap_brief=... ... year260_patterns=... year260_brief=... pages_without_heading=0
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
+
+import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from xlsx_sync import school_year
+from xlsx_sync import school_year  # the 260-teacher year of the xlsx benchmark
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.metadata import to_metadata
@@ -33,9 +35,15 @@ from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import SYNC_LOG, build_brief, sync_tracker, tabs_to_read
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.testing.printed import (
+    page_count,
+    pages_without_heading,
+    print_to_pdf,
+    single_tab_copy,
+    tab_names,
+)
 
 NOW = dt.datetime(2027, 5, 28, 22, 0, tzinfo=dt.UTC)
-_SHEET = re.compile(r'<sheet\b[^>]*?name="([^"]*)"[^>]*?/>')
 
 
 def trackers(folder: Path, quick: bool) -> dict[str, Path]:
@@ -62,55 +70,9 @@ def trackers(folder: Path, quick: bool) -> dict[str, Path]:
 
 
 def tool_tabs_of(path: Path) -> list[str]:
-    """The tabs tracker-sync writes, in tab order (everything after the coach tabs but Instructions)."""
+    """The tabs tracker-sync writes, in tab order (all but the coach tabs, Instructions and the metadata tab)."""
     coach = {*tabs_to_read(), load_template().instructions.tab} - {SYNC_LOG}
-    with zipfile.ZipFile(path) as book:
-        names = _SHEET.findall(book.read("xl/workbook.xml").decode())
-    return [n for n in names if n not in coach and not n.startswith("_")]
-
-
-def only_tab(path: Path, tab: str, out: Path) -> Path:
-    """A copy of ``path`` in which every tab but ``tab`` is hidden (LibreOffice prints visible tabs only)."""
-    copy = out / f"{path.stem}--{re.sub(r'[^A-Za-z0-9]+', '-', tab)}.xlsx"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = data.replace(b' tabSelected="1"', b"")
-            if item.filename == "xl/workbook.xml":
-                text = re.sub(r' state="\w+"', "", data.decode())
-                text = _SHEET.sub(lambda m: m.group(0) if m.group(1) == tab else m.group(0).replace("<sheet ", '<sheet state="hidden" '),
-                                  text)
-                shown = _SHEET.findall(text).index(tab)
-                text = re.sub(r'activeTab="\d+"', f'activeTab="{shown}"', text)  # LibreOffice shows the active tab even when hidden
-                data = text.encode()
-            target.writestr(item, data)
-    return copy
-
-
-def pdf_pages(pdf: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
-
-
-def tab_pages(paths: dict[str, Path], out: Path) -> dict[str, dict[str, int]]:
-    copies = {(label, tab): only_tab(path, tab, out) for label, path in paths.items() for tab in tool_tabs_of(path)}
-    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{out / 'lo'}", "--convert-to", "pdf",
-                    "--outdir", str(out), *map(str, copies.values())], check=True, capture_output=True, timeout=1800)
-    pages: dict[str, dict[str, int]] = {}
-    for (label, tab), copy in copies.items():
-        pages.setdefault(label, {})[tab] = pdf_pages(copy.with_suffix(".pdf"))
-    return pages
-
-
-def brief_pages(path: Path, out: Path) -> int:
-    html = out / f"{path.stem}-brief.html"
-    html.write_text(build_brief(XlsxWorkbook(path)), encoding="utf-8")
-    pdf = html.with_suffix(".pdf")
-    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--no-first-run", f"--user-data-dir={out / 'chrome'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
-                    html.as_uri()], check=True, capture_output=True, timeout=120)
-    return pdf_pages(pdf)
+    return [n for n in tab_names(path) if n not in coach and not n.startswith("_")]
 
 
 def main() -> None:
@@ -125,15 +87,34 @@ def main() -> None:
         out = args.keep or Path(temp)
         out.mkdir(parents=True, exist_ok=True)
         paths = trackers(out, args.quick)
-        pages = tab_pages(paths, out)
-        figures = {}
+        copies = {(label, tab): single_tab_copy(path, tab, out) for label, path in paths.items() for tab in tool_tabs_of(path)}
+        print_to_pdf(list(copies.values()), out)
+        figures, headless = {}, 0
         for label, path in paths.items():
+            book = openpyxl.load_workbook(path)
+            pages = {}
+            for tab in tool_tabs_of(path):
+                pdf = copies[(label, tab)].with_suffix(".pdf")
+                pages[tab] = page_count(pdf)
+                missing = pages_without_heading(pdf, range(1, pages[tab] + 1), book[tab])
+                headless += len(missing)
+                for page, top in missing:
+                    print(f"{label} {tab} page {page} starts without a heading: {top!r}")
+                figures[f"{label}_{re.sub(r'[^a-z0-9]+', '_', tab.lower()).strip('_')}"] = pages[tab]
             brief = brief_pages(path, out)
-            print(f"{label}: " + ", ".join(f"{tab} {n}" for tab, n in pages[label].items()) + f"; brief {brief}")
-            for tab, n in pages[label].items():
-                figures[f"{label}_{re.sub(r'[^a-z0-9]+', '_', tab.lower()).strip('_')}"] = n
             figures[f"{label}_brief"] = brief
-    print(" ".join(f"{k}={v}" for k, v in figures.items()))
+            print(f"{label}: " + ", ".join(f"{tab} {n}" for tab, n in pages.items()) + f"; brief {brief}")
+    print(" ".join(f"{k}={v}" for k, v in figures.items()) + f" pages_without_heading={headless}")
+
+
+def brief_pages(path: Path, out: Path) -> int:
+    html = out / f"{path.stem}-brief.html"
+    html.write_text(build_brief(XlsxWorkbook(path)), encoding="utf-8")
+    pdf = html.with_suffix(".pdf")
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--no-first-run", f"--user-data-dir={out / 'chrome'}", "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                    html.as_uri()], check=True, capture_output=True, timeout=120)
+    return page_count(pdf)
 
 
 if __name__ == "__main__":

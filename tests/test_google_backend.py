@@ -14,7 +14,7 @@ import pickle
 
 import pytest
 import test_backends
-from conftest import tiny_grids
+from conftest import as_read, tiny_grids
 from test_backends import METADATA, flags_tab
 
 from tracker_sync.backends.google.transport import RetryPolicy
@@ -350,7 +350,7 @@ def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_schoo
 
     tool_tabs = ["Summary", "Patterns", "Flags", SYNC_LOG]
     on_file, on_google = xlsx.read(tool_tabs).grids, google.read(tool_tabs).grids
-    duration = on_file[SYNC_LOG][0].index("Duration (s)")
+    duration = [as_read(header) for header in on_file[SYNC_LOG][0]].index("Duration (s)")
     for grids in (on_file, on_google):  # the one cell that measures wall-clock time
         grids[SYNC_LOG] = [row[:duration] + row[duration + 1:] for row in grids[SYNC_LOG]]
     for tab in tool_tabs:

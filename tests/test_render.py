@@ -7,7 +7,7 @@ import re
 
 import openpyxl
 import pytest
-from conftest import AS_OF, tool_table
+from conftest import AS_OF, as_read, tool_table
 
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
@@ -114,7 +114,7 @@ def test_summary_leads_with_the_headline_and_its_norms_then_one_line_per_team(gr
     assert [teams["Team A"][k] for k in ("Teachers", "Visits (14 days)", "Not seen 14+ days", "Mean score", "% below Effective")] == [
         3, 2, 1, 3.8333, 0.6667]
     assert (teams["Team B"]["Open steps"], teams["Team B"]["Overdue steps"]) == (2, 1)
-    share = next(c for c, v in enumerate(tab.rows[first_cells(tab).index("Team")]) if v == "% below Effective")
+    share = next(c for c, v in enumerate(tab.rows[first_cells(tab).index("Team")]) if as_read(v) == "% below Effective")
     assert tab.style_at(first_cells(tab).index("Team") + 1, share).number_format == "0%"
 
 

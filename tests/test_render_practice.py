@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
+from conftest import as_read
 
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.patterns.practice_flags import practice_flags
@@ -52,7 +53,7 @@ def test_summary_leads_with_the_1_1_and_goal_figures(demo):
     rows = render_summary(school.settings, result, patterns, SYNCED).rows
     header = next(row for row in rows if row and row[0] == "Headline")
     now = rows[rows.index(header) + 1]
-    figures = dict(zip(header, now))
+    figures = dict(zip(map(as_read, header), now))
     assert figures["Teachers without a 1:1 in 14 days"] == int(patterns.one_on_ones["overdue"].sum()) == 4
     assert figures["Teachers without an Active goal"] == len(patterns.no_active_goal) == 2
 

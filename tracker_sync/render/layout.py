@@ -114,6 +114,27 @@ def wrapped_lines(text: str, width: float, *, bold: bool = False, size: float = 
     return lines
 
 
+def wrap_text(text: str, width: float, *, bold: bool = False, size: float = _FONT_POINTS) -> str:
+    """``text`` with a line break wherever it wraps in a column of ``width`` characters (at spaces; a word
+    wider than the column stays whole). Table cells are written broken this way, so every application
+    shows the same lines (the row heights fit them) and no line runs into the air beside its column."""
+    room = _points_in(width)
+    space = text_points(" ", bold=bold, size=size)
+    lines = []
+    for paragraph in text.split("\n"):
+        words: list[str] = []
+        used = 0.0
+        for word in paragraph.split(" "):
+            need = text_points(word, bold=bold, size=size)
+            if words and used + space + need > room:
+                lines.append(" ".join(words))
+                words, used = [], 0.0
+            used += (space if words else 0) + need
+            words.append(word)
+        lines.append(" ".join(words))
+    return "\n".join(lines)
+
+
 # -- columns and their display formats -----------------------------------------------------------
 
 #: kind -> (number format, how a value shows); the number formats are base.NUMBER_FORMATS.
@@ -341,8 +362,13 @@ class _Row:
         return self.height or DEFAULT_ROW_POINTS
 
 
-def _row(widths: Sequence[float], cells: list[tuple[int, int, ToolCell, Style]], *, stamp: bool = False) -> _Row:
-    """A row whose height fits its wrapped cells (no spreadsheet fits wrapped or merged rows by itself)."""
+def _row(widths: Sequence[float], cells: list[tuple[int, int, ToolCell, Style]], *, stamp: bool = False,
+         broken: bool = False) -> _Row:
+    """A row whose height fits its wrapped cells (no spreadsheet fits wrapped or merged rows by itself);
+    ``broken``: text that wraps gets its line breaks here (see wrap_text)."""
+    if broken:
+        cells = [(col, span, wrap_text(value, sum(widths[col:col + span]), bold=style.bold, size=style.size or _FONT_POINTS)
+                  if style.wrap and isinstance(value, str) else value, style) for col, span, value, style in cells]
     lines, size = 1, float(_FONT_POINTS)
     for col, span, value, style in cells:
         size = max(size, style.size or _FONT_POINTS)
@@ -381,10 +407,11 @@ def _table_rows(widths: Sequence[float], table: Table, spots: list[tuple[int, in
     top = [_line_row(widths, Line(text, style), tab) for text, style in ((table.title, "section"), (table.note, "note")) if text]
     aligns = _alignments(table.columns)
     header = _row(widths, [(at, span, column.header, _header_style(align))
-                           for column, (at, span), align in zip(table.columns, spots, aligns, strict=True)])
+                           for column, (at, span), align in zip(table.columns, spots, aligns, strict=True)], broken=True)
     body = [_row(widths, [(at, span, values[i] if i < len(values) else None,
                            _cell_style(column.kind, table.marks.get((index, i)), align))
-                          for i, (column, (at, span), align) in enumerate(zip(table.columns, spots, aligns, strict=True))])
+                          for i, (column, (at, span), align) in enumerate(zip(table.columns, spots, aligns, strict=True))],
+                 broken=True)
             for index, values in enumerate(table.rows)]
     if not table.rows:
         body = [_Row([(0, 1, table.empty, Style(italic=True, color=NOTE_GREY))])]

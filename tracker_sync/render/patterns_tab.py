@@ -22,6 +22,7 @@ from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.render.practice_sections import practice_tables
 from tracker_sync.render.summary import updated_line
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.tabs import ToolTab
 
 
 def heatmap_section(settings: SchoolSettings, patterns: Patterns) -> Table:
@@ -65,7 +66,7 @@ ATTENTION, TEAMS, CALIBRATION, PRACTICE = ("Who needs attention?", "How are team
 
 
 def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.datetime,
-                    keep: Collection[str] = ()) -> list:
+                    keep: Collection[str] = ()) -> list[ToolTab]:
     """The Patterns tab (an index, three things to discuss, then the sections by question), followed by a
     tab for each list too long for two printed pages (or named in ``keep``: already in the tracker)."""
     rubric, norms = settings.rubric, settings.norms
