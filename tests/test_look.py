@@ -72,13 +72,18 @@ def words(text: str) -> Counter:
     return Counter(part for word in text.split() for part in re.split(r"(?<=-)(?=.)", word))
 
 
-def render_pages(xlsx: Path) -> dict[str, str]:
-    """Each tool tab's page as pdftotext reads it, keyed by tab name (pages follow the tab order)."""
+def one_page_per_tab(xlsx: Path) -> Path:
+    """The workbook as LibreOffice draws it, each visible tab on one page (beside the workbook)."""
     out = xlsx.resolve().parent
     subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{out / 'lo-profile'}", "--convert-to",
-                    'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}', "--outdir", str(out), str(xlsx.resolve())],
-                   check=True, capture_output=True, timeout=240)
-    pdf = out / xlsx.with_suffix(".pdf").name
+                    'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}', "--outdir", str(out),
+                    str(xlsx.resolve())], check=True, capture_output=True, timeout=240)
+    return out / xlsx.with_suffix(".pdf").name
+
+
+def render_pages(xlsx: Path) -> dict[str, str]:
+    """Each tool tab's page as pdftotext reads it, keyed by tab name (pages follow the tab order)."""
+    pdf = one_page_per_tab(xlsx)
     visible = [s.title for s in openpyxl.load_workbook(xlsx, read_only=True).worksheets if s.sheet_state == "visible"]
     pages = {}
     for number, name in enumerate(visible, start=1):
@@ -130,7 +135,7 @@ def crowded_on_every_tab(path: Path, names: tuple[str, ...] | None = None) -> di
 
 
 def test_the_words_of_neighbouring_cells_stand_apart(synced_demo):
-    """A number beside text, a date beside a status, two wrapped headers side by side: two words on one
+    """A number beside text, a date beside a status, wrapped headers side by side: two words on one
     drawn line that no single cell holds side by side come from neighbouring cells, and stand at least
     MIN_AIR of their height apart (a space inside a cell is about half that), so "12%" and "I.5" never
     read as "12%I.5"."""
@@ -149,9 +154,7 @@ def test_the_district_tabs_keep_their_columns_apart(tmp_path, grids, leap_templa
     history.record(Run("beta", "sync", SYNCED, 1.0, "ok", extra={"district": {**figures, "as_of": "2026-12-11"}}))
     out = tmp_path / "district-report.xlsx"
     publish(registry, history, as_of=SYNCED.date(), now=SYNCED, out=out, brief=tmp_path / "brief.html")
-    subprocess.run([SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--convert-to",
-                    'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}', "--outdir", str(tmp_path), str(out)],
-                   check=True, capture_output=True, timeout=240)
+    one_page_per_tab(out)
     for name, crowded in crowded_on_every_tab(out).items():
         assert not crowded, f"{name}: words of neighbouring cells closer than {MIN_AIR} of their height: {sorted(crowded)[:10]}"
 
