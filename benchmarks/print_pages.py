@@ -25,16 +25,13 @@ from pathlib import Path
 
 import openpyxl
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from xlsx_sync import school_year  # the 260-teacher year of the xlsx benchmark
-
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.metadata import to_metadata
 from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import SYNC_LOG, build_brief, sync_tracker, tabs_to_read
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.synthetic.year import school_year
 from tracker_sync.testing.printed import (
     page_count,
     pages_without_heading,
@@ -58,7 +55,7 @@ def trackers(folder: Path, quick: bool) -> dict[str, Path]:
         sync_tracker(workbook, as_of=school.as_of, now=NOW)
         out[rubric] = path
     if not quick:
-        grids, settings = school_year(260)
+        grids, settings = school_year(7, 260)
         path = folder / "year260.xlsx"
         path.unlink(missing_ok=True)
         workbook = XlsxWorkbook(path)
