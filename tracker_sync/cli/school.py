@@ -198,7 +198,8 @@ def brief(
     out: Annotated[Path, typer.Option("--out", metavar="FILE.html", help="Where to write the HTML page.")] = Path("brief.html"),
     as_of: AsOfOption = None,
     include_names: Annotated[bool, typer.Option(
-        "--include-names", help="Name observers and list the teachers who need an action (never their scores), on a page of its own.")] = False,
+        "--include-names",
+        help="Name observers and list the teachers who need an action (never their scores), on a page of its own.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Write the ILT brief: one HTML page of the tracker's patterns that prints on one Letter page, landscape.

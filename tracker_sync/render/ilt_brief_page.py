@@ -33,7 +33,8 @@ def page_context(context: dict[str, Any], patterns: Patterns) -> dict[str, Any]:
     shown_teams = {row["team"] for row in heat_rows}
     return {
         **context,
-        "heat_rows": heat_rows, "heat_note": heat_note, "team_low": [r for r in context["team_low"] if r["team"] in shown_teams], "by_team": by_team, "team_note": team_note,
+        "heat_rows": heat_rows, "heat_note": heat_note,
+        "team_low": [r for r in context["team_low"] if r["team"] in shown_teams], "by_team": by_team, "team_note": team_note,
         "feedback_observers": shown_observers,
         "observer_note": (f"{len(shown_observers)} of {len(observers)} observers: those with the most visits waiting past "
                           "the norm, then the slowest." if len(shown_observers) < len(observers) else ""),

@@ -550,14 +550,15 @@ def _place_index(sheet: _Sheet, index: Index, items: Sequence[Item], after: int)
     sheet.place(title)
     placed = []
     for level in range(depth):
-        cells, positions = [], []
+        cells: list[tuple[int, int, ToolCell, Style]] = []
+        positions: list[int] = []
         for (col, span), column in zip(blocks, columns, strict=True):
             if level < len(column):
                 position, text, heading = column[level]
                 cells.append((col, span, text, replace(_LINK, bold=heading)))
                 positions.append(position)
         row = sheet.place(_row(sheet.widths, cells))
-        placed += [(row, col, position, text) for (col, _, text, _), position in zip(cells, positions, strict=True)]
+        placed += [(row, col, position, str(text)) for (col, _, text, _), position in zip(cells, positions, strict=True)]
     return placed
 
 
@@ -596,8 +597,8 @@ def _lay_out(name: str, items: Sequence[Item], grid: _Grid, *, frozen_rows: int,
                 flush([row])
                 anchors[position] = sheet.place(row)
     flush()
-    for row, col, position, text in index_cells:
-        sheet.rows[row][col] = Link(text, name, f"A{anchors[position] + 1}")
+    for at, col, position, text in index_cells:
+        sheet.rows[at][col] = Link(text, name, f"A{anchors[position] + 1}")
     tab = ToolTab(name, sheet.rows, column_widths=sheet.widths, frozen_rows=frozen_rows, volatile=volatile,
                   styles=sheet.styles, palette=tuple(sheet.palette), row_heights=sheet.heights,
                   merges=tuple(sheet.merges), color_scales=tuple(sheet.scales), filter=sheet.filter,
