@@ -149,3 +149,9 @@ def tool_table(grid: list[list], first_header: str, after: str | None = None) ->
 def as_read(value):
     """A cell as a person reads it: the lines of a wrapped text as one line."""
     return value.replace("\n", " ") if isinstance(value, str) else value
+
+
+@pytest.fixture(scope="module")
+def shared_drive(fake, account):
+    """A shared drive the service account manages (Content manager): where it may create spreadsheets."""
+    return fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer"})
