@@ -220,8 +220,8 @@ def test_an_index_and_a_list_tab_of_its_own_reach_google_in_the_one_write(tracke
     batch adds, whose id the link to it already carries, with its title and header frozen (Google prints
     frozen rows on every page)."""
     people = [[f"Teacher {i}", i] for i in range(200)]
-    tabs = layout_tabs("Patterns", [Line("Patterns", "title"), Index(), Line("Who needs attention?", "heading"),
-                                    Table([Column("Teacher"), Column("Days", "int")], people, title="Not seen", list_tab="Not seen")])
+    listed_table = Table([Column("Teacher"), Column("Days", "int")], people, title="Not seen", list_tab="Not seen")
+    tabs = layout_tabs("Patterns", [Line("Patterns", "title"), Index(), Line("Who needs attention?", "heading"), listed_table])
     assert [tab.name for tab in tabs] == ["Patterns", "Patterns - Not seen"]
     tracker.workbook.read([])
     tracker.fake.clear_log()
@@ -236,7 +236,8 @@ def test_an_index_and_a_list_tab_of_its_own_reach_google_in_the_one_write(tracke
     assert set(formulas.values()) == {
         f'=HYPERLINK("#gid={patterns.id}&range=A{heading + 1}","Who needs attention?")',
         f'=HYPERLINK("#gid={patterns.id}&range=A{title + 1}","Not seen")',
-        f'=HYPERLINK("#gid={listed.id}&range=A1","The first 5 of 200 rows. All of them are on the tab \'Patterns - Not seen\' (click here).")'}
+        f'=HYPERLINK("#gid={listed.id}&range=A1","The first 5 of 200 rows. '
+        f'All of them are on the tab \'Patterns - Not seen\' (click here).")'}
     assert listed.properties["gridProperties"]["frozenRowCount"] == 3
     assert grid["Patterns - Not seen"][2:] == [["Teacher", "Days"], *people]
 

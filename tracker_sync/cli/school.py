@@ -209,7 +209,7 @@ def brief(
     """Write the ILT brief: one HTML page of the tracker's patterns that prints on one Letter page, landscape.
 
     Aggregates only unless --include-names (which adds the list of teachers on a second page). A school
-    with more than 8 teams or 6 observers shows those that need attention most, and says so; every
+    with more than 7 teams or 6 observers shows those that need attention most, and says so; every
     figure stays on the Patterns tab. Writes nothing to the tracker. TRACKER is the tracker's .xlsx
     file, or its Google Sheets URL or spreadsheet id.
 

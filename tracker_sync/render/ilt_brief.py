@@ -203,6 +203,7 @@ def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[Pr
 
     env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    context = page_context(brief_context(settings, patterns, practice, include_names=include_names, generated=generated), patterns)
+    context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated)
+    context = page_context(context, patterns)
     css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
     return env.get_template("brief.html.j2").render(css=css, **context)

@@ -3,9 +3,9 @@
 A 260-teacher school has 26 teams and 28 observers: one row each would print seven pages. The brief
 keeps to one page by showing at most BRIEF_TEAMS teams (the heat map: the lowest mean scores; the
 by-team table: the most teachers not seen, then the most overdue steps), BRIEF_OBSERVERS observers
-(the most visits waiting past the norm), BRIEF_NOTES calibration notes and BRIEF_QUESTIONS further
-questions, and says where it leaves rows out: every figure stays on the Patterns tab. The whole-school
-row is always shown. (With --include-names the list of people follows on a page of its own.)
+(the most visits waiting past the norm), BRIEF_NOTES calibration notes (BRIEF_NOTES_MANY_TEAMS when the
+team tables are full) and BRIEF_QUESTIONS further questions, and says where it leaves rows out: every
+figure stays on the Patterns tab. The whole-school row is always shown. (With --include-names the list of people follows on a page of its own.)
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import percent
 from tracker_sync.render.attention import TREND_MEASURES
 
-BRIEF_TEAMS = 8
+BRIEF_TEAMS = 7
 BRIEF_OBSERVERS = 6
-BRIEF_NOTES = 3
+BRIEF_NOTES = 5
+BRIEF_NOTES_MANY_TEAMS = 3  # when the team tables are full, the notes get less room
 BRIEF_QUESTIONS = 2
 
 
@@ -30,6 +31,7 @@ def page_context(context: dict[str, Any], patterns: Patterns) -> dict[str, Any]:
     observers = context["feedback_observers"]
     shown_observers = _busiest(observers)
     notes = [*context["calibration_notes"], *context["agreement_notes"]]
+    room = BRIEF_NOTES_MANY_TEAMS if team_note or heat_note else BRIEF_NOTES
     shown_teams = {row["team"] for row in heat_rows}
     return {
         **context,
@@ -38,8 +40,8 @@ def page_context(context: dict[str, Any], patterns: Patterns) -> dict[str, Any]:
         "feedback_observers": shown_observers,
         "observer_note": (f"{len(shown_observers)} of {len(observers)} observers: those with the most visits waiting past "
                           "the norm, then the slowest." if len(shown_observers) < len(observers) else ""),
-        "page_notes": notes[:BRIEF_NOTES],
-        "notes_left": len(notes) - min(len(notes), BRIEF_NOTES),
+        "page_notes": notes[:room],
+        "notes_left": len(notes) - min(len(notes), room),
         "more_questions": context["more_questions"][:BRIEF_QUESTIONS],
     }
 

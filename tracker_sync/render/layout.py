@@ -1,7 +1,9 @@
 """The layout engine: a tool tab described as lines and tables, laid out once for every backend.
 
-A tab is a list of :class:`Line` (titles, notes, sentences) and :class:`Table` (a header row and typed
-columns). :func:`layout_tab` turns it into a :class:`~tracker_sync.tabs.ToolTab`:
+A tab is a list of :class:`Line` (titles, headings of a group of sections, notes, sentences, links),
+:class:`Table` (a header row and typed columns) and at most one :class:`Index`. :func:`layout_tab`
+turns it into a :class:`~tracker_sync.tabs.ToolTab`; :func:`layout_tabs` also moves long lists to tabs
+of their own. Any tool tab gets all of this:
 
 * **Widths come from content.** Each column is as wide as its widest cell in its display format
   (a date is "2026-09-14", a mean "4.2", a share "84%") and its header, wrapped at word boundaries to
@@ -16,6 +18,13 @@ columns). :func:`layout_tab` turns it into a :class:`~tracker_sync.tabs.ToolTab`
 * **Lines span the tab** (merged across the grid) and wrap, so a long sentence is never cut at the
   last column; every row that wraps gets a height that fits it (no spreadsheet fits merged or
   wrapped rows by itself).
+* **Air between columns.** Every column is wider than its text by a gap; a number column followed by
+  text is centred so the gap sits between them, and wrapped table cells carry the engine's own line
+  breaks, each line short of the gap, so no application runs a line into the next column.
+* **An index** links to every heading and titled table below it (a link to the cell).
+* **Printed pages** (:mod:`.paging`): the engine places the page breaks, so a table that would break
+  starts on a new page and one longer than a page repeats its header row; a tab with frozen rows (a
+  list) repeats them on every printed page instead.
 """
 
 from __future__ import annotations

@@ -82,16 +82,18 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
     calib = patterns.calibration
     load, undated = step_load_tables(settings, patterns)
     attention = [
-        Table([Column("Teacher"), Column("Team"), Column("Team Lead"), Column("Last observed", "date"), Column("Days since", "int"),
-               Column("Visits (30 days)", "int"), Column("Scored this year", "int"), Column("Of them Full", "int")],
+        Table([Column("Teacher"), Column("Team"), Column("Team Lead"), Column("Last observed", "date"),
+               Column("Days since", "int"), Column("Visits (30 days)", "int"), Column("Scored this year", "int"),
+               Column("Of them Full", "int")],
               [[r.teacher, r.team, r.team_lead or "", plain(r.last_observed) or "never", plain(r.days_since), r.observations_30d,
                 r.scored, r.scored_full] for r in not_seen.itertuples()],
-              title=f"Teachers not observed in {gap}+ days", empty="Every teacher was observed recently.", list_tab="Not observed"),
+              title=f"Teachers not observed in {gap}+ days", empty="Every teacher was observed recently.",
+              list_tab="Not observed"),
         equity_table(settings, patterns),
         load,
         undated,
-        Table([Column("Teacher"), Column("Team"), Column("Cycle"), Column("Start", "date"), Column("End", "date"), Column("Status"),
-               Column("Visits inside", "int"), Column("Why")],
+        Table([Column("Teacher"), Column("Team"), Column("Cycle"), Column("Start", "date"), Column("End", "date"),
+               Column("Status"), Column("Visits inside", "int"), Column("Why")],
               [[r.teacher, r.team, r.cycle, plain(r.start_date), plain(r.end_date), r.status, r.observations,
                 "past end, still Active" if r.past_end_active else "no observation inside"] for r in needs_look.itertuples()],
               title="Learning cycles that need a look", empty="Every cycle is on track.", list_tab="Cycles to look at"),
@@ -146,8 +148,8 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
         *agreement_tables(settings, patterns),
     ]
     items: list[Item] = [Line(f"{settings.school}: patterns for the ILT", "title"),
-                         Line(f"As of {patterns.as_of.isoformat()}. Every number is computed from the coach tabs by tracker-sync. "
-                              "Click an entry of the index to go to its section.", "note"),
+                         Line(f"As of {patterns.as_of.isoformat()}. Every number is computed from the coach tabs by "
+                              "tracker-sync. Click an entry of the index to go to its section.", "note"),
                          updated_line(settings, synced_at), GAP, Index(), GAP, *discussion_lines(patterns)]
     for question, sections in ((ATTENTION, attention), (TEAMS, teams), (CALIBRATION, calibration),
                                (PRACTICE, practice_tables(settings, patterns))):
