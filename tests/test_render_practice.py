@@ -93,7 +93,8 @@ def test_the_brief_shows_teams_and_counts_and_names_only_when_asked(demo):
     page = render_brief(school.settings, patterns, flags)
     assert "1:1s and goals" in page
     for r in patterns.one_on_ones_by_team.itertuples():
-        assert re.search(rf"<th>{r.team}</th>(?:(?!</tr>).)*<td>{r.met_recently} of {r.teachers}</td>", page, re.S)  # its by-team row
+        row = rf"<th>{r.team}</th>(?:(?!</tr>).)*<td>{r.met_recently} of {r.teachers}</td>"  # in the team's by-team row
+        assert re.search(row, page, re.S)
     assert "3 of 4 Team Leads had a check-in with a school leader in the last 14 days" in page
     measured = patterns.goal_progress.dropna(subset=["change"])
     assert f"Of {len(measured)} Active practice goals with a baseline and a later score" in page

@@ -5,7 +5,8 @@ keeps to one page by showing at most BRIEF_TEAMS teams (the heat map: the lowest
 by-team table: the most teachers not seen, then the most overdue steps), BRIEF_OBSERVERS observers
 (the most visits waiting past the norm), BRIEF_NOTES calibration notes (BRIEF_NOTES_MANY_TEAMS when the
 team tables are full) and BRIEF_QUESTIONS further questions, and says where it leaves rows out: every
-figure stays on the Patterns tab. The whole-school row is always shown. (With --include-names the list of people follows on a page of its own.)
+figure stays on the Patterns tab. The whole-school row is always shown. (With --include-names the list
+of people follows on a page of its own.)
 """
 
 from __future__ import annotations
