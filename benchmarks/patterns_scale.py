@@ -49,8 +49,8 @@ SEEDS = (7, 8, 9, 10)
 
 def school_year(seed: int):
     """(grids, settings, as_of) for one school-year: the synthetic autumn plus a shifted spring."""
-    grids, settings = synthetic_year(seed, TEACHERS)
-    return grids, settings, settings.school_year_end
+    school = synthetic_year(seed, teachers=TEACHERS)
+    return school.grids, school.settings, school.as_of
 
 
 def rows_of(grids) -> int:

@@ -26,7 +26,6 @@ from pathlib import Path
 import openpyxl
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
-from tracker_sync.metadata import to_metadata
 from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import SYNC_LOG, build_brief, sync_tracker, tabs_to_read
 from tracker_sync.synthetic.demo import provision_school
@@ -55,13 +54,12 @@ def trackers(folder: Path, quick: bool) -> dict[str, Path]:
         sync_tracker(workbook, as_of=school.as_of, now=NOW)
         out[rubric] = path
     if not quick:
-        grids, settings = school_year(7, 260)
+        year = school_year(7, teachers=260)
         path = folder / "year260.xlsx"
         path.unlink(missing_ok=True)
         workbook = XlsxWorkbook(path)
-        workbook.provision(load_template().for_rubric(settings.rubric), to_metadata(settings))
-        workbook.seed_rows({tab: grid[1:] for tab, grid in grids.items()})
-        sync_tracker(workbook, as_of=settings.school_year_end, now=NOW)
+        provision_school(workbook, year)
+        sync_tracker(workbook, as_of=year.as_of, now=NOW)
         out["year260"] = path
     return out
 

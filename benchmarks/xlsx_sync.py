@@ -48,7 +48,8 @@ def school_year(teachers: int):
     """(grids, settings) for one school-year: the synthetic autumn plus a shifted spring."""
     from tracker_sync.synthetic.year import school_year as synthetic_year
 
-    return synthetic_year(7, teachers)
+    school = synthetic_year(7, teachers=teachers)
+    return school.grids, school.settings
 
 
 def build(folder: Path, teachers: int) -> tuple[Path, int]:

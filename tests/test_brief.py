@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import shutil
 import subprocess
@@ -15,13 +16,12 @@ from typer.testing import CliRunner
 
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.cli import app
-from tracker_sync.metadata import to_metadata
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.patterns.practice_flags import practice_flags
 from tracker_sync.render import heatmap_table
 from tracker_sync.render.ilt_brief import heat_color, render_brief
 from tracker_sync.render.ilt_brief_page import BRIEF_OBSERVERS, BRIEF_TEAMS
-from tracker_sync.sheet_templates import load_rubric, load_template
+from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.sync import build_brief
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
@@ -143,12 +143,7 @@ def test_demo_brief_in_chromium_numbers_and_screenshot(demo_brief, tmp_path):
 def tracker_of(name: str) -> tuple[MemoryWorkbook, dt.date]:
     """A demo tracker ("leap", "danielson") or a 260-teacher school year (26 teams, 28 observers), and its as-of."""
     workbook = MemoryWorkbook()
-    if name == "year 260":
-        grids, settings = school_year(7, 260)
-        workbook.provision(load_template().for_rubric(settings.rubric), to_metadata(settings))
-        workbook.seed_rows({tab: grid[1:] for tab, grid in grids.items()})
-        return workbook, settings.school_year_end
-    school = synthetic_school(7, rubric=name)
+    school = school_year(7, teachers=260) if name == "year 260" else synthetic_school(7, rubric=name)
     provision_school(workbook, school)
     return workbook, school.as_of
 
@@ -186,3 +181,28 @@ def test_brief_help_says_how_it_prints():
     text = " ".join(CliRunner().invoke(app, ["brief", "--help"], terminal_width=200).output.split())
     assert "prints on one Letter page, landscape" in text and "second page" in text
     assert f"more than {BRIEF_TEAMS} teams or {BRIEF_OBSERVERS} observers" in text
+
+def _observer_sequence(page: str, names: list[str] | None) -> tuple[list[str], str]:
+    """The observer labels in reading order, and the page's text with each one replaced by '@' (the
+    people section, in the named brief only, is left out)."""
+    body = re.split(r'<section class="people">|<footer>', page)[0]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body)).replace("Observer (unnamed)", "Observer")
+    pattern = r"Observer \d+" if names is None else "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.findall(pattern, text), re.sub(pattern, "@", text).strip()
+
+
+@pytest.mark.parametrize("rubric", ["leap", "danielson"])
+def test_each_observer_has_one_label_in_every_section_of_the_brief(rubric):
+    """The anonymous and the named brief say the same thing in the same places; put side by side, every
+    'Observer N' stands for one observer, and each observer for one label, in every section."""
+    school = synthetic_school(7, rubric=rubric)
+    workbook = MemoryWorkbook()
+    provision_school(workbook, school)
+    plain, named = (build_brief(workbook, as_of=school.as_of, include_names=names) for names in (False, True))
+    observers = sorted({row[2] for row in school.grids["Observations"][1:] if row[2]}
+                       | {row[2] for row in school.grids[f"{school.settings.rubric.short_name} Scores"][1:] if row[2]})
+    labels, plain_text = _observer_sequence(plain, None)
+    who, named_text = _observer_sequence(named, observers)
+    assert plain_text == named_text and len(labels) == len(who) >= 8  # feedback table, calibration, agreement, drift
+    pairs = set(zip(labels, who, strict=True))
+    assert len({label for label, _ in pairs}) == len(pairs) == len({name for _, name in pairs})

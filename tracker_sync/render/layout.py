@@ -152,6 +152,11 @@ _FORMATS = {
     "int": "0", "mean": "0.0", "mean2": "0.00", "share": "0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
 }
 LONG_TEXT_WIDTH = 48  # a long-text column wraps at this width (characters)
+#: The most text a tool-tab cell holds, and the widest a column gets (characters): about twice what the
+#: tabs themselves ever write (a 260-teacher school: 500 and 60), so only a coach's paste quoted in a
+#: label is cut. Without them one 49,990-character name made a tab 10,670 columns wide.
+CELL_TEXT_LIMIT = 1_000
+MAX_COLUMN_WIDTH = 120
 _WRAP_SLACK = 1.15  # ... unless its longest text is at most this much wider
 MAX_HEADER_LINES = 3
 
@@ -319,7 +324,7 @@ def _column_need(column: Column, values: list[ToolCell]) -> float:
         longest_word = max((columns_for(text_points(w)) for t in cells for w in t.split()), default=0)
         if widest > cap * _WRAP_SLACK:  # barely longer than the cap: one line reads better than two
             widest = max(cap, min(longest_word, LONG_TEXT_WIDTH))
-    return max(widest, _header_width(column.header), 3.0)
+    return min(max(widest, _header_width(column.header), 3.0), MAX_COLUMN_WIDTH)
 
 
 @dataclass
@@ -374,7 +379,9 @@ class _Row:
 def _row(widths: Sequence[float], cells: list[tuple[int, int, ToolCell, Style]], *, stamp: bool = False,
          broken: bool = False) -> _Row:
     """A row whose height fits its wrapped cells (no spreadsheet fits wrapped or merged rows by itself);
-    ``broken``: text that wraps gets its line breaks here (see wrap_text)."""
+    ``broken``: text that wraps gets its line breaks here (see wrap_text). Text is cut at CELL_TEXT_LIMIT."""
+    cells = [(col, span, value[:CELL_TEXT_LIMIT - 1] + "…" if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT else value,
+              style) for col, span, value, style in cells]
     if broken:
         cells = [(col, span, wrap_text(value, sum(widths[col:col + span]), bold=style.bold, size=style.size or _FONT_POINTS)
                   if style.wrap and isinstance(value, str) else value, style) for col, span, value, style in cells]
