@@ -47,7 +47,7 @@ def main() -> None:
         brief.write_text(build_brief(workbook, as_of=school.as_of), encoding="utf-8")
         subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={work / 'chrome'}",
-                        f"--screenshot={HERE / 'brief.png'}", "--window-size=1000,1500", brief.as_uri()],
+                        f"--screenshot={HERE / 'brief.png'}", "--window-size=1060,820", brief.as_uri()],
                        check=True, capture_output=True, timeout=120)
     print("wrote", ", ".join(f"docs/{n}.png" for n, _ in TABS.values()), "and docs/brief.png")
 

@@ -155,16 +155,21 @@ def tool_table(grid: list[list], first_header: str, after: str | None = None) ->
     """The body rows of a table on a tool tab as {header: value}, as a person reads it: the table whose
     header row starts with ``first_header`` (the first one below a cell equal to ``after``, if given).
     Headers and values sit at the same grid columns, wherever merged cells put them; the table ends at
-    the first blank row."""
+    the first blank row. Text is read with its line breaks as spaces (the layout breaks wrapped cells)."""
     start = next(i for i, row in enumerate(grid) if row and row[0] == after) if after else 0
     at = next(i for i in range(start, len(grid)) if grid[i] and grid[i][0] == first_header)
-    columns = {c: name for c, name in enumerate(grid[at]) if name not in (None, "")}
+    columns = {c: as_read(name) for c, name in enumerate(grid[at]) if name not in (None, "")}
     rows = []
     for row in grid[at + 1:]:
         if not row or all(v in (None, "") for v in row):
             break
-        rows.append({name: (row[c] if c < len(row) else None) for c, name in columns.items()})
+        rows.append({name: as_read(row[c] if c < len(row) else None) for c, name in columns.items()})
     return rows
+
+
+def as_read(value):
+    """A cell as a person reads it: the lines of a wrapped text as one line."""
+    return value.replace("\n", " ") if isinstance(value, str) else value
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import shutil
@@ -12,16 +13,20 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF
 from look_support import chromium
+from typer.testing import CliRunner
 
 from tracker_sync.backends.memory import MemoryWorkbook
+from tracker_sync.cli import app
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.patterns.practice_flags import practice_flags
 from tracker_sync.render import heatmap_table
 from tracker_sync.render.ilt_brief import heat_color, render_brief
+from tracker_sync.render.ilt_brief_page import BRIEF_OBSERVERS, BRIEF_TEAMS
 from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.sync import build_brief
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.synthetic.year import school_year
 from tracker_sync.validate import validate
 
 
@@ -115,7 +120,7 @@ def demo_brief(tmp_path_factory) -> tuple[Path, object, object]:
 
 
 @pytest.mark.chromium
-def test_demo_brief_in_chromium_numbers_screenshot_and_two_pages(demo_brief, tmp_path):
+def test_demo_brief_in_chromium_numbers_and_screenshot(demo_brief, tmp_path):
     path, settings, patterns = demo_brief
     dom = chromium("--dump-dom", path.as_uri(), profile=tmp_path / "p1").stdout
     page = HeatCells()
@@ -123,21 +128,51 @@ def test_demo_brief_in_chromium_numbers_screenshot_and_two_pages(demo_brief, tmp
     assert page.cells and page.cells == expected_cells(settings, patterns)
 
     png = tmp_path / "brief.png"
-    chromium(f"--screenshot={png}", "--window-size=900,1800", path.as_uri(), profile=tmp_path / "p2")
+    chromium(f"--screenshot={png}", "--window-size=1000,800", path.as_uri(), profile=tmp_path / "p2")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
 
-    pdf = tmp_path / "brief.pdf"
-    chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", path.as_uri(), profile=tmp_path / "p3")
+
+def tracker_of(name: str) -> tuple[MemoryWorkbook, dt.date]:
+    """A demo tracker ("leap", "danielson") or a 260-teacher school year (26 teams, 28 observers), and its as-of."""
+    workbook = MemoryWorkbook()
+    school = school_year(7, teachers=260) if name == "year 260" else synthetic_school(7, rubric=name)
+    provision_school(workbook, school)
+    return workbook, school.as_of
+
+
+def printed_pages(pdf: Path) -> tuple[int, str]:
+    """(pages, page size) of a PDF."""
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-        assert "612 x 792" in info  # Letter
-    else:
-        pypdf = pytest.importorskip("pypdf", reason="neither pdfinfo (poppler-utils) nor pypdf to count pages")
-        pages = len(pypdf.PdfReader(str(pdf)).pages)
-    assert 1 <= pages <= 2
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)), re.search(r"^Page size:\s+(.*)$", info, re.M).group(1)
+    pypdf = pytest.importorskip("pypdf", reason="neither pdfinfo (poppler-utils) nor pypdf to count pages")
+    box = pypdf.PdfReader(str(pdf)).pages[0].mediabox
+    return len(pypdf.PdfReader(str(pdf)).pages), f"{box.width:g} x {box.height:g} pts"
 
 
+@pytest.mark.chromium
+@pytest.mark.parametrize("tracker", ["leap", "danielson", "year 260"])
+def test_the_brief_prints_on_one_letter_landscape_page(tracker, tmp_path):
+    """Both demos and a 260-teacher year (26 teams: the brief shows BRIEF_TEAMS of them, and says so)
+    print on one Letter page, landscape, as `brief --help` says; names add a page of their own."""
+    workbook, as_of = tracker_of(tracker)
+    for include_names in (False, True):
+        path = tmp_path / f"brief-{include_names}.html"
+        html = build_brief(workbook, as_of=as_of, include_names=include_names)
+        path.write_text(html, encoding="utf-8")
+        pdf = tmp_path / f"brief-{include_names}.pdf"
+        chromium(f"--print-to-pdf={pdf}", "--no-pdf-header-footer", path.as_uri(), profile=tmp_path / "chrome")
+        pages, size = printed_pages(pdf)
+        assert size.startswith("792 x 612")  # Letter, landscape
+        assert pages == 1 if not include_names else pages >= 2, (tracker, include_names, pages)
+        if tracker == "year 260" and not include_names:
+            assert f"The {BRIEF_TEAMS} teams with the lowest mean score, of 26" in html
+
+
+def test_brief_help_says_how_it_prints():
+    text = " ".join(CliRunner().invoke(app, ["brief", "--help"], terminal_width=200).output.split())
+    assert "prints on one Letter page, landscape" in text and "second page" in text
+    assert f"more than {BRIEF_TEAMS} teams or {BRIEF_OBSERVERS} observers" in text
 
 def _observer_sequence(page: str, names: list[str] | None) -> tuple[list[str], str]:
     """The observer labels in reading order, and the page's text with each one replaced by '@' (the

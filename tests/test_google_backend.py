@@ -14,7 +14,7 @@ import pickle
 
 import pytest
 from backend_support import METADATA, NO_WAIT, GoogleHarness, flags_tab, new_workbook, run_cli
-from conftest import tiny_grids
+from conftest import as_read, tiny_grids
 
 from tracker_sync.backends.google.workbook import (
     GoogleWorkbook,
@@ -29,6 +29,7 @@ from tracker_sync.errors import (
     TrackerNotFound,
     TrackerNotShared,
 )
+from tracker_sync.render.layout import Column, Index, Line, Table, layout_tabs
 from tracker_sync.tabs import Area, ColorScale, ScaleRule, Style, ToolTab
 from tracker_sync.testing.google_fake import Fault, GoogleFake
 
@@ -169,6 +170,33 @@ def test_layout_reaches_google_in_the_one_write(tracker):
     assert tracker.book.sheet(title="Flags").merges == []
 
 
+def test_an_index_and_a_list_tab_of_its_own_reach_google_in_the_one_write(tracker):
+    """The index links to rows of its own tab; a list too long for a printed page moves to a tab the same
+    batch adds, whose id the link to it already carries, with its title and header frozen (Google prints
+    frozen rows on every page)."""
+    people = [[f"Teacher {i}", i] for i in range(200)]
+    listed_table = Table([Column("Teacher"), Column("Days", "int")], people, title="Not seen", list_tab="Not seen")
+    tabs = layout_tabs("Patterns", [Line("Patterns", "title"), Index(), Line("Who needs attention?", "heading"), listed_table])
+    assert [tab.name for tab in tabs] == ["Patterns", "Patterns - Not seen"]
+    tracker.workbook.read([])
+    tracker.fake.clear_log()
+    tracker.workbook.write(tabs)
+    assert sheets_calls(tracker.fake) == ["batchUpdate"]
+    patterns, listed = tracker.book.sheet(title="Patterns"), tracker.book.sheet(title="Patterns - Not seen")
+    formulas = {at: cell["userEnteredValue"]["formulaValue"] for at, cell in patterns.cells.items()
+                if "formulaValue" in cell.get("userEnteredValue", {})}
+    grid = tracker.workbook.read(["Patterns", "Patterns - Not seen"]).grids
+    rows = grid["Patterns"]
+    heading, title = (max(r for r, row in enumerate(rows) if row == [text]) for text in ("Who needs attention?", "Not seen"))
+    assert set(formulas.values()) == {
+        f'=HYPERLINK("#gid={patterns.id}&range=A{heading + 1}","Who needs attention?")',
+        f'=HYPERLINK("#gid={patterns.id}&range=A{title + 1}","Not seen")',
+        f'=HYPERLINK("#gid={listed.id}&range=A1","The first 5 of 200 rows. '
+        f'All of them are on the tab \'Patterns - Not seen\' (click here).")'}
+    assert listed.properties["gridProperties"]["frozenRowCount"] == 3
+    assert grid["Patterns - Not seen"][2:] == [["Teacher", "Days"], *people]
+
+
 def test_tool_tabs_shrink_to_their_content(tracker):
     tracker.workbook.write([ToolTab("Summary", [[i] for i in range(50)], frozen_rows=1)])
     tracker.workbook.write([ToolTab("Summary", [["one"], ["two"]], column_widths=[30, 10])])
@@ -283,7 +311,7 @@ def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_schoo
 
     tool_tabs = ["Summary", "Patterns", "Flags", SYNC_LOG]
     on_file, on_google = xlsx.read(tool_tabs).grids, google.read(tool_tabs).grids
-    duration = on_file[SYNC_LOG][0].index("Duration (s)")
+    duration = [as_read(header) for header in on_file[SYNC_LOG][0]].index("Duration (s)")
     for grids in (on_file, on_google):  # the one cell that measures wall-clock time
         grids[SYNC_LOG] = [row[:duration] + row[duration + 1:] for row in grids[SYNC_LOG]]
     for tab in tool_tabs:

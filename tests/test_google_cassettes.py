@@ -118,23 +118,21 @@ def google(tiny_settings, monkeypatch):
     if RECORD == "google":
         http = google_client(retry=RetryPolicy(max_attempts=3))
         yield http, os.environ.get("TRACKER_SYNC_RECORD_FOLDER")
-    elif RECORD == "fake":
+    elif RECORD == "fake":  # a service account owns no Drive storage: it creates in a shared drive it manages
         with GoogleFake() as fake:
-            drive = fake.add_shared_drive("Trackers", {REPLAY_EMAIL: "fileOrganizer"})  # a service account owns no Drive storage
+            drive = fake.add_shared_drive("Coaching trackers", {REPLAY_EMAIL: "fileOrganizer"})
             yield google_client(service_account_info=fake.service_account_info(REPLAY_EMAIL), api_base=fake.base_url), drive
     else:
         with GoogleFake() as keys_only:  # only for a well-formed signing key; no request reaches it
             info = keys_only.service_account_info(REPLAY_EMAIL)
-        yield google_client(service_account_info=info), _recorded_folder("google_provision.json")
+        yield google_client(service_account_info=info), _recorded_folder()
 
 
-def _recorded_folder(cassette: str) -> str | None:
-    """The folder (a shared drive) the recorded spreadsheet was made in, so that the replay asks for the same."""
-    for interaction in json.loads((CASSETTES / cassette).read_text())["interactions"]:
-        request = interaction["request"]
-        if request["method"] == "POST" and "/drive/v3/files" in request["uri"]:
-            return (json.loads(request["body"]).get("parents") or [None])[0]
-    return None
+def _recorded_folder() -> str | None:
+    """The folder (or shared drive) the recording created its spreadsheet in, as the Drive create asked."""
+    create = next(i["request"] for i in json.loads((CASSETTES / "google_provision.json").read_text())["interactions"]
+                  if i["request"]["uri"].split("?")[0].endswith("/drive/v3/files"))
+    return (json.loads(create["body"]).get("parents") or [None])[0]
 
 
 def _recorded_spreadsheet_id(cassette: str) -> str:

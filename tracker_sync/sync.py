@@ -75,13 +75,16 @@ class Check:
         return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", []), strict=True) if lead}
 
     def tool_tabs(self, synced_at: dt.datetime) -> list[ToolTab]:
-        """The tool tabs a sync writes besides the Sync Log (Summary, Patterns, Flags), in tab order."""
+        """The tool tabs a sync writes besides the Sync Log (Summary, Patterns, Flags, each followed by its
+        long lists' tabs), in tab order. A list tab already in the tracker is always rewritten."""
         leads = self.team_leads()
         authors = row_authors(self.snapshot.grids, self.template, self.result.tabs, leads)
+        present = self.snapshot.tab_ids.keys()
         return [
             render_summary(self.settings, self.result, self.patterns, synced_at),
-            render_patterns(self.settings, self.patterns, synced_at),
-            render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads),
+            *render_patterns(self.settings, self.patterns, synced_at, keep=present),
+            *render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads,
+                          keep=present),
         ]
 
     def sync_log(self, log_line: SyncLogLine) -> ToolTab:

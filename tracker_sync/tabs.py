@@ -88,6 +88,29 @@ class Style:
 
 
 @dataclass(frozen=True)
+class PrintPage:
+    """The printed page of every tool tab: Letter landscape, margins in inches (as the xlsx writes them).
+    The layout engine breaks pages for it; the xlsx backend writes it into each tool tab's page setup."""
+
+    width: float = 11.0
+    height: float = 8.5
+    left: float = 0.5
+    right: float = 0.5
+    top: float = 0.75
+    bottom: float = 0.75
+    header: float = 0.3  # where a header or footer would print, inside the top and bottom margins
+    footer: float = 0.3
+
+    @property
+    def printable_points(self) -> tuple[float, float]:
+        """(width, height) inside the margins, in points."""
+        return (self.width - self.left - self.right) * 72, (self.height - self.top - self.bottom) * 72
+
+
+PRINT_PAGE = PrintPage()
+
+
+@dataclass(frozen=True)
 class Area:
     """A rectangle of cells, 0-based and end-exclusive: rows [row, row + height), columns [col, col + width)."""
 
@@ -151,7 +174,11 @@ class ToolTab:
     filterable table (header row included); ``frozen_rows`` stay on screen while scrolling; ``stamps``
     are the cells that say when the tab was written ("Updated 07:45"): a write whose only change is
     there is not needed, so a backend that skips unchanged writes leaves them out of its comparison.
-    Backends print tool tabs landscape, one page wide.
+    Backends print tool tabs on Letter landscape, one page wide, with the layout engine's page model
+    (:mod:`tracker_sync.render.paging`): ``row_breaks`` are the rows that start a printed page (so a
+    table never breaks without its header row), and the ``frozen_rows`` repeat at the top of every
+    printed page (a list tab's title and header), as Google Sheets prints frozen rows. The Sheets API
+    has no print settings, so only the xlsx backend writes the breaks.
     """
 
     name: str
@@ -168,6 +195,7 @@ class ToolTab:
     color_scales: tuple[ScaleRule, ...] = ()
     filter: Area | None = None
     stamps: tuple[tuple[int, int], ...] = ()
+    row_breaks: tuple[int, ...] = ()  # 0-based rows that start a new printed page, ascending
 
     @property
     def width(self) -> int:

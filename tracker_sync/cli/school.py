@@ -208,14 +208,18 @@ def brief(
     tracker: TrackerArg,
     out: Annotated[Path, typer.Option("--out", metavar="FILE.html", help="Where to write the HTML page.")] = Path("brief.html"),
     as_of: AsOfOption = None,
-    include_names: Annotated[bool, typer.Option("--include-names", help="Name observers and list the teachers who need an action (never their scores).")] = False,
+    include_names: Annotated[bool, typer.Option(
+        "--include-names",
+        help="Name observers and list the teachers who need an action (never their scores), on a page of its own.")] = False,
     act_as: ActAsOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write the one-page ILT brief: a printable HTML page of the tracker's patterns; writes nothing to the tracker.
+    """Write the ILT brief: one HTML page of the tracker's patterns that prints on one Letter page, landscape.
 
-    Aggregates only unless --include-names. TRACKER is the tracker's .xlsx file, or its Google Sheets URL
-    or spreadsheet id.
+    Aggregates only unless --include-names (which adds the list of teachers on a second page). A school
+    with more than 7 teams or 6 observers shows those that need attention most, and says so; every
+    figure stays on the Patterns tab. Writes nothing to the tracker. TRACKER is the tracker's .xlsx
+    file, or its Google Sheets URL or spreadsheet id.
 
     Example: tracker-sync brief lincoln.xlsx --out brief.html --as-of 2026-12-18
     """

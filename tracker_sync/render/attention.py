@@ -124,7 +124,8 @@ def equity_table(settings: SchoolSettings, patterns: Patterns) -> Table:
              f"below the school's 25th percentile of teachers' means. Colleagues: everyone else in the same team (or school). "
              f"Compared from {norms.equity_min_teachers} teachers on each side. TNTP, The Widget Effect: leaders visit the "
              "strongest teachers most and leave novices alone.",
-        marks={(i, 7): "warning" for i, flag in enumerate(eq["flag"]) if flag}, empty="No teachers on the Roster yet.")
+        marks={(i, 7): "warning" for i, flag in enumerate(eq["flag"]) if flag}, empty="No teachers on the Roster yet.",
+        list_tab="Visits by group")
 
 
 def step_load_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table]:
@@ -137,12 +138,13 @@ def step_load_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table
         Table([Column("Teacher"), Column("Team"), Column("Open steps", "int"), Column("Set by", "long", wrap_at=30), Column("Check")],
               [[r.teacher, r.team, r.open_steps, r.set_by, check] for r, check in zip(heavy.itertuples(), checks, strict=True)],
               title=f"Action-step load (norm: at most {norms.max_open_steps} open steps, from one coach)",
-              note="Get Better Faster: one or two bite-sized steps at a time.", empty="No teacher carries too many steps."),
+              note="Get Better Faster: one or two bite-sized steps at a time.", empty="No teacher carries too many steps.",
+              list_tab="Step load"),
         Table([Column("Teacher"), Column("Team"), Column("Set by"), Column("Indicator"), Column("Date set", "date"),
                Column("Days open", "int")],
               plain_rows(patterns.undated_steps, ["teacher", "team", "set_by", "indicator", "date_set", "days_open"]),
               title=f"Steps open more than {norms.undated_step_days} days with no due date",
-              empty="Every older open step has a due date."),
+              empty="Every older open step has a due date.", list_tab="Undated steps"),
     ]
 
 

@@ -1,13 +1,14 @@
-"""The Flags tab: a count per flag type, the cells to fix (one row each, filterable by who typed the
-row), then the practice flags, with teacher-level repeats summarised per team."""
+"""The Flags tab: an index, a count per flag type, the cells to fix (one row each, filterable by who typed
+the row), then the practice flags, with teacher-level repeats summarised per team. Either list moves to
+a tab of its own when it runs over more than two printed pages (see layout.layout_tabs)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from tracker_sync.patterns.practice_flags import PRACTICE_FLAG_TYPES, PracticeFlag
-from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
+from tracker_sync.render.layout import GAP, Column, Index, Line, Table, layout_tab, layout_tabs
 from tracker_sync.tabs import Link, ToolCell, ToolTab
 from tracker_sync.validate.findings import FINDING_TYPES, Finding, shown
 
@@ -45,8 +46,10 @@ def _grouped(practice: Sequence[PracticeFlag], team_leads: Mapping[str, str]) ->
 
 
 def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practice: Sequence[PracticeFlag] = (), *,
-                 authors: Mapping[tuple[str, int], str] | None = None, team_leads: Mapping[str, str] | None = None) -> ToolTab:
-    """Counts per type, then every finding (tab and row order, filterable), then the practice flags."""
+                 authors: Mapping[tuple[str, int], str] | None = None, team_leads: Mapping[str, str] | None = None,
+                 keep: Collection[str] = ()) -> list[ToolTab]:
+    """Counts per type, then every finding (tab and row order, filterable), then the practice flags; then
+    the tab of each list too long for two printed pages (or named in ``keep``: already in the tracker)."""
     authors, team_leads = authors or {}, team_leads or {}
     found = Counter(f.code for f in findings)
     flagged = Counter(f.code for f in practice)
@@ -61,17 +64,17 @@ def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practi
           f.message, f.hint, f.code, Link("Go to cell", f.tab, f.cell) if f.cell and f.tab in tab_ids else ""] for f in findings],
         title=f"Cells to fix ({len(findings)})", empty="No problems found. Thank you!",
         note="Errors keep their row out of the patterns until fixed; warnings are kept. Filter 'Entered by' to see your own rows.",
-        marks={(i, 0): f.severity for i, f in enumerate(findings)}, filter=True)
+        marks={(i, 0): f.severity for i, f in enumerate(findings)}, filter=True, list_tab="Cells to fix")
     grouped = _grouped(practice, team_leads)
     flags = Table(
         [Column("Flag", "long", wrap_at=30), Column("Team"), Column("Team Lead"), Column("Who", "long", wrap_at=30),
          Column("Norm", "long", wrap_at=30), Column("What the tracker shows", "long", wrap_at=44), Column("Suggestion", "long", wrap_at=40),
          Column("Code"), Column("Go to row", "link")],
         grouped, title=f"Practice flags: where coaching is off the norms this school set ({len(grouped)})",
-        empty="Every norm is met. Well done!", marks={(i, 0): "warning" for i in range(len(grouped))})
-    items: list[Line | Table] = [Line("Flags: what to fix in the coach tabs, and where practice is off the norms", "title"),
-             GAP, counts, GAP, cells, GAP, flags]
-    return layout_tab("Flags", items)
+        empty="Every norm is met. Well done!", marks={(i, 0): "warning" for i in range(len(grouped))}, list_tab="Practice flags")
+    items: list[Line | Table | Index] = [Line("Flags: what to fix in the coach tabs, and where practice is off the norms", "title"),
+                                         GAP, Index(), GAP, counts, GAP, cells, GAP, flags]
+    return layout_tabs("Flags", items, keep=keep)
 
 
 def render_write_refused(reason: str, when: str) -> ToolTab:

@@ -1,4 +1,4 @@
-"""The one-page ILT brief: a self-contained, printable HTML page of the school's patterns.
+"""The one-page ILT brief (Letter landscape): a self-contained, printable HTML page of the school's patterns.
 
 Rendered with jinja2 (autoescape on) from sheet_templates/brief/brief.html.j2 with brief.css inlined:
 no scripts, fonts or images from anywhere, so it prints and mails as one file.
@@ -25,6 +25,7 @@ from tracker_sync.patterns.discuss import discussion_question, discussion_questi
 from tracker_sync.patterns.practice_flags import PracticeFlag
 from tracker_sync.render import heat_scale, heatmap_table
 from tracker_sync.render.ilt_brief_attention import TemplateContext, attention_context, moved_cells
+from tracker_sync.render.ilt_brief_page import page_context
 from tracker_sync.render.plain import PandasRow
 from tracker_sync.schemas import Rubric, SchoolSettings
 from tracker_sync.tabs import rgb
@@ -214,5 +215,6 @@ def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[Pr
     env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated)
+    context = page_context(context, patterns)
     css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
     return env.get_template("brief.html.j2").render(css=css, **context)

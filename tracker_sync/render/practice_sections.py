@@ -61,11 +61,12 @@ def practice_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table]
               [[r.teacher, r.team, r.team_lead or "", plain(r.last_meeting) or "never", plain(r.days_since), r.meetings_30d]
                for r in overdue.itertuples()],
               title=f"Teachers without a 1:1 in {gap}+ days",
-              empty="Every teacher had a 1:1 recently." if meetings else no_tab),
+              empty="Every teacher had a 1:1 recently." if meetings else no_tab, list_tab="No recent 1-1"),
         Table([Column("Teacher"), Column("Team"), Column("Led by"), Column("1:1 on", "date"), Column("Next steps due", "date"),
                Column("Days past due", "int")],
               plain_rows(past_due, ["teacher", "team", "led_by", "date", "next_steps_due", "days_past_due"]),
-              title="1:1 next steps past due, with no 1:1 since", empty="None." if meetings else no_tab),
+              title="1:1 next steps past due, with no 1:1 since", empty="None." if meetings else no_tab,
+              list_tab="1-1 steps past due"),
         Table([Column("Team"), Column("Teachers", "int"), Column("No Active goal", "int"), Column("Active goals", "int"),
                Column("Not checked this quarter", "int"), Column("Common indicator"), Column("Goals measured", "int"),
                Column("Mean change", "mean2"), Column("At target", "int")],
@@ -107,7 +108,7 @@ def lead_tables(settings: SchoolSettings, patterns: Patterns, lead_gap: int, mee
                     f"a visit every {gap} days)",
               note="Only check-ins led and visits made by school leaders (the Roster's Principal and Assistant Principal roles) "
                    "count here." + ("" if meetings else " " + _ADD_TAB.format(tab="1-on-1 Meetings")),
-              empty="No Team Leads on the Roster."),
+              empty="No Team Leads on the Roster.", list_tab="Team Leads"),
         Table([Column("School leader"), Column("Team Leads coached", "int"), Column("Check-ins led (30 days)", "int"),
                Column(f"Leads without a check-in in {lead_gap} days", "int"), Column("Visits to Team Leads", "int"),
                Column("Median school days to feedback", "mean"), Column(f"Feedback within {fb_norm} days", "share")],

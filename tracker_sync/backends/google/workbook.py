@@ -280,6 +280,7 @@ class GoogleWorkbook(Workbook):
         if outputs and known.metadata.get(HASH_KEY) == fingerprint:
             return []
         planner = _Planner(known, self._editors)
+        planner.add_missing(tool_tabs)  # first, so a link to a tab written later in this batch has its id
         for tab in tool_tabs:
             planner.tool_tab(tab)
         hashed = {HASH_KEY: fingerprint} if outputs else {}
@@ -351,6 +352,7 @@ class _Planner:
         self.requests: list[dict] = []
         self.tabs = dict(known.tabs)
         self._next_id = max((t.sheet_id for t in self.tabs.values()), default=0) + 101
+        self._added: set[str] = set()  # tool tabs this batch adds (nothing of theirs to clear)
 
     @property
     def tab_ids(self) -> dict[str, int]:
@@ -374,13 +376,22 @@ class _Planner:
             "editors": {"users": self.editors}}}})
         info.protected = True
 
+    def add_missing(self, tool_tabs: Sequence[ToolTab]) -> None:
+        """Add the tool tabs the spreadsheet does not have yet, at their size."""
+        for tab in tool_tabs:
+            if tab.name not in self.tabs:
+                self.add_tab(tab.name, *_grid_size(tab), tab.frozen_rows)
+                self._added.add(tab.name)
+
     def tool_tab(self, tab: ToolTab) -> None:
-        """Replace one tool tab: size, merges, values, formats, widths, heights, colour scales, filter."""
-        rows, width = max(len(tab.rows), len(tab.styles), 1, tab.frozen_rows + 1), max(tab.width, len(tab.column_widths), 1)
+        """Replace one tool tab: size, merges, values, formats, widths, heights, colour scales, filter.
+        (Its page breaks stay in the ToolTab: the Sheets API has no print settings; Google prints a
+        tab's frozen rows on every page, as the xlsx repeats them.)"""
+        rows, width = _grid_size(tab)
         info = self.tabs.get(tab.name)
         if info is None:
             info = self.add_tab(tab.name, rows, width, tab.frozen_rows)
-        else:
+        elif tab.name not in self._added:
             self.requests.append({"updateSheetProperties": {
                 "properties": {"sheetId": info.sheet_id, "gridProperties": {
                     "rowCount": rows, "columnCount": width, "frozenRowCount": tab.frozen_rows}},
@@ -514,6 +525,11 @@ class _Planner:
         data = [{"values": [cell_data(v, {}) for v in row]} for row in rows]
         self.requests.append({"updateCells": {"start": {"sheetId": info.sheet_id, "rowIndex": start, "columnIndex": 0},
                                               "rows": data, "fields": "userEnteredValue,userEnteredFormat"}})
+
+
+def _grid_size(tab: ToolTab) -> tuple[int, int]:
+    """(rows, columns) a tool tab's grid needs (a frozen tab keeps a row below its frozen ones)."""
+    return max(len(tab.rows), len(tab.styles), 1, tab.frozen_rows + 1), max(tab.width, len(tab.column_widths), 1)
 
 
 def _runs(merges: Sequence[Area]) -> list[tuple[Area, str]]:

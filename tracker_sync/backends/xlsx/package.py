@@ -101,23 +101,33 @@ class Package:
         """Name the filtered range of tab ``name`` (``_xlnm._FilterDatabase``), or drop the name when ``ref`` is None.
 
         Excel writes this name beside every autoFilter and LibreOffice needs it: without it LibreOffice
-        drops the filter (its buttons never show, and a LibreOffice save loses it). An existing name with
-        the same range is left as its writer spelled it.
+        drops the filter (its buttons never show, and a LibreOffice save loses it).
         """
+        self._set_defined_name("_xlnm._FilterDatabase", name, _absolute(ref) if ref else None, hidden=True)
+
+    def set_print_titles(self, name: str, rows: int) -> None:
+        """Repeat the first ``rows`` rows of tab ``name`` at the top of every printed page
+        (``_xlnm.Print_Titles``), or drop the name when ``rows`` is 0."""
+        self._set_defined_name("_xlnm.Print_Titles", name, f"$1:${rows}" if rows else None)
+
+    def _set_defined_name(self, defined: str, name: str, ref: str | None, *, hidden: bool = False) -> None:
+        """Set (or drop, when ``ref`` is None) a built-in name local to tab ``name``; an existing name with
+        the same range is left as its writer spelled it."""
         index = self.names.index(name)
         text = self.workbook_xml.decode("utf-8")
         p = re.escape(self._p)
         existing = None
         for match in re.finditer(rf"<{p}definedName\b([^>]*)>([^<]*)</{p}definedName>", text):
             attributes = match.group(1)
-            if 'name="_xlnm._FilterDatabase"' in attributes and re.search(rf'localSheetId="{index}"', attributes):
+            if f'name="{defined}"' in attributes and re.search(rf'localSheetId="{index}"', attributes):
                 existing = match
                 break
+        hidden_attr = ' hidden="1"' if hidden else ""
         entry = "" if ref is None else (
-            f'<{self._p}definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
-            f"{escape(quoted_tab(name))}!{_absolute(ref)}</{self._p}definedName>")
+            f'<{self._p}definedName name="{defined}" localSheetId="{index}"{hidden_attr}>'
+            f"{escape(quoted_tab(name))}!{ref}</{self._p}definedName>")
         if existing is not None:
-            if ref is not None and existing.group(2).rsplit("!", 1)[-1] == _absolute(ref):
+            if ref is not None and existing.group(2).rsplit("!", 1)[-1] == ref:
                 return
             self._set_workbook(text[:existing.start()] + entry + text[existing.end():])
         elif ref is not None:

@@ -3,7 +3,8 @@
 Strings are inline (``t="inlineStr"``), so the workbook's shared-string table is never touched and
 text that starts with "=" stays text. Links are internal hyperlinks (a ``location``, no relationship
 part). The tab is protected without a password (a guard against accidental edits; columns may still
-be widened and the filter used) and prints landscape, one page wide.
+be widened and the filter used) and prints on Letter landscape, one page wide, with the layout
+engine's page breaks as manual row breaks (its frozen rows repeat on every page: see write.py).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
-from tracker_sync.tabs import Area, Link, Style, ToolTab, quoted_tab
+from tracker_sync.tabs import PRINT_PAGE, Area, Link, Style, ToolTab, quoted_tab
 from tracker_sync.validate.findings import column_letter
 
 #: Excel's limit for the text of one cell; longer text is cut (and flagged by the validator upstream).
@@ -91,11 +92,24 @@ def sheet_xml(tab: ToolTab, xf_of: XfOf, *, tab_selected: bool = False, date1904
         _merges(tab.merges),
         "".join(_color_scale(rule.area, rule.scale.points, priority) for priority, rule in enumerate(tab.color_scales, 1)),
         f"<hyperlinks>{''.join(links)}</hyperlinks>" if links else "",
-        '<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>',
-        '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>' if print_setup else "",
+        _MARGINS,
+        '<pageSetup paperSize="1" orientation="landscape" fitToWidth="1" fitToHeight="0"/>' if print_setup else "",
+        _row_breaks(tab.row_breaks) if print_setup else "",
         "</worksheet>",
     ]
     return "".join(parts).encode("utf-8")
+
+
+_MARGINS = (f'<pageMargins left="{PRINT_PAGE.left:g}" right="{PRINT_PAGE.right:g}" top="{PRINT_PAGE.top:g}" '
+            f'bottom="{PRINT_PAGE.bottom:g}" header="{PRINT_PAGE.header:g}" footer="{PRINT_PAGE.footer:g}"/>')
+
+
+def _row_breaks(rows: tuple[int, ...]) -> str:
+    """Manual page breaks above these 0-based rows (a break's id is the 0-based row it comes before)."""
+    if not rows:
+        return ""
+    breaks = "".join(f'<brk id="{row}" max="16383" man="1"/>' for row in rows)
+    return f'<rowBreaks count="{len(rows)}" manualBreakCount="{len(rows)}">{breaks}</rowBreaks>'
 
 
 def _text_cell(ref: str, xf: int, text: str) -> str:

@@ -74,6 +74,7 @@ def plan_write(tracker: Tracker, tool_tabs: Sequence[ToolTab], metadata: Mapping
         if _put_sheet(plan, tracker, tab, print_setup=True):
             plan.tabs.append(tab.name)
         package.set_filter_range(tab.name, area_ref(tab.filter) if tab.filter else None)
+        package.set_print_titles(tab.name, tab.frozen_rows)
     if metadata and tracker.metadata_grid is not None:
         old = metadata_of(tracker.metadata_grid)
         merged = {**old, **metadata}
