@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tracker_sync.backends.base import Workbook
@@ -32,6 +33,9 @@ from tracker_sync.tabs import Snapshot
 from tracker_sync.validate import ValidationResult, validate
 from tracker_sync.validate.authors import row_authors
 from tracker_sync.validate.findings import Finding, count_by_severity
+
+if TYPE_CHECKING:
+    from tracker_sync.pages.run import PagesOutcome
 
 SYNC_LOG = "Sync Log"
 log = logging.getLogger(__name__)
@@ -71,14 +75,22 @@ class Check:
         roster = self.result.records.columns("roster")
         return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", [])) if lead}
 
-    def tool_tabs(self, log_line: SyncLogLine, synced_at: dt.datetime) -> list:
-        """Summary, Patterns, Flags and the Sync Log with ``log_line`` on top, as one write's content."""
+    def page_flags(self) -> list[PracticeFlag]:
+        """The Flags lines about teachers' pages, from the Roster and the pages the tracker remembers."""
+        from tracker_sync.pages.flags import stored_page_flags
+
+        return stored_page_flags(self.result.records.roster, self.snapshot.metadata, self.settings, self.template)
+
+    def tool_tabs(self, log_line: SyncLogLine, synced_at: dt.datetime, page_flags: Sequence[PracticeFlag] | None = None) -> list:
+        """Summary, Patterns, Flags and the Sync Log with ``log_line`` on top, as one write's content.
+        ``page_flags``: this run's lines about teachers' pages (default: from the pages the tracker remembers)."""
         leads = self.team_leads()
         authors = row_authors(self.snapshot.grids, self.template, self.result.tabs, leads)
+        practice = [*self.practice_flags(), *(self.page_flags() if page_flags is None else page_flags)]
         return [
             render_summary(self.settings, self.result, self.patterns, synced_at),
             render_patterns(self.settings, self.patterns, synced_at),
-            render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads),
+            render_flags(self.result.findings, self.snapshot.tab_ids, practice, authors=authors, team_leads=leads),
             render_sync_log(log_line, self.snapshot.grids.get(SYNC_LOG), self.settings.norms.sync_log_max_lines),
         ]
 
@@ -147,17 +159,19 @@ def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.da
     return write_check(workbook, check, now=now, started=started)
 
 
-def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: float) -> SyncReport:
+def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: float,
+                pages: PagesOutcome | None = None) -> SyncReport:
     """The write half of a sync: render the tool tabs of ``check`` and write them in one atomic write.
 
     Apart from sync_tracker so a caller that keeps the check (the district runner stores its
-    aggregate figures) reads the tracker only once.
+    aggregate figures) reads the tracker only once. ``pages``: the teachers' pages made from the same
+    check; their Flags lines go in the Flags tab and their records in the same write's metadata.
     """
     report = _report(workbook, check, started)
     log_line = SyncLogLine(now, check.as_of, report.rows_read, report.findings["error"], report.findings["warning"],
                            report.duration_s, "ok", accounting=check.result.accounting, timezone=check.settings.timezone)
-    tool_tabs = check.tool_tabs(log_line, now)
-    if workbook.write(tool_tabs):
+    tool_tabs = check.tool_tabs(log_line, now, pages.flags if pages is not None else None)
+    if workbook.write(tool_tabs, pages.metadata if pages is not None else {}):
         report.tabs_written = [t.name for t in tool_tabs]
     else:
         report.outcome = "unchanged"  # nothing new since the last write: the backend skipped it
