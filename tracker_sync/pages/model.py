@@ -37,7 +37,7 @@ from tracker_sync.validate.cells import is_email
 from tracker_sync.validate.rows import Records
 
 #: How much of each section a page shows, so it prints on one Letter page.
-MAX_STEPS, MAX_GOALS, MAX_TEAM_GOALS, MAX_OBSERVATIONS, MAX_SCORE_DATES, MAX_MEETINGS = 6, 4, 2, 5, 6, 4
+MAX_STEPS, MAX_GOALS, MAX_TEAM_GOALS, MAX_OBSERVATIONS, MAX_SCORE_DATES, MAX_MEETINGS = 5, 3, 1, 5, 6, 4
 #: A closed action step stays on the page this many days after it was completed (or set).
 RECENT_STEP_DAYS = 45
 _GOAL_ORDER = {"Active": 0, "Draft": 1, "Revised": 2, "Met": 3, "Not Met": 4}
