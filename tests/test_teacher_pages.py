@@ -122,7 +122,8 @@ def test_bands_are_the_trackers_rubrics_words():
     leap, danielson = load_rubric("leap"), load_rubric("danielson")
     assert [band_of(s, leap) for s in (1, 2, 3, 4.5, 5, 6.5, 7)] == [
         "Not Meeting", "Not Meeting", "Approaching", "Approaching", "Effective", "Effective", "Distinguished"]
-    assert [band_of(s, danielson) for s in (1, 2, 2.5, 3, 4)] == ["Unsatisfactory", "Basic", "Basic", "Proficient", "Distinguished"]
+    assert [band_of(s, danielson) for s in (1, 2, 2.5, 3, 4)] == [
+        "Unsatisfactory", "Basic", "Basic", "Proficient", "Distinguished"]
     school = synthetic_school(3, rubric="danielson", teachers=10, typos=False)
     (built, _), _ = school_pages(school)
     html = "\n".join(render_page_html(p) for p in built)
@@ -196,7 +197,8 @@ def test_privacy_no_other_teachers_name_email_or_score_on_any_page(pages):
             if member.teacher not in actors:
                 assert member.teacher not in html and member.teacher not in tab, (me, member.teacher)
         own = {(s.indicator, s.date) for s in result.records.scores if s.teacher == me}
-        shown = {(row.indicator, day) for row in page.scores.rows for day, cell in zip(page.scores.dates, row.cells, strict=True) if cell}
+        shown = {(row.indicator, day) for row in page.scores.rows
+                 for day, cell in zip(page.scores.dates, row.cells, strict=True) if cell}
         assert shown <= own
         assert page.owner.email not in html  # not even their own: the page is about their practice
 
@@ -214,7 +216,7 @@ def _full_page(rubric_id: str, notes: bool) -> TeacherPage:
     return TeacherPage(
         owner, "Cottonwood Community School of the Arts", rubric, day, notes,
         steps=tuple(Step(day, text, "I.5", day, "In Progress", lead, None, True, text) for _ in range(MAX_STEPS)),
-        goals=tuple(GoalLine("Mine", "Student learning / SLO", "I.5", text, "42% proficient", "75% proficient", day, day, "Active")
+        goals=tuple(GoalLine("Mine", "Student learning / SLO", "I.5", text, "42%", "75%", day, day, "Active")
                     for _ in range(MAX_GOALS + MAX_TEAM_GOALS)),
         visits=tuple(Visit(day, lead, "Scored – Partial", "I.5", None, text) for _ in range(MAX_OBSERVATIONS)),
         scores=ScoreGrid(tuple(day - dt.timedelta(days=7 * i) for i in range(MAX_SCORE_DATES, 0, -1)),
@@ -268,13 +270,16 @@ def test_command_writes_one_html_page_per_teacher_and_removes_pages_of_teachers_
     out = tmp_path / "pages"
     (out / "notes.html").parent.mkdir()
     (out / "notes.html").write_text("<p>someone's own file</p>")  # not ours: never removed
-    (out / "lauren-ramirez.html").write_text('<meta name="generator" content="tracker-sync teacher page">old page')
+    (out / "lauren-ramirez.html").write_text('<meta name="generator" content="tracker-sync teacher page: Cottonwood Community School">')
+    (out / "other-school.html").write_text('<meta name="generator" content="tracker-sync teacher page: Aspen School">')
     result = run(demo_tracker, "--to", out, "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["as_of"] == "2026-12-18" and len(report["pages"]) == 29 and report["counts"]["html"] == 29
-    assert report["removed"] == [str(out / "lauren-ramirez.html")] and (out / "notes.html").exists()
-    assert sorted(p.name for p in out.glob("*.html")) == sorted([*(p["html"].rsplit("/", 1)[1] for p in report["pages"]), "notes.html"])
+    assert report["removed"] == [str(out / "lauren-ramirez.html")]  # this school's page of a teacher who left
+    assert (out / "notes.html").exists() and (out / "other-school.html").exists()  # not ours, or another school's
+    made = [p["html"].rsplit("/", 1)[1] for p in report["pages"]]
+    assert sorted(p.name for p in out.glob("*.html")) == sorted([*made, "notes.html", "other-school.html"])
     lee = (out / "beatriz-lee.html").read_text(encoding="utf-8")
     assert "Beatriz Lee" in lee and "<script" not in lee and "http" not in lee.split("<body", 1)[1]  # self-contained
     plain = run(demo_tracker, "--to", out)

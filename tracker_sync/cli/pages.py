@@ -51,7 +51,8 @@ def teacher_pages(
 
     try:
         if to is None and folder is None:
-            raise ConfigError("Say where the pages go: --to DIR for HTML files, --folder FOLDER_ID for Google spreadsheets, or both.")
+            raise ConfigError("Say where the pages go: --to DIR for HTML files, --folder FOLDER_ID for Google spreadsheets, "
+                              "or both.")
         workbook = open_workbook(tracker, act_as=act_as)
         folder_id = None
         if folder is not None:
@@ -75,7 +76,8 @@ def teacher_pages(
              for page in outcome.pages]
     if as_json:
         print_json({"school": check.settings.school, "as_of": check.as_of.isoformat(), "pages": pages,
-                    "without_page": [{"teacher": u.teacher, "reason": u.reason} for u in outcome.unpaged if u.reason != "lead-no-email"],
+                    "without_page": [{"teacher": u.teacher, "reason": u.reason}
+                                     for u in outcome.unpaged if u.reason != "lead-no-email"],
                     "removed": [str(p) for p in outcome.removed], "counts": outcome.counts(),
                     "flags": [{"code": f.code, "who": f.who, "detail": f.detail, "row": f.row} for f in outcome.flags]})
         return
@@ -85,8 +87,9 @@ def teacher_pages(
         shared = f" (view only: {', '.join(entry['shared_with'])})" if entry["shared_with"] else ""
         say(f"  {entry['teacher']}: {' and '.join(where)}{shared}")
     if google:
-        say(f"Google: {google.created} made, {google.written} rewritten, {google.unchanged} unchanged, {google.repaired} repaired, "
-            f"{google.shared} shared, {google.unshared} unshared, {google.pending} waiting; {plural(google.api_calls, 'API call')}")
+        say(f"Google: {google.created} made, {google.written} rewritten, {google.unchanged} unchanged, "
+            f"{google.repaired} repaired, {google.shared} shared, {google.unshared} unshared, {google.pending} waiting; "
+            f"{plural(google.api_calls, 'API call')}")
     if outcome.removed:
         say(f"Removed {plural(len(outcome.removed), 'page')} of teachers who no longer get one")
     for flag in outcome.flags:

@@ -33,6 +33,7 @@ from tracker_sync.pages.model import PageOwner, TeacherPage
 from tracker_sync.pages.state import PageRecord, key_for
 from tracker_sync.pages.tab import render_page_tab
 
+
 @dataclass
 class PagesRun:
     """What one run did to the pages on Google; ``--json`` and the district history print :meth:`counts`
@@ -106,7 +107,9 @@ class _Run:
         """The teacher's page made by a run whose tracker write was lost: in the folder under its title, and
         its own (one Sheets read, only then)."""
         found = self.titles.get(title)
-        if found is None or GoogleWorkbook(found, self.http).read([]).metadata.get("page_of") != page_of(self.tracker_id, owner.teacher):
+        if found is None:
+            return None
+        if GoogleWorkbook(found, self.http).read([]).metadata.get("page_of") != page_of(self.tracker_id, owner.teacher):
             return None
         return PageRecord(owner.teacher, found)
 
@@ -160,8 +163,9 @@ def publish_pages(pages: Sequence[TeacherPage], state: Mapping[str, PageRecord],
     run = _Run(http, folder_id, state, budget, tracker_id)
     done = 0
     try:
-        for done, page in enumerate(pages):
+        for page in pages:
             run.page(page, school=school, timezone=timezone, now=now)
+            done += 1
         owners = {page.teacher for page in pages}
         for teacher in [t for t in run.result.state if t not in owners]:
             run.leave(teacher)

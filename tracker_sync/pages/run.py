@@ -2,8 +2,8 @@
 Drive folder, or both. What `tracker-sync teacher-pages` and the district runner (`serve`, `sync-all`) call.
 
 The HTML folder holds only pages: a page of a teacher who no longer gets one (left, no email) is
-removed from it, so no stray copy of their record stays on disk. Only files this module wrote (they
-carry its generator tag) are ever removed.
+removed from it, so no stray copy of their record stays on disk. Only files this module wrote for the
+same school (they carry its generator tag, naming the school) are ever removed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from tracker_sync.pages.google import PagesRun
     from tracker_sync.sync import Check
 
-GENERATOR = '<meta name="generator" content="tracker-sync teacher page">'
 
 
 @dataclass
@@ -64,16 +63,20 @@ def write_html(pages: list[TeacherPage], folder: Path, *, now: dt.datetime) -> t
         path.write_text(render_page_html(page, generated=local.replace(tzinfo=None)), encoding="utf-8")
         written.append(path)
     keep = set(written)
-    removed = [old for old in sorted(folder.glob("*.html")) if old not in keep and _ours(old)]
+    school = pages[0].school if pages else None
+    removed = [old for old in sorted(folder.glob("*.html")) if old not in keep and school and _ours(old, school)]
     for old in removed:
         old.unlink()
     return written, removed
 
 
-def _ours(path: Path) -> bool:
+def _ours(path: Path, school: str) -> bool:
+    """Whether ``path`` is a page this module wrote for ``school`` (the tag the template puts in its head)."""
+    from markupsafe import escape  # as the template's autoescape writes it
+
     try:
         with path.open(encoding="utf-8") as handle:
-            return GENERATOR in handle.read(2000)
+            return f'<meta name="generator" content="tracker-sync teacher page: {escape(school)}">' in handle.read(2000)
     except (OSError, UnicodeDecodeError):
         return False
 
@@ -91,8 +94,8 @@ def make_pages(check: Check, *, html: Path | None = None, http: Any = None, fold
     if folder_id is not None:
         from tracker_sync.pages.google import publish_pages
 
-        outcome.google = publish_pages(pages, state, http=http, folder_id=folder_id, tracker_id=tracker_id, school=check.settings.school,
-                                       timezone=check.settings.timezone, now=now, budget=budget)
+        outcome.google = publish_pages(pages, state, http=http, folder_id=folder_id, tracker_id=tracker_id,
+                                       school=check.settings.school, timezone=check.settings.timezone, now=now, budget=budget)
         state = outcome.google.state
     owners = [page.owner for page in pages]
     outcome.flags = page_flags(owners, unpaged, state, check.template.tab_of_kind("roster").name) if state or html else []

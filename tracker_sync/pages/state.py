@@ -37,8 +37,9 @@ class PageRecord:
     def from_json(cls, text: str) -> PageRecord | None:
         try:
             data = json.loads(text)
-            return cls(str(data["t"]), str(data["id"]), str(data.get("fp", "")), {str(k): str(v) for k, v in data.get("to", {}).items()},
-                       int(data.get("cf", 0)), tuple(str(e) for e in data.get("no", ())))
+            shared = {str(email): str(permission) for email, permission in data.get("to", {}).items()}
+            return cls(str(data["t"]), str(data["id"]), str(data.get("fp", "")), shared, int(data.get("cf", 0)),
+                       tuple(str(e) for e in data.get("no", ())))
         except (ValueError, KeyError, TypeError, AttributeError):
             return None  # a hand-edited or foreign value: as if no page were known (the folder listing finds it)
 

@@ -58,8 +58,8 @@ def render_page_tab(page: TeacherPage, *, timezone: str, written_at: dt.datetime
     visits = Table(
         [Column("Date"), Column("Observer"), Column("Type"), Column("Focus"), Column("Feedback"),
          *([Column("Notes", "long")] if notes else [])],
-        [[v.date.isoformat(), v.observer, v.type, v.focus_indicator, v.feedback_date.isoformat() if v.feedback_date else "pending",
-          *([v.notes] if notes else [])] for v in page.visits],
+        [[v.date.isoformat(), v.observer, v.type, v.focus_indicator,
+          v.feedback_date.isoformat() if v.feedback_date else "pending", *([v.notes] if notes else [])] for v in page.visits],
         title="My last observations", empty="No observation logged yet.")
     cycle = page.cycle
     cycle_lines = [Line("My learning cycle", "section")]
