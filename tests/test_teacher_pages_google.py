@@ -27,6 +27,7 @@ from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.testing.sample_district import build_district
 
+pytestmark = pytest.mark.usefixtures("cli_env")  # every command here reaches the fake
 AS_OF = dt.date(2026, 12, 18)
 DOMAIN = "cottonwoodcommunityschool.example.org"
 
@@ -83,7 +84,7 @@ def page_ids(report) -> dict[str, str]:
     return {p["teacher"]: spreadsheet_id_from(p["google"]) for p in report["pages"]}
 
 
-def test_first_run_then_an_idle_run_then_three_teachers_changed(school, fake, cli_env):
+def test_first_run_then_an_idle_run_then_three_teachers_changed(school, fake):
     """The API calls the issue asks for: a first run, a run with nothing new, a run after 3 teachers changed."""
     tracker, folder, http = school
     fake.clear_log()
@@ -93,7 +94,8 @@ def test_first_run_then_an_idle_run_then_three_teachers_changed(school, fake, cl
     assert pages == 29 and readers == 58  # every teacher and their Team Lead
     assert calls[:2] == [("GET", "get"), ("GET", "files")]  # the tracker's one read, the folder's one listing
     assert calls[-1] == ("POST", "batchUpdate")  # the pages' records, in the tracker's metadata
-    assert sorted(calls[2:-1]) == sorted([("POST", "files"), ("POST", "batchUpdate")] * pages + [("POST", "permissions")] * readers)
+    expected = [("POST", "files"), ("POST", "batchUpdate")] * pages + [("POST", "permissions")] * readers
+    assert sorted(calls[2:-1]) == sorted(expected)
     assert len(calls) == 2 + 2 * pages + readers + 1 == 119 == first["counts"]["google_api_calls"] + 2
     sheets_writes = [c for c in fake.calls() if c.path.endswith(":batchUpdate")]
     assert len(sheets_writes) == pages + 1  # one batchUpdate per page, no read of any page
@@ -129,7 +131,7 @@ def test_first_run_then_an_idle_run_then_three_teachers_changed(school, fake, cl
     assert third["counts"]["google_written"] == 3 and third["counts"]["google_unchanged"] == 26
 
 
-def test_a_deleted_page_is_made_again_and_a_lost_record_never_makes_a_second_page(school, fake, account, cli_env):
+def test_a_deleted_page_is_made_again_and_a_lost_record_never_makes_a_second_page(school, fake, account):
     tracker, folder, http = school
     first = page_ids(pages_run(tracker, folder))
     http.request("delete", f"{DRIVE_FILES}/{first['Mei Ali']}", params={"supportsAllDrives": "true"})
@@ -153,7 +155,7 @@ def test_a_deleted_page_is_made_again_and_a_lost_record_never_makes_a_second_pag
     assert other.created == 1 and other.state[pages[0].teacher].file_id != page_ids(again)[pages[0].teacher]
 
 
-def test_leaving_unshares_and_a_new_team_lead_is_shared_instead(school, fake, cli_env):
+def test_leaving_unshares_and_a_new_team_lead_is_shared_instead(school, fake):
     tracker, folder, http = school
     ids = page_ids(pages_run(tracker, folder))
     rows = roster_rows(tracker)
@@ -169,7 +171,7 @@ def test_leaving_unshares_and_a_new_team_lead_is_shared_instead(school, fake, cl
     assert sum(c.method == "DELETE" for c in fake.calls()) == 3
 
 
-def test_a_wrong_or_missing_email_is_a_flags_line_not_a_failed_sync(school, fake, cli_env):
+def test_a_wrong_or_missing_email_is_a_flags_line_not_a_failed_sync(school, fake):
     tracker, folder, http = school
     rows = roster_rows(tracker)
     set_cells(http, tracker, "Roster", {f"B{rows['Omar Tran']}": f"omar.trann@{DOMAIN}",  # a typo: no Google account
@@ -178,7 +180,8 @@ def test_a_wrong_or_missing_email_is_a_flags_line_not_a_failed_sync(school, fake
     assert report["counts"]["google_refused"] == 1 and report["counts"]["pages"] == 28
     omar = next(p for p in report["pages"] if p["teacher"] == "Omar Tran")
     assert omar["shared_with"] == [f"deshawn.mwangi@{DOMAIN}"]  # the Team Lead still sees it
-    assert {(f["code"], f["who"]) for f in report["flags"]} == {("page-share-refused", "Omar Tran"), ("page-no-email", "Ana Sandoval")}
+    assert {(f["code"], f["who"]) for f in report["flags"]} == {
+        ("page-share-refused", "Omar Tran"), ("page-no-email", "Ana Sandoval")}
     again = pages_run(tracker, folder)
     assert again["counts"]["google_refused"] == 0  # a refused address waits for the Roster to change: no retry
 
@@ -195,12 +198,13 @@ def test_a_wrong_or_missing_email_is_a_flags_line_not_a_failed_sync(school, fake
     assert not [f for f in fixed["flags"] if f["code"] == "page-share-refused"]
 
 
-def test_a_page_whose_tabs_someone_changed_is_read_and_written_whole(school, fake, cli_env):
+def test_a_page_whose_tabs_someone_changed_is_read_and_written_whole(school, fake):
     tracker, folder, http = school
     ids = page_ids(pages_run(tracker, folder))
     page = ids["Kevin Baker"]
     http.batch_update(page, {"requests": [{"addSheet": {"properties": {"title": "Mine"}}}, {"deleteSheet": {"sheetId": 0}}]})
-    latest = max((o for o in check_tracker(tracker).result.records.observations if o.teacher == "Kevin Baker"), key=lambda o: o.date)
+    visits = [o for o in check_tracker(tracker).result.records.observations if o.teacher == "Kevin Baker"]
+    latest = max(visits, key=lambda o: o.date)
     set_cells(http, tracker, "Observations", {f"E{latest.row}": "I.8" if latest.focus_indicator != "I.8" else "I.7"})
     fake.clear_log()
     report = pages_run(tracker, folder)
@@ -272,6 +276,7 @@ def test_the_district_report_never_includes_teachers_pages(district, fake, accou
     brief = (tmp_path / "district.html").read_text(encoding="utf-8")
     from openpyxl import load_workbook
 
-    cells = " ".join(str(c.value) for ws in load_workbook(tmp_path / "district.xlsx") for row in ws.iter_rows() for c in row if c.value)
+    book = load_workbook(tmp_path / "district.xlsx")
+    cells = " ".join(str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value)
     assert page_titles and not [t for t in page_titles if t in brief or t in cells]
     assert "1:1 page" not in brief and "1:1 page" not in cells
