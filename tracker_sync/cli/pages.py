@@ -54,6 +54,8 @@ def teacher_pages(
             raise ConfigError("Say where the pages go: --to DIR for HTML files, --folder FOLDER_ID for Google spreadsheets, "
                               "or both.")
         workbook = open_workbook(tracker, act_as=act_as)
+        http = getattr(workbook, "http", None)
+        calls0 = http.calls if http is not None else 0
         folder_id = None
         if folder is not None:
             from tracker_sync.backends.google.workbook import GoogleWorkbook, folder_id_from
@@ -63,33 +65,39 @@ def teacher_pages(
                                   "or leave out --folder and share the HTML pages from --to.")
             folder_id = folder_id_from(folder)
         check = check_tracker(workbook, as_of=parse_as_of(as_of))
-        outcome = make_pages(check, html=to, http=getattr(workbook, "http", None), folder_id=folder_id,
+        outcome = make_pages(check, html=to, http=http, folder_id=folder_id,
                              tracker_id=getattr(workbook, "spreadsheet_id", ""), now=dt.datetime.now(dt.UTC))
         if outcome.metadata:
             workbook.write([], outcome.metadata)  # the pages' records only: the next run knows its pages
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     google = outcome.google
+    calls = http.calls - calls0 if http is not None else 0
+
+    def readers(teacher: str) -> list[str]:
+        return sorted(google.state[teacher].shared) if google and teacher in google.state else []
+
     pages = [{"teacher": page.teacher, "team": page.owner.team, "html": str(to / _html_name(page)) if to else None,
-              "google": google.locations.get(page.teacher) if google else None,
-              "shared_with": sorted(google.state[page.teacher].shared) if google and page.teacher in google.state else []}
+              "google": google.locations.get(page.teacher) if google else None, "shared_with": readers(page.teacher)}
              for page in outcome.pages]
     if as_json:
         print_json({"school": check.settings.school, "as_of": check.as_of.isoformat(), "pages": pages,
                     "without_page": [{"teacher": u.teacher, "reason": u.reason}
                                      for u in outcome.unpaged if u.reason != "lead-no-email"],
-                    "removed": [str(p) for p in outcome.removed], "counts": outcome.counts(),
+                    "removed": [str(p) for p in outcome.removed], "counts": outcome.counts(), "api_calls": calls,
                     "flags": [{"code": f.code, "who": f.who, "detail": f.detail, "row": f.row} for f in outcome.flags]})
         return
     say(f"{check.settings.school}, as of {check.as_of.isoformat()}: {plural(len(pages), 'teacher page')}")
-    for entry in pages:
-        where = [w for w in (entry["html"], entry["google"]) if w]
-        shared = f" (view only: {', '.join(entry['shared_with'])})" if entry["shared_with"] else ""
-        say(f"  {entry['teacher']}: {' and '.join(where)}{shared}")
+    if to is not None:
+        say(f"Wrote {plural(len(outcome.html), 'HTML page')} to {to}")
     if google:
+        for teacher in google.touched:  # made, rewritten, shared or unshared by this run
+            shared = readers(teacher)
+            whom = f"view only: {', '.join(shared)}" if shared else "shared with no one"
+            say(f"  {teacher}: {google.locations[teacher]} ({whom})")
         say(f"Google: {google.created} made, {google.written} rewritten, {google.unchanged} unchanged, "
             f"{google.repaired} repaired, {google.shared} shared, {google.unshared} unshared, {google.pending} waiting; "
-            f"{plural(google.api_calls, 'API call')}")
+            f"{plural(calls, 'API call')} in all")
     if outcome.removed:
         say(f"Removed {plural(len(outcome.removed), 'page')} of teachers who no longer get one")
     for flag in outcome.flags:

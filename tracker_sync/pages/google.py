@@ -50,6 +50,7 @@ class PagesRun:
     refused: int = 0
     api_calls: int = 0
     locations: dict[str, str] = field(default_factory=dict)  # teacher -> page URL (for the command's own output)
+    touched: list[str] = field(default_factory=list)  # teachers whose page this run made, wrote, shared or unshared
 
     def counts(self) -> dict[str, int]:
         return {k: v for k, v in asdict(self).items() if isinstance(v, int)}
@@ -100,7 +101,10 @@ class _Run:
             record = replace(record, fingerprint=fingerprint, formats=len(tab.color_scales))
         else:
             self.result.unchanged += 1
-        self.result.state[owner.teacher] = self._share(record, owner.readers)
+        shared = self._share(record, owner.readers)
+        if shared != self.result.state.get(owner.teacher):
+            self.result.touched.append(owner.teacher)
+        self.result.state[owner.teacher] = shared
         self.result.locations[owner.teacher] = GoogleWorkbook(record.file_id, self.http).location
 
     def _adopt(self, owner: PageOwner, title: str) -> PageRecord | None:
@@ -150,6 +154,8 @@ class _Run:
         record = self.result.state[teacher]
         if record.shared or record.refused:
             self.result.state[teacher] = self._share(record, ())
+            self.result.touched.append(teacher)
+            self.result.locations[teacher] = GoogleWorkbook(record.file_id, self.http).location
 
 
 def publish_pages(pages: Sequence[TeacherPage], state: Mapping[str, PageRecord], *, http: Any, folder_id: str,
