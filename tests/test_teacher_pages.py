@@ -305,3 +305,34 @@ def test_help_shows_a_real_example(demo_tracker, tmp_path, monkeypatch):
     (tmp_path / "lincoln.xlsx").write_bytes(demo_tracker.read_bytes())
     result = CliRunner().invoke(app, example)
     assert result.exit_code == 0 and (tmp_path / "pages" / "beatriz-lee.html").exists()
+
+
+# -- in the district runner --
+
+
+def test_an_xlsx_school_of_the_registry_gets_html_pages_in_each_sync(tmp_path):
+    from tracker_sync.district.registry import load_registry
+    from tracker_sync.jobs.district import DistrictRunner
+    from tracker_sync.testing.sample_district import build_district
+
+    registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"teacher_pages": {"html": "pages"}})
+    runner = DistrictRunner(load_registry(registry))
+    run = runner.run_pass(as_of=dt.date(2026, 12, 18))[0]
+    assert run.outcome == "ok" and run.extra["pages"] == {"pages": 9, "without_page": 0, "html": 9}
+    assert len(list((tmp_path / "pages").glob("*.html"))) == 9 and "pages_pending" not in run.extra
+
+
+def test_the_registry_says_where_pages_go_or_refuses_in_one_line(tmp_path):
+    from tracker_sync.district.registry import parse_registry
+    from tracker_sync.errors import ConfigError
+
+    school = {"backend": "google", "location": "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefgh"}
+    folder = "https://drive.google.com/drive/folders/0AGqTeacherPagesUk9PVA"
+    loaded = parse_registry({"schools": {"Lincoln": {**school, "teacher_pages": {"folder": folder}}}})
+    assert loaded.schools["Lincoln"].teacher_pages.folder == "0AGqTeacherPagesUk9PVA" and loaded.district.page_writes_per_pass == 20
+    for pages, words in (({}, "say where the pages go"),
+                         ({"folder": "not a folder!"}, "neither a Drive folder address nor a folder id")):
+        with pytest.raises(ConfigError, match=words):
+            parse_registry({"schools": {"Lincoln": {**school, "teacher_pages": pages}}})
+    with pytest.raises(ConfigError, match="for Google schools only"):
+        parse_registry({"schools": {"Aspen": {"backend": "xlsx", "location": "aspen.xlsx", "teacher_pages": {"folder": folder}}}})

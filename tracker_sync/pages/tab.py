@@ -62,7 +62,7 @@ def render_page_tab(page: TeacherPage, *, timezone: str, written_at: dt.datetime
           v.feedback_date.isoformat() if v.feedback_date else "pending", *([v.notes] if notes else [])] for v in page.visits],
         title="My last observations", empty="No observation logged yet.")
     cycle = page.cycle
-    cycle_lines = [Line("My learning cycle", "section")]
+    cycle_lines: list[Line | Table] = [Line("My learning cycle", "section")]
     if cycle is None:
         cycle_lines.append(Line("No learning cycle yet.", "note"))
     else:
@@ -78,7 +78,7 @@ def render_page_tab(page: TeacherPage, *, timezone: str, written_at: dt.datetime
          for m in page.meetings],
         title="My 1:1s", note="Bring the agenda: what you want to work on, and the next steps due.",
         empty="No 1:1 logged yet.", marks={(i, 4): "error" for i, m in enumerate(page.meetings) if m.past_due})
-    items = [
+    items: list[Line | Table] = [
         Line(f"{owner.teacher}: my 1:1 page", "title"),
         Line(f"{page.school} · {owner.team}{lead}. Confidential: shared with you"
              f"{' and your Team Lead' if owner.lead_email else ''} only, view only.", "note"),
