@@ -1,7 +1,7 @@
 """Re-make the README's screenshots of the LEAP demo: each tool tab as LibreOffice draws it, and the ILT brief
-as Chromium draws it. Needs soffice, pdftoppm and chromium (as .ci/run installs them).
+and one teacher's own page as Chromium draws them. Needs soffice, pdftoppm and chromium (as .ci/run installs them).
 
-    .venv/bin/python docs/screenshots.py            # writes docs/summary.png, patterns.png, flags.png, brief.png
+    .venv/bin/python docs/screenshots.py            # docs/summary.png, patterns.png, flags.png, brief.png, teacher-page.png
 
 Each tab is the top of its page (one page per tab, as tests/test_look.py checks it), at a size a README shows.
 """
@@ -17,12 +17,21 @@ from pathlib import Path
 import openpyxl
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
-from tracker_sync.sync import build_brief, sync_tracker
+from tracker_sync.pages.html import render_page_html
+from tracker_sync.pages.model import build_pages
+from tracker_sync.sync import build_brief, check_tracker, sync_tracker
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
 
 HERE = Path(__file__).resolve().parent
 TABS = {"Summary": ("summary", 700), "Patterns": ("patterns", 1500), "Flags": ("flags", 1100)}  # name, height in pixels
+TEACHER = "Amara Walker"  # open steps, goals with a baseline, three scored visits: a page with something in every section
+
+
+def chromium_shot(html: Path, png: Path, size: str, profile: Path) -> None:
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
+                    f"--screenshot={png}", f"--window-size={size}", html.as_uri()], check=True, capture_output=True, timeout=120)
 
 
 def main() -> None:
@@ -45,11 +54,13 @@ def main() -> None:
                             "-W", "1400", "-H", str(height), str(work / "demo.pdf"), str(HERE / name)], check=True)
         brief = work / "brief.html"
         brief.write_text(build_brief(workbook, as_of=school.as_of), encoding="utf-8")
-        subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={work / 'chrome'}",
-                        f"--screenshot={HERE / 'brief.png'}", "--window-size=1060,820", brief.as_uri()],
-                       check=True, capture_output=True, timeout=120)
-    print("wrote", ", ".join(f"docs/{n}.png" for n, _ in TABS.values()), "and docs/brief.png")
+        chromium_shot(brief, HERE / "brief.png", "1060,820", work / "chrome")
+        check = check_tracker(workbook, as_of=school.as_of)
+        page = next(p for p in build_pages(check.result.records, check.settings, check.as_of)[0] if p.teacher == TEACHER)
+        teacher = work / "teacher.html"
+        teacher.write_text(render_page_html(page), encoding="utf-8")
+        chromium_shot(teacher, HERE / "teacher-page.png", "860,1130", work / "chrome")
+    print("wrote", ", ".join(f"docs/{n}.png" for n, _ in TABS.values()), "docs/brief.png and docs/teacher-page.png")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,13 @@ write); a failed one writes a ``failed`` line there too when the tracker can sti
 when Google or the file is unreachable: then the history has it).
 A successful sync stores the school's aggregate figures for the district report
 (tracker_sync.district.figures, never records) in its run, when they changed since the last one.
+
+**Teachers' pages.** A school whose registry entry has ``teacher_pages`` gets each teacher's own page
+made from the sync's one read (tracker_sync.pages): HTML files, and Google spreadsheets written by the
+school's own account (the same quota buckets as its tracker), at most ``page_writes_per_pass`` page
+writes per sync. Pages over that budget, or stopped by Google's trouble, are ``pages_pending`` in the
+run: the school is then never skipped, and its next sync finishes them. Their records go into the
+tracker's one write; the run keeps their counts only (``pages``), never a name.
 """
 
 from __future__ import annotations
@@ -117,6 +124,11 @@ def spread_credential(school_id: str, credentials: tuple[str, ...]) -> str:
 
 def _norms_key(school: School) -> str:
     return json.dumps(school.norms, sort_keys=True, default=str)
+
+
+def _pages_key(school: School) -> str | None:
+    """Where the school's teachers' pages go: a change makes the next sync read the tracker."""
+    return school.teacher_pages.model_dump_json() if school.teacher_pages else None
 
 
 class _Account:
@@ -258,10 +270,11 @@ class DistrictRunner:
             return None
         last = self.history.last(school.id, "sync")
         good = last if last is not None and last.outcome == "ok" else self.history.last(school.id, "sync", ok=True)
-        if last is None or last.outcome == "failed" or good is None:
-            return None
+        if last is None or last.outcome == "failed" or good is None or good.extra.get("pages_pending"):
+            return None  # ... and teachers' pages waiting for a sync are written by this one
         facts = good.extra
-        if (facts.get("as_of"), facts.get("location"), facts.get("norms")) != (day.isoformat(), school.location, _norms_key(school)):
+        if (facts.get("as_of"), facts.get("location"), facts.get("norms"), facts.get("pages_setup")) != (
+                day.isoformat(), school.location, _norms_key(school), _pages_key(school)):
             return None
         if facts.get("written"):
             reference = facts.get("wrote_at") and dt.datetime.fromisoformat(facts["wrote_at"]) + _DATE_HEADER_SLACK
@@ -298,7 +311,7 @@ class DistrictRunner:
                 seen = (listing or {}).get(spreadsheet_id_from(school.location))
             workbook = self.workbook(school)
             calls0 = self._counts(workbook)
-            report, figures = self._sync(workbook, school, as_of, started)
+            report, figures, pages = self._sync(workbook, school, as_of, started)
         except Exception as exc:
             run = self._failed(school, "sync", started, t0, exc, workbook, calls0)
             if workbook is not None and not is_passing(exc) and not isinstance(exc, (TrackerNotFound, TrackerNotShared)):
@@ -306,19 +319,21 @@ class DistrictRunner:
         else:
             calls, attempts = self._spent(workbook, calls0)
             wrote_at = getattr(getattr(workbook, "http", None), "wrote_at", None)
-            facts = {"location": school.location, "norms": _norms_key(school),
+            facts = {"location": school.location, "norms": _norms_key(school), "pages_setup": _pages_key(school),
                      **({"wrote_at": wrote_at.isoformat()} if report.tabs_written and wrote_at else {}),
-                     **({"drive_seen": seen.modified.isoformat()} if seen else {})}
+                     **({"drive_seen": seen.modified.isoformat()} if seen else {}), **pages}
+            page_calls = pages.get("pages", {}).get("google_api_calls", 0)
             run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "ok",
                       rows_read=sum(report.rows_read.values()), errors=report.findings["error"],
-                      warnings=report.findings["warning"], api_calls=calls, http_requests=attempts,
+                      warnings=report.findings["warning"], api_calls=calls + page_calls, http_requests=attempts,
                       extra={"as_of": report.as_of, "headline": report.headline,
                              "written": bool(report.tabs_written), **facts, **self._new_figures(school, figures)})
         self.history.record(run)
         return run
 
     def _sync(self, workbook: Workbook, school: School, as_of: dt.date | None, now: dt.datetime):
-        """Sync, and the school's aggregate figures for the district report from the same read."""
+        """Sync, the school's aggregate figures for the district report from the same read, and the facts of its
+        teachers' pages (made from that read too, written before the tracker so its one write records them)."""
         from tracker_sync.district.figures import school_figures
         from tracker_sync.sync import check_tracker, write_check
 
@@ -327,8 +342,31 @@ class DistrictRunner:
                               ilt_weekday=school.ilt.day if school.ilt else None)
         if mismatch := school.name_mismatch(check.settings.school, workbook.location):
             log.warning(mismatch)
-        report = write_check(workbook, check, now=now, started=started)
-        return report, school_figures(check, min_cell=self.registry.district.report.min_cell)
+        pages, facts = self._pages(school, check, now)
+        report = write_check(workbook, check, now=now, started=started, pages=pages)
+        return report, school_figures(check, min_cell=self.registry.district.report.min_cell), facts
+
+    def _pages(self, school: School, check: Any, now: dt.datetime) -> tuple[Any, dict]:
+        """The school's teachers' pages (when the registry asks for them) and the run's facts about them: counts
+        only (no names), and ``pages_pending`` when some wait for the next sync (over the pass's page budget, or
+        Google's trouble). Their trouble never fails the tracker's sync: it is kept in the facts instead."""
+        setup = school.teacher_pages
+        if setup is None:
+            return None, {}
+        from tracker_sync.pages.run import make_pages
+
+        http = self._http(self.account(school)) if setup.folder else None  # the school's account: its quota
+        try:
+            from tracker_sync.backends.google.workbook import spreadsheet_id_from
+
+            outcome = make_pages(check, html=self.registry.resolve(setup.html) if setup.html else None, http=http,
+                                 folder_id=setup.folder or None, now=now, budget=self.registry.district.page_writes_per_pass,
+                                 tracker_id=spreadsheet_id_from(school.location) if setup.folder else "")
+        except TrackerSyncError as exc:
+            spent = {"google_api_calls": http.calls} if http is not None else {}
+            return None, {"pages": spent, "pages_error": failure_detail(exc)[:300], "pages_pending": 1}
+        pending = outcome.google.pending if outcome.google else 0
+        return outcome, {"pages": outcome.counts(), **({"pages_pending": pending} if pending else {})}
 
     def _new_figures(self, school: School, figures: dict) -> dict:
         """``{"district": figures}`` for the run, or nothing when the history already holds these

@@ -49,6 +49,9 @@ class Norms(BaseModel):
     agreement_min_comparisons: int = Field(5, ge=1)
     drift_min_scores: int = Field(5, ge=1)
     drift_threshold: float = Field(0.5, gt=0)
+    # Each teacher's own 1:1 page (issue 25): observation notes, 1:1 notes, step evidence and cycle
+    # reflections stay off it unless the school says they belong there.
+    teacher_pages_show_notes: bool = False
 
 
 class SchoolSettings(BaseModel):

@@ -10,9 +10,10 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tracker_sync.backends.base import Workbook
@@ -35,6 +36,9 @@ from tracker_sync.tabs import Snapshot, ToolTab
 from tracker_sync.validate import ValidationResult, validate
 from tracker_sync.validate.authors import row_authors
 from tracker_sync.validate.findings import Finding, count_by_severity
+
+if TYPE_CHECKING:
+    from tracker_sync.pages.run import PagesOutcome
 
 SYNC_LOG = "Sync Log"
 log = logging.getLogger(__name__)
@@ -74,17 +78,24 @@ class Check:
         roster = self.result.records.columns("roster")
         return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", []), strict=True) if lead}
 
-    def tool_tabs(self, synced_at: dt.datetime) -> list[ToolTab]:
+    def page_flags(self) -> list[PracticeFlag]:
+        """The Flags lines about teachers' pages, from the Roster and the pages the tracker remembers."""
+        from tracker_sync.pages.flags import stored_page_flags
+
+        return stored_page_flags(self.result.records.roster, self.snapshot.metadata, self.settings, self.template)
+
+    def tool_tabs(self, synced_at: dt.datetime, page_flags: Sequence[PracticeFlag] | None = None) -> list[ToolTab]:
         """The tool tabs a sync writes besides the Sync Log (Summary, Patterns, Flags, each followed by its
-        long lists' tabs), in tab order. A list tab already in the tracker is always rewritten."""
+        long lists' tabs), in tab order. A list tab already in the tracker is always rewritten.
+        ``page_flags``: this run's lines about teachers' pages (default: from the pages the tracker remembers)."""
         leads = self.team_leads()
         authors = row_authors(self.snapshot.grids, self.template, self.result.tabs, leads)
         present = self.snapshot.tab_ids.keys()
+        practice = [*self.practice_flags(), *(self.page_flags() if page_flags is None else page_flags)]
         return [
             render_summary(self.settings, self.result, self.patterns, synced_at),
             *render_patterns(self.settings, self.patterns, synced_at, keep=present),
-            *render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads,
-                          keep=present),
+            *render_flags(self.result.findings, self.snapshot.tab_ids, practice, authors=authors, team_leads=leads, keep=present),
         ]
 
     def sync_log(self, log_line: SyncLogLine) -> ToolTab:
@@ -157,22 +168,25 @@ def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.da
     return write_check(workbook, check, now=now, started=started)
 
 
-def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: float) -> SyncReport:
+def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: float,
+                pages: PagesOutcome | None = None) -> SyncReport:
     """The write half of a sync: render the tool tabs of ``check`` and write them in one atomic write.
 
     Apart from sync_tracker so a caller that keeps the check (the district runner stores its
     aggregate figures) reads the tracker only once. The duration is measured once, when everything
     but the Sync Log line is ready: the line, the report and the CLI all show that one number.
     ``tabs_written`` is what the backend says it rewrote (an xlsx file keeps a tab it already holds).
+    ``pages``: the teachers' pages made from the same check; their Flags lines go in the Flags tab and
+    their records in the same write's metadata.
     """
-    outputs = check.tool_tabs(now)
+    outputs = check.tool_tabs(now, pages.flags if pages is not None else None)
     report = _report(workbook, check, started)
     log_line = SyncLogLine(now, check.as_of, report.rows_read, report.findings["error"], report.findings["warning"],
                            report.duration_s, "ok", accounting=check.result.accounting, timezone=check.settings.timezone)
     tool_tabs = [*outputs, check.sync_log(log_line)]
     writing = time.perf_counter()
     try:
-        report.tabs_written = workbook.write(tool_tabs)
+        report.tabs_written = workbook.write(tool_tabs, pages.metadata if pages is not None else {})
     except WriteRefused as exc:
         if _say_write_refused(workbook, check, log_line, exc):
             raise WriteRefused(exc.code, f"{exc.message} (The tracker's Flags tab and Sync Log say so; its other tabs "

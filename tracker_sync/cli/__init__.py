@@ -5,7 +5,7 @@ Exit codes: 0 ok; 1 validation found errors (validate); 2 usage or configuration
 is one line on stderr, never a traceback (:class:`~tracker_sync.cli.app.OneLineErrors`).
 
 One module per command group, each registering its commands on the one app (:mod:`.app`):
-:mod:`.school` (demo, provision, sync, validate, brief), :mod:`.district` (serve, sync-all, status)
+:mod:`.school` (demo, provision, sync, validate, brief), :mod:`.pages` (teacher-pages), :mod:`.district` (serve, sync-all, status)
 and :mod:`.report` (district-report, export), :mod:`.google` (google-access, google-login).
 """
 
@@ -13,6 +13,9 @@ from __future__ import annotations
 
 # Importing a group registers its commands; --help lists them in this order.
 from tracker_sync.cli import school  # noqa: F401
+
+# isort: split
+from tracker_sync.cli import pages  # noqa: F401
 
 # isort: split
 from tracker_sync.cli import district, report  # noqa: F401

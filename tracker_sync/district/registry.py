@@ -14,6 +14,7 @@ validates it with pydantic and names the school and field of every mistake. Only
     reads_per_minute_per_project = 300      # ... and for the whole project
     writes_per_minute_per_project = 300
     history = "district-history.sqlite"   # relative to this file
+    page_writes_per_pass = 20               # teachers' Google pages a school's sync writes at most (the rest: next sync)
 
     [schools."Lincoln Elementary"]
     id = "lincoln"                 # default: the name as a slug
@@ -26,6 +27,7 @@ validates it with pydantic and names the school and field of every mistake. Only
     sync = { every_minutes = 15, start = "06:00", end = "18:00", days = ["mon", "tue", "wed", "thu", "fri"] }
     ilt = { day = "tue", time = "07:30", brief_minutes_before = 60 }
     norms = { observation_gap_days = 10 }
+    teacher_pages = { folder = "0AGq...", html = "pages/lincoln" }   # each teacher's 1:1 page, made by every sync
 
 Relative paths (xlsx trackers, briefs, history, credentials) are read relative to the registry file.
 """
@@ -133,6 +135,34 @@ class IltMeeting(_Strict):
     _day = field_validator("day")(_weekday)
 
 
+class TeacherPages(_Strict):
+    """``teacher_pages``: each teacher's own 1:1 page, made by every sync (tracker_sync.pages).
+
+    ``folder``: the Drive folder or shared drive (id or address) for one spreadsheet per teacher, shared
+    view only with that teacher and their Team Lead (Google schools only); ``html``: a local folder for
+    one printable HTML page per teacher (relative to the registry file). Either or both.
+    """
+
+    folder: str = ""
+    html: str = ""
+
+    @field_validator("folder")
+    @classmethod
+    def _folder_id(cls, value: str) -> str:
+        from tracker_sync.backends.google.workbook import folder_id_from
+
+        try:
+            return folder_id_from(value) if value else value
+        except ConfigError as exc:
+            raise ValueError(str(exc).rstrip(".")) from None
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> TeacherPages:
+        if not (self.folder or self.html):
+            raise ValueError("say where the pages go: folder (a Drive folder id) and/or html (a local folder)")
+        return self
+
+
 class School(_Strict):
     """One school's tracker in the registry."""
 
@@ -147,6 +177,7 @@ class School(_Strict):
     norms: dict[str, Any] = Field(default_factory=dict)
     briefs: str = ""
     credential: str = Field("", description="one of [district] credentials; default: chosen stably per school")
+    teacher_pages: TeacherPages | None = None
 
     @field_validator("ilt", mode="before")
     @classmethod
@@ -181,6 +212,8 @@ class School(_Strict):
             object.__setattr__(self, "briefs", f"briefs/{self.id}")
         if self.credential and self.backend != "google":
             raise ValueError("credential is for Google schools only")
+        if self.teacher_pages and self.teacher_pages.folder and self.backend != "google":
+            raise ValueError("teacher_pages.folder makes Google spreadsheets, for Google schools only; give html = FOLDER")
         return self
 
     @property
@@ -256,6 +289,8 @@ class District(_Strict):
     history: str = ""
     misfire_grace_s: int = Field(300, ge=1)
     workers: int = Field(4, ge=1, le=32)
+    #: Teachers' Google pages one school's sync may write in one pass; the rest wait for its next sync.
+    page_writes_per_pass: int = Field(20, ge=1)
     report: DistrictReportSettings = Field(default_factory=DistrictReportSettings)
 
     @field_validator("credentials")

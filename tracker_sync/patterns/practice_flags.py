@@ -55,6 +55,11 @@ PRACTICE_FLAG_TYPES = {
     "step-no-due-date": "Action step open for weeks with no due date",
     "agreement-pair": "Co-observers apart on the same lessons",
     "agreement-indicator": "Indicator scored apart on co-observed lessons",
+    # Teachers' own 1:1 pages (tracker_sync.pages.flags): the Roster's Email is what a page is shared with.
+    "page-no-email": "No 1:1 page: no email on the Roster",
+    "page-bad-email": "No 1:1 page: the Roster's email is not an address",
+    "page-lead-no-email": "1:1 page not shared with the Team Lead: no email",
+    "page-share-refused": "Google refused to share a 1:1 page with this address",
 }
 
 

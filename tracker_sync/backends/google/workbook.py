@@ -15,6 +15,8 @@ API calls, exactly (asserted in tests/test_google_backend.py and pinned by tests
                 A write without an earlier read in this process costs one extra metadata read.
 * ``provision`` 2 Sheets calls (the read above + one batchUpdate), plus 1 Drive call to create the
                 spreadsheet when it is new, plus 1 Drive call per share.
+* ``write_own_tab`` 1 Sheets call (a batchUpdate, no read) for a spreadsheet whose only tab tracker-sync
+                writes (a teacher's page); ``share``/``unshare`` 1 Drive call each; ``in_folder`` 1 Drive call.
 """
 
 from __future__ import annotations
@@ -329,18 +331,72 @@ class GoogleWorkbook(Workbook):
             planner.seed(tab, rows)
         self._batch(planner)
 
-    def share(self, email: str, role: str, *, notify: bool = True) -> None:
-        """Give one person access (role "writer" or "reader"): one Drive call. Never link sharing."""
+    def share(self, email: str, role: str, *, notify: bool = True) -> str:
+        """Give one person access (role "writer" or "reader"): one Drive call; returns the permission's id
+        (what :meth:`unshare` takes). Never link sharing."""
         from tracker_sync.backends.google.access import share_refused
 
         if role not in ("writer", "reader"):
             raise ConfigError(f"role must be 'writer' or 'reader', not {role!r}")
         try:
-            self.http.request("post", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions",
-                              params={"sendNotificationEmail": str(notify).lower(), "supportsAllDrives": "true"},
-                              json={"type": "user", "role": role, "emailAddress": email})
+            response = self.http.request("post", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions",
+                                         params={"sendNotificationEmail": str(notify).lower(), "supportsAllDrives": "true"},
+                                         json={"type": "user", "role": role, "emailAddress": email})
         except ApiError as exc:
             raise share_refused(exc, self.spreadsheet_id, self._account, email) from exc
+        return str(response.json()["id"])
+
+    def unshare(self, permission_id: str) -> None:
+        """Take one permission away (one Drive call); one already gone (removed by hand) is no error."""
+        try:
+            self.http.request("delete", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions/{permission_id}",
+                              params={"supportsAllDrives": "true"})
+        except ApiError as exc:
+            if exc.code != 404:
+                raise
+
+    @staticmethod
+    def in_folder(http: GoogleHTTPClient, folder_id: str) -> dict[str, str]:
+        """The spreadsheets in a Drive folder that these credentials created (drive.file sees no others), id -> name:
+        one paged Drive ``files.list`` (1000 a page)."""
+        params: dict[str, Any] = {
+            "q": f"'{folder_id}' in parents and mimeType = '{SPREADSHEET_MIME}' and trashed = false",
+            "fields": "nextPageToken,files(id,name)", "pageSize": 1000,
+            "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
+        found: dict[str, str] = {}
+        while True:
+            page = http.request("get", DRIVE_FILES, params=params).json()
+            found.update({f["id"]: f["name"] for f in page.get("files", [])})
+            if not page.get("nextPageToken"):
+                return found
+            params["pageToken"] = page["nextPageToken"]
+
+    def write_own_tab(self, tab: ToolTab, *, conditional_formats: int = 0, metadata: Mapping[str, str] = {}) -> None:
+        """Replace the one tab of a spreadsheet only tracker-sync writes (a teacher's page): one batchUpdate, no read.
+
+        What the spreadsheet holds is known without reading it: one this process just created has Google's
+        first tab (sheetId 0, "Sheet1"), which the batch renames to ``tab``; one written before is that tab,
+        still sheetId 0, protected, with the ``conditional_formats`` colour rules its last write made. When
+        someone changed its tabs since, Google refuses the batch (400, no grid with that id) and it is read
+        and written the usual way (:meth:`write`: one more read). ``metadata`` is stored with the first write
+        of a new spreadsheet (what it is, for whoever finds it later: :meth:`read` returns it).
+        """
+        fresh = self._fresh
+        info = _TabInfo(0, 0, 0, conditional_formats=0 if fresh else conditional_formats, protected=not fresh)
+        planner = _Planner(_Known(tabs={tab.name: info}), self._editors)
+        if fresh:
+            planner.requests.append({"updateSheetProperties": {
+                "properties": {"sheetId": 0, "title": tab.name}, "fields": "title"}})
+        planner.tool_tab(tab)
+        if fresh:
+            planner.metadata({METADATA_PREFIX + k: v for k, v in metadata.items()})
+        try:
+            self._batch(planner)
+        except ApiError as exc:
+            if exc.code != 400 or fresh:
+                raise
+            self.write([tab])
+        self._fresh = False
 
 
 class _Planner:

@@ -443,7 +443,14 @@ class GoogleFake:
                 self.spreadsheets[copied.id] = self.spreadsheets[source.id].drive_copy(copied.id, copied.name, caller.email)
             return 200, self._short(copied, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions", path):
-            return 200, self._share(self._file(m[1], caller, all_drives), payload, one, caller)
+            file = self._file(m[1], caller, all_drives)
+            if method == "GET":
+                return 200, self._permissions(file, one)
+            if method == "POST":
+                return 200, self._share(file, payload, one, caller)
+        if (m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions/([^/]+)", path)) and method == "DELETE":
+            self._unshare(self._file(m[1], caller, all_drives), m[2], caller)
+            return 204, None
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)", path):
             file = self._file(m[1], caller, all_drives)
             if method == "DELETE":
@@ -481,10 +488,34 @@ class GoogleFake:
         email = payload.get("emailAddress", "")
         if payload["type"] == "user" and not notify and not self.accounts.has_google_account(email):
             raise no_account_to_notify(email)
-        permission = {"kind": "drive#permission", "id": str(next(self._ids)), "type": payload["type"],
+        held = next((p for p in file.permissions if payload["type"] == "user" and p.get("emailAddress") == email), None)
+        if held is not None:  # Drive keeps one permission per user: sharing again changes its role
+            held["role"] = payload["role"]
+            return {k: held[k] for k in ("kind", "id", "type", "role")}
+        # A user's permission id is their permissionId (the same on every file), as Drive's are.
+        permission_id = user_resource(email, caller.email)["permissionId"] if payload["type"] == "user" else str(next(self._ids))
+        permission = {"kind": "drive#permission", "id": permission_id, "type": payload["type"],
                       "role": payload["role"], **({"emailAddress": email} if email else {})}
         file.permissions.append({**permission, "sendNotificationEmail": str(notify).lower()})
         return {k: permission[k] for k in ("kind", "id", "type", "role")}
+
+    def _permissions(self, file: DriveFile, one: dict[str, str]) -> dict:
+        """permissions.list: every permission of the file (kind, id, type, role unless ``fields`` asks for more)."""
+        permissions = [{k: v for k, v in p.items() if k != "sendNotificationEmail"} for p in file.permissions]
+        listing = {"kind": "drive#permissionList", "permissions": permissions}
+        if "fields" in one:
+            return apply_field_mask(listing, parse_field_mask(one["fields"]))
+        return {**listing, "permissions": [{k: p[k] for k in ("kind", "id", "type", "role")} for p in permissions]}
+
+    def _unshare(self, file: DriveFile, permission_id: str, caller: Caller) -> None:
+        """permissions.delete: only someone who may share the file; an id the file does not hold is 404."""
+        if not file.writable_by(caller.email):
+            raise self._insufficient(file.id)
+        held = [p for p in file.permissions if p["id"] == permission_id]
+        if not held:
+            raise drive_error(404, f"Permission not found: {permission_id}.", "notFound", location="permissionId",
+                              locationType="parameter")
+        file.permissions.remove(held[0])
 
     @staticmethod
     def _insufficient(file_id: str) -> ApiAnswer:
