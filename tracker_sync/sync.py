@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from tracker_sync.backends.base import Workbook
 from tracker_sync.metadata import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.patterns import Patterns, compute_patterns
+from tracker_sync.patterns.plan import Plan, coaching_plan
 from tracker_sync.patterns.practice_flags import PracticeFlag, practice_flags
 from tracker_sync.render import (
     SyncLogLine,
@@ -26,6 +27,7 @@ from tracker_sync.render import (
     render_sync_log,
 )
 from tracker_sync.render.ilt_brief import render_brief
+from tracker_sync.render.plan_tab import PLAN_TAB, plan_memory, render_plan
 from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
 from tracker_sync.tabs import Snapshot
@@ -38,13 +40,14 @@ log = logging.getLogger(__name__)
 
 
 def tabs_to_read() -> list[str]:
-    """Every coach tab any rubric's tracker can have, plus the Sync Log (its history is kept)."""
+    """Every coach tab any rubric's tracker can have, plus the Sync Log (its history is kept) and the
+    Plan (it remembers the week's plan)."""
     names: list[str] = []
     for rubric_id in rubric_ids():
         for name in load_template().for_rubric(load_rubric(rubric_id)).coach_tab_names:
             if name not in names:
                 names.append(name)
-    return [*names, SYNC_LOG]
+    return [*names, SYNC_LOG, PLAN_TAB]
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,12 @@ class Check:
         """The team patterns of the valid records, computed when first asked for (an export needs none)."""
         return compute_patterns(self.result.records, self.settings, self.as_of)
 
+    @cached_property
+    def plan(self) -> Plan:
+        """The coaching plan of the coming school week, continuing the one the Plan tab holds."""
+        memory = plan_memory(self.snapshot.grids.get(PLAN_TAB))
+        return coaching_plan(self.result.records, self.settings, self.as_of, memory, patterns=self.patterns)
+
     def practice_flags(self) -> list[PracticeFlag]:
         """Practice flags from the school's norms, pointing at the coach tabs of this tracker."""
         return practice_flags(self.patterns, self.settings, {tab.kind: tab.name for tab in self.template.tabs})
@@ -72,13 +81,14 @@ class Check:
         return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", [])) if lead}
 
     def tool_tabs(self, log_line: SyncLogLine, synced_at: dt.datetime) -> list:
-        """Summary, Patterns, Flags and the Sync Log with ``log_line`` on top, as one write's content."""
+        """Summary, Patterns, Flags, Plan and the Sync Log with ``log_line`` on top, as one write's content."""
         leads = self.team_leads()
         authors = row_authors(self.snapshot.grids, self.template, self.result.tabs, leads)
         return [
             render_summary(self.settings, self.result, self.patterns, synced_at),
             render_patterns(self.settings, self.patterns, synced_at),
             render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads),
+            render_plan(self.settings, self.plan, synced_at),
             render_sync_log(log_line, self.snapshot.grids.get(SYNC_LOG), self.settings.norms.sync_log_max_lines),
         ]
 
@@ -140,7 +150,7 @@ def validate_tracker(workbook: Workbook, *, as_of: dt.date | None = None) -> tup
 
 def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
                  norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> SyncReport:
-    """One sync: read, check, and write Summary, Patterns, Flags and Sync Log in one atomic write."""
+    """One sync: read, check, and write Summary, Patterns, Flags, Plan and Sync Log in one atomic write."""
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.UTC)
     check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)

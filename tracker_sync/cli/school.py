@@ -74,7 +74,7 @@ def demo(
     else:
         say(f"  2. {median:g} school day{'' if median == 1 else 's'} (median) from observation to feedback")
     say(f"  3. {plural(h['overdue_action_steps'], 'overdue action step')}")
-    say("Open the file in LibreOffice or Excel: see the Summary, Patterns and Flags tabs.")
+    say("Open the file in LibreOffice or Excel: see the Summary, Patterns, Flags and Plan tabs.")
 
 
 @app.command()
