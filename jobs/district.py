@@ -22,6 +22,9 @@ sync failed since. The first sync of a day always runs; a spreadsheet missing fr
 always read. Times are compared on Google's clock only (Drive's modifiedTime against the Date header
 of the write's answer), never against ours.
 
+A school with ``calendars`` in the registry gets its coaching plan's calendar feeds rewritten there
+after each sync that read it (tracker_sync.calendars); a feed that cannot be written fails the run.
+
 Every run is recorded in the history: ``ok``, ``skipped`` (with the reason) or ``failed``. A
 successful sync also writes its line to the school's Sync Log tab (inside the sync's one atomic
 write); a failed one writes a ``failed`` line there too when the tracker can still be written (not
@@ -321,6 +324,10 @@ class DistrictRunner:
         check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms,
                               ilt_weekday=school.ilt.day if school.ilt else None)
         report = write_check(workbook, check, now=now, started=started)
+        if school.calendars:
+            from tracker_sync.calendars import write_calendars
+
+            write_calendars(self.registry.resolve(school.calendars), check.settings, check.plan, now=now)
         return report, school_figures(check, min_cell=self.registry.district.report.min_cell)
 
     def _new_figures(self, school: School, figures: dict) -> dict:

@@ -1,4 +1,5 @@
-"""The README documents every CLI command, its Quickstart is what CI runs, and the outputs it shows are real."""
+"""The README (or a page under docs/) documents every CLI command, its Quickstart is what CI runs, and the outputs it
+shows are real."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from tracker_sync.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOC_PAGES = "\n".join(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").rglob("*.md")))
 
 
 def test_every_command_has_a_readme_section_and_an_example_in_its_help():
     group = typer.main.get_command(app)
     for name, command in group.commands.items():
-        assert re.search(rf"^#+ .*`tracker-sync {re.escape(name)}[ `]", README, re.M), f"README has no section for '{name}'"
+        assert re.search(rf"^#+ .*`tracker-sync {re.escape(name)}[ `]", README + "\n" + DOC_PAGES, re.M), \
+            f"neither the README nor a docs page has a section for '{name}'"
         assert "Example" in (command.help or ""), f"'tracker-sync {name} --help' has no example"
 
 

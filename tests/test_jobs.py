@@ -27,7 +27,7 @@ from tracker_sync.testing.sample_district import build_district
 
 DENVER = ZoneInfo("America/Denver")
 TUESDAY = dt.datetime(2026, 12, 15, 5, 0, tzinfo=DENVER)
-TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
+TOOL_TABS = ("Summary", "Patterns", "Flags", "Plan", "Sync Log")
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from tracker_sync.synthetic.school import synthetic_school
 SOFFICE, PDFTOTEXT = shutil.which("soffice") or shutil.which("libreoffice"), shutil.which("pdftotext")
 pytestmark = pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None,
                                 reason="LibreOffice and poppler are needed (apt-get install libreoffice-calc-nogui poppler-utils; .ci/run does it)")
-TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
+TOOL_TABS = ("Summary", "Patterns", "Flags", "Plan", "Sync Log")
 SYNCED = dt.datetime(2026, 12, 18, 14, 45, tzinfo=dt.UTC)
 
 

@@ -48,7 +48,7 @@ def write_calendars(folder: Path, settings: SchoolSettings, plan: Plan, *, now: 
                 _replace(folder / name, data)
             written.append(folder / name)
         return written
-    except NotADirectoryError:
+    except (FileExistsError, NotADirectoryError):
         raise ConfigError(f"{folder} is a file, not a folder: give a folder for the calendar feeds.") from None
     except OSError as exc:
         raise ConfigError(f"Cannot write the calendar feeds to {folder}: {exc.strerror or exc}. Choose another folder.") from exc

@@ -179,4 +179,4 @@ def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_nam
                 norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> str:
     """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
     check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
-    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names)
+    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names, plan=check.plan)

@@ -19,6 +19,7 @@ from tracker_sync.patterns.plan import ITEM_COLUMNS, PREVIOUS_COLUMNS, Plan, Pla
 from tracker_sync.patterns.plan_needs import KIND_LABELS
 from tracker_sync.patterns.plan_review import CARRIED_OFTEN
 from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
+from tracker_sync.render.plain import plain
 from tracker_sync.render.summary import updated_line
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.tabs import CellValue, Grid, ToolTab
@@ -73,10 +74,10 @@ def render_plan(settings: SchoolSettings, plan: Plan, synced_at: dt.datetime) ->
 def _review(plan: Plan) -> list[Line | Table]:
     if plan.previous_week is None:
         return [Line("Planned vs done: shown from the second week of plans on (there is no earlier plan on this tab).", "note")]
-    rows = [[r.coach, r.planned, r.done, r.completion, r.not_done, r.no_room] for r in plan.review.itertuples(index=False)]
+    rows = [[r.coach, r.planned, r.done, plain(r.completion), r.not_done, r.no_room] for r in plan.review.itertuples(index=False)]
     planned, done = int(plan.review["planned"].sum()), int(plan.review["done"].sum())
     if len(rows) > 1:
-        rows.append(["All coaches", planned, done, done / planned if planned else None, planned - done,
+        rows.append(["All coaches", planned, done, plain(done / planned) if planned else None, planned - done,
                      int(plan.review["no_room"].sum())])
     review = Table([Column("Coach"), Column("Planned", "int"), Column("Done", "int"), Column("Completion", "share"),
                     Column("Not done", "int"), Column("No room that week", "int")], rows,
@@ -93,7 +94,8 @@ def _review(plan: Plan) -> list[Line | Table]:
 def _equity(plan: Plan) -> Table:
     return Table([Column("Group"), Column("Teachers", "int"), Column("Share of teachers", "share"),
                   Column("Visits planned", "int"), Column("Share of planned visits", "share")],
-                 [list(r) for r in plan.equity.itertuples(index=False)], title="Who this week's planned visits go to",
+                 [[plain(v) for v in r] for r in plan.equity.itertuples(index=False)],
+                 title="Who this week's planned visits go to",
                  note="The same groups as on the Patterns tab; a teacher can be in both of the first two.")
 
 
@@ -120,8 +122,8 @@ def _all_items(plan: Plan) -> Table:
     rows = [[r.week, r.day, r.coach, r.teacher, KIND_LABELS[r.kind], r.since, r.due, r.status, r.carried, r.reason]
             for r in plan.items.itertuples(index=False)]
     return Table(ALL_ITEMS, rows, title=f"Every item of the coming {len(plan.weeks)} weeks",
-                 note="What the calendar feeds show. Filter by Coach or sort by Due; items with no week found no room yet.",
-                 empty="Nothing is due in the coming weeks.", filter=True)
+                 note="What the calendar feeds show; an item with no week found no room in them yet.",
+                 empty="Nothing is due in the coming weeks.")
 
 
 def _last_week(plan: Plan) -> Table:
