@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from tracker_sync.patterns.equity import EQUITY_GROUPS
-from tracker_sync.patterns.frames import Frames, to_frames
 from tracker_sync.patterns.plan_needs import (
     People,
     cycle_needs,
@@ -40,6 +40,7 @@ from tracker_sync.patterns.plan_needs import (
 )
 from tracker_sync.patterns.plan_review import (
     CARRIED_OFTEN,
+    Recorded,
     carried_counts,
     done_in_week,
     plan_equity,
@@ -110,13 +111,10 @@ def coaching_plan(records: Records, settings: SchoolSettings, as_of: dt.date, me
     from tracker_sync.patterns import compute_patterns
 
     patterns = patterns if patterns is not None else compute_patterns(records, settings, as_of)
-    frames = to_frames(records).state_on(as_of)
-    cycle_rows = records.columns("learning_cycles")
-    reflected = frozenset(int(row) for row, text in zip(cycle_rows.get("row", []), cycle_rows.get("reflection", []), strict=True)
-                          if text)
+    recorded = _recorded(records, patterns, as_of)
     planned_weeks = tuple(school_weeks(settings, as_of, weeks or settings.norms.plan_weeks))
     week = planned_weeks[0] if planned_weeks else None
-    people = people_of(frames.roster, list(patterns.coverage["teacher"]), settings)
+    people = people_of(_roster(records), list(patterns.coverage["teacher"]), settings)
     capacity = {coach: Capacity(*_capacity(coach, people, settings)[:2]) for coach in people.coaches}
     made_on = as_of if week is not None and as_of >= week.start else None
     previous_week, previous = _previous(memory, week)
@@ -124,12 +122,12 @@ def coaching_plan(records: Records, settings: SchoolSettings, as_of: dt.date, me
         items, made_on = memory.items.copy(), memory.made_on  # the week's plan is kept; only Done moves
         week = next(iter(school_weeks(settings, made_on, 1)), week)  # its school days as when it was made
         planned_weeks = (week, *planned_weeks[1:])
-        items["status"] = _statuses(items, week, done_in_week(frames, reflected, items, week.start))
+        items["status"] = _statuses(items, week, done_in_week(recorded, items, week.start))
     else:
-        items = _fresh_items(patterns, frames, settings, as_of, people, reflected, planned_weeks, capacity)
+        items = _fresh_items(patterns, settings, as_of, people, recorded.reflected, planned_weeks, capacity)
         items["carried"] = carried_counts(items, previous)
     if previous is not None and previous_week is not None:
-        previous = previous.assign(done=done_in_week(frames, reflected, previous, previous_week) if len(previous) else [])
+        previous = previous.assign(done=done_in_week(recorded, previous, previous_week) if len(previous) else [])
     else:
         previous = pd.DataFrame(columns=[*PREVIOUS_COLUMNS, "done"])
     often = items[items["carried"] >= CARRIED_OFTEN].sort_values(["carried", "due"], ascending=[False, True], kind="stable")
@@ -137,6 +135,25 @@ def coaching_plan(records: Records, settings: SchoolSettings, as_of: dt.date, me
     return Plan(as_of, week, planned_weeks, made_on, items.reset_index(drop=True),
                 _coaches(items, people, settings, planned_weeks, as_of), previous_week, previous, review(previous),
                 often.reset_index(drop=True), plan_equity(week_items, patterns.equity_groups, EQUITY_GROUPS.items()))
+
+
+def _roster(records: Records) -> pd.DataFrame:
+    """The Roster's records with the columns people_of reads (an empty Roster has no fields at all)."""
+    columns = records.columns("roster")
+    rows = len(next(iter(columns.values()), []))
+    keys = ("teacher", "status", "role", "team_lead", "visits_per_week")
+    return pd.DataFrame({key: columns.get(key, [None] * rows) for key in keys})
+
+
+def _recorded(records: Records, patterns: Patterns, as_of: dt.date) -> Recorded:
+    """What done_in_week reads: the patterns' frames, and the 1:1s and reflections from the records."""
+    meetings = records.columns("one_on_ones")
+    dates = pd.to_datetime(pd.Series(meetings.get("date", []), dtype="object"))
+    meetings_frame = pd.DataFrame({"teacher": meetings.get("teacher", []), "date": dates})
+    cycles = records.columns("learning_cycles")
+    reflected = frozenset(int(row) for row, text in zip(cycles.get("row", []), cycles.get("reflection", []), strict=True) if text)
+    return Recorded(patterns.feedback, meetings_frame[meetings_frame["date"] <= pd.Timestamp(as_of)], patterns.goals,
+                    patterns.cycles, reflected)
 
 
 def _previous(memory: PlanMemory | None, week: SchoolWeek | None) -> tuple[dt.date | None, pd.DataFrame | None]:
@@ -162,7 +179,7 @@ def _capacity(coach: str, people: People, settings: SchoolSettings) -> tuple[int
     return norms.plan_visits_per_week, norms.plan_meetings_per_week, "norm"
 
 
-def _fresh_items(patterns: Patterns, frames: Frames, settings: SchoolSettings, as_of: dt.date, people: People,
+def _fresh_items(patterns: Patterns, settings: SchoolSettings, as_of: dt.date, people: People,
                  reflected: frozenset[int], weeks: tuple[SchoolWeek, ...], capacity: dict[str, Capacity]) -> pd.DataFrame:
     """Every need due by the end of the last week, placed into the weeks by capacity."""
     if not weeks:
@@ -203,15 +220,21 @@ def _coaches(items: pd.DataFrame, people: People, settings: SchoolSettings, week
     names = sorted(set(people.coaches) | set(items["coach"]),
                    key=lambda c: (leader_rank.get(people.role_of.get(c, ""), len(leader_rank)), c))
     start = weeks[0].start if weeks else None
+    visits_now, met_now, carried, overdue = Counter(), defaultdict(set), Counter(), Counter()
+    columns = (items["coach"], items["teacher"], items["kind"], items["due"], items["week"], items["status"])
+    for coach, teacher, kind, due, week, status in zip(*columns, strict=True):
+        if week == start:
+            if kind == VISIT:
+                visits_now[coach] += 1
+            else:
+                met_now[coach].add(teacher)
+        carried[coach] += status in (CARRIED, NO_ROOM)
+        overdue[coach] += kind == VISIT and due < as_of
     rows = []
     for coach in names:
         visits, meetings, source = _capacity(coach, people, settings)
-        mine = items[items["coach"] == coach]
-        this_week = mine[mine["week"] == start]
-        overdue = sum(kind == VISIT and due < as_of for kind, due in zip(mine["kind"], mine["due"], strict=True))
-        rows.append([coach, people.role_of.get(coach, ""), visits, meetings, source,
-                     int((this_week["kind"] == VISIT).sum()), int(this_week.loc[this_week["kind"] != VISIT, "teacher"].nunique()),
-                     int(mine["status"].isin((CARRIED, NO_ROOM)).sum()), overdue, weeks_to_clear(overdue, visits, weeks)])
+        rows.append([coach, people.role_of.get(coach, ""), visits, meetings, source, visits_now[coach], len(met_now[coach]),
+                     carried[coach], overdue[coach], weeks_to_clear(overdue[coach], visits, weeks)])
     return pd.DataFrame(rows, columns=COACH_COLUMNS)
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker_sync.patterns.frames import Frames
 from tracker_sync.patterns.plan_weeks import VISIT
 
 REVIEW_COLUMNS = ["coach", "planned", "done", "completion", "not_done", "no_room"]
@@ -35,10 +35,23 @@ def _in(days: pd.Series, start: dt.date, end: dt.date) -> pd.Series:
     return (days >= pd.Timestamp(start)) & (days <= pd.Timestamp(end))
 
 
-def done_in_week(frames: Frames, reflected: frozenset[int], items: pd.DataFrame, start: dt.date) -> list[bool]:
+@dataclass(frozen=True)
+class Recorded:
+    """What the tracker holds, as of the plan's date (the patterns' frames): visits (teacher, date,
+    feedback_date), 1:1s (teacher, date), goals (teacher_or_team, set_date, last_check_in), learning
+    cycles (row, teacher, end_date, status), and the sheet rows of the cycles with a Reflection."""
+
+    visits: pd.DataFrame
+    meetings: pd.DataFrame
+    goals: pd.DataFrame
+    cycles: pd.DataFrame
+    reflected: frozenset[int]
+
+
+def done_in_week(recorded: Recorded, items: pd.DataFrame, start: dt.date) -> list[bool]:
     """Per item (teacher, kind, since): recorded as done in the week starting ``start`` (module docstring)."""
     end = start + dt.timedelta(days=6)
-    obs, meetings, goals, cycles = frames.observations, frames.one_on_ones, frames.goals, frames.learning_cycles
+    obs, meetings, goals, cycles = recorded.visits, recorded.meetings, recorded.goals, recorded.cycles
     visited = set(obs.loc[_in(obs["date"], start, end), "teacher"])
     given = obs[obs["feedback_date"].notna() & (obs["feedback_date"] <= pd.Timestamp(end))]
     feedback = {(t, pd.Timestamp(d).date()) for t, d in zip(given["teacher"], given["date"], strict=True)}
@@ -46,7 +59,7 @@ def done_in_week(frames: Frames, reflected: frozenset[int], items: pd.DataFrame,
     checked = set(goals.loc[_in(goals["last_check_in"], start, end) | _in(goals["set_date"], start, end), "teacher_or_team"])
     closed = {(t, pd.Timestamp(e).date())
               for r, t, e, s in zip(cycles["row"], cycles["teacher"], cycles["end_date"], cycles["status"], strict=True)
-              if s == "Abandoned" or (s == "Complete" and int(r) in reflected)}
+              if s == "Abandoned" or (s == "Complete" and int(r) in recorded.reflected)}
     done = []
     for teacher, kind, since in zip(items["teacher"], items["kind"], items["since"], strict=True):
         done.append({"observe": teacher in visited, "feedback": (teacher, since) in feedback, "one_on_one": teacher in met,

@@ -10,6 +10,7 @@ that is missing, or was never written by this version, reads as no memory.
 from __future__ import annotations
 
 import datetime as dt
+from collections import namedtuple
 from collections.abc import Sequence
 from typing import Any
 
@@ -65,9 +66,14 @@ def render_plan(settings: SchoolSettings, plan: Plan, synced_at: dt.datetime) ->
              "carried to the next week.", "note"),
         updated_line(settings, synced_at), GAP, glance, GAP, *_review(plan), GAP, _equity(plan),
     ]
+    rows = _item_rows(plan)
+    by_coach: dict[str, list[_Item]] = {}
+    for row in rows:
+        if row.week == week.start or row.due <= week.end:
+            by_coach.setdefault(row.coach, []).append(row)
     for coach in coaches.itertuples(index=False):
-        items += [GAP, _coach_section(plan, coach)]
-    items += [GAP, _all_items(plan), GAP, _last_week(plan)]
+        items += [GAP, _coach_section(coach, by_coach.get(coach.coach, []))]
+    items += [GAP, _all_items(plan, rows), GAP, _last_week(plan)]
     return layout_tab(PLAN_TAB, items)
 
 
@@ -99,28 +105,30 @@ def _equity(plan: Plan) -> Table:
                  note="The same groups as on the Patterns tab; a teacher can be in both of the first two.")
 
 
-def _coach_section(plan: Plan, coach: Any) -> Table:
+_Item = namedtuple("_Item", ITEM_COLUMNS)  # type: ignore[misc]  # one item, as plain values
+
+
+def _item_rows(plan: Plan) -> list[_Item]:
+    """The plan's items as plain tuples, once (iterating a frame per coach costs more than the layout)."""
+    return [_Item(*values) for values in zip(*(plan.items[c].tolist() for c in ITEM_COLUMNS), strict=True)]
+
+
+def _coach_section(coach: Any, mine: list[_Item]) -> Table:
     """The coach's items planned this week, then those due this week that did not fit."""
-    week = plan.week
-    assert week is not None
-    items = plan.items
-    mine = items[[c == coach.coach and (w == week.start or d <= week.end)
-                  for c, w, d in zip(items["coach"], items["week"], items["due"], strict=True)]]
     role = f" ({coach.role})" if coach.role else ""
     source = _SOURCES[coach.capacity_from]
     note = (f"{plural(coach.visits, 'visit')} and {plural(coach.meetings, 'meeting')} a week ({source}). This week: "
             f"{plural(coach.planned_visits, 'visit')} and {plural(coach.planned_meetings, 'meeting')} planned, "
             f"{plural(coach.carried, 'item')} carried to later weeks.")
-    rows = [[r.teacher, KIND_LABELS[r.kind], r.since, r.due, r.day, r.status, r.carried, r.reason]
-            for r in mine.itertuples(index=False)]
+    rows = [[r.teacher, KIND_LABELS[r.kind], r.since, r.due, r.day, r.status, r.carried, r.reason] for r in mine]
     return Table([Column("Teacher"), Column("What"), Column("Since", "date"), Column("Due", "date"), Column("Planned on", "date"),
                   Column("Status"), Column("Weeks carried", "int"), Column("Why", "long", wrap_at=56)],
                  rows, title=f"{coach.coach}{role}", note=note, empty="Nothing is due this week.")
 
 
-def _all_items(plan: Plan) -> Table:
+def _all_items(plan: Plan, items: list[_Item]) -> Table:
     rows = [[r.week, r.day, r.coach, r.teacher, KIND_LABELS[r.kind], r.since, r.due, r.status, r.carried, r.reason]
-            for r in plan.items.itertuples(index=False)]
+            for r in items]
     return Table(ALL_ITEMS, rows, title=f"Every item of the coming {len(plan.weeks)} weeks",
                  note="What the calendar feeds show; an item with no week found no room in them yet.",
                  empty="Nothing is due in the coming weeks.")
