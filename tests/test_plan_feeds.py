@@ -296,3 +296,20 @@ def test_on_google_the_plan_costs_no_call_and_is_kept_across_syncs(fake, account
     assert (memory.week, memory.made_on) == (WEEK1, AS_OF)  # dates come back as dates from Google's values
     xlsx_like = check_tracker(workbook, as_of=dt.date(2026, 10, 7)).plan
     assert xlsx_like.made_on == AS_OF and len(memory.items) == len(xlsx_like.items)
+
+
+def test_the_brief_says_the_plan_in_a_few_sentences_and_names_coaches_only_with_names(tracker):
+    from tracker_sync.sync import build_brief
+
+    sync_tracker(tracker, as_of=AS_OF)
+    tracker.seed_rows({"Observations": [[dt.date(2026, 10, 6), "Cal Diaz", "Lee Ray", "Informal", None, None, None, None]]})
+
+    def plan_paragraph(page: str) -> str:
+        return re.search(r"<strong>Coaching plan\.</strong>(.*?)</p>", page, re.S)[1]
+
+    plain = plan_paragraph(build_brief(tracker, as_of=WEEK2))
+    assert "Week of Oct 12:" in plain and "(Plan tab)" in plain
+    assert "Last week&#39;s plan: 1 of 7 done (14%; coaches 0% to 33%)." in plain  # Lee 1 of 3 (Cal's visit), Pat 0 of 4
+    assert "Lee Ray" not in plain and "Pat Noor" not in plain and "Cal Diaz" not in plain
+    named = plan_paragraph(build_brief(tracker, as_of=WEEK2, include_names=True))
+    assert "Pat Noor 0/4" in named and "Lee Ray 1/3" in named

@@ -89,7 +89,8 @@ def _print_plan(school: str, coaching: Any, feeds: list[Path], as_json: bool) ->
     console.print(table)
     if coaching.previous_week is not None:
         planned, done = int(coaching.review["planned"].sum()), int(coaching.review["done"].sum())
+        often = len(coaching.carried_often)
         say(f"Week of {coaching.previous_week.isoformat()}: {done} of {plural(planned, 'planned item')} done; "
-            f"{plural(len(coaching.carried_often), 'item')} carried over more than twice.")
+            f"{plural(often, 'item') if often else 'no item'} carried over more than twice.")
     if feeds:
         say(f"Calendar feeds: {plural(len(feeds), 'file')} in {feeds[0].parent} (ilt.ics for the whole ILT)")

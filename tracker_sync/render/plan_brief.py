@@ -20,7 +20,7 @@ def plan_sentences(plan: Plan, *, include_names: bool = False) -> list[str]:
     coaches = plan.coaches
     visits, meetings = int(coaches["planned_visits"].sum()), int(coaches["planned_meetings"].sum())
     sentences = [f"Week of {plan.week.start:%b %-d}: {plural(visits, 'visit')} and {plural(meetings, 'meeting')} planned for "
-                 f"{plural(len(coaches), 'coach', 'coaches')} (Plan tab; calendar feeds with tracker-sync plan --ics)."]
+                 f"{plural(len(coaches), 'coach', 'coaches')} (Plan tab)."]
     review = plan.review
     if plan.previous_week is not None and len(review):
         planned, done = int(review["planned"].sum()), int(review["done"].sum())
@@ -28,7 +28,7 @@ def plan_sentences(plan: Plan, *, include_names: bool = False) -> list[str]:
             each = ", ".join(f"{r.coach} {r.done}/{r.planned}" for r in review.itertuples(index=False))
         else:
             rates = review["completion"].dropna()
-            each = f"coaches from {percent(rates.min())} to {percent(rates.max())}" if len(rates) else ""
+            each = f"coaches {percent(rates.min())} to {percent(rates.max())}" if len(rates) else ""
         sentences.append(f"Last week's plan: {done} of {planned} done ({percent(done / planned if planned else None)}"
                          f"{'; ' + each if each else ''}).")
     often = plan.carried_often
@@ -36,7 +36,7 @@ def plan_sentences(plan: Plan, *, include_names: bool = False) -> list[str]:
         sentences.append("Carried over more than twice: " + ", ".join(
             f"{r.teacher} ({KIND_LABELS[r.kind]}, {r.carried} weeks)" for r in often.itertuples(index=False)) + ".")
     else:
-        sentences.append(f"{plural(len(often), 'item')} carried over more than twice.")
+        sentences.append(f"{plural(len(often), 'item') if len(often) else 'None'} carried over more than twice.")
     equity = plan.equity.set_index("group")
     shares = [f"{label.lower()} {percent(equity.at[label, 'share_of_visits'])} ({percent(equity.at[label, 'share_of_teachers'])} "
               "of teachers)" for label in equity.index[:2] if equity.at[label, "teachers"]]
