@@ -256,12 +256,17 @@ def test_a_weekend_plan_is_a_preview_remade_until_its_week_starts(settings):
 # -- kept all week, then planned vs done -------------------------------------------------------------
 
 
-def test_the_weeks_plan_is_kept_and_only_what_is_done_moves(settings):
-    made = plan_of(plan_grids(), settings)
+def week_one_recorded() -> dict[str, list[list]]:
+    """The school after Lee's Tuesday visit to Cal and Wednesday 1:1 with Ana."""
     grids = plan_grids()
     grids["Observations"].append([d(2026, 10, 6), "Cal Diaz", "Lee Ray", "Informal", None, None, None, None])
     grids["1-on-1 Meetings"].append([d(2026, 10, 7), "Ana Lopez", "Lee Ray", "Teacher 1:1", None, None, None, None])
-    later = plan_of(grids, settings, as_of=d(2026, 10, 8), memory=with_memory(made))
+    return grids
+
+
+def test_the_weeks_plan_is_kept_and_only_what_is_done_moves(settings):
+    made = plan_of(plan_grids(), settings)
+    later = plan_of(week_one_recorded(), settings, as_of=d(2026, 10, 8), memory=with_memory(made))
     assert later.made_on == AS_OF
     assert later.items.drop(columns="status").equals(made.items.drop(columns="status"))  # Cal's new feedback is not added
     status = dict(zip(zip(later.items["teacher"], later.items["kind"], strict=True), later.items["status"], strict=True))
@@ -271,9 +276,7 @@ def test_the_weeks_plan_is_kept_and_only_what_is_done_moves(settings):
 
 def test_next_week_compares_the_plan_with_what_was_recorded_and_counts_carry_overs(settings):
     made = plan_of(plan_grids(), settings)
-    grids = plan_grids()
-    grids["Observations"].append([d(2026, 10, 6), "Cal Diaz", "Lee Ray", "Informal", None, None, None, None])
-    grids["1-on-1 Meetings"].append([d(2026, 10, 7), "Ana Lopez", "Lee Ray", "Teacher 1:1", None, None, None, None])
+    grids = week_one_recorded()
     kept = plan_of(grids, settings, as_of=d(2026, 10, 8), memory=with_memory(made))
     # A visit on Friday 10/09, typed in only on Monday: it still counts for its week.
     grids["Observations"].append([d(2026, 10, 9), "Dee Wu", "Pat Noor", "Informal", None, None, d(2026, 10, 9), None])

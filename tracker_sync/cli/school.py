@@ -149,7 +149,7 @@ def _open(tracker: str):
 
 @app.command()
 def sync(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
-    """Validate the coach tabs and rewrite Summary, Patterns, Flags and Sync Log in one atomic write.
+    """Validate the coach tabs and rewrite Summary, Patterns, Flags, Plan and Sync Log in one atomic write.
 
     TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
 

@@ -220,7 +220,10 @@ def _coaches(items: pd.DataFrame, people: People, settings: SchoolSettings, week
     names = sorted(set(people.coaches) | set(items["coach"]),
                    key=lambda c: (leader_rank.get(people.role_of.get(c, ""), len(leader_rank)), c))
     start = weeks[0].start if weeks else None
-    visits_now, met_now, carried, overdue = Counter(), defaultdict(set), Counter(), Counter()
+    visits_now: Counter[str] = Counter()
+    carried: Counter[str] = Counter()
+    overdue: Counter[str] = Counter()
+    met_now: defaultdict[str, set[str]] = defaultdict(set)
     columns = (items["coach"], items["teacher"], items["kind"], items["due"], items["week"], items["status"])
     for coach, teacher, kind, due, week, status in zip(*columns, strict=True):
         if week == start:

@@ -10,9 +10,8 @@ that is missing, or was never written by this version, reads as no memory.
 from __future__ import annotations
 
 import datetime as dt
-from collections import namedtuple
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -23,7 +22,7 @@ from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
 from tracker_sync.render.plain import plain
 from tracker_sync.render.summary import updated_line
 from tracker_sync.schemas import SchoolSettings
-from tracker_sync.tabs import CellValue, Grid, ToolTab
+from tracker_sync.tabs import CellValue, Grid, ToolCell, ToolTab
 from tracker_sync.wording import plural
 
 PLAN_TAB = "Plan"
@@ -105,7 +104,19 @@ def _equity(plan: Plan) -> Table:
                  note="The same groups as on the Patterns tab; a teacher can be in both of the first two.")
 
 
-_Item = namedtuple("_Item", ITEM_COLUMNS)  # type: ignore[misc]  # one item, as plain values
+class _Item(NamedTuple):
+    """One item of the plan as plain values (patterns.plan.ITEM_COLUMNS, in order)."""
+
+    coach: str
+    teacher: str
+    kind: str
+    since: dt.date | None
+    due: dt.date
+    reason: str
+    week: dt.date | None
+    day: dt.date | None
+    status: str
+    carried: int
 
 
 def _item_rows(plan: Plan) -> list[_Item]:
@@ -120,15 +131,16 @@ def _coach_section(coach: Any, mine: list[_Item]) -> Table:
     note = (f"{plural(coach.visits, 'visit')} and {plural(coach.meetings, 'meeting')} a week ({source}). This week: "
             f"{plural(coach.planned_visits, 'visit')} and {plural(coach.planned_meetings, 'meeting')} planned, "
             f"{plural(coach.carried, 'item')} carried to later weeks.")
-    rows = [[r.teacher, KIND_LABELS[r.kind], r.since, r.due, r.day, r.status, r.carried, r.reason] for r in mine]
+    rows: list[list[ToolCell]] = [[r.teacher, KIND_LABELS[r.kind], r.since, r.due, r.day, r.status, r.carried, r.reason]
+                                  for r in mine]
     return Table([Column("Teacher"), Column("What"), Column("Since", "date"), Column("Due", "date"), Column("Planned on", "date"),
                   Column("Status"), Column("Weeks carried", "int"), Column("Why", "long", wrap_at=56)],
                  rows, title=f"{coach.coach}{role}", note=note, empty="Nothing is due this week.")
 
 
 def _all_items(plan: Plan, items: list[_Item]) -> Table:
-    rows = [[r.week, r.day, r.coach, r.teacher, KIND_LABELS[r.kind], r.since, r.due, r.status, r.carried, r.reason]
-            for r in items]
+    rows: list[list[ToolCell]] = [[r.week, r.day, r.coach, r.teacher, KIND_LABELS[r.kind], r.since, r.due, r.status, r.carried,
+                                   r.reason] for r in items]
     return Table(ALL_ITEMS, rows, title=f"Every item of the coming {len(plan.weeks)} weeks",
                  note="What the calendar feeds show; an item with no week found no room in them yet.",
                  empty="Nothing is due in the coming weeks.")
