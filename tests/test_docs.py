@@ -1,5 +1,4 @@
-"""The README (or a page under docs/) documents every CLI command, its Quickstart is what CI runs, and the outputs it
-shows are real."""
+"""The README documents every CLI command, its Quickstart is what CI runs, and the outputs it shows are real."""
 
 from __future__ import annotations
 
@@ -15,14 +14,13 @@ from tracker_sync.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-DOC_PAGES = "\n".join(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").rglob("*.md")))
 
 
 def test_every_command_has_a_readme_section_and_an_example_in_its_help():
     group = typer.main.get_command(app)
+    pages = README + "".join(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").rglob("*.md")))
     for name, command in group.commands.items():
-        assert re.search(rf"^#+ .*`tracker-sync {re.escape(name)}[ `]", README + "\n" + DOC_PAGES, re.M), \
-            f"neither the README nor a docs page has a section for '{name}'"
+        assert re.search(rf"^#+ .*`tracker-sync {re.escape(name)}[ `]", pages, re.M), f"README/docs have no section for '{name}'"
         assert "Example" in (command.help or ""), f"'tracker-sync {name} --help' has no example"
 
 

@@ -6,7 +6,7 @@ is one line on stderr, never a traceback (:class:`~tracker_sync.cli.app.OneLineE
 
 One module per command group, each registering its commands on the one app (:mod:`.app`):
 :mod:`.school` (demo, provision, sync, validate, brief), :mod:`.plan` (plan), :mod:`.district` (serve,
-sync-all, status) and :mod:`.report` (district-report, export).
+sync-all, status), :mod:`.report` (district-report, export) and :mod:`.google` (google-access, google-login).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from tracker_sync.cli import school  # noqa: F401
 
 # isort: split
 from tracker_sync.cli import district, plan, report  # noqa: F401
+
+# isort: split
+from tracker_sync.cli import google  # noqa: F401
 from tracker_sync.cli.app import app
 
 __all__ = ["app", "main"]

@@ -10,6 +10,7 @@ import typer
 from rich.text import Text
 
 from tracker_sync.cli.app import (
+    ActAsOption,
     AsOfOption,
     JsonOption,
     TrackerArg,
@@ -30,6 +31,7 @@ def plan(
     ics: Annotated[Path | None, typer.Option("--ics", metavar="FOLDER", help="Write the calendar feeds here: one .ics per coach "
                                              "and ilt.ics (created if missing; earlier feeds are updated in place).")] = None,
     as_of: AsOfOption = None,
+    act_as: ActAsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show each coach's plan for the coming school week, and write it as calendar feeds; writes nothing to the tracker.
@@ -44,7 +46,7 @@ def plan(
     from tracker_sync.sync import check_tracker
 
     try:
-        check = check_tracker(open_workbook(tracker), as_of=parse_as_of(as_of))
+        check = check_tracker(open_workbook(tracker, act_as=act_as), as_of=parse_as_of(as_of))
         coaching = check.plan
         feeds = []
         if ics is not None:
