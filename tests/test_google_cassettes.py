@@ -120,16 +120,28 @@ def google(tiny_settings, monkeypatch):
         yield http, os.environ.get("TRACKER_SYNC_RECORD_FOLDER")
     elif RECORD == "fake":
         with GoogleFake() as fake:
-            yield google_client(service_account_info=fake.service_account_info(REPLAY_EMAIL), api_base=fake.base_url), None
+            # A service account owns no Drive storage (Google's rule, which the fake keeps): it creates in a
+            # shared drive it manages, as docs/district/google-setup.md tells a district to.
+            drive = fake.add_shared_drive("Trackers", {REPLAY_EMAIL: "fileOrganizer"})
+            yield google_client(service_account_info=fake.service_account_info(REPLAY_EMAIL), api_base=fake.base_url), drive
     else:
         with GoogleFake() as keys_only:  # only for a well-formed signing key; no request reaches it
             info = keys_only.service_account_info(REPLAY_EMAIL)
-        yield google_client(service_account_info=info), None
+        yield google_client(service_account_info=info), _recorded_folder("google_provision.json")
 
 
 def _recorded_spreadsheet_id(cassette: str) -> str:
     uris = [i["request"]["uri"] for i in json.loads((CASSETTES / cassette).read_text())["interactions"]]
     return next(re.search(r"/spreadsheets/([^/:?]+)", u)[1] for u in uris if "/spreadsheets/" in u)
+
+
+def _recorded_folder(cassette: str) -> str | None:
+    """The folder (shared drive) the recording created its spreadsheet in, if any."""
+    for interaction in json.loads((CASSETTES / cassette).read_text())["interactions"]:
+        request = interaction["request"]
+        if request["method"] == "POST" and "/drive/v3/files" in request["uri"]:
+            return (json.loads(request["body"]).get("parents") or [None])[0]
+    return None
 
 
 def _recorded_hash(cassette: str) -> str:
