@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import time
@@ -15,6 +16,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from tracker_sync.backends.base import Workbook
+from tracker_sync.errors import TrackerSyncError, WriteRefused
 from tracker_sync.metadata import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.patterns import Patterns, compute_patterns
 from tracker_sync.patterns.plan import Plan, coaching_plan
@@ -25,6 +27,7 @@ from tracker_sync.render import (
     render_patterns,
     render_summary,
     render_sync_log,
+    render_write_refused,
 )
 from tracker_sync.render.ilt_brief import render_brief
 from tracker_sync.render.plan_tab import PLAN_TAB, plan_memory, render_plan
@@ -167,12 +170,34 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
     log_line = SyncLogLine(now, check.as_of, report.rows_read, report.findings["error"], report.findings["warning"],
                            report.duration_s, "ok", accounting=check.result.accounting, timezone=check.settings.timezone)
     tool_tabs = check.tool_tabs(log_line, now)
-    if workbook.write(tool_tabs):
+    try:
+        written = workbook.write(tool_tabs)
+    except WriteRefused as exc:
+        if _say_write_refused(workbook, check, log_line, exc):
+            raise WriteRefused(exc.code, f"{exc.message} (The tracker's Flags tab and Sync Log say so; its other tabs "
+                                         "keep the last sync that was written.)", exc.status, reason=exc.reason) from exc
+        raise
+    if written:
         report.tabs_written = [t.name for t in tool_tabs]
     else:
         report.outcome = "unchanged"  # nothing new since the last write: the backend skipped it
     report.duration_s = round(time.perf_counter() - started, 3)
     return report
+
+
+def _say_write_refused(workbook: Workbook, check: Check, log_line: SyncLogLine, refused: WriteRefused) -> bool:
+    """After Google refused a sync's write (one bad request refuses all of it, and would again next
+    time): a second, small write of the Flags tab and the Sync Log saying why, so the school sees it.
+    True when that write went through."""
+    line = dataclasses.replace(log_line, outcome="write refused: see Flags")
+    tabs = [render_write_refused(refused.message, line.cells()[0]),
+            render_sync_log(line, check.snapshot.grids.get(SYNC_LOG), check.settings.norms.sync_log_max_lines)]
+    try:
+        workbook.write(tabs)
+    except TrackerSyncError as exc:
+        log.warning("Google refused the write, and the Flags tab could not say so either (%s).", exc.label)
+        return False
+    return True
 
 
 def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_names: bool = False,
