@@ -19,7 +19,7 @@ teacher is overdue). Two measurements in one run:
 The last line is machine-readable:
 
     teachers=... coaches=... overdue_teachers=... weeks_needed=... latest_week=... sync_with_plan_s=...
-    sync_without_plan_s=... plan_s=...
+    sync_without_plan_s=... plan_s=... plan_tab_s=...
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from tracker_sync import sync as sync_module
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.metadata import to_metadata
 from tracker_sync.patterns.plan import VISIT, coaching_plan
+from tracker_sync.render.plan_tab import render_plan
 from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import Check, check_tracker, sync_tracker
 
@@ -84,6 +85,9 @@ def promise(source: Path, as_of: dt.date) -> dict[str, int]:
     started = time.perf_counter()
     check.plan  # noqa: B018 (what a sync computes: timed)
     plan_s = time.perf_counter() - started
+    started = time.perf_counter()
+    tab = render_plan(check.settings, check.plan, dt.datetime.now(dt.UTC))
+    render_s = time.perf_counter() - started
     whole = coaching_plan(check.result.records, check.settings, as_of, patterns=check.patterns, weeks=60)
     weeks = [w.start for w in whole.weeks]
     items = whole.items
@@ -102,7 +106,8 @@ def promise(source: Path, as_of: dt.date) -> dict[str, int]:
     for line in late:
         print("  LATE:", line)
     return {"coaches": len(whole.coaches), "overdue_teachers": len(overdue), "latest_week": latest, "late": len(late),
-            "weeks_needed": int(whole.coaches["weeks_to_clear"].max()), "plan_ms": round(plan_s * 1000)}
+            "weeks_needed": int(whole.coaches["weeks_to_clear"].max()), "plan_ms": round(plan_s * 1000),
+            "render_ms": round(render_s * 1000), "tab_rows": len(tab.rows)}
 
 
 def main() -> None:
@@ -127,10 +132,12 @@ def main() -> None:
             without.append(seconds)
     print(f"sync of the {TEACHERS}-teacher year as of {args.as_of} (xlsx, best of {args.repeat}): "
           f"{min(with_plan):.2f} s with the plan, {min(without):.2f} s without ({min(with_plan) - min(without):+.2f} s); "
-          f"the plan itself {found['plan_ms'] / 1000:.3f} s")
+          f"the plan itself {found['plan_ms'] / 1000:.3f} s, its tab ({found['tab_rows']} rows) laid out in "
+          f"{found['render_ms'] / 1000:.3f} s")
     print(f"teachers={TEACHERS} coaches={found['coaches']} overdue_teachers={found['overdue_teachers']} "
           f"weeks_needed={found['weeks_needed']} latest_week={found['latest_week']} sync_with_plan_s={min(with_plan):.2f} "
-          f"sync_without_plan_s={min(without):.2f} plan_s={found['plan_ms'] / 1000:.3f}")
+          f"sync_without_plan_s={min(without):.2f} plan_s={found['plan_ms'] / 1000:.3f} "
+          f"plan_tab_s={found['render_ms'] / 1000:.3f}")
     if found["late"]:
         sys.exit(1)
 
