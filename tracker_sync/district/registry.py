@@ -191,6 +191,16 @@ class School(_Strict):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def name_mismatch(self, tracker_school: str, where: str) -> str | None:
+        """One line when the tracker at ``where`` names its school otherwise than this entry does (the
+        district's outputs would show one name, the school's tabs and brief another), saying how to fix it."""
+        if tracker_school == self.name:
+            return None
+        rename = (f", or rename the tracker's school: tracker-sync provision --out {where} --school \"{self.name}\" --rename"
+                  if self.backend == "xlsx" else "")
+        return (f"The registry's school \"{self.name}\" is \"{tracker_school}\" in its tracker ({where}): rename the "
+                f"registry entry to [schools.\"{tracker_school}\"] (keep id = \"{self.id}\" to keep its history){rename}.")
+
 
 class DistrictReportSettings(_Strict):
     """``[district.report]``: the district report (``tracker-sync district-report``, and ``serve`` weekly).
@@ -354,9 +364,9 @@ def parse_registry(document: dict[str, Any], path: Path | None = None) -> Regist
             lines.append(f"  - {_where(error['loc'])}: {message}")
         if len(lines) == 1:
             raise ConfigError(f"The registry {path or ''}: {lines[0].removeprefix('  - ')}. Fix it in the file; "
-                              "see the district section of the README for the format.") from exc
+                              "see docs/district/registry.md for the format.") from exc
         raise ConfigError(f"The registry {path or ''} has {plural(len(lines), 'problem')}:\n" + "\n".join(lines)
-                          + "\nFix them in the file; see the district section of the README for the format.") from exc
+                          + "\nFix them in the file; see docs/district/registry.md for the format.") from exc
 
 
 def load_registry(path: Path) -> Registry:
@@ -365,7 +375,7 @@ def load_registry(path: Path) -> Registry:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"No registry at {path}. Create one with `tracker-sync provision --registry {path}` "
-                          "or write it by hand (see the README).") from None
+                          "or write it by hand (see docs/district/registry.md).") from None
     except IsADirectoryError:
         raise ConfigError(f"{path} is a folder, not a registry: give the registry's .toml file, e.g. {path / 'district.toml'}.") from None
     except UnicodeDecodeError:
