@@ -1,7 +1,7 @@
 """Re-make the README's screenshots of the LEAP demo: each tool tab as LibreOffice draws it, and the ILT brief
 and one teacher's own page as Chromium draws them. Needs soffice, pdftoppm and chromium (as .ci/run installs them).
 
-    .venv/bin/python docs/screenshots.py            # docs/summary.png, patterns.png, flags.png, brief.png, teacher-page.png
+    .venv/bin/python docs/screenshots.py            # docs/summary.png, patterns.png, flags.png, plan.png, brief.png, teacher-page.png
 
 Each tab is the top of its page (one page per tab, as tests/test_look.py checks it), at a size a README shows.
 """
@@ -19,12 +19,13 @@ import openpyxl
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 from tracker_sync.pages.html import render_page_html
 from tracker_sync.pages.model import build_pages
-from tracker_sync.sync import build_brief, check_tracker, sync_tracker
-from tracker_sync.synthetic.demo import provision_school
+from tracker_sync.sync import build_brief, check_tracker
+from tracker_sync.synthetic.demo import provision_school, sync_demo
 from tracker_sync.synthetic.school import synthetic_school
 
 HERE = Path(__file__).resolve().parent
-TABS = {"Summary": ("summary", 700), "Patterns": ("patterns", 1500), "Flags": ("flags", 1100)}  # name, height in pixels
+TABS = {"Summary": ("summary", 700), "Patterns": ("patterns", 1500), "Flags": ("flags", 1100),
+        "Plan": ("plan", 1500)}  # name, height in pixels
 TEACHER = "Amara Walker"  # open steps, goals with a baseline, three scored visits: a page with something in every section
 
 
@@ -42,8 +43,8 @@ def main() -> None:
         work = Path(folder)
         school = synthetic_school(7)
         workbook = XlsxWorkbook(work / "demo.xlsx")
-        provision_school(workbook, school)
-        sync_tracker(workbook, as_of=school.as_of)
+        provision_school(workbook, school, frozen_at=school.as_of)
+        sync_demo(workbook)  # as `tracker-sync demo` does: its Monday syncs make the Plan tab's weeks
         subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{work / 'lo'}", "--convert-to",
                         'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}', "--outdir", str(work),
                         str(workbook.path)], check=True, capture_output=True, timeout=300)

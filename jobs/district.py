@@ -22,6 +22,9 @@ sync failed since. The first sync of a day always runs; a spreadsheet missing fr
 always read. Times are compared on Google's clock only (Drive's modifiedTime against the Date header
 of the write's answer), never against ours.
 
+A school with ``calendars`` in the registry gets its coaching plan's calendar feeds rewritten there
+after each sync that read it (tracker_sync.calendars); a feed that cannot be written fails the run.
+
 Every run is recorded in the history: ``ok``, ``skipped`` (with the reason) or ``failed``. A
 successful sync also writes its line to the school's Sync Log tab (inside the sync's one atomic
 write); a failed one writes a ``failed`` line there too when the tracker can still be written (not
@@ -344,6 +347,10 @@ class DistrictRunner:
             log.warning(mismatch)
         pages, facts = self._pages(school, check, now)
         report = write_check(workbook, check, now=now, started=started, pages=pages)
+        if school.calendars:
+            from tracker_sync.calendars import write_calendars
+
+            write_calendars(self.registry.resolve(school.calendars), check.settings, check.plan, now=now)
         return report, school_figures(check, min_cell=self.registry.district.report.min_cell), facts
 
     def _pages(self, school: School, check: Any, now: dt.datetime) -> tuple[Any, dict]:

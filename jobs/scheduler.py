@@ -245,18 +245,31 @@ class DistrictService:
 
 
 def serve(registry_path: Path, *, google: GoogleAccess | None = None, reload_every_s: float = 30.0,
-          on_event: Callable[[dict], None] = print) -> None:
+          on_event: Callable[[dict], None] = print, calendar_port: int | None = None) -> None:
     """Run until SIGTERM or SIGINT; then stop within ``STOP_GRACE_S`` seconds (see DistrictService.stop).
 
     ``on_event`` gets one dict per event: ``serving`` (with the next run of every job), ``run`` (each
     finished job, with its Run), ``stopping`` and ``stopped``; each has a ``text`` line for people.
+    ``calendar_port``: also serve each school's calendar feeds (registry ``calendars``) on 127.0.0.1
+    at ``/<school id>/<feed>.ics`` (tracker_sync.calendars.CalendarServer).
     """
     def finished(job_id: str, run: Run) -> None:
         at = run.started_at.astimezone(job_zone(service.runner.registry, job_id))
         on_event({"event": "run", "job": job_id, "at": f"{at:%Y-%m-%d %H:%M}", "run": run})
 
     service = DistrictService(registry_path, google=google, reload_every_s=reload_every_s, on_run=finished)
+    feeds = None
+    if calendar_port is not None:
+        from tracker_sync.calendars import CalendarServer
+
+        def folders() -> dict[str, Path]:
+            registry = service.runner.registry  # the current one: a reloaded registry's schools are served at once
+            return {s.id: registry.resolve(s.calendars) for s in registry.schools.values() if s.calendars}
+
+        feeds = CalendarServer(folders, calendar_port)
     service.start()
+    if feeds is not None:
+        feeds.start()
     stop = threading.Event()
     for each in (signal.SIGTERM, signal.SIGINT):
         signal.signal(each, lambda signum, frame: stop.set())
@@ -265,9 +278,12 @@ def serve(registry_path: Path, *, google: GoogleAccess | None = None, reload_eve
                 if job_id != "registry-watch" and when is not None}
     lines = [f"Serving {plural(len(registry.schools), 'school')} from {registry_path} "
              f"(pid {os.getpid()}); history: {registry.history_path}"]
+    if feeds is not None:
+        lines.append(f"Calendar feeds: {feeds.url}/<school id>/<coach>.ics and /<school id>/ilt.ics (this machine only)")
     for job_id, when in upcoming.items():
         lines.append(f"  {job_id:<28} next {when.astimezone(job_zone(registry, job_id)):%a %Y-%m-%d %H:%M %Z}")
     on_event({"event": "serving", "pid": os.getpid(), "schools": len(registry.schools), "history": str(registry.history_path),
+              "calendars": feeds.url if feeds is not None else None,
               "next": {job_id: when.isoformat() for job_id, when in upcoming.items()}, "text": "\n".join(lines)})
     try:
         while not stop.wait(1.0):
@@ -275,6 +291,8 @@ def serve(registry_path: Path, *, google: GoogleAccess | None = None, reload_eve
     finally:
         on_event({"event": "stopping", "text": f"Stopping: running syncs get up to {STOP_GRACE_S:g} s to finish..."})
         left = service.stop()
+        if feeds is not None:
+            feeds.stop()
         on_event({"event": "stopped", "left_running": left,
                   "text": "Stopped." if not left else f"Stopped, leaving {plural(left, 'run')} unfinished: their trackers keep the old tool tabs."})
     if left:

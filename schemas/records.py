@@ -29,6 +29,7 @@ class RosterMember(_Record):
     grade_band: str | None = None
     years_experience: int | None = None
     status: Status = "Active"
+    visits_per_week: int | None = None  # a coach's capacity for the coaching plan (blank: the school's norm)
 
 
 class Observation(_Record):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .rubric import Rubric
 
@@ -52,6 +52,22 @@ class Norms(BaseModel):
     # Each teacher's own 1:1 page (issue 25): observation notes, 1:1 notes, step evidence and cycle
     # reflections stay off it unless the school says they belong there.
     teacher_pages_show_notes: bool = False
+
+    # The coaching plan (issue 23): each coach's week planned by need, within what a coach can do.
+    plan_visits_per_week: int = Field(6, ge=0, le=60)
+    plan_meetings_per_week: int = Field(8, ge=0, le=60)
+    plan_coach_visits: dict[str, int] = Field(default_factory=dict)
+    plan_priority_gap_days: int = Field(7, ge=1)
+    plan_feedback_lookback_days: int = Field(30, ge=1)
+    plan_weeks: int = Field(4, ge=1, le=12)
+
+    @field_validator("plan_coach_visits")
+    @classmethod
+    def _visits(cls, value: dict[str, int]) -> dict[str, int]:
+        for coach, visits in value.items():
+            if not 0 <= visits <= 60:
+                raise ValueError(f"plan_coach_visits for {coach!r} must be 0 to 60 visits a week, not {visits}")
+        return value
 
 
 class SchoolSettings(BaseModel):

@@ -32,6 +32,9 @@ class ColumnSpec(BaseModel):
     allow_future: bool = False  # due and end dates may lie after the as-of date
     width: int = 14
     help: str = ""
+    #: Added after the first trackers were made: a tracker without it reads it as blank with no finding,
+    #: and `tracker-sync provision` adds its header.
+    optional: bool = False
 
 
 class TabSpec(BaseModel):

@@ -26,7 +26,8 @@ def tiny_grids() -> dict[str, list[list]]:
     d = dt.date
     return {
         "Roster": [
-            ["Teacher", "Email", "Team", "Team Lead", "Role", "Subject", "Grade Band", "Years Experience", "Status"],
+            ["Teacher", "Email", "Team", "Team Lead", "Role", "Subject", "Grade Band", "Years Experience", "Status",
+             "Visits per Week"],
             ["Ana Lopez", "ana.lopez@tiny.org", "Team A", "Ben Ross", "Teacher", "Math", "3-5", 1, "Active"],
             ["Ben Ross", "ben.ross@tiny.org", "Team A", "Ben Ross", "Team Lead", "Math", "3-5", 9, "Active"],
             ["Cara Diaz", "cara.diaz@tiny.org", "Team A", "Ben Ross", "Teacher", "ELA", "3-5", 4, "Active"],

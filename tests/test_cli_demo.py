@@ -35,7 +35,7 @@ def test_demo_json_and_workbook_hold_every_tab(tmp_path):
     assert set(template.coach_tab_names + template.tool_tab_names + ["Instructions"]) <= set(names)
     assert data["rows_read"]["Observations"] == len(school.grids["Observations"]) - 1
     assert data["findings"]["error"] == len(school.planted)
-    assert data["tabs_written"] == ["Summary", "Patterns", "Flags", "Sync Log"]
+    assert data["tabs_written"] == ["Summary", "Patterns", "Flags", "Plan", "Sync Log"]
 
 
 def test_demo_with_danielson_needs_no_code_change(tmp_path):

@@ -52,7 +52,7 @@ def test_sync_json_reports_rows_findings_tabs_and_duration(provisioned):
     data = json.loads(result.stdout)
     assert data["rows_read"]["Roster"] == 8
     assert data["findings"] == {"error": 0, "warning": 0}
-    assert data["tabs_written"] == ["Summary", "Patterns", "Flags", "Sync Log"]
+    assert data["tabs_written"] == ["Summary", "Patterns", "Flags", "Plan", "Sync Log"]
     assert data["duration_s"] > 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import os
 import re
 from pathlib import Path
 
@@ -90,8 +91,12 @@ def test_the_readme_is_short_and_links_into_the_site():
 
 @pytest.fixture(scope="session")
 def demo_folder(tmp_path_factory) -> Path:
-    """One `tracker-sync demo`, built once for every page and worker that needs it (pages get copies)."""
-    shared = tmp_path_factory.getbasetemp().parent / "docs-demo"
+    """One `tracker-sync demo`, built once per run for every page and worker that needs it (pages get copies).
+
+    Only xdist workers share their run's parent folder; without them that parent is shared by every run
+    and every worktree, and a demo built there by other code would be reused."""
+    run_folder = tmp_path_factory.getbasetemp()
+    shared = (run_folder.parent if os.environ.get("PYTEST_XDIST_WORKER") else run_folder) / "docs-demo"
     with FileLock(str(shared) + ".lock"):
         if not (shared / "tracker-sync-demo").exists():
             shared.mkdir(exist_ok=True)

@@ -424,7 +424,7 @@ def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_sett
     fake.clear_log()
     synced = run_cli("sync", workbook.location, "--as-of", "2026-09-30", "--json")
     assert synced.exit_code == 0, synced.output
-    assert json.loads(synced.output)["tabs_written"] == ["Summary", "Patterns", "Flags", "Sync Log"]
+    assert json.loads(synced.output)["tabs_written"] == ["Summary", "Patterns", "Flags", "Plan", "Sync Log"]
     assert len(fake.calls("sheets")) == 2
     checked = run_cli("validate", workbook.spreadsheet_id, "--as-of", "2026-09-30", "--json")
     assert checked.exit_code == 0, checked.output

@@ -28,7 +28,7 @@ def test_standalone_fake_serves_the_cli_and_stops_on_sigterm(tmp_path):
         made = cli("provision", "--school", "Tiny School", "--backend", "google", "--folder", folder, "--no-notify")
         assert cli("provision", "--school", "Aspen School", "--backend", "google", "--as", act_as)["created"]
         synced = cli("sync", made["tracker"], "--as-of", "2026-09-30")
-        assert synced["tabs_written"] == ["Summary", "Patterns", "Flags", "Sync Log"]
+        assert synced["tabs_written"] == ["Summary", "Patterns", "Flags", "Plan", "Sync Log"]
         assert set(synced["rows_read"]) >= {"Roster", "Observations", "LEAP Scores"}
         again = cli("sync", made["tracker"], "--as-of", "2026-09-30")
         assert again["outcome"] == "unchanged" and again["tabs_written"] == []  # the fingerprint matched: no write at all

@@ -24,7 +24,7 @@ from tracker_sync.jobs.status import district_status
 from tracker_sync.testing.google_fake import Fault
 from tracker_sync.testing.sample_district import build_district
 
-TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
+TOOL_TABS = ("Summary", "Patterns", "Flags", "Plan", "Sync Log")
 
 
 @pytest.fixture(scope="module")

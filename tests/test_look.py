@@ -41,7 +41,7 @@ from tracker_sync.testing.printed import (
 )
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(PDFTOTEXT is None, reason=NEEDS_PDFTOTEXT)]
-TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
+TOOL_TABS = ("Summary", "Patterns", "Flags", "Plan", "Sync Log")
 SYNCED = dt.datetime(2026, 12, 18, 14, 45, tzinfo=dt.UTC)
 
 

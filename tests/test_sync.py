@@ -34,7 +34,7 @@ def test_sync_never_changes_a_coach_cell_even_twice(tracker, leap_template):
     assert coach_cells(tracker.path, leap_template) == before
     sync_tracker(tracker, as_of=AS_OF)
     assert coach_cells(tracker.path, leap_template) == before
-    assert first.tabs_written == ["Summary", "Patterns", "Flags", "Sync Log"]
+    assert first.tabs_written == ["Summary", "Patterns", "Flags", "Plan", "Sync Log"]
 
 
 def test_synced_workbook_holds_every_coach_and_tool_tab(tracker, leap_template):

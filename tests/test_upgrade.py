@@ -84,7 +84,7 @@ def test_provision_upgrades_an_old_xlsx_tracker_without_touching_a_coach_cell(tm
     workbook.provision(old, to_metadata(school.settings))
     workbook.seed_rows(coach_rows(school, old))
     report = sync_tracker(workbook, as_of=school.as_of)  # an old tracker syncs, with one warning per new tab
-    assert report.outcome == "ok" and report.tabs_written == ["Summary", "Patterns", "Flags", "Sync Log"]
+    assert report.outcome == "ok" and report.tabs_written == ["Summary", "Patterns", "Flags", "Plan", "Sync Log"]
     assert report.findings["warning"] == 2
     column = {name: i for i, name in enumerate(FINDINGS_HEADER)}
     flags = [row for row in workbook.read(["Flags"]).grids["Flags"]

@@ -28,7 +28,7 @@ from tracker_sync.backends.xlsx.workbook import META_TAB, XlsxWorkbook
 from tracker_sync.sync import sync_tracker
 from tracker_sync.tabs import Area, ToolTab
 
-TOOL_TABS = ("Summary", "Patterns", "Flags", "Sync Log")
+TOOL_TABS = ("Summary", "Patterns", "Flags", "Plan", "Sync Log")
 STYLE_LISTS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
 
 

@@ -20,6 +20,7 @@ from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import TrackerSyncError, WriteRefused
 from tracker_sync.metadata import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.patterns import Patterns, compute_patterns
+from tracker_sync.patterns.plan import Plan, coaching_plan
 from tracker_sync.patterns.practice_flags import PracticeFlag, practice_flags
 from tracker_sync.render import (
     SyncLogLine,
@@ -30,6 +31,7 @@ from tracker_sync.render import (
     render_write_refused,
 )
 from tracker_sync.render.ilt_brief import render_brief
+from tracker_sync.render.plan_tab import PLAN_TAB, plan_memory, render_plan
 from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
 from tracker_sync.tabs import Snapshot, ToolTab
@@ -45,13 +47,14 @@ log = logging.getLogger(__name__)
 
 
 def tabs_to_read() -> list[str]:
-    """Every coach tab any rubric's tracker can have, plus the Sync Log (its history is kept)."""
+    """Every coach tab any rubric's tracker can have, plus the Sync Log (its history is kept) and the
+    Plan (it remembers the week's plan)."""
     names: list[str] = []
     for rubric_id in rubric_ids():
         for name in load_template().for_rubric(load_rubric(rubric_id)).coach_tab_names:
             if name not in names:
                 names.append(name)
-    return [*names, SYNC_LOG]
+    return [*names, SYNC_LOG, PLAN_TAB]
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,12 @@ class Check:
     def patterns(self) -> Patterns:
         """The team patterns of the valid records, computed when first asked for (an export needs none)."""
         return compute_patterns(self.result.records, self.settings, self.as_of)
+
+    @cached_property
+    def plan(self) -> Plan:
+        """The coaching plan of the coming school week, continuing the one the Plan tab holds."""
+        memory = plan_memory(self.snapshot.grids.get(PLAN_TAB))
+        return coaching_plan(self.result.records, self.settings, self.as_of, memory, patterns=self.patterns)
 
     def practice_flags(self) -> list[PracticeFlag]:
         """Practice flags from the school's norms, pointing at the coach tabs of this tracker."""
@@ -86,7 +95,7 @@ class Check:
 
     def tool_tabs(self, synced_at: dt.datetime, page_flags: Sequence[PracticeFlag] | None = None) -> list[ToolTab]:
         """The tool tabs a sync writes besides the Sync Log (Summary, Patterns, Flags, each followed by its
-        long lists' tabs), in tab order. A list tab already in the tracker is always rewritten.
+        long lists' tabs, and Plan), in tab order. A list tab already in the tracker is always rewritten.
         ``page_flags``: this run's lines about teachers' pages (default: from the pages the tracker remembers)."""
         leads = self.team_leads()
         authors = row_authors(self.snapshot.grids, self.template, self.result.tabs, leads)
@@ -96,6 +105,7 @@ class Check:
             render_summary(self.settings, self.result, self.patterns, synced_at),
             *render_patterns(self.settings, self.patterns, synced_at, keep=present),
             *render_flags(self.result.findings, self.snapshot.tab_ids, practice, authors=authors, team_leads=leads, keep=present),
+            render_plan(self.settings, self.plan, synced_at),
         ]
 
     def sync_log(self, log_line: SyncLogLine) -> ToolTab:
@@ -161,7 +171,7 @@ def validate_tracker(workbook: Workbook, *, as_of: dt.date | None = None) -> tup
 
 def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
                  norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> SyncReport:
-    """One sync: read, check, and write the tool tabs (Summary, Patterns, Flags, Sync Log) in one atomic write."""
+    """One sync: read, check, and write the tool tabs (Summary, Patterns, Flags, Plan, Sync Log) in one atomic write."""
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.UTC)
     check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
@@ -217,4 +227,4 @@ def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_nam
                 norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> str:
     """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
     check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
-    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names)
+    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names, plan=check.plan)

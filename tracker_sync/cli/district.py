@@ -200,11 +200,17 @@ def serve(
                                                              "copies of the trackers; writes nothing, then stops. Exits 3 if any run failed.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (each run, start and stop); "
                                           "with --simulate-day one JSON object for the whole day.")] = False,
+    calendar_port: Annotated[int | None, typer.Option(
+        "--calendar-port", metavar="PORT", min=1, max=65535,
+        help="Also serve the schools' calendar feeds (registry `calendars`) over HTTP on 127.0.0.1:PORT, "
+             "for a calendar app's subscription.")] = None,
 ) -> None:
     """Keep every school in sync: one scheduler, a sync job per school on its window, the ILT brief before each meeting.
 
     Only one serve may run per registry. Stops within seconds on SIGTERM or Ctrl-C (running syncs get a
-    few seconds to finish; every write is atomic). Example: tracker-sync serve --registry district.toml
+    few seconds to finish; every write is atomic). A school with `calendars = "FOLDER"` in the registry
+    gets its coaching plan's calendar feeds rewritten there after each sync. Example: tracker-sync serve
+    --registry district.toml --calendar-port 8765
     """
     try:
         day = parse_as_of(simulate_day, "--simulate-day")
@@ -213,12 +219,12 @@ def serve(
         if day is not None:
             failed = _simulate_day(loaded, day, as_json)
             raise typer.Exit(3 if failed else 0)
-        _serve(registry, reload_every, as_json)
+        _serve(registry, reload_every, as_json, calendar_port)
     except TrackerSyncError as exc:
         raise fail(exc) from exc
 
 
-def _serve(registry: Path, reload_every: float, as_json: bool) -> None:
+def _serve(registry: Path, reload_every: float, as_json: bool, calendar_port: int | None) -> None:
     import logging
 
     from tracker_sync.jobs.scheduler import serve as run_service
@@ -235,7 +241,7 @@ def _serve(registry: Path, reload_every: float, as_json: bool) -> None:
         else:
             say(event["text"])
 
-    run_service(registry, reload_every_s=reload_every, on_event=echo)
+    run_service(registry, reload_every_s=reload_every, on_event=echo, calendar_port=calendar_port)
 
 
 def _simulate_day(loaded, day: dt.date, as_json: bool) -> int:

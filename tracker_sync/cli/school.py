@@ -83,7 +83,7 @@ def demo(
     else:
         say(f"  2. {median:g} school day{'' if median == 1 else 's'} (median) from observation to feedback")
     say(f"  3. {plural(h['overdue_action_steps'], 'overdue action step')}")
-    say("Open the file in LibreOffice or Excel: see the Summary, Patterns and Flags tabs.")
+    say("Open the file in LibreOffice or Excel: see the Summary, Patterns, Flags and Plan tabs.")
 
 
 @app.command()
@@ -160,7 +160,7 @@ def _open(tracker: str, act_as: str | None):
 
 @app.command()
 def sync(tracker: TrackerArg, as_of: AsOfOption = None, act_as: ActAsOption = None, as_json: JsonOption = False) -> None:
-    """Validate the coach tabs and rewrite Summary, Patterns, Flags and Sync Log in one atomic write.
+    """Validate the coach tabs and rewrite Summary, Patterns, Flags, Plan and Sync Log in one atomic write.
 
     TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
 

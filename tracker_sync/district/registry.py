@@ -24,12 +24,13 @@ validates it with pydantic and names the school and field of every mistake. Only
     rubric = "leap"
     timezone = "America/Denver"
     briefs = "briefs/lincoln"      # folder for the ILT brief; default briefs/<id>
+    calendars = "calendars/lincoln"   # folder for the coaching plan's calendar feeds; default: none written
     sync = { every_minutes = 15, start = "06:00", end = "18:00", days = ["mon", "tue", "wed", "thu", "fri"] }
     ilt = { day = "tue", time = "07:30", brief_minutes_before = 60 }
     norms = { observation_gap_days = 10 }
     teacher_pages = { folder = "0AGq...", html = "pages/lincoln" }   # each teacher's 1:1 page, made by every sync
 
-Relative paths (xlsx trackers, briefs, history, credentials) are read relative to the registry file.
+Relative paths (xlsx trackers, briefs, calendars, history, credentials) are read relative to the registry file.
 """
 
 from __future__ import annotations
@@ -176,6 +177,9 @@ class School(_Strict):
     ilt: IltMeeting | None = Field(default_factory=IltMeeting)
     norms: dict[str, Any] = Field(default_factory=dict)
     briefs: str = ""
+    #: The coaching plan's calendar feeds (tracker_sync.calendars), rewritten after each sync; none
+    #: when blank: the feeds name teachers, so a school opts in.
+    calendars: str = ""
     credential: str = Field("", description="one of [district] credentials; default: chosen stably per school")
     teacher_pages: TeacherPages | None = None
 

@@ -25,7 +25,8 @@ CLOSED_STEP_STATUSES = ("Met", "Not Met")
 REOPENED_STATUS = "In Progress"  # a step closed after an earlier date was open on it
 
 _COLUMNS = {
-    "roster": ["row", "teacher", "email", "team", "team_lead", "role", "subject", "grade_band", "years_experience", "status"],
+    "roster": ["row", "teacher", "email", "team", "team_lead", "role", "subject", "grade_band", "years_experience", "status",
+               "visits_per_week"],
     "observations": ["row", "date", "teacher", "observer", "type", "focus_indicator", "feedback_date", "learning_cycle"],
     "scores": ["row", "date", "teacher", "observer", "type", "indicator", "score"],
     "action_steps": ["row", "date_set", "teacher", "set_by", "indicator", "due_date", "status", "date_completed"],

@@ -1,4 +1,4 @@
-"""Render the tool tabs (Summary, Patterns, Flags, Sync Log) as backend-neutral ToolTabs.
+"""Render the tool tabs (Summary, Patterns, Flags, Sync Log; the Plan in render.plan_tab) as backend-neutral ToolTabs.
 
 Pure: the validation result and the patterns in, ToolTab data out. Each tab is written as lines and
 tables (``render.layout``) and laid out once for every backend: widths from content, number formats,

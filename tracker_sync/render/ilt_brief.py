@@ -22,11 +22,13 @@ import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import discussion_question, discussion_questions, percent
+from tracker_sync.patterns.plan import Plan
 from tracker_sync.patterns.practice_flags import PracticeFlag
 from tracker_sync.render import heat_scale, heatmap_table
 from tracker_sync.render.ilt_brief_attention import TemplateContext, attention_context, moved_cells
 from tracker_sync.render.ilt_brief_page import page_context
 from tracker_sync.render.plain import PandasRow
+from tracker_sync.render.plan_brief import plan_sentences
 from tracker_sync.schemas import Rubric, SchoolSettings
 from tracker_sync.tabs import rgb
 
@@ -111,7 +113,7 @@ def _latency_row(label: str, r: PandasRow) -> TemplateContext:
 
 
 def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
-                  include_names: bool = False, generated: dt.datetime | None = None) -> TemplateContext:
+                  include_names: bool = False, generated: dt.datetime | None = None, plan: Plan | None = None) -> TemplateContext:
     """Everything the template shows, already formatted: the template does no arithmetic."""
     norms, rubric = settings.norms, settings.rubric
     codes, heat_rows = _heat_rows(settings, patterns)
@@ -173,6 +175,7 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
         "more_questions": more_questions,
         "people": people,
         "practice": practice_context(settings, patterns),
+        "plan": plan_sentences(plan, include_names=include_names) if plan is not None else [],
     }
 
 
@@ -208,13 +211,13 @@ def practice_context(settings: SchoolSettings, patterns: Patterns) -> TemplateCo
 
 
 def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
-                 include_names: bool = False, generated: dt.datetime | None = None) -> str:
-    """The brief as one HTML string (CSS inlined, no external assets)."""
+                 include_names: bool = False, generated: dt.datetime | None = None, plan: Plan | None = None) -> str:
+    """The brief as one HTML string (CSS inlined, no external assets); ``plan`` adds its sentences."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated)
+    context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated, plan=plan)
     context = page_context(context, patterns)
     css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
     return env.get_template("brief.html.j2").render(css=css, **context)

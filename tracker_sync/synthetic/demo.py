@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
+from tracker_sync.backends.base import Workbook
 from tracker_sync.district.registry import slug
 from tracker_sync.errors import ConfigError
 from tracker_sync.metadata import DEMO_AS_OF, rubric_named, to_metadata
@@ -21,6 +22,9 @@ from tracker_sync.sheet_templates import load_template
 from tracker_sync.sync import SyncReport, sync_tracker
 from tracker_sync.synthetic.school import SyntheticSchool, synthetic_school
 from tracker_sync.tabs import Grid
+
+#: The Mondays the demo is synced on before its own day (see run_demo).
+PLAN_MONDAYS = (dt.date(2026, 12, 7), dt.date(2026, 12, 14))
 
 
 class SeedableWorkbook(Protocol):
@@ -46,7 +50,11 @@ def provision_school(workbook: SeedableWorkbook, school: SyntheticSchool, *, fro
 
 
 def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap") -> tuple[Path, SyncReport]:
-    """Build the demo tracker in out_dir (replacing an earlier demo file) and sync it."""
+    """Build the demo tracker in out_dir (replacing an earlier demo file) and sync it (sync_demo).
+
+    It is synced as it would have been on the semester's last two Mondays first (PLAN_MONDAYS), so its
+    Plan tab holds the last week's plan, kept from Monday, and the week before's against what was done.
+    """
     from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
 
     rubric_named(rubric)
@@ -66,4 +74,11 @@ def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap") -> tuple[Path, 
         raise ConfigError(f"Cannot replace the earlier demo file {path}: {exc.strerror or exc}. Give another --out folder.") from exc
     workbook = XlsxWorkbook(path)
     provision_school(workbook, school, frozen_at=school.as_of)
-    return path, sync_tracker(workbook)
+    return path, sync_demo(workbook)
+
+
+def sync_demo(workbook: Workbook) -> SyncReport:
+    """Sync a demo tracker on PLAN_MONDAYS, then as of its own day; the last sync's report."""
+    for monday in PLAN_MONDAYS:
+        sync_tracker(workbook, as_of=monday)
+    return sync_tracker(workbook)

@@ -316,7 +316,7 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
         if column.required:
             findings.append(Finding("missing-column", tab=tab.name, row=1, header=column.header,
                                     message=f"The required column '{column.header}' is missing, so this tab's rows are skipped.", fix=hint))
-        else:
+        elif not column.optional:  # a column newer than the tracker reads as blank until provision adds it
             findings.append(Finding("missing-optional-column", tab=tab.name, row=1, header=column.header,
                                     message=f"The column '{column.header}' is missing; it reads as blank on every row.", fix=hint))
     return _Header(positions, findings, [c for c in unmatched if c.required])
