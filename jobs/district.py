@@ -294,6 +294,12 @@ class DistrictRunner:
             workbook = self.workbook(school)
             calls0 = self._counts(workbook)
             report, figures = self._sync(workbook, school, as_of, started)
+            if report.outcome == "archived":  # last year's tracker: never written, its figures are not this year's
+                calls, attempts = self._spent(workbook, calls0)
+                run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "skipped", api_calls=calls,
+                          http_requests=attempts, detail=report.note, extra={"as_of": report.as_of})
+                self.history.record(run)
+                return run
         except Exception as exc:
             run = self._failed(school, "sync", started, t0, exc, workbook, calls0)
             if workbook is not None and not is_passing(exc) and not isinstance(exc, (TrackerNotFound, TrackerNotShared)):
@@ -321,6 +327,8 @@ class DistrictRunner:
         check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms,
                               ilt_weekday=school.ilt.day if school.ilt else None)
         report = write_check(workbook, check, now=now, started=started)
+        if report.outcome == "archived":
+            return report, {}
         return report, school_figures(check, min_cell=self.registry.district.report.min_cell)
 
     def _new_figures(self, school: School, figures: dict) -> dict:
@@ -344,7 +352,8 @@ class DistrictRunner:
             calls0 = self._counts(workbook)
             day = as_of or started.astimezone(school.zone).date()
             html = build_brief(workbook, as_of=day, include_names=bool(school.ilt and school.ilt.include_names),
-                               norm_overrides=school.norms, ilt_weekday=school.ilt.day if school.ilt else None)
+                               norm_overrides=school.norms, ilt_weekday=school.ilt.day if school.ilt else None,
+                               history=self.history, school_id=school.id)
             folder = self.registry.resolve(school.briefs)
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"ilt-brief-{day.isoformat()}.html"

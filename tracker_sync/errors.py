@@ -4,6 +4,7 @@ TrackerSyncError
  ├── ConfigError          bad settings, registry or command-line input (CLI exit 2)
  ├── TrackerNotFound      no tracker at that path or id
  └── BackendError         storage failed; the tracker is unchanged
+      ├── RolloverIncomplete  a rollover stopped after making next year's tracker; last year's is unchanged
       ├── TrackerLocked   another process holds the tracker's lock
       ├── TrackerInUse    a spreadsheet app has the tracker file open
       ├── TrackerNotShared  the spreadsheet is not shared (as an editor) with our service account
@@ -73,3 +74,14 @@ class TrackerNotShared(BackendError):
     """The spreadsheet exists, but the account tracker-sync runs as may not open or change it."""
 
     label = "not shared"
+
+
+class RolloverIncomplete(BackendError):
+    """A rollover stopped half way: next year's tracker exists (``made``), last year's is as it was;
+    running the same command again finishes it."""
+
+    label = "rollover incomplete"
+
+    def __init__(self, message: str, made: str) -> None:
+        self.made = made
+        super().__init__(message)

@@ -15,6 +15,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from tracker_sync.backends.base import Workbook
+from tracker_sync.district.history import History
 from tracker_sync.metadata import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.patterns import Patterns, compute_patterns
 from tracker_sync.patterns.practice_flags import PracticeFlag, practice_flags
@@ -26,6 +27,7 @@ from tracker_sync.render import (
     render_sync_log,
 )
 from tracker_sync.render.ilt_brief import render_brief
+from tracker_sync.rollover.links import archived_note
 from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
 from tracker_sync.tabs import Snapshot
@@ -94,8 +96,9 @@ class SyncReport:
     findings: dict[str, int]
     tabs_written: list[str] = field(default_factory=list)
     duration_s: float = 0.0
-    outcome: str = "ok"
+    outcome: str = "ok"  # "ok", "unchanged" (nothing new to write) or "archived" (last year's tracker: never written)
     headline: dict = field(default_factory=dict)
+    note: str = ""  # why nothing was written, for "archived"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -113,7 +116,13 @@ def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.d
     ``norm_overrides`` (from the district registry) win over the norms stored in the tracker;
     ``ilt_weekday`` (the registry's ``ilt.day``) makes trends compare with the last ILT meeting.
     """
-    snapshot = workbook.read(tabs_to_read())
+    return check_snapshot(workbook.read(tabs_to_read()), as_of=as_of, now=now, norm_overrides=norm_overrides,
+                          ilt_weekday=ilt_weekday)
+
+
+def check_snapshot(snapshot: Snapshot, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
+                   norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> Check:
+    """check_tracker on a snapshot already read (last year's tracker, read once for last year beside this year)."""
     settings, template = from_metadata(snapshot.metadata, norm_overrides)
     if ilt_weekday is not None:
         settings = settings.model_copy(update={"ilt_weekday": ilt_weekday})
@@ -154,6 +163,9 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
     aggregate figures) reads the tracker only once.
     """
     report = _report(workbook, check, started)
+    if note := archived_note(check.snapshot.metadata, workbook.location):
+        report.outcome, report.note = "archived", note
+        return report
     log_line = SyncLogLine(now, check.as_of, report.rows_read, report.findings["error"], report.findings["warning"],
                            report.duration_s, "ok", accounting=check.result.accounting, timezone=check.settings.timezone)
     tool_tabs = check.tool_tabs(log_line, now)
@@ -166,7 +178,16 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
 
 
 def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_names: bool = False,
-                norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> str:
-    """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
+                norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None,
+                history: History | None = None, school_id: str | None = None) -> str:
+    """Read the tracker once (writing nothing), compute its patterns, and render the brief.
+
+    A tracker made by a rollover also gets last year beside this year: from ``history`` (the district's,
+    for ``school_id``) when it holds that week, else from last year's tracker, read once.
+    """
+    from tracker_sync.rollover.compare import last_year_beside
+
     check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
-    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names)
+    beside = last_year_beside(check, workbook, history=history, school_id=school_id, norm_overrides=norm_overrides,
+                              min_cell=check.settings.norms.heatmap_min_n)
+    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names, last_year=beside)

@@ -5,8 +5,8 @@ Exit codes: 0 ok; 1 validation found errors (validate); 2 usage or configuration
 is one line on stderr, never a traceback (:class:`~tracker_sync.cli.app.OneLineErrors`).
 
 One module per command group, each registering its commands on the one app (:mod:`.app`):
-:mod:`.school` (demo, provision, sync, validate, brief), :mod:`.district` (serve, sync-all, status)
-and :mod:`.report` (district-report, export).
+:mod:`.school` (demo, provision, sync, validate, brief), :mod:`.district` (serve, sync-all, status),
+:mod:`.report` (district-report, export) and :mod:`.rollover` (rollover).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from tracker_sync.cli import school  # noqa: F401
 
 # isort: split
-from tracker_sync.cli import district, report  # noqa: F401
+from tracker_sync.cli import district, report, rollover  # noqa: F401
 from tracker_sync.cli.app import app
 
 __all__ = ["app", "main"]

@@ -24,6 +24,8 @@ from tracker_sync.patterns.discuss import discussion_questions, percent
 from tracker_sync.patterns.practice_flags import PracticeFlag
 from tracker_sync.render import heat_scale, heatmap_table
 from tracker_sync.render.ilt_brief_attention import attention_context, moved_cells
+from tracker_sync.render.ilt_brief_last_year import last_year_context
+from tracker_sync.rollover.compare import LastYearBeside
 from tracker_sync.schemas import Rubric, SchoolSettings
 from tracker_sync.tabs import rgb
 
@@ -196,12 +198,15 @@ def practice_context(settings: SchoolSettings, patterns: Patterns) -> dict:
 
 
 def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
-                 include_names: bool = False, generated: dt.datetime | None = None) -> str:
-    """The brief as one HTML string (CSS inlined, no external assets)."""
+                 include_names: bool = False, generated: dt.datetime | None = None,
+                 last_year: LastYearBeside | None = None) -> str:
+    """The brief as one HTML string (CSS inlined, no external assets); ``last_year``: the section that puts
+    last year beside this year (a tracker made by a rollover)."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated)
+    context["last_year"] = last_year_context(last_year, settings)
     css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
     return env.get_template("brief.html.j2").render(css=css, **context)

@@ -453,6 +453,24 @@ def _drop_rows_in_error(tab: TabRows, report: TabReport, findings: list[Finding]
             tab.keep(kept)
 
 
+def _carried_dates_kept(rows: TabRows, findings: list[Finding], ctx: _Context) -> list[Finding]:
+    """A goal or action step Carried Over from last year keeps last year's dates (set, due, check-in):
+    a date before this school year is expected there, not 'outside the school year'."""
+    if rows.spec.kind not in ("goal", "action_step") or not rows.usable:
+        return findings
+    carried = {row: at for at, (row, status) in enumerate(zip(rows.columns["row"], rows.columns["status"])) if status == "Carried Over"}
+    key_of = {c.header: c.key for c in rows.spec.columns}
+
+    def expected(f: Finding) -> bool:
+        at = carried.get(f.row or 0)
+        if f.code != "date-outside-school-year" or at is None:
+            return False
+        day = rows.columns[key_of[f.header]][at]
+        return isinstance(day, dt.date) and day < ctx.year.start
+
+    return [f for f in findings if not expected(f)]
+
+
 def _missing_tab(tab: TabSpec, settings: SchoolSettings) -> Finding:
     """A missing coach tab: an error, or for an optional tab (new since the tracker was made) one
     warning that says how to add it."""
@@ -487,7 +505,7 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
             tabs[tab.kind] = TabRows.empty(tab)
             continue
         rows, tab_findings, report = _read_tab(tab, grids[tab.name], ctx)
-        tab_findings += within_tab(rows, settings.rubric)
+        tab_findings = _carried_dates_kept(rows, tab_findings, ctx) + within_tab(rows, settings.rubric)
         _drop_rows_in_error(rows, report, tab_findings)
         if tab.kind == "roster":
             ctx.people = _people(rows, _roster_names_in_error(grids[tab.name], rows, tab_findings))

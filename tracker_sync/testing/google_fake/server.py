@@ -39,6 +39,7 @@ from tracker_sync.testing.google_fake.drive import (
     DriveFile,
     list_page,
     query_matches,
+    user_resource,
 )
 from tracker_sync.testing.google_fake.limits import (
     QuotaWindows,
@@ -333,7 +334,11 @@ class GoogleFake:
                 self.spreadsheets[copied.id] = self.spreadsheets[source.id].drive_copy(copied.id, copied.name, caller.email)
             return 200, self._short(copied, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions", path):
+            if method == "GET":
+                return 200, self._permissions(self._file(m[1], caller), one, caller)
             return 200, self._share(self._file(m[1], caller), payload, one, caller)
+        if (m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions/([^/]+)", path)) and method == "PATCH":
+            return 200, self._change_role(self._file(m[1], caller), m[2], payload, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)", path):
             file = self._file(m[1], caller)
             if method == "DELETE":
@@ -368,6 +373,35 @@ class GoogleFake:
         permission = {"kind": "drive#permission", "id": str(next(self._ids)), "type": payload["type"],
                       "role": payload["role"], **({"emailAddress": payload["emailAddress"]} if "emailAddress" in payload else {})}
         file.permissions.append({**permission, "sendNotificationEmail": one.get("sendNotificationEmail", "true")})
+        return {k: permission[k] for k in ("kind", "id", "type", "role")}
+
+    def _permissions(self, file: DriveFile, one: dict[str, str], caller: Caller) -> dict:
+        """permissions.list: the owner's permission first, then every one given; pages of ``pageSize`` (at most 100)."""
+        if not file.writable_by(caller.email):
+            raise self._insufficient(file)
+        owner = {"kind": "drive#permission", "id": user_resource(file.owner, caller.email)["permissionId"], "type": "user",
+                 "role": "owner", "emailAddress": file.owner}
+        every = [owner, *({k: v for k, v in p.items() if k != "sendNotificationEmail"} for p in file.permissions)]
+        page, following = list_page(every, {**one, "pageSize": one.get("pageSize", "100")})
+        if int(one.get("pageSize", 100)) > 100:  # permissions.list pages hold at most 100
+            raise drive_error(400, "Invalid value for pageSize", "invalid", location="pageSize", locationType="parameter")
+        listing = {"kind": "drive#permissionList", **({"nextPageToken": following} if following else {}), "permissions": page}
+        return apply_field_mask(listing, parse_field_mask(one["fields"])) if "fields" in one else listing
+
+    def _change_role(self, file: DriveFile, permission_id: str, payload: dict, caller: Caller) -> dict:
+        """permissions.update: a new role for one permission (the owner's is refused, as Drive does without a transfer)."""
+        if not file.writable_by(caller.email):
+            raise self._insufficient(file)
+        unknown = set(payload) - {"role"}
+        if unknown:
+            raise not_implemented(f"permissions.update of {', '.join(sorted(unknown))}")
+        permission = next((p for p in file.permissions if p["id"] == permission_id), None)
+        if permission is None:
+            raise drive_error(404, f"Permission not found: {permission_id}.", "notFound", location="permissionId",
+                              locationType="parameter")
+        if payload.get("role") not in ("writer", "commenter", "reader"):
+            raise drive_error(400, "Invalid permission type or role.", "invalid")
+        permission["role"] = payload["role"]
         return {k: permission[k] for k in ("kind", "id", "type", "role")}
 
     @staticmethod

@@ -1,0 +1,89 @@
+"""Last year beside this year: the same figures of both years at the same week of the school year.
+
+For a tracker that a rollover made (its metadata names last year's), :func:`last_year_beside` puts
+this year's aggregate figures (tracker_sync.district.figures: indicator means, coverage, feedback
+timeliness) beside last year's as far into last year as today is into this one. Last year's come
+from the district's run history when it holds them for that week (the district runner's briefs),
+else from reading last year's tracker once, as of that day. Both sides are computed by the same
+function with the same norms, so the difference is the year's, not the method's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from tracker_sync.rollover.links import PREVIOUS_YEAR, open_linked
+from tracker_sync.rollover.years import same_week_last_year, year_of, year_starting
+
+if TYPE_CHECKING:
+    from tracker_sync.backends.base import Workbook
+    from tracker_sync.district.history import History
+    from tracker_sync.sync import Check
+
+#: History figures further than this from the matching day are not "the same week".
+SAME_WEEK = dt.timedelta(days=6)
+
+
+@dataclass(frozen=True)
+class YearSide:
+    """One year's figures (tracker_sync.district.figures.school_figures) as of one day."""
+
+    label: str
+    as_of: dt.date
+    figures: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class LastYearBeside:
+    this: YearSide
+    last: YearSide | None  # None: last year holds no figures for that week
+    source: str  # "history" or "tracker" (read once), or "" when there is no last year
+
+
+def _from_history(history: History, school_id: str, check: Check) -> YearSide | None:
+    """Last year's figures at the matching week from the run history, or None when it has none."""
+    from tracker_sync.district.report import KEY
+
+    first = check.settings.school_year_start
+    latest_last_year = history.latest_extra(school_id, KEY, (first - dt.timedelta(days=1)).isoformat())
+    if latest_last_year is None:
+        return None
+    data = latest_last_year.extra[KEY]
+    if "school_year" not in data:
+        return None
+    last_first, last_last = (dt.date.fromisoformat(d) for d in data["school_year"])
+    day = same_week_last_year(check.as_of, first, last_first, last_last)
+    run = history.latest_extra(school_id, KEY, day.isoformat())
+    if run is None or dt.date.fromisoformat(run.extra[KEY]["as_of"]) < max(day - SAME_WEEK, last_first):
+        return None
+    figures = run.extra[KEY]
+    return YearSide(str(year_starting(last_first)), dt.date.fromisoformat(figures["as_of"]), figures)
+
+
+def _from_tracker(workbook: Workbook, location: str, check: Check, norm_overrides, min_cell: int) -> YearSide | None:
+    """Last year's tracker read once, checked as of the matching day."""
+    from tracker_sync.district.figures import school_figures
+    from tracker_sync.metadata import from_metadata
+    from tracker_sync.sync import check_snapshot, tabs_to_read
+
+    snapshot = open_linked(workbook, location).read(tabs_to_read())
+    settings, _template = from_metadata(snapshot.metadata)
+    day = same_week_last_year(check.as_of, check.settings.school_year_start, settings.school_year_start, settings.school_year_end)
+    last = check_snapshot(snapshot, as_of=day, norm_overrides=norm_overrides)
+    return YearSide(str(year_of(last.settings)), day, school_figures(last, min_cell=min_cell))
+
+
+def last_year_beside(check: Check, workbook: Workbook, *, history: History | None = None, school_id: str | None = None,
+                     norm_overrides=None, min_cell: int = 5) -> LastYearBeside | None:
+    """This year's figures and last year's at the same week; None for a tracker with no last year."""
+    from tracker_sync.district.figures import school_figures
+
+    location = check.snapshot.metadata.get(PREVIOUS_YEAR)
+    if not location:
+        return None
+    this = YearSide(str(year_of(check.settings)), check.as_of, school_figures(check, min_cell=min_cell))
+    if history is not None and school_id is not None and (last := _from_history(history, school_id, check)) is not None:
+        return LastYearBeside(this, last, "history")
+    return LastYearBeside(this, _from_tracker(workbook, location, check, norm_overrides, min_cell), "tracker")
