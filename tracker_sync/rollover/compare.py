@@ -42,23 +42,20 @@ class LastYearBeside:
     source: str  # "history" or "tracker" (read once), or "" when there is no last year
 
 
-def _from_history(history: History, school_id: str, check: Check) -> YearSide | None:
-    """Last year's figures at the matching week from the run history, or None when it has none."""
-    from tracker_sync.district.report import KEY
-
-    first = check.settings.school_year_start
-    latest_last_year = history.latest_extra(school_id, KEY, (first - dt.timedelta(days=1)).isoformat())
-    if latest_last_year is None:
+def history_figures(history: History, school_id: str, first_day: dt.date, as_of: dt.date) -> YearSide | None:
+    """The school's figures of last year, at the week of last year that matches ``as_of`` in the year
+    starting ``first_day``, from the run history; None when it holds none for that week. Last year's
+    own first day comes from its figures (runs from before they stored it are not compared)."""
+    key = "district"  # tracker_sync.district.report.KEY: where a sync stores its figures
+    latest_last_year = history.latest_extra(school_id, key, (first_day - dt.timedelta(days=1)).isoformat())
+    if latest_last_year is None or "school_year" not in latest_last_year.extra[key]:
         return None
-    data = latest_last_year.extra[KEY]
-    if "school_year" not in data:
+    last_first, last_last = (dt.date.fromisoformat(d) for d in latest_last_year.extra[key]["school_year"])
+    day = same_week_last_year(as_of, first_day, last_first, last_last)
+    run = history.latest_extra(school_id, key, day.isoformat())
+    if run is None or dt.date.fromisoformat(run.extra[key]["as_of"]) < max(day - SAME_WEEK, last_first):
         return None
-    last_first, last_last = (dt.date.fromisoformat(d) for d in data["school_year"])
-    day = same_week_last_year(check.as_of, first, last_first, last_last)
-    run = history.latest_extra(school_id, KEY, day.isoformat())
-    if run is None or dt.date.fromisoformat(run.extra[KEY]["as_of"]) < max(day - SAME_WEEK, last_first):
-        return None
-    figures = run.extra[KEY]
+    figures = run.extra[key]
     return YearSide(str(year_starting(last_first)), dt.date.fromisoformat(figures["as_of"]), figures)
 
 
@@ -84,6 +81,7 @@ def last_year_beside(check: Check, workbook: Workbook, *, history: History | Non
     if not location:
         return None
     this = YearSide(str(year_of(check.settings)), check.as_of, school_figures(check, min_cell=min_cell))
-    if history is not None and school_id is not None and (last := _from_history(history, school_id, check)) is not None:
+    if history is not None and school_id is not None and (
+            last := history_figures(history, school_id, check.settings.school_year_start, check.as_of)) is not None:
         return LastYearBeside(this, last, "history")
     return LastYearBeside(this, _from_tracker(workbook, location, check, norm_overrides, min_cell), "tracker")
