@@ -159,7 +159,8 @@ def roll_over(old: Workbook, options: RolloverOptions, place_for: Callable[[Work
         viewers = place.finish(old, new, editors_as_viewers=options.editors_as_viewers)
     except TrackerSyncError as exc:
         state = ("last year's tracker is archived" if archived else f"last year's tracker {old.location} was not changed")
-        raise RolloverIncomplete(f"{exc} Next year's tracker is at {new.location}; {state}. Run the same command again "
+        cause = str(exc).split(" Nothing was changed")[0]  # a failed call's own advice is about that one call
+        raise RolloverIncomplete(f"{cause} Next year's tracker is at {new.location}; {state}. Run the same command again "
                                  "to finish (it carries nothing twice).", new.location) from exc
     return RolloverResult(
         settings.school, options.year.label, this_year.label, new.location, old.location,
