@@ -28,7 +28,8 @@ def demo(tmp_path_factory):
 
 def test_the_demo_one_year_ahead_is_the_rolled_over_demo_with_its_own_semester(demo):
     folder, done = demo
-    assert sorted(p.name for p in folder.glob("*.xlsx")) == ["cottonwood-community-school-2027-28.xlsx", "cottonwood-community-school.xlsx"]
+    names = sorted(p.name for p in folder.glob("*.xlsx"))
+    assert names == ["cottonwood-community-school-2027-28.xlsx", "cottonwood-community-school.xlsx"]
     assert done["path"] == str(folder / "cottonwood-community-school-2027-28.xlsx") and done["as_of"] == "2027-12-17"
     meta = XlsxWorkbook(done["path"]).read([]).metadata
     assert (meta["school_year_start"], meta["previous_year"]) == ("2027-08-16", "cottonwood-community-school.xlsx")

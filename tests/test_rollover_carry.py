@@ -22,7 +22,8 @@ def grids():
     grids = tiny_grids()
     grids["Goals"] += [
         ["Fay Kim", "Professional practice", "I.1", "Objectives every lesson", 3, 5, d(2026, 9, 8), None, "Active"],  # Fay left
-        ["Cara Diaz", "Professional practice", "I.1", "Students restate the objective", 3, 5, d(2026, 9, 1), d(2026, 9, 20), "Met"],
+        ["Cara Diaz", "Professional practice", "I.1", "Students restate the objective", 3, 5, d(2026, 9, 1), d(2026, 9, 20),
+         "Met"],
         ["Dan Wu", "Student learning / SLO", None, "Lab reports", "30%", "60%", d(2026, 9, 2), d(2026, 9, 25), "Not Met"],
         ["Gus Hale", "Professional practice", "LE.3", "Entry routine", None, None, d(2026, 9, 2), None, "Draft"],
     ]
@@ -33,8 +34,9 @@ def test_the_roster_carries_everyone_but_people_who_left_one_year_more_experienc
     carried = carry_rows(grids, leap_template, leap_template, tiny_settings)
     old = grids["Roster"][1:]
     expected = [[*row[:7], row[7] + 1, row[8]] for row in old if row[8] != "Left"]  # Fay Kim (Left) stays behind
-    assert carried.rows["Roster"] == [[v for v in row] for row in expected]
-    assert [row[0] for row in carried.rows["Roster"]] == ["Ana Lopez", "Ben Ross", "Cara Diaz", "Dan Wu", "Eve Park", "Gus Hale", "Pat Noor"]
+    assert carried.rows["Roster"] == expected
+    names = ["Ana Lopez", "Ben Ross", "Cara Diaz", "Dan Wu", "Eve Park", "Gus Hale", "Pat Noor"]
+    assert [row[0] for row in carried.rows["Roster"]] == names
     assert [row[7] for row in carried.rows["Roster"]] == [2, 10, 5, 3, 13, 1, 16]
     assert carried.left_emails == {"fay.kim@tiny.org"}
     assert carried.counts()["Roster"] == {"read": 8, "carried": 7, "stayed": 1}
@@ -59,13 +61,15 @@ def test_goals_active_or_not_met_are_carried_with_last_years_check_in(grids, lea
     assert ("Cara Diaz", "Students restate the objective") not in by_owner  # Met
     assert ("Gus Hale", "Entry routine") not in by_owner  # a Draft was never agreed
     assert by_owner[("Ana Lopez", "Check all students twice a lesson")] == [
-        "Ana Lopez", "Professional practice", "I.5", "Check all students twice a lesson", 2, 4, d(2026, 9, 4), d(2026, 9, 28), "Carried Over"]
+        "Ana Lopez", "Professional practice", "I.5", "Check all students twice a lesson", 2, 4, d(2026, 9, 4), d(2026, 9, 28),
+        "Carried Over"]
     assert by_owner[("Dan Wu", "Lab reports")][6:] == [d(2026, 9, 2), d(2026, 9, 25), "Carried Over"]
     assert ("Team B", "Students talk more than the teacher") in by_owner
 
 
 def test_a_step_set_by_someone_who_left_keeps_no_set_by(grids, leap_template, tiny_settings):
-    grids["Action Steps"].append([d(2026, 9, 15), "Gus Hale", "Fay Kim", "Greet at the door", "LE.2", d(2026, 10, 1), "Not Started"])
+    step = [d(2026, 9, 15), "Gus Hale", "Fay Kim", "Greet at the door", "LE.2", d(2026, 10, 1), "Not Started"]
+    grids["Action Steps"].append(step)
     steps = carry_rows(grids, leap_template, leap_template, tiny_settings).rows["Action Steps"]
     assert steps[-1] == [d(2026, 9, 15), "Gus Hale", None, "Greet at the door", "LE.2", d(2026, 10, 1), "Carried Over"]
 
@@ -106,7 +110,8 @@ def test_a_year_label_that_is_not_one_is_refused(text):
 
 
 def test_holidays_are_dates_and_ranges():
-    assert parse_holidays("2027-09-06, 2027-11-24..2027-11-26") == {d(2027, 9, 6), d(2027, 11, 24), d(2027, 11, 25), d(2027, 11, 26)}
+    days = {d(2027, 9, 6), d(2027, 11, 24), d(2027, 11, 25), d(2027, 11, 26)}
+    assert parse_holidays("2027-09-06, 2027-11-24..2027-11-26") == days
     assert parse_holidays("") == frozenset()
     with pytest.raises(ConfigError, match="ends before it starts"):
         parse_holidays("2027-11-26..2027-11-24")

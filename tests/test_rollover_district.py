@@ -86,7 +86,8 @@ def test_a_second_district_run_finishes_every_school_and_makes_nothing_new(distr
                       "Google School 002 – coaching tracker", "Google School 002 – coaching tracker 2026-27"]
 
 
-def test_sync_all_syncs_next_year_and_an_old_entry_is_skipped_with_a_clear_line(district, rolled, cli_env, tmp_path):
+@pytest.mark.usefixtures("cli_env")
+def test_sync_all_syncs_next_year_and_an_old_entry_is_skipped_with_a_clear_line(district, rolled, tmp_path):
     registry, _ = district
     old = registry.parent / "xlsx-school-002.xlsx"
     old_bytes = old.read_bytes()
@@ -102,11 +103,13 @@ def test_sync_all_syncs_next_year_and_an_old_entry_is_skipped_with_a_clear_line(
     assert old.read_bytes() == old_bytes
 
 
-def test_the_district_view_puts_last_year_beside_this_year_from_the_history(district, rolled, cli_env):
+@pytest.mark.usefixtures("cli_env")
+def test_the_district_view_puts_last_year_beside_this_year_from_the_history(district, rolled):
     registry, google = district
     loaded = load_registry(registry)
     DistrictRunner(loaded, google=google).run_pass(as_of=THIS_YEAR_DAY)
-    report = build_report(loaded, History(loaded.history_path), as_of=THIS_YEAR_DAY, now=dt.datetime(2027, 12, 17, 12, tzinfo=dt.UTC))
+    now = dt.datetime(2027, 12, 17, 12, tzinfo=dt.UTC)
+    report = build_report(loaded, History(loaded.history_path), as_of=THIS_YEAR_DAY, now=now)
     assert set(report.last_year) == {s.id for s in loaded.schools.values()}
     history = History(loaded.history_path)
     for school in loaded.schools.values():
@@ -121,7 +124,8 @@ def test_the_district_view_puts_last_year_beside_this_year_from_the_history(dist
     assert "Last year beside this year" in brief and 'id="last-year"' in brief
 
 
-def test_the_ilt_brief_of_next_year_reads_last_year_from_the_history(district, rolled, cli_env, fake):
+@pytest.mark.usefixtures("cli_env")
+def test_the_ilt_brief_of_next_year_reads_last_year_from_the_history(district, rolled, fake):
     registry, google = district
     loaded = load_registry(registry)
     school = loaded.schools["Google School 001"]

@@ -102,7 +102,8 @@ def test_every_coach_cell_of_last_year_is_unchanged_and_the_archive_is_read_only
         notes = [p["description"] for p in book.sheet(title=tab).protected_ranges]
         assert notes == [ARCHIVE_NOTE], tab
     assert book.title == "Cottonwood Community School – coaching tracker 2026-27"
-    assert permissions(fake, old.spreadsheet_id) == {"lead@district.org": "reader", "viewer@district.org": "reader", left: "reader"}
+    viewers = {"lead@district.org": "reader", "viewer@district.org": "reader", left: "reader"}
+    assert permissions(fake, old.spreadsheet_id) == viewers
     assert done["viewers"] == ["lead@district.org", left]
 
 
@@ -121,7 +122,8 @@ def test_next_year_holds_the_carried_rows_and_is_shared_with_last_years_people(r
     people = {row[0] for row in grids["Roster"][1:] if row[8] != "Left"}
     teams = {row[2] for row in grids["Roster"][1:] if row[8] != "Left"}
     expected = [len(people),  # by hand: the rules applied to last year's rows, each counted once
-                sum(row[6] in ("Not Started", "In Progress", "Carried Over") and row[1] in people for row in grids["Action Steps"][1:]),
+                sum(row[6] in ("Not Started", "In Progress", "Carried Over") and row[1] in people
+                    for row in grids["Action Steps"][1:]),
                 sum(row[8] in ("Active", "Not Met") and row[0] in people | teams for row in grids["Goals"][1:])]
     assert [len(snapshot.grids[t]) - 1 for t in ("Roster", "Action Steps", "Goals")] == expected
     assert [done["carried"][t]["carried"] for t in ("Roster", "Action Steps", "Goals")] == expected

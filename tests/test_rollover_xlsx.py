@@ -10,8 +10,8 @@ import stat
 import zipfile
 
 import pytest
-from typer.testing import CliRunner
 from test_xlsx_write import STYLE_LISTS, style_lists
+from typer.testing import CliRunner
 from xlsx_support import demo_tracker, members, sheet_parts
 
 from tracker_sync.backends.xlsx.workbook import META_TAB, XlsxWorkbook
@@ -78,7 +78,8 @@ def test_open_steps_and_goals_are_carried_over_the_rest_stays(rolled):
         assert new_row == [*old_row[:8], "Carried Over"]  # last year's Set Date and Last Check-in kept
     for tab in ("Observations", "LEAP Scores", "Learning Cycles", "1-on-1 Meetings"):
         assert new[tab][1:] == [] and done["carried"][tab]["carried"] == 0
-        assert done["carried"][tab]["stayed"] == sum(any(v is not None for v in row) for row in grids[tab][1:])  # blank rows: none
+        rows = sum(any(v is not None for v in row) for row in grids[tab][1:])  # blank rows are no rows
+        assert done["carried"][tab]["stayed"] == rows
 
 
 def test_next_years_settings_and_the_links_between_the_years(rolled):
@@ -167,8 +168,9 @@ def test_a_rollover_that_fails_half_way_leaves_last_year_as_it_was_and_says_what
         failed = cli("rollover", str(old), "--year", "2027-28")
     assert failed.exit_code == 3
     (line,) = failed.stderr.strip().splitlines()
-    assert line == (f"Error: Cannot save {old}: No space left on device. Next year's tracker is at {tmp_path / 'demo-2027-28.xlsx'}; "
-                    f"last year's tracker {old} was not changed. Run the same command again to finish (it carries nothing twice).")
+    assert line == (f"Error: Cannot save {old}: No space left on device. Next year's tracker is at "
+                    f"{tmp_path / 'demo-2027-28.xlsx'}; last year's tracker {old} was not changed. "
+                    "Run the same command again to finish (it carries nothing twice).")
     assert old.read_bytes() == bytes_before
     carried = XlsxWorkbook(tmp_path / "demo-2027-28.xlsx").read(["Goals"]).grids["Goals"]
     finished = cli("rollover", str(old), "--year", "2027-28", "--json")

@@ -16,20 +16,36 @@ from tracker_sync.cli.app import JsonOption, app, console, fail, parse_as_of, pr
 from tracker_sync.errors import ConfigError, TrackerSyncError
 from tracker_sync.wording import plural
 
+TrackerOption = Annotated[str | None, typer.Argument(
+    metavar="TRACKER", hidden=True, help="Last year's tracker: an .xlsx file, or a Google Sheets URL or id.")]
+YearOption = Annotated[str, typer.Option(
+    "--year", metavar="YYYY-YY", help="The new school year, e.g. 2027-28; it must come after the tracker's.")]
+FirstDayOption = Annotated[str | None, typer.Option(
+    "--first-day", metavar="YYYY-MM-DD", help="First day of the new year (default: the registry's, else last year's a year on).")]
+LastDayOption = Annotated[str | None, typer.Option(
+    "--last-day", metavar="YYYY-MM-DD", help="Last day of the new year (default: the registry's, else last year's a year on).")]
+HolidaysOption = Annotated[str | None, typer.Option(
+    "--holidays", metavar="DATES",
+    help="The new year's holidays: dates and ranges, e.g. 2027-09-06,2027-11-22..2027-11-26 "
+         "(default: the registry's, else none).")]
+RegistryOption = Annotated[Path | None, typer.Option(
+    "--registry", metavar="FILE.toml",
+    help="Roll every school of this district registry over, and point each entry at next year's tracker.")]
+OutOption = Annotated[Path | None, typer.Option(
+    "--out", metavar="FILE.xlsx", help="Next year's .xlsx file (default: beside last year's, named with the year).")]
+FolderOption = Annotated[str | None, typer.Option(
+    "--folder", metavar="FOLDER_ID", help="Google Drive folder for next year's spreadsheet (default: last year's folder).")]
+ViewersOption = Annotated[bool, typer.Option(
+    "--editors-as-viewers", help="Google: last year's editors keep last year's spreadsheet as viewers only.")]
+NotifyOption = Annotated[bool, typer.Option(
+    "--notify/--no-notify", help="Google: email the people next year's spreadsheet is shared with.")]
+
 
 @app.command()
 def rollover(
-    tracker: Annotated[str | None, typer.Argument(metavar="TRACKER", hidden=True, help="Last year's tracker: an .xlsx file, or a Google Sheets URL or id.")] = None,
-    year: Annotated[str, typer.Option("--year", metavar="YYYY-YY", help="The new school year, e.g. 2027-28; it must come after the tracker's.")] = "",
-    first_day: Annotated[str | None, typer.Option("--first-day", metavar="YYYY-MM-DD", help="First day of the new year (default: the registry's, else last year's a year on).")] = None,
-    last_day: Annotated[str | None, typer.Option("--last-day", metavar="YYYY-MM-DD", help="Last day of the new year (default: the registry's, else last year's a year on).")] = None,
-    holidays: Annotated[str | None, typer.Option("--holidays", metavar="DATES", help="The new year's holidays: dates and ranges, e.g. 2027-09-06,2027-11-22..2027-11-26 (default: the registry's, else none).")] = None,
-    registry: Annotated[Path | None, typer.Option("--registry", metavar="FILE.toml", help="Roll every school of this district registry over, and point each entry at next year's tracker.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", metavar="FILE.xlsx", help="Next year's .xlsx file (default: beside last year's, named with the year).")] = None,
-    folder: Annotated[str | None, typer.Option("--folder", metavar="FOLDER_ID", help="Google Drive folder for next year's spreadsheet (default: last year's folder).")] = None,
-    editors_as_viewers: Annotated[bool, typer.Option("--editors-as-viewers", help="Google: last year's editors keep last year's spreadsheet as viewers only.")] = False,
-    notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Google: email the people next year's spreadsheet is shared with.")] = True,
-    as_json: JsonOption = False,
+    tracker: TrackerOption = None, year: YearOption = "", first_day: FirstDayOption = None, last_day: LastDayOption = None,
+    holidays: HolidaysOption = None, registry: RegistryOption = None, out: OutOption = None, folder: FolderOption = None,
+    editors_as_viewers: ViewersOption = False, notify: NotifyOption = True, as_json: JsonOption = False,
 ) -> None:
     """Start a new school year: make next year's tracker from last year's, and archive last year's read only.
 
@@ -55,7 +71,8 @@ def rollover(
                                   None if holidays is None else parse_holidays(holidays), editors_as_viewers)
         if registry is not None:
             if out is not None or folder is not None:
-                raise ConfigError("--out and --folder name one school's next tracker: with --registry each goes beside its last year's.")
+                raise ConfigError("--out and --folder name one school's next tracker: with --registry each goes beside "
+                                  "its last year's.")
             failed = _district(registry, options, notify, as_json)
             raise typer.Exit(3 if failed else 0)
         from tracker_sync.backends import open_workbook

@@ -49,8 +49,9 @@ def demo(
     out: Annotated[Path, typer.Option(metavar="FOLDER", help="Folder for the demo tracker.")] = Path("tracker-sync-demo"),
     seed: Annotated[int, typer.Option(metavar="N", min=0, help="Seed of the synthetic school.")] = 7,
     rubric: Annotated[str, typer.Option(metavar="RUBRIC", help="Rubric: leap or danielson.")] = "leap",
-    year: Annotated[str | None, typer.Option("--year", metavar="YYYY-YY", help="A later school year, e.g. 2027-28: the demo rolls over "
-                                             "into it and fills its fall semester too (default 2026-27).")] = None,
+    year: Annotated[str | None, typer.Option(
+        "--year", metavar="YYYY-YY",
+        help="A later school year, e.g. 2027-28: the demo rolls over into it and fills its fall semester too (default 2026-27).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Build a tracker for a synthetic school, fill it with a semester of coaching data, and sync it.

@@ -107,7 +107,8 @@ def _last_year_rows(report: DistrictReport) -> dict | None:
         last = report.last_year.get(school.id)
         if last is None:
             continue
-        cells = [f"{text(last.figures[key], figures[key].kind)} → {text(school.figures.get(key), figures[key].kind)}" for key in keys]
+        cells = [f"{text(last.figures[key], figures[key].kind)} → {text(school.figures.get(key), figures[key].kind)}"
+                 for key in keys]
         cells.append(f"{text(last.figures['mean'], 'mean')} → {text(report.this_year_mean.get(school.id), 'mean')}")
         rows.append({"name": school.name, "last_as_of": last.as_of.isoformat(), "cells": cells})
     return {"headers": [figures[key].label for key in keys] + ["Mean score"], "rows": rows}

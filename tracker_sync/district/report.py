@@ -335,7 +335,8 @@ def _last_year(history: History, school_id: str, data: dict, min_cell: int) -> L
 
     if "school_year" not in data:
         return None
-    side = history_figures(history, school_id, dt.date.fromisoformat(data["school_year"][0]), dt.date.fromisoformat(data["as_of"]))
+    first_day, as_of = dt.date.fromisoformat(data["school_year"][0]), dt.date.fromisoformat(data["as_of"])
+    side = history_figures(history, school_id, first_day, as_of)
     if side is None or side.figures.get("version") != FIGURES_VERSION:
         return None
     cells = {key: shown(*_pair(side.figures["figures"].get(key)), min_cell) for key in LAST_YEAR_FIGURES}

@@ -71,7 +71,8 @@ def last_year_context(beside: LastYearBeside | None, settings: SchoolSettings) -
         for code in settings.rubric.codes:
             cell = _cell(side, None, code)
             text = _text(cell, "mean")
-            background, color = heat_color(cell["value"], settings) if cell and cell.get("value") is not None else ("#ffffff", "#1a1a1a")
+            known = cell is not None and cell.get("value") is not None
+            background, color = heat_color(cell["value"], settings) if known else ("#ffffff", "#1a1a1a")  # type: ignore[index]
             cells.append({"text": text, "background": background, "color": color})
         heat.append({"year": side.label if side else "–", "day": side.as_of.strftime("%b %-d") if side else "", "cells": cells})
     return {"this": this.label, "this_day": this.as_of.strftime("%b %-d, %Y"),

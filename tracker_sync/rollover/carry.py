@@ -88,7 +88,8 @@ def carry_rows(grids: Mapping[str, Grid], old: Template, new: Template, settings
             people.add(roster.name(row, "teacher"))
             teams.add(roster.name(row, "team"))
             years = parse_integer(roster.cell(row, "years_experience"), None, None).value
-            rows.append(_reshaped(roster, new.tab_of_kind("roster"), row, {} if years is None else {"years_experience": years + 1}))
+            more = {} if years is None else {"years_experience": years + 1}
+            rows.append(_reshaped(roster, new.tab_of_kind("roster"), row, more))
         carried.rows[new.tab_of_kind("roster").name] = rows
     if goals := tabs.get("goal"):
         spec = new.tab_of_kind("goal")

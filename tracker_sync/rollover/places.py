@@ -184,7 +184,8 @@ def place_for(year: SchoolYear, *, out: Path | None = None, folder: str | None =
             return XlsxPlace(old, year, out)
         if isinstance(old, GoogleWorkbook):
             if out is not None:
-                raise ConfigError("--out is for an .xlsx tracker: next year's spreadsheet goes beside last year's, or to --folder.")
+                raise ConfigError("--out is for an .xlsx tracker: next year's spreadsheet goes beside last year's, "
+                                  "or to --folder.")
             return GooglePlace(old, year, folder, notify)
         raise ConfigError(f"A {old.kind} tracker cannot be rolled over: roll over its .xlsx file or Google spreadsheet.")
 

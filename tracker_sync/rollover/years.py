@@ -77,7 +77,8 @@ def parse_holidays(text: str, option: str = "--holidays") -> frozenset[dt.date]:
             start = dt.date.fromisoformat(first.strip())
             end = dt.date.fromisoformat(last.strip()) if last else start
         except ValueError:
-            raise ConfigError(f"{option}: '{part}' is not a date like 2027-09-06 or a range like 2027-11-22..2027-11-26.") from None
+            raise ConfigError(f"{option}: '{part}' is not a date like 2027-09-06 "
+                              "or a range like 2027-11-22..2027-11-26.") from None
         if end < start:
             raise ConfigError(f"{option}: the range '{part}' ends before it starts.")
         days.update(start + dt.timedelta(days=n) for n in range((end - start).days + 1))

@@ -458,7 +458,8 @@ def _carried_dates_kept(rows: TabRows, findings: list[Finding], ctx: _Context) -
     a date before this school year is expected there, not 'outside the school year'."""
     if rows.spec.kind not in ("goal", "action_step") or not rows.usable:
         return findings
-    carried = {row: at for at, (row, status) in enumerate(zip(rows.columns["row"], rows.columns["status"])) if status == "Carried Over"}
+    statuses = zip(rows.columns["row"], rows.columns["status"], strict=True)
+    carried = {row: at for at, (row, status) in enumerate(statuses) if status == "Carried Over"}
     key_of = {c.header: c.key for c in rows.spec.columns}
 
     def expected(f: Finding) -> bool:
