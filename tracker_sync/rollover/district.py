@@ -1,7 +1,7 @@
 """Every school of a district into the new year: one rollover per registry entry, one line each.
 
-Schools roll one after another through the district runner's own connections (each Google school
-with its service account and the district's quota), and each entry's ``location`` is pointed at
+Schools roll a few at a time (the registry's ``workers``) through the district runner's own connections
+(each Google school with its service account and the district's quota), and each entry's ``location`` is pointed at
 next year's tracker as soon as that school is done, so a ``sync-all`` or ``serve`` in between syncs
 the right one. A school that fails does not stop the others; running the same command again
 finishes it (and leaves the finished ones as they are: their entry names next year's tracker,
@@ -49,39 +49,50 @@ def year_options(options: RolloverOptions, registry) -> RolloverOptions:
                            options.editors_as_viewers)
 
 
-def roll_district(registry_path: Path, options: RolloverOptions, *, notify: bool = True, google=None,
+def roll_district(registry_path: Path, options: RolloverOptions, *, notify: bool = True, google=None, workers: int | None = None,
                   on_done: Callable[[SchoolLine], None] | None = None) -> list[SchoolLine]:
-    """Roll every school of the registry over to ``options.year``; update each entry's location."""
-    from tracker_sync.district.registry import load_registry, upsert_school
+    """Roll every school of the registry over to ``options.year`` (``workers`` at a time, default the
+    registry's), update each entry's location; one line per school, in registry order."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    from tracker_sync.district.registry import load_registry
     from tracker_sync.jobs.district import DistrictRunner
-    from tracker_sync.provision import _relative_to
-    from tracker_sync.rollover.places import place_for
 
     registry = load_registry(registry_path)
     runner = DistrictRunner(registry, google=google)
     options = year_options(options, registry)
-    lines = []
-    for school in registry.schools.values():
-        started = time.perf_counter()
-        workbook = None
-        try:
-            workbook = runner.workbook(school)
-            result = roll_over(workbook, options, place_for(options.year, notify=notify))
-            new_location = result.tracker
-            if school.backend == "xlsx":
-                new_location = _relative_to(Path(result.tracker), registry_path.parent)
-            if new_location != school.location:
-                upsert_school(registry_path, school.name, location=new_location)
-            result.registry = str(registry_path)
-            line = SchoolLine(school.name, school.backend, result.outcome, result.tracker, api_calls=result.api_calls or 0,
-                              result=result)
-        except TrackerSyncError as exc:
-            line = SchoolLine(school.name, school.backend, "failed", school.location, failure_detail(exc),
-                              getattr(getattr(workbook, "http", None), "calls", 0))
-        except Exception:  # a bug: this school fails, the others still roll over
-            line = SchoolLine(school.name, school.backend, "failed", school.location, failure_detail(RuntimeError()))
-        line.seconds = round(time.perf_counter() - started, 3)
-        lines.append(line)
-        if on_done is not None:
-            on_done(line)
-    return lines
+    with ThreadPoolExecutor(max_workers=workers or registry.district.workers, thread_name_prefix="rollover") as pool:
+        futures = {pool.submit(_roll_school, runner, registry_path, school, options, notify): name
+                   for name, school in registry.schools.items()}
+        lines = {}
+        for future in as_completed(futures):
+            lines[futures[future]] = line = future.result()
+            if on_done is not None:
+                on_done(line)
+    return [lines[name] for name in registry.schools]
+
+
+def _roll_school(runner, registry_path: Path, school, options: RolloverOptions, notify: bool) -> SchoolLine:
+    """One school's rollover and its registry entry; never raises for the school's own trouble."""
+    from tracker_sync.district.registry import upsert_school
+    from tracker_sync.provision import _relative_to
+    from tracker_sync.rollover.places import place_for
+
+    started = time.perf_counter()
+    workbook = None
+    try:
+        workbook = runner.workbook(school)
+        result = roll_over(workbook, options, place_for(options.year, notify=notify))
+        location = _relative_to(Path(result.tracker), registry_path.parent) if school.backend == "xlsx" else result.tracker
+        if location != school.location:
+            upsert_school(registry_path, school.name, location=location)
+        result.registry = str(registry_path)
+        line = SchoolLine(school.name, school.backend, result.outcome, result.tracker, api_calls=result.api_calls or 0,
+                          result=result)
+    except TrackerSyncError as exc:
+        line = SchoolLine(school.name, school.backend, "failed", school.location, failure_detail(exc),
+                          getattr(getattr(workbook, "http", None), "calls", 0))
+    except Exception:  # a bug: this school fails, the others still roll over
+        line = SchoolLine(school.name, school.backend, "failed", school.location, failure_detail(RuntimeError()))
+    line.seconds = round(time.perf_counter() - started, 3)
+    return line
