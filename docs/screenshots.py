@@ -49,7 +49,22 @@ def main() -> None:
                         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={work / 'chrome'}",
                         f"--screenshot={HERE / 'brief.png'}", "--window-size=1000,1500", brief.as_uri()],
                        check=True, capture_output=True, timeout=120)
-    print("wrote", ", ".join(f"docs/{n}.png" for n, _ in TABS.values()), "and docs/brief.png")
+        last_year(work)
+    print("wrote", ", ".join(f"docs/{n}.png" for n, _ in TABS.values()), ", docs/brief.png and docs/district/last-year.png")
+
+
+def last_year(work: Path) -> None:
+    """The brief of the demo one year ahead (`demo --year 2027-28`): its "last year beside this year" section alone."""
+    from tracker_sync.synthetic.demo import run_demo
+
+    path, _report = run_demo(work / "next-year", year=2027)
+    html = build_brief(XlsxWorkbook(path)).replace("</head>", "<style>body > *:not(.last-year) { display: none; }</style></head>")
+    page = work / "last-year.html"
+    page.write_text(html, encoding="utf-8")
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={work / 'chrome'}",
+                    f"--screenshot={HERE / 'district' / 'last-year.png'}", "--window-size=1000,330", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
 
 
 if __name__ == "__main__":

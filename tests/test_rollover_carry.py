@@ -67,6 +67,15 @@ def test_goals_active_or_not_met_are_carried_with_last_years_check_in(grids, lea
     assert ("Team B", "Students talk more than the teacher") in by_owner
 
 
+def test_a_step_or_goal_naming_no_one_on_the_roster_is_carried_as_typed(grids, leap_template, tiny_settings):
+    grids["Action Steps"].append([d(2026, 9, 15), "Jon Smth", "Ben Ross", "Wait time", "I.5", d(2026, 10, 1), "In Progress"])
+    grids["Goals"].append(["Team C", "Professional practice", "I.8", "Discourse", None, None, d(2026, 9, 2), None, "Active"])
+    carried = carry_rows(grids, leap_template, leap_template, tiny_settings).rows
+    step = carried["Action Steps"][-1]
+    assert step == [d(2026, 9, 15), "Jon Smth", "Ben Ross", "Wait time", "I.5", d(2026, 10, 1), "Carried Over"]
+    assert carried["Goals"][-1][0] == "Team C" and carried["Goals"][-1][-1] == "Carried Over"  # next year's Flags show it
+
+
 def test_a_step_set_by_someone_who_left_keeps_no_set_by(grids, leap_template, tiny_settings):
     step = [d(2026, 9, 15), "Gus Hale", "Fay Kim", "Greet at the door", "LE.2", d(2026, 10, 1), "Not Started"]
     grids["Action Steps"].append(step)

@@ -119,12 +119,11 @@ def test_next_year_holds_the_carried_rows_and_is_shared_with_last_years_people(r
     carried = carry_rows(grids, template, template, settings)
     for tab in COACH_TABS:
         assert snapshot.grids[tab][1:] == carried.rows.get(tab, []), tab
-    people = {row[0] for row in grids["Roster"][1:] if row[8] != "Left"}
-    teams = {row[2] for row in grids["Roster"][1:] if row[8] != "Left"}
-    expected = [len(people),  # by hand: the rules applied to last year's rows, each counted once
-                sum(row[6] in ("Not Started", "In Progress", "Carried Over") and row[1] in people
+    gone = {row[0] for row in grids["Roster"][1:] if row[8] == "Left"}
+    expected = [len(grids["Roster"]) - 1 - len(gone),  # by hand: the rules applied to last year's rows, each counted once
+                sum(row[6] in ("Not Started", "In Progress", "Carried Over") and row[1] not in gone
                     for row in grids["Action Steps"][1:]),
-                sum(row[8] in ("Active", "Not Met") and row[0] in people | teams for row in grids["Goals"][1:])]
+                sum(row[8] in ("Active", "Not Met") and row[0] not in gone for row in grids["Goals"][1:])]
     assert [len(snapshot.grids[t]) - 1 for t in ("Roster", "Action Steps", "Goals")] == expected
     assert [done["carried"][t]["carried"] for t in ("Roster", "Action Steps", "Goals")] == expected
     assert snapshot.metadata["previous_year"] == old.location and old.read([]).metadata["next_year"] == new.location
@@ -143,7 +142,14 @@ def test_a_second_run_finishes_and_makes_no_third_spreadsheet(rolled, fake):
         again = run_cli("rollover", old.location, "--year", "2027-28", "--no-notify", "--json")
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["outcome"] == "finished" and json.loads(again.stdout)["shared"] == {}
-    assert not [r for r in fake.calls() if r.method == "POST" and r.path == "/drive/v3/files"]
+    new, o = done["tracker"].split("/d/")[1].split("/")[0], old.spreadsheet_id
+    assert [f"{r.method} {r.path}" for r in fake.calls()] == [
+        f"GET /v4/spreadsheets/{o}",                    # last year's, whose next_year leads to next year's
+        f"GET /v4/spreadsheets/{new}",                  # next year's: made by this rollover, filled
+        f"POST /v4/spreadsheets/{new}:batchUpdate",     # the repair provisioning always is (headers, dropdowns)
+        f"GET /drive/v3/files/{new}/permissions",       # who has it already
+        f"GET /drive/v3/files/{o}/permissions",         # who had last year's: nobody is missing
+    ]  # already archived and titled: nothing else
     assert spreadsheets_named(fake, "Cottonwood") == ["Cottonwood Community School – coaching tracker",
                                                       "Cottonwood Community School – coaching tracker 2026-27"]
     assert coach_cells(fake, old.spreadsheet_id) == before

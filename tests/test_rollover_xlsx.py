@@ -63,16 +63,15 @@ def test_the_roster_is_carried_row_by_row_without_people_who_left(rolled):
 
 def test_open_steps_and_goals_are_carried_over_the_rest_stays(rolled):
     _old, _before, grids, done = rolled
-    people = {row[0] for row in grids["Roster"][1:] if row[8] != "Left"}
+    gone = {row[0] for row in grids["Roster"][1:] if row[8] == "Left"}  # their steps and goals stay behind
     new = new_grids(rolled)
     steps_open = [row for row in grids["Action Steps"][1:]
-                  if row[6] in ("Not Started", "In Progress", "Carried Over") and row[1] in people]
+                  if row[6] in ("Not Started", "In Progress", "Carried Over") and row[1] not in gone]
     assert len(new["Action Steps"]) - 1 == len(steps_open) > 0
     for old_row, new_row in zip(steps_open, new["Action Steps"][1:], strict=True):
-        set_by = old_row[2] if old_row[2] in people else None
+        set_by = None if old_row[2] in gone else old_row[2]
         assert new_row == [*old_row[:2], set_by, *old_row[3:6], "Carried Over", *old_row[7:]][:len(new_row)]
-    teams = {row[2] for row in grids["Roster"][1:] if row[8] != "Left"}
-    goals_open = [row for row in grids["Goals"][1:] if row[8] in ("Active", "Not Met") and (row[0] in people or row[0] in teams)]
+    goals_open = [row for row in grids["Goals"][1:] if row[8] in ("Active", "Not Met") and row[0] not in gone]
     assert len(new["Goals"]) - 1 == len(goals_open) > 0
     for old_row, new_row in zip(goals_open, new["Goals"][1:], strict=True):
         assert new_row == [*old_row[:8], "Carried Over"]  # last year's Set Date and Last Check-in kept

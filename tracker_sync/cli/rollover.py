@@ -103,7 +103,9 @@ def _print_result(result) -> None:
     done = "Rolled" if result.outcome == "rolled over" else "Finished rolling"
     say(f"{done} {result.school} over to {result.year}: {result.tracker}")
     say(f"Last year's tracker ({result.previous_year}) is archived, read only: {result.previous_tracker}")
-    table = Table("Tab", f"Rows in {result.previous_year}", f"Carried to {result.year}", f"Stayed in {result.previous_year}")
+    table = Table("Tab")
+    for header in (f"Rows in {result.previous_year}", f"Carried to {result.year}", f"Stayed in {result.previous_year}"):
+        table.add_column(header, justify="right")
     for tab, n in result.carried.items():
         table.add_row(Text(tab), str(n["read"]), str(n["carried"]), str(n["stayed"]))
     console.print(table)
@@ -126,8 +128,8 @@ def _district(registry: Path, options, notify: bool, as_json: bool) -> int:
             return
         carried = done.result.carried
         counts = ", ".join(f"{n['carried']} {tab}" for tab, n in carried.items() if n["carried"])
-        say(f"{done.school}: {done.outcome} -> {done.tracker} (carried {counts or 'nothing'}; "
-            f"{plural(done.api_calls, 'API call')}, {done.seconds:.2f} s)")
+        calls = f"{plural(done.api_calls, 'API call')}, " if done.backend == "google" else ""
+        say(f"{done.school}: {done.outcome} -> {done.tracker} (carried {counts or 'nothing'}; {calls}{done.seconds:.2f} s)")
 
     started = time.perf_counter()
     lines = roll_district(registry, options, notify=notify, on_done=line)
@@ -139,6 +141,9 @@ def _district(registry: Path, options, notify: bool, as_json: bool) -> int:
         print_json({"registry": str(registry), "year": options.year.label, "schools": len(lines), "failed": failed,
                     "api_calls": calls, "wall_s": wall, "lines": [done.to_dict() for done in lines]})
     else:
-        say(f"{plural(len(lines), 'school')} rolled over to {options.year} ({failed} failed) in {wall:.1f} s, "
-            f"{plural(calls, 'API call')}; the registry {registry} names next year's trackers.")
+        outcomes = ", ".join(f"{sum(done.outcome == outcome for done in lines)} {outcome}"
+                             for outcome in ("rolled over", "finished", "failed"))
+        google = f", {plural(calls, 'API call')}" if any(done.backend == "google" for done in lines) else ""
+        say(f"{plural(len(lines), 'school')} to {options.year}: {outcomes}, in {wall:.1f} s{google}; "
+            f"the registry {registry} names next year's trackers.")
     return failed

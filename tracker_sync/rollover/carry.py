@@ -9,7 +9,9 @@ in last year's tracker.
 
 Cells are carried as the coach typed them, column by column in the new template's order (headers
 are matched as the validator matches them, so a renamed or moved column is still found). Only the
-cells the rollover decides on are read: a status, a name, the years of experience.
+cells the rollover decides on are read: a status, a name, the years of experience. A goal or step
+whose name matches no one on the Roster (a typo) is carried as typed: next year's Flags tab points
+at it, where leaving it behind would lose it quietly.
 """
 
 from __future__ import annotations
@@ -75,18 +77,16 @@ def carry_rows(grids: Mapping[str, Grid], old: Template, new: Template, settings
     tabs = {t.kind: _Tab(t, grids[t.name], settings) for t in old.tabs if t.name in grids}
     for tab in tabs.values():
         carried.read[tab.spec.name] = len(tab.rows)
-    people: set[str] = set()
-    teams: set[str] = set()
+    left: set[str] = set()  # name keys of the people marked Left
     if roster := tabs.get("roster"):
         rows = []
         for row in roster.rows:
             if roster.choice(row, "status") == "Left":
+                left.add(roster.name(row, "teacher"))
                 email = roster.cell(row, "email")
                 if isinstance(email, str) and email.strip():
                     carried.left_emails.add(email.strip().lower())
                 continue
-            people.add(roster.name(row, "teacher"))
-            teams.add(roster.name(row, "team"))
             years = parse_integer(roster.cell(row, "years_experience"), None, None).value
             more = {} if years is None else {"years_experience": years + 1}
             rows.append(_reshaped(roster, new.tab_of_kind("roster"), row, more))
@@ -95,14 +95,14 @@ def carry_rows(grids: Mapping[str, Grid], old: Template, new: Template, settings
         spec = new.tab_of_kind("goal")
         carried.rows[spec.name] = [
             _reshaped(goals, spec, row, {"status": CARRIED}) for row in goals.rows
-            if goals.choice(row, "status") in OPEN_GOALS and goals.name(row, "teacher_or_team") in people | teams]
+            if goals.choice(row, "status") in OPEN_GOALS and goals.name(row, "teacher_or_team") not in left]
     if steps := tabs.get("action_step"):
         spec = new.tab_of_kind("action_step")
         rows = []
         for row in steps.rows:
-            if steps.choice(row, "status") not in OPEN_STEPS or steps.name(row, "teacher") not in people:
+            if steps.choice(row, "status") not in OPEN_STEPS or steps.name(row, "teacher") in left:
                 continue
-            gone = steps.name(row, "set_by") and steps.name(row, "set_by") not in people
+            gone = steps.name(row, "set_by") in left
             rows.append(_reshaped(steps, spec, row, {"status": CARRIED, **({"set_by": None} if gone else {})}))
         carried.rows[spec.name] = rows
     carried.rows = {tab: trim_grid(rows) for tab, rows in carried.rows.items()}

@@ -27,7 +27,7 @@ class SchoolLine:
     school: str
     backend: str
     outcome: str  # "rolled over" | "finished" | "failed"
-    tracker: str  # next year's (or, when it failed, the registry's)
+    tracker: str  # next year's as the registry names it now (when it failed: the entry as it was)
     detail: str = ""
     api_calls: int = 0
     seconds: float = 0.0
@@ -87,8 +87,7 @@ def _roll_school(runner, registry_path: Path, school, options: RolloverOptions, 
         if location != school.location:
             upsert_school(registry_path, school.name, location=location)
         result.registry = str(registry_path)
-        line = SchoolLine(school.name, school.backend, result.outcome, result.tracker, api_calls=result.api_calls or 0,
-                          result=result)
+        line = SchoolLine(school.name, school.backend, result.outcome, location, api_calls=result.api_calls or 0, result=result)
     except TrackerSyncError as exc:
         line = SchoolLine(school.name, school.backend, "failed", school.location, failure_detail(exc),
                           getattr(getattr(workbook, "http", None), "calls", 0))

@@ -14,6 +14,7 @@ title) and finishes it instead of making another tracker.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -104,6 +105,16 @@ def _check_next_year(present: dict[str, str], new: Workbook, old: Workbook, year
                           f"to start {year}, roll that tracker over.")
 
 
+def _known_dates(options: RolloverOptions, present: dict[str, str]) -> RolloverOptions:
+    """A rerun that does not give the dates or holidays keeps those next year's tracker already has."""
+    if "school" not in present:
+        return options
+    settings, _template = from_metadata(present)
+    return dataclasses.replace(options, first_day=options.first_day or settings.school_year_start,
+                               last_day=options.last_day or settings.school_year_end,
+                               holidays=settings.holidays if options.holidays is None else options.holidays)
+
+
 def _finishing_metadata(present: dict[str, str], full: dict[str, str], options: RolloverOptions) -> dict[str, str]:
     """What a rerun writes to next year's tracker: keys it lacks, and the dates and holidays given again."""
     given = {"school_year_start": options.first_day, "school_year_end": options.last_day, "holidays": options.holidays}
@@ -133,14 +144,15 @@ def roll_over(old: Workbook, options: RolloverOptions, place_for: Callable[[Work
     if options.year <= this_year:
         raise ConfigError(f"{old.location} is the {this_year} tracker of {settings.school}: --year {options.year} is not after "
                           f"it. Give a later year, e.g. --year {SchoolYear(this_year.start_year + 1)}.")
-    settings_next, warnings = next_settings(settings, options)
-    template = load_template().for_rubric(settings.rubric)
-    carried = carry_rows(snapshot.grids, old_template, template, settings)
     following = snapshot.metadata.get(NEXT_YEAR)
     new = open_linked(old, following) if following else place.existing()
     present = new.read([]).metadata if new is not None else {}
     if new is not None:
         _check_next_year(present, new, old, options.year)
+        options = _known_dates(options, present)
+    settings_next, warnings = next_settings(settings, options)
+    template = load_template().for_rubric(settings.rubric)
+    carried = carry_rows(snapshot.grids, old_template, template, settings)
     created = new is None
     new = new if new is not None else place.create()
     archived = bool(following)

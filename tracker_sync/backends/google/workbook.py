@@ -155,6 +155,7 @@ class GoogleWorkbook(Workbook):
         self.spreadsheet_id = spreadsheet_id
         self.http = http
         self._known: _Known | None = None
+        self._title: str | None = None  # the title as last read or set (a write of tabs never changes it)
         self._fresh = fresh  # created by us in this process: its "Sheet1" may be renamed
 
     @classmethod
@@ -204,6 +205,7 @@ class GoogleWorkbook(Workbook):
         body = self._call(lambda: self.http.fetch_sheet_metadata(
             self.spreadsheet_id, params={"includeGridData": "true", "fields": READ_FIELDS}))
         known = _Known(title=body.get("properties", {}).get("title", ""))
+        self._title = known.title
         for meta in body.get("developerMetadata", []):
             known.metadata_ids[meta["metadataKey"]] = meta["metadataId"]
             known.metadata[meta["metadataKey"]] = meta.get("metadataValue", "")
@@ -300,10 +302,12 @@ class GoogleWorkbook(Workbook):
             info = planner.tabs.get(name)
             if info is not None and not info.archived:
                 planner.protect(info, ARCHIVE_NOTE)
-        if not known.title.endswith(label):
-            planner.title(f"{known.title} {label}".strip())
+        title = known.title if known.title.endswith(label) else f"{known.title} {label}".strip()
+        if title != known.title:
+            planner.title(title)
         planner.metadata({METADATA_PREFIX + k: v for k, v in metadata.items()})
         self._batch(planner)
+        self._title = title
 
     @property
     def title(self) -> str:
@@ -312,12 +316,13 @@ class GoogleWorkbook(Workbook):
 
     def rename(self, title: str) -> None:
         """Set the spreadsheet's title (its Drive name follows): one batchUpdate (no read first), none
-        when the last read saw that title already."""
-        if self._known is not None and self._known.title == title:
+        when the title is known to be that already (the last read saw it, or this object set it)."""
+        if title == self._title:
             return
         planner = _Planner(self._known or _Known(), self._editors)
         planner.title(title)
         self._batch(planner)
+        self._title = title
 
     def parents(self) -> list[str]:
         """The Drive folders (or shared drive) holding the spreadsheet: one Drive call."""
