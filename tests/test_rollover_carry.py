@@ -92,13 +92,15 @@ def test_moved_and_renamed_columns_are_read_by_their_headers(grids, leap_templat
 
 
 def test_the_carried_rows_validate_in_the_new_year_without_date_warnings(grids, leap_template, tiny_settings):
+    grids["Goals"].append(["Team C", "Professional practice", "I.8", "Discourse", None, None, d(2026, 9, 2), None, "Active"])
     carried = carry_rows(grids, leap_template, leap_template, tiny_settings)
     new, _ = next_settings(tiny_settings, RolloverOptions(SchoolYear(2027), d(2027, 8, 16), d(2028, 5, 26), frozenset()))
     new_grids = {t.name: [[c.header for c in t.columns], *carried.rows.get(t.name, [])] for t in leap_template.tabs}
     result = validate(new_grids, leap_template, new, d(2027, 9, 1))
     codes = {f.code for f in result.findings}
     assert "date-outside-school-year" not in codes, [f for f in result.findings if f.code == "date-outside-school-year"]
-    assert result.rows_read["Goals"] == 8 and result.tabs["Goals"].accepted == 8
+    assert codes == {"unknown-teacher-or-team"}  # the carried typo (Team C), row 10, and no date warning even there
+    assert result.rows_read["Goals"] == 9 and result.tabs["Goals"].accepted == 8
     assert result.tabs["Action Steps"].accepted == 4
     # A date typed this year before its start is still flagged: only carried rows keep last year's dates.
     new_grids["Action Steps"].append([d(2027, 5, 3), "Ana Lopez", "Ben Ross", "Typo year", "I.5", d(2027, 9, 10), "In Progress"])
