@@ -63,7 +63,7 @@ def last_year(work: Path) -> None:
     page.write_text(html, encoding="utf-8")
     subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={work / 'chrome'}",
-                    f"--screenshot={HERE / 'district' / 'last-year.png'}", "--window-size=1000,330", page.as_uri()],
+                    f"--screenshot={HERE / 'district' / 'last-year.png'}", "--window-size=1000,250", page.as_uri()],
                    check=True, capture_output=True, timeout=120)
 
 
