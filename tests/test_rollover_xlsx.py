@@ -9,6 +9,7 @@ import os
 import stat
 import zipfile
 
+import openpyxl
 import pytest
 from test_xlsx_write import STYLE_LISTS, style_lists
 from typer.testing import CliRunner
@@ -182,3 +183,17 @@ def test_help_has_a_real_example():
     result = cli("rollover", "--help")
     assert result.exit_code == 0
     assert "Example: tracker-sync rollover lincoln.xlsx --year 2027-28" in result.stdout
+
+
+def test_a_file_in_the_way_of_next_years_is_refused_and_left_alone(tmp_path):
+    old = demo_tracker(tmp_path)
+    in_the_way = tmp_path / "demo-2027-28.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "my own notes"
+    book.save(in_the_way)
+    bytes_before = in_the_way.read_bytes(), old.read_bytes()
+    result = cli("rollover", str(old), "--year", "2027-28")
+    assert result.exit_code == 2
+    says = f"Error: {in_the_way} already exists and is not a tracker: move it away, or give --out another file."
+    assert result.stderr.strip() == says
+    assert (in_the_way.read_bytes(), old.read_bytes()) == bytes_before

@@ -79,7 +79,7 @@ def rollover(
         from tracker_sync.rollover.places import place_for
         from tracker_sync.rollover.school import roll_over
 
-        result = roll_over(open_workbook(tracker), options, place_for(options.year, out=out, folder=folder, notify=notify))
+        result = roll_over(open_workbook(tracker or ""), options, place_for(options.year, out=out, folder=folder, notify=notify))
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     _warn(result.warnings)

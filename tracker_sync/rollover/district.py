@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from tracker_sync.errors import TrackerSyncError, failure_detail
+from tracker_sync.errors import ConfigError, TrackerSyncError, failure_detail
 from tracker_sync.rollover.school import RolloverOptions, RolloverResult, roll_over
 
 
@@ -59,6 +59,9 @@ def roll_district(registry_path: Path, options: RolloverOptions, *, notify: bool
     from tracker_sync.jobs.district import DistrictRunner
 
     registry = load_registry(registry_path)
+    if not registry.schools:
+        raise ConfigError(f"The registry {registry_path} lists no schools: add one with "
+                          f"`tracker-sync provision --school NAME --out FILE.xlsx --registry {registry_path}`.")
     runner = DistrictRunner(registry, google=google)
     options = year_options(options, registry)
     with ThreadPoolExecutor(max_workers=workers or registry.district.workers, thread_name_prefix="rollover") as pool:

@@ -76,8 +76,14 @@ class XlsxPlace:
         return XlsxWorkbook(path)
 
     def existing(self) -> Workbook | None:
+        """The file, when there is one; a file that is no tracker is refused (a run of ours never leaves one:
+        provisioning creates the file whole)."""
         workbook = self._workbook()
-        return workbook if workbook.path.exists() else None
+        if not workbook.path.exists():
+            return None
+        if "school" not in workbook.read([]).metadata:
+            raise ConfigError(f"{workbook.path} already exists and is not a tracker: move it away, or give --out another file.")
+        return workbook
 
     def create(self) -> Workbook:
         return self._workbook()  # provisioning creates the file, atomically

@@ -170,6 +170,9 @@ def roll_over(old: Workbook, options: RolloverOptions, place_for: Callable[[Work
         archived = True
         viewers = place.finish(old, new, editors_as_viewers=options.editors_as_viewers)
     except TrackerSyncError as exc:
+        path = getattr(new, "path", None)
+        if created and path is not None and not path.exists():
+            raise  # the file was never made (a missing folder, a full disk): nothing to finish, nothing changed
         state = ("last year's tracker is archived" if archived else f"last year's tracker {old.location} was not changed")
         cause = str(exc).split(" Nothing was changed")[0]  # a failed call's own advice is about that one call
         raise RolloverIncomplete(f"{cause} Next year's tracker is at {new.location}; {state}. Run the same command again "
