@@ -49,13 +49,11 @@ def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> tuple[i
     import pandas as pd
     from gspread_dataframe import get_as_dataframe, set_with_dataframe
 
-    from tracker_sync.backends.google.transport import (
-        GoogleHTTPClient,
-        load_credentials,
-    )
+    from tracker_sync.backends.google.auth import load_credentials
+    from tracker_sync.backends.google.transport import GoogleHTTPClient
     from tracker_sync.tabs import Link
 
-    client = gspread.Client(load_credentials(service_account_info=account),
+    client = gspread.Client(load_credentials(info=account),
                             http_client=functools.partial(GoogleHTTPClient, api_base=fake.base_url))
     fake.clear_log()
     spreadsheet = client.open_by_key(spreadsheet_id)
@@ -87,7 +85,8 @@ def main() -> None:
         http = google_client(service_account_info=account, api_base=fake.base_url, retry=RetryPolicy(sleep=lambda s: None))
 
         fake.clear_log()
-        workbook = GoogleWorkbook.create(school.name, http)
+        drive = fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer"})
+        workbook = GoogleWorkbook.create(school.name, http, folder_id=drive)
         workbook.provision(template, to_metadata(school.settings))
         print(f"provision: {len(fake.calls('sheets'))} Sheets + {len(fake.calls('drive'))} Drive calls ({describe(fake)})")
         workbook.seed_rows({name: grid[1:] for name, grid in school.grids.items()})

@@ -120,6 +120,7 @@ class _Account:
     """One service account: its key parsed once, one access token and one HTTP session for all its schools."""
 
     def __init__(self, name: str, credentials: Any, api_base: str | None) -> None:
+        from tracker_sync.backends.google.auth import describe
         from tracker_sync.backends.google.transport import (
             SharedCredentials,
             authorized_session,
@@ -128,8 +129,8 @@ class _Account:
         self.name = name
         self.credentials = SharedCredentials(credentials)
         self.session = authorized_session(self.credentials, api_base)
-        email = getattr(credentials, "service_account_email", None)
-        self.email = email if isinstance(email, str) and "@" in email else name  # Google counts quota per user
+        email = describe(credentials).account
+        self.email = email if "@" in email else name  # Google counts quota per user: the delegated user, when one
         self.listing_lock = threading.Lock()
         self.listing: tuple[float, dict[str, DriveEntry] | None] | None = None  # (when, entries)
 
@@ -157,11 +158,12 @@ class DistrictRunner:
             if name not in self._accounts:
                 from tracker_sync.backends.google.workbook import google_credentials
 
+                subject = self.registry.district.act_as or None
                 if name == DEFAULT_ACCOUNT:
                     loaded = google_credentials(credentials_file=self.google.credentials_file,
-                                                service_account_info=self.google.service_account_info)
+                                                service_account_info=self.google.service_account_info, subject=subject)
                 else:
-                    loaded = google_credentials(credentials_file=str(self.registry.resolve(name)))
+                    loaded = google_credentials(credentials_file=str(self.registry.resolve(name)), subject=subject)
                 self._accounts[name] = _Account(name, loaded, self._api_base())
             return self._accounts[name]
 

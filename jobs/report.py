@@ -55,9 +55,11 @@ def report_district(runner: DistrictRunner, *, as_of: dt.date | None = None) -> 
             from tracker_sync.backends.google.workbook import google_client
 
             access = runner.google
+            from tracker_sync.backends.google.auth import acting_email
+
             http = google_client(credentials_file=access.credentials_file, service_account_info=access.service_account_info,
-                                 api_base=access.api_base)
-            http.limiter = CredentialLimiter(runner.quota, getattr(http.auth, "service_account_email", None) or "default")
+                                 api_base=access.api_base, subject=runner.registry.district.act_as or None)
+            http.limiter = CredentialLimiter(runner.quota, acting_email(http.auth))
         day = as_of or started.astimezone(settings.zone).date()
         report, published = publish(runner.registry, runner.history, as_of=day, now=started, http=http)
     except Exception as exc:

@@ -144,3 +144,9 @@ def tool_table(grid: list[list], first_header: str, after: str | None = None) ->
             break
         rows.append({name: (row[c] if c < len(row) else None) for c, name in columns.items()})
     return rows
+
+
+@pytest.fixture(scope="module")
+def shared_drive(fake, account):
+    """A shared drive the service account manages (Content manager): where it may create spreadsheets."""
+    return fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer"})

@@ -65,11 +65,11 @@ def test_sync_all_counts_one_school(tmp_path):
     assert "1 school, 0 failed" in result.stdout  # main: "1 schools"
 
 
-def test_piped_provision_prints_the_google_url_on_one_line(fake, account, tmp_path):
+def test_piped_provision_prints_the_google_url_on_one_line(fake, account, shared_drive, tmp_path):
     credentials = tmp_path / "service-account.json"
     credentials.write_text(json.dumps(account))
     school = "Saint Katharine Drexel Academy of the Sacred Heart Elementary and Middle School"
-    result = piped("provision", "--school", school, "--backend", "google", "--no-notify",
+    result = piped("provision", "--school", school, "--backend", "google", "--folder", shared_drive, "--no-notify",
                    env={"TRACKER_SYNC_GOOGLE_CREDENTIALS": str(credentials), "TRACKER_SYNC_GOOGLE_API_BASE": fake.base_url})
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]

@@ -114,7 +114,8 @@ def test_a_school_registered_elsewhere_is_refused(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--leader", "principal@elm.org"], "--leader, --coach, --viewer and --folder share a Google tracker"),
+    (["--leader", "principal@elm.org"], "--leader, --coach, --viewer, --folder and --as are for a Google tracker"),
+    (["--as", "data-lead@elm.org"], "--leader, --coach, --viewer, --folder and --as are for a Google tracker"),
     (["--backend", "sheets"], "--backend must be xlsx or google, not 'sheets'"),
     (["--rubric", "marzano"], "Unknown rubric 'marzano': use one of danielson, leap."),
 ])
@@ -127,8 +128,9 @@ def test_xlsx_options_that_would_be_ignored_are_refused(tmp_path, args, says):
 # -- Google, over HTTP on the fake --------------------------------------------------------------
 
 
-def test_google_repair_keeps_the_rubric_and_refuses_another_before_any_write(fake, cli_env):
-    made = cli("provision", "--school", "Aspen School", "--backend", "google", "--rubric", "danielson", "--no-notify", "--json")
+def test_google_repair_keeps_the_rubric_and_refuses_another_before_any_write(fake, cli_env, shared_drive):
+    made = cli("provision", "--school", "Aspen School", "--backend", "google", "--folder", shared_drive, "--rubric", "danielson",
+               "--no-notify", "--json")
     assert made.exit_code == 0, made.output
     spreadsheet = fake.spreadsheets[json.loads(made.stdout)["tracker"].split("/d/")[1].split("/")[0]]
     tabs = [sheet.title for sheet in spreadsheet.sheets]
@@ -150,6 +152,8 @@ def test_google_repair_keeps_the_rubric_and_refuses_another_before_any_write(fak
     (["--viewer", "ana@school"], "--viewer 'ana@school' is not an email address"),
     (["--out", "x.xlsx"], "--out is for an .xlsx tracker"),
     (["--rename"], "--rename works on .xlsx trackers only"),
+    (["--as", "data-lead"], "'--as': 'data-lead' is not an email address"),
+    (["--folder", "https://drive.google.com/drive/my-drive"], "is neither a Drive folder address nor a folder id"),
 ])
 def test_google_mistakes_are_refused_before_any_call(fake, cli_env, args, says):
     fake.clear_log()

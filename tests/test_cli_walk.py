@@ -8,6 +8,7 @@ valid, and runs the real CLI. A new command is covered by adding one Command to 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -40,19 +41,24 @@ COMMANDS = [
     Command("provision", ("--school", "Walk School", "--out", "{dir}/new.xlsx"),
             {"--school": "name", "--out": "xlsx_out", "--rubric": "rubric", "--backend": "backend", "--registry": "registry_out"}),
     Command("provision", ("--school", "Walk School", "--backend", "google"),
-            {"--leader": "email", "--coach": "email", "--viewer": "email", "--rubric": "rubric"}),
-    Command("sync", ("{tracker}",), {0: "tracker", "--as-of": "date"}),
-    Command("validate", ("{tracker}",), {0: "tracker", "--as-of": "date"}),
-    Command("brief", ("{tracker}", "--out", "{dir}/brief.html"), {0: "tracker", "--out": "file_out", "--as-of": "date"}),
+            {"--leader": "email", "--coach": "email", "--viewer": "email", "--rubric": "rubric", "--as": "email"}),
+    Command("sync", ("{tracker}",), {0: "tracker", "--as-of": "date", "--as": "email"}),
+    Command("validate", ("{tracker}",), {0: "tracker", "--as-of": "date", "--as": "email"}),
+    Command("brief", ("{tracker}", "--out", "{dir}/brief.html"), {0: "tracker", "--out": "file_out", "--as-of": "date",
+                                                                 "--as": "email"}),
     Command("sync-all", ("--registry", "{registry}"), {"--registry": "registry", "--as-of": "date", "--workers": "count"}),
     Command("status", ("--registry", "{registry}"), {"--registry": "registry"}),
     Command("serve", ("--registry", "{registry}", "--simulate-day", "2026-12-15"), {"--registry": "registry", "--reload-every": "seconds"}),
     Command("serve", ("--registry", "{registry}"), {"--simulate-day": "date"}),
     Command("district-report", ("--registry", "{registry}"),
-            {"--registry": "registry", "--out": "xlsx_out", "--backend": "backend", "--brief": "brief_out", "--as-of": "date"}),
+            {"--registry": "registry", "--out": "xlsx_out", "--backend": "backend", "--brief": "brief_out", "--as-of": "date",
+             "--as": "email"}),
     Command("export", ("{tracker}", "--to", "{dir}/export"), {0: "tracker", "--to": "folder_out", "--format": "format",
-                                                             "--as-of": "date"}),
+                                                             "--as-of": "date", "--as": "email"}),
     Command("export", ("{tracker}", "--to", "{dir}/export", "--deidentify"), {"--key-file": "key_file"}),
+    Command("google-access", (), {"--as": "email", "--registry": "registry"}),
+    Command("google-login", ("--client-secret", "{dir}/client_secret.json"), {"--client-secret": "client_secret",
+                                                                            "--token": "token_out"}),
 ]
 
 _BAD_FILES = ("missing", "folder", "binary", "empty", "unreadable", "notes.txt/under_a_file")  # the last: a path through a file
@@ -79,8 +85,11 @@ WRONG: dict[str, tuple[str, ...]] = {
     "name": ("", "   "),
     "format": ("xls", "", "CSV "),
     "key_file": ("missing.key", "folder.xlsx", "empty.xlsx", "unreadable.xlsx", "notes.txt/key"),
+    "client_secret": ("missing.json", "folder.xlsx", "binary.xlsx", "empty.xlsx", "unreadable.xlsx", "toml.xlsx", "notes.txt"),
+    "token_out": ("folder.xlsx", "notes.txt/token.json"),  # refused before Google's sign-in page opens
 }
-FILE_KINDS = {"tracker", "registry", "registry_out", "xlsx_out", "file_out", "brief_out", "folder_out", "key_file"}
+FILE_KINDS = {"tracker", "registry", "registry_out", "xlsx_out", "file_out", "brief_out", "folder_out", "key_file",
+              "client_secret", "token_out"}
 CLASS_NAME = re.compile(r"\b(?:[A-Z][a-z]+){2,}(?:Error|Exception|Found|File|Locked)\b|\bKeyError\b|\bValueError\b")
 
 
@@ -112,6 +121,9 @@ def walk_inputs(tmp_path_factory) -> Path:
             unreadable.write_text("x")
             unreadable.chmod(0)
     (folder / "notes.txt").write_text("just text\n")
+    (folder / "client_secret.json").write_text(json.dumps({"installed": {  # an OAuth client's shape; never used here
+        "client_id": "1-walk.apps.googleusercontent.com", "client_secret": "GOCSPX-walk", "redirect_uris": ["http://localhost"],
+        "auth_uri": "https://accounts.google.com/o/oauth2/auth", "token_uri": "https://oauth2.googleapis.com/token"}}))
     (folder / "csv.xlsx").write_text("Teacher,Team\nAna Lopez,Team A\n")
     (folder / "toml.xlsx").write_text('[schools."A"]\nbackend = "xlsx"\n')
     import zipfile
@@ -174,6 +186,7 @@ def assert_one_clear_line(result) -> str:
 def no_google(monkeypatch):
     for name in ("TRACKER_SYNC_GOOGLE_CREDENTIALS", "TRACKER_SYNC_GOOGLE_API_BASE", "GOOGLE_APPLICATION_CREDENTIALS"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TRACKER_SYNC_GOOGLE_TOKEN", "/nonexistent/tracker-sync/google-token.json")  # no one's sign-in
     monkeypatch.setenv("NO_GCE_CHECK", "True")  # google-auth must not probe a metadata server
 
 

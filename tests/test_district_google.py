@@ -43,12 +43,19 @@ def test_an_xlsx_report_of_a_google_district_makes_no_api_call(district, fake, c
     assert out["api_calls"] == 0 and out["report"]["counts"]["current"] == 4
 
 
-def test_a_google_report_is_provisioned_once_and_shared_with_staff_only(district, fake, cli_env):
+def test_a_google_report_is_provisioned_once_and_shared_with_staff_only(district, fake, account, cli_env):
     schools = {spreadsheet_id_from(s.location) for s in load_registry(district).schools.values() if s.backend == "google"}
+    refused = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--backend", "google"])
+    assert refused.exit_code == 3  # a service account owns no Drive storage: not without a shared drive
+    assert refused.stderr.count("\n") == 1 and "owns no Drive storage (storageQuotaExceeded)" in refused.stderr
+    assert "spreadsheet" not in tomllib.loads(district.read_text())["district"].get("report", {})  # nothing recorded
+
+    drive = fake.add_shared_drive("District reports", {account["client_email"]: "fileOrganizer"})
     fake.clear_log()
-    first = report(district, "--backend", "google")
+    first = report(district, "--backend", "google", "--folder", f"https://drive.google.com/drive/folders/{drive}")
     calls = fake.calls()
     assert first["created"] and first["shared"] == STAFF[:1]
+    assert fake.files[spreadsheet_id_from(first["workbook"])].drive.id == drive  # in the shared drive, which owns it
     assert not [c for c in calls if any(school in c.path for school in schools)]  # never a school's tracker
     assert [(c.method, c.path.rsplit("/", 1)[-1].split(":")[-1]) for c in calls] == [
         ("POST", "files"),  # create the spreadsheet (Drive)

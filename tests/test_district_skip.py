@@ -39,12 +39,21 @@ def runner(district, fake, account, tmp_path):
     return runner_for(district, fake, account, clock=FakeClock(TUESDAY), history_name=f"{tmp_path.name}.sqlite")
 
 
+def coach_client(fake):
+    """The coach, a person working in Google Sheets and Drive themselves (every file they may see: full drive scope)."""
+    from google.oauth2.credentials import Credentials
+
+    scopes = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive")
+    info = fake.authorized_user_info(COACH, scopes)
+    return google_client(credentials=Credentials.from_authorized_user_info(info, scopes=scopes), api_base=fake.base_url)
+
+
 def coach_types(fake, account, school_location: str, cell: str, row: list) -> None:
     """The coach (shared as an editor) types into the Observations tab, as another Google user."""
     spreadsheet_id = spreadsheet_id_from(school_location)
     ours = google_client(service_account_info=account, api_base=fake.base_url)
+    coach = coach_client(fake)
     GoogleWorkbook(spreadsheet_id, ours).share(COACH, "writer", notify=False)
-    coach = google_client(service_account_info=fake.service_account_info(COACH), api_base=fake.base_url)
     coach.values_update(spreadsheet_id, f"'Observations'!{cell}", params={"valueInputOption": "RAW"}, body={"values": [row]})
 
 
@@ -113,10 +122,10 @@ def test_a_failure_new_norms_or_a_spreadsheet_drive_does_not_list_are_always_rea
     assert runner.sync_school(school.id, listing_max_age_s=0).outcome == "ok"
 
     # A spreadsheet someone else made (the coach's own copy) and shared with us: drive.file never lists it.
+    coach = coach_client(fake)
     GoogleWorkbook(spreadsheet_id_from(school.location), ours).share(COACH, "reader", notify=False)
-    coach = google_client(service_account_info=fake.service_account_info(COACH), api_base=fake.base_url)
     copied = coach.request("post", f"https://www.googleapis.com/drive/v3/files/{spreadsheet_id_from(school.location)}/copy",
-                           json={"name": "The coach's copy"}).json()["id"]
+                           params={"supportsAllDrives": "true"}, json={"name": "The coach's copy"}).json()["id"]
     GoogleWorkbook(copied, coach).share(account["client_email"], "writer", notify=False)
     with_school(location=GoogleWorkbook(copied, ours).location)
     assert [runner.sync_school(school.id, listing_max_age_s=0).outcome for _ in range(2)] == ["ok", "ok"]

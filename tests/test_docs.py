@@ -18,9 +18,9 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 def test_every_command_has_a_readme_section_and_an_example_in_its_help():
     group = typer.main.get_command(app)
-    pages = "\n".join([README, *(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").rglob("*.md")))])
+    pages = README + "".join(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").rglob("*.md")))
     for name, command in group.commands.items():
-        assert re.search(rf"^#+ .*`tracker-sync {re.escape(name)}[ `]", pages, re.M), f"README or docs/ has no section for '{name}'"
+        assert re.search(rf"^#+ .*`tracker-sync {re.escape(name)}[ `]", pages, re.M), f"README/docs have no section for '{name}'"
         assert "Example" in (command.help or ""), f"'tracker-sync {name} --help' has no example"
 
 

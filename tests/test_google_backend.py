@@ -43,8 +43,10 @@ NO_WAIT = RetryPolicy(sleep=lambda seconds: None, max_attempts=3)
 
 
 def new_workbook(fake: GoogleFake, account: dict, title: str = "Tiny School tracker") -> GoogleWorkbook:
+    """A new spreadsheet the service account made in a shared drive it manages (it owns no Drive storage)."""
     http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
-    return GoogleWorkbook.create(title, http)
+    drive = fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer"})
+    return GoogleWorkbook.create(title, http, folder_id=drive)
 
 
 class GoogleHarness:
@@ -260,6 +262,7 @@ def test_an_invalid_request_applies_nothing_of_the_batch(tracker):
 
 
 def test_share_makes_one_drive_call_per_person_and_never_a_link(tracker):
+    tracker.fake.add_person("lead@school.org")  # has a Google account: no invitation email needed
     tracker.fake.clear_log()
     tracker.workbook.share("lead@school.org", "writer", notify=False)
     tracker.workbook.share("viewer@school.org", "reader")
@@ -397,14 +400,15 @@ def run_cli(*args: str):
     return CliRunner().invoke(app, list(args))
 
 
-def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
+def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env, shared_drive):
     import json
     import tomllib
 
     registry = cli_env / "district.toml"
+    fake.add_person("principal@lincoln.org", "ana@lincoln.org", "board@district.org")  # Google accounts: no invitation needed
     args = ["provision", "--school", "Lincoln Elementary", "--backend", "google", "--registry", str(registry),
-            "--leader", "principal@lincoln.org", "--coach", "ana@lincoln.org", "--viewer", "board@district.org",
-            "--no-notify", "--json"]
+            "--folder", shared_drive, "--leader", "principal@lincoln.org", "--coach", "ana@lincoln.org",
+            "--viewer", "board@district.org", "--no-notify", "--json"]
     fake.clear_log()
     first = run_cli(*args)
     assert first.exit_code == 0, first.output
@@ -422,7 +426,7 @@ def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
     fake.spreadsheets[spreadsheet_id].sheets.pop()  # someone deleted the Instructions tab
     spreadsheets_before = len(fake.spreadsheets)
     fake.clear_log()
-    again = run_cli(*args[:7], "--json")
+    again = run_cli(*args[:9], "--json")
     assert again.exit_code == 0, again.output
     assert json.loads(again.output)["created"] is False
     assert len(fake.spreadsheets) == spreadsheets_before
@@ -430,13 +434,13 @@ def test_cli_provisions_shares_records_and_reruns_as_a_repair(fake, cli_env):
     assert fake.spreadsheets[spreadsheet_id].sheets[-1].title == "Instructions"
 
 
-def test_provision_without_a_registry_finds_its_own_spreadsheet_instead_of_making_another(fake, account):
+def test_provision_without_a_registry_finds_its_own_spreadsheet_instead_of_making_another(fake, account, shared_drive):
     from tracker_sync.provision.google import provision_google_school
 
     http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
-    first = provision_google_school("Juniper Hills School", http=http, today=dt.date(2026, 9, 1))
+    first = provision_google_school("Juniper Hills School", folder=shared_drive, http=http, today=dt.date(2026, 9, 1))
     count = len(fake.spreadsheets)
-    again = provision_google_school("Juniper Hills School", http=http, today=dt.date(2027, 9, 1))
+    again = provision_google_school("Juniper Hills School", folder=shared_drive, http=http, today=dt.date(2027, 9, 1))
     assert (first.created, again.created, again.tracker) == (True, False, first.tracker)
     assert len(fake.spreadsheets) == count
     metadata = GoogleWorkbook(spreadsheet_id_from(first.tracker), http).read([]).metadata
@@ -463,10 +467,11 @@ def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_sett
 
 def test_a_spreadsheet_not_shared_with_the_service_account_exits_3_naming_the_account(fake, account, cli_env, leap_template, tiny_settings):
     """Google answers 403 for a spreadsheet that exists but is not shared (the fake too): one line, exit 3."""
+    from tracker_sync.backends.google.auth import load_credentials
     from tracker_sync.metadata import to_metadata
 
-    someone = google_client(service_account_info=fake.service_account_info("principal@lincoln.org"), api_base=fake.base_url)
-    theirs = GoogleWorkbook.create("Lincoln's own tracker", someone)
+    principal = load_credentials(info=fake.authorized_user_info("principal@lincoln.org"))  # a person, in their own Drive
+    theirs = GoogleWorkbook.create("Lincoln's own tracker", google_client(credentials=principal, api_base=fake.base_url))
     theirs.provision(leap_template, to_metadata(tiny_settings))
     email = account["client_email"]
     for command in ("sync", "validate"):

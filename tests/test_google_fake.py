@@ -24,15 +24,27 @@ SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 ROBOT = "robot@district-project.iam.gserviceaccount.com"
 COACH = "coach@school.org"
 DRIVE_FILE = "https://www.googleapis.com/auth/drive.file"
+FULL_DRIVE = "https://www.googleapis.com/auth/drive"
 
 
 class Client:
-    """One caller of the fake: its own token (email and scopes), and short helpers for the calls tests make."""
+    """One caller of the fake: its own token (email and scopes), and short helpers for the calls tests make.
 
-    def __init__(self, fake: GoogleFake, email: str, scopes: str = f"https://www.googleapis.com/auth/spreadsheets {DRIVE_FILE}") -> None:
-        claims = base64.urlsafe_b64encode(json.dumps({"iss": email, "scope": scopes}).encode()).decode().rstrip("=")
-        token = requests.post(f"{fake.base_url}/token", data={
-            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": f"e30.{claims}.unsigned"}).json()
+    A service account gets a token by a JWT-bearer grant (and a shared drive of its own to create in: it
+    owns no Drive storage); a person (``person=True``) by refreshing OAuth credentials they consented to.
+    """
+
+    def __init__(self, fake: GoogleFake, email: str, scopes: str = f"https://www.googleapis.com/auth/spreadsheets {DRIVE_FILE}",
+                 *, person: bool = False) -> None:
+        if person:
+            info = fake.authorized_user_info(email, tuple(scopes.split()))
+            grant = {"grant_type": "refresh_token", **{k: info[k] for k in ("client_id", "client_secret", "refresh_token")}}
+            self.folder = None
+        else:
+            claims = base64.urlsafe_b64encode(json.dumps({"iss": email, "scope": scopes}).encode()).decode().rstrip("=")
+            grant = {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": f"e30.{claims}.unsigned"}
+            self.folder = fake.add_shared_drive("Trackers", {email: "fileOrganizer"})
+        token = requests.post(f"{fake.base_url}/token", data=grant).json()
         self.base, self.email = fake.base_url, email
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token['access_token']}"
@@ -41,13 +53,17 @@ class Client:
         return self.session.request(method, self.base + path, **kwargs)
 
     def create(self, name: str = "Tracker") -> str:
-        return self.call("POST", FILES, json={"name": name, "mimeType": SPREADSHEET_MIME}).json()["id"]
+        where = {"parents": [self.folder]} if self.folder else {}
+        return self.call("POST", FILES, params={"supportsAllDrives": "true"},
+                         json={"name": name, "mimeType": SPREADSHEET_MIME, **where}).json()["id"]
 
     def share(self, file_id: str, email: str, role: str = "writer") -> requests.Response:
-        return self.call("POST", f"{FILES}/{file_id}/permissions", json={"type": "user", "role": role, "emailAddress": email})
+        return self.call("POST", f"{FILES}/{file_id}/permissions", params={"supportsAllDrives": "true"},
+                         json={"type": "user", "role": role, "emailAddress": email})
 
     def drive_file(self, file_id: str) -> dict:
-        return self.call("GET", f"{FILES}/{file_id}", params={"fields": "modifiedTime,lastModifyingUser(me,emailAddress)"}).json()
+        return self.call("GET", f"{FILES}/{file_id}", params={"fields": "modifiedTime,lastModifyingUser(me,emailAddress)",
+                                                              "supportsAllDrives": "true"}).json()
 
     def put(self, sheet_id: str, a1: str, values: list[list], option: str = "USER_ENTERED") -> requests.Response:
         return self.call("PUT", f"{SHEETS}/{sheet_id}/values/{a1}", params={"valueInputOption": option}, json={"values": values})
@@ -63,7 +79,8 @@ def robot(fake):
 
 @pytest.fixture
 def coach(fake):
-    return Client(fake, COACH)
+    """A person working in Google Drive and Sheets themselves: every file they may see (full drive scope)."""
+    return Client(fake, COACH, f"https://www.googleapis.com/auth/spreadsheets {FULL_DRIVE}", person=True)
 
 
 # -- the request log -------------------------------------------------------------------------------
@@ -91,7 +108,8 @@ def test_the_log_counts_every_request_but_keeps_only_the_last_ones_and_their_bod
 def test_a_drive_copy_shares_the_tabs_of_its_original_until_one_of_them_is_written(fake, robot):
     original = robot.create("Original")
     assert robot.batch(original, {"addSheet": {"properties": {"title": "Coach"}}}).ok
-    copy_id = robot.call("POST", f"{FILES}/{original}/copy", json={"name": "Copy"}).json()["id"]
+    copy_id = robot.call("POST", f"{FILES}/{original}/copy", params={"supportsAllDrives": "true"},
+                         json={"name": "Copy"}).json()["id"]
     first, copied = fake.spreadsheets[original], fake.spreadsheets[copy_id]
     assert [a is b for a, b in zip(first.sheets, copied.sheets)] == [True, True]  # no cell copied
     assert robot.put(copy_id, "Coach!A1", [["typed in the copy"]]).ok
@@ -156,7 +174,8 @@ def test_files_list_pages_and_under_drive_file_shows_only_the_callers_own_files(
     shared = coach.create("Coach's own")
     coach.share(shared, ROBOT)
     fields = "nextPageToken,files(id,modifiedTime,lastModifyingUser(me,emailAddress,displayName))"
-    query = {"q": f"mimeType = '{SPREADSHEET_MIME}' and trashed = false", "fields": fields, "pageSize": 2}
+    query = {"q": f"mimeType = '{SPREADSHEET_MIME}' and trashed = false", "fields": fields, "pageSize": 2,
+             "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
     pages, token = [], None
     while True:
         page = robot.call("GET", FILES, params={**query, **({"pageToken": token} if token else {})}).json()

@@ -15,6 +15,7 @@ def test_standalone_fake_serves_the_cli_and_stops_on_sigterm(tmp_path):
                               stdout=subprocess.PIPE, text=True)
     try:
         exports = dict(server.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(2))
+        folder, act_as = (server.stdout.readline().split()[-1] for _ in range(2))
         env = {**os.environ, **exports}
         assert exports["TRACKER_SYNC_GOOGLE_API_BASE"].startswith("http://127.0.0.1:")
         assert json.loads(credentials.read_text())["type"] == "service_account"
@@ -24,7 +25,8 @@ def test_standalone_fake_serves_the_cli_and_stops_on_sigterm(tmp_path):
             assert done.returncode == 0, done.stderr
             return json.loads(done.stdout)
 
-        made = cli("provision", "--school", "Tiny School", "--backend", "google", "--no-notify")
+        made = cli("provision", "--school", "Tiny School", "--backend", "google", "--folder", folder, "--no-notify")
+        assert cli("provision", "--school", "Aspen School", "--backend", "google", "--as", act_as)["created"]
         synced = cli("sync", made["tracker"], "--as-of", "2026-09-30")
         assert synced["tabs_written"] == ["Summary", "Patterns", "Flags", "Sync Log"]
         assert set(synced["rows_read"]) >= {"Roster", "Observations", "LEAP Scores"}

@@ -9,7 +9,6 @@ trimming too) must equal the recording, and values/error bodies must be equal ou
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from pathlib import Path
@@ -63,20 +62,16 @@ def shape(value: object) -> object:
     return type(value).__name__
 
 
-def _unsigned_jwt(claims: dict) -> str:
-    """The recordings' service account, as a JWT the fake's token endpoint reads (it checks no signature)."""
-    part = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
-    return f"e30.{part}.unsigned"
-
-
 class Replayer:
     """Sends a cassette's requests to the fake with ids mapped, and collects both answers."""
 
     def __init__(self, fake: GoogleFake, email: str = "telegram-budgeter@telegram-budgeter.iam.gserviceaccount.com") -> None:
         self.fake = fake
+        # The recordings' account owned the spreadsheets it created: service accounts had Drive storage when gspread
+        # recorded them, which Google refuses since 2025. To the fake it is a user with its own OAuth sign-in.
+        info = fake.authorized_user_info(email, ("https://www.googleapis.com/auth/spreadsheets",))
         token = requests.post(f"{fake.base_url}/token", data={
-            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
-            "assertion": _unsigned_jwt({"iss": email, "scope": "https://www.googleapis.com/auth/spreadsheets"})}).json()
+            "grant_type": "refresh_token", **{key: info[key] for key in ("client_id", "client_secret", "refresh_token")}}).json()
         self.headers = {"Authorization": f"Bearer {token['access_token']}"}
         self.ids: dict[str, str] = {}
 

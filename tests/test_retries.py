@@ -5,11 +5,8 @@ from __future__ import annotations
 import pytest
 from gspread.exceptions import APIError
 
-from tracker_sync.backends.google.transport import (
-    GoogleHTTPClient,
-    RetryPolicy,
-    load_credentials,
-)
+from tracker_sync.backends.google.auth import load_credentials
+from tracker_sync.backends.google.transport import GoogleHTTPClient, RetryPolicy
 from tracker_sync.errors import ApiError
 from tracker_sync.testing.google_fake import Fault, GoogleFake
 
@@ -19,19 +16,22 @@ SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 def client_for(fake: GoogleFake, account: dict, **policy) -> tuple[GoogleHTTPClient, list[float]]:
     slept: list[float] = []
     retry = RetryPolicy(sleep=slept.append, jitter=lambda: 1.0, **policy)
-    client = GoogleHTTPClient(load_credentials(service_account_info=account), api_base=fake.base_url, retry=retry,
+    client = GoogleHTTPClient(load_credentials(info=account), api_base=fake.base_url, retry=retry,
                               timeout=(2.0, 0.5))
     return client, slept
 
 
-def new_spreadsheet(client: GoogleHTTPClient) -> str:
-    response = client.request("post", "https://www.googleapis.com/drive/v3/files", json={"name": "t", "mimeType": SPREADSHEET_MIME})
+def new_spreadsheet(client: GoogleHTTPClient, fake: GoogleFake, account: dict) -> str:
+    """A spreadsheet the service account makes in a shared drive it manages (it owns no Drive storage)."""
+    drive = fake.add_shared_drive("Trackers", {account["client_email"]: "fileOrganizer"})
+    response = client.request("post", "https://www.googleapis.com/drive/v3/files", params={"supportsAllDrives": "true"},
+                              json={"name": "t", "mimeType": SPREADSHEET_MIME, "parents": [drive]})
     return response.json()["id"]
 
 
 def test_429_waits_exactly_retry_after_then_succeeds(fake, account):
     client, slept = client_for(fake, account)
-    sheet_id = new_spreadsheet(client)
+    sheet_id = new_spreadsheet(client, fake, account)
     fake.script(Fault.http(429, retry_after=7, match=sheet_id))
     assert client.fetch_sheet_metadata(sheet_id)["spreadsheetId"] == sheet_id
     assert slept == [7.0]
@@ -42,7 +42,7 @@ def test_429_waits_exactly_retry_after_then_succeeds(fake, account):
                          ids=["500", "503", "408", "connection-reset", "read-timeout"])
 def test_transient_failures_are_retried_with_exponential_backoff(fake, account, fault):
     client, slept = client_for(fake, account, base_delay=0.25)
-    sheet_id = new_spreadsheet(client)
+    sheet_id = new_spreadsheet(client, fake, account)
     fake.script(Fault(**{**fault.__dict__, "match": sheet_id}), Fault(**{**fault.__dict__, "match": sheet_id}))
     assert client.fetch_sheet_metadata(sheet_id)["spreadsheetId"] == sheet_id
     assert slept == [0.25, 0.5]  # jitter pinned at its top: base * 2**n
@@ -56,7 +56,7 @@ def test_jitter_keeps_each_wait_between_half_and_full_step():
 
 def test_gives_up_after_max_attempts_with_a_clear_error(fake, account):
     client, slept = client_for(fake, account, max_attempts=4)
-    sheet_id = new_spreadsheet(client)
+    sheet_id = new_spreadsheet(client, fake, account)
     fake.script(*[Fault.http(503, match=sheet_id)] * 4)
     fake.clear_log()
     with pytest.raises(ApiError) as caught:
@@ -69,7 +69,7 @@ def test_gives_up_after_max_attempts_with_a_clear_error(fake, account):
 
 def test_gives_up_at_once_when_retry_after_exceeds_the_time_budget(fake, account):
     client, slept = client_for(fake, account, max_elapsed=30.0)
-    sheet_id = new_spreadsheet(client)
+    sheet_id = new_spreadsheet(client, fake, account)
     fake.script(Fault.http(429, retry_after=120, match=sheet_id))
     with pytest.raises(ApiError) as caught:
         client.fetch_sheet_metadata(sheet_id)
@@ -78,7 +78,7 @@ def test_gives_up_at_once_when_retry_after_exceeds_the_time_budget(fake, account
 
 def test_connection_failures_that_never_end_become_api_errors(fake, account):
     client, _ = client_for(fake, account, max_attempts=2)
-    sheet_id = new_spreadsheet(client)
+    sheet_id = new_spreadsheet(client, fake, account)
     fake.script(Fault.reset(match=sheet_id), Fault.reset(match=sheet_id))
     with pytest.raises(ApiError) as caught:
         client.fetch_sheet_metadata(sheet_id)
@@ -88,7 +88,7 @@ def test_connection_failures_that_never_end_become_api_errors(fake, account):
 @pytest.mark.parametrize("status", [400, 403, 404])
 def test_client_errors_are_not_retried_and_keep_googles_message(fake, account, status):
     client, slept = client_for(fake, account)
-    sheet_id = new_spreadsheet(client)
+    sheet_id = new_spreadsheet(client, fake, account)
     fake.script(Fault.http(status, match=sheet_id))
     with pytest.raises(ApiError) as caught:
         client.fetch_sheet_metadata(sheet_id)
@@ -105,6 +105,6 @@ def test_unknown_spreadsheet_is_a_404_api_error(fake, account):
 
 def test_only_the_two_allowed_scopes_are_requested(fake, account):
     client, _ = client_for(fake, account)
-    new_spreadsheet(client)
+    new_spreadsheet(client, fake, account)
     assert set(map(tuple, fake.token_scopes.values())) == {(
         "https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")}

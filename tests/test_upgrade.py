@@ -142,14 +142,14 @@ def test_an_existing_tracker_keeps_its_rubric_and_refuses_another(tmp_path):
     assert other.exit_code == 2 and "is a Danielson Framework for Teaching tracker; --rubric leap would change its rubric" in other.stderr
 
 
-def test_provision_upgrades_an_old_google_tracker_without_touching_a_coach_cell(fake, account, school, tmp_path):
+def test_provision_upgrades_an_old_google_tracker_without_touching_a_coach_cell(fake, account, shared_drive, school, tmp_path):
     from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
     from tracker_sync.district.registry import upsert_school
     from tracker_sync.provision.google import provision_google_school
 
     http = google_client(service_account_info=account, api_base=fake.base_url)
     old = old_template(school)
-    workbook = GoogleWorkbook.create(f"{school.name} – coaching tracker", http)
+    workbook = GoogleWorkbook.create(f"{school.name} – coaching tracker", http, folder_id=shared_drive)
     workbook.provision(old, to_metadata(school.settings))
     workbook.seed_rows(coach_rows(school, old))
     report = sync_tracker(GoogleWorkbook(workbook.spreadsheet_id, http), as_of=school.as_of)

@@ -103,6 +103,18 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object 
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute everything as of this date (default: today in the school's timezone).")
 ]
+def _district_user(value: str | None) -> str | None:
+    from tracker_sync.validate.cells import is_email
+
+    if value is not None and not is_email(value):
+        raise typer.BadParameter(f"'{value}' is not an email address: name the district user to act as, "
+                                 "e.g. data-lead@district.org")
+    return value
+
+
+ActAsOption = Annotated[str | None, typer.Option(
+    "--as", metavar="EMAIL", callback=_district_user, help="Google: act as this district user through domain-wide delegation "
+    "(the service account's key with a subject); `tracker-sync google-access` prints what the Workspace admin grants.")]
 # Hidden from the Arguments list only because this typer labels every argument with its Python type
 # ("TRACKER <str>"); each command's help says what TRACKER is.
 TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", hidden=True, help="Path to the tracker .xlsx file, or a Google Sheets URL or id.")]

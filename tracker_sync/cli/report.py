@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from tracker_sync.cli.app import (
+    ActAsOption,
     AsOfOption,
     JsonOption,
     TrackerArg,
@@ -33,6 +34,9 @@ def district_report(
     out: Annotated[Path | None, typer.Option("--out", metavar="FILE.xlsx", help="Write the District workbook to this .xlsx file.")] = None,
     backend: Annotated[str | None, typer.Option(metavar="xlsx|google", help="xlsx or google (default: the registry's district.report backend, else xlsx).")] = None,
     brief: Annotated[Path | None, typer.Option(metavar="FILE.html", help="Where to write the district brief (default: briefs/district/ beside the registry).")] = None,
+    folder: Annotated[str | None, typer.Option(metavar="FOLDER_ID", help="Google: the shared drive or folder (id or address) for "
+                                                 "a new District workbook (default: the registry's [district] folder).")] = None,
+    act_as: ActAsOption = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -44,7 +48,7 @@ def district_report(
 
     Example: tracker-sync district-report --registry district.toml --as-of 2026-12-18
 
-    Example: tracker-sync district-report --registry district.toml --backend google --json
+    Example: tracker-sync district-report --registry district.toml --backend google --folder 0AFb7mJmIeGFXUk9PVA --json
     """
     from tracker_sync.district.publish import publish
     from tracker_sync.jobs.report import report_run
@@ -54,7 +58,8 @@ def district_report(
         loaded = load_district(registry)
         history = open_history(loaded)
         day = parse_as_of(as_of) or now.astimezone(loaded.district.report.zone).date()
-        report, published = publish(loaded, history, as_of=day, now=now, out=out, backend=backend, brief=brief)
+        report, published = publish(loaded, history, as_of=day, now=now, out=out, backend=backend, brief=brief,
+                                    folder=folder, act_as=act_as)
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     history.record(report_run(now, report, published))
@@ -89,6 +94,7 @@ def export(
     fmt: Annotated[str, typer.Option("--format", metavar="csv|jsonl|parquet", help="csv, jsonl or parquet (parquet needs the 'parquet' extra).")] = "csv",
     deidentify: Annotated[bool, typer.Option("--deidentify", help="Replace names and emails with keyed hashes and drop free-text notes.")] = False,
     key_file: Annotated[Path | None, typer.Option("--key-file", metavar="FILE", help="The district's secret key for --deidentify (default: $TRACKER_SYNC_DISTRICT_SECRET).")] = None,
+    act_as: ActAsOption = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -105,7 +111,7 @@ def export(
 
     try:
         key = district_key(key_file) if deidentify else None
-        result = export_records(open_workbook(tracker), to, fmt=fmt, deidentify_key=key, as_of=parse_as_of(as_of))
+        result = export_records(open_workbook(tracker, act_as=act_as), to, fmt=fmt, deidentify_key=key, as_of=parse_as_of(as_of))
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     if as_json:

@@ -10,6 +10,7 @@ import typer
 from rich.text import Text
 
 from tracker_sync.cli.app import (
+    ActAsOption,
     AsOfOption,
     JsonOption,
     TrackerArg,
@@ -95,7 +96,9 @@ def provision(
     rubric: Annotated[str | None, typer.Option(metavar="RUBRIC", help="leap or danielson, for a new tracker (default leap). "
                                                   "An existing tracker keeps its own; a different one is refused.")] = None,
     backend: Annotated[str, typer.Option(metavar="xlsx|google", help="xlsx (a local file) or google (a Google spreadsheet).")] = "xlsx",
-    folder: Annotated[str | None, typer.Option(metavar="FOLDER_ID", help="Google Drive folder id for the new spreadsheet.")] = None,
+    folder: Annotated[str | None, typer.Option(metavar="FOLDER_ID", help="Google: the shared drive or folder (id or address) for "
+                                                 "a new spreadsheet (default: the registry's [district] folder).")] = None,
+    act_as: ActAsOption = None,
     leader: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a school leader (editor). Repeatable. Google only.")] = None,
     coach: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a coach (editor). Repeatable. Google only.")] = None,
     viewer: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a read-only viewer. Repeatable. Google only.")] = None,
@@ -112,7 +115,7 @@ def provision(
 
     Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx --registry district.toml
 
-    Example: tracker-sync provision --school "Lincoln Elementary" --backend google --registry district.toml --coach ana@lincoln.org
+    Example: tracker-sync provision --school "Lincoln" --backend google --folder 0AFb7mJmIeGFXUk9PVA --coach ana@lincoln.org
     """
     try:
         if backend == "google":
@@ -125,10 +128,10 @@ def provision(
             from tracker_sync.provision.google import provision_google_school
 
             result = provision_google_school(school, rubric=rubric, folder=folder, leaders=leader or [], coaches=coach or [],
-                                             viewers=viewer or [], registry=registry, notify=notify)
+                                             viewers=viewer or [], registry=registry, notify=notify, act_as=act_as)
         elif backend == "xlsx":
-            if leader or coach or viewer or folder:
-                raise ConfigError("--leader, --coach, --viewer and --folder share a Google tracker: an .xlsx tracker is "
+            if leader or coach or viewer or folder or act_as:
+                raise ConfigError("--leader, --coach, --viewer, --folder and --as are for a Google tracker: an .xlsx tracker is "
                                   "shared as a file. Leave them out, or give --backend google.")
             from tracker_sync.provision import provision_xlsx_school
 
@@ -151,14 +154,14 @@ def provision(
         say(f"Recorded in the registry {result.registry}")
 
 
-def _open(tracker: str):
+def _open(tracker: str, act_as: str | None):
     from tracker_sync.backends import open_workbook
 
-    return open_workbook(tracker)
+    return open_workbook(tracker, act_as=act_as)
 
 
 @app.command()
-def sync(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+def sync(tracker: TrackerArg, as_of: AsOfOption = None, act_as: ActAsOption = None, as_json: JsonOption = False) -> None:
     """Validate the coach tabs and rewrite Summary, Patterns, Flags and Sync Log in one atomic write.
 
     TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
@@ -168,14 +171,14 @@ def sync(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = Fa
     from tracker_sync.sync import sync_tracker
 
     try:
-        report = sync_tracker(_open(tracker), as_of=parse_as_of(as_of))
+        report = sync_tracker(_open(tracker, act_as), as_of=parse_as_of(as_of))
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     print_json(report.to_dict()) if as_json else _print_report(report)
 
 
 @app.command()
-def validate(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+def validate(tracker: TrackerArg, as_of: AsOfOption = None, act_as: ActAsOption = None, as_json: JsonOption = False) -> None:
     """Check every coach row and list the findings; writes nothing. Exits 1 when there are errors.
 
     TRACKER is the tracker's .xlsx file, or its Google Sheets URL or spreadsheet id.
@@ -187,7 +190,7 @@ def validate(tracker: TrackerArg, as_of: AsOfOption = None, as_json: JsonOption 
     from tracker_sync.sync import validate_tracker
 
     try:
-        report, findings = validate_tracker(_open(tracker), as_of=parse_as_of(as_of))
+        report, findings = validate_tracker(_open(tracker, act_as), as_of=parse_as_of(as_of))
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     if as_json:
@@ -208,6 +211,7 @@ def brief(
     out: Annotated[Path, typer.Option("--out", metavar="FILE.html", help="Where to write the HTML page.")] = Path("brief.html"),
     as_of: AsOfOption = None,
     include_names: Annotated[bool, typer.Option("--include-names", help="Name observers and list the teachers who need an action (never their scores).")] = False,
+    act_as: ActAsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Write the one-page ILT brief: a printable HTML page of the tracker's patterns; writes nothing to the tracker.
@@ -222,7 +226,7 @@ def brief(
     try:
         if out.is_dir():
             raise ConfigError(f"--out {out} is a folder: give a file name for the brief, e.g. {out / 'brief.html'}.")
-        html = build_brief(_open(tracker), as_of=parse_as_of(as_of), include_names=include_names)
+        html = build_brief(_open(tracker, act_as), as_of=parse_as_of(as_of), include_names=include_names)
         try:
             out.write_text(html, encoding="utf-8")
         except OSError as exc:

@@ -84,12 +84,13 @@ def ensure_xlsx(path: Path, tab_names: Sequence[str]) -> bool:
     return created
 
 
-def google_workbook(registry: Registry, http: Any, first_tab: str) -> tuple[Workbook, bool, list[str]]:
-    """The district's Google workbook: the recorded one, or a new one (recorded in the registry
-    before anything else, its first tab renamed ``first_tab``); then shared, view only, with each
-    listed staff member not shared with yet."""
+def google_workbook(registry: Registry, http: Any, first_tab: str, folder: str | None = None) -> tuple[Workbook, bool, list[str]]:
+    """The district's Google workbook: the recorded one, or a new one in ``folder`` (else the registry's
+    ``[district] folder``; recorded in the registry before anything else, its first tab renamed
+    ``first_tab``); then shared, view only, with each listed staff member not shared with yet."""
     from tracker_sync.backends.google.workbook import (
         GoogleWorkbook,
+        folder_id_from,
         spreadsheet_id_from,
     )
 
@@ -97,7 +98,9 @@ def google_workbook(registry: Registry, http: Any, first_tab: str) -> tuple[Work
         raise ConfigError("A Google District workbook is recorded in the registry: load the registry from a file.")
     created = not registry.district.report.spreadsheet
     if created:
-        new = GoogleWorkbook.create(f"{registry.district.name} – district report", http)
+        where = folder or registry.district.folder
+        new = GoogleWorkbook.create(f"{registry.district.name} – district report", http,
+                                    folder_id=folder_id_from(where) if where else None)
         registry = record_district_report(registry.path, spreadsheet=new.location)  # a rerun never makes a second one
         sheet_id = next(iter(new.read([]).tab_ids.values()))
         http.batch_update(new.spreadsheet_id, {"requests": [{"updateSheetProperties": {
@@ -117,8 +120,10 @@ def brief_path(registry: Registry, as_of: dt.date) -> Path:
 
 
 def publish(registry: Registry, history: History, *, as_of: dt.date, now: dt.datetime, out: Path | None = None,
-            backend: str | None = None, brief: Path | None = None, http: Any = None) -> tuple[DistrictReport, Published]:
-    """Build the report from the history, write the District workbook and the brief."""
+            backend: str | None = None, brief: Path | None = None, http: Any = None, folder: str | None = None,
+            act_as: str | None = None) -> tuple[DistrictReport, Published]:
+    """Build the report from the history, write the District workbook and the brief; a new Google workbook goes in
+    ``folder`` (else the registry's), written as ``act_as`` (else the registry's ``[district] act_as``)."""
     from tracker_sync.district.brief import render_district_brief
     from tracker_sync.district.tabs import district_tabs
 
@@ -127,6 +132,8 @@ def publish(registry: Registry, history: History, *, as_of: dt.date, now: dt.dat
         backend = "xlsx" if out is not None else registry.district.report.backend
     if backend not in ("xlsx", "google"):
         raise ConfigError(f"--backend must be xlsx or google, not '{backend}'.")
+    if backend == "xlsx" and (folder or act_as):
+        raise ConfigError("--folder and --as are for a Google District workbook: leave them out, or give --backend google.")
     report = build_report(registry, history, as_of=as_of, now=now)
     tabs: list[ToolTab] = district_tabs(report)
     metadata = {**METADATA, "district": report.district, "as_of": as_of.isoformat()}
@@ -142,9 +149,9 @@ def publish(registry: Registry, history: History, *, as_of: dt.date, now: dt.dat
     else:
         from tracker_sync.backends.google.workbook import google_client
 
-        http = http or google_client()
+        http = http or google_client(subject=act_as or registry.district.act_as or None)
         calls0 = http.calls
-        workbook, created, shared = google_workbook(registry, http, tabs[0].name)
+        workbook, created, shared = google_workbook(registry, http, tabs[0].name, folder)
         workbook.write(tabs, metadata)
         calls = http.calls - calls0
     html = render_district_brief(report)

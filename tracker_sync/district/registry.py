@@ -7,6 +7,8 @@ validates it with pydantic and names the school and field of every mistake. Only
     [district]
     name = "Front Range Schools"
     credentials = ["keys/sync-1.json", "keys/sync-2.json"]   # service accounts; schools spread over them
+    folder = "0AFb7mJmIeGFXUk9PVA"          # Google: the shared drive (or folder) new spreadsheets go in
+    act_as = "data-lead@district.org"       # Google: the district user the service accounts act as (delegation)
     reads_per_minute_per_credential = 60    # Google's quota, per service account (defaults shown)
     writes_per_minute_per_credential = 60
     reads_per_minute_per_project = 300      # ... and for the whole project
@@ -257,6 +259,8 @@ class District(_Strict):
 
     name: str = "District"
     credentials: tuple[str, ...] = ()  # service-account key files; none: TRACKER_SYNC_GOOGLE_CREDENTIALS or ADC
+    folder: str = Field("", description="Drive folder or shared drive id for new Google spreadsheets (trackers, the report)")
+    act_as: str = Field("", description="the district user the service accounts act as (domain-wide delegation)")
     reads_per_minute_per_credential: int = Field(_DEFAULT_QUOTA.reads_per_credential, ge=1)
     writes_per_minute_per_credential: int = Field(_DEFAULT_QUOTA.writes_per_credential, ge=1)
     reads_per_minute_per_project: int = Field(_DEFAULT_QUOTA.reads_per_project, ge=1)
@@ -281,6 +285,24 @@ class District(_Strict):
         if len(set(value)) != len(value):
             raise ValueError("a credential file is listed twice")
         return value
+
+    @field_validator("act_as")
+    @classmethod
+    def _user(cls, value: str) -> str:
+        if value and not is_email(value):
+            raise ValueError(f"{value!r} is not an email address; name the district user to act as, "
+                             "e.g. 'data-lead@district.org'")
+        return value
+
+    @field_validator("folder")
+    @classmethod
+    def _folder_id(cls, value: str) -> str:
+        from tracker_sync.backends.google.workbook import folder_id_from
+
+        try:
+            return folder_id_from(value) if value else value
+        except ConfigError as exc:
+            raise ValueError(str(exc).rstrip(".")) from None
 
     @property
     def quota(self) -> QuotaLimits:

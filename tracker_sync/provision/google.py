@@ -5,6 +5,10 @@ Re-running for a school already in the registry (tracker_sync.district.registry)
 up in Drive by its title (the drive.file scope sees only files tracker-sync created), so no second
 spreadsheet is ever made. Calls: new school = 1 Drive search + 1 Drive create + 2 Sheets calls;
 repair = 2 Sheets calls (+1 Drive search without a registry entry); plus 1 Drive call per share.
+
+Where the spreadsheet goes and who makes it (tracker_sync.backends.google.auth): ``folder`` (else the
+registry's ``[district] folder``), as ``act_as`` (else the registry's ``[district] act_as``) when the
+credentials are a service account's, else as the credentials' own account.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 from tracker_sync.backends.google.workbook import (
     GoogleWorkbook,
+    folder_id_from,
     google_client,
     spreadsheet_id_from,
 )
@@ -29,7 +34,7 @@ from tracker_sync.provision import (
 def provision_google_school(
     school: str, *, rubric: str | None = None, folder: str | None = None, leaders: Sequence[str] = (),
     coaches: Sequence[str] = (), viewers: Sequence[str] = (), registry: Path | None = None, notify: bool = True,
-    http=None, today: dt.date | None = None,
+    act_as: str | None = None, http=None, today: dt.date | None = None,
 ) -> ProvisionResult:
     """Create (or repair) the school's spreadsheet, share it with named people only, record it.
 
@@ -40,12 +45,17 @@ def provision_google_school(
     from tracker_sync.metadata import provision_settings, rubric_named
     from tracker_sync.sheet_templates import load_template
 
-    for emails, option in ((leaders, "--leader"), (coaches, "--coach"), (viewers, "--viewer")):
+    users = [act_as] if act_as else []
+    for emails, option in ((leaders, "--leader"), (coaches, "--coach"), (viewers, "--viewer"), (users, "--as")):
         check_emails(emails, option)
     if rubric is not None:
         rubric_named(rubric)  # an unknown rubric is refused before any call
-    entry = registry_entry(existing_registry(registry), school, "google")
-    http = http or google_client()
+    loaded = existing_registry(registry)
+    entry = registry_entry(loaded, school, "google")
+    if loaded is not None:
+        folder, act_as = folder or loaded.district.folder or None, act_as or loaded.district.act_as or None
+    folder = folder_id_from(folder) if folder else None
+    http = http or google_client(subject=act_as)
     title = f"{school} – coaching tracker"
     if entry is not None:
         workbook: GoogleWorkbook | None = GoogleWorkbook(spreadsheet_id_from(entry.location), http)

@@ -138,12 +138,14 @@ class GooglePlace:
         return GoogleWorkbook.create(self.making_title, self.old.http, folder_id=self._folder())
 
     def _people(self, workbook: GoogleWorkbook) -> list[dict]:
-        """The people named on a spreadsheet (one Drive call; last year's is asked once per run)."""
+        """The people named on a spreadsheet itself (one Drive call; last year's is asked once per run); a shared
+        drive's members come with the place, so they are neither copied nor changed."""
         if workbook is self.old and self._old_people is not None:
             return self._old_people
         me = self.old._account
         people = [p for p in workbook.permissions()
-                  if p.get("type") == "user" and p.get("role") not in _PLACE_ROLES and p.get("emailAddress") != me]
+                  if p.get("type") == "user" and p.get("role") not in _PLACE_ROLES and p.get("emailAddress") != me
+                  and not (p.get("permissionDetails") and all(d.get("inherited") for d in p["permissionDetails"]))]
         if workbook is self.old:
             self._old_people = people
         return people

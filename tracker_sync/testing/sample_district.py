@@ -2,11 +2,13 @@
 
 For the tests, the benchmark and the README's examples: every school is a seeded synthetic school
 provisioned and filled the way the demo does it. Google schools beyond the first ``distinct`` are
-Drive copies of those (one API call each), so a 2,000-school district builds in a minute.
+Drive copies of those (one API call each), so a 2,000-school district builds in a minute. They live
+in one shared drive every account manages (a service account owns no Drive storage).
 
 With ``accounts`` (service-account JSONs from the fake), their key files go to ``folder/keys/`` and
 into ``[district] credentials``; each school's spreadsheet is made by the account the district will
-use for it (the originals are shared with every account, so each can copy them).
+use for it, copying an original that account made (drive.file reaches only an app's own files), so
+each account makes at least one original.
 """
 
 from __future__ import annotations
@@ -80,22 +82,22 @@ def _google_schools(fake: Any, count: int, seed: int, teachers: int, distinct: i
         raise ValueError("Google schools need a running GoogleFake (fake=...)")
     accounts = credentials or {DEFAULT_ACCOUNT: fake.service_account_info()}
     http = {name: google_client(service_account_info=info, api_base=fake.base_url) for name, info in accounts.items()}
+    # Service accounts own no Drive storage: the district's trackers live in a shared drive they all manage.
+    drive = fake.add_shared_drive("District trackers", {info["client_email"]: "fileOrganizer" for info in accounts.values()})
     locations: dict[str, str] = {}
-    originals: list[str] = []
+    originals: dict[str, list[str]] = {}  # by maker: drive.file lets an account copy only what it created
     for index in range(count):
         name = f"Google School {index + 1:03d}"
         maker = spread_credential(slug(name), tuple(credentials))
-        if index < distinct:
-            workbook = GoogleWorkbook.create(f"{name} – coaching tracker", http[maker])
+        if index < distinct or maker not in originals:
+            workbook = GoogleWorkbook.create(f"{name} – coaching tracker", http[maker], folder_id=drive)
             provision_school(workbook, synthetic_school(seed + 100 + index, teachers=teachers, name=name))
-            for other, info in accounts.items():
-                if other != maker:
-                    workbook.share(info["client_email"], "reader", notify=False)
-            originals.append(workbook.spreadsheet_id)
+            originals.setdefault(maker, []).append(workbook.spreadsheet_id)
             locations[name] = workbook.location
         else:
-            source = originals[index % len(originals)]
-            copied = http[maker].request("post", f"{DRIVE_FILES}/{source}/copy", json={"name": f"{name} – coaching tracker"}).json()
+            source = originals[maker][index % len(originals[maker])]
+            copied = http[maker].request("post", f"{DRIVE_FILES}/{source}/copy", params={"supportsAllDrives": "true"},
+                                         json={"name": f"{name} – coaching tracker", "parents": [drive]}).json()
             locations[name] = GoogleWorkbook(copied["id"], http[maker]).location
     return locations
 

@@ -41,7 +41,7 @@ from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from requests.adapters import HTTPAdapter
 
-from tracker_sync.errors import ApiError, ConfigError
+from tracker_sync.errors import ApiError
 from tracker_sync.wording import plural
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
@@ -117,6 +117,11 @@ class _LoopbackAdapter(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
+def loopback_adapter(api_base: str) -> HTTPAdapter:
+    """A transport adapter that sends every Google API and token request to the loopback ``api_base``."""
+    return _LoopbackAdapter(api_base)
+
+
 def authorized_session(credentials: Any, api_base: str | None = None) -> requests.Session:
     """A google-auth session; with ``api_base``, API and token requests both go to that loopback base."""
     from google.auth.transport.requests import AuthorizedSession, Request
@@ -126,26 +131,6 @@ def authorized_session(credentials: Any, api_base: str | None = None) -> request
     for each in (session, token_session):
         each.mount("https://", _LoopbackAdapter(api_base) if api_base else HTTPAdapter(pool_maxsize=POOL_SIZE))
     return session
-
-
-def load_credentials(service_account_file: str | None = None, service_account_info: Mapping[str, Any] | None = None) -> Any:
-    """Service-account credentials (file or dict), else Application Default Credentials; our two scopes only."""
-    import google.auth
-    from google.auth.exceptions import DefaultCredentialsError
-    from google.oauth2 import service_account
-
-    try:
-        if service_account_info is not None:
-            return service_account.Credentials.from_service_account_info(dict(service_account_info), scopes=SCOPES)
-        if service_account_file:
-            return service_account.Credentials.from_service_account_file(service_account_file, scopes=SCOPES)
-        credentials, _ = google.auth.default(scopes=SCOPES)
-        return credentials
-    except (DefaultCredentialsError, ValueError, OSError) as exc:
-        raise ConfigError(
-            f"No usable Google credentials ({exc}). Set TRACKER_SYNC_GOOGLE_CREDENTIALS to a service-account JSON "
-            "file, or run `gcloud auth application-default login --scopes=" + ",".join(SCOPES) + "`."
-        ) from exc
 
 
 class SharedCredentials:
@@ -189,7 +174,7 @@ class GoogleHTTPClient(HTTPClient):
 
     def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
                 files: Any = None, headers: Any = None) -> requests.Response:
-        from google.auth.exceptions import TransportError
+        from google.auth.exceptions import RefreshError, TransportError
 
         self.calls += 1
         policy = self.retry
@@ -208,6 +193,12 @@ class GoogleHTTPClient(HTTPClient):
                 wait = retry_after_seconds(exc.response.headers)
                 if exc.code == 429 and self.limiter is not None and kind is not None:
                     self.limiter.throttled(kind, quota_scope(exc.error if isinstance(exc.error, dict) else {}), wait)
+            except RefreshError as exc:  # the token endpoint said no: the credentials, not the moment
+                if not exc.retryable:
+                    from tracker_sync.backends.google.auth import token_refused
+
+                    raise token_refused(exc, self.auth) from exc
+                failure, wait = exc, None
             except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
                 failure, wait = exc, None
             else:
@@ -234,7 +225,8 @@ def _answer_time(response: requests.Response) -> dt.datetime | None:
 
 def _api_error(exc: APIError) -> ApiError:
     error = exc.error if isinstance(exc.error, dict) else {}
-    reasons = [d.get("reason", "") for d in error.get("details") or [] if isinstance(d, dict) and d.get("reason")]
+    reasons = [d.get("reason", "") for d in [*(error.get("details") or []), *(error.get("errors") or [])]  # Sheets; Drive
+               if isinstance(d, dict) and d.get("reason")]
     return ApiError(int(exc.code), str(error.get("message", exc)), str(error.get("status", "")),
                     reason=reasons[0] if reasons else "")
 

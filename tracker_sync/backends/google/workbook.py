@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
 DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
+DRIVE_ABOUT = "https://www.googleapis.com/drive/v3/about"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 METADATA_PREFIX = "tracker_sync."
 HASH_KEY = "tracker_sync_internal.output_hash"
@@ -69,17 +70,30 @@ NEW_TAB_ROWS = 1000
 _NOT_A_SHARING_PROBLEM = frozenset({"SERVICE_DISABLED", "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "API_KEY_SERVICE_BLOCKED"})
 _URL_ID = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]{20,})")
 _BARE_ID = re.compile(r"[A-Za-z0-9_-]{20,}")
+_FOLDER_URL_ID = re.compile(r"/folders/([A-Za-z0-9_-]{10,})")
+_FOLDER_ID = re.compile(r"[A-Za-z0-9_-]{10,}")
 
 
 def spreadsheet_id_from(location: str) -> str:
     """The spreadsheet id in a Google Sheets URL, or the id itself; ConfigError otherwise."""
+    return _id_in(location, _URL_ID, _BARE_ID, f"'{location}' is neither a Google Sheets URL nor a spreadsheet id "
+                                               "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit).")
+
+
+def folder_id_from(location: str) -> str:
+    """The id in a Drive folder or shared-drive address (https://drive.google.com/drive/folders/ID), or the id itself."""
+    return _id_in(location, _FOLDER_URL_ID, _FOLDER_ID, f"'{location}' is neither a Drive folder address nor a folder id: "
+                  "open the shared drive (or folder) in Google Drive and copy the id after /folders/ in its address.")
+
+
+def _id_in(location: str, in_address: re.Pattern[str], bare: re.Pattern[str], refusal: str) -> str:
+    """The id a Google address holds (its pattern's group), or the text itself when it is a bare id; else ``refusal``."""
     text = location.strip()
-    if match := _URL_ID.search(text):
+    if match := in_address.search(text):
         return match[1]
-    if _BARE_ID.fullmatch(text):
+    if bare.fullmatch(text):
         return text
-    raise ConfigError(f"'{location}' is neither a Google Sheets URL nor a spreadsheet id "
-                      "(e.g. https://docs.google.com/spreadsheets/d/1AbC.../edit).")
+    raise ConfigError(refusal)
 
 
 def looks_like_google(location: str) -> bool:
@@ -113,37 +127,45 @@ class _Known:
 
 
 def open_google(location: str, *, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
-                api_base: str | None = None, retry: RetryPolicy | None = None) -> GoogleWorkbook:
-    """The Google tracker at a spreadsheet URL or id (no API call yet)."""
+                api_base: str | None = None, retry: RetryPolicy | None = None, subject: str | None = None) -> GoogleWorkbook:
+    """The Google tracker at a spreadsheet URL or id (no API call yet); ``subject``: act as that district user."""
     return GoogleWorkbook(spreadsheet_id_from(location), google_client(
-        credentials_file=credentials_file, service_account_info=service_account_info, api_base=api_base, retry=retry))
+        credentials_file=credentials_file, service_account_info=service_account_info, api_base=api_base, retry=retry,
+        subject=subject))
 
 
-def google_credentials(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None) -> Any:
-    """Credentials from a service-account file/dict, TRACKER_SYNC_GOOGLE_CREDENTIALS, or ADC."""
-    import os
+def google_credentials(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
+                       subject: str | None = None) -> Any:
+    """Credentials from a key or token file or dict, TRACKER_SYNC_GOOGLE_CREDENTIALS, a google-login token, or ADC
+    (see tracker_sync.backends.google.auth); with ``subject``, acting as that user (domain-wide delegation)."""
+    from tracker_sync.backends.google.auth import load_credentials
 
-    from tracker_sync.backends.google.transport import load_credentials
-
-    credentials_file = credentials_file or os.environ.get("TRACKER_SYNC_GOOGLE_CREDENTIALS") or None
-    return load_credentials(credentials_file, service_account_info)
+    return load_credentials(credentials_file, service_account_info, subject=subject)
 
 
 def google_client(*, credentials_file: str | None = None, service_account_info: Mapping[str, Any] | None = None,
                   api_base: str | None = None, retry: RetryPolicy | None = None, credentials: Any = None,
-                  session: Any = None) -> GoogleHTTPClient:
-    """Our HTTP client with ``credentials`` (e.g. a district's SharedCredentials), else :func:`google_credentials`;
-    over ``session`` when given (one authorized session shared by many clients of one account)."""
-    import os
-
+                  session: Any = None, subject: str | None = None) -> GoogleHTTPClient:
+    """Our HTTP client with ``credentials`` (e.g. a district's SharedCredentials), else :func:`google_credentials`
+    (acting as ``subject`` when given); over ``session`` when given (one authorized session shared by many clients
+    of one account)."""
     from tracker_sync.backends.google.transport import GoogleHTTPClient
+
+    api_base = loopback_api_base(api_base)
+    if credentials is None:
+        credentials = google_credentials(credentials_file=credentials_file, service_account_info=service_account_info,
+                                         subject=subject)
+    return GoogleHTTPClient(credentials, session, retry=retry, api_base=api_base)
+
+
+def loopback_api_base(api_base: str | None = None) -> str | None:
+    """Where Google requests go instead of Google: ``api_base`` or $TRACKER_SYNC_GOOGLE_API_BASE, loopback only (the fake)."""
+    import os
 
     api_base = api_base or os.environ.get("TRACKER_SYNC_GOOGLE_API_BASE") or None
     if api_base and urlsplit(api_base).hostname not in ("127.0.0.1", "localhost", "::1"):
         raise ConfigError(f"TRACKER_SYNC_GOOGLE_API_BASE must be a loopback address (the Google fake), not {api_base!r}.")
-    if credentials is None:
-        credentials = google_credentials(credentials_file=credentials_file, service_account_info=service_account_info)
-    return GoogleHTTPClient(credentials, session, retry=retry, api_base=api_base)
+    return api_base
 
 
 class GoogleWorkbook(Workbook):
@@ -160,11 +182,17 @@ class GoogleWorkbook(Workbook):
 
     @classmethod
     def create(cls, title: str, http: GoogleHTTPClient, *, folder_id: str | None = None) -> GoogleWorkbook:
-        """Create an empty spreadsheet (one Drive call; in ``folder_id`` when given)."""
+        """Create an empty spreadsheet (one Drive call; in ``folder_id`` when given, else in the acting user's
+        My Drive). Google's refusals (a service account owns no storage, a folder out of reach) become one line."""
+        from tracker_sync.backends.google.access import create_refused
+
         body: dict[str, Any] = {"name": title, "mimeType": SPREADSHEET_MIME}
         if folder_id:
             body["parents"] = [folder_id]
-        response = http.request("post", DRIVE_FILES, params={"supportsAllDrives": True}, json=body)
+        try:
+            response = http.request("post", DRIVE_FILES, params={"supportsAllDrives": True}, json=body)
+        except ApiError as exc:
+            raise create_refused(exc, http.auth, folder_id) from exc
         return cls(response.json()["id"], http, fresh=True)
 
     @classmethod
@@ -238,9 +266,10 @@ class GoogleWorkbook(Workbook):
 
     @property
     def _account(self) -> str:
-        """The service account's email, as people must share with it; a description when there is none (ADC)."""
-        email = getattr(self.http.auth, "service_account_email", None)
-        return email if isinstance(email, str) and "@" in email else "the account tracker-sync runs as"
+        """The email Google sees acting (service account, delegated user or person), as people must share with it."""
+        from tracker_sync.backends.google.auth import acting_email
+
+        return acting_email(self.http.auth)
 
     # -- write --
 
@@ -330,10 +359,11 @@ class GoogleWorkbook(Workbook):
             "fields": "parents", "supportsAllDrives": "true"}).json().get("parents", []))
 
     def permissions(self) -> list[dict]:
-        """Who may open the spreadsheet (id, type, role, emailAddress): one Drive call a page of 100."""
+        """Who may open the spreadsheet (id, type, role, emailAddress, and whether a shared drive gives it:
+        permissionDetails.inherited): one Drive call a page of 100."""
         found: list[dict] = []
-        params: dict[str, Any] = {"fields": "nextPageToken,permissions(id,type,role,emailAddress)", "pageSize": 100,
-                                  "supportsAllDrives": "true"}
+        params: dict[str, Any] = {"fields": "nextPageToken,permissions(id,type,role,emailAddress,permissionDetails(inherited))",
+                                  "pageSize": 100, "supportsAllDrives": "true"}
         while True:
             page = self._call(lambda: self.http.request(
                 "get", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions", params=dict(params)).json())
@@ -360,12 +390,16 @@ class GoogleWorkbook(Workbook):
 
     def share(self, email: str, role: str, *, notify: bool = True) -> None:
         """Give one person access (role "writer" or "reader"): one Drive call. Never link sharing."""
+        from tracker_sync.backends.google.access import share_refused
+
         if role not in ("writer", "reader"):
             raise ConfigError(f"role must be 'writer' or 'reader', not {role!r}")
-        self._call(lambda: self.http.request(
-            "post", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions",
-            params={"sendNotificationEmail": str(notify).lower(), "supportsAllDrives": "true"},
-            json={"type": "user", "role": role, "emailAddress": email}))
+        try:
+            self.http.request("post", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions",
+                              params={"sendNotificationEmail": str(notify).lower(), "supportsAllDrives": "true"},
+                              json={"type": "user", "role": role, "emailAddress": email})
+        except ApiError as exc:
+            raise share_refused(exc, self.spreadsheet_id, self._account, email) from exc
 
 
 class _Planner:

@@ -5,6 +5,11 @@
 It writes a service-account file whose tokens the fake issues, prints the two environment variables
 that point tracker-sync at it, and serves on 127.0.0.1 until Ctrl-C or SIGTERM. Its spreadsheets live
 in memory only: they are gone when it stops.
+
+Like a district's Google, a service account owns no Drive storage here: the fake has a shared drive
+the account manages (give it to provision with ``--folder``), and a Workspace, district.example.org,
+whose admin granted the account domain-wide delegation (``--as data-lead@district.example.org``).
+Both are printed, as comments, after the two variables.
 """
 
 from __future__ import annotations
@@ -17,7 +22,10 @@ import sys
 import threading
 from pathlib import Path
 
+from tracker_sync.backends.google.transport import SCOPES
 from tracker_sync.testing.google_fake import GoogleFake
+
+WORKSPACE = "district.example.org"
 
 
 def main() -> None:
@@ -36,9 +44,15 @@ def main() -> None:
               file=sys.stderr)
         raise SystemExit(2) from None
     try:
-        args.credentials.write_text(json.dumps(fake.service_account_info()), encoding="utf-8")
+        account = fake.service_account_info()
+        args.credentials.write_text(json.dumps(account), encoding="utf-8")
+        drive = fake.add_shared_drive("Coaching trackers", {account["client_email"]: "fileOrganizer"})
+        fake.add_workspace(WORKSPACE, [f"data-lead@{WORKSPACE}"])
+        fake.grant_delegation(WORKSPACE, account["client_id"], list(SCOPES))
         print(f"export TRACKER_SYNC_GOOGLE_API_BASE={fake.base_url}")
-        print(f"export TRACKER_SYNC_GOOGLE_CREDENTIALS={args.credentials.resolve()}", flush=True)
+        print(f"export TRACKER_SYNC_GOOGLE_CREDENTIALS={args.credentials.resolve()}")
+        print(f"# a shared drive the service account manages: --folder {drive}")
+        print(f"# a district user it may act as (domain-wide delegation): --as data-lead@{WORKSPACE}", flush=True)
         stopped.wait()
     except KeyboardInterrupt:
         pass

@@ -30,7 +30,7 @@ class LoggedRequest:
 
     @property
     def api(self) -> str:
-        if self.path == "/token":
+        if self.path in ("/token", "/o/oauth2/auth"):
             return "oauth"
         return "sheets" if self.path.startswith("/v4/") else "drive"
 

@@ -1,13 +1,13 @@
-"""GoogleFake: a loopback HTTP server that answers the Sheets v4, Drive v3 and OAuth token endpoints.
+"""GoogleFake: a loopback HTTP server that answers the Sheets v4, Drive v3 and OAuth endpoints.
 
-Stateful (spreadsheets, Drive files and who may open them, issued tokens), with a bounded request
+Stateful (spreadsheets, Drive files, shared drives and who may open them, accounts, issued tokens;
+see :mod:`tracker_sync.testing.google_fake.drive` and :mod:`tracker_sync.testing.google_fake.accounts`), with a bounded request
 log for exact call counts, scripted faults (429 with Retry-After, 5xx, slow answers, connection
 resets) and, when asked, Google's Sheets quota (see :mod:`tracker_sync.testing.google_fake.limits`).
 """
 
 from __future__ import annotations
 
-import base64
 import itertools
 import json
 import math
@@ -23,7 +23,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import requests
+
 from tracker_sync.testing.google_fake.a1 import apply_field_mask, parse_field_mask
+from tracker_sync.testing.google_fake.accounts import Accounts, Caller, service_account_client_id
 from tracker_sync.testing.google_fake.answers import (
     ApiAnswer,
     drive_error,
@@ -34,11 +37,16 @@ from tracker_sync.testing.google_fake.answers import (
 )
 from tracker_sync.testing.google_fake.batch import apply_batch
 from tracker_sync.testing.google_fake.drive import (
+    EDIT_ROLES,
     FOLDER_MIME,
     SPREADSHEET_MIME,
     DriveFile,
+    SharedDrive,
+    file_not_found,
     list_page,
+    no_account_to_notify,
     query_matches,
+    storage_quota_exceeded,
     user_resource,
 )
 from tracker_sync.testing.google_fake.limits import (
@@ -93,14 +101,8 @@ class Fault:
 
 
 _FAULT_MESSAGES = {500: "Internal error encountered.", 503: "The service is currently unavailable."}
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who sent a request: the email its token was issued to, and the scopes it asked for."""
-
-    email: str
-    scopes: tuple[str, ...] = ()
+DEFAULT_SERVICE_ACCOUNT = "tracker-sync@fake-project.iam.gserviceaccount.com"
+CONSENT_PATH = "/o/oauth2/auth"
 
 
 def _reject_constant(name: str) -> Any:
@@ -129,8 +131,8 @@ class GoogleFake:
         self.spreadsheets: dict[str, Spreadsheet] = {}
         self.files: dict[str, DriveFile] = {}
         self.log = RequestLog(log_keep, log_bodies)
-        self.token_scopes: dict[str, list[str]] = {}  # every issued token and the scopes it was asked for
-        self.token_owner: dict[str, str] = {}
+        self.drives: dict[str, SharedDrive] = {}
+        self.accounts = Accounts()
         self.quota: QuotaWindows | None = None
         self._tabs: weakref.WeakValueDictionary[bytes, Sheet] = weakref.WeakValueDictionary()  # stored tabs by content
         self._faults: list[Fault] = []
@@ -180,12 +182,75 @@ class GoogleFake:
         with self._lock:
             self.quota = QuotaWindows(quota, clock) if quota is not None else None
 
-    def add_folder(self, name: str = "Folder", owner: str = "tracker-sync@fake-project.iam.gserviceaccount.com") -> str:
-        """A Drive folder that provisioning may create spreadsheets in; returns its id."""
+    @property
+    def token_scopes(self) -> dict[str, list[str]]:
+        """Every issued access token and the scopes it was asked for."""
+        return {token: list(caller.scopes) for token, caller in self.accounts.tokens.items()}
+
+    def add_shared_drive(self, name: str = "Shared drive", members: dict[str, str] | None = None, *,
+                         drive_id: str | None = None) -> str:
+        """A shared drive (an admin made it in Drive) with ``members`` {email: role}; returns its id.
+        Roles: organizer (Manager), fileOrganizer (Content manager), writer (Contributor), commenter, reader."""
         with self._lock:
-            folder = DriveFile(self._new_file_id(), name, FOLDER_MIME, owner)
+            drive = SharedDrive(drive_id or "0A" + secrets.token_urlsafe(12)[:15] + "Uk9PVA", name, dict(members or {}))
+            self.drives[drive.id] = drive
+            return drive.id
+
+    def add_folder(self, name: str = "Folder", owner: str = "person@school.org", *, parent: str | None = None) -> str:
+        """A folder someone made by hand: in ``owner``'s My Drive, or in a shared drive or folder (``parent``)."""
+        with self._lock:
+            drive = self.drives.get(parent or "") or (self.files[parent].drive if parent in self.files else None)
+            folder = DriveFile(self._new_file_id(), name, FOLDER_MIME, None if drive else owner, [parent or "root"],
+                               drive=drive, apps={(owner, "drive.google.com")})
             self.files[folder.id] = folder
             return folder.id
+
+    def add_person(self, *emails: str) -> None:
+        """People with a Google account (a personal one, or a Workspace's not modelled as one)."""
+        self.accounts.people.update(emails)
+
+    def add_workspace(self, domain: str, users: list[str]) -> None:
+        """A Google Workspace (a district's domain) and its users."""
+        self.accounts.add_workspace(domain, users)
+
+    def grant_delegation(self, domain: str, client_id: str, scopes: list[str]) -> None:
+        """What the Workspace admin does in the Admin console: domain-wide delegation of ``scopes`` to ``client_id``."""
+        self.accounts.grant_delegation(domain, client_id, scopes)
+
+    def oauth_client(self, project: str = "fake-project") -> dict:
+        """A Desktop-app OAuth client's JSON (client_secret.json, as Cloud console downloads it)."""
+        client_id, secret = self.accounts.add_oauth_client()
+        return {"installed": {"client_id": client_id, "project_id": project, "client_secret": secret,
+                              "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+                              "token_uri": "https://oauth2.googleapis.com/token",
+                              "auth_provider_x509_cert_url": "https://www.googleapis.com/oauth2/v1/certs",
+                              "redirect_uris": ["http://localhost"]}}
+
+    def sign_in(self, person: str, allow: list[str] | None = None) -> None:
+        """Who is signed in to the browser the consent page opens in; ``allow``: the scopes they tick (all if None)."""
+        self.accounts.sign_in(person, allow)
+
+    def approve(self, authorization_url: str, person: str | None = None) -> requests.Response:
+        """Play the browser of the signed-in person (or sign ``person`` in first): open Google's consent page
+        (here), allow, follow the redirect to the app's loopback address. Returns the app's answer to the browser."""
+        if person is not None:
+            self.sign_in(person)
+        url = urlsplit(authorization_url)
+        return requests.get(f"{self.base_url}{CONSENT_PATH}?{url.query}", timeout=30)
+
+    def authorized_user_info(self, person: str, scopes: tuple[str, ...] = ()) -> dict:
+        """A person's OAuth credentials as google-auth stores them (authorized_user), as if they had consented."""
+        from tracker_sync.backends.google.transport import SCOPES
+
+        client = self.oauth_client()["installed"]
+        refresh = self.accounts.refresh_token_for(person, client["client_id"], scopes or SCOPES)
+        return {"type": "authorized_user", "client_id": client["client_id"], "client_secret": client["client_secret"],
+                "refresh_token": refresh, "account": person}
+
+    def open_with_app(self, file_id: str, person: str, client_id: str) -> None:
+        """A person opens the file with the app (Google Picker): drive.file reaches it from then on."""
+        with self._lock:
+            self.files[file_id].apps.add((person, client_id))
 
     def calls(self, api: str | None = None) -> list[LoggedRequest]:
         """Logged API requests since clear_log() (token requests left out unless api='oauth').
@@ -201,7 +266,7 @@ class GoogleFake:
     def clear_log(self) -> None:
         self.log.clear()
 
-    def service_account_info(self, email: str = "tracker-sync@fake-project.iam.gserviceaccount.com") -> dict:
+    def service_account_info(self, email: str = DEFAULT_SERVICE_ACCOUNT) -> dict:
         """A service-account JSON (fresh RSA key) whose token requests this fake answers."""
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import rsa
@@ -210,7 +275,7 @@ class GoogleFake:
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption()).decode()
         return {"type": "service_account", "project_id": project_of(email), "private_key_id": secrets.token_hex(20),
-                "private_key": pem, "client_email": email, "client_id": "1" * 21,
+                "private_key": pem, "client_email": email, "client_id": service_account_client_id(email),
                 "token_uri": "https://oauth2.googleapis.com/token"}
 
     # -- state --
@@ -252,28 +317,61 @@ class GoogleFake:
             file.name = book.title
             file.touched_by(caller.email)
 
-    def _file(self, file_id: str, caller: Caller) -> DriveFile:
-        """A Drive file the caller can see (Drive answers 404 for files it may not see, as if absent)."""
+    def _file(self, file_id: str, caller: Caller, all_drives: bool) -> DriveFile:
+        """A Drive file the caller's Drive calls reach (else 404, as if absent): a shared drive's only
+        with supportsAllDrives, and under drive.file only what the app created or the person opened with it."""
         file = self.files.get(file_id)
-        if file is None or not file.readable_by(caller.email):
-            raise drive_error(404, f"File not found: {file_id}.", "notFound", location="fileId", locationType="parameter")
+        if file is None or (file.drive and not all_drives) or not file.reachable_by(caller):
+            raise file_not_found(file_id)
         return file
 
-    def _create_file(self, name: str, mime_type: str, parents: list[str], owner: str) -> DriveFile:
-        for parent in parents:
-            if parent != "root":
-                self._file(parent, Caller(owner))
-        file = DriveFile(self._new_file_id(), name, mime_type, owner, parents or ["root"])
+    def _parent(self, parent: str, caller: Caller, all_drives: bool) -> SharedDrive | None:
+        """Where a new file goes: its shared drive, or None for a My Drive. The caller must be able to add to it."""
+        if parent == "root":
+            return None
+        if parent in self.drives or (parent in self.files and self.files[parent].drive):
+            drive = self.drives.get(parent) or self.files[parent].drive
+            assert drive is not None
+            if not all_drives or caller.email not in drive.members:
+                raise file_not_found(parent)
+            if drive.members[caller.email] not in EDIT_ROLES:
+                raise self._insufficient(parent)
+            return drive
+        folder = self._file(parent, caller, all_drives)
+        if not folder.writable_by(caller.email):
+            raise self._insufficient(parent)
+        return None
+
+    def _discoverable(self, parent: str, caller: Caller, all_drives: bool) -> bool:
+        """Whether a copy inherits its source's parent: only one the caller can see (else it goes to their My Drive)."""
+        if parent in self.drives:
+            return all_drives and caller.email in self.drives[parent].members
+        folder = self.files.get(parent)
+        return folder is not None and (all_drives or folder.drive is None) and folder.reachable_by(caller)
+
+    def _create_file(self, name: str, mime_type: str, parents: list[str], caller: Caller, all_drives: bool) -> DriveFile:
+        """A new file: in a shared drive (owned by the drive), else in a My Drive and owned by the caller,
+        which a service account acting as itself may not be (Google's storage rule)."""
+        if len(parents) > 1:
+            raise not_implemented("a file with more than one parent")
+        parent = parents[0] if parents else "root"
+        drive = self._parent(parent, caller, all_drives)
+        if drive is None and caller.service_account:
+            raise storage_quota_exceeded()
+        file = DriveFile(self._new_file_id(), name, mime_type, None if drive else caller.email, [parent], drive=drive,
+                         last_modifier=caller.email, apps={(caller.email, caller.client_id)})
         self.files[file.id] = file
         if mime_type == SPREADSHEET_MIME:
-            self.spreadsheets[file.id] = Spreadsheet.new(file.id, name, owner)
+            self.spreadsheets[file.id] = Spreadsheet.new(file.id, name, caller.email)
         return file
 
     # -- routes: (status, body) --
 
     def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any, headers: dict[str, str]) -> tuple[int, Any]:
         if path == "/token":
-            return self._token(body)
+            return self.accounts.token(body if isinstance(body, dict) else {}, headers.get("authorization", ""))
+        if path == CONSENT_PATH:
+            raise ApiAnswer(*self.accounts.authorize({k: v[-1] for k, v in query.items()}))  # a redirect, with its Location
         caller = self._check_token(headers.get("authorization", ""))
         if self.quota is not None and path.startswith("/v4/"):
             self.quota.admit(caller.email, "read" if method == "GET" else "write")
@@ -320,68 +418,89 @@ class GoogleFake:
     def _drive_route(self, method: str, path: str, query: dict[str, list[str]], body: Any, caller: Caller) -> tuple[int, Any]:
         one = {k: v[-1] for k, v in query.items()}
         payload = body or {}
+        all_drives = one.get("supportsAllDrives", "false").lower() == "true"
+        if path == "/drive/v3/about" and method == "GET":
+            if "fields" not in one:
+                raise drive_error(400, "The 'fields' parameter is required for this method.", "required",
+                                  location="fields", locationType="parameter")
+            about = {"kind": "drive#about", "user": user_resource(caller.email, caller.email)}
+            return 200, apply_field_mask(about, parse_field_mask(one["fields"]))
         if path == "/drive/v3/files" and method == "GET":
             return 200, self._list_files(one, caller)
         if path == "/drive/v3/files" and method == "POST":
             file = self._create_file(payload.get("name") or "Untitled spreadsheet", payload.get("mimeType", ""),
-                                     payload.get("parents") or [], caller.email)
+                                     payload.get("parents") or [], caller, all_drives)
             return 200, self._short(file, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)/copy", path):
-            source = self._file(m[1], caller)
+            source = self._file(m[1], caller, all_drives)
+            inherited = [p for p in source.parents[:1] if self._discoverable(p, caller, all_drives)]
             copied = self._create_file(payload.get("name") or f"Copy of {source.name}", source.mime_type,
-                                       payload.get("parents") or source.parents, caller.email)
+                                       payload.get("parents") or inherited, caller, all_drives)
             if source.id in self.spreadsheets:
                 self.spreadsheets[copied.id] = self.spreadsheets[source.id].drive_copy(copied.id, copied.name, caller.email)
             return 200, self._short(copied, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions", path):
             if method == "GET":
-                return 200, self._permissions(self._file(m[1], caller), one, caller)
-            return 200, self._share(self._file(m[1], caller), payload, one, caller)
+                return 200, self._permissions(self._file(m[1], caller, all_drives), one, caller)
+            return 200, self._share(self._file(m[1], caller, all_drives), payload, one, caller)
         if (m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions/([^/]+)", path)) and method == "PATCH":
-            return 200, self._change_role(self._file(m[1], caller), m[2], payload, caller)
+            return 200, self._change_role(self._file(m[1], caller, all_drives), m[2], payload, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)", path):
-            file = self._file(m[1], caller)
+            file = self._file(m[1], caller, all_drives)
             if method == "DELETE":
-                if caller.email != file.owner:
-                    raise self._insufficient(file)
+                if not ({"owner", "organizer", "fileOrganizer"} & file._roles_of(caller.email)):
+                    raise self._insufficient(file.id)
                 del self.files[file.id]
                 self.spreadsheets.pop(file.id, None)
                 return 204, None
             if method == "GET":
-                resource = file.resource(caller.email)
+                resource = file.resource(caller)
                 return 200, apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one else self._short(file, caller)
         raise not_implemented(f"{method} {path}")
 
     def _list_files(self, one: dict[str, str], caller: Caller) -> dict:
-        """files.list: the files the caller may list that match ``q``, one page of them, then ``fields``."""
+        """files.list: the files the caller's Drive calls reach that match ``q`` (shared drives' only when
+        asked for with includeItemsFromAllDrives and supportsAllDrives), one page of them, then ``fields``."""
+        all_drives = all(one.get(name, "false").lower() == "true" for name in ("supportsAllDrives", "includeItemsFromAllDrives"))
         matches = [f for f in self.files.values()
-                   if f.listed_for(caller.email, list(caller.scopes)) and query_matches(f, one.get("q", ""))]
+                   if query_matches(f, one.get("q", "")) and (all_drives or f.drive is None) and f.reachable_by(caller)]
         page, following = list_page(matches, one)
         listing: dict[str, Any] = {"kind": "drive#fileList", **({"nextPageToken": following} if following else {}),
                                    "incompleteSearch": False}
         if "fields" in one:
-            listing["files"] = [f.resource(caller.email) for f in page]
+            listing["files"] = [f.resource(caller) for f in page]
             return apply_field_mask(listing, parse_field_mask(one["fields"]))
         return {**listing, "files": [self._short(f, caller) for f in page]}
 
     def _share(self, file: DriveFile, payload: dict, one: dict[str, str], caller: Caller) -> dict:
         if not file.writable_by(caller.email):
-            raise self._insufficient(file)
+            raise self._insufficient(file.id)
         if payload.get("type") not in ("user", "group", "domain", "anyone") or payload.get("role") not in (
                 "owner", "organizer", "fileOrganizer", "writer", "commenter", "reader"):
             raise drive_error(400, "Invalid permission type or role.", "invalid")
+        notify = one.get("sendNotificationEmail", "true").lower() == "true"
+        email = payload.get("emailAddress", "")
+        if payload["type"] == "user" and not notify and not self.accounts.has_google_account(email):
+            raise no_account_to_notify(email)
         permission = {"kind": "drive#permission", "id": str(next(self._ids)), "type": payload["type"],
-                      "role": payload["role"], **({"emailAddress": payload["emailAddress"]} if "emailAddress" in payload else {})}
-        file.permissions.append({**permission, "sendNotificationEmail": one.get("sendNotificationEmail", "true")})
+                      "role": payload["role"], **({"emailAddress": email} if email else {})}
+        file.permissions.append({**permission, "sendNotificationEmail": str(notify).lower()})
         return {k: permission[k] for k in ("kind", "id", "type", "role")}
 
     def _permissions(self, file: DriveFile, one: dict[str, str], caller: Caller) -> dict:
-        """permissions.list: the owner's permission first, then every one given; pages of ``pageSize`` (at most 100)."""
+        """permissions.list: the owner's permission (a shared drive's members instead, inherited from the
+        drive), then every one given; pages of ``pageSize`` (at most 100)."""
         if not file.writable_by(caller.email):
-            raise self._insufficient(file)
-        owner = {"kind": "drive#permission", "id": user_resource(file.owner, caller.email)["permissionId"], "type": "user",
-                 "role": "owner", "emailAddress": file.owner}
-        every = [owner, *({k: v for k, v in p.items() if k != "sendNotificationEmail"} for p in file.permissions)]
+            raise self._insufficient(file.id)
+        place = [{"kind": "drive#permission", "id": user_resource(file.owner, caller.email)["permissionId"], "type": "user",
+                  "role": "owner", "emailAddress": file.owner}] if file.owner else []
+        if file.drive is not None:
+            place = [{"kind": "drive#permission", "id": user_resource(email, caller.email)["permissionId"], "type": "user",
+                      "role": role, "emailAddress": email,
+                      "permissionDetails": [{"permissionType": "member", "role": role, "inherited": True,
+                                             "inheritedFrom": file.drive.id}]}
+                     for email, role in file.drive.members.items()]
+        every = [*place, *({k: v for k, v in p.items() if k != "sendNotificationEmail"} for p in file.permissions)]
         page, following = list_page(every, {**one, "pageSize": one.get("pageSize", "100")})
         if int(one.get("pageSize", 100)) > 100:  # permissions.list pages hold at most 100
             raise drive_error(400, "Invalid value for pageSize", "invalid", location="pageSize", locationType="parameter")
@@ -389,9 +508,10 @@ class GoogleFake:
         return apply_field_mask(listing, parse_field_mask(one["fields"])) if "fields" in one else listing
 
     def _change_role(self, file: DriveFile, permission_id: str, payload: dict, caller: Caller) -> dict:
-        """permissions.update: a new role for one permission (the owner's is refused, as Drive does without a transfer)."""
+        """permissions.update: a new role for one permission given on the file (not the owner's, not one a
+        shared drive's member inherits: those are refused, as Drive refuses them)."""
         if not file.writable_by(caller.email):
-            raise self._insufficient(file)
+            raise self._insufficient(file.id)
         unknown = set(payload) - {"role"}
         if unknown:
             raise not_implemented(f"permissions.update of {', '.join(sorted(unknown))}")
@@ -405,13 +525,14 @@ class GoogleFake:
         return {k: permission[k] for k in ("kind", "id", "type", "role")}
 
     @staticmethod
-    def _insufficient(file: DriveFile) -> ApiAnswer:
-        return drive_error(403, f"The user does not have sufficient permissions for file {file.id}.", "insufficientFilePermissions")
+    def _insufficient(file_id: str) -> ApiAnswer:
+        return drive_error(403, f"The user does not have sufficient permissions for file {file_id}.",
+                           "insufficientFilePermissions")
 
     @staticmethod
     def _short(file: DriveFile, caller: Caller) -> dict:
         """The fields Drive returns when no ``fields`` are asked for."""
-        resource = file.resource(caller.email)
+        resource = file.resource(caller)
         return {k: resource[k] for k in ("kind", "id", "name", "mimeType")}
 
     @staticmethod
@@ -436,26 +557,6 @@ class GoogleFake:
 
     # -- auth --
 
-    def _token(self, form: Any) -> tuple[int, Any]:
-        form = form or {}
-        grant = form.get("grant_type", "")
-        if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
-            payload = form.get("assertion", "").split(".")
-            try:
-                claims = json.loads(base64.urlsafe_b64decode(payload[1] + "=" * (-len(payload[1]) % 4)))
-            except (IndexError, ValueError):
-                return 400, {"error": "invalid_grant", "error_description": "Invalid JWT Signature."}
-            scopes, email = claims.get("scope", "").split(), claims.get("iss", "")
-        elif grant == "refresh_token":
-            scopes, email = form.get("scope", "").split(), form.get("client_id", "user@example.org")
-        else:
-            return 400, {"error": "unsupported_grant_type", "error_description": "Invalid grant_type: " + grant}
-        token = "ya29.fake-" + secrets.token_urlsafe(16)
-        with self._lock:
-            self.token_scopes[token] = scopes
-            self.token_owner[token] = email
-        return 200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"}
-
     @staticmethod
     def _bearer(authorization: str) -> str:
         """The token of an Authorization header."""
@@ -463,14 +564,14 @@ class GoogleFake:
 
     def _check_token(self, authorization: str) -> Caller:
         """Who a token this fake issued belongs to; 401 otherwise."""
-        token = self._bearer(authorization)
-        if token in self.token_owner:
-            return Caller(self.token_owner[token], tuple(self.token_scopes.get(token, ())))
+        if caller := self.accounts.caller(self._bearer(authorization)):
+            return caller
         raise ApiAnswer(401, error_body(401, "Request had invalid authentication credentials. Expected OAuth 2 access "
                                              "token, login cookie or other valid authentication credential."))
 
     def _caller_email(self, headers: dict[str, str]) -> str:
-        return self.token_owner.get(self._bearer(headers.get("authorization", "")), "")
+        caller = self.accounts.caller(self._bearer(headers.get("authorization", "")))
+        return caller.email if caller else ""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -507,7 +608,7 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         out_headers: dict[str, str] = {}
         body: Any = None
-        fault = self.fake._take_fault(self.command, url.path) if url.path != "/token" else None
+        fault = self.fake._take_fault(self.command, url.path) if url.path not in ("/token", CONSENT_PATH) else None
         try:
             body = self._body(headers)
             if fault and fault.kind == "reset":
