@@ -27,13 +27,16 @@ YEAR = SchoolYear(2027)
 
 
 def demo_school(fake, account, name: str, *, teachers: int | None = None) -> tuple[GoogleWorkbook, str]:
-    """The demo school's spreadsheet on the fake, shared with an editor, a viewer and the teacher who left."""
+    """The demo school's spreadsheet on the fake, in a shared drive of its own, shared with an editor, a viewer
+    and the teacher who left."""
     http = google_client(service_account_info=account, api_base=fake.base_url, retry=NO_WAIT)
     school = synthetic_school(7, name=name, teachers=teachers)
-    workbook = GoogleWorkbook.create(f"{name} – coaching tracker", http)
+    drive = fake.add_shared_drive(f"{name} trackers", {account["client_email"]: "fileOrganizer"})  # it owns no storage
+    workbook = GoogleWorkbook.create(f"{name} – coaching tracker", http, folder_id=drive)
     provision_school(workbook, school, frozen_at=school.as_of)
     roster = school.grids["Roster"]
     left = next(row[1] for row in roster[1:] if row[8] == "Left")
+    fake.add_person("lead@district.org", "viewer@district.org", left)  # Google accounts: shared without an email
     for email, role in (("lead@district.org", "writer"), ("viewer@district.org", "reader"), (left, "writer")):
         workbook.share(email, role, notify=False)
     return workbook, left
