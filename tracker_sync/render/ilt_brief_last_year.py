@@ -21,16 +21,22 @@ _FIGURES = (
 )
 
 
-def _cell(side: YearSide | None, key: str | None, code: str | None = None) -> dict | None:
+Cell = dict[str, Any]  # a stored figure: {"value": float | None, "n": int}
+
+
+def _cell(side: YearSide | None, key: str | None, code: str | None = None) -> Cell | None:
     if side is None:
         return None
     figures = side.figures
+    found: Cell | None
     if code is not None:
-        return figures["indicators"].get(code)
-    return figures["all_indicators"] if key == "all_indicators" else figures["figures"].get(key)
+        found = figures["indicators"].get(code)
+    else:
+        found = figures["all_indicators"] if key == "all_indicators" else figures["figures"].get(key)
+    return found
 
 
-def _text(cell: dict | None, kind: str) -> str:
+def _text(cell: Cell | None, kind: str) -> str:
     if cell is None or (cell.get("value") is None and not cell.get("n")):
         return "–"
     if cell.get("value") is None:
@@ -39,7 +45,7 @@ def _text(cell: dict | None, kind: str) -> str:
     return f"{value:.0%}" if kind == "share" else f"{value:.1f}"
 
 
-def _change(last: dict | None, this: dict | None, kind: str, higher_is_better: bool) -> tuple[str, bool]:
+def _change(last: Cell | None, this: Cell | None, kind: str, higher_is_better: bool) -> tuple[str, bool]:
     """'+12 pts' / '−0.5' / 'same', and whether it is a change for the worse."""
     if not last or not this or last.get("value") is None or this.get("value") is None:
         return "", False

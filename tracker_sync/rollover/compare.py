@@ -11,6 +11,7 @@ function with the same norms, so the difference is the year's, not the method's.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +60,8 @@ def history_figures(history: History, school_id: str, first_day: dt.date, as_of:
     return YearSide(str(year_starting(last_first)), dt.date.fromisoformat(figures["as_of"]), figures)
 
 
-def _from_tracker(workbook: Workbook, location: str, check: Check, norm_overrides, min_cell: int) -> YearSide | None:
+def _from_tracker(workbook: Workbook, location: str, check: Check, norm_overrides: Mapping[str, object] | None,
+                  min_cell: int) -> YearSide:
     """Last year's tracker read once, checked as of the matching day."""
     from tracker_sync.district.figures import school_figures
     from tracker_sync.metadata import from_metadata
@@ -73,7 +75,7 @@ def _from_tracker(workbook: Workbook, location: str, check: Check, norm_override
 
 
 def last_year_beside(check: Check, workbook: Workbook, *, history: History | None = None, school_id: str | None = None,
-                     norm_overrides=None, min_cell: int = 5) -> LastYearBeside | None:
+                     norm_overrides: Mapping[str, object] | None = None, min_cell: int = 5) -> LastYearBeside | None:
     """This year's figures and last year's at the same week; None for a tracker with no last year."""
     from tracker_sync.district.figures import school_figures
 

@@ -15,9 +15,14 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tracker_sync.errors import ConfigError, TrackerSyncError, failure_detail
 from tracker_sync.rollover.school import RolloverOptions, RolloverResult, roll_over
+
+if TYPE_CHECKING:
+    from tracker_sync.district.registry import Registry, School
+    from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
 
 
 @dataclass
@@ -33,13 +38,13 @@ class SchoolLine:
     seconds: float = 0.0
     result: RolloverResult | None = field(default=None, repr=False)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["result"] = self.result.to_dict() if self.result else None
         return data
 
 
-def year_options(options: RolloverOptions, registry) -> RolloverOptions:
+def year_options(options: RolloverOptions, registry: Registry) -> RolloverOptions:
     """The options with the registry's ``[district.years."<year>"]`` filling what the command line left out."""
     dates = registry.district.years.get(options.year.label)
     if dates is None:
@@ -49,8 +54,8 @@ def year_options(options: RolloverOptions, registry) -> RolloverOptions:
                            options.editors_as_viewers)
 
 
-def roll_district(registry_path: Path, options: RolloverOptions, *, notify: bool = True, google=None, workers: int | None = None,
-                  on_done: Callable[[SchoolLine], None] | None = None) -> list[SchoolLine]:
+def roll_district(registry_path: Path, options: RolloverOptions, *, notify: bool = True, google: GoogleAccess | None = None,
+                  workers: int | None = None, on_done: Callable[[SchoolLine], None] | None = None) -> list[SchoolLine]:
     """Roll every school of the registry over to ``options.year`` (``workers`` at a time, default the
     registry's), update each entry's location; one line per school, in registry order."""
     from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -75,7 +80,8 @@ def roll_district(registry_path: Path, options: RolloverOptions, *, notify: bool
     return [lines[name] for name in registry.schools]
 
 
-def _roll_school(runner, registry_path: Path, school, options: RolloverOptions, notify: bool) -> SchoolLine:
+def _roll_school(runner: DistrictRunner, registry_path: Path, school: School, options: RolloverOptions,
+                 notify: bool) -> SchoolLine:
     """One school's rollover and its registry entry; never raises for the school's own trouble."""
     from tracker_sync.district.registry import upsert_school
     from tracker_sync.provision import _relative_to

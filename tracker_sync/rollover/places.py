@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import ConfigError
@@ -108,7 +108,7 @@ class GooglePlace:
     folder: str | None = None
     notify: bool = True
     _base_title: str = field(default="", init=False)
-    _old_people: list[dict] | None = field(default=None, init=False)
+    _old_people: list[dict[str, Any]] | None = field(default=None, init=False)
 
     @property
     def base_title(self) -> str:
@@ -137,7 +137,7 @@ class GooglePlace:
 
         return GoogleWorkbook.create(self.making_title, self.old.http, folder_id=self._folder())
 
-    def _people(self, workbook: GoogleWorkbook) -> list[dict]:
+    def _people(self, workbook: GoogleWorkbook) -> list[dict[str, Any]]:
         """The people named on a spreadsheet itself (one Drive call; last year's is asked once per run); a shared
         drive's members come with the place, so they are neither copied nor changed."""
         if workbook is self.old and self._old_people is not None:

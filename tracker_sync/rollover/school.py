@@ -18,6 +18,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import ConfigError, RolloverIncomplete, TrackerSyncError
@@ -61,7 +62,7 @@ class RolloverResult:
     api_calls: int | None = None
     registry: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
