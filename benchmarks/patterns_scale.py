@@ -25,7 +25,6 @@ Goals: school under 0.3 s, district under 30 s and 3 GB. The last line is machin
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import resource
 import time
@@ -43,29 +42,17 @@ from tracker_sync.patterns import (
 )
 from tracker_sync.rollover.years import parse_year
 from tracker_sync.sheet_templates import load_template
-from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.synthetic.year import school_year as synthetic_year
 from tracker_sync.validate import validate
 
 TEACHERS = 260
-SPRING_SHIFT = dt.timedelta(weeks=21)
 SEEDS = (7, 8, 9, 10)
-
-
-def _shift(value, by: dt.timedelta):
-    return value + by if isinstance(value, dt.date) else value
 
 
 def school_year(seed: int, year: int | None = None):
     """(grids, settings, as_of) for one school-year: the synthetic autumn plus a shifted spring."""
-    school = synthetic_school(seed, teachers=TEACHERS, typos=False, year=year)
-    grids = {}
-    for tab, grid in school.grids.items():
-        rows = grid[1:]
-        spring = [] if tab == "Roster" else [[_shift(v, SPRING_SHIFT) for v in row] for row in rows]
-        if tab == "Learning Cycles":
-            spring = [[f"{v} (spring)" if i == 1 else v for i, v in enumerate(row)] for row in spring]
-        grids[tab] = [grid[0], *rows, *spring]
-    return grids, school.settings, school.settings.school_year_end
+    school = synthetic_year(seed, teachers=TEACHERS, year=year)
+    return school.grids, school.settings, school.as_of
 
 
 def rows_of(grids) -> int:
@@ -134,8 +121,8 @@ def main() -> None:
     parser.add_argument("--year", default=None, help="a later school year, e.g. 2027-28 (default: the generator's 2026-27)")
     args = parser.parse_args()
     schools = args.schools or (20 if args.quick else 200)
-    year = parse_year(args.year).start_year if args.year else None
 
+    year = parse_year(args.year).start_year if args.year else None
     grids, settings, as_of = _cached(SEEDS[0], year)
     validate_and_patterns(grids, settings, as_of)  # warm caches (templates, rubric lookups)
     times = []

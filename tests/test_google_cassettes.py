@@ -39,6 +39,7 @@ AS_OF = dt.date(2026, 9, 30)
 TOKEN_URI = "https://oauth2.googleapis.com/token"
 # The replay account: the recording against the fake used this address; a real recording stores its own.
 REPLAY_EMAIL = "tracker-sync@fake-project.iam.gserviceaccount.com"
+CASSETTE_DRIVE = "0ATrackerSyncCassetteUk9PVA"  # the shared drive a recording against the fake makes its spreadsheet in
 
 
 def _google_uri(uri: str) -> str:
@@ -119,12 +120,22 @@ def google(tiny_settings, monkeypatch):
         http = google_client(retry=RetryPolicy(max_attempts=3))
         yield http, os.environ.get("TRACKER_SYNC_RECORD_FOLDER")
     elif RECORD == "fake":
-        with GoogleFake() as fake:
-            yield google_client(service_account_info=fake.service_account_info(REPLAY_EMAIL), api_base=fake.base_url), None
+        with GoogleFake() as fake:  # a service account owns no Drive storage: it records into a shared drive it manages
+            drive = fake.add_shared_drive("Cassettes", {REPLAY_EMAIL: "fileOrganizer"}, drive_id=CASSETTE_DRIVE)
+            yield google_client(service_account_info=fake.service_account_info(REPLAY_EMAIL), api_base=fake.base_url), drive
     else:
         with GoogleFake() as keys_only:  # only for a well-formed signing key; no request reaches it
             info = keys_only.service_account_info(REPLAY_EMAIL)
-        yield google_client(service_account_info=info), None
+        yield google_client(service_account_info=info), _recorded_folder("google_provision.json")
+
+
+def _recorded_folder(cassette: str) -> str | None:
+    """The folder (shared drive) the recording made its spreadsheet in, as the Drive create's body names it."""
+    for interaction in json.loads((CASSETTES / cassette).read_text())["interactions"]:
+        request = interaction["request"]
+        if request["method"] == "POST" and request["uri"].split("?")[0].endswith("/drive/v3/files"):
+            return (json.loads(request["body"] or "{}").get("parents") or [None])[0]
+    return None
 
 
 def _recorded_spreadsheet_id(cassette: str) -> str:

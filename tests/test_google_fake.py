@@ -267,7 +267,7 @@ def test_what_the_fake_does_not_model_is_refused_with_501(robot):
     sheet_id = robot.create()
     for request in ({"sortRange": {"range": {"sheetId": 0}}},
                     {"updateDimensionProperties": {"range": {"sheetId": 0, "dimension": "ROWS"},
-                                                   "properties": {"hiddenByUser": True}, "fields": "hiddenByUser"}}):
+                                                   "properties": {"developerMetadata": []}, "fields": "developerMetadata"}}):
         answer = robot.batch(sheet_id, request)
         assert answer.status_code == 501 and answer.json()["error"]["status"] == "UNIMPLEMENTED", request
     assert robot.batch(sheet_id, {"noSuchRequest": {}}).status_code == 400  # not a Google request kind at all

@@ -9,6 +9,7 @@ TrackerSyncError
       ├── TrackerInUse    a spreadsheet app has the tracker file open
       ├── TrackerNotShared  the spreadsheet is not shared (as an editor) with our service account
       └── ApiError        Google answered with an error after retries (keeps code and message)
+           └── WriteRefused  Google refused a write's content (400): nothing applied, a retry fails alike
 """
 
 from __future__ import annotations
@@ -74,6 +75,13 @@ class TrackerNotShared(BackendError):
     """The spreadsheet exists, but the account tracker-sync runs as may not open or change it."""
 
     label = "not shared"
+
+
+class WriteRefused(ApiError):
+    """Google refused a write's content (400 INVALID_ARGUMENT): nothing of it was applied, and the same
+    write would be refused again, so the sync says why in the tracker instead of failing forever."""
+
+    label = "write refused"
 
 
 class RolloverIncomplete(BackendError):

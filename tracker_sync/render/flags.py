@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from tracker_sync.patterns.practice_flags import PRACTICE_FLAG_TYPES, PracticeFlag
 from tracker_sync.render.layout import GAP, Column, Line, Table, layout_tab
 from tracker_sync.tabs import Link, ToolTab
-from tracker_sync.validate.findings import FINDING_TYPES, Finding
+from tracker_sync.validate.findings import FINDING_TYPES, Finding, shown
 
 FINDINGS_HEADER = ["Severity", "Tab", "Cell", "Column", "Entered by", "Value", "Problem", "How to fix", "Code", "Go to cell"]
 
@@ -71,3 +71,16 @@ def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practi
     items = [Line("Flags: what to fix in the coach tabs, and where practice is off the norms", "title"),
              GAP, counts, GAP, cells, GAP, flags]
     return layout_tab("Flags", items)
+
+
+def render_write_refused(reason: str, when: str) -> ToolTab:
+    """The Flags tab of a sync whose write Google refused: what Google said and what to do. Small and
+    plain, so that this second write goes through where the full one could not."""
+    what = Table([Column("What"), Column("Details", "long", wrap_at=90)], [
+        ["When", when],
+        ["Google said", shown(reason, 300)],
+        ["What changed", "Nothing else: the coach tabs are untouched, and Summary and Patterns still show the last sync "
+                         "that was written. The next sync tries the whole write again."],
+        ["What to do", "Tell the person who runs tracker-sync for your school; the sync's own output shows the same message."],
+    ], marks={(1, 1): "error"})
+    return layout_tab("Flags", [Line("Flags: the last sync could not write its tabs", "title"), GAP, what])

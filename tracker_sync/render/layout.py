@@ -119,6 +119,11 @@ _FORMATS = {
     "int": "0", "mean": "0.0", "mean2": "0.00", "share": "0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm",
 }
 LONG_TEXT_WIDTH = 48  # a long-text column wraps at this width (characters)
+#: The most text a tool-tab cell holds, and the widest a column gets (characters): about twice what the
+#: tabs themselves ever write (a 260-teacher school: 500 and 60), so only a coach's paste quoted in a
+#: label is cut. Without them one 49,990-character name made a tab 10,670 columns wide.
+CELL_TEXT_LIMIT = 1_000
+MAX_COLUMN_WIDTH = 120
 _WRAP_SLACK = 1.15  # ... unless its longest text is at most this much wider
 MAX_HEADER_LINES = 3
 
@@ -247,7 +252,7 @@ def _column_need(column: Column, values: list[ToolCell]) -> float:
         longest_word = max((columns_for(text_points(w)) for t in cells for w in t.split()), default=0)
         if widest > cap * _WRAP_SLACK:  # barely longer than the cap: one line reads better than two
             widest = max(cap, min(longest_word, LONG_TEXT_WIDTH))
-    return max(widest, _header_width(column.header), 3.0)
+    return min(max(widest, _header_width(column.header), 3.0), MAX_COLUMN_WIDTH)
 
 
 @dataclass
@@ -308,6 +313,8 @@ class _Sheet:
 
     def put(self, row: int, col: int, span: int, value: ToolCell, style: Style) -> int:
         """One cell (merged over ``span`` grid columns); returns the lines its text takes."""
+        if isinstance(value, str) and len(value) > CELL_TEXT_LIMIT:
+            value = value[:CELL_TEXT_LIMIT - 1] + "…"
         self.rows[row][col] = value
         index = self.style(style)
         for c in range(col, col + span):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from tracker_sync.schemas import Rubric
+from tracker_sync.validate.findings import shown
 
 SERIAL_EPOCH = dt.date(1899, 12, 30)  # Google Sheets / Excel (1900 system) day zero
 _SERIAL_RANGE = (25569, 73051)  # 1970-01-01 .. 2099-12-31: numbers outside are not meant as dates
@@ -145,7 +146,8 @@ def _impossible(text: str, y: int, m: int) -> Parsed:
         why = f"{calendar.month_name[m]} {y} has {days} days"
     else:
         why = f"there is no month {m}"
-    return Parsed(None, problem("bad-date", f"'{text}' is not a real date: {why}.", "Check the day and month; type the date as YYYY-MM-DD, e.g. 2026-09-14."))
+    return Parsed(None, problem("bad-date", f"'{shown(text)}' is not a real date: {why}.",
+                                "Check the day and month; type the date as YYYY-MM-DD, e.g. 2026-09-14."))
 
 
 def _dated(text: str, y: int, m: int, d: int, note: str | None) -> Parsed:
@@ -154,7 +156,7 @@ def _dated(text: str, y: int, m: int, d: int, note: str | None) -> Parsed:
     except ValueError:
         return _impossible(text, y, m)
     if note:
-        return Parsed(day, problem("ambiguous-date", f"Read '{text}' as {day.isoformat()} ({note})."))
+        return Parsed(day, problem("ambiguous-date", f"Read '{shown(text)}' as {day.isoformat()} ({note})."))
     return Parsed(day)
 
 
@@ -195,13 +197,13 @@ def _parse_date_text(text: str, year: SchoolYear) -> Parsed:
         else:
             y_n, note = _full_year(y, None)
         return _dated(text, y_n, month, int(day_s), note)
-    return Parsed(None, problem("bad-date", f"'{text}' is not a date."))
+    return Parsed(None, problem("bad-date", f"'{shown(text)}' is not a date."))
 
 
 def parse_integer(value: object, lo: float | None, hi: float | None) -> Parsed:
     number = _number(value)
     if number is None or not float(number).is_integer():
-        return Parsed(None, problem("bad-number", f"'{clean_text(value)}' is not a whole number."))
+        return Parsed(None, problem("bad-number", f"'{shown(clean_text(value))}' is not a whole number."))
     if lo is not None and hi is not None and not lo <= number <= hi:
         return Parsed(None, problem("bad-number", f"{int(number)} is outside {lo:g}-{hi:g}.", f"Type a whole number from {lo:g} to {hi:g}."))
     if lo is not None and number < lo:  # a column with one bound only
@@ -233,7 +235,7 @@ def parse_choice(value: object, choices: list[str]) -> Parsed:
     for choice in choices:
         if squash_key(choice) == wanted:
             return Parsed(choice)
-    return Parsed(None, problem("bad-choice", f"'{text}' is not one of: {', '.join(choices)}."))
+    return Parsed(None, problem("bad-choice", f"'{shown(text)}' is not one of: {', '.join(choices)}."))
 
 
 def is_email(text: str) -> bool:
@@ -245,7 +247,7 @@ def parse_email(value: object) -> Parsed:
     text = clean_text(value)
     if is_email(text):
         return Parsed(text)
-    return Parsed(text, problem("bad-email", f"'{text}' does not look like an email address."))
+    return Parsed(text, problem("bad-email", f"'{shown(text)}' does not look like an email address."))
 
 
 def parse_measure(value: object) -> Parsed:
@@ -267,7 +269,7 @@ def parse_indicator(value: object, rubric: Rubric) -> Parsed:
     best = process.extractOne(text[:SHORT_TEXT_LIMIT], rubric.codes, score_cutoff=50)
     fix = f"Did you mean {best[0]}? " if best else ""
     fix += f"{rubric.short_name} codes are {rubric.codes[0]} ... {rubric.codes[-1]}."
-    return Parsed(None, problem("unknown-indicator", f"'{text}' is not a {rubric.short_name} indicator.", fix))
+    return Parsed(None, problem("unknown-indicator", f"'{shown(text)}' is not a {rubric.short_name} indicator.", fix))
 
 
 def score_range(low: float, high: float) -> str:
@@ -283,11 +285,11 @@ def parse_score(value: object, rubric: Rubric) -> Parsed:
         band = rubric.band_named(text) if len(text) <= SHORT_TEXT_LIMIT else None
         if band:
             return Parsed(None, problem(
-                "score-band-word", f"'{text}' is a band name, not a score.",
+                "score-band-word", f"'{shown(text)}' is a band name, not a score.",
                 f"Type the number you gave: '{band.name}' means {score_range(band.min, band.max)} on the {scale} scale."))
         what = "a date" if isinstance(value, dt.date) else "a yes/no value" if isinstance(value, bool) else "a number"
-        return Parsed(None, problem("bad-score", f"'{text}' is {'not ' if what == 'a number' else ''}{what}{', not a score' if what != 'a number' else ''}.",
-                                    f"Type a score from {scale}, or leave it blank."))
+        said = f"not {what}" if what == "a number" else f"{what}, not a score"
+        return Parsed(None, problem("bad-score", f"'{shown(text)}' is {said}.", f"Type a score from {scale}, or leave it blank."))
     if not rubric.scale_min <= number <= rubric.scale_max:
         return Parsed(None, problem("score-out-of-range", f"{number:g} is outside the {rubric.short_name} scale {scale}.", f"Type a score from {scale}."))
     if not rubric.is_valid_score(number):
@@ -323,12 +325,12 @@ class People:
         who = "a teacher" if is_teacher else "an observer"
         kept = None if is_teacher else text
         if key in self.broken:
-            return Parsed(kept, problem(code, f"'{text}' is on row {self.broken[key]} of the Roster, but that row has errors.",
+            return Parsed(kept, problem(code, f"'{shown(text)}' is on row {self.broken[key]} of the Roster, but that row has errors.",
                                         "Fix that Roster row first (see its own flag); this row is then read as typed."))
         guess = self.suggest(key)
         fix = f"Did you mean '{guess}'? " if guess else ""
         fix += "Pick the name from the dropdown, or add the person to the Roster tab."
-        return Parsed(kept, problem(code, f"'{text}' is not {who} on the Roster.", fix))
+        return Parsed(kept, problem(code, f"'{shown(text)}' is not {who} on the Roster.", fix))
 
     def find_owner(self, value: object) -> Parsed:
         """A goal's owner: a person on the Roster, else a team of the Roster (a team goal)."""
@@ -339,12 +341,14 @@ class People:
         if key in self.teams:
             return Parsed(self.teams[key])
         if key in self.broken:
-            return Parsed(None, problem("unknown-teacher-or-team", f"'{text}' is on row {self.broken[key]} of the Roster, but that row has errors.",
+            return Parsed(None, problem("unknown-teacher-or-team", f"'{shown(text)}' is on row {self.broken[key]} of the Roster, "
+                                        "but that row has errors.",
                                         "Fix that Roster row first (see its own flag); this row is then read as typed."))
         guess = self.suggest(key, {**self.teams, **self.members})
         fix = f"Did you mean '{guess}'? " if guess else ""
         fix += "Type a teacher's name, or a team's name, exactly as on the Roster tab."
-        return Parsed(None, problem("unknown-teacher-or-team", f"'{text}' is neither a teacher nor a team on the Roster.", fix))
+        return Parsed(None, problem("unknown-teacher-or-team", f"'{shown(text)}' is neither a teacher nor a team on the Roster.",
+                                    fix))
 
     def suggest(self, key: str, names: dict[str, str] | None = None) -> str | None:
         """The closest of `names` (name_key -> spelling; default the Roster's people) to `key`, if close."""

@@ -76,7 +76,8 @@ def repeats(keys: list) -> list[tuple[int, int]]:
 
 def duplicate_roster_names(roster: TabRows) -> list[Finding]:
     names, rows = roster.columns["teacher"], roster.columns["row"]
-    return [roster.finding("duplicate-roster-name", at, "teacher", f"'{names[at]}' is already on row {rows[first]}; that row is used.")
+    return [roster.finding("duplicate-roster-name", at, "teacher",
+                           f"'{shown(names[at])}' is already on row {rows[first]}; that row is used.")
             for at, first in repeats(list(map(name_key, names)))]
 
 
@@ -226,10 +227,10 @@ def across_tabs(tabs: dict[str, TabRows], lead_roles: tuple[str, ...]) -> list[F
         for at in compress(range(len(obs)), cycle_named):  # the visits that name a cycle
             teacher, cycle = teachers[at], cycle_named[at]
             if key_of[cycle] not in named[teacher]:
-                have = ", ".join(sorted(named[teacher].values())) or "none"
+                have = shown(", ".join(sorted(named[teacher].values())) or "none", 120)
                 findings.append(obs.finding(
                     "unknown-learning-cycle", at, "learning_cycle",
-                    f"{teacher} has no learning cycle named '{cycle}' (cycles: {have})."))
+                    f"{shown(teacher)} has no learning cycle named '{shown(cycle)}' (cycles: {have})."))
     if meetings and roster and roster.usable:
         findings += check_ins_with_leads(meetings, dict(zip(roster.columns["teacher"], roster.columns["role"])), lead_roles)
     for tab, open_statuses in ((steps, OPEN_STEP_STATUSES), (cycles, OPEN_CYCLE_STATUSES), (goals, OPEN_GOAL_STATUSES)):

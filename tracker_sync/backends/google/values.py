@@ -3,7 +3,10 @@
 * :func:`plain_value` turns a CellData read with ``effectiveValue`` + number-format type into a
   Python value (dates from serial numbers, whole numbers as int).
 * :func:`cell_data` turns a ToolCell into the CellData we send: text always as ``stringValue`` (never
-  parsed, so ``=IMPORTXML(...)`` or ``+1`` typed by a coach stays text), links as a HYPERLINK formula.
+  parsed, so ``=IMPORTXML(...)`` or ``+1`` typed by a coach stays text), links as a HYPERLINK formula,
+  and never more than Google's 50,000 characters in a cell (:func:`within_cell_limit`).
+* :func:`row_values` and :func:`format_runs` split a tool tab into its values and its formats, each
+  format sent once per rectangle of equal cells (a ``repeatCell``), not once per cell.
 * :func:`validation_rule` turns a column spec into a dropdown / check rule.
 * :func:`output_hash` fingerprints the tool tabs so an unchanged sync writes nothing.
 """
@@ -14,6 +17,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -35,6 +39,11 @@ ERROR_TEXT = {"NULL_VALUE": "#NULL!", "DIVIDE_BY_ZERO": "#DIV/0!", "VALUE": "#VA
               "NAME": "#NAME?", "NUM": "#NUM!", "N_A": "#N/A", "LOADING": "#LOADING"}
 #: The styles provisioning gives coach headers and the Instructions title.
 COACH_HEADER, INSTRUCTIONS_TITLE = Style(bold=True, fill="E6E6E6"), Style(bold=True, size=12)
+#: Google refuses a whole batchUpdate with one cell over 50,000 characters (a note or a formula counts too).
+CELL_LIMIT = 50_000
+_CUT_MARK = "… [cut: {} characters in all]"
+_DATE_FORMATS = {"DATE": {"type": "DATE", "pattern": "yyyy-mm-dd"},
+                 "DATE_TIME": {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}}
 _NUMBER_TYPES = {"0": "NUMBER", "0.0": "NUMBER", "0.00": "NUMBER", "0%": "PERCENT", "yyyy-mm-dd": "DATE",
                  "yyyy-mm-dd hh:mm": "DATE_TIME"}
 
@@ -65,9 +74,21 @@ def serial(day: dt.date | dt.datetime) -> float:
     return int(days) if days.is_integer() else days
 
 
+def within_cell_limit(text: str, limit: int = CELL_LIMIT) -> str:
+    """``text``, or its start and a note saying how long it was when it would not fit in one cell.
+
+    A backstop: messages quote coach cells by a short prefix already, so only a bug or an unforeseen
+    path gets here, and one over-long cell must never make Google refuse a school's whole write.
+    """
+    if len(text) <= limit:
+        return text
+    mark = _CUT_MARK.format(f"{len(text):,}")
+    return text[: limit - len(mark)] + mark
+
+
 def hyperlink_formula(link: Link, tab_ids: Mapping[str, int]) -> str:
-    text = link.text.replace('"', '""')
-    return f'=HYPERLINK("#gid={tab_ids[link.tab]}&range={link.cell}","{text}")'
+    text = within_cell_limit(link.text, CELL_LIMIT - 100).replace('"', '""')  # room for the formula around it
+    return within_cell_limit(f'=HYPERLINK("#gid={tab_ids[link.tab]}&range={link.cell}","{text}")')
 
 
 def entered_value(value: ToolCell, tab_ids: Mapping[str, int]) -> tuple[dict | None, dict | None]:
@@ -77,18 +98,16 @@ def entered_value(value: ToolCell, tab_ids: Mapping[str, int]) -> tuple[dict | N
     if isinstance(value, Link):
         if value.tab in tab_ids:
             return {"formulaValue": hyperlink_formula(value, tab_ids)}, None
-        return {"stringValue": value.text}, None
+        return {"stringValue": within_cell_limit(value.text)}, None
     if isinstance(value, bool):
         return {"boolValue": value}, None
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
             return None, None
         return {"numberValue": value}, None
-    if isinstance(value, dt.datetime):
-        return {"numberValue": serial(value)}, {"type": "DATE_TIME", "pattern": "yyyy-mm-dd hh:mm:ss"}
     if isinstance(value, dt.date):
-        return {"numberValue": serial(value)}, {"type": "DATE", "pattern": "yyyy-mm-dd"}
-    return {"stringValue": str(value)}, None
+        return {"numberValue": serial(value)}, _DATE_FORMATS[_date_kind(value) or "DATE"]
+    return {"stringValue": within_cell_limit(str(value))}, None
 
 
 def color(hex_rgb: str) -> dict[str, float]:
@@ -142,16 +161,57 @@ def cell_data(value: ToolCell, tab_ids: Mapping[str, int], style: Style | None =
     return _cell(value, tab_ids, cell_format(style) if style is not None else {})
 
 
-def row_data(tab: ToolTab, tab_ids: Mapping[str, int], width: int) -> list[dict]:
-    """RowData for updateCells over the whole tab, styled empty cells included."""
-    formats = [cell_format(style) for style in tab.palette]  # once per style, shared by its cells
-    out = []
-    for r in range(max(len(tab.rows), len(tab.styles))):
-        values = tab.rows[r] if r < len(tab.rows) else []
-        styles = tab.styles[r] if r < len(tab.styles) else []
-        out.append({"values": [_cell(values[c] if c < len(values) else None, tab_ids, formats[styles[c] if c < len(styles) else 0])
-                               for c in range(width)]})
+def row_values(tab: ToolTab, tab_ids: Mapping[str, int]) -> list[dict]:
+    """RowData of the tab's values only (formats go by :func:`format_runs`), trailing blanks left out:
+    an updateCells over a range clears what its rows do not cover."""
+    out: list[dict] = []
+    for row in tab.rows:
+        values = [entered_value(value, tab_ids)[0] for value in row]
+        while values and values[-1] is None:
+            values.pop()
+        out.append({"values": [{"userEnteredValue": v} if v is not None else {} for v in values]} if values else {})
+    while out and not out[-1]:
+        out.pop()
     return out
+
+
+def _date_kind(value: ToolCell) -> str | None:
+    """The number-format type a date value brings to its cell (None for anything else)."""
+    return "DATE_TIME" if isinstance(value, dt.datetime) else "DATE" if isinstance(value, dt.date) else None
+
+
+def format_runs(tab: ToolTab, rows: int, width: int) -> list[tuple[Area, dict]]:
+    """The tab's formats as rectangles of equal cells: the most common format over the whole grid first,
+    then each rectangle that differs, row by row. A cell's format is its style's, plus a date's own
+    number format where the style has none (as :func:`cell_data` gives it)."""
+    keys = [[(tab.styles[r][c] if r < len(tab.styles) and c < len(tab.styles[r]) else 0,
+              _date_kind(tab.rows[r][c]) if r < len(tab.rows) and c < len(tab.rows[r]) else None)
+             for c in range(width)] for r in range(rows)]
+    base = Counter(key for row in keys for key in row).most_common(1)[0][0]
+    runs: list[tuple[Area, tuple]] = []
+    open_runs: dict[tuple, int] = {}  # (first column, end column, key) -> first row of the rectangle so far
+    for r in range(rows + 1):
+        here: dict[tuple, int] = {}
+        c = 0
+        while r < rows and c < width:
+            end = c
+            while end < width and keys[r][end] == keys[r][c]:
+                end += 1
+            if keys[r][c] != base:
+                here[(c, end, keys[r][c])] = open_runs.get((c, end, keys[r][c]), r)
+            c = end
+        runs += [(Area(start, c0, r - start, c1 - c0), key)
+                 for (c0, c1, key), start in open_runs.items() if (c0, c1, key) not in here]
+        open_runs = here
+    formats = {key: _key_format(tab, key) for key in {base, *(key for _, key in runs)}}
+    return [(Area(0, 0, rows, width), formats[base]),
+            *((area, formats[key]) for area, key in sorted(runs, key=lambda run: (run[0].row, run[0].col)))]
+
+
+def _key_format(tab: ToolTab, key: tuple[int, str | None]) -> dict:
+    style, date_kind = key
+    out = cell_format(tab.palette[style])
+    return {**out, "numberFormat": _DATE_FORMATS[date_kind]} if date_kind and "numberFormat" not in out else out
 
 
 def grid_range(sheet_id: int, area: Area) -> dict:

@@ -34,15 +34,16 @@ from tracker_sync.backends.google.values import (
     INSTRUCTIONS_TITLE,
     cell_data,
     color_scale_rule,
+    format_runs,
     grid_range,
     output_hash,
     pixels,
     plain_value,
-    row_data,
     row_pixels,
+    row_values,
     validation_rule,
 )
-from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound, TrackerNotShared
+from tracker_sync.errors import ApiError, ConfigError, TrackerNotFound, TrackerNotShared, WriteRefused
 from tracker_sync.schemas import Template
 from tracker_sync.tabs import Area, Grid, Snapshot, ToolTab, quoted_tab, trim_grid
 from tracker_sync.validate.findings import column_letter
@@ -273,26 +274,27 @@ class GoogleWorkbook(Workbook):
 
     # -- write --
 
-    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> list[str]:
         """One atomic batchUpdate for every tool tab and the metadata; none when nothing changed.
 
         "Unchanged" means the non-volatile tool tabs (all but the Sync Log) and ``metadata`` hash to the
         value the previous write stored (developer metadata key ``tracker_sync_internal.output_hash``,
-        read by the preceding ``read``). Then no call is made and the method returns False. A write of
+        read by the preceding ``read``). Then no call is made and the method returns no tab. A write of
         volatile tabs only (a failure line in the Sync Log) is always made and keeps the stored hash.
+        A write that is made rewrites every tab given, and returns them all.
         """
         known = self._known or self._fetch()
         outputs = any(not tab.volatile for tab in tool_tabs)
         fingerprint = output_hash(tool_tabs, metadata)
         if outputs and known.metadata.get(HASH_KEY) == fingerprint:
-            return False
+            return []
         planner = _Planner(known, self._editors)
         for tab in tool_tabs:
             planner.tool_tab(tab)
         hashed = {HASH_KEY: fingerprint} if outputs else {}
         planner.metadata({**{METADATA_PREFIX + k: v for k, v in metadata.items()}, **hashed})
         self._batch(planner)
-        return True
+        return [tab.name for tab in tool_tabs]
 
     @property
     def _editors(self) -> list[str]:
@@ -300,12 +302,21 @@ class GoogleWorkbook(Workbook):
         return [self._account] if "@" in self._account else []
 
     def _batch(self, planner: _Planner) -> None:
+        """One batchUpdate. A 400 is Google refusing the content: WriteRefused, and as batchUpdate is
+        atomic nothing landed, so what the last read saw still holds for a smaller write after it."""
         if not planner.requests:
             return
+        refused = False
         try:
             self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": planner.requests}))
+        except ApiError as exc:
+            if exc.code != 400:
+                raise
+            refused = True
+            raise WriteRefused(exc.code, exc.message, exc.status, reason=exc.reason) from exc
         finally:
-            self._known = None  # stale whether the batch landed or not; the next read refreshes it
+            if not refused:
+                self._known = None  # stale whether the batch landed or not; the next read refreshes it
 
     # -- provision, seed, share --
 
@@ -441,7 +452,7 @@ class _Planner:
         self.requests.append({"updateSpreadsheetProperties": {"properties": {"title": title}, "fields": "title"}})
 
     def tool_tab(self, tab: ToolTab) -> None:
-        """Replace one tool tab: size, merges, cells and formats, widths, heights, colour scales, filter."""
+        """Replace one tool tab: size, merges, values, formats, widths, heights, colour scales, filter."""
         rows, width = max(len(tab.rows), len(tab.styles), 1, tab.frozen_rows + 1), max(tab.width, len(tab.column_widths), 1)
         info = self.tabs.get(tab.name)
         if info is None:
@@ -456,8 +467,11 @@ class _Planner:
             self.requests.append({"unmergeCells": {"range": {"sheetId": info.sheet_id}}})
         self.protect(info)
         self.requests.append({"updateCells": {
-            "range": {"sheetId": info.sheet_id}, "rows": row_data(tab, self.tab_ids, width),
-            "fields": "userEnteredValue,userEnteredFormat"}})
+            "range": {"sheetId": info.sheet_id}, "rows": row_values(tab, self.tab_ids), "fields": "userEnteredValue"}})
+        for area, cell_format in format_runs(tab, rows, width):  # each format once per rectangle of equal cells
+            self.requests.append({"repeatCell": {"range": grid_range(info.sheet_id, area),
+                                                 "cell": {"userEnteredFormat": cell_format} if cell_format else {},
+                                                 "fields": "userEnteredFormat"}})
         for area, mergers in _runs(tab.merges):
             self.requests.append({"mergeCells": {"range": grid_range(info.sheet_id, area), "mergeType": mergers}})
         self.widths(info, tab.column_widths)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tracker_sync.backends.google.transport import SCOPES
 from tracker_sync.testing.google_fake import GoogleFake
+from tracker_sync.testing.google_fake.discovery import DocumentsMissing
 
 WORKSPACE = "district.example.org"
 
@@ -42,6 +43,9 @@ def main() -> None:
         reason = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror})"
         print(f"Error: port {args.port} on 127.0.0.1 {reason}; pick another with --port (0 picks a free one).",
               file=sys.stderr)
+        raise SystemExit(2) from None
+    except DocumentsMissing as exc:
+        print(f"Error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     try:
         account = fake.service_account_info()

@@ -140,17 +140,15 @@ def _add(tree: MaskTree, path: list[str]) -> MaskTree:
 
 
 def apply_field_mask(value: object, tree: MaskTree) -> object:
-    """Keep only the masked fields; lists apply the mask to each element (as Google does)."""
+    """Keep only the masked fields; lists apply the mask to each element (as Google does).
+
+    A message that is there stays there when none of the fields the mask picks in it are set: Google
+    answers ``sheets.properties.tabColorStyle`` on a tab without a colour with ``"properties": {}``.
+    """
     if not tree or "*" in tree:
         return value
     if isinstance(value, list):
         return [apply_field_mask(item, tree) for item in value]
     if not isinstance(value, dict):
         return value
-    kept = {}
-    for key, sub in tree.items():
-        if key in value:
-            picked = apply_field_mask(value[key], sub)
-            if picked != {} or isinstance(value[key], list) or not sub:
-                kept[key] = picked
-    return kept
+    return {key: apply_field_mask(value[key], sub) for key, sub in tree.items() if key in value}

@@ -19,12 +19,13 @@ from tracker_sync.testing.google_fake.sheets import (
     NotModelled,
     Sheet,
     Spreadsheet,
+    check_cell_length,
     copy_json,
+    mask_selects,
     set_masked,
 )
 
 Handler = Callable[[Spreadsheet, dict], dict]
-MAX_CELL_CHARACTERS = 50_000
 #: Every request kind of the Sheets v4 batchUpdate. A kind here without a handler is Google's, not
 #: modelled by the fake: refused as not implemented, never answered as an unknown name (400).
 GOOGLE_REQUEST_KINDS = frozenset("""
@@ -110,6 +111,8 @@ def update_sheet_properties(book: Spreadsheet, params: dict) -> dict:
     if title and any(s.title == title and s is not sheet for s in book.sheets):
         raise InvalidRequest(f'A sheet with the name "{title}" already exists. Please enter another name.')
     set_masked(sheet.properties, {k: v for k, v in props.items() if k != "sheetId"}, fields)
+    if mask_selects(fields, "index"):
+        book.move(sheet, props.get("index"))
     grid = sheet.properties.setdefault("gridProperties", {})
     if grid.get("rowCount", 1) < 1 or grid.get("columnCount", 1) < 1:
         raise InvalidRequest("A sheet must keep at least one row and one column.")
@@ -138,16 +141,14 @@ def _check_cell(cell: dict) -> None:
     entered = cell.get("userEnteredValue")
     if entered is not None and (len(entered) != 1 or next(iter(entered)) not in VALUE_KEYS[:4]):
         raise InvalidRequest(f"Invalid value at 'userEnteredValue': exactly one of {', '.join(VALUE_KEYS[:4])} must be set.")
-    text = (entered or {}).get("stringValue", (entered or {}).get("formulaValue", ""))
-    if len(str(text)) > MAX_CELL_CHARACTERS:
-        raise InvalidRequest(f"Your input contains more than the maximum of {MAX_CELL_CHARACTERS} characters in a single cell.")
+    check_cell_length((entered or {}).get("stringValue", (entered or {}).get("formulaValue", "")))
     if entered and "formulaValue" in entered and not str(entered["formulaValue"]).startswith("="):
         raise InvalidRequest("formulaValue must start with '='.")
 
 
 def _write_cell(sheet: Sheet, at: tuple[int, int], source: dict, fields: str) -> None:
     cell = dict(sheet.cells.get(at, {}))
-    set_masked(cell, source, fields)
+    set_masked(cell, source, fields, share=True)  # a repeatCell's one format is shared by all its cells
     if cell:
         sheet.cells[at] = cell
     else:
@@ -193,20 +194,30 @@ def repeat_cell(book: Spreadsheet, params: dict) -> dict:
 
 
 def update_dimension_properties(book: Spreadsheet, params: dict) -> dict:
-    """Column widths and row heights (pixelSize only; hiding rows or columns is not modelled)."""
+    """Column widths and row heights (pixelSize), and rows or columns a person hid (hiddenByUser)."""
     rng = params["range"]
     sheet = book.editable(book.sheet(sheet_id=rng.get("sheetId", 0)))
-    if params.get("fields") != "pixelSize":
-        raise NotModelled(f"updateDimensionProperties of {params.get('fields')!r} (the fake keeps pixel sizes only)")
+    fields = params.get("fields") or ""
+    if not fields:
+        raise InvalidRequest("At least one field must be updated. Specify 'fields'.")
+    modelled = {name for name in ("pixelSize", "hiddenByUser") if mask_selects(fields, name)}
+    if fields.strip() != "*" and set(map(str.strip, fields.split(","))) - modelled:
+        raise NotModelled(f"updateDimensionProperties of {fields!r} (the fake keeps pixelSize and hiddenByUser)")
     dimension = rng.get("dimension")
     if dimension not in ("ROWS", "COLUMNS"):
         raise InvalidRequest(f"Invalid value at 'range.dimension': {dimension!r}")
-    size, sizes = (sheet.rows, sheet.row_pixels) if dimension == "ROWS" else (sheet.columns, sheet.column_pixels)
+    rows = dimension == "ROWS"
+    size, sizes, hidden = (sheet.rows, sheet.row_pixels, sheet.hidden_rows) if rows else (
+        sheet.columns, sheet.column_pixels, sheet.hidden_columns)
     start, end = rng.get("startIndex", 0), rng.get("endIndex", size)
     if not 0 <= start < end <= size:
         raise InvalidRequest(f"Invalid dimension range: {dimension.lower()} {start}-{end} but the sheet has {size}.")
+    properties = params.get("properties", {})
     for index in range(start, end):
-        sizes[index] = int(params["properties"]["pixelSize"])
+        if "pixelSize" in modelled:
+            sizes[index] = int(properties.get("pixelSize", 21 if rows else 100))
+        if "hiddenByUser" in modelled:
+            (hidden.add if properties.get("hiddenByUser") else hidden.discard)(index)
     return {}
 
 

@@ -36,6 +36,7 @@ from tracker_sync.testing.google_fake.answers import (
     quota_exceeded_body,
 )
 from tracker_sync.testing.google_fake.batch import apply_batch
+from tracker_sync.testing.google_fake.discovery import Contract
 from tracker_sync.testing.google_fake.drive import (
     EDIT_ROLES,
     FOLDER_MIME,
@@ -56,7 +57,6 @@ from tracker_sync.testing.google_fake.limits import (
 )
 from tracker_sync.testing.google_fake.log import LoggedRequest, RequestLog
 from tracker_sync.testing.google_fake.sheets import (
-    InvalidPayload,
     InvalidRequest,
     NotModelled,
     Sheet,
@@ -134,6 +134,7 @@ class GoogleFake:
         self.drives: dict[str, SharedDrive] = {}
         self.accounts = Accounts()
         self.quota: QuotaWindows | None = None
+        self.contract = Contract.pinned()  # Google's discovery documents: requests that break them get Google's 400
         self._tabs: weakref.WeakValueDictionary[bytes, Sheet] = weakref.WeakValueDictionary()  # stored tabs by content
         self._faults: list[Fault] = []
         self._lock = threading.RLock()
@@ -373,6 +374,8 @@ class GoogleFake:
         if path == CONSENT_PATH:
             raise ApiAnswer(*self.accounts.authorize({k: v[-1] for k, v in query.items()}))  # a redirect, with its Location
         caller = self._check_token(headers.get("authorization", ""))
+        if refusal := self.contract.refusal(method, path, query, body):
+            raise refusal
         if self.quota is not None and path.startswith("/v4/"):
             self.quota.admit(caller.email, "read" if method == "GET" else "write")
         with self._lock:
@@ -547,11 +550,6 @@ class GoogleFake:
             return call()
         except NotModelled as exc:
             raise not_implemented(str(exc)) from exc
-        except InvalidPayload as exc:
-            body = error_body(400, str(exc))
-            body["error"]["details"] = [{"@type": "type.googleapis.com/google.rpc.BadRequest",
-                                         "fieldViolations": [{"field": exc.field_name, "description": str(exc)}]}]
-            raise ApiAnswer(400, body) from exc
         except (InvalidRequest, ValueError) as exc:
             raise ApiAnswer(400, error_body(400, str(exc))) from exc
 

@@ -27,6 +27,8 @@ from tracker_sync.testing.google_fake.a1 import (
 )
 
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
+#: Google's limit for the text (or formula) of one cell; one cell over it fails the whole request.
+MAX_CELL_CHARACTERS = 50_000
 #: Day zero of Sheets' date serial numbers (the Sheets API's "serial number" dates count days from it).
 SERIAL_EPOCH = dt.date(1899, 12, 30)
 DEFAULT_FORMAT: dict[str, Any] = {
@@ -63,14 +65,10 @@ class NotModelled(Exception):
     """Something Google would do that the fake does not model: answered 501, never a 200 that pretends."""
 
 
-class InvalidPayload(InvalidRequest):
-    """A JSON body whose field has the wrong type (Google adds a BadRequest fieldViolation)."""
-
-    def __init__(self, field_name: str, proto_type: str, value: Any) -> None:
-        import json
-
-        super().__init__(f"Invalid value at '{field_name}' ({proto_type}), {json.dumps(value)}")
-        self.field_name = field_name
+def check_cell_length(text: object) -> None:
+    """Google's 400 for a cell's text or formula over 50,000 characters."""
+    if len(str(text)) > MAX_CELL_CHARACTERS:
+        raise InvalidRequest(f"Your input contains more than the maximum of {MAX_CELL_CHARACTERS} characters in a single cell.")
 
 
 def plain_number(value: float) -> int | float:
@@ -107,6 +105,11 @@ def _mask_paths(fields: str) -> tuple[tuple[str, ...], ...]:
         raise InvalidRequest(f"Invalid field mask {fields!r}: {exc}") from None
 
 
+def mask_selects(fields: str, name: str) -> bool:
+    """Whether a FieldMask names the top-level field ``name`` (itself, something inside it, or '*')."""
+    return any(not path or path[0] == name for path in _mask_paths(fields))
+
+
 def copy_json(value: Any) -> Any:
     """A copy of parsed JSON (dicts, lists, scalars): what copy.deepcopy does for it, several times
     faster, which counts when a sync writes tens of thousands of cells."""
@@ -117,13 +120,16 @@ def copy_json(value: Any) -> Any:
     return value
 
 
-def set_masked(target: dict, source: dict, fields: str) -> None:
+def set_masked(target: dict, source: dict, fields: str, *, share: bool = False) -> None:
     """Copy the `fields` paths from source to target ('a,b.c', 'a/b', 'a(b,c.d)' or '*', as Google
-    reads a FieldMask); a path missing in source is cleared."""
+    reads a FieldMask); a path missing in source is cleared, and so is an empty string (proto3 keeps
+    none: a note set to "" is gone). ``share``: store source's values themselves, not copies (safe for
+    a request body, parsed for this request alone; stored values are replaced, never changed in place)."""
     paths = _mask_paths(fields)
+    take = (lambda value: value) if share else copy_json
     if () in paths:  # '*': everything
         target.clear()
-        target.update(copy_json(source))
+        target.update({key: take(value) for key, value in source.items() if value != ""})
         return
     for keys in paths:
         src, dst = source, target
@@ -131,8 +137,8 @@ def set_masked(target: dict, source: dict, fields: str) -> None:
             src = src.get(key, {}) if isinstance(src, dict) else {}
             dst[key] = dict(dst.get(key, {}))  # copy on write: cells share nested dicts with older versions
             dst = dst[key]
-        if isinstance(src, dict) and keys[-1] in src:
-            dst[keys[-1]] = copy_json(src[keys[-1]])
+        if isinstance(src, dict) and src.get(keys[-1], "") != "":
+            dst[keys[-1]] = take(src[keys[-1]])
         else:
             dst.pop(keys[-1], None)
 
@@ -147,6 +153,8 @@ class Sheet:
     row_pixels: dict[int, int] = field(default_factory=dict)
     merges: list[dict] = field(default_factory=list)  # GridRanges, as spreadsheets.get lists them
     basic_filter: dict | None = None
+    hidden_rows: set[int] = field(default_factory=set)  # hidden by a person (DimensionProperties.hiddenByUser)
+    hidden_columns: set[int] = field(default_factory=set)
 
     @property
     def id(self) -> int:
@@ -183,7 +191,7 @@ class Sheet:
         """A copy safe to change. Cell dicts are shared: a stored cell is replaced, never changed in place."""
         return Sheet(copy_json(self.properties), dict(self.cells), copy_json(self.conditional_formats),
                      copy_json(self.protected_ranges), dict(self.column_pixels), dict(self.row_pixels),
-                     copy_json(self.merges), copy_json(self.basic_filter))
+                     copy_json(self.merges), copy_json(self.basic_filter), set(self.hidden_rows), set(self.hidden_columns))
 
     def digest(self) -> bytes:
         """A fingerprint of everything the tab holds (every field): equal digests, equal tabs."""
@@ -195,6 +203,8 @@ class Sheet:
         self.cells = {(r, c): v for (r, c), v in self.cells.items() if r < self.rows and c < self.columns}
         self.row_pixels = {r: v for r, v in self.row_pixels.items() if r < self.rows}
         self.column_pixels = {c: v for c, v in self.column_pixels.items() if c < self.columns}
+        self.hidden_rows = {r for r in self.hidden_rows if r < self.rows}
+        self.hidden_columns = {c for c in self.hidden_columns if c < self.columns}
         self.merges = [m for m in self.merges if m["endRowIndex"] <= self.rows and m["endColumnIndex"] <= self.columns]
 
 
@@ -380,6 +390,15 @@ class Spreadsheet:
         self.next_id += 7919
         return self.next_id
 
+    def move(self, sheet: Sheet, index: int | None) -> None:
+        """Put ``sheet`` at ``index`` as Google counts it, in places before the move (to put the first of
+        three sheets after the second, index 2); None moves it to the end."""
+        old = self.sheets.index(sheet)
+        del self.sheets[old]
+        place = len(self.sheets) if index is None else index - 1 if index > old else index
+        self.sheets.insert(max(0, min(place, len(self.sheets))), sheet)
+        self.reindex()
+
     def reindex(self) -> None:
         for index, sheet in enumerate(self.sheets):
             if sheet.properties.get("index") != index:
@@ -455,8 +474,10 @@ class Spreadsheet:
         trimmed = trim_rows(rows)
         if trimmed:
             data["rowData"] = [{"values": row} if row else {} for row in trimmed]
-        data["rowMetadata"] = [{"pixelSize": sheet.row_pixels.get(r, 21)} for r in range(r0, r1)]
-        data["columnMetadata"] = [{"pixelSize": sheet.column_pixels.get(c, 100)} for c in range(c0, c1)]
+        data["rowMetadata"] = [{**({"hiddenByUser": True} if r in sheet.hidden_rows else {}),
+                                "pixelSize": sheet.row_pixels.get(r, 21)} for r in range(r0, r1)]
+        data["columnMetadata"] = [{**({"hiddenByUser": True} if c in sheet.hidden_columns else {}),
+                                   "pixelSize": sheet.column_pixels.get(c, 100)} for c in range(c0, c1)]
         return data
 
     # -- values --
@@ -491,8 +512,6 @@ class Spreadsheet:
         return {"spreadsheetId": self.id, "clearedRange": a1_of(sheet.title, r0, r1, c0, c1)}
 
     def values_update(self, text: str, values: list[list], input_option: str) -> dict:
-        if not isinstance(values, list) or not all(isinstance(row, list) for row in values):
-            raise InvalidPayload("data.values", "type.googleapis.com/google.protobuf.ListValue", values)
         if input_option not in ("RAW", "USER_ENTERED"):
             raise InvalidRequest("Invalid valueInputOption: INPUT_VALUE_OPTION_UNSPECIFIED")
         rng = parse_a1(text, default_title=self.sheets[0].title)
@@ -503,6 +522,7 @@ class Spreadsheet:
         for i, row in enumerate(values):
             for j, value in enumerate(row):
                 cell = dict(sheet.cells.get((r0 + i, c0 + j), {}))  # stored cells are replaced, never changed
+                check_cell_length("" if value is None else value)
                 entered, number_format = entered_value(value, input_option)
                 if entered is None:
                     cell.pop("userEnteredValue", None)
