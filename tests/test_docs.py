@@ -1,33 +1,60 @@
-"""The README documents every CLI command, its Quickstart is what CI runs, and the outputs it shows are real."""
+"""The documentation tells the truth: every command example on the site and in the README runs and prints
+what its page shows, the generated reference pages are today's, and CI runs the README's Quickstart.
+
+How examples are written and run: tests/docs_examples.py (and docs/contributing.md for page authors).
+"""
 
 from __future__ import annotations
 
-import os
+import difflib
+import importlib.util
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 import typer.main
+from docs_examples import KNOWN_NEEDS, ROOT, build_demo, loose_blocks, matches, normalised, pages, run_in_fresh_folder
+from filelock import FileLock
 
 from tracker_sync.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGES = pages()
+RUN = [page for page in PAGES if page.commands and "own-test" not in page.needs]
 
 
-def test_every_command_has_a_readme_section_and_an_example_in_its_help():
+def _generator():
+    spec = importlib.util.spec_from_file_location("docs_generate", ROOT / "docs" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_command_has_an_example_in_its_help_and_json_output():
     group = typer.main.get_command(app)
-    pages = README + "".join(page.read_text(encoding="utf-8") for page in sorted((ROOT / "docs").rglob("*.md")))
     for name, command in group.commands.items():
-        assert re.search(rf"^#+ .*`tracker-sync {re.escape(name)}[ `]", pages, re.M), f"README/docs have no section for '{name}'"
         assert "Example" in (command.help or ""), f"'tracker-sync {name} --help' has no example"
+        assert any("--json" in param.opts for param in command.params), f"'{name}' lacks --json"
 
 
-def test_every_command_has_json_output():
+@pytest.mark.parametrize("path", sorted(_generator().pages()))
+def test_the_generated_reference_pages_are_todays(path):
+    """commands.md from the CLI, findings.md from FINDING_TYPES, norms.md from norms.toml: a change to those
+    must come with `python docs/generate.py`, so the reference cannot drift."""
+    committed = (ROOT / "docs" / path).read_text(encoding="utf-8")
+    generated = _generator().pages()[path]
+    diff = "\n".join(difflib.unified_diff(committed.splitlines(), generated.splitlines(), "committed", "generated", lineterm=""))
+    assert committed == generated, f"docs/{path} is out of date: run `python docs/generate.py`\n{diff[:3000]}"
+
+
+def test_the_command_reference_lists_every_command_and_option():
+    reference = (ROOT / "docs" / "reference" / "commands.md").read_text(encoding="utf-8")
     group = typer.main.get_command(app)
     for name, command in group.commands.items():
-        assert any("--json" in param.opts for param in command.params), f"'{name}' lacks --json"
+        section = reference.split(f"## tracker-sync {name}\n", 1)[1].split("\n## ", 1)[0]
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert f"`{param.opts[0]}" in section, f"{param.opts[0]} of {name} is not in the reference"
 
 
 def test_ci_runs_the_readme_test_command():
@@ -40,32 +67,65 @@ def test_ci_runs_the_readme_test_command():
     assert install in ci
 
 
-def _readme_block(after: str) -> str:
-    """The console lines the README shows right after the line ``after`` (up to the block's end)."""
-    return README.split(after + "\n", 1)[1].split("```", 1)[0]
+def test_ci_builds_the_site_strictly():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert re.search(r"^[^#\n]*mkdocs build --strict", ci, re.M), ".ci/run must build the documentation site with --strict"
 
 
-def test_the_readme_shows_what_the_demo_validate_and_export_really_print(tmp_path):
-    """The README's demo, validate and export outputs are today's (only the time a sync took may differ), so a
-    change that moves a count or a message also moves the README."""
-    piped = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}  # as the README's output was made
-    demo = subprocess.run([sys.executable, "-m", "tracker_sync", "demo"], cwd=tmp_path, env=piped, capture_output=True,
-                          text=True, timeout=120)
-    assert demo.returncode == 0, demo.stderr
-    took = re.compile(r" in \d+\.\d+ s\b")
-    assert took.sub(" in ... s", demo.stdout) == took.sub(" in ... s", _readme_block("$ tracker-sync demo"))
+def test_pages_follow_the_example_conventions():
+    for page in PAGES:
+        assert not loose_blocks(page), (f"{page.name}: '$ ' commands in a non-console block ({loose_blocks(page)}) "
+                                        "are never run; use ```console")
+        assert page.needs <= KNOWN_NEEDS, f"{page.name}: unknown test needs {page.needs - KNOWN_NEEDS}"
+        if "own-test" in page.needs:
+            tests = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "tests").glob("test_*.py"))
+            assert page.path.name in tests, f"{page.name} says a test of its own runs its examples, but no test names it"
 
-    command = "tracker-sync validate tracker-sync-demo/cottonwood-community-school.xlsx --as-of 2026-12-18"
-    validate = subprocess.run([sys.executable, "-m", "tracker_sync", *command.split()[1:]], cwd=tmp_path, env=piped,
-                              capture_output=True, text=True, timeout=120)
-    assert validate.returncode == 1  # the demo's ten planted mistakes
-    shown = _readme_block(f"$ {command} > findings.txt; tail -13 findings.txt")
-    assert validate.stdout.splitlines()[-13:] == shown.splitlines()
 
-    command = ("tracker-sync export tracker-sync-demo/cottonwood-community-school.xlsx --to cottonwood-export --format jsonl "
-               "--as-of 2026-12-18")
-    export = subprocess.run([sys.executable, "-m", "tracker_sync", *command.split()[1:]], cwd=tmp_path, env=piped,
-                            capture_output=True, text=True, timeout=120)
-    assert export.returncode == 0, export.stderr
-    shown_lines = _readme_block(f"$ {command}").splitlines()  # the README drops the title's trailing padding
-    assert [line.rstrip() for line in export.stdout.splitlines()] == [line.rstrip() for line in shown_lines]
+def test_the_readme_is_short_and_links_into_the_site():
+    assert len(README.splitlines()) < 200
+    for target in re.findall(r"\]\((docs/[^)#]+)", README):
+        assert (ROOT / target).exists(), f"README links to {target}, which does not exist"
+
+
+@pytest.fixture(scope="session")
+def demo_folder(tmp_path_factory) -> Path:
+    """One `tracker-sync demo`, built once for every page and worker that needs it (pages get copies)."""
+    shared = tmp_path_factory.getbasetemp().parent / "docs-demo"
+    with FileLock(str(shared) + ".lock"):
+        if not (shared / "tracker-sync-demo").exists():
+            shared.mkdir(exist_ok=True)
+            build_demo(shared)
+    return shared / "tracker-sync-demo"
+
+
+@pytest.mark.parametrize("page", RUN, ids=[page.name for page in RUN])
+def test_the_examples_print_what_the_page_shows(page, tmp_path, demo_folder):
+    printed = run_in_fresh_folder(page, tmp_path, demo_folder if "demo" in page.needs else None)
+    for command, output in zip(page.commands, printed, strict=True):
+        if not matches(command.shown, output):
+            pytest.fail(
+                f"{page.name}:{command.line}: `{command.text}` printed something else than the page shows\n"
+                + "\n".join(difflib.unified_diff(normalised(command.shown).splitlines(), normalised(output).splitlines(),
+                                                 "shown", "printed", lineterm="")), pytrace=False)
+
+
+def test_shown_output_matches_with_wildcards_and_loose_durations_only():
+    assert matches("Wrote Summary in 0.38 s", "Wrote Summary in 12.5 s\n")
+    assert matches("Demo tracker: ...\n...\nDone", "Demo tracker: a.xlsx\nline\nline\nDone\n")
+    assert matches("│ a │ 2.47 │", "│ a │ 10.12 │")
+    assert matches("", "")
+    assert not matches("Findings: 10 errors", "Findings: 11 errors\n")
+    assert not matches("", "Error: something\n")
+    assert not matches("one\ntwo", "one\n")
+
+
+def test_a_new_page_joins_its_folders_section_or_the_end():
+    hooks = importlib.util.spec_from_file_location("docs_hooks", ROOT / "docs" / "hooks.py")
+    module = importlib.util.module_from_spec(hooks)
+    hooks.loader.exec_module(module)
+    nav = [{"Home": "index.md"}, {"For district staff": ["district/index.md", "district/serve.md"]}]
+    pages = ["index.md", "district/index.md", "district/serve.md", "district/google-setup.md", "faq.md"]
+    assert module.with_unlisted_pages(nav, pages) == [
+        {"Home": "index.md"}, {"For district staff": ["district/index.md", "district/serve.md", "district/google-setup.md"]},
+        "faq.md"]

@@ -29,7 +29,7 @@ from tracker_sync.cli.app import (
 from tracker_sync.errors import ConfigError, TrackerSyncError
 from tracker_sync.wording import plural
 
-RegistryOption = Annotated[Path, typer.Option("--registry", metavar="FILE.toml", help="The district registry TOML (see the README's district section).")]
+RegistryOption = Annotated[Path, typer.Option("--registry", metavar="FILE.toml", help="The district registry TOML (see docs/district/registry.md).")]
 
 
 def load_district(path: Path):

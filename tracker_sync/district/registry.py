@@ -391,9 +391,9 @@ def parse_registry(document: dict[str, Any], path: Path | None = None) -> Regist
             lines.append(f"  - {_where(error['loc'])}: {message}")
         if len(lines) == 1:
             raise ConfigError(f"The registry {path or ''}: {lines[0].removeprefix('  - ')}. Fix it in the file; "
-                              "see the district section of the README for the format.") from exc
+                              "see docs/district/registry.md for the format.") from exc
         raise ConfigError(f"The registry {path or ''} has {plural(len(lines), 'problem')}:\n" + "\n".join(lines)
-                          + "\nFix them in the file; see the district section of the README for the format.") from exc
+                          + "\nFix them in the file; see docs/district/registry.md for the format.") from exc
 
 
 def load_registry(path: Path) -> Registry:
@@ -402,7 +402,7 @@ def load_registry(path: Path) -> Registry:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"No registry at {path}. Create one with `tracker-sync provision --registry {path}` "
-                          "or write it by hand (see the README).") from None
+                          "or write it by hand (see docs/district/registry.md).") from None
     except IsADirectoryError:
         raise ConfigError(f"{path} is a folder, not a registry: give the registry's .toml file, e.g. {path / 'district.toml'}.") from None
     except UnicodeDecodeError:

@@ -1,7 +1,7 @@
 """Findings are data, not exceptions (frictionless-style): a stable code, a severity, where, and a fix.
 
-Every code is listed in FINDING_TYPES with its title and severity; the README's table is generated
-from it, and a test keeps the two in step. Severity "error" keeps the row (or the one score cell) out
+Every code is listed in FINDING_TYPES with its title and severity; the documentation's table
+(docs/reference/findings.md) is generated from it, and a test keeps the two in step. Severity "error" keeps the row (or the one score cell) out
 of the patterns; "warning" keeps it in.
 """
 
@@ -128,7 +128,7 @@ def shown(value: object, limit: int = 60) -> str:
 
 
 def finding_codes_markdown() -> str:
-    """The README's table of finding codes, generated so the docs cannot drift from the catalog."""
+    """The table of finding codes in docs/reference/findings.md, generated so the docs cannot drift from the catalog."""
     lines = ["| Code | Severity | What it means | How to fix |", "|---|---|---|---|"]
     lines += [f"| `{t.code}` | {t.severity} | {t.title} | {t.fix} |" for t in _TYPES]
     return "\n".join(lines)
