@@ -57,8 +57,9 @@ def year_options(options: RolloverOptions, registry: Registry) -> RolloverOption
 def roll_district(registry_path: Path, options: RolloverOptions, *, notify: bool = True, google: GoogleAccess | None = None,
                   workers: int | None = None, on_done: Callable[[SchoolLine], None] | None = None) -> list[SchoolLine]:
     """Roll every school of the registry over to ``options.year`` (``workers`` at a time, default the
-    registry's), update each entry's location; one line per school, in registry order."""
-    from concurrent.futures import ThreadPoolExecutor, as_completed
+    registry's), update each entry's location; one line per school, in registry order (so a log reads
+    the same on every run)."""
+    from concurrent.futures import ThreadPoolExecutor
 
     from tracker_sync.district.registry import load_registry
     from tracker_sync.jobs.district import DistrictRunner
@@ -70,14 +71,14 @@ def roll_district(registry_path: Path, options: RolloverOptions, *, notify: bool
     runner = DistrictRunner(registry, google=google)
     options = year_options(options, registry)
     with ThreadPoolExecutor(max_workers=workers or registry.district.workers, thread_name_prefix="rollover") as pool:
-        futures = {pool.submit(_roll_school, runner, registry_path, school, options, notify): name
-                   for name, school in registry.schools.items()}
-        lines = {}
-        for future in as_completed(futures):
-            lines[futures[future]] = line = future.result()
+        futures = [pool.submit(_roll_school, runner, registry_path, school, options, notify)
+                   for school in registry.schools.values()]
+        lines = []
+        for future in futures:  # in registry order, each as soon as it and those before it are done
+            lines.append(line := future.result())
             if on_done is not None:
                 on_done(line)
-    return [lines[name] for name in registry.schools]
+    return lines
 
 
 def _roll_school(runner: DistrictRunner, registry_path: Path, school: School, options: RolloverOptions,
