@@ -8,7 +8,8 @@ command again (a rerun: every school finished, nothing made). Usage:
 
     python benchmarks/rollover.py [--schools 20] [--google 20] [--teachers 30] [--out DIR]
 
-The last line: schools=… google_schools=… wall_s=… per_school_s=… api_calls=… calls_per_school=… rerun_s=… rerun_api_calls=… failed=…
+The last line: schools=… google_schools=… wall_s=… per_school_s=… api_calls=… calls_per_school=… rerun_s=…
+rerun_api_calls=… failed=…
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def main() -> None:
         registry = build_district(folder, xlsx=args.schools - args.google, google=args.google, fake=fake, teachers=args.teachers,
                                   distinct=min(args.google, 4), district={"name": "Front Range Schools", "years": YEARS})
         sync_history(registry, [AS_OF], google=GoogleAccess(service_account_info=account, api_base=fake.base_url))
-        print(f"built and synced {args.schools} schools of {args.teachers} teachers in {time.perf_counter() - started:.0f} s: {folder}")
+        built_s = time.perf_counter() - started
+        print(f"built and synced {args.schools} schools of {args.teachers} teachers in {built_s:.0f} s: {folder}")
 
         fake.clear_log()
         wall, done = roll(registry)
@@ -73,11 +75,12 @@ def main() -> None:
         fake.clear_log()
         rerun_wall, again = roll(registry)
         rerun_requests = fake.count()
-        print(f"rerun: {rerun_wall:.2f} s, {rerun_requests} API calls, outcomes {sorted({line['outcome'] for line in again['lines']})}")
+        outcomes = sorted({line["outcome"] for line in again["lines"]})
+        print(f"rerun: {rerun_wall:.2f} s, {rerun_requests} API calls, outcomes {outcomes}")
     google = max(args.google, 1)
     print(f"schools={done['schools']} google_schools={args.google} wall_s={wall:.2f} per_school_s={wall / done['schools']:.3f} "
-          f"api_calls={requests} calls_per_school={requests / google:.1f} rerun_s={rerun_wall:.2f} rerun_api_calls={rerun_requests} "
-          f"failed={done['failed'] + again['failed']}")
+          f"api_calls={requests} calls_per_school={requests / google:.1f} rerun_s={rerun_wall:.2f} "
+          f"rerun_api_calls={rerun_requests} failed={done['failed'] + again['failed']}")
 
 
 if __name__ == "__main__":
