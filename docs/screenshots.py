@@ -61,7 +61,20 @@ def main() -> None:
         teacher = work / "teacher.html"
         teacher.write_text(render_page_html(page), encoding="utf-8")
         chromium_shot(teacher, HERE / "teacher-page.png", "860,1130", work / "chrome")
-    print("wrote", ", ".join(f"docs/{n}.png" for n, _ in TABS.values()), "docs/brief.png and docs/teacher-page.png")
+        last_year(work)
+    print("wrote", ", ".join(f"docs/{n}.png" for n, _ in TABS.values()),
+          "docs/brief.png, docs/teacher-page.png and docs/district/last-year.png")
+
+
+def last_year(work: Path) -> None:
+    """The brief of the demo one year ahead (`demo --year 2027-28`): its "last year beside this year" section alone."""
+    from tracker_sync.synthetic.demo import run_demo
+
+    path, _report = run_demo(work / "next-year", year=2027)
+    html = build_brief(XlsxWorkbook(path)).replace("</head>", "<style>body > *:not(.last-year) { display: none; }</style></head>")
+    page = work / "last-year.html"
+    page.write_text(html, encoding="utf-8")
+    chromium_shot(page, HERE / "district" / "last-year.png", "1000,250", work / "chrome")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ from tracker_sync.errors import (
 )
 from tracker_sync.jobs.clock import SystemClock
 from tracker_sync.jobs.schedule import rest_end
+from tracker_sync.rollover.links import archived_note
 
 #: Google answers worth another try later in the same pass (0: Google could not be reached).
 RETRYABLE_CODES = frozenset({0, 408, 429, 500, 502, 503, 504})
@@ -315,6 +316,12 @@ class DistrictRunner:
             workbook = self.workbook(school)
             calls0 = self._counts(workbook)
             report, figures, pages = self._sync(workbook, school, as_of, started)
+            if report.outcome == "archived":  # last year's tracker: never written, its figures are not this year's
+                calls, attempts = self._spent(workbook, calls0)
+                run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "skipped", api_calls=calls,
+                          http_requests=attempts, detail=report.note, extra={"as_of": report.as_of})
+                self.history.record(run)
+                return run
         except Exception as exc:
             run = self._failed(school, "sync", started, t0, exc, workbook, calls0)
             if workbook is not None and not is_passing(exc) and not isinstance(exc, (TrackerNotFound, TrackerNotShared)):
@@ -345,8 +352,11 @@ class DistrictRunner:
                               ilt_weekday=school.ilt.day if school.ilt else None)
         if mismatch := school.name_mismatch(check.settings.school, workbook.location):
             log.warning(mismatch)
-        pages, facts = self._pages(school, check, now)
+        archived = archived_note(check.snapshot.metadata, workbook.location)  # last year's: no pages either
+        pages, facts = (None, {}) if archived else self._pages(school, check, now)
         report = write_check(workbook, check, now=now, started=started, pages=pages)
+        if report.outcome == "archived":
+            return report, {}, facts
         if school.calendars:
             from tracker_sync.calendars import write_calendars
 
@@ -396,7 +406,8 @@ class DistrictRunner:
             calls0 = self._counts(workbook)
             day = as_of or started.astimezone(school.zone).date()
             html = build_brief(workbook, as_of=day, include_names=bool(school.ilt and school.ilt.include_names),
-                               norm_overrides=school.norms, ilt_weekday=school.ilt.day if school.ilt else None)
+                               norm_overrides=school.norms, ilt_weekday=school.ilt.day if school.ilt else None,
+                               history=self.history, school_id=school.id)
             folder = self.registry.resolve(school.briefs)
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"ilt-brief-{day.isoformat()}.html"

@@ -32,7 +32,12 @@ class Command:
 
 
 COMMANDS = [
-    Command("demo", ("--out", "{dir}/demo"), {"--out": "folder_out", "--seed": "count", "--rubric": "rubric"}),
+    Command("demo", ("--out", "{dir}/demo"),
+            {"--out": "folder_out", "--seed": "count", "--rubric": "rubric", "--year": "year"}),
+    Command("rollover", ("{tracker}", "--year", "2027-28"),
+            {0: "tracker", "--year": "year", "--first-day": "date", "--last-day": "date", "--holidays": "holidays",
+             "--out": "xlsx_out"}),
+    Command("rollover", ("--registry", "{registry}", "--year", "2027-28"), {"--registry": "registry"}),
     Command("provision", ("--school", "Walk School", "--out", "{dir}/new.xlsx"),
             {"--school": "name", "--out": "xlsx_out", "--rubric": "rubric", "--backend": "backend", "--registry": "registry_out"}),
     Command("provision", ("--school", "Walk School", "--backend", "google"),
@@ -72,6 +77,8 @@ WRONG: dict[str, tuple[str, ...]] = {
     "brief_out": ("folder.xlsx", "notes.txt/brief.html"),  # a missing folder is made
     "folder_out": ("binary.xlsx", "notes.txt/demo", "/proc/walk"),
     "date": ("yesterday", "2026-13-01", "2026-02-30", "12/18/2026", ""),
+    "year": ("2027", "2027-29", "2025-26", "next year", ""),
+    "holidays": ("2027-13-01", "2027-11-26..2027-11-22", "thanksgiving", "2026-11-26"),
     "count": ("abc", "-2", "1.5", "1e999", ""),
     "seconds": ("soon", "-5", "0", "nan", "inf", "1e999", ""),
     "port": ("http", "0", "-1", "65536", "80.5", ""),

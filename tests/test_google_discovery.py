@@ -31,7 +31,7 @@ LEAD, COACH, VIEWER = f"data-lead@{DOMAIN}", f"coach@{DOMAIN}", f"viewer@{DOMAIN
 STAFF = [f"superintendent@{DOMAIN}"]
 FLOWS = ["provision new + share (service account, shared drive)", "provision repair", "provision as a district user (--as)",
          "provision with a person's sign-in", "google-access --check", "upgrade", "seed rows", "sync first", "sync changed",
-         "sync unchanged", "sync-all", "district report on Google"]
+         "sync unchanged", "sync-all", "district report on Google", "rollover", "rollover again"]
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,10 @@ def _run_flows(fake: GoogleFake, account: dict, folder, env: pytest.MonkeyPatch)
     reports = fake.add_shared_drive("District reports", {account["client_email"]: "fileOrganizer"})
     record("district report on Google", lambda: cli("district-report", "--registry", str(district), "--as-of", AS_OF,
                                                      "--backend", "google", "--folder", reports, "--json"))
+    rollover = ["rollover", tracker, "--year", "2027-28", "--first-day", "2027-08-16", "--last-day", "2028-05-26",
+                "--holidays", "2027-09-06", "--no-notify"]
+    record("rollover", lambda: cli(*rollover, "--editors-as-viewers"))  # last: it archives the tracker
+    record("rollover again", lambda: cli(*rollover))
     return sent
 
 
@@ -128,7 +132,9 @@ def test_every_request_of_every_flow_meets_the_discovery_documents(flows):
     print(json.dumps(summary, indent=1))  # pytest -s shows what was checked
     batch = "sheets.spreadsheets.batchUpdate/"
     assert {"sheets.spreadsheets.get", f"{batch}updateCells", f"{batch}repeatCell", f"{batch}updateDeveloperMetadata",
-            "drive.files.create", "drive.files.list", "drive.permissions.create", "drive.about.get"} <= set(kinds)
+            "drive.files.create", "drive.files.list", "drive.permissions.create", "drive.about.get",
+            "drive.files.get", "drive.permissions.list", "drive.permissions.update", f"{batch}updateSpreadsheetProperties",
+            f"{batch}addProtectedRange"} <= set(kinds)
 
 
 def test_the_check_finds_what_google_would_refuse_and_what_drive_would_ignore():

@@ -5,6 +5,7 @@ TrackerSyncError
  │    └── MissingExtra    a command needs an optional extra that is not installed (names the pip install)
  ├── TrackerNotFound      no tracker at that path or id
  └── BackendError         storage failed; the tracker is unchanged
+      ├── RolloverIncomplete  a rollover stopped after making next year's tracker; last year's is unchanged
       ├── TrackerLocked   another process holds the tracker's lock
       ├── TrackerInUse    a spreadsheet app has the tracker file open
       ├── TrackerNotShared  the spreadsheet is not shared (as an editor) with our service account
@@ -113,3 +114,14 @@ class WriteRefused(ApiError):
     write would be refused again, so the sync says why in the tracker instead of failing forever."""
 
     label = "write refused"
+
+
+class RolloverIncomplete(BackendError):
+    """A rollover stopped half way: next year's tracker exists (``made``), last year's is as it was;
+    running the same command again finishes it."""
+
+    label = "rollover incomplete"
+
+    def __init__(self, message: str, made: str) -> None:
+        self.made = made
+        super().__init__(message)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pydantic import ValidationError
 
 from tracker_sync.errors import ConfigError
+from tracker_sync.rollover.links import refuse_archived
 from tracker_sync.schemas import Norms, Rubric, SchoolSettings, Template
 from tracker_sync.sheet_templates import (
     default_norms,
@@ -55,6 +56,7 @@ def provision_settings(present: Mapping[str, str], *, school: str | None, rubric
     the caller found the tracker by the school's name, so a different name means it found the wrong one).
     """
     school = " ".join((school or "").split()) or None  # a blank name is no name
+    refuse_archived(present, tracker, "repair or change the school's tracker")
     if "school" not in present or "rubric" not in present:
         if not school:
             raise ConfigError(f"{tracker} has no tracker-sync setup yet: give --school NAME for the new tracker.")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tracker_sync.backends.base import Workbook
+from tracker_sync.district.history import History
 from tracker_sync.errors import TrackerSyncError, WriteRefused
 from tracker_sync.metadata import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.patterns import Patterns, compute_patterns
@@ -32,6 +33,7 @@ from tracker_sync.render import (
 )
 from tracker_sync.render.ilt_brief import render_brief
 from tracker_sync.render.plan_tab import PLAN_TAB, plan_memory, render_plan
+from tracker_sync.rollover.links import archived_note
 from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
 from tracker_sync.tabs import Snapshot, ToolTab
@@ -125,8 +127,9 @@ class SyncReport:
     tabs_written: list[str] = field(default_factory=list)  # the tabs the backend rewrote, as it says
     duration_s: float = 0.0  # read, check and render: the one measurement, also on the Sync Log's line
     write_s: float = 0.0  # the write itself, after that line was made
-    outcome: str = "ok"  # "unchanged": no tab but the Sync Log needed writing
+    outcome: str = "ok"  # "unchanged": no tab but the Sync Log needed writing; "archived": last year's, never written
     headline: dict = field(default_factory=dict)
+    note: str = ""  # why nothing was written, for "archived"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -144,7 +147,13 @@ def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.d
     ``norm_overrides`` (from the district registry) win over the norms stored in the tracker;
     ``ilt_weekday`` (the registry's ``ilt.day``) makes trends compare with the last ILT meeting.
     """
-    snapshot = workbook.read(tabs_to_read())
+    return check_snapshot(workbook.read(tabs_to_read()), as_of=as_of, now=now, norm_overrides=norm_overrides,
+                          ilt_weekday=ilt_weekday)
+
+
+def check_snapshot(snapshot: Snapshot, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
+                   norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> Check:
+    """check_tracker on a snapshot already read (last year's tracker, read once for last year beside this year)."""
     settings, template = from_metadata(snapshot.metadata, norm_overrides)
     if ilt_weekday is not None:
         settings = settings.model_copy(update={"ilt_weekday": ilt_weekday})
@@ -189,6 +198,10 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
     ``pages``: the teachers' pages made from the same check; their Flags lines go in the Flags tab and
     their records in the same write's metadata.
     """
+    if note := archived_note(check.snapshot.metadata, workbook.location):  # last year's: nothing rendered or written
+        report = _report(workbook, check, started)
+        report.outcome, report.note = "archived", note
+        return report
     outputs = check.tool_tabs(now, pages.flags if pages is not None else None)
     report = _report(workbook, check, started)
     log_line = SyncLogLine(now, check.as_of, report.rows_read, report.findings["error"], report.findings["warning"],
@@ -224,7 +237,17 @@ def _say_write_refused(workbook: Workbook, check: Check, log_line: SyncLogLine, 
 
 
 def build_brief(workbook: Workbook, *, as_of: dt.date | None = None, include_names: bool = False,
-                norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> str:
-    """Read the tracker once (writing nothing), compute its patterns, and render the brief."""
+                norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None,
+                history: History | None = None, school_id: str | None = None) -> str:
+    """Read the tracker once (writing nothing), compute its patterns, and render the brief.
+
+    A tracker made by a rollover also gets last year beside this year: from ``history`` (the district's,
+    for ``school_id``) when it holds that week, else from last year's tracker, read once.
+    """
+    from tracker_sync.rollover.compare import last_year_beside
+
     check = check_tracker(workbook, as_of=as_of, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
-    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names, plan=check.plan)
+    beside = last_year_beside(check, workbook, history=history, school_id=school_id, norm_overrides=norm_overrides,
+                              min_cell=check.settings.norms.heatmap_min_n)
+    return render_brief(check.settings, check.patterns, check.practice_flags(), include_names=include_names, plan=check.plan,
+                        last_year=beside)

@@ -13,7 +13,11 @@ Contract, in the spirit of httpx's transports:
   Callers report what was written from this list, never from what they asked for.
 * ``provision(template)`` creates the tracker from a template (coach tabs with headers, dropdowns,
   frozen header row, widths; protected tool tabs; Instructions) or repairs a partial one. It never
-  creates a second tracker and never changes coach-typed cells.
+  creates a second tracker and never changes coach-typed cells. ``rows`` (a new school year's carried
+  rows) are typed under the headers in the same one operation.
+* ``archive(coach_tabs, label, metadata)`` makes last year's tracker read only once a rollover made
+  next year's (Google: coach tabs protected, title suffixed with ``label``; xlsx: the file read only
+  on disk) and merges ``metadata``, in one operation; coach cells keep their values (and on xlsx their bytes).
 
 Cell values in a :data:`Grid` are what the coach typed, as plain Python: ``str``, ``int``, ``float``,
 ``bool``, ``datetime.date``/``datetime`` or ``None`` for an empty cell. Formula cells come back as
@@ -26,7 +30,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 
 from tracker_sync.schemas import Template
-from tracker_sync.tabs import Snapshot, ToolTab
+from tracker_sync.tabs import Grid, Snapshot, ToolTab
 
 
 class Workbook(ABC):
@@ -49,8 +53,13 @@ class Workbook(ABC):
         """
 
     @abstractmethod
-    def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
-        """Create (or repair) the tracker from a concrete template (see Template.for_rubric)."""
+    def provision(self, template: Template, metadata: Mapping[str, str], rows: Mapping[str, Grid] = {}) -> None:
+        """Create (or repair) the tracker from a concrete template (see Template.for_rubric); type ``rows``
+        (tab -> rows, no header) below each tab's last row in the same operation."""
+
+    @abstractmethod
+    def archive(self, coach_tabs: Sequence[str], label: str, metadata: Mapping[str, str]) -> None:
+        """Make the tracker last year's, read only, and merge ``metadata`` (see the module docstring)."""
 
     @property
     @abstractmethod

@@ -71,7 +71,7 @@ class MemoryWorkbook(Workbook):
         self.metadata.update(metadata)
         return [tab.name for tab in tool_tabs]
 
-    def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
+    def provision(self, template: Template, metadata: Mapping[str, str], rows: Mapping[str, Grid] = {}) -> None:
         instructions = template.instructions
         if instructions.tab not in self.grids:
             self._add_tab(instructions.tab, [[line] for line in instructions.text.strip().splitlines()])
@@ -89,6 +89,13 @@ class MemoryWorkbook(Workbook):
         for tool in template.tool_tabs:
             self._add_tab(tool.name)
             self.protected.add(tool.name)
+        self.seed_rows(rows)
+        self.metadata.update(metadata)
+
+    def archive(self, coach_tabs: Sequence[str], label: str, metadata: Mapping[str, str]) -> None:
+        self.protected.update(tab for tab in coach_tabs if tab in self.grids)
+        if not self.name.endswith(label):
+            self.name = f"{self.name} {label}"
         self.metadata.update(metadata)
 
     def seed_rows(self, rows_by_tab: Mapping[str, Sequence[Sequence[CellValue]]]) -> None:

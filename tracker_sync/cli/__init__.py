@@ -6,7 +6,8 @@ is one line on stderr, never a traceback (:class:`~tracker_sync.cli.app.OneLineE
 
 One module per command group, each registering its commands on the one app (:mod:`.app`):
 :mod:`.school` (demo, provision, sync, validate, brief), :mod:`.plan` (plan), :mod:`.pages` (teacher-pages),
-:mod:`.district` (serve, sync-all, status), :mod:`.report` (district-report, export) and :mod:`.google` (google-access, google-login).
+:mod:`.district` (serve, sync-all, status), :mod:`.report` (district-report, export), :mod:`.google` (google-access, google-login)
+and :mod:`.rollover` (rollover).
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from tracker_sync.cli import district, report  # noqa: F401
 
 # isort: split
 from tracker_sync.cli import google  # noqa: F401
+
+# isort: split
+from tracker_sync.cli import rollover  # noqa: F401
 from tracker_sync.cli.app import app
 
 __all__ = ["app", "main"]

@@ -38,6 +38,9 @@ def _written(report) -> str | None:
 def _print_report(report) -> None:
     from rich.table import Table
 
+    if report.outcome == "archived":
+        say(f"Skipped: {report.note}")
+        return
     say(f"{report.school}, as of {report.as_of}")
     table = Table(show_header=True)
     table.add_column("Tab")
@@ -55,18 +58,25 @@ def demo(
     out: Annotated[Path, typer.Option(metavar="FOLDER", help="Folder for the demo tracker.")] = Path("tracker-sync-demo"),
     seed: Annotated[int, typer.Option(metavar="N", min=0, help="Seed of the synthetic school.")] = 7,
     rubric: Annotated[str, typer.Option(metavar="RUBRIC", help="Rubric: leap or danielson.")] = "leap",
+    year: Annotated[str | None, typer.Option(
+        "--year", metavar="YYYY-YY",
+        help="A later school year, e.g. 2027-28: the demo rolls over into it and fills its fall semester too (default 2026-27).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Build a tracker for a synthetic school, fill it with a semester of coaching data, and sync it.
 
     The demo tracker is frozen at the end of its semester (2026-12-18): sync, validate and brief use
-    that date unless --as-of says otherwise. Example: tracker-sync demo --out /tmp/demo
+    that date unless --as-of says otherwise. With --year 2027-28 the 2026-27 tracker is rolled over
+    and 2027-28 gets its own semester (to 2027-12-17); its brief puts last year beside this year.
+    Example: tracker-sync demo --out /tmp/demo
     """
+    from tracker_sync.rollover.years import parse_year
     from tracker_sync.synthetic.demo import run_demo
 
     try:
+        start = parse_year(year).start_year if year is not None else None
         with console.status("Provisioning, filling and syncing the demo tracker...", spinner="dots") if not as_json else nullcontext():
-            path, report = run_demo(out, seed, rubric)
+            path, report = run_demo(out, seed, rubric, start)
     except TrackerSyncError as exc:
         raise fail(exc) from exc
     if as_json:

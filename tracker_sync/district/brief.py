@@ -12,6 +12,7 @@ from importlib.resources import files
 
 from tracker_sync.district.report import (
     CURRENT,
+    LAST_YEAR_FIGURES,
     NEVER,
     STALE,
     DistrictReport,
@@ -99,7 +100,26 @@ def brief_context(report: DistrictReport) -> dict:
                        "last": s.last_success.strftime("%Y-%m-%d %H:%M") if s.last_success else None,
                        "failed": s.last_sync_failed.split(":", 1)[0]} for s in attention],
         "rubrics": rubrics, "suppressed": SUPPRESSED_TEXT,
+        "last_year": _last_year_rows(report),
     }
+
+
+def _last_year_rows(report: DistrictReport) -> dict | None:
+    """Schools whose history holds last year at this week: each figure as 'last → this'."""
+    if not report.last_year:
+        return None
+    figures = {f.key: f for f in report.figures}
+    keys = [key for key in LAST_YEAR_FIGURES if key in figures]
+    rows = []
+    for school in report.schools:
+        last = report.last_year.get(school.id)
+        if last is None:
+            continue
+        cells = [f"{text(last.figures[key], figures[key].kind)} → {text(school.figures.get(key), figures[key].kind)}"
+                 for key in keys]
+        cells.append(f"{text(last.figures['mean'], 'mean')} → {text(report.this_year_mean.get(school.id), 'mean')}")
+        rows.append({"name": school.name, "last_as_of": last.as_of.isoformat(), "cells": cells})
+    return {"headers": [figures[key].label for key in keys] + ["Mean score"], "rows": rows}
 
 
 def render_district_brief(report: DistrictReport) -> str:

@@ -203,6 +203,7 @@ def school_figures(check: Check, *, min_cell: int = 5) -> dict:
     return {
         "version": FIGURES_VERSION,
         "as_of": check.as_of.isoformat(),
+        "school_year": [check.settings.school_year_start.isoformat(), check.settings.school_year_end.isoformat()],
         "rubric": rubric.id,
         "min_cell": min_cell,
         "figures": {f.key: _cell(*f.compute(check), f.basis, min_cell) for f in FIGURES},

@@ -30,6 +30,11 @@ validates it with pydantic and names the school and field of every mistake. Only
     norms = { observation_gap_days = 10 }
     teacher_pages = { folder = "0AGq...", html = "pages/lincoln" }   # each teacher's 1:1 page, made by every sync
 
+    [district.years."2027-28"]     # read by `tracker-sync rollover --registry ... --year 2027-28`
+    first_day = 2027-08-16
+    last_day = 2028-05-26
+    holidays = [2027-09-06, 2027-11-22, 2027-11-23, 2027-11-24, 2027-11-25, 2027-11-26]
+
 Relative paths (xlsx trackers, briefs, calendars, history, credentials) are read relative to the registry file.
 """
 
@@ -276,6 +281,23 @@ class DistrictReportSettings(_Strict):
         return ZoneInfo(self.timezone)
 
 
+class YearDates(_Strict):
+    """``[district.years."2027-28"]``: a school year's first and last day and holidays, for every school."""
+
+    first_day: dt.date
+    last_day: dt.date
+    holidays: tuple[dt.date, ...] = ()
+
+    @model_validator(mode="after")
+    def _order(self) -> YearDates:
+        if self.last_day <= self.first_day:
+            raise ValueError(f"last_day {self.last_day} is not after first_day {self.first_day}")
+        outside = [d for d in self.holidays if not self.first_day <= d <= self.last_day]
+        if outside:
+            raise ValueError(f"the holiday {outside[0]} is outside {self.first_day} to {self.last_day}")
+        return self
+
+
 _DEFAULT_QUOTA = QuotaLimits()
 
 
@@ -296,6 +318,15 @@ class District(_Strict):
     #: Teachers' Google pages one school's sync may write in one pass; the rest wait for its next sync.
     page_writes_per_pass: int = Field(20, ge=1)
     report: DistrictReportSettings = Field(default_factory=DistrictReportSettings)
+    years: dict[str, YearDates] = Field(default_factory=dict)
+
+    @field_validator("years")
+    @classmethod
+    def _year_labels(cls, value: dict[str, YearDates]) -> dict[str, YearDates]:
+        for label in value:
+            if not re.fullmatch(r"\d{4}-\d{2}", label) or (int(label[:4]) + 1) % 100 != int(label[5:]):
+                raise ValueError(f"{label!r} is not a school year; name it like \"2027-28\"")
+        return value
 
     @field_validator("credentials")
     @classmethod

@@ -125,6 +125,22 @@ class CalibrationEntry:
                 "middle_share": self.middle_share.to_dict()}
 
 
+#: The figures the district view puts beside last year's (plus the mean over every indicator).
+LAST_YEAR_FIGURES = ("observed_14d", "on_pace", "feedback_median_days", "feedback_within_norm")
+
+
+@dataclass
+class LastYearEntry:
+    """A school's figures of last year at the same week of the school year (from the history)."""
+
+    label: str  # "2026-27"
+    as_of: dt.date
+    figures: dict[str, Shown]  # LAST_YEAR_FIGURES and "mean" (every indicator)
+
+    def to_dict(self) -> dict:
+        return {"year": self.label, "as_of": self.as_of.isoformat(), "figures": {k: c.to_dict() for k, c in self.figures.items()}}
+
+
 @dataclass
 class DistrictReport:
     district: str
@@ -138,6 +154,8 @@ class DistrictReport:
     weeks: list[dt.date]  # the last day of each trend week, oldest first
     trends: dict[str, dict[str, list[Shown]]]  # school id -> figure key -> one cell per week
     synced: dict[str, list[bool]] = field(default_factory=dict)  # school id -> per week: a sync stored figures then
+    last_year: dict[str, LastYearEntry] = field(default_factory=dict)  # school id -> last year at this week
+    this_year_mean: dict[str, Shown] = field(default_factory=dict)  # school id -> mean over every indicator
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -159,6 +177,7 @@ class DistrictReport:
             "trends": {"weeks": [w.isoformat() for w in self.weeks], "synced": self.synced,
                        "schools": {school: {key: [c.to_dict() for c in cells] for key, cells in series.items()}
                                    for school, series in self.trends.items()}},
+            "last_year": {school: entry.to_dict() for school, entry in self.last_year.items()},
         }
 
 
@@ -325,5 +344,24 @@ def build_report(registry: Registry, history: History, *, as_of: dt.date, now: d
     current = [e for e in entries if e.status == CURRENT]
     district_row = {f.key: _pool(f, [e.figures[f.key] for e in current]) for f in FIGURES}
     weeks = weeks or [as_of - dt.timedelta(days=7 * k) for k in range(TREND_WEEKS - 1, -1, -1)]
+    heat_all = {school: section.heat_all[school] for section in rubrics for school in section.schools}
+    last_year = {school: entry for school, data in stored.items()
+                 if (entry := _last_year(history, school, data, settings.min_cell)) is not None}
     return DistrictReport(registry.district.name, as_of, now.astimezone(settings.zone), settings.min_cell, entries,
-                          district_row, rubrics, _calibration(entries, stored), weeks, trends, synced)
+                          district_row, rubrics, _calibration(entries, stored), weeks, trends, synced, last_year,
+                          {school: heat_all[school] for school in last_year})
+
+
+def _last_year(history: History, school_id: str, data: dict, min_cell: int) -> LastYearEntry | None:
+    """Last year's figures at the same week of the school year as ``data`` (this year's), if the history has them."""
+    from tracker_sync.rollover.compare import history_figures
+
+    if "school_year" not in data:
+        return None
+    first_day, as_of = dt.date.fromisoformat(data["school_year"][0]), dt.date.fromisoformat(data["as_of"])
+    side = history_figures(history, school_id, first_day, as_of)
+    if side is None or side.figures.get("version") != FIGURES_VERSION:
+        return None
+    cells = {key: shown(*_pair(side.figures["figures"].get(key)), min_cell) for key in LAST_YEAR_FIGURES}
+    cells["mean"] = shown(*_pair(side.figures["all_indicators"]), min_cell)
+    return LastYearEntry(side.label, side.as_of, cells)

@@ -17,6 +17,8 @@ from tracker_sync.patterns.people import coached_teachers
 from tracker_sync.schemas import SchoolSettings
 
 ACTIVE = "Active"
+#: Statuses of a goal being worked on: Active, or Carried Over from last year by a rollover.
+ACTIVE_STATUSES = (ACTIVE, "Carried Over")
 COMMON = ["team", "teachers", "with_indicator", "common", "from_team_goal", "most_shared", "most_shared_teachers", "has_common"]
 BY_TEAM = ["team", "teachers", "no_active_goal", "active_goals", "not_checked", "common", "measured", "mean_change", "reached"]
 PROGRESS = ["row", "teacher", "team", "indicator", "set_date", "baseline", "baseline_from", "baseline_date",
@@ -38,12 +40,12 @@ def check_in_period(settings: SchoolSettings, as_of: dt.date) -> tuple[dt.date, 
 
 
 def goal_status(frames: Frames, settings: SchoolSettings, as_of: dt.date) -> pd.DataFrame:
-    """Per goal set by `as_of`: `active` (status Active) and `no_check_in`: Active with neither a
+    """Per goal set by `as_of`: `active` (status Active or Carried Over) and `no_check_in`: Active with neither a
     check-in nor its setting inside this check-in period (setting a goal counts as checking it)."""
     period_start = pd.Timestamp(check_in_period(settings, as_of)[0])
     goals = frames.goals[["row", "teacher_or_team", "is_team", "team", "kind", "indicator", "baseline", "target",
                           "set_date", "last_check_in", "status"]].copy()
-    goals["active"] = goals["status"] == ACTIVE
+    goals["active"] = goals["status"].isin(ACTIVE_STATUSES)
     last_seen = goals["last_check_in"].fillna(goals["set_date"])
     goals["no_check_in"] = goals["active"] & (last_seen < period_start)
     return goals.reset_index(drop=True)
@@ -57,7 +59,7 @@ def teachers_without_active_goal(goals: pd.DataFrame, cov: pd.DataFrame, tracked
     if not tracked:
         return pd.DataFrame(columns=columns)
     owners, statuses, is_team = goals["teacher_or_team"].tolist(), goals["status"].tolist(), goals["is_team"].tolist()
-    with_active = {o for o, s, t in zip(owners, statuses, is_team, strict=True) if s == ACTIVE and not t}
+    with_active = {o for o, s, t in zip(owners, statuses, is_team, strict=True) if s in ACTIVE_STATUSES and not t}
     drafts = Counter(o for o, s, t in zip(owners, statuses, is_team, strict=True) if s == "Draft" and not t)
     out = cov.loc[~cov["teacher"].isin(with_active), ["teacher", "team", "team_lead"]].reset_index(drop=True)
     out["drafts"] = [drafts[name] for name in out["teacher"].tolist()]

@@ -26,9 +26,11 @@ from tracker_sync.patterns.plan import Plan
 from tracker_sync.patterns.practice_flags import PracticeFlag
 from tracker_sync.render import heat_scale, heatmap_table
 from tracker_sync.render.ilt_brief_attention import TemplateContext, attention_context, moved_cells
+from tracker_sync.render.ilt_brief_last_year import last_year_context
 from tracker_sync.render.ilt_brief_page import page_context
 from tracker_sync.render.plain import PandasRow
 from tracker_sync.render.plan_brief import plan_sentences
+from tracker_sync.rollover.compare import LastYearBeside
 from tracker_sync.schemas import Rubric, SchoolSettings
 from tracker_sync.tabs import rgb
 
@@ -211,13 +213,16 @@ def practice_context(settings: SchoolSettings, patterns: Patterns) -> TemplateCo
 
 
 def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[PracticeFlag], *,
-                 include_names: bool = False, generated: dt.datetime | None = None, plan: Plan | None = None) -> str:
-    """The brief as one HTML string (CSS inlined, no external assets); ``plan`` adds its sentences."""
+                 include_names: bool = False, generated: dt.datetime | None = None, plan: Plan | None = None,
+                 last_year: LastYearBeside | None = None) -> str:
+    """The brief as one HTML string (CSS inlined, no external assets); ``plan`` adds its sentences;
+    ``last_year``: the section that puts last year beside this year (a tracker made by a rollover)."""
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated, plan=plan)
     context = page_context(context, patterns)
+    context["last_year"] = last_year_context(last_year, settings)
     css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
     return env.get_template("brief.html.j2").render(css=css, **context)

@@ -1,6 +1,7 @@
 """The demo: provision a tracker for a synthetic school, fill it, sync it. Runs fully offline.
 
-The demo's data is the fall semester 2026 (it ends 2026-12-18). The demo tracker stores that date
+The demo's data is the fall semester 2026 (it ends 2026-12-18); with a later ``year`` the demo rolls
+over into that year and types in its fall semester too (see :func:`run_demo`). The demo tracker stores that date
 in its metadata (``demo_as_of``), so a later sync, validate or brief without ``--as-of`` reads it
 as of the end of its semester, whatever today is: no visit is ever "in the future", and the
 README's demo output is the same on any day.
@@ -49,14 +50,41 @@ def provision_school(workbook: SeedableWorkbook, school: SyntheticSchool, *, fro
     workbook.seed_rows({name: grid[1:] for name, grid in school.grids.items()})
 
 
-def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap") -> tuple[Path, SyncReport]:
-    """Build the demo tracker in out_dir (replacing an earlier demo file) and sync it (sync_demo).
+def fill_next_year(workbook: Workbook, school: SyntheticSchool) -> None:
+    """Type a rolled-over tracker's new semester in: ``school`` (the same school a year on) minus its
+    Roster, which the rollover carried; rows of people not on that Roster are left out, as are the
+    rows whose teacher is a planted typo. The tracker's demo as-of date becomes the semester's end."""
+    template = load_template().for_rubric(school.settings.rubric)
+    roster_tab = template.tab_of_kind("roster")
+    name_at, team_at = (roster_tab.columns.index(roster_tab.column(key)) for key in ("teacher", "team"))
+    carried = workbook.read([roster_tab.name]).grids.get(roster_tab.name, [])[1:]
+    owners = {row[name_at] for row in carried if row} | {row[team_at] for row in carried if len(row) > team_at}
+    rows = {}
+    for tab in template.tabs:
+        if tab.kind == "roster":
+            continue
+        at = school.grids[tab.name][0].index(tab.column("teacher_or_team" if tab.kind == "goal" else "teacher").header)
+        rows[tab.name] = [row for row in school.grids[tab.name][1:] if row[at] in owners]
+    workbook.seed_rows(rows)  # type: ignore[attr-defined]
+    workbook.write([], {DEMO_AS_OF: school.as_of.isoformat()})
 
-    It is synced as it would have been on the semester's last two Mondays first (PLAN_MONDAYS), so its
-    Plan tab holds the last week's plan, kept from Monday, and the week before's against what was done.
+
+def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap", year: int | None = None) -> tuple[Path, SyncReport]:
+    """Build the demo tracker in out_dir (replacing an earlier demo file) and sync it (sync_demo: on the
+    semester's last two Mondays first, so its Plan tab holds last week's plan against what was done).
+
+    ``year`` (the first calendar year of a later school year, e.g. 2027): the 2026-27 demo is made,
+    rolled over year by year (tracker_sync.rollover) and each new year gets its fall semester, so the
+    tracker returned is ``year``'s, linked to last year's (its brief shows last year beside this year).
     """
     from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+    from tracker_sync.rollover.places import place_for
+    from tracker_sync.rollover.school import RolloverOptions, roll_over
+    from tracker_sync.rollover.years import SchoolYear
+    from tracker_sync.synthetic.years import BASE_YEAR, after_a_year_of_work
 
+    if year is not None and year < BASE_YEAR:
+        raise ConfigError(f"--year must be {SchoolYear(BASE_YEAR)} or later: the demo school starts in {SchoolYear(BASE_YEAR)}.")
     rubric_named(rubric)
     if seed < 0:
         raise ConfigError(f"--seed must be 0 or more, not {seed}.")
@@ -68,13 +96,24 @@ def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap") -> tuple[Path, 
         raise ConfigError(f"Cannot create the folder {out_dir}: {exc.strerror or exc}. Give another --out folder.") from exc
     school = synthetic_school(seed, rubric=rubric)
     path = out_dir / f"{slug(school.name)}.xlsx"
-    try:
-        path.unlink(missing_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"Cannot replace the earlier demo file {path}: {exc.strerror or exc}. Give another --out folder.") from exc
+    years = range(BASE_YEAR + 1, (year or BASE_YEAR) + 1)
+    for earlier in [path, *(out_dir / f"{slug(school.name)}-{SchoolYear(y)}.xlsx" for y in years)]:
+        try:
+            earlier.unlink(missing_ok=True)
+        except OSError as exc:
+            raise ConfigError(f"Cannot replace the earlier demo file {earlier}: {exc.strerror or exc}. Give another --out folder.") from exc
     workbook = XlsxWorkbook(path)
     provision_school(workbook, school, frozen_at=school.as_of)
-    return path, sync_demo(workbook)
+    report = sync_demo(workbook)
+    for start in years:
+        following = after_a_year_of_work(synthetic_school(seed, rubric=rubric, year=start), start - BASE_YEAR)
+        options = RolloverOptions(SchoolYear(start), following.settings.school_year_start, following.settings.school_year_end,
+                                  following.settings.holidays)
+        result = roll_over(workbook, options, place_for(options.year))
+        workbook = XlsxWorkbook(Path(result.tracker))
+        fill_next_year(workbook, following)
+        path, report = workbook.path, sync_tracker(workbook)
+    return path, report
 
 
 def sync_demo(workbook: Workbook) -> SyncReport:

@@ -17,9 +17,10 @@ def _shift(value: CellValue) -> CellValue:
     return value + SPRING_SHIFT if isinstance(value, dt.date) else value
 
 
-def school_year(seed: int = 7, *, teachers: int = 260, rubric: str = "leap") -> SyntheticSchool:
-    """The school of ``seed`` (no typos) with a spring copied from its autumn; ``as_of`` is the year's last day."""
-    school = synthetic_school(seed, teachers=teachers, rubric=rubric, typos=False)
+def school_year(seed: int = 7, *, teachers: int = 260, rubric: str = "leap", year: int | None = None) -> SyntheticSchool:
+    """The school of ``seed`` (no typos) with a spring copied from its autumn; ``as_of`` is the year's last day.
+    ``year``: the school year starting then instead of 2026-27 (tracker_sync.synthetic.years)."""
+    school = synthetic_school(seed, teachers=teachers, rubric=rubric, typos=False, year=year)
     grids: dict[str, Grid] = {}
     for tab, grid in school.grids.items():
         rows = grid[1:]

@@ -22,7 +22,7 @@ from tracker_sync.validate.findings import Finding, column_letter, shown
 
 OPEN_STEP_STATUSES = frozenset({"Not Started", "In Progress", "Carried Over"})
 OPEN_CYCLE_STATUSES = frozenset({"Planned", "Active"})
-OPEN_GOAL_STATUSES = frozenset({"Draft", "Active"})
+OPEN_GOAL_STATUSES = frozenset({"Draft", "Active", "Carried Over"})
 PRACTICE_GOAL = "Professional practice"
 #: 1:1 Kinds that are meant for a Team Lead (the validator checks the person's Roster role).
 LEAD_MEETING_KINDS = frozenset({"Team Lead check-in", "Leadership coaching"})

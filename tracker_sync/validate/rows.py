@@ -454,6 +454,29 @@ def _drop_rows_in_error(tab: TabRows, report: TabReport, findings: list[Finding]
             tab.keep(kept)
 
 
+def _carried_dates_kept(rows: TabRows, grid: Grid, findings: list[Finding], ctx: _Context) -> list[Finding]:
+    """A goal or action step Carried Over from last year keeps last year's dates (set, due, check-in):
+    a date before this school year is expected there, not 'outside the school year'. Read from the
+    row as typed, so a carried row with another mistake keeps this exemption too."""
+    status_at = rows.positions.get("status")
+    if rows.spec.kind not in ("goal", "action_step") or status_at is None:
+        return findings
+    position = {c.header: rows.positions.get(c.key) for c in rows.spec.columns}
+
+    def expected(f: Finding) -> bool:
+        if f.code != "date-outside-school-year" or not f.row or f.row > len(grid):
+            return False
+        row = grid[f.row - 1]
+        status = row[status_at] if status_at < len(row) else None
+        at = position.get(f.header) if f.header else None
+        if at is None or at >= len(row) or is_blank(status) or squash_key(clean_text(status)) != "carriedover":
+            return False
+        day = cells.parse_date(row[at], ctx.year).value
+        return isinstance(day, dt.date) and day < ctx.year.start
+
+    return [f for f in findings if not expected(f)]
+
+
 def _missing_tab(tab: TabSpec, settings: SchoolSettings) -> Finding:
     """A missing coach tab: an error, or for an optional tab (new since the tracker was made) one
     warning that says how to add it."""
@@ -488,7 +511,7 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
             tabs[tab.kind] = TabRows.empty(tab)
             continue
         rows, tab_findings, report = _read_tab(tab, grids[tab.name], ctx)
-        tab_findings += within_tab(rows, settings.rubric)
+        tab_findings = _carried_dates_kept(rows, grids[tab.name], tab_findings, ctx) + within_tab(rows, settings.rubric)
         _drop_rows_in_error(rows, report, tab_findings)
         if tab.kind == "roster":
             ctx.people = _people(rows, _roster_names_in_error(grids[tab.name], rows, tab_findings))

@@ -13,8 +13,11 @@ API calls, exactly (asserted in tests/test_google_backend.py and pinned by tests
                 resizes, rewrites, restyles every tool tab and merges metadata; 0 calls when the
                 outputs are unchanged since the last write (see :meth:`GoogleWorkbook.write`).
                 A write without an earlier read in this process costs one extra metadata read.
-* ``provision`` 2 Sheets calls (the read above + one batchUpdate), plus 1 Drive call to create the
-                spreadsheet when it is new, plus 1 Drive call per share.
+* ``provision`` 2 Sheets calls (the read above + one batchUpdate; rows given to type in go into the
+                same batchUpdate), plus 1 Drive call to create the spreadsheet when it is new, plus
+                1 Drive call per share.
+* ``archive``   1 Sheets call (the read above when none preceded it, then one batchUpdate): coach
+                tabs protected, the title suffixed with the year, metadata merged.
 * ``write_own_tab`` 1 Sheets call (a batchUpdate, no read) for a spreadsheet whose only tab tracker-sync
                 writes (a teacher's page); ``share``/``unshare`` 1 Drive call each; ``in_folder`` 1 Drive call.
 """
@@ -57,6 +60,7 @@ SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 METADATA_PREFIX = "tracker_sync."
 HASH_KEY = "tracker_sync_internal.output_hash"
 PROTECTION_NOTE = "tracker-sync: written by the sync; edits here are overwritten"
+ARCHIVE_NOTE = "tracker-sync: last year's tracker, archived by rollover; read only"
 READ_FIELDS = (
     "spreadsheetId,properties.title,"
     "developerMetadata(metadataId,metadataKey,metadataValue),"
@@ -113,10 +117,12 @@ class _TabInfo:
     frozen_rows: int = 0
     conditional_formats: int = 0
     protected: bool = False
+    archived: bool = False  # protected as last year's by a rollover (ARCHIVE_NOTE)
 
 
 @dataclass
 class _Known:
+    title: str = ""
     tabs: dict[str, _TabInfo] = field(default_factory=dict)
     metadata_ids: dict[str, int] = field(default_factory=dict)  # full key -> metadataId
     metadata: dict[str, str] = field(default_factory=dict)  # full key -> value
@@ -174,6 +180,7 @@ class GoogleWorkbook(Workbook):
         self.spreadsheet_id = spreadsheet_id
         self.http = http
         self._known: _Known | None = None
+        self._title: str | None = None  # the title as last read or set (a write of tabs never changes it)
         self._fresh = fresh  # created by us in this process: its "Sheet1" may be renamed
 
     @classmethod
@@ -228,7 +235,8 @@ class GoogleWorkbook(Workbook):
     def _fetch(self) -> _Known:
         body = self._call(lambda: self.http.fetch_sheet_metadata(
             self.spreadsheet_id, params={"includeGridData": "true", "fields": READ_FIELDS}))
-        known = _Known()
+        known = _Known(title=body.get("properties", {}).get("title", ""))
+        self._title = known.title
         for meta in body.get("developerMetadata", []):
             known.metadata_ids[meta["metadataKey"]] = meta["metadataId"]
             known.metadata[meta["metadataKey"]] = meta.get("metadataValue", "")
@@ -238,7 +246,8 @@ class GoogleWorkbook(Workbook):
             known.tabs[props["title"]] = _TabInfo(
                 props["sheetId"], grid.get("rowCount", 0), grid.get("columnCount", 0), grid.get("frozenRowCount", 0),
                 len(sheet.get("conditionalFormats", [])),
-                any(p.get("description") == PROTECTION_NOTE for p in sheet.get("protectedRanges", [])))
+                any(p.get("description") == PROTECTION_NOTE for p in sheet.get("protectedRanges", [])),
+                any(p.get("description") == ARCHIVE_NOTE for p in sheet.get("protectedRanges", [])))
             rows = (sheet.get("data") or [{}])[0].get("rowData", [])
             known.grids[props["title"]] = trim_grid([plain_value(c) for c in row.get("values", [])] for row in rows)
         self._known = known
@@ -314,14 +323,76 @@ class GoogleWorkbook(Workbook):
 
     # -- provision, seed, share --
 
-    def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
-        """Create missing tabs, headers, dropdowns, frozen rows, widths, protection, Instructions, metadata."""
+    def provision(self, template: Template, metadata: Mapping[str, str], rows: Mapping[str, Grid] = {}) -> None:
+        """Create missing tabs, headers, dropdowns, frozen rows, widths, protection, Instructions, metadata,
+        and type ``rows`` under the headers: all in one batchUpdate, so a tracker never has half of them."""
         known = self._known or self._fetch()
         planner = _Planner(known, self._editors)
         planner.provision(template, fresh=self._fresh)
+        for tab, typed in rows.items():
+            if typed:
+                planner.seed(tab, typed)
         planner.metadata({METADATA_PREFIX + k: v for k, v in metadata.items()})
         self._batch(planner)
         self._fresh = False
+
+    def archive(self, coach_tabs: Sequence[str], label: str, metadata: Mapping[str, str]) -> None:
+        """Last year's tracker, read only: every coach tab protected (only tracker-sync's account may
+        edit), the title suffixed with ``label``, ``metadata`` merged; one batchUpdate, none if all is done."""
+        known = self._known or self._fetch()
+        planner = _Planner(known, self._editors)
+        for name in coach_tabs:
+            info = planner.tabs.get(name)
+            if info is not None and not info.archived:
+                planner.protect(info, ARCHIVE_NOTE)
+        title = known.title if known.title.endswith(label) else f"{known.title} {label}".strip()
+        if title != known.title:
+            planner.title(title)
+        planner.metadata({METADATA_PREFIX + k: v for k, v in metadata.items()})
+        self._batch(planner)
+        self._title = title
+
+    @property
+    def title(self) -> str:
+        """The spreadsheet's title as the last read saw it (reads once if nothing was read yet)."""
+        return (self._known or self._fetch()).title
+
+    def rename(self, title: str) -> None:
+        """Set the spreadsheet's title (its Drive name follows): one batchUpdate (no read first), none
+        when the title is known to be that already (the last read saw it, or this object set it)."""
+        if title == self._title:
+            return
+        planner = _Planner(self._known or _Known(), self._editors)
+        planner.title(title)
+        self._batch(planner)
+        self._title = title
+
+    def parents(self) -> list[str]:
+        """The Drive folders (or shared drive) holding the spreadsheet: one Drive call."""
+        return self._call(lambda: self.http.request("get", f"{DRIVE_FILES}/{self.spreadsheet_id}", params={
+            "fields": "parents", "supportsAllDrives": "true"}).json().get("parents", []))
+
+    def permissions(self) -> list[dict]:
+        """Who may open the spreadsheet (id, type, role, emailAddress, and whether a shared drive gives it:
+        permissionDetails.inherited): one Drive call a page of 100."""
+        found: list[dict] = []
+        params: dict[str, Any] = {"fields": "nextPageToken,permissions(id,type,role,emailAddress,permissionDetails(inherited))",
+                                  "pageSize": 100, "supportsAllDrives": "true"}
+        while True:
+            page = self._call(lambda: self.http.request(
+                "get", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions", params=dict(params)).json())
+            found += page.get("permissions", [])
+            if not page.get("nextPageToken"):
+                return found
+            params["pageToken"] = page["nextPageToken"]
+
+    def change_role(self, permission_id: str, role: str) -> None:
+        """Give an existing permission another role ("reader": view only): one Drive call."""
+        if role not in ("writer", "reader"):
+            raise ConfigError(f"role must be 'writer' or 'reader', not {role!r}")
+        self._call(lambda: self.http.request(
+            "patch", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions/{permission_id}",
+            params={"supportsAllDrives": "true"}, json={"role": role}))
 
     def seed_rows(self, grids: Mapping[str, Grid]) -> None:
         """Type rows under the headers (demo and tests): values as typed, text never parsed."""
@@ -424,13 +495,19 @@ class _Planner:
         self.tabs[name] = info
         return info
 
-    def protect(self, info: _TabInfo) -> None:
-        if info.protected:
+    def protect(self, info: _TabInfo, note: str = PROTECTION_NOTE) -> None:
+        if info.archived if note == ARCHIVE_NOTE else info.protected:
             return
         self.requests.append({"addProtectedRange": {"protectedRange": {
-            "range": {"sheetId": info.sheet_id}, "description": PROTECTION_NOTE, "warningOnly": False,
+            "range": {"sheetId": info.sheet_id}, "description": note, "warningOnly": False,
             "editors": {"users": self.editors}}}})
-        info.protected = True
+        if note == ARCHIVE_NOTE:
+            info.archived = True
+        else:
+            info.protected = True
+
+    def title(self, title: str) -> None:
+        self.requests.append({"updateSpreadsheetProperties": {"properties": {"title": title}, "fields": "title"}})
 
     def add_missing(self, tool_tabs: Sequence[ToolTab]) -> None:
         """Add the tool tabs the spreadsheet does not have yet, at their size."""

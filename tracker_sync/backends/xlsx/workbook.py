@@ -48,7 +48,7 @@ from tracker_sync.errors import (
     TrackerSyncError,
 )
 from tracker_sync.schemas import Template
-from tracker_sync.tabs import CellValue, Snapshot, ToolTab
+from tracker_sync.tabs import CellValue, Grid, Snapshot, ToolTab
 
 if TYPE_CHECKING:
     from openpyxl import Workbook as OpenpyxlBook
@@ -121,8 +121,21 @@ class XlsxWorkbook(Workbook):
 
     # -- provision / seed (openpyxl) ------------------------------------------------------------
 
-    def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
-        self._change(lambda book: provision_book(book, template, metadata), create=not self.path.exists())
+    def provision(self, template: Template, metadata: Mapping[str, str], rows: Mapping[str, Grid] = {}) -> None:
+        def build(book: OpenpyxlBook) -> None:
+            provision_book(book, template, metadata)
+            type_rows(book, rows)
+
+        self._change(build, create=not self.path.exists())
+
+    def archive(self, coach_tabs: Sequence[str], label: str, metadata: Mapping[str, str]) -> None:
+        """Merge ``metadata`` (only the metadata tab's part changes: coach parts keep their bytes), then
+        make the file read only on disk, so Excel and LibreOffice open last year's tracker read only."""
+        self.write([], metadata)
+        with _storage_errors(self.path, "archive"):
+            mode = self.path.stat().st_mode
+            if mode & 0o222:
+                self.path.chmod(mode & ~0o222)
 
     def seed_rows(self, rows_by_tab: Mapping[str, Sequence[Sequence[CellValue]]]) -> None:
         """Append rows below each coach tab's last non-empty row, as a coach typing them would.

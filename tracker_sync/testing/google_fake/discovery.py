@@ -384,8 +384,11 @@ class _Checker:
 
     def missing(self, tree: MaskTree, schema_name: str, prefix: str = "") -> list[str]:
         """The paths of a parsed mask that the schema does not have ('*' takes everything below it)."""
+        return self._missing(tree, self.schemas[schema_name].get("properties", {}), prefix)
+
+    def _missing(self, tree: MaskTree, properties: Mapping[str, Any], prefix: str) -> list[str]:
+        """missing() over a schema's properties, named or inline (Drive's permissionDetails items are inline)."""
         out = []
-        properties = self.schemas[schema_name].get("properties", {})
         for name, sub in tree.items():
             if name == "*":
                 continue
@@ -400,6 +403,8 @@ class _Checker:
                 continue
             if "$ref" in spec:
                 out.extend(self.missing(sub, spec["$ref"], path + "."))
+            elif "properties" in spec:
+                out.extend(self._missing(sub, spec["properties"], path + "."))
             elif "additionalProperties" in spec:
                 continue  # a map: the next names are keys
             else:

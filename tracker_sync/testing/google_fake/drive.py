@@ -36,6 +36,7 @@ import re
 import time
 import zlib
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from tracker_sync.testing.google_fake.accounts import Caller
 from tracker_sync.testing.google_fake.answers import (
@@ -144,7 +145,10 @@ def no_account_to_notify(email: str) -> ApiAnswer:
     return drive_error(400, message, "invalidSharingRequest")
 
 
-def list_page(files: list[DriveFile], query: dict[str, str]) -> tuple[list[DriveFile], str | None]:
+Item = TypeVar("Item")  # a file, or a permission: Drive pages both alike
+
+
+def list_page(files: list[Item], query: dict[str, str]) -> tuple[list[Item], str | None]:
     """One page of ``files`` (already filtered, in a stable order) and the token of the next, if any."""
     try:
         size = int(query.get("pageSize", DEFAULT_PAGE_SIZE))

@@ -445,12 +445,15 @@ class GoogleFake:
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions", path):
             file = self._file(m[1], caller, all_drives)
             if method == "GET":
-                return 200, self._permissions(file, one)
+                return 200, self._permissions(file, one, caller)
             if method == "POST":
                 return 200, self._share(file, payload, one, caller)
-        if (m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions/([^/]+)", path)) and method == "DELETE":
-            self._unshare(self._file(m[1], caller, all_drives), m[2], caller)
-            return 204, None
+        if m := re.fullmatch(r"/drive/v3/files/([^/]+)/permissions/([^/]+)", path):
+            if method == "DELETE":
+                self._unshare(self._file(m[1], caller, all_drives), m[2], caller)
+                return 204, None
+            if method == "PATCH":
+                return 200, self._change_role(self._file(m[1], caller, all_drives), m[2], payload, caller)
         if m := re.fullmatch(r"/drive/v3/files/([^/]+)", path):
             file = self._file(m[1], caller, all_drives)
             if method == "DELETE":
@@ -499,13 +502,27 @@ class GoogleFake:
         file.permissions.append({**permission, "sendNotificationEmail": str(notify).lower()})
         return {k: permission[k] for k in ("kind", "id", "type", "role")}
 
-    def _permissions(self, file: DriveFile, one: dict[str, str]) -> dict:
-        """permissions.list: every permission of the file (kind, id, type, role unless ``fields`` asks for more)."""
-        permissions = [{k: v for k, v in p.items() if k != "sendNotificationEmail"} for p in file.permissions]
-        listing = {"kind": "drive#permissionList", "permissions": permissions}
+    def _permissions(self, file: DriveFile, one: dict[str, str], caller: Caller) -> dict:
+        """permissions.list: the owner's permission (a shared drive's members instead, inherited from the
+        drive), then every one given; pages of ``pageSize`` (at most 100)."""
+        if not file.writable_by(caller.email):
+            raise self._insufficient(file.id)
+        place = [{"kind": "drive#permission", "id": user_resource(file.owner, caller.email)["permissionId"], "type": "user",
+                  "role": "owner", "emailAddress": file.owner}] if file.owner else []
+        if file.drive is not None:
+            place = [{"kind": "drive#permission", "id": user_resource(email, caller.email)["permissionId"], "type": "user",
+                      "role": role, "emailAddress": email,
+                      "permissionDetails": [{"permissionType": "member", "role": role, "inherited": True,
+                                             "inheritedFrom": file.drive.id}]}
+                     for email, role in file.drive.members.items()]
+        every = [*place, *({k: v for k, v in p.items() if k != "sendNotificationEmail"} for p in file.permissions)]
+        page, following = list_page(every, {**one, "pageSize": one.get("pageSize", "100")})
+        if int(one.get("pageSize", 100)) > 100:  # permissions.list pages hold at most 100
+            raise drive_error(400, "Invalid value for pageSize", "invalid", location="pageSize", locationType="parameter")
+        listing = {"kind": "drive#permissionList", **({"nextPageToken": following} if following else {}), "permissions": page}
         if "fields" in one:
             return apply_field_mask(listing, parse_field_mask(one["fields"]))
-        return {**listing, "permissions": [{k: p[k] for k in ("kind", "id", "type", "role")} for p in permissions]}
+        return {**listing, "permissions": [{k: p[k] for k in ("kind", "id", "type", "role")} for p in page]}
 
     def _unshare(self, file: DriveFile, permission_id: str, caller: Caller) -> None:
         """permissions.delete: only someone who may share the file; an id the file does not hold is 404."""
@@ -516,6 +533,23 @@ class GoogleFake:
             raise drive_error(404, f"Permission not found: {permission_id}.", "notFound", location="permissionId",
                               locationType="parameter")
         file.permissions.remove(held[0])
+
+    def _change_role(self, file: DriveFile, permission_id: str, payload: dict, caller: Caller) -> dict:
+        """permissions.update: a new role for one permission given on the file (not the owner's, not one a
+        shared drive's member inherits: those are refused, as Drive refuses them)."""
+        if not file.writable_by(caller.email):
+            raise self._insufficient(file.id)
+        unknown = set(payload) - {"role"}
+        if unknown:
+            raise not_implemented(f"permissions.update of {', '.join(sorted(unknown))}")
+        permission = next((p for p in file.permissions if p["id"] == permission_id), None)
+        if permission is None:
+            raise drive_error(404, f"Permission not found: {permission_id}.", "notFound", location="permissionId",
+                              locationType="parameter")
+        if payload.get("role") not in ("writer", "commenter", "reader"):
+            raise drive_error(400, "Invalid permission type or role.", "invalid")
+        permission["role"] = payload["role"]
+        return {k: permission[k] for k in ("kind", "id", "type", "role")}
 
     @staticmethod
     def _insufficient(file_id: str) -> ApiAnswer:
