@@ -309,7 +309,7 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
         findings.append(Finding("extra-column", tab=tab.name, row=1, column=column_letter(index), header=text, value=shown(text),
                                 message=f"The column '{shown(text)}' is not part of the tracker; it is ignored.", fix=fix))
     guessed_at = {spec.key: index for index, spec in renamed.items()}
-    for column in unmatched:
+    for column in (c for c in unmatched if not c.with_form):  # a tracker without a form has no form columns
         at = guessed_at.get(column.key)
         hint = f"Column {column_letter(at)} may be it: rename its header to '{column.header}'." if at is not None else f"Add a column headed '{column.header}' (any position)."
         if column.required:

@@ -49,7 +49,7 @@ from typing import Any
 from tracker_sync.testing.google_fake.a1 import MaskTree, parse_field_mask
 from tracker_sync.testing.google_fake.answers import ApiAnswer, error_body
 
-#: The documents of the APIs the project calls (Forms: for the forms work that follows).
+#: The documents of the APIs the project calls.
 DOCUMENTS = ("sheets.v4", "drive.v3", "forms.v1")
 #: Violation kinds an API lets pass without an error. Drive binds its bodies as a plain map and checks
 #: them itself: unknown query parameters and body fields are ignored (a v2 ``title`` sent to v3 makes an
@@ -118,6 +118,7 @@ class Method:
     parameters: Mapping[str, Mapping[str, Any]]  # query parameters, the document's standard ones included
     request: str | None
     response: str | None
+    scopes: tuple[str, ...] = ()  # the OAuth scopes the document lists for it (any one will do)
 
 
 def proto_name(json_name: str) -> str:
@@ -165,7 +166,7 @@ class Contract:
             query = {name: spec for name, spec in method.get("parameters", {}).items() if spec.get("location") == "query"}
             self.methods.append(Method(
                 api, package, method["id"], method["httpMethod"], pattern, literal, {**document["parameters"], **query},
-                method.get("request", {}).get("$ref"), method.get("response", {}).get("$ref")))
+                method.get("request", {}).get("$ref"), method.get("response", {}).get("$ref"), tuple(method.get("scopes", ()))))
         for child in resource.get("resources", {}).values():
             self._add_methods(child, api, package, document)
 
