@@ -24,7 +24,6 @@ Goals: school under 0.3 s, district under 30 s and 3 GB. The last line is machin
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import resource
 import time
@@ -41,29 +40,17 @@ from tracker_sync.patterns import (
     trend_dates,
 )
 from tracker_sync.sheet_templates import load_template
-from tracker_sync.synthetic.school import synthetic_school
+from tracker_sync.synthetic.year import school_year as synthetic_year
 from tracker_sync.validate import validate
 
 TEACHERS = 260
-SPRING_SHIFT = dt.timedelta(weeks=21)
 SEEDS = (7, 8, 9, 10)
-
-
-def _shift(value, by: dt.timedelta):
-    return value + by if isinstance(value, dt.date) else value
 
 
 def school_year(seed: int):
     """(grids, settings, as_of) for one school-year: the synthetic autumn plus a shifted spring."""
-    school = synthetic_school(seed, teachers=TEACHERS, typos=False)
-    grids = {}
-    for tab, grid in school.grids.items():
-        rows = grid[1:]
-        spring = [] if tab == "Roster" else [[_shift(v, SPRING_SHIFT) for v in row] for row in rows]
-        if tab == "Learning Cycles":
-            spring = [[f"{v} (spring)" if i == 1 else v for i, v in enumerate(row)] for row in spring]
-        grids[tab] = [grid[0], *rows, *spring]
-    return grids, school.settings, school.settings.school_year_end
+    school = synthetic_year(seed, teachers=TEACHERS)
+    return school.grids, school.settings, school.as_of
 
 
 def rows_of(grids) -> int:

@@ -40,24 +40,16 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 SIZES = (30, 260, 950)
-SPRING_SHIFT = dt.timedelta(weeks=21)
 NOW = dt.datetime(2027, 5, 28, 22, 0, tzinfo=dt.UTC)
 META_TAB = "_tracker_sync"
 
 
 def school_year(teachers: int):
     """(grids, settings) for one school-year: the synthetic autumn plus a shifted spring."""
-    from tracker_sync.synthetic.school import synthetic_school
+    from tracker_sync.synthetic.year import school_year as synthetic_year
 
-    school = synthetic_school(7, teachers=teachers, typos=False)
-    grids = {}
-    for tab, grid in school.grids.items():
-        rows = grid[1:]
-        spring = [] if tab == "Roster" else [[v + SPRING_SHIFT if isinstance(v, dt.date) else v for v in row] for row in rows]
-        if tab == "Learning Cycles":
-            spring = [[f"{v} (spring)" if i == 1 else v for i, v in enumerate(row)] for row in spring]
-        grids[tab] = [grid[0], *rows, *spring]
-    return grids, school.settings
+    school = synthetic_year(7, teachers=teachers)
+    return school.grids, school.settings
 
 
 def build(folder: Path, teachers: int) -> tuple[Path, int]:

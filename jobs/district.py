@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import math
 import threading
 import time
@@ -71,6 +72,8 @@ LISTING_MAX_AGE_S = 60.0
 DRIVE_LIST_FIELDS = "nextPageToken,files(id,modifiedTime,lastModifyingUser(me,emailAddress,displayName))"
 #: Drive's modifiedTime has milliseconds, the Date header of the write's answer whole seconds.
 _DATE_HEADER_SLACK = dt.timedelta(seconds=1)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,8 @@ class DistrictRunner:
         started = time.perf_counter()
         check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=school.norms,
                               ilt_weekday=school.ilt.day if school.ilt else None)
+        if mismatch := school.name_mismatch(check.settings.school, workbook.location):
+            log.warning(mismatch)
         report = write_check(workbook, check, now=now, started=started)
         return report, school_figures(check, min_cell=self.registry.district.report.min_cell)
 

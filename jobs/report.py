@@ -44,6 +44,7 @@ def next_report(settings: DistrictReportSettings, after: dt.datetime) -> dt.date
 def report_district(runner: DistrictRunner, *, as_of: dt.date | None = None) -> Run:
     """Write the district report now; record the run; never raises for the report's own trouble."""
     from tracker_sync.district.publish import publish
+    from tracker_sync.district.report import report_day
     from tracker_sync.errors import failure_detail
 
     settings = runner.registry.district.report
@@ -60,7 +61,7 @@ def report_district(runner: DistrictRunner, *, as_of: dt.date | None = None) -> 
             http = google_client(credentials_file=access.credentials_file, service_account_info=access.service_account_info,
                                  api_base=access.api_base, subject=runner.registry.district.act_as or None)
             http.limiter = CredentialLimiter(runner.quota, acting_email(http.auth))
-        day = as_of or started.astimezone(settings.zone).date()
+        day = as_of or report_day(runner.registry, runner.history, started)
         report, published = publish(runner.registry, runner.history, as_of=day, now=started, http=http)
     except Exception as exc:
         run = Run(HISTORY_ID, "report", started, round(time.perf_counter() - t0, 3), "failed",

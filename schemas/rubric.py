@@ -52,6 +52,9 @@ class Rubric(BaseModel):
     half_points: bool = False
     meeting_band: str
     middle_band: tuple[float, float]
+    #: Two co-observers' scores on the same indicator agree when at most this many points apart: 0 (exact)
+    #: on a short scale, where "within one point" spans half of it and cannot fail; 1 on a long one.
+    agreement_within: float = Field(1.0, ge=0)
     bands: list[Band]
     domains: list[Domain] = Field(default_factory=list)
     indicators: list[Indicator]
@@ -75,6 +78,13 @@ class Rubric(BaseModel):
     @property
     def scores_tab(self) -> str:
         return f"{self.short_name} Scores"
+
+    @property
+    def agreement_rule(self) -> str:
+        """The agreement rule in words: 'exact', 'within one point', 'within 2 points'."""
+        if self.agreement_within == 0:
+            return "exact"
+        return "within one point" if self.agreement_within == 1 else f"within {self.agreement_within:g} points"
 
     @property
     def meeting_score(self) -> float:

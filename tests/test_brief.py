@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -144,3 +145,29 @@ def test_demo_brief_in_chromium_numbers_screenshot_and_two_pages(demo_brief, tmp
         pages = len(pypdf.PdfReader(str(pdf)).pages)
     assert 1 <= pages <= 2
 
+
+
+def _observer_sequence(page: str, names: list[str] | None) -> tuple[list[str], str]:
+    """The observer labels in reading order, and the page's text with each one replaced by '@' (the
+    people section, in the named brief only, is left out)."""
+    body = re.split(r'<section class="people">|<footer>', page)[0]
+    text = html.unescape(re.sub(r"<[^>]+>", " ", body)).replace("Observer (unnamed)", "Observer")
+    pattern = r"Observer \d+" if names is None else "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.findall(pattern, text), re.sub(pattern, "@", text).strip()
+
+
+@pytest.mark.parametrize("rubric", ["leap", "danielson"])
+def test_each_observer_has_one_label_in_every_section_of_the_brief(rubric):
+    """The anonymous and the named brief say the same thing in the same places; put side by side, every
+    'Observer N' stands for one observer, and each observer for one label, in every section."""
+    school = synthetic_school(7, rubric=rubric)
+    workbook = MemoryWorkbook()
+    provision_school(workbook, school)
+    plain, named = (build_brief(workbook, as_of=school.as_of, include_names=names) for names in (False, True))
+    observers = sorted({row[2] for row in school.grids["Observations"][1:] if row[2]}
+                       | {row[2] for row in school.grids[f"{school.settings.rubric.short_name} Scores"][1:] if row[2]})
+    labels, plain_text = _observer_sequence(plain, None)
+    who, named_text = _observer_sequence(named, observers)
+    assert plain_text == named_text and len(labels) == len(who) >= 8  # feedback table, calibration, agreement, drift
+    pairs = set(zip(labels, who, strict=True))
+    assert len({label for label, _ in pairs}) == len(pairs) == len({name for _, name in pairs})

@@ -105,3 +105,52 @@ def test_a_monday_dry_run_writes_its_district_report_only_to_the_temporary_folde
     report_line, = [line for line in result.stdout.splitlines() if " report:district " in line]
     assert report_line.startswith("06:00 report:district") and report_line.endswith("ok     district-report.xlsx")
     assert folder_state(tmp_path) == before  # no district-report.xlsx, no briefs/district, the history as it was
+
+
+def test_sync_all_warns_when_a_registry_name_is_not_the_trackers_school(tmp_path):
+    """A registry entry "Demo 3" for a tracker of Aspen Grove K-8: one warning line naming both and the fixes."""
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+    from tracker_sync.district.registry import parse_registry, save_registry
+    from tracker_sync.synthetic.demo import provision_school
+    from tracker_sync.synthetic.school import synthetic_school
+
+    provision_school(XlsxWorkbook(tmp_path / "aspen.xlsx"), synthetic_school(3, teachers=10))
+    provision_school(XlsxWorkbook(tmp_path / "cedar.xlsx"), synthetic_school(12, teachers=10))
+    registry = tmp_path / "district.toml"
+    schools = {"Demo 3": {"backend": "xlsx", "location": "aspen.xlsx"},
+               "Cedar Ridge K-8": {"backend": "xlsx", "location": "cedar.xlsx"}}
+    save_registry(parse_registry({"schools": schools}, registry), registry)
+    result = CliRunner().invoke(app, ["sync-all", "--registry", str(registry), "--as-of", "2026-12-18", "--json"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    aspen = tmp_path / "aspen.xlsx"
+    assert warnings == [f'Warning: The registry\'s school "Demo 3" is "Aspen Grove K-8" in its tracker ({aspen}): rename the '
+                        'registry entry to [schools."Aspen Grove K-8"] (keep id = "demo-3" to keep its history), or rename the '
+                        f'tracker\'s school: tracker-sync provision --out {aspen} --school "Demo 3" --rename.']
+    assert json.loads(result.stdout)["failed"] == 0  # a warning, not a failure
+
+
+def test_district_report_after_sync_all_of_demo_trackers_without_as_of(tmp_path):
+    """Demo trackers are frozen at 12-18 (their semester's end), so sync-all without --as-of syncs them for 12-18,
+    whatever today is. The report without --as-of follows them: every school current, none "never synced" beside a
+    last good sync. As of a day before any of those syncs, they never synced, and no last good sync is shown."""
+    from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+    from tracker_sync.district.registry import parse_registry, save_registry
+    from tracker_sync.synthetic.demo import provision_school
+    from tracker_sync.synthetic.school import synthetic_school
+
+    schools = {}
+    for seed in (1, 2):
+        school = synthetic_school(seed, teachers=10)
+        provision_school(XlsxWorkbook(tmp_path / f"s{seed}.xlsx"), school, frozen_at=school.as_of)
+        schools[school.name] = {"backend": "xlsx", "location": f"s{seed}.xlsx"}
+    registry = tmp_path / "district.toml"
+    save_registry(parse_registry({"schools": schools}, registry), registry)
+    cli = CliRunner()
+    assert cli.invoke(app, ["sync-all", "--registry", str(registry)]).exit_code == 0
+    report = json.loads(cli.invoke(app, ["district-report", "--registry", str(registry), "--json"]).stdout)["report"]
+    assert report["as_of"] == "2026-12-18" and report["counts"] == {"current": 2, "stale": 0, "never synced": 0}
+    assert all(s["last_success"] and s["as_of"] == "2026-12-18" for s in report["schools"])
+    earlier = json.loads(cli.invoke(app, ["district-report", "--registry", str(registry), "--as-of", "2026-10-01",
+                                          "--json"]).stdout)["report"]
+    assert [(s["status"], s["last_success"]) for s in earlier["schools"]] == [("never synced", None)] * 2

@@ -112,4 +112,43 @@ def test_district_sparkline_marks_missing_and_suppressed_weeks():
 
     # shown values 0.2, 0.5, 1.0 on their own range: (0.5 - 0.2) / 0.8 * 7 = 2.6 -> level 3 of 0-7, ▄
     cells = [Shown(0.2, 9), Shown(None), Shown(0.5, 9), Shown(suppressed=True), Shown(1.0, 9)]
-    assert sparkline(cells) == "▁·▄*█"
+    assert sparkline(cells, [True, False, True, True, True]) == "▁·▄*█"
+    assert sparkline(cells, [True] * 5) == "▁–▄*█"  # a week that synced but had no value (nothing due yet) is not "no sync"
+
+
+def test_trends_then_and_now_come_only_from_weeks_with_a_sync(tmp_path, grids, leap_template, tiny_settings):
+    """Eight weeks to Wed 9/30 (weeks ending 8/12 ... 9/30). Alpha synced in the weeks ending 8/26 (observed 50%)
+    and 9/16 (75%) only; Beta in the week ending 9/30 only. Alpha's then is 8/26's 50% and its now 9/16's 75%,
+    each dated (not "the first week shown", 8/12, which had no sync); Beta, with one week, has no then."""
+    from tracker_sync.district.tabs import trends_tab
+
+    registry = parse_registry({"schools": {name: {"backend": "xlsx", "location": f"{name}.xlsx"} for name in ("Alpha", "Beta")}},
+                              tmp_path / "district.toml")
+    history = History(tmp_path / "history.sqlite")
+    figures = school_figures(check_of(grids, leap_template, tiny_settings))
+    for school, day, observed in (("alpha", "2026-08-26", 0.5), ("alpha", "2026-09-16", 0.75), ("beta", "2026-09-30", 0.5)):
+        stored = {**figures, "as_of": day, "figures": {**figures["figures"], "observed_14d": {"value": observed, "n": 6}}}
+        history.record(Run(school, "sync", NOW, 1.0, "ok", extra={"as_of": day, "district": stored}))
+    report = build_report(registry, history, as_of=AS_OF, now=NOW)
+    assert report.synced["alpha"] == [False, False, True, False, False, True, False, False]
+    tab = trends_tab(report)
+    header = next(i for i, row in enumerate(tab.rows) if row and row[0] == "School")
+    rows = {row[0]: dict(zip(tab.rows[header], row, strict=True)) for row in tab.rows[header + 1:]}
+    alpha, beta = rows["Alpha"], rows["Beta"]
+    assert (alpha["Weeks with a sync"], alpha["Then: week of"], alpha["Now: week of"]) == (
+        2, dt.date(2026, 8, 26), dt.date(2026, 9, 16))
+    observed = tab.rows[header].index("Observed in 14 days, 8 weeks")
+    assert alpha["Observed in 14 days, 8 weeks"] == "··▁··█··"
+    assert tab.rows[header + 1][observed + 1:observed + 3] == [0.5, 0.75]
+    assert (beta["Weeks with a sync"], beta["Then: week of"], beta["Now: week of"]) == (1, None, dt.date(2026, 9, 30))
+    assert tab.rows[header + 2][observed + 1:observed + 3] == [None, 0.5]
+
+
+def test_no_on_pace_headline_while_no_scored_observation_is_due(report):
+    """On 9/30, 44 of 284 days into the year, 2 a year pro rata is 0.31: none due yet. The on-pace check
+    cannot fail, so the district row has no on-pace figure and the brief's card says so, not "100%"."""
+    from tracker_sync.district.brief import brief_context
+
+    assert report.district_row["scored_due"] == Shown(0, 6) and report.district_row["on_pace"] == Shown()
+    cards = dict(brief_context(report)["key_numbers"])
+    assert cards["Teachers on pace (scored obs.)"] == "none due yet"

@@ -52,7 +52,7 @@ def test_the_readme_shows_what_the_demo_validate_and_export_really_print(tmp_pat
     demo = subprocess.run([sys.executable, "-m", "tracker_sync", "demo"], cwd=tmp_path, env=piped, capture_output=True,
                           text=True, timeout=120)
     assert demo.returncode == 0, demo.stderr
-    took = re.compile(r" in \d+\.\d+ s$", re.M)
+    took = re.compile(r" in \d+\.\d+ s\b")
     assert took.sub(" in ... s", demo.stdout) == took.sub(" in ... s", _readme_block("$ tracker-sync demo"))
 
     command = "tracker-sync validate tracker-sync-demo/cottonwood-community-school.xlsx --as-of 2026-12-18"

@@ -119,25 +119,27 @@ def test_write_is_exactly_one_batch_update_after_a_read(tracker):
 def test_sync_log_only_writes_are_never_skipped_and_keep_the_output_hash(tracker):
     """Two failure lines in a row (the district job's Sync Log note) must both land."""
     tracker.workbook.read([])
-    assert tracker.workbook.write([flags_tab("out"), ToolTab("Sync Log", [["ok"]], volatile=True)]) is True
+    assert tracker.workbook.write([flags_tab("out"), ToolTab("Sync Log", [["ok"]], volatile=True)]) == ["Flags", "Sync Log"]
     for line in ("failed 1", "failed 2"):
         tracker.workbook.read([])
-        assert tracker.workbook.write([ToolTab("Sync Log", [[line]], volatile=True)]) is True
+        assert tracker.workbook.write([ToolTab("Sync Log", [[line]], volatile=True)]) == ["Sync Log"]
     assert tracker.workbook.read(["Sync Log"]).grids["Sync Log"] == [["failed 2"]]
     tracker.workbook.read([])  # the outputs are still the ones last written: no write needed
-    assert tracker.workbook.write([flags_tab("out"), ToolTab("Sync Log", [["ok again"]], volatile=True)]) is False
+    assert tracker.workbook.write([flags_tab("out"), ToolTab("Sync Log", [["ok again"]], volatile=True)]) == []
 
 
 def test_unchanged_outputs_are_not_written_again(tracker):
     tabs = [flags_tab("same"), ToolTab("Sync Log", [["run 1"]], volatile=True)]
     tracker.workbook.read([])
-    assert tracker.workbook.write(tabs) is True
+    assert tracker.workbook.write(tabs) == ["Flags", "Sync Log"]
     tracker.fake.clear_log()
     tracker.workbook.read([])
-    assert tracker.workbook.write([flags_tab("same"), ToolTab("Sync Log", [["run 2"]], volatile=True)]) is False  # only the volatile log differs
+    only_the_log = [flags_tab("same"), ToolTab("Sync Log", [["run 2"]], volatile=True)]
+    assert tracker.workbook.write(only_the_log) == []  # only the volatile log differs
     assert len(tracker.fake.calls()) == 1  # the read
     tracker.workbook.read([])
-    assert tracker.workbook.write([flags_tab("changed"), ToolTab("Sync Log", [["run 3"]], volatile=True)]) is True
+    changed = [flags_tab("changed"), ToolTab("Sync Log", [["run 3"]], volatile=True)]
+    assert tracker.workbook.write(changed) == ["Flags", "Sync Log"]
     assert tracker.workbook.read(["Sync Log"]).grids["Sync Log"] == [["run 3"]]
 
 

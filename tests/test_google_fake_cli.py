@@ -31,7 +31,7 @@ def test_standalone_fake_serves_the_cli_and_stops_on_sigterm(tmp_path):
         assert synced["tabs_written"] == ["Summary", "Patterns", "Flags", "Sync Log"]
         assert set(synced["rows_read"]) >= {"Roster", "Observations", "LEAP Scores"}
         again = cli("sync", made["tracker"], "--as-of", "2026-09-30")
-        assert again["outcome"] == "unchanged"
+        assert again["outcome"] == "unchanged" and again["tabs_written"] == []  # the fingerprint matched: no write at all
     finally:
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=20) == 0

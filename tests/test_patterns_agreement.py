@@ -30,6 +30,8 @@ from tracker_sync.patterns import (
     to_frames,
 )
 from tracker_sync.patterns.practice_flags import practice_flags
+from tracker_sync.sheet_templates import load_rubric
+from tracker_sync.validate import Records
 
 AS_OF = d(2026, 12, 1)
 
@@ -55,7 +57,7 @@ def lessons():
 
 @pytest.fixture
 def pairs():
-    return co_observed_scores(to_frames(lessons()))
+    return co_observed_scores(to_frames(lessons()), settings())
 
 
 def test_each_indicator_two_observers_scored_on_one_lesson_is_a_comparison(pairs):
@@ -80,7 +82,8 @@ def test_agreement_by_indicator_pair_and_school(pairs):
     assert by_pair.loc[("Lee", "Oli"), ["lessons", "comparisons", "exact", "adjacent", "below_norm"]].tolist() == [2, 5, 0.4, 0.8, False]
     assert by_pair.loc[("Lee", "Oli"), "mean_diff"] == pytest.approx(0.8)
     assert by_pair.loc[("Bo", "Pam"), ["comparisons", "adjacent", "mean_diff"]].tolist() == [1, 0.0, -2.0]
-    assert agreement_overall(pairs, norms) == {"lessons": 3, "comparisons": 8, "exact": 0.375, "adjacent": 0.75, "below_norm": True}
+    assert agreement_overall(pairs, norms) == {"lessons": 3, "comparisons": 8, "exact": 0.375, "adjacent": 0.75, "agreed": 0.75,
+                                               "below_norm": True}  # LEAP: agreed = within one point
 
 
 def test_agreement_flags_below_the_norm():
@@ -90,7 +93,7 @@ def test_agreement_flags_below_the_norm():
     # Below 90% within one point: Bo-Pam 0%, Lee-Oli 80%; indicators I.1 80% and I.5 50% (LE.1 100%), in one row.
     assert flags == [("agreement-pair", "Bo and Pam"), ("agreement-pair", "Lee and Oli"), ("agreement-indicator", "I.1, I.5")]
     details = {f.who: f.detail for f in practice_flags(patterns, relaxed)}
-    assert details["Lee and Oli"] == "80% within one point, 40% exact, over 5 scores on 2 co-observed lessons."
+    assert details["Lee and Oli"] == "40% exact, 80% within one point, over 5 scores on 2 co-observed lessons."
     assert details["I.1, I.5"] == ("I.1 (Clearly communicates the standards-based content-language objective): 80% within one "
                                    "point over 5 co-observed scores; I.5 (Checks for understanding and adjusts instruction): 50% "
                                    "within one point over 2 co-observed scores.")
@@ -99,9 +102,44 @@ def test_agreement_flags_below_the_norm():
 def test_no_co_observation_gives_empty_agreement():
     patterns = compute_patterns(school_records(), settings(), AS_OF)
     # school_records has Lee and Oli on Tom 10-01 (I.5 3 and 5): one lesson, one comparison, 2 apart.
-    assert patterns.agreement_overall == {"lessons": 1, "comparisons": 1, "exact": 0.0, "adjacent": 0.0, "below_norm": False}
+    assert patterns.agreement_overall == {"lessons": 1, "comparisons": 1, "exact": 0.0, "adjacent": 0.0, "agreed": 0.0,
+                                          "below_norm": False}
     empty = compute_patterns(records(), settings(), AS_OF)
     assert empty.co_observed.empty and empty.agreement_by_pair.empty and empty.agreement_overall["comparisons"] == 0
+
+
+def danielson_pair(exact: int, apart: int) -> Records:
+    """Ana and Ben co-observe Tia on 4 days, 5 indicators each (20 scores): Ana gives 3 everywhere; Ben
+    gives 3 on the first ``exact`` scores and 2 on the next ``apart`` ones."""
+    codes = load_rubric("danielson").codes
+    days = [d(2026, 10, day) for day in (5, 12, 19, 26)]
+    rows = []
+    for k, day in enumerate(days):
+        for who, row in (("Ana", 2 * k + 2), ("Ben", 2 * k + 3)):
+            scores = {}
+            for code in codes[:5]:
+                index = k * 5 + codes.index(code)
+                scores[code] = 3 if who == "Ana" or index < exact else 2 if index < exact + apart else None
+            rows.append({"row": row, "date": day, "teacher": "Tia", "observer": who, "type": "Co-observation",
+                         **dict.fromkeys(codes), **scores})
+    roster = [person(2, "Tia", "Team A", "Ana"), person(3, "Ana", "Team A", "Ana", "Team Lead"),
+              person(4, "Ben", "Office", None, "Principal")]
+    return Records({"roster": [m.model_dump() for m in roster], "scores": rows}, score_codes=codes)
+
+
+def test_on_danielsons_short_scale_co_observers_must_agree_exactly():
+    """1 of 20 scores equal, 19 one point apart: 5% exact, 100% within one point, a mean gap of 0.95. On
+    Danielson's 1-4 scale (agreement_within = 0) the pair is far below 80%; within one point it never would be."""
+    danielson = settings().model_copy(update={"rubric": load_rubric("danielson")})
+    patterns = compute_patterns(danielson_pair(exact=1, apart=19), danielson, AS_OF)
+    pair = patterns.agreement_by_pair.iloc[0]
+    assert (pair["comparisons"], pair["exact"], pair["adjacent"], pair["agreed"]) == (20, 0.05, 1.0, 0.05)
+    assert pair["mean_diff"] == pytest.approx(0.95) and bool(pair["below_norm"])
+    flags = [f for f in practice_flags(patterns, danielson) if f.code == "agreement-pair"]
+    assert [(f.who, f.norm) for f in flags] == [("Ana and Ben", "80% of co-observed scores exact")]
+    leap_rule = danielson.model_copy(update={"rubric": load_rubric("danielson").model_copy(update={"agreement_within": 1.0})})
+    assert not compute_patterns(danielson_pair(exact=1, apart=19), leap_rule, AS_OF).agreement_by_pair["below_norm"].any()
+    assert not compute_patterns(danielson_pair(exact=17, apart=3), danielson, AS_OF).agreement_by_pair["below_norm"].any()  # 85%
 
 
 def test_drift_month_by_month_from_the_calibration_offsets():

@@ -177,13 +177,20 @@ def test_coverage_windows_and_scored_minimums(frames):
     assert cov.loc["Lee", ["days_since", "observations_30d"]].tolist() == [48, 0]
     assert pd.isna(cov.loc["Bo", "days_since"]) and cov.loc["Bo", "not_seen"]
     assert sorted(cov.index[cov["not_seen"]]) == ["Bo", "Lee"]
-    assert not cov["behind_scored"].any()  # 106 of 284 days gone: 0 due yet
+    # 106 of 284 days gone: 2 x 0.373 = 0.75 -> 1 scored due (Full: 0.37 -> 0); Lee, Bo and Uma have none
+    assert sorted(cov.index[cov["behind_scored"]]) == ["Bo", "Lee", "Uma"]
 
 
 @pytest.mark.parametrize(("day", "scored", "full"), [
-    (d(2026, 8, 17), 0, 0), (d(2026, 12, 1), 0, 0), (d(2027, 1, 7), 1, 0), (d(2027, 5, 28), 2, 1), (d(2027, 6, 30), 2, 1),
+    (d(2026, 8, 17), 0, 0), (d(2026, 10, 26), 0, 0),  # 70 of 284 days: 2 x 0.246 = 0.49
+    (d(2026, 10, 28), 1, 0),  # 72 days: 0.507 -> the first scored observation is due a quarter into the year
+    (d(2026, 12, 1), 1, 0), (d(2027, 1, 5), 1, 0),  # 141 days: Full 0.496
+    (d(2027, 1, 7), 1, 1),  # 143 days: Full 0.504 -> due from mid-year
+    (d(2027, 3, 1), 1, 1),  # March: a school that has done none is behind on both
+    (d(2027, 3, 30), 2, 1),  # 225 days: 2 x 0.792 = 1.58
+    (d(2027, 5, 28), 2, 1), (d(2027, 6, 30), 2, 1),
 ])
-def test_scored_pace_rounds_down_over_the_year(day, scored, full):
+def test_scored_pace_is_pro_rata_to_the_nearest_whole_observation(day, scored, full):
     s = settings()
     assert scored_pace(s, pd.Timestamp(day), 2) == scored
     assert scored_pace(s, pd.Timestamp(day), 1) == full
@@ -329,7 +336,8 @@ def test_edge_one_teacher_no_scores():
     assert patterns.heatmap.empty and patterns.lowest_indicators.empty
     assert patterns.coverage["teacher"].tolist() == ["Solo"]
     assert patterns.coaching_load.empty  # a lead coaching only themself
-    assert [i.topic for i in patterns.discuss] == ["action_steps"]  # no open step
+    # no scored observation although one is due by 12-01 (106 of 284 days), and no open step: both 100% off the norm
+    assert [i.topic for i in patterns.discuss] == ["scored", "action_steps"]
 
 
 def test_as_of_ignores_later_rows():

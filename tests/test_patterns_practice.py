@@ -315,3 +315,24 @@ def test_per_team_figures_for_the_summary_and_the_brief():
     # not checked this quarter: row 2 (A) and row 5 (B); progress: Tia +2 and Tom +2, both at their targets
     got = p.goals_by_team.fillna(-1).values.tolist()
     assert got == [["Team A", 3, 1, 3, 1, "", 2, 2.0, 2], ["Team B", 3, 1, 3, 1, "I.8", 0, -1, 0]]
+
+
+def test_a_team_leads_own_next_steps_count_the_same_in_every_place():
+    """Without row 9 (Bo's coaching by Lee on 11-13), Bo's check-in with Ann (row 8, due 11-10) is past due
+    with no 1:1 since, as Tom's row 4 is: 2 rows. The by-team table (Team A: Tom; Team B: Bo, the lead's
+    own), the Patterns list, the Flags and the discussion sentence all count those 2."""
+    from tracker_sync.render.ilt_brief import practice_context
+
+    s = settings()
+    p = compute_patterns(records(one_on_ones=[m for m in MEETINGS if m.row != 9]), s, AS_OF)
+    assert p.next_steps.loc[p.next_steps["past_due"], "row"].tolist() == [4, 8]
+    by_team = p.one_on_ones_by_team
+    assert dict(zip(by_team["team"], by_team["next_steps_past_due"], strict=True)) == {"Team A": 1, "Team B": 1}
+    flagged = [f for f in meeting_and_goal_flags(p, s, {"one_on_one": "1-on-1 Meetings", "goal": "Goals"})
+               if f.code == "next-steps-past-due"]
+    assert [(f.who, f.team, f.row) for f in flagged] == [("Bo", "Team B", 8), ("Tom", "Team A", 4)]  # by due date
+    assert [t["past_due"] for t in practice_context(s, p)["teams"]] == [1, 1]
+    gap = next(d for d in practice_gaps(s, one_on_ones=p.one_on_ones, next_steps=p.next_steps, lead_check_ins=p.lead_check_ins,
+                                        goals=p.goals, goal_period=p.goal_period, no_active_goal=p.no_active_goal,
+                                        coverage=p.coverage, common_indicators=p.common_indicators) if d.topic == "one_on_ones")
+    assert "2 next steps are past their due date" in gap.sentence

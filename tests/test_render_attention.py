@@ -70,6 +70,29 @@ def test_summary_headline_has_then_and_the_weekly_sparklines():
     assert (now["Headline"], norm["Headline"]) == ("Now", "Norm")
 
 
+def test_each_ratio_under_the_norm_says_beside_it_why_it_is_flagged_or_not(monkeypatch):
+    """With Ben (Team B's one novice) down to 1 visit, Team B's novices get 1 / (7 / 3) = 0.43x the visits of
+    their colleagues, below 0.75x like Team A's 0.30x; but one teacher is too few to judge (2 on each side), and
+    the row says so where the number is, not only in the note."""
+    import test_patterns_attention
+
+    monkeypatch.setitem(test_patterns_attention.VISITS, "Ben", 1)
+    rows = patterns_tab(equity_records(), settings())
+    equity = tool_table(rows, "Team", after="Who gets the visits (norm: each group at least 0.75x the visits of colleagues)")
+    check = {(r["Team"], r["Group"]): (r["Ratio"], r["Check"]) for r in equity}
+    assert check[("Team B", "Novice teachers")] == (0.4286, "not judged: 1 teacher in the group (compared from 2 on each side)")
+    assert check[("Team A", "Novice teachers")] == (0.3, "below 0.75x")
+    assert all(text for ratio, text in check.values() if ratio is not None and ratio < 0.75)  # no silent ratio under the norm
+    # Pam gave all 10 scores: enough for the middle band (6 of 10 in 3-5: not flagged), none shared with a colleague
+    calib = tool_table(rows, "Observer", after="Calibration by observer")
+    assert [(r["Observer"], r["Scores"], r["Check"]) for r in calib] == [
+        ("Pam", 10, "offset not judged: 0 shared scores (from 10)")]
+    # co-observed lessons (test_patterns_agreement): Bo and Pam compared 1 score, Lee and Oli 5 at 80%: at the norm
+    pairs = tool_table(patterns_tab(lessons(), settings()), "Observers",
+                       after="Agreement on co-observed lessons, by observer pair (norm: 80% within one point)")
+    assert {r["Observers"]: r["Check"] for r in pairs}["Bo and Pam"] == "not judged: 1 score (from 5)"
+    assert {r["Observers"]: r["Check"] for r in pairs}["Lee and Oli"] == ""
+
 def test_equity_step_load_and_agreement_sections():
     rows = patterns_tab(equity_records(), settings())
     equity = tool_table(rows, "Team", after="Who gets the visits (norm: each group at least 0.75x the visits of colleagues)")
@@ -90,7 +113,9 @@ def test_equity_step_load_and_agreement_sections():
     assert (lee_oli["Lessons"], lee_oli["Scores compared"], lee_oli["Exact"], lee_oli["Within one point"]) == (2, 5, 0.4, 0.8)
     note = rows[next(i for i, r in enumerate(rows) if r and r[0] == "Agreement on co-observed lessons, by observer pair "
                      "(norm: 80% within one point)") + 1][0]
-    assert note.startswith("3 co-observed lessons, 8 scores compared: 38% exact, 75% within one point (norm 80%).")
+    assert note.startswith("3 co-observed lessons, 8 scores compared: 38% exact, 75% within one point "
+                           "(norm 80% within one point). "
+                           "Two observers agree on an indicator when their scores are within one point (LEAP's rule for its 1-7 scale).")
     by_indicator = tool_table(rows, "Indicator", after="Agreement on co-observed lessons, by indicator")
     assert [r["Indicator"] for r in by_indicator] == ["LE.1", "I.1", "I.5"]
 
@@ -108,7 +133,7 @@ def test_demo_brief_shows_trends_equity_load_and_agreement_without_names():
     assert page.count('class="spark"') >= 5 * 4 + 4  # team trend cells and the key numbers
     assert re.search(r'style="[^"]*" class="moved-(up|down)" title="\d\.\d at the ILT meeting on 2026-12-15"', page)
     assert "Visits per teacher in the last 30 days: novice teachers" in page and "Action-step load: " in page
-    assert "co-observed lessons" in page and "offset from colleagues went from" in page
+    assert "co-observed lessons" in page and "Offset from colleagues that moved: Observer " in page
     worse = re.findall(r'<td class="worse">([^ ]+) → ([^ ]+) ', page)
     assert worse and all(then != now for then, now in worse)  # marked only when the shown figure moved
     roster = [row[0] for row in synthetic_school(7).grids["Roster"][1:]]
@@ -121,7 +146,9 @@ def test_brief_agreement_notes_use_the_brief_observer_labels():
     plain = render_brief(school_settings, patterns, practice_flags(patterns, school_settings))
     assert "Lee and Oli" not in plain and "Bo" not in re.sub(r"<[^>]+>", " ", plain).split()
     named = render_brief(school_settings, patterns, practice_flags(patterns, school_settings), include_names=True)
-    assert "Lee and Oli agreed within one point on 80% of 5 scores over 2 co-observed lessons; Lee scored 0.80 higher" in named
+    assert "(norm 90% within one point)." in named
+    assert "Pairs under the norm: Bo and Pam 0% of 1 score (Bo -2.00 on average); Lee and Oli 80% of 5 scores (Lee +0.80 on " \
+           "average)." in named
 
 
 def test_the_registry_ilt_day_reaches_the_scheduled_brief(tmp_path):

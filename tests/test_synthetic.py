@@ -45,6 +45,13 @@ def test_same_seed_same_school_and_other_seed_another():
     assert first.grids != other.grids
 
 
+
+def test_demo_seeds_1_to_10_are_ten_different_schools():
+    """A district of demos (tracker-sync demo --seed 1 ... --seed 10) must not hold two schools of one name."""
+    names = [synthetic_school(seed, teachers=12).name for seed in range(1, 11)]
+    assert len(set(names)) == 10
+    assert synthetic_school(7, teachers=12).name == "Cottonwood Community School"  # the README's demo
+
 @pytest.mark.parametrize("rubric", RUBRICS)
 def test_tabs_and_headers_are_the_templates(rubric):
     school = synthetic_school(3, rubric=rubric)

@@ -190,7 +190,7 @@ def test_metadata_round_trips_exactly_and_stays_hidden(provisioned, path):
 
 def test_unchanged_metadata_writes_nothing(provisioned, path):
     before = (path.read_bytes(), path.stat().st_mtime_ns)
-    assert provisioned.write([], {"school": "Tiny School"}) is False
+    assert provisioned.write([], {"school": "Tiny School"}) == []
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
 
 

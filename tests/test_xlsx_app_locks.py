@@ -73,7 +73,7 @@ def test_provision_and_every_write_refuse_too(tracker, leap_template, tiny_setti
 def test_a_lock_file_of_another_workbook_does_not_count(tracker):
     open_in("LibreOffice", tracker.path.with_name("other.xlsx"))
     open_in("Excel", tracker.path.with_name("other.xlsx"))
-    assert tracker.write([full_tool_tab()]) is True
+    assert tracker.write([full_tool_tab()]) == [full_tool_tab().name]
 
 
 def test_an_open_file_is_a_passing_failure_the_district_retries(tmp_path):
@@ -134,7 +134,7 @@ def test_the_next_write_removes_temp_copies_a_killed_write_left(tracker):
 def test_an_unchanged_write_and_provisioning_clean_up_too(tracker, leap_template, tiny_settings):
     tracker.write([full_tool_tab()])
     stale = left_by_a_killed_write(tracker.path, "zz9")
-    assert tracker.write([full_tool_tab()]) is False  # nothing to write, but the lock was taken
+    assert tracker.write([full_tool_tab()]) == []  # nothing to write, but the lock was taken
     assert not stale.exists()
     stale = left_by_a_killed_write(tracker.path, "yy8")
     tracker.provision(leap_template, to_metadata(tiny_settings))

@@ -31,7 +31,7 @@ from tracker_sync.render import (
 from tracker_sync.render.ilt_brief import render_brief
 from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
-from tracker_sync.tabs import Snapshot
+from tracker_sync.tabs import Snapshot, ToolTab
 from tracker_sync.validate import ValidationResult, validate
 from tracker_sync.validate.authors import row_authors
 from tracker_sync.validate.findings import Finding, count_by_severity
@@ -74,16 +74,19 @@ class Check:
         roster = self.result.records.columns("roster")
         return {t: lead for t, lead in zip(roster.get("teacher", []), roster.get("team_lead", [])) if lead}
 
-    def tool_tabs(self, log_line: SyncLogLine, synced_at: dt.datetime) -> list:
-        """Summary, Patterns, Flags and the Sync Log with ``log_line`` on top, as one write's content."""
+    def tool_tabs(self, synced_at: dt.datetime) -> list[ToolTab]:
+        """The tool tabs a sync writes besides the Sync Log (Summary, Patterns, Flags), in tab order."""
         leads = self.team_leads()
         authors = row_authors(self.snapshot.grids, self.template, self.result.tabs, leads)
         return [
             render_summary(self.settings, self.result, self.patterns, synced_at),
             render_patterns(self.settings, self.patterns, synced_at),
             render_flags(self.result.findings, self.snapshot.tab_ids, self.practice_flags(), authors=authors, team_leads=leads),
-            render_sync_log(log_line, self.snapshot.grids.get(SYNC_LOG), self.settings.norms.sync_log_max_lines),
         ]
+
+    def sync_log(self, log_line: SyncLogLine) -> ToolTab:
+        """The Sync Log with ``log_line`` on top of the lines the tracker holds."""
+        return render_sync_log(log_line, self.snapshot.grids.get(SYNC_LOG), self.settings.norms.sync_log_max_lines)
 
 
 @dataclass
@@ -95,9 +98,10 @@ class SyncReport:
     as_of: str
     rows_read: dict[str, int]
     findings: dict[str, int]
-    tabs_written: list[str] = field(default_factory=list)
-    duration_s: float = 0.0
-    outcome: str = "ok"
+    tabs_written: list[str] = field(default_factory=list)  # the tabs the backend rewrote, as it says
+    duration_s: float = 0.0  # read, check and render: the one measurement, also on the Sync Log's line
+    write_s: float = 0.0  # the write itself, after that line was made
+    outcome: str = "ok"  # "unchanged": no tab but the Sync Log needed writing
     headline: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -143,7 +147,7 @@ def validate_tracker(workbook: Workbook, *, as_of: dt.date | None = None) -> tup
 
 def sync_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.datetime | None = None,
                  norm_overrides: Mapping[str, object] | None = None, ilt_weekday: str | None = None) -> SyncReport:
-    """One sync: read, check, and write Summary, Patterns, Flags and Sync Log in one atomic write."""
+    """One sync: read, check, and write the tool tabs (Summary, Patterns, Flags, Sync Log) in one atomic write."""
     started = time.perf_counter()
     now = now or dt.datetime.now(dt.UTC)
     check = check_tracker(workbook, as_of=as_of, now=now, norm_overrides=norm_overrides, ilt_weekday=ilt_weekday)
@@ -154,24 +158,27 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
     """The write half of a sync: render the tool tabs of ``check`` and write them in one atomic write.
 
     Apart from sync_tracker so a caller that keeps the check (the district runner stores its
-    aggregate figures) reads the tracker only once.
+    aggregate figures) reads the tracker only once. The duration is measured once, when everything
+    but the Sync Log line is ready: the line, the report and the CLI all show that one number.
+    ``tabs_written`` is what the backend says it rewrote (an xlsx file keeps a tab it already holds).
     """
+    outputs = check.tool_tabs(now)
     report = _report(workbook, check, started)
     log_line = SyncLogLine(now, check.as_of, report.rows_read, report.findings["error"], report.findings["warning"],
                            report.duration_s, "ok", accounting=check.result.accounting, timezone=check.settings.timezone)
-    tool_tabs = check.tool_tabs(log_line, now)
+    tool_tabs = [*outputs, check.sync_log(log_line)]
+    writing = time.perf_counter()
     try:
-        written = workbook.write(tool_tabs)
+        report.tabs_written = workbook.write(tool_tabs)
     except WriteRefused as exc:
         if _say_write_refused(workbook, check, log_line, exc):
             raise WriteRefused(exc.code, f"{exc.message} (The tracker's Flags tab and Sync Log say so; its other tabs "
                                          "keep the last sync that was written.)", exc.status, reason=exc.reason) from exc
         raise
-    if written:
-        report.tabs_written = [t.name for t in tool_tabs]
-    else:
-        report.outcome = "unchanged"  # nothing new since the last write: the backend skipped it
-    report.duration_s = round(time.perf_counter() - started, 3)
+    report.write_s = round(time.perf_counter() - writing, 3)
+    volatile = {tab.name for tab in tool_tabs if tab.volatile}
+    if not set(report.tabs_written) - volatile:
+        report.outcome = "unchanged"  # nothing new since the last write: at most the Sync Log's line was added
     return report
 
 
@@ -180,8 +187,7 @@ def _say_write_refused(workbook: Workbook, check: Check, log_line: SyncLogLine, 
     time): a second, small write of the Flags tab and the Sync Log saying why, so the school sees it.
     True when that write went through."""
     line = dataclasses.replace(log_line, outcome="write refused: see Flags")
-    tabs = [render_write_refused(refused.message, line.cells()[0]),
-            render_sync_log(line, check.snapshot.grids.get(SYNC_LOG), check.settings.norms.sync_log_max_lines)]
+    tabs = [render_write_refused(refused.message, line.cells()[0]), check.sync_log(line)]
     try:
         workbook.write(tabs)
     except TrackerSyncError as exc:

@@ -7,7 +7,10 @@ Contract, in the spirit of httpx's transports:
   absent from ``Snapshot.grids``; a read never creates or changes anything.
 * ``write(tool_tabs, metadata)`` replaces the given tool-owned tabs and merges ``metadata`` in ONE
   atomic operation: afterwards either every tab is the new one or (on any error) every tab is the old
-  one. Coach tabs are never touched by a write. It returns False if it skipped an unchanged write.
+  one. Coach tabs are never touched by a write. It returns the names of the tool tabs it rewrote, in
+  the order given: a backend may leave out a tab the tracker already holds exactly (xlsx), or skip
+  the whole write (an empty list) when nothing but volatile tabs changed (Google's fingerprint).
+  Callers report what was written from this list, never from what they asked for.
 * ``provision(template)`` creates the tracker from a template (coach tabs with headers, dropdowns,
   frozen header row, widths; protected tool tabs; Instructions) or repairs a partial one. It never
   creates a second tracker and never changes coach-typed cells.
@@ -37,11 +40,12 @@ class Workbook(ABC):
         """Read ``tabs`` and the metadata in one operation."""
 
     @abstractmethod
-    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> list[str]:
         """Replace ``tool_tabs`` and merge ``metadata`` in one atomic operation.
 
-        Returns False when the backend skipped the write because the outputs are unchanged since
-        its last write (Google keeps a fingerprint, so an idle school costs no write call).
+        Returns the names of the tabs whose content was rewritten (a metadata merge is not listed):
+        empty when the backend skipped the write because the outputs are unchanged since its last
+        write (Google keeps a fingerprint, so an idle school costs no write call).
         """
 
     @abstractmethod

@@ -58,7 +58,7 @@ class MemoryWorkbook(Workbook):
             tab_ids=dict(self.tab_ids),
         )
 
-    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> list[str]:
         self.writes += 1
         if self._next_failure is not None:
             failure, self._next_failure = self._next_failure, None
@@ -69,7 +69,7 @@ class MemoryWorkbook(Workbook):
             self.tool_tabs[tab.name] = tab
             self.protected.add(tab.name)
         self.metadata.update(metadata)
-        return True
+        return [tab.name for tab in tool_tabs]
 
     def provision(self, template: Template, metadata: Mapping[str, str]) -> None:
         instructions = template.instructions

@@ -44,20 +44,22 @@ def district_report(
 
     Reads the district's sync history, never a tracker (0 API calls for the schools). Figures from
     fewer than min_cell teachers or scores (district.report in the registry, default 5) show as '*';
-    stale and never-synced schools are listed as such.
+    stale and never-synced schools are listed as such. Without --as-of the report is as of today, or
+    of the latest day the schools' syncs computed figures for when that is later (demo trackers).
 
     Example: tracker-sync district-report --registry district.toml --as-of 2026-12-18
 
     Example: tracker-sync district-report --registry district.toml --backend google --folder 0AFb7mJmIeGFXUk9PVA --json
     """
     from tracker_sync.district.publish import publish
+    from tracker_sync.district.report import report_day
     from tracker_sync.jobs.report import report_run
 
     now = dt.datetime.now(dt.UTC)
     try:
         loaded = load_district(registry)
         history = open_history(loaded)
-        day = parse_as_of(as_of) or now.astimezone(loaded.district.report.zone).date()
+        day = parse_as_of(as_of) or report_day(loaded, history, now)
         report, published = publish(loaded, history, as_of=day, now=now, out=out, backend=backend, brief=brief,
                                     folder=folder, act_as=act_as)
     except TrackerSyncError as exc:

@@ -25,6 +25,16 @@ from tracker_sync.errors import ConfigError, TrackerSyncError
 from tracker_sync.wording import plural
 
 
+def _written(report) -> str | None:
+    """What a sync wrote, as the backend reported it, with the Sync Log's duration; None for validate."""
+    timing = f"read and checked in {report.duration_s:.2f} s, written in {report.write_s:.2f} s"
+    if report.outcome == "unchanged":
+        if report.tabs_written:
+            return f"Nothing new since the last sync: wrote only {', '.join(report.tabs_written)} ({timing})"
+        return f"Nothing new since the last sync: nothing written (read and checked in {report.duration_s:.2f} s)"
+    return f"Wrote {', '.join(report.tabs_written)} ({timing})" if report.tabs_written else None
+
+
 def _print_report(report) -> None:
     from rich.table import Table
 
@@ -36,10 +46,8 @@ def _print_report(report) -> None:
         table.add_row(tab, str(n))
     console.print(table)
     say(f"Findings: {plural(report.findings['error'], 'error')}, {plural(report.findings['warning'], 'warning')}")
-    if report.tabs_written:
-        say(f"Wrote {', '.join(report.tabs_written)} in {report.duration_s:.2f} s")
-    elif report.outcome == "unchanged":
-        say(f"Nothing changed since the last sync: nothing written ({report.duration_s:.2f} s)")
+    if written := _written(report):
+        say(written)
 
 
 @app.command()

@@ -51,6 +51,14 @@ def _heat_cell(cell: Shown | None, section: RubricSection) -> dict:
     return {"text": label, "style": f"background:{background};color:{color}"}
 
 
+def _on_pace_text(row: dict[str, Shown]) -> str:
+    """The on-pace card: the share, or "none due yet" (not "100%") while no scored observation is due."""
+    due = row.get("scored_due")
+    if due is not None and not due.suppressed and due.value == 0:
+        return "none due yet"
+    return text(row.get("on_pace"), "share")
+
+
 def brief_context(report: DistrictReport) -> dict:
     figures = {f.key: f for f in report.figures}
     shown = [figures[key] for key in BRIEF_FIGURES if key in figures]
@@ -60,7 +68,7 @@ def brief_context(report: DistrictReport) -> dict:
     schools = [{"name": s.name, "rubric": s.rubric, "status": s.status, "failed": bool(s.last_sync_failed),
                 "as_of": s.as_of.isoformat() if s.as_of else "–",
                 "cells": [text(s.figures.get(f.key), f.kind) for f in shown],
-                "trend": sparkline(report.trends[s.id]["observed_14d"]) if s.id in report.trends else ""}
+                "trend": sparkline(report.trends[s.id]["observed_14d"], report.synced[s.id]) if s.id in report.trends else ""}
                for s in report.schools]
     rubrics = []
     for section in report.rubrics:
@@ -82,7 +90,7 @@ def brief_context(report: DistrictReport) -> dict:
             ("Teachers", text(row.get("teachers"), "count")),
             ("Observed in 14 days", text(row.get("observed_14d"), "share")),
             ("Feedback within norm", text(row.get("feedback_within_norm"), "share")),
-            ("Teachers on pace (scored obs.)", text(row.get("on_pace"), "share")),
+            ("Teachers on pace (scored obs.)", _on_pace_text(row)),
             ("Overdue action steps", text(row.get("overdue_steps"), "count")),
         ],
         "headers": [f.label for f in shown], "schools": schools,

@@ -87,8 +87,11 @@ def _scored_due(check: Check) -> tuple[float, int]:
 
 
 def _on_pace(check: Check) -> tuple[float | None, int]:
+    """Share of teachers with the scored observations due by now; none (no data) while nothing is due
+    yet, as early in the year: a check nobody can fail is no figure."""
     cov = check.patterns.coverage
-    return (_float((~cov["behind_scored"]).mean()) if len(cov) else None), len(cov)
+    due = len(cov) and bool((cov["scored_due"] > 0).any() or (cov["full_due"] > 0).any())
+    return (_float((~cov["behind_scored"]).mean()), len(cov)) if due else (None, 0)
 
 
 def _overdue_steps(check: Check) -> tuple[float, int]:
@@ -152,9 +155,11 @@ FIGURES: tuple[Figure, ...] = (
     Figure("scored_done", "Scored obs. done", "count", "teachers", "sum",
            "Scored observations this school year (one scores-tab row is one).", _scored_done),
     Figure("scored_due", "Scored obs. due by now", "count", "teachers", "sum",
-           "The yearly minimum times the share of the year gone, rounded down, summed over teachers.", _scored_due),
+           "Pro rata: the yearly minimum times the share of the school year gone, rounded to the nearest whole "
+           "observation, summed over teachers (2 a year: the first is due a quarter into the year).", _scored_due),
     Figure("on_pace", "Teachers on pace", "share", "teachers", "weighted",
-           "Share of teachers with at least the scored (and Full) observations due by now.", _on_pace),
+           "Share of teachers with at least the scored (and Full) observations due by now "
+           "(blank while none is due yet).", _on_pace),
     Figure("overdue_steps", "Overdue action steps", "count", "teachers", "sum",
            "Open action steps past their due date.", _overdue_steps),
     Figure("active_cycles", "Active learning cycles", "count", "teachers", "sum",

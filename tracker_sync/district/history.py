@@ -102,6 +102,19 @@ class History:
                              (school, kind)).fetchone()
         return _run(row) if row else None
 
+    def last_ok_until(self, school: str, until_day: str, kind: str = "sync") -> Run | None:
+        """The school's newest successful run for a day (its ``extra["as_of"]``) on or before ``until_day``."""
+        with closing(self._connect()) as db:
+            row = db.execute(f"SELECT * FROM runs WHERE school = ? AND kind = ? AND outcome = 'ok' AND {_RUN_DAY} <= ? "
+                             "ORDER BY id DESC LIMIT 1", (school, kind, until_day)).fetchone()
+        return _run(row) if row else None
+
+    def newest_day(self, key: str, kind: str = "sync") -> str | None:
+        """The latest ``as_of`` day (ISO) any school's successful run stored ``extra[key]`` for."""
+        with closing(self._connect()) as db:
+            row = db.execute(f"SELECT MAX({_AS_OF}) FROM runs WHERE kind = ? AND outcome = 'ok'", (key, kind)).fetchone()
+        return row[0] if row else None
+
     def latest_extra(self, school: str, key: str, until_day: str, kind: str = "sync") -> Run | None:
         """The newest ok run that stored ``extra[key]`` with an ``as_of`` (ISO day) on or before ``until_day``."""
         with closing(self._connect()) as db:
@@ -138,6 +151,8 @@ class History:
 
 #: The ``as_of`` day inside ``extra[key]`` (the key is the first bound parameter of each use).
 _AS_OF = "json_extract(extra, '$.' || ? || '.as_of')"
+#: The day a run was for: a sync's ``extra["as_of"]``, else its figures' (none known: counted on any day).
+_RUN_DAY = "COALESCE(json_extract(extra, '$.as_of'), json_extract(extra, '$.district.as_of'), '')"
 
 
 def _run(row: sqlite3.Row) -> Run:

@@ -187,6 +187,16 @@ class School(_Strict):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def name_mismatch(self, tracker_school: str, where: str) -> str | None:
+        """One line when the tracker at ``where`` names its school otherwise than this entry does (the
+        district's outputs would show one name, the school's tabs and brief another), saying how to fix it."""
+        if tracker_school == self.name:
+            return None
+        rename = (f", or rename the tracker's school: tracker-sync provision --out {where} --school \"{self.name}\" --rename"
+                  if self.backend == "xlsx" else "")
+        return (f"The registry's school \"{self.name}\" is \"{tracker_school}\" in its tracker ({where}): rename the "
+                f"registry entry to [schools.\"{tracker_school}\"] (keep id = \"{self.id}\" to keep its history){rename}.")
+
 
 class DistrictReportSettings(_Strict):
     """``[district.report]``: the district report (``tracker-sync district-report``, and ``serve`` weekly).

@@ -136,6 +136,7 @@ class DistrictReport:
     calibration: list[CalibrationEntry]
     weeks: list[dt.date]  # the last day of each trend week, oldest first
     trends: dict[str, dict[str, list[Shown]]]  # school id -> figure key -> one cell per week
+    synced: dict[str, list[bool]] = field(default_factory=dict)  # school id -> per week: a sync stored figures then
 
     @property
     def figures(self) -> tuple[Figure, ...]:
@@ -154,7 +155,7 @@ class DistrictReport:
             "district_row": {key: cell.to_dict() for key, cell in self.district_row.items()},
             "rubrics": [r.to_dict() for r in self.rubrics],
             "calibration": [c.to_dict() for c in self.calibration],
-            "trends": {"weeks": [w.isoformat() for w in self.weeks],
+            "trends": {"weeks": [w.isoformat() for w in self.weeks], "synced": self.synced,
                        "schools": {school: {key: [c.to_dict() for c in cells] for key, cells in series.items()}
                                    for school, series in self.trends.items()}},
         }
@@ -171,9 +172,20 @@ def _stored(history: History, school: School, as_of: dt.date) -> dict | None:
     return data if data and data.get("version") == FIGURES_VERSION else None
 
 
+def report_day(registry: Registry, history: History, now: dt.datetime) -> dt.date:
+    """The report's as-of day when none is given: today in the district's time zone, or the latest day
+    the schools' syncs computed figures for when that is later (a tracker frozen at a date, as the
+    demo's are at their semester's end, syncs for that day by default: the report follows it)."""
+    today = now.astimezone(registry.district.report.zone).date()
+    newest = history.newest_day(KEY)
+    return max(today, dt.date.fromisoformat(newest)) if newest else today
+
+
 def _entry(registry: Registry, history: History, school: School, as_of: dt.date, data: dict | None) -> SchoolEntry:
+    """One school's row. It sees only the syncs for days up to ``as_of``: its last good sync among them
+    (so a school listed as never synced shows none), its figures, and how many sync days it missed."""
     settings = registry.district.report
-    last_ok, last = history.last(school.id, ok=True), history.last(school.id)
+    last_ok, last = history.last_ok_until(school.id, as_of.isoformat()), history.last(school.id)
     failed = last.detail if last is not None and last.outcome == "failed" else ""
     if data is None:
         return SchoolEntry(school.id, school.name, school.backend, school.rubric, NEVER, None,
@@ -274,33 +286,38 @@ def _calibration(entries: list[SchoolEntry], stored: dict[str, dict]) -> list[Ca
     return rows
 
 
-def _trends(history: History, school: School, as_of: dt.date, min_cell: int) -> tuple[list[dt.date], dict[str, list[Shown]]]:
+def _trends(history: History, school: School, as_of: dt.date,
+            min_cell: int) -> tuple[list[dt.date], dict[str, list[Shown]], list[bool]]:
+    """Per week (ending on the as-of day's weekday) the figures of the week's last sync, and whether the
+    week had a sync that stored figures at all (a week without one has no value, never a neighbour's)."""
     weeks = [as_of - dt.timedelta(days=7 * k) for k in range(TREND_WEEKS - 1, -1, -1)]
     by_day = history.extra_by_day(school.id, KEY, (weeks[0] - dt.timedelta(days=6)).isoformat(), as_of.isoformat())
     series: dict[str, list[Shown]] = {key: [] for key in TREND_FIGURES}
+    synced = []
     for end in weeks:
         days = [d for d in by_day if end - dt.timedelta(days=6) <= dt.date.fromisoformat(d) <= end]
         data = by_day[max(days)].extra[KEY] if days else None
+        ok = data is not None and data.get("version") == FIGURES_VERSION
+        synced.append(ok)
         for key in TREND_FIGURES:
-            ok = data is not None and data.get("version") == FIGURES_VERSION
             series[key].append(shown(*_pair(data["figures"].get(key)), min_cell) if ok else NO_DATA)
-    return weeks, series
+    return weeks, series, synced
 
 
 def build_report(registry: Registry, history: History, *, as_of: dt.date, now: dt.datetime) -> DistrictReport:
     """The district as of ``as_of``, from the history only (no tracker is opened)."""
     settings = registry.district.report
-    entries, stored, trends = [], {}, {}
+    entries, stored, trends, synced = [], {}, {}, {}
     weeks: list[dt.date] = []
     for school in registry.schools.values():
         data = _stored(history, school, as_of)
         entries.append(_entry(registry, history, school, as_of, data))
         if data is not None:
             stored[school.id] = data
-            weeks, trends[school.id] = _trends(history, school, as_of, settings.min_cell)
+            weeks, trends[school.id], synced[school.id] = _trends(history, school, as_of, settings.min_cell)
     rubrics = _rubric_sections(entries, stored, settings.min_cell)
     current = [e for e in entries if e.status == CURRENT]
     district_row = {f.key: _pool(f, [e.figures[f.key] for e in current]) for f in FIGURES}
     weeks = weeks or [as_of - dt.timedelta(days=7 * k) for k in range(TREND_WEEKS - 1, -1, -1)]
     return DistrictReport(registry.district.name, as_of, now.astimezone(settings.zone), settings.min_cell, entries,
-                          district_row, rubrics, _calibration(entries, stored), weeks, trends)
+                          district_row, rubrics, _calibration(entries, stored), weeks, trends, synced)

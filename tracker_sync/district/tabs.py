@@ -131,22 +131,31 @@ def calibration_tab(report: DistrictReport) -> ToolTab:
 
 
 def trends_tab(report: DistrictReport) -> ToolTab:
+    """Per school and figure: the weekly sparkline, then and now. Then and now come only from weeks that
+    had a sync (the first and the last such week, dated in their own columns); with one such week there
+    is no "then"."""
     labels = {f.key: f for f in report.figures}
-    columns = [Column("School")]
+    columns = [Column("School"), Column("Weeks with a sync", "int"), Column("Then: week of", "date"),
+               Column("Now: week of", "date")]
     for key in TREND_FIGURES:
         kind = _KINDS[labels[key].kind]
         columns += [Column(f"{labels[key].label}, {len(report.weeks)} weeks"), Column("Then", kind), Column("Now", kind)]
     school = {s.id: s for s in report.schools}
     rows = []
     for school_id, series in report.trends.items():
-        values: list = [school[school_id].name]
+        synced = [k for k, week in enumerate(report.synced[school_id]) if week]
+        first, last = (synced[0], synced[-1]) if len(synced) > 1 else (None, synced[-1] if synced else None)
+        values: list = [school[school_id].name, len(synced), None if first is None else report.weeks[first],
+                         None if last is None else report.weeks[last]]
         for key in TREND_FIGURES:
-            known = [c for c in series[key] if not c.suppressed and c.value is not None]
-            values += [sparkline(series[key]), _value(known[0]) if known else None, _value(known[-1]) if known else None]
+            cells = series[key]
+            values += [sparkline(cells, report.synced[school_id]), None if first is None else _value(cells[first]),
+                       None if last is None else _value(cells[last])]
         rows.append(values)
     weeks = f"{report.weeks[0].isoformat()} to {report.weeks[-1].isoformat()}" if report.weeks else ""
     note = (f"Weekly, from the figures each sync stored ({weeks}; one bar a week, the week's last sync; "
-            f"'·' no sync that week, '*' suppressed). Then: the first week shown; now: the last. {_legend(report)}")
+            f"'·' no sync that week, '–' no value that week, '*' suppressed). Then and now: the first and the last week "
+            f"with a sync (weeks ending on the dates shown); no then with a single such week. {_legend(report)}")
     return _tab("Trends", "Per-school trends", note, Table(columns, rows, filter=True))
 
 

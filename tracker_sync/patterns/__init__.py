@@ -210,7 +210,7 @@ def compute_patterns(records, settings: SchoolSettings, as_of: dt.date) -> Patte
     trends = headline_trends(frames, settings, cov, dates)
     groups = teacher_groups(frames, settings, cov)
     equity = observation_equity(groups, settings)
-    pairs = co_observed_scores(frames)
+    pairs = co_observed_scores(frames, settings)
     drift, drift_by_observer = observer_drift(offsets, settings)
     more = practice_gaps(settings, coverage=cov, **{key: practice[key] for key in (
         "one_on_ones", "next_steps", "lead_check_ins", "goals", "goal_period", "no_active_goal", "common_indicators")})

@@ -3,8 +3,10 @@
 A co-observation is two or more observers scoring the same teacher on the same date (the scores
 tab's Type may say "Co-observation"; the pattern goes by teacher and date, so a pair typed as two
 Scored rows counts too). Every indicator both scored is one comparison: exact when the scores are
-equal, adjacent when they are within one point. CLASS certifies observers at 80 % adjacent
-agreement with a master code; `agreement_adjacent_share` is that norm.
+equal, adjacent when they are within one point, and agreed by the rubric's rule (its
+`agreement_within`: exact on Danielson's 4 points, within one point on LEAP's 7). CLASS certifies
+observers at 80 % agreement within one point of a master code on its 7-point scale;
+`agreement_adjacent_share` is that norm, applied to the rubric's rule.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from tracker_sync.patterns.frames import Frames, day_numbers, rubric_order
 from tracker_sync.schemas import SchoolSettings
 
 COMPARISON_COLUMNS = ["teacher", "team", "date", "indicator", "observer_a", "observer_b", "score_a", "score_b", "diff",
-                      "exact", "adjacent"]
-BY_INDICATOR_COLUMNS = ["indicator", "lessons", "comparisons", "exact", "adjacent", "below_norm"]
-BY_PAIR_COLUMNS = ["observer_a", "observer_b", "lessons", "comparisons", "exact", "adjacent", "mean_diff", "below_norm"]
+                      "exact", "adjacent", "agreed"]
+BY_INDICATOR_COLUMNS = ["indicator", "lessons", "comparisons", "exact", "adjacent", "agreed", "below_norm"]
+BY_PAIR_COLUMNS = ["observer_a", "observer_b", "lessons", "comparisons", "exact", "adjacent", "agreed", "mean_diff", "below_norm"]
 
 
-def co_observed_scores(frames: Frames) -> pd.DataFrame:
+def co_observed_scores(frames: Frames, settings: SchoolSettings) -> pd.DataFrame:
     """One row per indicator scored by two observers of the same lesson (teacher and date); with
-    three observers, each of the three pairs. observer_a sorts before observer_b; diff = a - b."""
+    three observers, each of the three pairs. observer_a sorts before observer_b; diff = a - b;
+    agreed: within the rubric's `agreement_within` points."""
     both = frames.scores.loc[_shared_lessons(frames.scores), ["teacher", "team", "date", "observer", "indicator", "score"]]
     by_score: dict[tuple, list[tuple[str, float]]] = {}
     for teacher, team, day, observer, indicator, score in both.itertuples(index=False, name=None):  # a few hundred
@@ -41,7 +44,8 @@ def co_observed_scores(frames: Frames) -> pd.DataFrame:
     diff = np.subtract(score_a, score_b, dtype=float)
     return pd.DataFrame({"teacher": teacher, "team": team, "date": pd.to_datetime(day), "indicator": indicator,
                          "observer_a": a, "observer_b": b, "score_a": score_a, "score_b": score_b, "diff": diff,
-                         "exact": diff == 0, "adjacent": np.abs(diff) <= 1})[COMPARISON_COLUMNS]
+                         "exact": diff == 0, "adjacent": np.abs(diff) <= 1,
+                         "agreed": np.abs(diff) <= settings.rubric.agreement_within})[COMPARISON_COLUMNS]
 
 
 def _shared_lessons(scores: pd.DataFrame) -> np.ndarray:
@@ -61,13 +65,13 @@ def _shared_lessons(scores: pd.DataFrame) -> np.ndarray:
 
 def _judged(out: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
     norms = settings.norms
-    out["below_norm"] = (out["comparisons"] >= norms.agreement_min_comparisons) & (out["adjacent"] < norms.agreement_adjacent_share)
+    out["below_norm"] = (out["comparisons"] >= norms.agreement_min_comparisons) & (out["agreed"] < norms.agreement_adjacent_share)
     return out
 
 
 def _summary(pairs: pd.DataFrame, group: np.ndarray, labels: dict[str, object]) -> pd.DataFrame:
-    """Per group code (0..n-1, one per label): co-observed lessons, comparisons, shares exact and
-    adjacent, mean difference. Counted with bincount: the frames are small, pandas' grouping is not."""
+    """Per group code (0..n-1, one per label): co-observed lessons, comparisons, shares exact,
+    adjacent and agreed (the rubric's rule), mean difference. Counted with bincount: the frames are small, pandas' grouping is not."""
     teacher, _ = pd.factorize(pairs["teacher"])
     lesson = teacher.astype("int64") * (int(day_numbers(pairs["date"]).max()) + 1) + day_numbers(pairs["date"])
     size = len(next(iter(labels.values())))
@@ -76,12 +80,13 @@ def _summary(pairs: pd.DataFrame, group: np.ndarray, labels: dict[str, object]) 
     return pd.DataFrame({**labels, "lessons": np.bincount(distinct, minlength=size), "comparisons": comparisons,
                          "exact": np.bincount(group, weights=pairs["exact"].to_numpy(float), minlength=size) / comparisons,
                          "adjacent": np.bincount(group, weights=pairs["adjacent"].to_numpy(float), minlength=size) / comparisons,
+                         "agreed": np.bincount(group, weights=pairs["agreed"].to_numpy(float), minlength=size) / comparisons,
                          "mean_diff": np.bincount(group, weights=pairs["diff"].to_numpy(float), minlength=size) / comparisons})
 
 
 def agreement_by_indicator(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
-    """Per indicator (rubric order): co-observed lessons, comparisons, shares exact and adjacent,
-    and below_norm: adjacent under `agreement_adjacent_share` on at least `agreement_min_comparisons`."""
+    """Per indicator (rubric order): co-observed lessons, comparisons, shares exact, adjacent and
+    agreed, and below_norm: agreed under `agreement_adjacent_share` on at least `agreement_min_comparisons`."""
     if pairs.empty:
         return pd.DataFrame(columns=BY_INDICATOR_COLUMNS)
     group, codes = pd.factorize(pairs["indicator"])
@@ -91,7 +96,7 @@ def agreement_by_indicator(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.
 
 
 def agreement_by_pair(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
-    """Per observer pair: co-observed lessons, comparisons, shares exact and adjacent, mean
+    """Per observer pair: co-observed lessons, comparisons, shares exact, adjacent and agreed, mean
     difference (a - b), and below_norm as for indicators."""
     if pairs.empty:
         return pd.DataFrame(columns=BY_PAIR_COLUMNS)
@@ -101,13 +106,13 @@ def agreement_by_pair(pairs: pd.DataFrame, settings: SchoolSettings) -> pd.DataF
 
 
 def agreement_overall(pairs: pd.DataFrame, settings: SchoolSettings) -> dict[str, float | int | bool | None]:
-    """The school's figures in the same terms: lessons, comparisons, exact, adjacent, below_norm."""
+    """The school's figures in the same terms: lessons, comparisons, exact, adjacent, agreed, below_norm."""
     if pairs.empty:
-        return {"lessons": 0, "comparisons": 0, "exact": None, "adjacent": None, "below_norm": False}
+        return {"lessons": 0, "comparisons": 0, "exact": None, "adjacent": None, "agreed": None, "below_norm": False}
     norms = settings.norms
-    adjacent = float(pairs["adjacent"].mean())
+    agreed = float(pairs["agreed"].mean())
     return {
         "lessons": int(len(pairs.drop_duplicates(["teacher", "date"]))), "comparisons": int(len(pairs)),
-        "exact": float(pairs["exact"].mean()), "adjacent": adjacent,
-        "below_norm": bool(len(pairs) >= norms.agreement_min_comparisons and adjacent < norms.agreement_adjacent_share),
+        "exact": float(pairs["exact"].mean()), "adjacent": float(pairs["adjacent"].mean()), "agreed": agreed,
+        "below_norm": bool(len(pairs) >= norms.agreement_min_comparisons and agreed < norms.agreement_adjacent_share),
     }

@@ -17,11 +17,13 @@ from tracker_sync.schemas import SchoolSettings
 
 
 def scored_pace(settings: SchoolSettings, as_of: pd.Timestamp, minimum: int) -> int:
-    """Scored observations a teacher should have by `as_of`: the yearly minimum times the share of the
-    school year gone, rounded down (2 a year -> 1 from mid-year, 2 on the last day)."""
+    """Scored observations a teacher should have by `as_of`, pro rata: the yearly minimum times the share
+    of the school year gone, rounded to the nearest whole one (half up). 2 a year: the first is due a
+    quarter into the year, the second at three quarters; 1 a year: from mid-year. (Rounded down, no
+    check could fail before mid-year, and a 1-a-year minimum only on the last day.)"""
     start, end = pd.Timestamp(settings.school_year_start), pd.Timestamp(settings.school_year_end)
     gone = min(max((as_of - start).days / max((end - start).days, 1), 0.0), 1.0)
-    return math.floor(minimum * gone + 1e-9)
+    return math.floor(minimum * gone + 0.5 + 1e-9)
 
 
 def coverage(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -43,9 +43,24 @@ def percent(share: float | None) -> str:
     return "–" if share is None or pd.isna(share) else f"{share * 100:.0f}%"
 
 
-def _item(topic: str, sentence: str, urgency: float, **fill: object) -> Discussion:
-    q = discussion_questions()[topic]
-    return Discussion(topic, sentence, q["question"].format(**fill), q["source"], urgency)
+def rubric_words(settings: SchoolSettings) -> dict[str, object]:
+    """The words of the tracker's own rubric that discussion.toml may use, so a Danielson tracker never
+    reads LEAP's: {rubric} (short name, "FFT"), {framework} (full name), {meeting_band} ("Proficient")
+    and {meeting_score} (its first score, "3"); and the norms the questions quote: {gap}, {norm}."""
+    rubric, norms = settings.rubric, settings.norms
+    return {"rubric": rubric.short_name, "framework": rubric.name, "meeting_band": rubric.meeting_band,
+            "meeting_score": f"{rubric.meeting_score:g}", "gap": norms.observation_gap_days,
+            "norm": norms.feedback_within_school_days}
+
+
+def discussion_question(settings: SchoolSettings, topic: str, **fill: object) -> tuple[str, str]:
+    """A topic's question and source, filled from the school's rubric and norms (and ``fill``)."""
+    q, words = discussion_questions()[topic], {**rubric_words(settings), **fill}
+    return q["question"].format(**words), q["source"].format(**words)
+
+
+def _item(settings: SchoolSettings, topic: str, sentence: str, urgency: float, **fill: object) -> Discussion:
+    return Discussion(topic, sentence, *discussion_question(settings, topic, **fill), urgency)
 
 
 def _most(frame: pd.DataFrame, column: str) -> tuple[str, int] | None:
@@ -70,20 +85,21 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         if not_seen:
             most = _most(coverage, "not_seen")
             where = f"; the most in {most[0]} ({most[1]})" if most and not_seen > 1 else ""
-            gaps.append(_item("coverage", f"{not_seen} of {teachers} teachers ({percent(not_seen / teachers)}) have not been "
+            gaps.append(_item(settings, "coverage",
+                              f"{not_seen} of {teachers} teachers ({percent(not_seen / teachers)}) have not been "
                               f"observed in the last {norms.observation_gap_days} days{where}.",
                               not_seen / teachers, gap=norms.observation_gap_days))
         behind = int(coverage["behind_scored"].sum())
         if behind:
             due = int(coverage["scored_due"].iloc[0])
-            gaps.append(_item("scored", f"{behind} of {teachers} teachers are behind the pace for scored observations "
+            gaps.append(_item(settings, "scored", f"{behind} of {teachers} teachers are behind the pace for scored observations "
                               f"({due} by now toward {norms.scored_observations_per_year} a year, "
                               f"{norms.full_observations_per_year} of them Full).", behind / teachers))
     known = feedback["given"] + feedback["pending_past_norm"]
     if known and feedback["share_within"] < 1:
         late = feedback["pending_past_norm"]
         waiting = f"; {late} visits are still waiting for feedback past the norm" if late else ""
-        gaps.append(_item("feedback", f"Feedback came within {norms.feedback_within_school_days} school days after "
+        gaps.append(_item(settings, "feedback", f"Feedback came within {norms.feedback_within_school_days} school days after "
                           f"{percent(feedback['share_within'])} of visits ({feedback['within']} of {known}){waiting}.",
                           1 - feedback["share_within"], norm=norms.feedback_within_school_days))
     open_steps, overdue = int(steps["open"].sum()), int(steps["overdue"].sum())
@@ -94,7 +110,7 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
         if len(no_open_step):
             parts.append(f"{len(no_open_step)} of {teachers} teachers have no open action step")
         share = max(overdue / open_steps if open_steps else 0, len(no_open_step) / teachers if teachers else 0)
-        gaps.append(_item("action_steps", "; ".join(parts) + ".", share))
+        gaps.append(_item(settings, "action_steps", "; ".join(parts) + ".", share))
     flagged = calibration[calibration["offset_flag"] | calibration["middle_flag"]] if len(calibration) else calibration
     if len(flagged):
         offset = flagged[flagged["offset_flag"]]
@@ -110,12 +126,12 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
             kept = ("never scored outside" if norms.calibration_middle_band_share >= 1
                     else f"gave at least {percent(norms.calibration_middle_band_share)} of their scores within")
             parts.append(f"{middle} observer{'s' if middle > 1 else ''} {kept} {low:g}-{high:g}")
-        gaps.append(_item("calibration", "; ".join(parts) + ".", len(flagged) / len(calibration)))
+        gaps.append(_item(settings, "calibration", "; ".join(parts) + ".", len(flagged) / len(calibration)))
     started = len(cycles)
     stuck = int((cycles["past_end_active"] | cycles["no_observation"]).sum()) if started else 0
     if stuck:
         past, empty = int(cycles["past_end_active"].sum()), int(cycles["no_observation"].sum())
-        gaps.append(_item("cycles", f"{stuck} of {started} learning cycles need a look: {past} past the end date and "
+        gaps.append(_item(settings, "cycles", f"{stuck} of {started} learning cycles need a look: {past} past the end date and "
                           f"still Active, {empty} with no observation inside the cycle.", stuck / started))
     gaps.extend(more)
     gaps.sort(key=lambda d: -d.urgency)
@@ -123,7 +139,7 @@ def three_things(settings: SchoolSettings, *, lowest: pd.DataFrame, coverage: pd
     school = lowest[lowest["scope"] == WHOLE_SCHOOL]
     if len(school):
         top = school.iloc[0]
-        things.append(_item("theme", f"{top['indicator']} ({top['name']}) is the school's lowest indicator: mean "
+        things.append(_item(settings, "theme", f"{top['indicator']} ({top['name']}) is the school's lowest indicator: mean "
                             f"{top['mean']:.1f} across {int(top['n'])} scores, {percent(top['share_below'])} below "
                             f"{rubric.meeting_band}. A candidate theme for professional learning.",
                             1.0, code=top["indicator"], name=top["name"]))
@@ -145,11 +161,13 @@ def practice_gaps(settings: SchoolSettings, *, one_on_ones: pd.DataFrame, next_s
         late = int(next_steps["past_due"].sum())
         steps = (f" {late} next step{' is' if late == 1 else 's are'} past {'its' if late == 1 else 'their'} due date "
                  "with no 1:1 since." if late else "")
-        gaps.append(_item("one_on_ones", f"{overdue} of {teachers} teachers ({percent(overdue / teachers)}) have had no 1:1 "
+        gaps.append(_item(settings, "one_on_ones",
+                          f"{overdue} of {teachers} teachers ({percent(overdue / teachers)}) have had no 1:1 "
                           f"in the last {norms.one_on_one_gap_days} days{where}.{steps}", overdue / teachers))
     leads, unmet = len(lead_check_ins), int(lead_check_ins["overdue"].sum()) if len(lead_check_ins) else 0
     if unmet:
-        gaps.append(_item("lead_check_ins", f"{unmet} of {leads} Team Leads ({percent(unmet / leads)}) have had no check-in "
+        gaps.append(_item(settings, "lead_check_ins",
+                          f"{unmet} of {leads} Team Leads ({percent(unmet / leads)}) have had no check-in "
                           f"with a school leader in the last {norms.lead_check_in_gap_days} days.", unmet / leads))
     staff, without = len(coverage), len(no_active_goal)
     active = goals[goals["active"]]
@@ -162,10 +180,11 @@ def practice_gaps(settings: SchoolSettings, *, one_on_ones: pd.DataFrame, next_s
             parts.append(f"{unchecked} of {len(active)} Active goals have had no check-in this quarter "
                          f"(since {goal_period[0].isoformat()})")
         share = max(without / staff if staff else 0, unchecked / len(active) if len(active) else 0)
-        gaps.append(_item("goals", "; ".join(parts) + ".", share))
+        gaps.append(_item(settings, "goals", "; ".join(parts) + ".", share))
     teams, lacking = len(common_indicators), int((~common_indicators["has_common"].astype(bool)).sum()) if len(common_indicators) else 0
     if lacking:
-        gaps.append(_item("common_indicator", f"{lacking} of {teams} teams have no common indicator in their Active goals.",
+        gaps.append(_item(settings, "common_indicator",
+                          f"{lacking} of {teams} teams have no common indicator in their Active goals.",
                           lacking / teams))
     return gaps
 
@@ -200,7 +219,7 @@ def trend_gap(settings: SchoolSettings, trends: pd.DataFrame, dates: TrendDates,
     if not candidates:
         return None
     urgency, what = max(candidates, key=lambda c: c[0])
-    return _item("trend", f"{_since(dates)}, {what}.", min(urgency, 1.0))
+    return _item(settings, "trend", f"{_since(dates)}, {what}.", min(urgency, 1.0))
 
 
 def equity_gap(settings: SchoolSettings, equity: pd.DataFrame) -> Discussion | None:
@@ -213,4 +232,4 @@ def equity_gap(settings: SchoolSettings, equity: pd.DataFrame) -> Discussion | N
     where = "" if worst["scope"] == WHOLE_SCHOOL else f" in {worst['scope']}"
     sentence = (f"In the last 30 days {who}{where} had {worst['visits_per_teacher']:.1f} visits each, {worst['ratio']:.2f}x "
                 f"the {worst['others_visits_per_teacher']:.1f} of their colleagues (norm: at least {settings.norms.equity_min_ratio:g}x).")
-    return _item("equity", sentence[0].upper() + sentence[1:], float(1 - worst["ratio"]))
+    return _item(settings, "equity", sentence[0].upper() + sentence[1:], float(1 - worst["ratio"]))

@@ -117,12 +117,14 @@ def next_steps(frames: Frames, as_of: pd.Timestamp) -> pd.DataFrame:
 def one_on_ones_by_team(cadence: pd.DataFrame, steps: pd.DataFrame) -> pd.DataFrame:
     """Per team (`cadence`: one_on_one_cadence): teachers, how many had a 1:1 within the norm and how
     many did not, the median days since each one's last 1:1, and next steps past due (`steps`:
-    next_steps) of the team's teachers."""
+    next_steps) under the team of the person met. Every past-due row counts, a Team Lead's own
+    check-in with a school leader included: the same rows the Patterns list and the Flags show."""
     if cadence.empty:
         return pd.DataFrame(columns=BY_TEAM)
-    code, teams = pd.factorize(cadence["team"], sort=True)
+    late = Counter(steps.loc[steps["past_due"].to_numpy(bool), "team"].dropna().tolist())
+    code, teams = pd.factorize(pd.concat([cadence["team"], pd.Series(sorted(late), dtype=object)], ignore_index=True), sort=True)
+    code = code[:len(cadence)]
     overdue = cadence["overdue"].to_numpy(bool)
-    late = Counter(steps.loc[steps["past_due"].to_numpy(bool) & steps["teacher"].isin(cadence["teacher"]).to_numpy(), "team"].tolist())
     return pd.DataFrame({
         "team": teams, "teachers": np.bincount(code, minlength=len(teams)),
         "met_recently": np.bincount(code, weights=~overdue, minlength=len(teams)).astype(int),

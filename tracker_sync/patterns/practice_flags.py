@@ -222,15 +222,16 @@ def step_load_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str
 
 
 def agreement_flags(patterns: Patterns, settings: SchoolSettings) -> list[PracticeFlag]:
-    """Observer pairs and indicators whose co-observed scores agree within one point less often
-    than `agreement_adjacent_share` (CLASS certifies observers at 80 %)."""
-    norms = settings.norms
-    norm = f"{percent(norms.agreement_adjacent_share)} of co-observed scores within one point"
+    """Observer pairs and indicators whose co-observed scores agree (by the rubric's rule: exact on a
+    short scale, within one point on a long one) less often than `agreement_adjacent_share` (CLASS
+    certifies observers at 80 %)."""
+    rule = settings.rubric.agreement_rule
+    norm = f"{percent(settings.norms.agreement_adjacent_share)} of co-observed scores {rule}"
     flags = []
     for r in patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"]].itertuples():
         flags.append(PracticeFlag(
             "agreement-pair", norm, f"{r.observer_a} and {r.observer_b}", "",
-            f"{percent(r.adjacent)} within one point, {percent(r.exact)} exact, over {r.comparisons} scores on "
+            f"{percent(r.exact)} exact, {percent(r.adjacent)} within one point, over {r.comparisons} scores on "
             f"{r.lessons} co-observed lesson{'s' if r.lessons != 1 else ''}.",
             "Co-observe again and compare evidence indicator by indicator before agreeing on a score."))
     names = {i.code: i.name for i in settings.rubric.indicators}
@@ -238,7 +239,7 @@ def agreement_flags(patterns: Patterns, settings: SchoolSettings) -> list[Practi
     if len(apart):  # one row for every indicator: the ILT norms on them together
         flags.append(PracticeFlag(
             "agreement-indicator", norm, ", ".join(apart["indicator"]), "",
-            "; ".join(f"{r.indicator} ({names.get(r.indicator, '')}): {percent(r.adjacent)} within one point over "
+            "; ".join(f"{r.indicator} ({names.get(r.indicator, '')}): {percent(r.agreed)} {rule} over "
                       f"{r.comparisons} co-observed scores" for r in apart.itertuples()) + ".",
             "Norm on these indicators with a video: what evidence earns each score?"))
     return flags

@@ -4,6 +4,8 @@ agreement on co-observed lessons and observers' drift; and the Summary's headlin
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
@@ -13,6 +15,7 @@ from tracker_sync.patterns.trends import TrendDates
 from tracker_sync.render.layout import Column, Line, Table
 from tracker_sync.render.plain import plain, plain_rows
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.wording import plural
 
 #: the headline figures in trend order: (measure, column kind)
 _MEASURES = (("not_seen", "int"), ("median_feedback_school_days", "mean"), ("feedback_share_within", "share"),
@@ -88,6 +91,23 @@ def trend_sections(settings: SchoolSettings, patterns: Patterns) -> list[Line | 
     ]
 
 
+def equity_check(r: Any, settings: SchoolSettings) -> str:
+    """The rule beside a group's ratio under the norm: flagged, or why not (a group or its colleagues
+    smaller than equity_min_teachers; "everyone else" is never checked), so 0.52 unflagged beside 0.50
+    flagged reads on the row itself."""
+    norms = settings.norms
+    if pd.isna(r.ratio) or r.ratio >= norms.equity_min_ratio:
+        return ""
+    if r.group == "others":
+        return "not checked: only novices and the lowest quartile are"
+    if r.flag:
+        return f"below {norms.equity_min_ratio:g}x"
+    fewest = norms.equity_min_teachers
+    who = (f"{plural(r.teachers, 'teacher')} in the group" if r.teachers < fewest
+           else f"{plural(r.others_teachers, 'colleague')}")
+    return f"not judged: {who} (compared from {fewest} on each side)"
+
+
 def equity_table(settings: SchoolSettings, patterns: Patterns) -> Table:
     norms = settings.norms
     eq = patterns.equity
@@ -95,7 +115,7 @@ def equity_table(settings: SchoolSettings, patterns: Patterns) -> Table:
         [Column("Team"), Column("Group"), Column("Teachers", "int"), Column("Visits each (30 days)", "mean"),
          Column("Colleagues' visits each", "mean"), Column("Ratio", "mean2"), Column("Scored each this year", "mean"), Column("Check")],
         [[plain(r.scope), EQUITY_GROUPS[r.group], r.teachers, plain(r.visits_per_teacher), plain(r.others_visits_per_teacher),
-          plain(r.ratio), plain(r.scored_per_teacher), f"below {norms.equity_min_ratio:g}x" if r.flag else ""]
+          plain(r.ratio), plain(r.scored_per_teacher), equity_check(r, settings)]
          for r in eq.itertuples()],
         title=f"Who gets the visits (norm: each group at least {norms.equity_min_ratio:g}x the visits of colleagues)",
         note=f"Novice: Years Experience {norms.novice_max_years} or less. Lowest score quartile: a mean score this year at or "
@@ -124,15 +144,30 @@ def step_load_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table
     ]
 
 
+def agreement_norm(settings: SchoolSettings) -> str:
+    """The agreement norm with the rubric's rule: '80% exact' (Danielson), '80% within one point' (LEAP)."""
+    return f"{percent(settings.norms.agreement_adjacent_share)} {settings.rubric.agreement_rule}"
+
+
+def agreement_check(r: Any, settings: SchoolSettings) -> str:
+    """The rule beside a pair's or an indicator's agreement: below the norm, or not judged yet (too few scores)."""
+    if r.below_norm:
+        return f"below {agreement_norm(settings)}"
+    fewest = settings.norms.agreement_min_comparisons
+    return f"not judged: {plural(r.comparisons, 'score')} (from {fewest})" if r.comparisons < fewest else ""
+
+
 def agreement_tables(settings: SchoolSettings, patterns: Patterns) -> list[Line | Table]:
-    norms = settings.norms
+    norms, rubric = settings.norms, settings.rubric
     overall = patterns.agreement_overall
-    norm = percent(norms.agreement_adjacent_share)
+    norm = agreement_norm(settings)
     if overall["comparisons"]:
         summary = f"{agreement_summary(overall)} (norm {norm})."
     else:
         summary = "No co-observed lesson yet: two observers scoring the same teacher on the same day (Type Co-observation)."
-    check = f"below {norm}"
+    same = "the same" if rubric.agreement_within == 0 else rubric.agreement_rule
+    scale = (f"Two observers agree on an indicator when their scores are {same} ({rubric.short_name}'s rule for its "
+             f"{rubric.scale_min:g}-{rubric.scale_max:g} scale). ")
     by_pair, by_indicator = patterns.agreement_by_pair, patterns.agreement_by_indicator
     names = {i.code: i.name for i in settings.rubric.indicators}
     drift = _drift_table(settings, patterns)
@@ -140,16 +175,17 @@ def agreement_tables(settings: SchoolSettings, patterns: Patterns) -> list[Line 
         Table([Column("Observers"), Column("Lessons", "int"), Column("Scores compared", "int"), Column("Exact", "share"),
                Column("Within one point", "share"), Column("Mean difference", "mean2"), Column("Check")],
               [[f"{r.observer_a} and {r.observer_b}", r.lessons, r.comparisons, plain(r.exact), plain(r.adjacent),
-                plain(r.mean_diff), check if r.below_norm else ""] for r in by_pair.itertuples()],
-              title=f"Agreement on co-observed lessons, by observer pair (norm: {norm} within one point)",
-              note=f"{summary} CLASS certifies observers at 80% within one point of a master code. Mean difference: the "
-                   f"first observer's score minus the second's. Judged from {norms.agreement_min_comparisons} scores.",
+                plain(r.mean_diff), agreement_check(r, settings)] for r in by_pair.itertuples()],
+              title=f"Agreement on co-observed lessons, by observer pair (norm: {norm})",
+              note=f"{summary} {scale}CLASS certifies observers at 80% within one point of a master code on its 7-point "
+                   f"scale. Mean difference: the first observer's score minus the second's. Judged from "
+                   f"{norms.agreement_min_comparisons} scores.",
               marks={(i, 6): "warning" for i, flag in enumerate(by_pair["below_norm"]) if flag},
               empty="No co-observed lesson yet."),
         Table([Column("Indicator"), Column("Name", "long", wrap_at=36), Column("Lessons", "int"), Column("Scores compared", "int"),
                Column("Exact", "share"), Column("Within one point", "share"), Column("Check")],
               [[r.indicator, names.get(r.indicator, ""), r.lessons, r.comparisons, plain(r.exact), plain(r.adjacent),
-                check if r.below_norm else ""] for r in by_indicator.itertuples()],
+                agreement_check(r, settings)] for r in by_indicator.itertuples()],
               title="Agreement on co-observed lessons, by indicator",
               marks={(i, 6): "warning" for i, flag in enumerate(by_indicator["below_norm"]) if flag},
               empty="No co-observed lesson yet."),

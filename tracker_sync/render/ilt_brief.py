@@ -4,7 +4,8 @@ Rendered with jinja2 (autoescape on) from sheet_templates/brief/brief.html.j2 wi
 no scripts, fonts or images from anywhere, so it prints and mails as one file.
 
 When names appear: by default the brief shows aggregates only. Teams are named; observers appear as
-"Observer 1, 2..." (ordered by their figures, not by name) and no teacher is named. With
+"Observer 1, 2..." (numbered once per brief by their figures, not by name, and the same in every
+section) and no teacher is named. With
 `include_names=True` observers are named and a last section lists the teachers who need an action
 (not seen, waiting for feedback, a learning cycle to close or visit, no recent 1:1, no Active goal).
 No teacher's score ever appears in the brief, with or without names: goal progress is reported
@@ -20,7 +21,7 @@ from importlib.resources import files
 import pandas as pd
 
 from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
-from tracker_sync.patterns.discuss import discussion_questions, percent
+from tracker_sync.patterns.discuss import discussion_question, discussion_questions, percent
 from tracker_sync.patterns.practice_flags import PracticeFlag
 from tracker_sync.render import heat_scale, heatmap_table
 from tracker_sync.render.ilt_brief_attention import attention_context, moved_cells
@@ -83,11 +84,22 @@ def _heat_rows(settings: SchoolSettings, patterns: Patterns) -> tuple[list[str],
     return codes, rows
 
 
-def _observer_labels(frame: pd.DataFrame, include_names: bool, order_by: str) -> pd.DataFrame:
-    """Observers named, or numbered in the order of `order_by` (so the label tells nothing of the name)."""
-    frame = frame.sort_values([order_by, "observer"], na_position="last").reset_index(drop=True)
-    labels = frame["observer"] if include_names else pd.Series([f"Observer {i + 1}" for i in range(len(frame))])
-    return frame.assign(label=labels)
+def observer_labels(patterns: Patterns, include_names: bool) -> dict[str, str]:
+    """Observer -> the one label the brief gives them in every section: the name, or "Observer 1, 2..."
+    numbered by visits made (most first, then by score count), so the number tells nothing of the name."""
+    visits = patterns.feedback_by_observer.set_index("observer")["observations"]
+    scores = patterns.calibration.set_index("observer")["scores"]
+    pairs = patterns.agreement_by_pair
+    everyone = {*visits.index, *scores.index, *pairs["observer_a"], *pairs["observer_b"], *patterns.drift_by_observer["observer"]}
+    ordered = sorted(everyone, key=lambda o: (-int(visits.get(o, 0)), -int(scores.get(o, 0)), o))
+    return {o: o if include_names else f"Observer {i}" for i, o in enumerate(ordered, 1)}
+
+
+def _by_label(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """The observer rows in label order (Observer 1 first), each with its label."""
+    order = {observer: i for i, observer in enumerate(labels)}
+    frame = frame.assign(label=frame["observer"].map(labels), _order=frame["observer"].map(order))
+    return frame.sort_values("_order").drop(columns="_order").reset_index(drop=True)
 
 
 def _latency_row(label: str, r) -> dict:
@@ -103,9 +115,10 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     codes, heat_rows = _heat_rows(settings, patterns)
     overall = patterns.feedback_overall
     teams = patterns.teams
-    fb_by_observer = _observer_labels(patterns.feedback_by_observer, include_names, "median_school_days")
-    calib = _observer_labels(patterns.calibration, include_names, "mean_diff")
-    attention = attention_context(settings, patterns, dict(zip(calib["observer"], calib["label"])))
+    labels = observer_labels(patterns, include_names)
+    fb_by_observer = _by_label(patterns.feedback_by_observer, labels)
+    calib = _by_label(patterns.calibration, labels)
+    attention = attention_context(settings, patterns, labels)
     trend = attention["key_trends"]
     low, high = rubric.middle_band
     calibration_notes = []
@@ -124,16 +137,13 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     if include_names:
         people = [{"who": f.who, "team": f.team, "detail": f.detail} for f in practice if f.code in _ACTION_FLAGS]
     shown_topics = {d.topic for d in patterns.discuss}
-    more_questions = [
-        {"topic": topic, "question": q["question"].format(gap=norms.observation_gap_days, norm=norms.feedback_within_school_days),
-         "source": q["source"]}
-        for topic, q in discussion_questions().items() if topic not in shown_topics and topic != "theme"
-    ]
+    more_questions = [dict(zip(("question", "source"), discussion_question(settings, topic)), topic=topic)
+                      for topic in discussion_questions() if topic not in shown_topics and topic != "theme"]
     return {
         "school": settings.school, "as_of": patterns.as_of, "generated": (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
         "include_names": include_names, "rubric": rubric, "norms": norms,
         "key_numbers": [
-            ("Teachers observed", str(len(patterns.coverage)), None),
+            ("Teachers in observed roles", str(len(patterns.coverage)), None),
             (f"Not seen in {norms.observation_gap_days}+ days", str(patterns.headline.teachers_not_seen), trend.get("not_seen")),
             ("Median school days to feedback", _n(overall["median_school_days"]), trend.get("median_feedback_school_days")),
             (f"Feedback within {norms.feedback_within_school_days} days", percent(overall["share_within"]),

@@ -13,6 +13,7 @@ from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import percent
 from tracker_sync.render.attention import (
     TREND_MEASURES,
+    agreement_norm,
     agreement_summary,
     moved_heat_cells,
     since_label,
@@ -21,6 +22,8 @@ from tracker_sync.render.attention import (
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.wording import plural
 
+#: Indicators the brief names when co-observers scored many apart (the lowest agreement first).
+_LOWEST_SHOWN = 3
 _FORMATS = {"not_seen": "{:.0f}", "median_feedback_school_days": "{:.1f}", "overdue_steps": "{:.0f}"}
 
 
@@ -61,21 +64,25 @@ def attention_context(settings: SchoolSettings, patterns: Patterns, observer_lab
 
 
 def agreement_notes(settings: SchoolSettings, patterns: Patterns, labels: Mapping[str, str]) -> list[str]:
-    """Calibration notes from co-observed lessons and the month-by-month offsets."""
-    norms = settings.norms
-    overall, norm = patterns.agreement_overall, percent(norms.agreement_adjacent_share)
+    """Calibration notes from co-observed lessons and the month-by-month offsets: the school's agreement,
+    then one note each for the pairs and the indicators below the norm and for the observers drifting."""
+    overall, norm = patterns.agreement_overall, agreement_norm(settings)
     notes = []
     if overall["comparisons"]:
-        notes.append(f"{agreement_summary(overall)} (norm {norm}; CLASS certifies observers at 80%).")
-    for r in patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)].itertuples():
-        a, b = labels.get(r.observer_a, "an observer"), labels.get(r.observer_b, "an observer")
-        notes.append(f"{a} and {b} agreed within one point on {percent(r.adjacent)} of {r.comparisons} scores over {r.lessons} "
-                     f"co-observed lessons; {a} scored {abs(r.mean_diff):.2f} {'higher' if r.mean_diff > 0 else 'lower'} on average.")
+        notes.append(f"{agreement_summary(overall)} (norm {norm}).")
+    pairs = patterns.agreement_by_pair[patterns.agreement_by_pair["below_norm"].astype(bool)]
+    if len(pairs):
+        notes.append("Pairs under the norm: " + "; ".join(
+            f"{labels[r.observer_a]} and {labels[r.observer_b]} {percent(r.agreed)} of {plural(r.comparisons, 'score')} "
+            f"({labels[r.observer_a]} {r.mean_diff:+.2f} on average)" for r in pairs.itertuples()) + ".")
     low = patterns.agreement_by_indicator[patterns.agreement_by_indicator["below_norm"].astype(bool)]
-    if len(low):
-        notes.append(f"Indicators co-observers scored apart (under {norm} within one point): "
-                     + ", ".join(f"{r.indicator} ({percent(r.adjacent)})" for r in low.itertuples()) + ".")
-    for r in patterns.drift_by_observer[patterns.drift_by_observer["drifting"].astype(bool)].itertuples():
-        notes.append(f"{labels.get(r.observer, 'An observer')}'s offset from colleagues went from {r.first_offset:+.2f} ({r.first_month}) "
-                     f"to {r.latest_offset:+.2f} ({r.latest_month}).")
+    if len(low):  # the lowest few: the Patterns tab lists every indicator
+        lowest = low.sort_values("agreed", kind="stable").head(_LOWEST_SHOWN)
+        notes.append(f"{plural(len(low), 'indicator')} under the norm (lowest: "
+                     + ", ".join(f"{r.indicator} {percent(r.agreed)}" for r in lowest.itertuples()) + ").")
+    drifting = patterns.drift_by_observer[patterns.drift_by_observer["drifting"].astype(bool)]
+    if len(drifting):
+        notes.append("Offset from colleagues that moved: " + "; ".join(
+            f"{labels[r.observer]} from {r.first_offset:+.2f} ({r.first_month}) to {r.latest_offset:+.2f} ({r.latest_month})"
+            for r in drifting.itertuples()) + ".")
     return notes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 
@@ -20,6 +21,7 @@ from tracker_sync.render.practice_sections import practice_tables
 from tracker_sync.render.summary import updated_line
 from tracker_sync.schemas import SchoolSettings
 from tracker_sync.tabs import ToolTab
+from tracker_sync.wording import plural
 
 
 def heatmap_section(settings: SchoolSettings, patterns: Patterns) -> Table:
@@ -51,10 +53,28 @@ def _latency_rows(frame: pd.DataFrame, by: str) -> list[list]:
     return plain_rows(frame, [by, "observations", "given", "median_school_days", "within", "pending_past_norm", "share_within"])
 
 
-def _calibration_check(r) -> str:
+def scored_note(settings: SchoolSettings, patterns: Patterns) -> str:
+    """What "behind on scored observations" counts, with what is due today."""
+    norms, cov = settings.norms, patterns.coverage
+    due, full = (int(cov[c].iloc[0]) if len(cov) else 0 for c in ("scored_due", "full_due"))
+    return (f"Behind: fewer scored observations than due by now, pro rata through the school year "
+            f"({norms.scored_observations_per_year} a year, {norms.full_observations_per_year} of them Full; "
+            f"each due when its share of the year is half gone). Due by {patterns.as_of.isoformat()}: {due} ({full} Full).")
+
+
+def _calibration_check(r: Any, settings: SchoolSettings) -> str:
+    """The rule beside an observer's figures: what is flagged and at what threshold, or not judged yet."""
+    norms = settings.norms
     if r.offset_flag:
-        return "scores higher than colleagues" if r.mean_diff > 0 else "scores lower than colleagues"
-    return "stays in the middle band" if r.middle_flag else ""
+        way = "higher" if r.mean_diff > 0 else "lower"
+        return f"scores {way} than colleagues ({abs(r.mean_diff):.2f}; flagged from {norms.calibration_threshold:g})"
+    if r.middle_flag:
+        return "stays in the middle band"
+    if r.scores < norms.calibration_min_scores:
+        return f"not judged: {plural(r.scores, 'score')} (from {norms.calibration_min_scores})"
+    if r.paired < norms.calibration_min_scores:
+        return f"offset not judged: {plural(r.paired, 'shared score')} (from {norms.calibration_min_scores})"
+    return ""
 
 
 def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.datetime) -> ToolTab:
@@ -80,7 +100,8 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
         Table([Column("Team"), Column("Teachers", "int"), Column("Visits (14 days)", "int"), Column(f"Not seen {gap}+ days", "int"),
                Column("Median days since last visit", "int"), Column("Behind on scored observations", "int")],
               plain_rows(patterns.coverage_by_team, ["team", "teachers", "observations_14d", "not_seen", "median_days_since", "behind_scored"]),
-              title=f"Coverage by team (norm: every teacher observed at least every {gap} days)"),
+              title=f"Coverage by team (norm: every teacher observed at least every {gap} days)",
+              note=scored_note(settings, patterns)),
         Table([Column("Teacher"), Column("Team"), Column("Team Lead"), Column("Last observed", "date"), Column("Days since", "int"),
                Column("Visits (30 days)", "int"), Column("Scored this year", "int"), Column("Of them Full", "int")],
               [[r.teacher, r.team, r.team_lead or "", plain(r.last_observed) or "never", plain(r.days_since), r.observations_30d,
@@ -114,7 +135,7 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               title="Coaching load per Team Lead"),
         Table([Column("Observer"), Column("Scores", "int"), Column("Shared scores", "int"), Column("Mean difference", "mean2"),
                Column("On own teachers", "mean2"), Column(f"% in {low:g}-{high:g}", "share"), Column("Check")],
-              plain_rows(calib.assign(check=[_calibration_check(r) for r in calib.itertuples()]),
+              plain_rows(calib.assign(check=[_calibration_check(r, settings) for r in calib.itertuples()]),
                          ["observer", "scores", "paired", "mean_diff", "own_teachers_diff", "middle_share", "check"]),
               title="Calibration by observer",
               note=f"Difference from other observers' scores on the same teacher and indicator within {norms.calibration_window_days} "

@@ -47,7 +47,8 @@ def practice_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table]
                                                         "next_steps_past_due"]),
               title=f"1:1s by team (norm: every teacher has a 1:1 at least every {gap} days)",
               note="Teachers a Team Lead coaches (Team Leads' own check-ins are one level up, below). Next steps stay open "
-                   "until the next 1:1 with the same person, where they are reviewed.", empty=no_tab),
+                   "until the next 1:1 with the same person, where they are reviewed; past due counts every row of the list "
+                   "below under the team of the person met, a Team Lead's own check-in included.", empty=no_tab),
         Table([Column("Team Lead"), Column("Teachers", "int"), Column("1:1s led (30 days)", "int"), Column(f"No 1:1 in {gap} days", "int"),
                Column("Median days since last 1:1", "int")],
               plain_rows(patterns.one_on_ones_by_lead, ["coach", "people", "led_30d", "overdue", "median_days_since"]),

@@ -56,6 +56,8 @@ from tracker_sync.synthetic.words import (
 )
 from tracker_sync.tabs import CellValue, Grid
 
+#: How many names the school's name was once drawn from (see synthetic_school).
+_NAME_DRAW = 8
 SCHOOL_YEAR_START = dt.date(2026, 8, 17)
 SCHOOL_YEAR_END = dt.date(2027, 5, 28)
 FIRST_VISIT = dt.date(2026, 8, 24)
@@ -505,7 +507,8 @@ def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | Non
     n_teachers = teachers if teachers is not None else rng.randint(20, 40)
     if n_teachers < MIN_TEACHERS:
         raise ConfigError(f"a synthetic school needs at least {MIN_TEACHERS} teachers, not {n_teachers}")
-    name = name or rng.choice(SCHOOL_NAMES)
+    rng.randrange(_NAME_DRAW)  # the name was once drawn here: the draw stays, so each seed's staff and visits stay too
+    name = name or SCHOOL_NAMES[seed % len(SCHOOL_NAMES)]
     settings = SchoolSettings(school=name, rubric=the_rubric, norms=default_norms(), timezone="America/Denver",
                               school_year_start=SCHOOL_YEAR_START, school_year_end=SCHOOL_YEAR_END, holidays=HOLIDAYS)
     days = [d for d in _weekdays(FIRST_VISIT, AS_OF) if d not in HOLIDAYS]

@@ -10,9 +10,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+#: The synthetic schools' names: seed N is named SCHOOL_NAMES[N % 12], so seeds 1-10 (a demo district)
+#: are ten different schools, and the README's seed 7 is Cottonwood.
 SCHOOL_NAMES = (
-    "Cedar Ridge K-8", "Sable Creek K-8", "Cottonwood Community School", "Bluestem Academy K-8",
-    "Aspen Grove K-8", "Highline Park K-8", "Juniper Hills School", "Prairie Wind K-8",
+    "Cedar Ridge K-8", "Sable Creek K-8", "Bluestem Academy K-8", "Aspen Grove K-8", "Highline Park K-8",
+    "Juniper Hills School", "Prairie Wind K-8", "Cottonwood Community School", "Willow Bend Elementary",
+    "Mesa Verde Middle School", "Silver Plume Academy", "Red Rocks K-8",
 )
 
 FIRST_NAMES = (

@@ -265,26 +265,27 @@ class GoogleWorkbook(Workbook):
 
     # -- write --
 
-    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> list[str]:
         """One atomic batchUpdate for every tool tab and the metadata; none when nothing changed.
 
         "Unchanged" means the non-volatile tool tabs (all but the Sync Log) and ``metadata`` hash to the
         value the previous write stored (developer metadata key ``tracker_sync_internal.output_hash``,
-        read by the preceding ``read``). Then no call is made and the method returns False. A write of
+        read by the preceding ``read``). Then no call is made and the method returns no tab. A write of
         volatile tabs only (a failure line in the Sync Log) is always made and keeps the stored hash.
+        A write that is made rewrites every tab given, and returns them all.
         """
         known = self._known or self._fetch()
         outputs = any(not tab.volatile for tab in tool_tabs)
         fingerprint = output_hash(tool_tabs, metadata)
         if outputs and known.metadata.get(HASH_KEY) == fingerprint:
-            return False
+            return []
         planner = _Planner(known, self._editors)
         for tab in tool_tabs:
             planner.tool_tab(tab)
         hashed = {HASH_KEY: fingerprint} if outputs else {}
         planner.metadata({**{METADATA_PREFIX + k: v for k, v in metadata.items()}, **hashed})
         self._batch(planner)
-        return True
+        return [tab.name for tab in tool_tabs]
 
     @property
     def _editors(self) -> list[str]:

@@ -98,9 +98,10 @@ class XlsxWorkbook(Workbook):
 
     # -- write ----------------------------------------------------------------------------------
 
-    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> bool:
+    def write(self, tool_tabs: Sequence[ToolTab], metadata: Mapping[str, str] = {}) -> list[str]:
         """Replace the tool tabs' parts that differ from the file (the Sync Log, on most syncs; every
-        unchanged part is copied as it is); False, writing nothing, when the file already holds them all."""
+        unchanged part is copied as it is) and return those tabs' names; none, writing nothing, when
+        the file already holds them all."""
         if any(tab.name == META_TAB for tab in tool_tabs):
             raise ValueError(f"{META_TAB!r} is reserved for the tracker's metadata")
         with self._exclusive():
@@ -109,14 +110,14 @@ class XlsxWorkbook(Workbook):
                 tracker = Tracker.load(data, [tab.name for tab in tool_tabs], with_metadata=bool(metadata))
             plan = plan_write(tracker, tool_tabs, metadata)
             if plan.empty:
-                return False
+                return []
 
             def fill(temp: Path) -> None:
                 with temp.open("wb") as out:
                     xlsx_zip.write_zip(out, tracker.archive, plan.replace, plan.add, plan.drop)
 
             self._save_atomically(fill)
-        return True
+        return plan.tabs
 
     # -- provision / seed (openpyxl) ------------------------------------------------------------
 

@@ -60,6 +60,7 @@ class Plan:
     replace: dict[str, bytes] = field(default_factory=dict)
     add: list[NewPart] = field(default_factory=list)
     drop: list[str] = field(default_factory=list)
+    tabs: list[str] = field(default_factory=list)  # the tool tabs whose part is new or replaced
 
     @property
     def empty(self) -> bool:
@@ -70,7 +71,8 @@ def plan_write(tracker: Tracker, tool_tabs: Sequence[ToolTab], metadata: Mapping
     plan = Plan()
     package = tracker.package
     for tab in tool_tabs:
-        _put_sheet(plan, tracker, tab, print_setup=True)
+        if _put_sheet(plan, tracker, tab, print_setup=True):
+            plan.tabs.append(tab.name)
         package.set_filter_range(tab.name, area_ref(tab.filter) if tab.filter else None)
     if metadata and tracker.metadata_grid is not None:
         old = metadata_of(tracker.metadata_grid)
@@ -88,21 +90,22 @@ def plan_write(tracker: Tracker, tool_tabs: Sequence[ToolTab], metadata: Mapping
     return plan
 
 
-def _put_sheet(plan: Plan, tracker: Tracker, tab: ToolTab, *, print_setup: bool, state: str = "visible") -> None:
-    """Add the part for ``tab`` to the plan unless the file already holds exactly it."""
+def _put_sheet(plan: Plan, tracker: Tracker, tab: ToolTab, *, print_setup: bool, state: str = "visible") -> bool:
+    """Add the part for ``tab`` to the plan unless the file already holds exactly it; whether it did."""
     package = tracker.package
     old = tracker.old_parts.get(tab.name)
     selected = old is not None and _SELECTED.search(old) is not None
     xml = sheet_xml(tab, tracker.styles.xf, tab_selected=selected, date1904=package.date1904, print_setup=print_setup)
     if old is None:
         plan.add.append(NewPart(package.add_sheet(tab.name, state).part, xml))
-        return
+        return True
     if xml == old or (tab.stamps and _same_but_stamps(old, xml, tab.stamps)):
-        return  # a tab whose only change is its "Updated …" stamp keeps its part (and its old stamp)
+        return False  # a tab whose only change is its "Updated …" stamp keeps its part (and its old stamp)
     part = package.sheet(tab.name).part  # type: ignore[union-attr]
     plan.replace[part] = xml
     if rels_of(part) in tracker.archive:  # our part references nothing; an old tab's comments or drawings go
         plan.drop.append(rels_of(part))
+    return True
 
 
 def _same_but_stamps(old: bytes, new: bytes, stamps: Sequence[tuple[int, int]]) -> bool:
