@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import TrackerSyncError, WriteRefused
+from tracker_sync.form.findings import form_findings
 from tracker_sync.metadata import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.patterns import Patterns, compute_patterns
 from tracker_sync.patterns.practice_flags import PracticeFlag, practice_flags
@@ -33,6 +34,7 @@ from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
 from tracker_sync.tabs import Snapshot, ToolTab
 from tracker_sync.validate import ValidationResult, validate
+from tracker_sync.validate.rows import sort_findings
 from tracker_sync.validate.authors import row_authors
 from tracker_sync.validate.findings import Finding, count_by_severity
 
@@ -103,6 +105,9 @@ class SyncReport:
     write_s: float = 0.0  # the write itself, after that line was made
     outcome: str = "ok"  # "unchanged": no tab but the Sync Log needed writing
     headline: dict = field(default_factory=dict)
+    #: The observation form (Google trackers with one): its link, form responses taken in per tab
+    #: ("added" once written, else "to_add"), edited responses flagged, responses waiting.
+    form: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -128,14 +133,20 @@ def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.d
     if notice := outside_school_year(settings, day):
         log.warning(notice)
     result = validate(snapshot.grids, template, settings, day)
+    if snapshot.form is not None:  # the observation form's notes go on Flags with the rows' findings
+        result.findings += form_findings(snapshot.form, template.tab_of_kind("observation").name)
+        sort_findings(result.findings, template)
     return Check(snapshot, settings, template, day, result)
 
 
 def _report(workbook: Workbook, check: Check, started: float) -> SyncReport:
+    inbox = check.snapshot.form
+    form = {} if inbox is None else {"link": inbox.link, "to_add": dict(inbox.appended), "edited": len(inbox.edits),
+                                     "waiting": inbox.waiting, "id": inbox.form_id, "cursor": inbox.cursor}
     return SyncReport(
         tracker=workbook.location, school=check.settings.school, as_of=check.as_of.isoformat(),
         rows_read=check.result.rows_read, findings=count_by_severity(check.result.findings),
-        duration_s=round(time.perf_counter() - started, 3), headline=asdict(check.patterns.headline),
+        duration_s=round(time.perf_counter() - started, 3), headline=asdict(check.patterns.headline), form=form,
     )
 
 
@@ -176,6 +187,8 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
                                          "keep the last sync that was written.)", exc.status, reason=exc.reason) from exc
         raise
     report.write_s = round(time.perf_counter() - writing, 3)
+    if report.form:  # the rows went in with the tabs, in the one atomic write
+        report.form["added"] = report.form.pop("to_add")
     volatile = {tab.name for tab in tool_tabs if tab.volatile}
     if not set(report.tabs_written) - volatile:
         report.outcome = "unchanged"  # nothing new since the last write: at most the Sync Log's line was added

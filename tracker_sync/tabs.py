@@ -200,6 +200,8 @@ class FormInbox:
     """
 
     link: str = ""
+    form_id: str = ""
+    cursor: str = ""  # the latest lastSubmittedTime taken in: what the next read lists after
     appended: dict[str, int] = field(default_factory=dict)
     edits: tuple[FormEdit, ...] = ()
     waiting: int = 0

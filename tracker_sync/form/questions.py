@@ -78,7 +78,7 @@ def _question(column: ColumnSpec, rubric: Rubric, teachers: Sequence[str]) -> di
     return {"required": column.required, **body}
 
 
-def _score_question(code: str, name: str, rubric: Rubric) -> dict:
+def _score_question(rubric: Rubric) -> dict:
     bands = sorted(rubric.bands, key=lambda band: band.min)
     return {"required": False, "scaleQuestion": {"low": int(rubric.scale_min), "high": int(rubric.scale_max),
                                                   "lowLabel": bands[0].name, "highLabel": bands[-1].name}}
@@ -107,7 +107,7 @@ def form_questions(template: Template, rubric: Rubric, teachers: Sequence[str], 
             if column.type == "score":
                 items.append(FormQuestion(f"score:{column.key}", {
                     "title": f"{column.key} {names.get(column.key, '')}".strip(),
-                    "questionItem": {"question": _score_question(column.key, names.get(column.key, ""), rubric)}}))
+                    "questionItem": {"question": _score_question(rubric)}}))
     return items
 
 
@@ -134,6 +134,20 @@ class FormMap:
     def from_json(cls, text: str) -> FormMap:
         data = json.loads(text or "{}")
         return cls(dict(data.get("questions", {})), data.get("teacher_item", ""))
+
+    @classmethod
+    def from_items(cls, items: Sequence[Mapping[str, Any]], asked: Sequence[FormQuestion]) -> FormMap:
+        """From a form made before (a provision that stopped half way): its questions matched by title."""
+        keys = {question.item["title"]: question.key for question in asked if question.key}
+        questions: dict[str, str] = {}
+        teacher = ""
+        for item in items:
+            key = keys.get(item.get("title", ""))
+            question = item.get("questionItem", {}).get("question", {})
+            if key and question.get("questionId"):
+                questions[question["questionId"]] = key
+                teacher = item.get("itemId", "") if key == "observation:teacher" else teacher
+        return cls(questions, teacher)
 
     @classmethod
     def from_replies(cls, asked: Sequence[FormQuestion], replies: Sequence[Mapping[str, Any]]) -> FormMap:

@@ -506,6 +506,11 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
     )
     for report in reports.values():
         report.check()
+    sort_findings(findings, template)
+    return ValidationResult(records, findings, {t.name: reports[t.name] for t in template.tabs})
+
+
+def sort_findings(findings: list[Finding], template: Template) -> None:
+    """In place, as the Flags tab lists them: by tab (the template's order), row, then column."""
     order = {t.name: i for i, t in enumerate(template.tabs)}
     findings.sort(key=lambda f: (order.get(f.tab, 99), f.row or 0, len(f.column or ""), f.column or ""))
-    return ValidationResult(records, findings, {t.name: reports[t.name] for t in template.tabs})

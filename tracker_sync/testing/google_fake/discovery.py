@@ -260,6 +260,9 @@ _NUMERIC_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
 #: Where a FieldMask's description names the message it applies to.
 _MASK_ROOT = (re.compile(r"root [`'](\w+)[`'] is implied"), re.compile(r"root is the (\w+)"),
               re.compile(r"fields of (\w+)"), re.compile(r"The `(\w+)` fields"))
+#: FieldMasks whose description names no message ("Only values named in this mask are changed."): the
+#: Forms reference's UpdateItemRequest masks the item it carries ("New values for the item").
+_MASK_ROOT_BY_FIELD = {"forms.UpdateItemRequest.updateMask": "Item"}
 
 
 class _Checker:
@@ -369,7 +372,10 @@ class _Checker:
             self.add("mask", _where(path), missing, f"Invalid field mask: {missing!r} is not a field of {root}.")
 
     def mask_root(self, owner: str, prop: str) -> str | None:
-        """The message a request's FieldMask applies to, as its description names it."""
+        """The message a request's FieldMask applies to, as its description names it (or, where it names
+        none, as Google's reference page says: :data:`_MASK_ROOT_BY_FIELD`)."""
+        if named := _MASK_ROOT_BY_FIELD.get(f"{self.method.api}.{owner}.{prop}"):
+            return named
         schema = self.schemas[owner]
         description = schema["properties"][prop].get("description", "")
         for pattern in _MASK_ROOT:
