@@ -38,7 +38,11 @@ class ProvisionResult:
     form_note: str = ""  # Google: why there is no form, when there is none
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """As --json prints it; ``form`` and ``form_note`` only when there is a form or a word about one (never for .xlsx)."""
+        out = asdict(self)
+        if self.form is None and not self.form_note:
+            del out["form"], out["form_note"]
+        return out
 
 
 def check_emails(emails: Iterable[str], option: str) -> None:
