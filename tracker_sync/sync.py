@@ -34,9 +34,9 @@ from tracker_sync.schemas import SchoolSettings, Template
 from tracker_sync.sheet_templates import load_rubric, load_template, rubric_ids
 from tracker_sync.tabs import Snapshot, ToolTab
 from tracker_sync.validate import ValidationResult, validate
-from tracker_sync.validate.rows import sort_findings
 from tracker_sync.validate.authors import row_authors
 from tracker_sync.validate.findings import Finding, count_by_severity
+from tracker_sync.validate.rows import sort_findings
 
 SYNC_LOG = "Sync Log"
 log = logging.getLogger(__name__)
@@ -141,7 +141,8 @@ def check_tracker(workbook: Workbook, *, as_of: dt.date | None = None, now: dt.d
 
 def _report(workbook: Workbook, check: Check, started: float) -> SyncReport:
     inbox = check.snapshot.form
-    form = {} if inbox is None else {"link": inbox.link, "to_add": dict(inbox.appended), "edited": len(inbox.edits),
+    edited = {} if inbox is None else {e.response for e in inbox.edits}  # a scored response is edited in two tabs: one
+    form = {} if inbox is None else {"link": inbox.link, "to_add": dict(inbox.appended), "edited": len(edited),
                                      "waiting": inbox.waiting, "id": inbox.form_id, "cursor": inbox.cursor}
     return SyncReport(
         tracker=workbook.location, school=check.settings.school, as_of=check.as_of.isoformat(),
