@@ -346,6 +346,21 @@ def test_a_form_made_as_a_district_user_is_moved_into_the_folder_and_a_rerun_rep
     assert again["form"] == made["form"] and [k for k in kinds(fake.calls()) if k.startswith("forms")] == ["forms get"]
 
 
+def test_a_form_a_stopped_provision_left_unpublished_is_found_and_published_by_the_rerun(fake, account, cli):
+    drive = fake.add_shared_drive("Half made", {account["client_email"]: "fileOrganizer"})
+    provision = ("provision", "--school", "Stopped School", "--backend", "google", "--folder", drive, "--form-domain", DOMAIN)
+    fake.script(Fault.http(403, match=":setPublishSettings"))
+    stopped = cli(*provision)  # the tracker is ready: provision says what to do about the form, and exits 0
+    assert stopped["form"] is None and "run provision again" in stopped["form_note"]
+    [form_id] = [f for f in fake.forms.forms if fake.files[f].name.startswith("Stopped")]
+    assert not fake.forms.forms[form_id].published
+    fake.clear_log()
+    again = cli(*provision)
+    assert [f for f in fake.forms.forms if fake.files[f].name.startswith("Stopped")] == [form_id]  # no second form
+    assert fake.forms.forms[form_id].published and again["form"]
+    assert [k for k in kinds(fake.calls()) if k.startswith("forms")] == ["forms get", "forms setPublishSettings"]
+
+
 def test_provision_adds_a_form_to_a_tracker_without_one_and_says_when_it_cannot(fake, account, cli):
     drive = fake.add_shared_drive("Older trackers", {account["client_email"]: "fileOrganizer"})
     plain = cli("provision", "--school", "Old School", "--backend", "google", "--folder", drive, "--no-form")
