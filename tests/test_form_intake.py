@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from conftest import OBS_HEADER, tiny_grids
@@ -131,3 +132,14 @@ def test_the_forms_questions_follow_the_observations_tab_and_the_rubric():
 def test_timestamps_compare_to_the_nanosecond():
     assert later("2026-09-29T14:00:00.5Z", "2026-09-29T14:00:00.499999999Z") == "2026-09-29T14:00:00.5Z"
     assert later("", "2026-09-29T14:00:00Z") == "2026-09-29T14:00:00Z"
+
+
+def test_the_phone_entry_page_lists_the_forms_questions_as_provision_makes_them():
+    page = (Path(__file__).resolve().parents[1] / "docs" / "leaders" / "phone-entry.md").read_text(encoding="utf-8")
+    table = [[cell.strip() for cell in line.strip("|").split("|")] for line in page.splitlines() if line.startswith("| ")]
+    shown = [(row[0], row[2] == "yes") for row in table[2:]][:7]  # after the header and its --- line
+    made = [(q.item["title"], q.item["questionItem"]["question"].get("required", False))
+            for q in form_questions(TEMPLATE, LEAP, ["Ana Lopez"])[:7]]
+    assert shown == made
+    scales = [q for q in form_questions(TEMPLATE, LEAP, []) if q.key and q.key.startswith("score:")]
+    assert f"{scales[0].key[6:]} … {scales[-1].key[6:]}, {len(scales)} questions" in page
