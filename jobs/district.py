@@ -49,6 +49,7 @@ import logging
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -265,8 +266,12 @@ class DistrictRunner:
             with self._lock:
                 self.drive_listings += http.calls
 
-    def unchanged(self, school: School, day: dt.date, listing: dict[str, DriveEntry] | None) -> str | None:
-        """Why the school need not be read now, or None when it must be (see the module docstring)."""
+    def unchanged(self, school: School, day: dt.date, listing: dict[str, DriveEntry] | None,
+                  workbook: Workbook | None = None) -> str | None:
+        """Why the school need not be read now, or None when it must be (see the module docstring).
+
+        A school with an observation form is read when its form has a response after the cursor its
+        last sync kept (one responses.list, which the sync then reuses: ``workbook``'s form keeps it)."""
         from tracker_sync.backends.google.workbook import spreadsheet_id_from
 
         entry = (listing or {}).get(spreadsheet_id_from(school.location))
@@ -286,6 +291,10 @@ class DistrictRunner:
             reference = facts.get("drive_seen") and dt.datetime.fromisoformat(facts["drive_seen"])
         if not reference or entry.modified > reference:
             return None
+        form = facts.get("form")
+        inbox = getattr(workbook, "form", None)  # a Google tracker's FormSync
+        if form and inbox is not None and inbox.responses(form["id"], form["cursor"]):
+            return None
         return f"unchanged since its sync at {good.started_at.astimezone(school.zone):%Y-%m-%d %H:%M} (Drive: last modified by tracker-sync)"
 
     # -- jobs --
@@ -301,20 +310,27 @@ class DistrictRunner:
         day = as_of or started.astimezone(school.zone).date()
         workbook: Workbook | None = None
         calls0 = (0, 0)
+        quota0: Counter[str] = Counter()
         seen: DriveEntry | None = None
         try:
+            if school.backend == "google":  # opened before the skip check (no call yet): its form may have news
+                workbook = self.workbook(school)
+                calls0, quota0 = self._counts(workbook), Counter(getattr(workbook, "http", None).by_quota)
             if listing_max_age_s is not None and school.backend == "google":
                 from tracker_sync.backends.google.workbook import spreadsheet_id_from
 
                 listing = self.drive_listing(school, max_age_s=listing_max_age_s)
-                if reason := self.unchanged(school, day, listing):
+                if reason := self.unchanged(school, day, listing, workbook):
+                    calls, attempts = self._spent(workbook, calls0)
                     run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "skipped", detail=reason,
-                              extra={"as_of": day.isoformat()})
+                              api_calls=calls, http_requests=attempts,
+                              extra={"as_of": day.isoformat(), **_quota_spent(workbook, quota0)})
                     self.history.record(run)
                     return run
                 seen = (listing or {}).get(spreadsheet_id_from(school.location))
-            workbook = self.workbook(school)
-            calls0 = self._counts(workbook)
+            if workbook is None:
+                workbook = self.workbook(school)
+                calls0 = self._counts(workbook)
             report, figures, pages = self._sync(workbook, school, as_of, started)
             if report.outcome == "archived":  # last year's tracker: never written, its figures are not this year's
                 calls, attempts = self._spent(workbook, calls0)
@@ -331,7 +347,9 @@ class DistrictRunner:
             wrote_at = getattr(getattr(workbook, "http", None), "wrote_at", None)
             facts = {"location": school.location, "norms": _norms_key(school), "pages_setup": _pages_key(school),
                      **({"wrote_at": wrote_at.isoformat()} if report.tabs_written and wrote_at else {}),
-                     **({"drive_seen": seen.modified.isoformat()} if seen else {}), **pages}
+                     **({"drive_seen": seen.modified.isoformat()} if seen else {}),
+                     **({"form": {"id": report.form["id"], "cursor": report.form["cursor"]}} if report.form else {}),
+                     **_quota_spent(workbook, quota0), **pages}
             page_calls = pages.get("pages", {}).get("google_api_calls", 0)
             run = Run(school.id, "sync", started, round(time.perf_counter() - t0, 3), "ok",
                       rows_read=sum(report.rows_read.values()), errors=report.findings["error"],
@@ -492,6 +510,14 @@ class DistrictRunner:
             self.drive_listing(school, max_age_s=0.0)
         except TrackerSyncError:
             pass
+
+
+def _quota_spent(workbook: Workbook | None, before: Counter[str]) -> dict:
+    """``{"quota": {kind: calls}}``: what a job cost against each of Google's per-minute quotas (Sheets reads
+    and writes, Forms reads, responses.list and writes; "drive" for Drive), for the history and its tests."""
+    http = getattr(workbook, "http", None)
+    spent = (http.by_quota - before) if http is not None else Counter()
+    return {"quota": dict(sorted(spent.items()))} if spent else {}
 
 
 def _note_failure(workbook: Workbook, school: School, now: dt.datetime, as_of: dt.date, run: Run) -> bool:

@@ -35,6 +35,9 @@ class ColumnSpec(BaseModel):
     #: Added after the first trackers were made: a tracker without it reads it as blank with no finding,
     #: and `tracker-sync provision` adds its header.
     optional: bool = False
+    #: A column of trackers with an observation form only (the form response a row came from):
+    #: provisioning adds it with the form, and a tracker without it is not flagged.
+    with_form: bool = False
 
 
 class TabSpec(BaseModel):
@@ -79,12 +82,13 @@ class Template(BaseModel):
     tool_tabs: list[ToolTabSpec]
     instructions: Instructions
 
-    def for_rubric(self, rubric: Rubric) -> Template:
-        """Concrete tabs: scores tab named after the rubric, one score column per indicator."""
+    def for_rubric(self, rubric: Rubric, *, form: bool = False) -> Template:
+        """Concrete tabs: scores tab named after the rubric, one score column per indicator; with
+        ``form``, the columns of trackers with an observation form too (ColumnSpec.with_form)."""
         tabs = []
         for tab in self.tabs:
             name = tab.name.replace("{rubric}", rubric.short_name)
-            columns = list(tab.columns)
+            columns = [c for c in tab.columns if form or not c.with_form]
             if tab.rubric_columns:
                 score_columns = [
                     ColumnSpec(key=ind.code, header=ind.code, type="score", width=7,

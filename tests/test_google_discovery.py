@@ -23,6 +23,7 @@ from tracker_sync.metadata import to_metadata
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.testing.google_fake import GoogleFake
 from tracker_sync.testing.google_fake.discovery import DOCUMENTS, Contract, revisions
+from tracker_sync.testing.google_fake.forms import MAX_PAGE_SIZE
 from tracker_sync.testing.sample_district import build_district
 
 AS_OF = "2026-12-18"
@@ -89,7 +90,10 @@ def _run_flows(fake: GoogleFake, account: dict, folder, env: pytest.MonkeyPatch)
     record("seed rows", lambda: GoogleWorkbook(spreadsheet_id_from(tracker), http).seed_rows(rows))
     record("sync first", lambda: cli("sync", tracker, "--as-of", AS_OF))
     GoogleWorkbook(spreadsheet_id_from(tracker), http).seed_rows({"Observations": [later]})
+    _answer_the_form(fake, GoogleWorkbook(spreadsheet_id_from(tracker), http), visits=2)
+    fake.forms.page_limit = 1  # the responses come a page at a time: pageToken and the filter are checked too
     record("sync changed", lambda: cli("sync", tracker, "--as-of", AS_OF))
+    fake.forms.page_limit = MAX_PAGE_SIZE
     record("sync unchanged", lambda: cli("sync", tracker, "--as-of", AS_OF))
 
     old = old_template(school)  # a tracker made before 1-on-1 Meetings and Goals
@@ -114,6 +118,15 @@ def _run_flows(fake: GoogleFake, account: dict, folder, env: pytest.MonkeyPatch)
     return sent
 
 
+def _answer_the_form(fake: GoogleFake, book: GoogleWorkbook, *, visits: int) -> None:
+    """A coach records ``visits`` on the school's observation form: the next sync appends them (appendCells)."""
+    form = fake.forms.forms[book.read([]).metadata["form_id"]]
+    teacher = next(item for item in form.items if item["title"] == "Teacher")
+    first = teacher["questionItem"]["question"]["choiceQuestion"]["options"][0]["value"]
+    for day in range(1, visits + 1):
+        fake.submit_response(form.id, COACH, {"Date": f"2026-12-{day:02d}", "Teacher": first, "Type": "Informal"})
+
+
 def test_every_request_of_every_flow_meets_the_discovery_documents(flows):
     contract = Contract.pinned()
     kinds: dict[str, set[str]] = defaultdict(set)
@@ -135,6 +148,10 @@ def test_every_request_of_every_flow_meets_the_discovery_documents(flows):
             "drive.files.create", "drive.files.list", "drive.permissions.create", "drive.about.get",
             "drive.files.get", "drive.permissions.list", "drive.permissions.update", f"{batch}updateSpreadsheetProperties",
             f"{batch}addProtectedRange"} <= set(kinds)
+    forms = "forms.forms.batchUpdate/"
+    assert {"forms.forms.create", "forms.forms.get", "forms.forms.setPublishSettings", "forms.forms.responses.list",
+            f"{forms}createItem", f"{forms}updateItem", f"{forms}updateSettings", f"{batch}appendCells"} <= set(kinds)
+    assert any(r.query.get("pageToken") for r in flows["sync changed"])  # the observation form's responses, paged
 
 
 def test_the_check_finds_what_google_would_refuse_and_what_drive_would_ignore():
@@ -148,10 +165,14 @@ def test_the_check_finds_what_google_would_refuse_and_what_drive_would_ignore():
         "fields": ("GET", "/v4/spreadsheets/1abc", {"fields": ["sheets(properties(sheetId,titel))"]}, None),
         "parameter-name": ("POST", "/drive/v3/files", {"supportsAllDrive": ["true"]}, {"name": "x"}),
         "method": ("PATCH", "/v4/spreadsheets/1abc", {}, None),
+        "forms-mask": ("POST", "/v1/forms/1abc:batchUpdate", {}, {"requests": [{"updateItem": {
+            "item": {}, "location": {"index": 1}, "updateMask": "questionItem.question.choiceQuestion.choices"}}]}),
+        "forms-parameter-name": ("GET", "/v1/forms/1abc/responses", {"filter": ["timestamp > 2026-10-01T00:00:00Z"],
+                                                                  "pagesize": ["10"]}, None),
     }
     for kind, (method, path, query, body) in mistakes.items():
         found = contract.check(method, path, query, body)
-        assert [v.kind for v in found] == [kind], (kind, found)
+        assert [v.kind for v in found] == [kind.removeprefix("forms-")], (kind, found)
     assert contract.check("POST", "/drive/v3/files", {}, {"title": "v2's name"})[0].name == "title"  # Drive: silent, caught here
     assert contract.refusal("POST", "/drive/v3/files", {}, {"title": "v2's name"}) is None
     share = {"sendNotificationEmail": ["false"], "supportsAllDrives": ["true"]}

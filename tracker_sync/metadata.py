@@ -114,7 +114,7 @@ def from_metadata(metadata: Mapping[str, str], norm_overrides: Mapping[str, obje
             school_year_end=dt.date.fromisoformat(metadata["school_year_end"]),
             holidays=holidays,
         )
-        template = load_template(metadata.get("template", "default")).for_rubric(rubric)
+        template = load_template(metadata.get("template", "default")).for_rubric(rubric, form=True)  # form columns read if there
     except (KeyError, ValueError, ValidationError) as exc:
         raise ConfigError(f"The tracker's settings cannot be used: {exc}") from exc
     return settings, template

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from tracker_sync.backends.base import Workbook
 from tracker_sync.district.history import History
 from tracker_sync.errors import TrackerSyncError, WriteRefused
+from tracker_sync.form.findings import form_findings
 from tracker_sync.metadata import from_metadata, outside_school_year, stored_as_of
 from tracker_sync.patterns import Patterns, compute_patterns
 from tracker_sync.patterns.plan import Plan, coaching_plan
@@ -40,6 +41,7 @@ from tracker_sync.tabs import Snapshot, ToolTab
 from tracker_sync.validate import ValidationResult, validate
 from tracker_sync.validate.authors import row_authors
 from tracker_sync.validate.findings import Finding, count_by_severity
+from tracker_sync.validate.rows import sort_findings
 
 if TYPE_CHECKING:
     from tracker_sync.pages.run import PagesOutcome
@@ -130,6 +132,9 @@ class SyncReport:
     outcome: str = "ok"  # "unchanged": no tab but the Sync Log needed writing; "archived": last year's, never written
     headline: dict = field(default_factory=dict)
     note: str = ""  # why nothing was written, for "archived"
+    #: The observation form (Google trackers with one): its link, form responses taken in per tab
+    #: ("added" once written, else "to_add"), edited responses flagged, responses waiting.
+    form: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -161,14 +166,21 @@ def check_snapshot(snapshot: Snapshot, *, as_of: dt.date | None = None, now: dt.
     if notice := outside_school_year(settings, day):
         log.warning(notice)
     result = validate(snapshot.grids, template, settings, day)
+    if snapshot.form is not None:  # the observation form's notes go on Flags with the rows' findings
+        result.findings += form_findings(snapshot.form, template.tab_of_kind("observation").name)
+        sort_findings(result.findings, template)
     return Check(snapshot, settings, template, day, result)
 
 
 def _report(workbook: Workbook, check: Check, started: float) -> SyncReport:
+    inbox = check.snapshot.form
+    edited = {} if inbox is None else {e.response for e in inbox.edits}  # a scored response is edited in two tabs: one
+    form = {} if inbox is None else {"link": inbox.link, "to_add": dict(inbox.appended), "edited": len(edited),
+                                     "waiting": inbox.waiting, "id": inbox.form_id, "cursor": inbox.cursor}
     return SyncReport(
         tracker=workbook.location, school=check.settings.school, as_of=check.as_of.isoformat(),
         rows_read=check.result.rows_read, findings=count_by_severity(check.result.findings),
-        duration_s=round(time.perf_counter() - started, 3), headline=asdict(check.patterns.headline),
+        duration_s=round(time.perf_counter() - started, 3), headline=asdict(check.patterns.headline), form=form,
     )
 
 
@@ -216,6 +228,8 @@ def write_check(workbook: Workbook, check: Check, *, now: dt.datetime, started: 
                                          "keep the last sync that was written.)", exc.status, error=exc.error) from exc
         raise
     report.write_s = round(time.perf_counter() - writing, 3)
+    if report.form:  # the rows went in with the tabs, in the one atomic write
+        report.form["added"] = report.form.pop("to_add")
     volatile = {tab.name for tab in tool_tabs if tab.volatile}
     if not set(report.tabs_written) - volatile:
         report.outcome = "unchanged"  # nothing new since the last write: at most the Sync Log's line was added

@@ -208,9 +208,40 @@ class ToolTab:
 
 
 @dataclass(frozen=True)
+class FormEdit:
+    """A form response edited after its row was appended: the row keeps the first answers, and a coach
+    updates ``columns`` by hand (``row`` is the sheet row, 1-based, header included)."""
+
+    tab: str
+    row: int
+    response: str
+    edited_at: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FormInbox:
+    """What a read learned from the school's observation form (Google trackers with a form only).
+
+    ``appended``: per tab, how many rows at the bottom of the snapshot's grid are new form responses
+    that the next write appends (they are validated like every row meanwhile); ``edits``: appended
+    responses edited since; ``waiting``: responses that cannot be appended yet, and ``waiting_for`` why.
+    """
+
+    link: str = ""
+    form_id: str = ""
+    cursor: str = ""  # the latest lastSubmittedTime taken in: what the next read lists after
+    appended: dict[str, int] = field(default_factory=dict)
+    edits: tuple[FormEdit, ...] = ()
+    waiting: int = 0
+    waiting_for: str = ""
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What one read returns: raw grids per tab, tracker metadata, and tab ids (for cell links)."""
 
     grids: dict[str, Grid]
     metadata: dict[str, str] = field(default_factory=dict)
     tab_ids: dict[str, int] = field(default_factory=dict)
+    form: FormInbox | None = None  # the observation form's new responses, when the tracker has a form

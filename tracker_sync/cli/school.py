@@ -51,6 +51,18 @@ def _print_report(report) -> None:
     say(f"Findings: {plural(report.findings['error'], 'error')}, {plural(report.findings['warning'], 'warning')}")
     if written := _written(report):
         say(written)
+    if report.form:
+        say(_form_line(report.form))
+
+
+def _form_line(form: dict) -> str:
+    """What the observation form brought: rows added by this sync, or (validate) rows the next sync adds."""
+    rows = form.get("added", form.get("to_add", {}))
+    verb = "added" if "added" in form else "to add at the next sync"
+    taken = ", ".join(f"{plural(n, 'row')} to {tab}" for tab, n in rows.items()) or "no new response"
+    notes = [f"{plural(form['edited'], 'edited response')} flagged" if form.get("edited") else "",
+             f"{plural(form['waiting'], 'response')} waiting (see Flags)" if form.get("waiting") else ""]
+    return f"Observation form: {taken}{'' if not rows else ' ' + verb}" + "".join(f"; {n}" for n in notes if n)
 
 
 @app.command()
@@ -113,6 +125,11 @@ def provision(
     registry: Annotated[Path | None, typer.Option(metavar="FILE.toml", help="District registry TOML: the school is recorded there (any backend).")] = None,
     rename: Annotated[bool, typer.Option("--rename", help="Rename the school of an existing .xlsx tracker to --school.")] = False,
     notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Email the people it is shared with.")] = True,
+    form: Annotated[bool | None, typer.Option("--form/--no-form", help="Google: also make (or keep) the school's observation "
+                                              "form, for recording visits from a phone (default: yes).")] = None,
+    form_domain: Annotated[str | None, typer.Option(metavar="DOMAIN", help="Google: the district's Google domain, whose people "
+                                                    "may answer the form (default: the registry's [district] domain, the domain "
+                                                    "of --as, of the person signed in, or of the people it is shared with).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a new, empty tracker for a school, or repair or upgrade an existing one without touching its rows or settings.
@@ -124,6 +141,9 @@ def provision(
     Example: tracker-sync provision --school "Lincoln Elementary" --out lincoln.xlsx --registry district.toml
 
     Example: tracker-sync provision --school "Lincoln" --backend google --folder 0AFb7mJmIeGFXUk9PVA --coach ana@lincoln.org
+
+    A Google tracker comes with an observation form (Google Forms) for recording visits from a phone;
+    each sync adds its responses to the tracker as new rows. An .xlsx tracker has none.
     """
     try:
         if backend == "google":
@@ -136,11 +156,15 @@ def provision(
             from tracker_sync.provision.google import provision_google_school
 
             result = provision_google_school(school, rubric=rubric, folder=folder, leaders=leader or [], coaches=coach or [],
-                                             viewers=viewer or [], registry=registry, notify=notify, act_as=act_as)
+                                             viewers=viewer or [], registry=registry, notify=notify, act_as=act_as,
+                                             form=form is not False, form_domain=form_domain)
         elif backend == "xlsx":
             if leader or coach or viewer or folder or act_as:
                 raise ConfigError("--leader, --coach, --viewer, --folder and --as are for a Google tracker: an .xlsx tracker is "
                                   "shared as a file. Leave them out, or give --backend google.")
+            if form or form_domain:
+                raise ConfigError("An .xlsx tracker has no observation form: Google Forms feeds Google trackers only. Leave out "
+                                  "--form and --form-domain, or give --backend google.")
             from tracker_sync.provision import provision_xlsx_school
 
             result = provision_xlsx_school(out, school=school, rubric=rubric, rename=rename, registry=registry)
@@ -156,6 +180,10 @@ def provision(
     say(f"{'Created' if result.created else 'Repaired'} the tracker for {result.school} "
         f"({rubric_named(result.rubric).name}): {result.tracker}")
     say(f"Coach tabs: {', '.join(result.coach_tabs)}")
+    if result.form:
+        say(f"Observation form (for phones; on the Instructions tab too): {result.form}")
+    elif result.form_note:
+        say(result.form_note)
     for email, role in result.shared.items():
         say(f"  shared with {email} ({'can edit' if role == 'writer' else 'view only'})")
     if result.registry:

@@ -9,6 +9,7 @@ validates it with pydantic and names the school and field of every mistake. Only
     credentials = ["keys/sync-1.json", "keys/sync-2.json"]   # service accounts; schools spread over them
     folder = "0AFb7mJmIeGFXUk9PVA"          # Google: the shared drive (or folder) new spreadsheets go in
     act_as = "data-lead@district.org"       # Google: the district user the service accounts act as (delegation)
+    domain = "district.org"                 # Google: who may answer the schools' observation forms
     reads_per_minute_per_credential = 60    # Google's quota, per service account (defaults shown)
     writes_per_minute_per_credential = 60
     reads_per_minute_per_project = 300      # ... and for the whole project
@@ -308,6 +309,7 @@ class District(_Strict):
     credentials: tuple[str, ...] = ()  # service-account key files; none: TRACKER_SYNC_GOOGLE_CREDENTIALS or ADC
     folder: str = Field("", description="Drive folder or shared drive id for new Google spreadsheets (trackers, the report)")
     act_as: str = Field("", description="the district user the service accounts act as (domain-wide delegation)")
+    domain: str = Field("", description="the district's Google Workspace domain: whose people may answer the observation forms")
     reads_per_minute_per_credential: int = Field(_DEFAULT_QUOTA.reads_per_credential, ge=1)
     writes_per_minute_per_credential: int = Field(_DEFAULT_QUOTA.writes_per_credential, ge=1)
     reads_per_minute_per_project: int = Field(_DEFAULT_QUOTA.reads_per_project, ge=1)
@@ -342,6 +344,16 @@ class District(_Strict):
             raise ValueError(f"{value!r} is not an email address; name the district user to act as, "
                              "e.g. 'data-lead@district.org'")
         return value
+
+    @field_validator("domain")
+    @classmethod
+    def _domain(cls, value: str) -> str:
+        from tracker_sync.provision import check_domain
+
+        try:
+            return check_domain(value, "domain") if value else value
+        except ConfigError as exc:
+            raise ValueError(str(exc).rstrip(".")) from None
 
     @field_validator("folder")
     @classmethod

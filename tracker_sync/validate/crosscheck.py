@@ -82,9 +82,10 @@ def duplicate_roster_names(roster: TabRows) -> list[Finding]:
 
 
 def duplicate_rows(tab: TabRows) -> list[Finding]:
-    """Rows identical in every column (after parsing: '9/14/2026' equals a date cell of that day)."""
+    """Rows identical in every column (after parsing: '9/14/2026' equals a date cell of that day), the
+    form response a row came from left out: a visit typed and also sent on the form is one visit."""
     rows = tab.columns["row"]
-    keys = list(zip(*(tab.columns[c.key] for c in tab.spec.columns), strict=True))
+    keys = list(zip(*(tab.columns[c.key] for c in tab.spec.columns if not c.with_form), strict=True))
     return [tab.finding("duplicate-row", at, tab.first_key, f"This row repeats row {rows[first]} exactly; it is counted once.")
             for at, first in repeats(keys)]
 

@@ -69,6 +69,9 @@ _TYPES = [
     FindingType("unknown-learning-cycle", "warning", "An observation names a learning cycle the teacher does not have", "Use the cycle name from the Learning Cycles tab, e.g. Cycle 2."),
     FindingType("left-teacher-open-item", "warning", "Open work for a teacher marked Left", "Close the item (Status Met, Not Met or Abandoned) or set the teacher back to Active."),
     FindingType("check-in-not-a-lead", "warning", "A Team Lead check-in with someone who is not a Team Lead", "Set Kind to Teacher 1:1, or fix the Role on the Roster if this person leads a team."),
+    # The observation form (Google trackers with a form)
+    FindingType("form-response-edited", "warning", "A form response edited after its row was added", "Update the row by hand from the form's new answers (the form's Responses view shows them); the flag goes once the row changes."),
+    FindingType("form-responses-waiting", "warning", "Form responses that cannot be added to the tracker yet", "Run tracker-sync provision --backend google for the school: it puts the missing tab or column back without touching your rows."),
 ]
 FINDING_TYPES: dict[str, FindingType] = {t.code: t for t in _TYPES}
 

@@ -310,7 +310,7 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
         findings.append(Finding("extra-column", tab=tab.name, row=1, column=column_letter(index), header=text, value=shown(text),
                                 message=f"The column '{shown(text)}' is not part of the tracker; it is ignored.", fix=fix))
     guessed_at = {spec.key: index for index, spec in renamed.items()}
-    for column in unmatched:
+    for column in (c for c in unmatched if not c.with_form):  # a tracker without a form has no form columns
         at = guessed_at.get(column.key)
         hint = f"Column {column_letter(at)} may be it: rename its header to '{column.header}'." if at is not None else f"Add a column headed '{column.header}' (any position)."
         if column.required:
@@ -530,6 +530,11 @@ def _validate(grids: Mapping[str, Grid], template: Template, settings: SchoolSet
     )
     for report in reports.values():
         report.check()
+    sort_findings(findings, template)
+    return ValidationResult(records, findings, {t.name: reports[t.name] for t in template.tabs})
+
+
+def sort_findings(findings: list[Finding], template: Template) -> None:
+    """In place, as the Flags tab lists them: by tab (the template's order), row, then column."""
     order = {t.name: i for i, t in enumerate(template.tabs)}
     findings.sort(key=lambda f: (order.get(f.tab, 99), f.row or 0, len(f.column or ""), f.column or ""))
-    return ValidationResult(records, findings, {t.name: reports[t.name] for t in template.tabs})

@@ -1,10 +1,16 @@
-"""Google's Sheets quota, kept on our side so a district pass stays under it.
+"""Google's Sheets and Forms quotas, kept on our side so a district pass stays under them.
 
 Google counts **read and write requests apart**, per minute, **per user** (a service account is one
 user) and **per project** (developers.google.com/sheets/api/limits; defaults 60 per user and 300 per
-project, each for reads and for writes), over a sliding minute. So :class:`DistrictQuota` holds one
-:class:`TokenBucket` per (credential, reads or writes) and one per (project, reads or writes). Every
-Sheets request takes a token from its credential's bucket and the project's bucket at the same
+project, each for reads and for writes), over a sliding minute. The Forms API has its own quotas,
+counted the same way (developers.google.com/workspace/forms/api/limits): read requests 390 a minute
+per user and 975 per project; "expensive read requests", which is what ``forms.responses.list`` counts
+as, 180 and 450; write requests 150 and 375. A sync of a school with a form costs one expensive
+read (its responses), and one read and one write more when the Roster's teachers changed.
+
+So :class:`DistrictQuota` holds one :class:`TokenBucket` per (credential, kind) and one per (project,
+kind), the kinds being :data:`KINDS`. Every Sheets or Forms request takes a token from its
+credential's bucket and the project's bucket of its kind at the same
 instant (:meth:`DistrictQuota.acquire`); Drive and token requests take none (Drive's quota is
 separate and much larger). A 429 that still happens pauses only the bucket it came from
 (:meth:`DistrictQuota.throttled`: Google's error names its limit, per user or per project).
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 
 from tracker_sync.errors import ConfigError
 
-KINDS = ("read", "write")
+KINDS = ("read", "write", "form_read", "form_list", "form_write")
 WINDOW_S = 60.0
 #: Waits shorter than this count as none: a float clock cannot always move by less (1e-15 s added to
 #: 16.2 s leaves it at 16.2 s), and a bucket waiting for that would spin on a fake clock forever.
@@ -33,12 +39,19 @@ _NO_WAIT_S = 1e-9
 
 @dataclass(frozen=True)
 class QuotaLimits:
-    """Requests per minute: per credential (Google's "per user") and per project, reads and writes apart."""
+    """Requests per minute: per credential (Google's "per user") and per project, each kind apart (Sheets
+    reads and writes; Forms reads, responses.list and writes)."""
 
     reads_per_credential: int = 60
     writes_per_credential: int = 60
     reads_per_project: int = 300
     writes_per_project: int = 300
+    form_reads_per_credential: int = 390
+    form_lists_per_credential: int = 180
+    form_writes_per_credential: int = 150
+    form_reads_per_project: int = 975
+    form_lists_per_project: int = 450
+    form_writes_per_project: int = 375
 
     def per_minute(self, kind: str, scope: str) -> int:
         return getattr(self, f"{kind}s_per_{'credential' if scope == 'user' else 'project'}")

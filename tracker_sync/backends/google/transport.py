@@ -31,6 +31,7 @@ import email.utils
 import random
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,7 +50,8 @@ except ImportError as exc:
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
 SHEETS_HOST = "sheets.googleapis.com"
-GOOGLE_HOSTS = frozenset({SHEETS_HOST, "www.googleapis.com", "oauth2.googleapis.com"})
+FORMS_HOST = "forms.googleapis.com"
+GOOGLE_HOSTS = frozenset({SHEETS_HOST, FORMS_HOST, "www.googleapis.com", "oauth2.googleapis.com"})
 RETRYABLE_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 #: Connections kept per host: one session serves every school of a credential, up to this many at once.
 POOL_SIZE = 32
@@ -82,10 +84,17 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 
 
 def sheets_request_kind(method: str, url: str) -> str | None:
-    """How Google's Sheets quota counts a request: "read" (GET), "write" (anything else), None (not Sheets)."""
-    if urlsplit(url).hostname != SHEETS_HOST:
-        return None
-    return "read" if method.upper() == "GET" else "write"
+    """Which of Google's per-minute quotas a request counts against (see tracker_sync.backends.google.quota):
+    Sheets "read" (GET) or "write" (anything else); Forms "form_read" (GET), "form_list" (responses.list,
+    Google's "expensive read requests") or "form_write"; None for Drive and tokens (Drive's is far larger)."""
+    parts = urlsplit(url)
+    if parts.hostname == SHEETS_HOST:
+        return "read" if method.upper() == "GET" else "write"
+    if parts.hostname == FORMS_HOST:
+        if method.upper() != "GET":
+            return "form_write"
+        return "form_list" if parts.path.endswith("/responses") else "form_read"
+    return None
 
 
 def quota_scope(error: Mapping[str, Any]) -> str | None:
@@ -174,15 +183,20 @@ class GoogleHTTPClient(HTTPClient):
         self.limiter: Any = None  # the district's quota for this client's credential; see tracker_sync.backends.google.quota
         self.wrote_at: dt.datetime | None = None
         self.bytes_out = self.bytes_in = 0
+        self.by_quota: Counter[str] = Counter()  # calls by quota they count against (sheets_request_kind; "drive")
 
     def request(self, method: str, endpoint: str, params: Any = None, data: Any = None, json: Any = None,
-                files: Any = None, headers: Any = None) -> requests.Response:
+                files: Any = None, headers: Any = None, *, idempotent: bool = True) -> requests.Response:
+        """One API call, retried within the policy. ``idempotent=False`` (a write that appends rows):
+        retried only when Google surely did nothing (429, a connection never made), since doing it
+        twice would append twice; any other failure is raised for the caller to look before trying again."""
         from google.auth.exceptions import RefreshError, TransportError
 
         self.calls += 1
         policy = self.retry
         started = policy.clock()
         kind = sheets_request_kind(method, endpoint)
+        self.by_quota[kind or "drive"] += 1
         for attempt in range(1, policy.max_attempts + 1):
             self.attempts += 1
             if self.limiter is not None and kind is not None:
@@ -191,7 +205,7 @@ class GoogleHTTPClient(HTTPClient):
                 response = super().request(method, endpoint, params=params, data=data, json=json, files=files, headers=headers)
             except APIError as exc:
                 failure: Exception = exc
-                if exc.code not in RETRYABLE_STATUS:
+                if exc.code not in RETRYABLE_STATUS or (not idempotent and exc.code != 429):
                     raise _api_error(exc) from exc
                 wait = retry_after_seconds(exc.response.headers)
                 if exc.code == 429 and self.limiter is not None and kind is not None:
@@ -204,6 +218,8 @@ class GoogleHTTPClient(HTTPClient):
                 failure, wait = exc, None
             except (requests.ConnectionError, requests.Timeout, TransportError) as exc:
                 failure, wait = exc, None
+                if not idempotent and not isinstance(exc, requests.ConnectTimeout):
+                    break
             else:
                 if kind == "write":
                     self.wrote_at = _answer_time(response)
@@ -215,7 +231,7 @@ class GoogleHTTPClient(HTTPClient):
             if attempt == policy.max_attempts or elapsed + wait > policy.max_elapsed:
                 break
             policy.sleep(wait)
-        raise _gave_up(failure, attempt, policy.clock() - started) from failure
+        raise _gave_up(failure, attempt, policy.clock() - started, unsure=not idempotent) from failure
 
 
 def _answer_time(response: requests.Response) -> dt.datetime | None:
@@ -231,12 +247,14 @@ def _api_error(exc: APIError) -> ApiError:
     return ApiError(int(exc.code), str(error.get("message", exc)), str(error.get("status", "")), error=error or None)
 
 
-def _gave_up(failure: Exception, attempts: int, elapsed: float) -> ApiError:
+def _gave_up(failure: Exception, attempts: int, elapsed: float, *, unsure: bool = False) -> ApiError:
+    """``unsure``: the connection broke after a write that must not be sent twice was sent, so it may have landed."""
     body: dict[str, Any] | None = None
     if isinstance(failure, APIError):
         last = _api_error(failure)
         code, status, what, body = last.code, last.status, last.message, last.error
     else:
         code, status, what = 0, "UNAVAILABLE", "could not reach Google (the connection failed or timed out)"
-    return ApiError(code, f"{what} — gave up after {plural(attempts, 'attempt')} in {elapsed:.1f} s. "
-                          "Nothing was changed; run the sync again later.", status, error=body)
+    outcome = ("Google may or may not have made the write; the next sync sees which, and adds no row twice." if unsure
+               else "Nothing was changed; run the sync again later.")
+    return ApiError(code, f"{what} — gave up after {plural(attempts, 'attempt')} in {elapsed:.1f} s. {outcome}", status, error=body)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tracker_sync.backends.base import Workbook
+from tracker_sync.backends.google.form import form_cursor_metadata
 from tracker_sync.backends.google.values import (
     COACH_HEADER,
     INSTRUCTIONS_TITLE,
@@ -177,8 +178,11 @@ class GoogleWorkbook(Workbook):
     kind = "google"
 
     def __init__(self, spreadsheet_id: str, http: GoogleHTTPClient, *, fresh: bool = False) -> None:
+        from tracker_sync.backends.google.form import FormSync
+
         self.spreadsheet_id = spreadsheet_id
         self.http = http
+        self.form = FormSync(http)  # the school's observation form, when the tracker has one
         self._known: _Known | None = None
         self._title: str | None = None  # the title as last read or set (a write of tabs never changes it)
         self._fresh = fresh  # created by us in this process: its "Sheet1" may be renamed
@@ -223,14 +227,25 @@ class GoogleWorkbook(Workbook):
     # -- read --
 
     def read(self, tabs: Sequence[str]) -> Snapshot:
-        """Every tab and the metadata in one spreadsheets.get; only ``tabs`` are returned."""
+        """Every tab and the metadata in one spreadsheets.get; only ``tabs`` are returned.
+
+        A tracker with an observation form costs one more call when ``tabs`` name its Observations tab:
+        the form's new responses (forms.responses.list), which come back as rows at the bottom of their
+        tabs, where the next write appends them (see tracker_sync.form.intake).
+        """
         known = self._fetch()
         wanted = set(tabs)
-        return Snapshot(
-            grids={name: [list(r) for r in grid] for name, grid in known.grids.items() if name in wanted},
-            metadata={k.removeprefix(METADATA_PREFIX): v for k, v in known.metadata.items() if k.startswith(METADATA_PREFIX)},
-            tab_ids={name: info.sheet_id for name, info in known.tabs.items()},
-        )
+        metadata = self._own_metadata(known)
+        grids = {name: [list(r) for r in grid] for name, grid in known.grids.items() if name in wanted}
+        intake = self.form.take_in(metadata, known.grids, wanted)
+        for tab, rows in (intake.rows if intake else {}).items():
+            grids[tab] = [*grids[tab], *(list(row) for row in rows)]
+        return Snapshot(grids=grids, metadata=metadata, tab_ids={name: info.sheet_id for name, info in known.tabs.items()},
+                        form=intake.inbox if intake else None)
+
+    @staticmethod
+    def _own_metadata(known: _Known) -> dict[str, str]:
+        return {k.removeprefix(METADATA_PREFIX): v for k, v in known.metadata.items() if k.startswith(METADATA_PREFIX)}
 
     def _fetch(self) -> _Known:
         body = self._call(lambda: self.http.fetch_sheet_metadata(
@@ -288,15 +303,27 @@ class GoogleWorkbook(Workbook):
         known = self._known or self._fetch()
         outputs = any(not tab.volatile for tab in tool_tabs)
         fingerprint = output_hash(tool_tabs, metadata)
-        if outputs and known.metadata.get(HASH_KEY) == fingerprint:
+        own = self._own_metadata(known)
+        intake = self.form.intake if outputs and self.form.changes(own) else None
+        teachers = self.form.teachers_due(own, known.grids) if outputs else None
+        if outputs and known.metadata.get(HASH_KEY) == fingerprint and intake is None and teachers is None:
+            self.form.written()
             return []
+        form_metadata = self.form.send_teachers(own, teachers) if teachers is not None else {}
         planner = _Planner(known, self._editors)
         planner.add_missing(tool_tabs)  # first, so a link to a tab written later in this batch has its id
         for tab in tool_tabs:
             planner.tool_tab(tab)
+        if intake is not None:
+            for tab_name, rows in intake.rows.items():
+                planner.append(tab_name, rows)
+            form_metadata.update(form_cursor_metadata(intake, own))
         hashed = {HASH_KEY: fingerprint} if outputs else {}
-        planner.metadata({**{METADATA_PREFIX + k: v for k, v in metadata.items()}, **hashed})
-        self._batch(planner)
+        planner.metadata({**{METADATA_PREFIX + k: v for k, v in {**metadata, **form_metadata}.items()}, **hashed})
+        try:
+            self._batch(planner, idempotent=intake is None or not intake.rows)
+        finally:
+            self.form.written()
         return [tab.name for tab in tool_tabs]
 
     @property
@@ -304,14 +331,16 @@ class GoogleWorkbook(Workbook):
         """The service account itself: the only editor of protected tabs (the owner always can)."""
         return [self._account] if "@" in self._account else []
 
-    def _batch(self, planner: _Planner) -> None:
+    def _batch(self, planner: _Planner, *, idempotent: bool = True) -> None:
         """One batchUpdate. A 400 is Google refusing the content: WriteRefused, and as batchUpdate is
-        atomic nothing landed, so what the last read saw still holds for a smaller write after it."""
+        atomic nothing landed, so what the last read saw still holds for a smaller write after it.
+        A batch that appends rows is not ``idempotent``: it is not sent twice (see GoogleHTTPClient.request)."""
         if not planner.requests:
             return
         refused = False
+        url = f"{SHEETS_API}/{self.spreadsheet_id}:batchUpdate"
         try:
-            self._call(lambda: self.http.batch_update(self.spreadsheet_id, {"requests": planner.requests}))
+            self._call(lambda: self.http.request("post", url, json={"requests": planner.requests}, idempotent=idempotent))
         except ApiError as exc:
             if exc.code != 400:
                 raise
@@ -642,6 +671,14 @@ class _Planner:
         self.requests.append({"updateCells": {"range": {"sheetId": info.sheet_id}, "rows": rows,
                                               "fields": "userEnteredValue,userEnteredFormat"}})
         self.protect(info)
+
+    def append(self, tab: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Rows added below the last row with data of a coach tab (appendCells): no cell that exists is
+        touched, even one a coach typed since the read. Dates keep their date format."""
+        info = self.tabs[tab]
+        data = [{"values": [cell_data(v, {}) for v in row]} for row in rows]
+        self.requests.append({"appendCells": {"sheetId": info.sheet_id, "rows": data,
+                                              "fields": "userEnteredValue,userEnteredFormat.numberFormat"}})
 
     def seed(self, tab: str, rows: Sequence[Sequence[Any]]) -> None:
         info = self.tabs.get(tab)

@@ -183,6 +183,27 @@ def update_cells(book: Spreadsheet, params: dict) -> dict:
     return {}
 
 
+def append_cells(book: Spreadsheet, params: dict) -> dict:
+    """Rows after the last row with data (a value: formats and dropdowns alone are not data), the grid
+    growing as needed; no cell above is touched."""
+    if "tableId" in params:
+        raise NotModelled("appendCells into a table")
+    fields = params.get("fields") or ""
+    if not fields:
+        raise InvalidRequest("At least one field must be updated. Specify 'fields'.")
+    sheet = book.editable(book.sheet(sheet_id=params.get("sheetId", 0)))
+    rows = params.get("rows", [])
+    start = 1 + max((r for (r, _), cell in sheet.cells.items() if cell.get("userEnteredValue") is not None), default=-1)
+    grid = sheet.properties["gridProperties"]
+    grid["rowCount"] = max(grid["rowCount"], start + len(rows))
+    grid["columnCount"] = max(grid["columnCount"], max((len(row.get("values", [])) for row in rows), default=0))
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row.get("values", [])):
+            _check_cell(cell)
+            _write_cell(sheet, (start + i, j), cell, fields)
+    return {}
+
+
 def repeat_cell(book: Spreadsheet, params: dict) -> dict:
     sheet = _sheet_of(book, params["range"])
     r0, r1, c0, c1 = sheet.bounds(params["range"])
@@ -422,6 +443,7 @@ HANDLERS: dict[str, Handler] = {
     "updateSheetProperties": update_sheet_properties,
     "updateSpreadsheetProperties": update_spreadsheet_properties,
     "updateCells": update_cells,
+    "appendCells": append_cells,
     "repeatCell": repeat_cell,
     "updateDimensionProperties": update_dimension_properties,
     "mergeCells": merge_cells,

@@ -49,7 +49,7 @@ from typing import Any
 from tracker_sync.testing.google_fake.a1 import MaskTree, parse_field_mask
 from tracker_sync.testing.google_fake.answers import ApiAnswer, error_body
 
-#: The documents of the APIs the project calls (Forms: for the forms work that follows).
+#: The documents of the APIs the project calls.
 DOCUMENTS = ("sheets.v4", "drive.v3", "forms.v1")
 #: Violation kinds an API lets pass without an error. Drive binds its bodies as a plain map and checks
 #: them itself: unknown query parameters and body fields are ignored (a v2 ``title`` sent to v3 makes an
@@ -118,6 +118,7 @@ class Method:
     parameters: Mapping[str, Mapping[str, Any]]  # query parameters, the document's standard ones included
     request: str | None
     response: str | None
+    scopes: tuple[str, ...] = ()  # the OAuth scopes the document lists for it (any one will do)
 
 
 def proto_name(json_name: str) -> str:
@@ -165,7 +166,7 @@ class Contract:
             query = {name: spec for name, spec in method.get("parameters", {}).items() if spec.get("location") == "query"}
             self.methods.append(Method(
                 api, package, method["id"], method["httpMethod"], pattern, literal, {**document["parameters"], **query},
-                method.get("request", {}).get("$ref"), method.get("response", {}).get("$ref")))
+                method.get("request", {}).get("$ref"), method.get("response", {}).get("$ref"), tuple(method.get("scopes", ()))))
         for child in resource.get("resources", {}).values():
             self._add_methods(child, api, package, document)
 
@@ -259,6 +260,9 @@ _NUMERIC_TEXT = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
 #: Where a FieldMask's description names the message it applies to.
 _MASK_ROOT = (re.compile(r"root [`'](\w+)[`'] is implied"), re.compile(r"root is the (\w+)"),
               re.compile(r"fields of (\w+)"), re.compile(r"The `(\w+)` fields"))
+#: FieldMasks whose description names no message ("Only values named in this mask are changed."): the
+#: Forms reference's UpdateItemRequest masks the item it carries ("New values for the item").
+_MASK_ROOT_BY_FIELD = {"forms.UpdateItemRequest.updateMask": "Item"}
 
 
 class _Checker:
@@ -368,7 +372,10 @@ class _Checker:
             self.add("mask", _where(path), missing, f"Invalid field mask: {missing!r} is not a field of {root}.")
 
     def mask_root(self, owner: str, prop: str) -> str | None:
-        """The message a request's FieldMask applies to, as its description names it."""
+        """The message a request's FieldMask applies to, as its description names it (or, where it names
+        none, as Google's reference page says: :data:`_MASK_ROOT_BY_FIELD`)."""
+        if named := _MASK_ROOT_BY_FIELD.get(f"{self.method.api}.{owner}.{prop}"):
+            return named
         schema = self.schemas[owner]
         description = schema["properties"][prop].get("description", "")
         for pattern in _MASK_ROOT:

@@ -47,6 +47,7 @@ from tracker_sync.testing.google_fake.answers import (
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 FOLDER_MIME = "application/vnd.google-apps.folder"
+FORM_MIME = "application/vnd.google-apps.form"
 FULL_DRIVE_SCOPES = frozenset({"https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.readonly"})
 EDIT_ROLES = frozenset({"owner", "organizer", "fileOrganizer", "writer"})
 DRIVE_ROLES = frozenset({"organizer", "fileOrganizer", "writer", "commenter", "reader"})
@@ -103,8 +104,17 @@ class DriveFile:
         roles = {"owner"} if email == self.owner else set()
         if self.drive is not None and email in self.drive.members:
             roles.add(self.drive.members[email])
-        return roles | {p["role"] for p in self.permissions
-                        if p["type"] == "anyone" or (p["type"] == "user" and p.get("emailAddress") == email)}
+        return roles | {p["role"] for p in self.permissions if "view" not in p  # a published view lets people respond, not open
+                        and (p["type"] == "anyone" or (p["type"] == "user" and p.get("emailAddress") == email))}
+
+    def responder(self, email: str) -> bool:
+        """Whether ``email`` may respond to this form: a ``published`` view names them, their domain, or
+        anyone; editors may too."""
+        domain = email.rpartition("@")[2]
+        return self.writable_by(email) or any(
+            p.get("view") == "published" and (p["type"] == "anyone" or (p["type"] == "domain" and p.get("domain") == domain)
+                                              or (p["type"] == "user" and p.get("emailAddress") == email))
+            for p in self.permissions)
 
     def readable_by(self, email: str) -> bool:
         return bool(self._roles_of(email))

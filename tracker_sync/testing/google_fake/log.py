@@ -32,6 +32,8 @@ class LoggedRequest:
     def api(self) -> str:
         if self.path in ("/token", "/o/oauth2/auth"):
             return "oauth"
+        if self.path.startswith("/v1/forms"):
+            return "forms"
         return "sheets" if self.path.startswith("/v4/") else "drive"
 
     def __str__(self) -> str:
@@ -65,7 +67,7 @@ class RequestLog:
             self._counts.clear()
 
     def count(self, api: str | None = None) -> int:
-        """Requests since the last clear: of one api ("sheets", "drive", "oauth"), or all but token requests."""
+        """Requests since the last clear: of one api ("sheets", "drive", "forms", "oauth"), or all but token requests."""
         with self._lock:
             return self._counts[api] if api else sum(n for name, n in self._counts.items() if name != "oauth")
 

@@ -1,7 +1,8 @@
-"""GoogleFake: a loopback HTTP server that answers the Sheets v4, Drive v3 and OAuth endpoints.
+"""GoogleFake: a loopback HTTP server that answers the Sheets v4, Drive v3, Forms v1 and OAuth endpoints.
 
-Stateful (spreadsheets, Drive files, shared drives and who may open them, accounts, issued tokens;
-see :mod:`tracker_sync.testing.google_fake.drive` and :mod:`tracker_sync.testing.google_fake.accounts`), with a bounded request
+Stateful (spreadsheets, Drive files, shared drives and who may open them, forms and their responses,
+accounts, issued tokens; see :mod:`tracker_sync.testing.google_fake.drive`,
+:mod:`tracker_sync.testing.google_fake.forms` and :mod:`tracker_sync.testing.google_fake.accounts`), with a bounded request
 log for exact call counts, scripted faults (429 with Retry-After, 5xx, slow answers, connection
 resets) and, when asked, Google's Sheets quota (see :mod:`tracker_sync.testing.google_fake.limits`).
 """
@@ -40,6 +41,7 @@ from tracker_sync.testing.google_fake.discovery import Contract
 from tracker_sync.testing.google_fake.drive import (
     EDIT_ROLES,
     FOLDER_MIME,
+    FORM_MIME,
     SPREADSHEET_MIME,
     DriveFile,
     SharedDrive,
@@ -50,6 +52,8 @@ from tracker_sync.testing.google_fake.drive import (
     storage_quota_exceeded,
     user_resource,
 )
+from tracker_sync.testing.google_fake.forms import FORMS_PATH, FormsState, has_form_scope, reaches_every_form, scope_insufficient
+from tracker_sync.testing.google_fake.forms import not_found as form_not_found
 from tracker_sync.testing.google_fake.limits import (
     QuotaWindows,
     SheetsQuota,
@@ -71,7 +75,9 @@ class Fault:
     """One scripted failure, used by the next request whose ``METHOD path`` contains ``match``.
 
     kind: "status" (answer ``status`` with Google's error body, and ``Retry-After`` if set),
-    "slow" (wait ``delay`` seconds, then answer normally) or "reset" (drop the connection unanswered).
+    "slow" (wait ``delay`` seconds, then answer normally), "reset" (drop the connection unanswered)
+    or "lost" (do what was asked, then drop the connection before answering: the caller cannot tell
+    whether it happened, as when a connection dies while Google's answer is on its way).
     A 429 answers Google's per-user quota error for a read (GET) or a write (anything else).
     """
 
@@ -92,6 +98,10 @@ class Fault:
     @classmethod
     def reset(cls, *, match: str = "") -> Fault:
         return cls("reset", match=match)
+
+    @classmethod
+    def lost(cls, *, match: str = "") -> Fault:
+        return cls("lost", match=match)
 
     def body(self, method: str, caller: str) -> dict:
         if self.status == 429:
@@ -133,6 +143,7 @@ class GoogleFake:
         self.log = RequestLog(log_keep, log_bodies)
         self.drives: dict[str, SharedDrive] = {}
         self.accounts = Accounts()
+        self.forms = FormsState()
         self.quota: QuotaWindows | None = None
         self.contract = Contract.pinned()  # Google's discovery documents: requests that break them get Google's 400
         self._tabs: weakref.WeakValueDictionary[bytes, Sheet] = weakref.WeakValueDictionary()  # stored tabs by content
@@ -247,6 +258,29 @@ class GoogleFake:
         refresh = self.accounts.refresh_token_for(person, client["client_id"], scopes or SCOPES)
         return {"type": "authorized_user", "client_id": client["client_id"], "client_secret": client["client_secret"],
                 "refresh_token": refresh, "account": person}
+
+    def submit_response(self, form_id: str, respondent: str, answers: dict[str, Any]) -> str:
+        """``respondent`` fills in the published form on their phone: ``answers`` by question title (a
+        string, or a list for a checkbox question). Refused (ValueError) as the form would refuse it:
+        not published or accepting, not a responder, an answer the question does not allow, a required
+        question unanswered. Returns the response id."""
+        with self._lock:
+            file = self.files.get(form_id)
+            if file is None or file.mime_type != FORM_MIME:
+                raise ValueError(f"no form {form_id}")
+            if not self.accounts.has_google_account(respondent) or not file.responder(respondent):
+                raise ValueError(f"{respondent} may not respond to this form (it is restricted to its responders)")
+            return self.forms.submit(form_id, respondent, answers)
+
+    def edit_response(self, form_id: str, response_id: str, answers: dict[str, Any]) -> None:
+        """The respondent edits their response (the form's "Edit your response" link): ``answers`` change."""
+        with self._lock:
+            self.forms.edit_response(form_id, response_id, answers)
+
+    def edit_form(self, form_id: str, edit: Any) -> None:
+        """Someone changes the form in the Forms editor: ``edit(items)`` changes its item list in place."""
+        with self._lock:
+            self.forms.edit_items(form_id, edit)
 
     def open_with_app(self, file_id: str, person: str, client_id: str) -> None:
         """A person opens the file with the app (Google Picker): drive.file reaches it from then on."""
@@ -364,6 +398,8 @@ class GoogleFake:
         self.files[file.id] = file
         if mime_type == SPREADSHEET_MIME:
             self.spreadsheets[file.id] = Spreadsheet.new(file.id, name, caller.email)
+        if mime_type == FORM_MIME:
+            self.forms.made_in_drive(file.id, name)
         return file
 
     # -- routes: (status, body) --
@@ -381,7 +417,52 @@ class GoogleFake:
         with self._lock:
             if path.startswith("/v4/"):
                 return self._sheets_route(method, path, query, body, caller)
+            if path.startswith(FORMS_PATH):
+                return self._forms_route(method, path, query, body, caller)
             return self._drive_route(method, path, query, body, caller)
+
+    def _forms_route(self, method: str, path: str, query: dict[str, list[str]], body: Any, caller: Caller) -> tuple[int, Any]:
+        """Forms v1: the methods tracker-sync calls (see google_fake.forms); each needs one of its scopes."""
+        one = {k: v[-1] for k, v in query.items()}
+        known = self.contract.method(method, path)
+        if known is not None and not has_form_scope(caller, known.scopes):
+            raise scope_insufficient()
+        if path == FORMS_PATH and method == "POST":
+            if caller.service_account:  # it would own the form in a My Drive it has no storage in
+                raise permission_denied()
+            file = self._create_file((body or {}).get("info", {}).get("documentTitle") or (body or {}).get("info", {}).get("title")
+                                     or "Untitled form", FORM_MIME, [], caller, False)
+            try:
+                return 200, self.forms.create(file.id, body, one.get("unpublished"))
+            except ApiAnswer:
+                del self.files[file.id]
+                raise
+        m = re.fullmatch(FORMS_PATH + r"/([^/:]+)(:batchUpdate|:setPublishSettings|/responses)?", path)
+        if m is None or known is None:
+            raise not_implemented(f"{method} {path}")
+        self._form_file(m[1], caller, write=method == "POST")
+        if m[2] is None and method == "GET":
+            return 200, apply_field_mask(self.forms.get(m[1]), parse_field_mask(one["fields"])) if "fields" in one else self.forms.get(m[1])
+        if m[2] == ":batchUpdate":
+            reply = self.forms.batch_update(m[1], body)
+            self.files[m[1]].touched_by(caller.email)
+            return 200, reply
+        if m[2] == ":setPublishSettings":
+            return 200, self.forms.set_publish_settings(m[1], body)
+        if m[2] == "/responses" and method == "GET":
+            return 200, self.forms.list_responses(m[1], one)
+        raise not_implemented(f"{method} {path}")
+
+    def _form_file(self, form_id: str, caller: Caller, *, write: bool) -> None:
+        """The form's Drive file, if the caller may open it (and change it, for a write); else Google's 404
+        or 403. Under drive.file only the forms the app made are reachable, as in Drive."""
+        file = self.files.get(form_id)
+        if file is None or form_id not in self.forms.forms or not file.readable_by(caller.email):
+            raise form_not_found()
+        if not reaches_every_form(caller) and (caller.email, caller.client_id) not in file.apps:
+            raise form_not_found()
+        if write and not file.writable_by(caller.email):
+            raise permission_denied()
 
     def _sheets_route(self, method: str, path: str, query: dict[str, list[str]], body: Any, caller: Caller) -> tuple[int, Any]:
         one = {k: v[-1] for k, v in query.items()}
@@ -465,7 +546,32 @@ class GoogleFake:
             if method == "GET":
                 resource = file.resource(caller)
                 return 200, apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one else self._short(file, caller)
+            if method == "PATCH":
+                self._move(file, one, payload, caller, all_drives)
+                resource = file.resource(caller)
+                return 200, apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one else self._short(file, caller)
         raise not_implemented(f"{method} {path}")
+
+    def _move(self, file: DriveFile, one: dict[str, str], payload: dict, caller: Caller, all_drives: bool) -> None:
+        """files.update moving a file (addParents / removeParents); any other change is not modelled.
+        Into a shared drive only its owner may move a My Drive file, and only where they may add files."""
+        if set(payload) - {"name"} or set(one) - {"addParents", "removeParents", "supportsAllDrives", "fields"}:
+            raise not_implemented("files.update beyond a rename or a move (addParents, removeParents)")
+        if not file.writable_by(caller.email):
+            raise self._insufficient(file.id)
+        if payload.get("name"):
+            file.name = payload["name"]
+        added = [p for p in one.get("addParents", "").split(",") if p]
+        removed = [p for p in one.get("removeParents", "").split(",") if p]
+        if len(added) > 1 or len(set(file.parents) - set(removed)) + len(added) > 1:
+            raise not_implemented("a file with more than one parent")
+        if added:
+            drive = self._parent(added[0], caller, all_drives)
+            if drive is not file.drive and file.owner != caller.email:
+                raise self._insufficient(file.id)
+            file.drive, file.owner = drive, (None if drive else file.owner)
+            file.parents = [p for p in file.parents if p not in removed] + added
+        file.touched_by(caller.email)
 
     def _list_files(self, one: dict[str, str], caller: Caller) -> dict:
         """files.list: the files the caller's Drive calls reach that match ``q`` (shared drives' only when
@@ -491,16 +597,24 @@ class GoogleFake:
         email = payload.get("emailAddress", "")
         if payload["type"] == "user" and not notify and not self.accounts.has_google_account(email):
             raise no_account_to_notify(email)
-        held = next((p for p in file.permissions if payload["type"] == "user" and p.get("emailAddress") == email), None)
-        if held is not None:  # Drive keeps one permission per user: sharing again changes its role
+        view = payload.get("view")
+        if view is not None and (view != "published" or file.mime_type != FORM_MIME or payload["role"] != "reader"):
+            raise not_implemented("a permission view other than a form's published reader (its responders)")
+        if payload["type"] == "domain" and not payload.get("domain"):
+            raise drive_error(400, "The domain of a domain permission is required.", "required", location="permission.domain")
+        held = next((p for p in file.permissions if p["type"] == payload["type"] and p.get("view") == view
+                     and ((payload["type"] == "user" and p.get("emailAddress") == email)
+                          or (payload["type"] == "domain" and p.get("domain") == payload.get("domain")))), None)
+        if held is not None:  # Drive keeps one permission per user (and per domain): sharing again changes its role
             held["role"] = payload["role"]
             return {k: held[k] for k in ("kind", "id", "type", "role")}
         # A user's permission id is their permissionId (the same on every file), as Drive's are.
         permission_id = user_resource(email, caller.email)["permissionId"] if payload["type"] == "user" else str(next(self._ids))
         permission = {"kind": "drive#permission", "id": permission_id, "type": payload["type"],
-                      "role": payload["role"], **({"emailAddress": email} if email else {})}
+                      "role": payload["role"], **({"emailAddress": email} if email else {}),
+                      **({"domain": payload["domain"]} if payload["type"] == "domain" else {}), **({"view": view} if view else {})}
         file.permissions.append({**permission, "sendNotificationEmail": str(notify).lower()})
-        return {k: permission[k] for k in ("kind", "id", "type", "role")}
+        return {k: permission[k] for k in ("kind", "id", "type", "role", "view") if k in permission}
 
     def _permissions(self, file: DriveFile, one: dict[str, str], caller: Caller) -> dict:
         """permissions.list: the owner's permission (a shared drive's members instead, inherited from the
@@ -641,6 +755,16 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             if fault and fault.kind == "slow":
                 time.sleep(fault.delay)
+            if fault and fault.kind == "lost":
+                try:
+                    self.fake.handle(self.command, url.path, query, body, headers)
+                except ApiAnswer:
+                    pass
+                self._record(url.path, query, body, 0, "lost")
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.close_connection = True
+                self.connection.close()
+                return
             if fault and fault.kind == "status":
                 status, answer = fault.status, fault.body(self.command, self.fake._caller_email(headers))
                 if fault.retry_after is not None:
