@@ -315,7 +315,7 @@ class DistrictRunner:
         try:
             if school.backend == "google":  # opened before the skip check (no call yet): its form may have news
                 workbook = self.workbook(school)
-                calls0, quota0 = self._counts(workbook), Counter(getattr(workbook, "http", None).by_quota)
+                calls0, quota0 = self._counts(workbook), _quota_used(workbook)
             if listing_max_age_s is not None and school.backend == "google":
                 from tracker_sync.backends.google.workbook import spreadsheet_id_from
 
@@ -515,9 +515,14 @@ class DistrictRunner:
 def _quota_spent(workbook: Workbook | None, before: Counter[str]) -> dict:
     """``{"quota": {kind: calls}}``: what a job cost against each of Google's per-minute quotas (Sheets reads
     and writes, Forms reads, responses.list and writes; "drive" for Drive), for the history and its tests."""
-    http = getattr(workbook, "http", None)
-    spent = (http.by_quota - before) if http is not None else Counter()
+    spent = _quota_used(workbook) - before
     return {"quota": dict(sorted(spent.items()))} if spent else {}
+
+
+def _quota_used(workbook: Workbook | None) -> Counter[str]:
+    """Calls so far against each of Google's per-minute quotas (none for a tracker not on Google)."""
+    http = getattr(workbook, "http", None)
+    return Counter(http.by_quota) if http is not None else Counter()
 
 
 def _note_failure(workbook: Workbook, school: School, now: dt.datetime, as_of: dt.date, run: Run) -> bool:
