@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import tiny_grids
+from conftest import as_read, tiny_grids
 from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
@@ -62,18 +62,18 @@ def test_a_repeat_sync_reports_the_tabs_it_really_wrote_and_the_sync_logs_durati
     every tool tab), and the duration they show is the one on the Sync Log's new line."""
     XlsxWorkbook(provisioned).seed_rows({name: grid[1:] for name, grid in tiny_grids().items()})
     first = json.loads(runner.invoke(app, ["sync", str(provisioned), "--as-of", "2026-09-30", "--json"]).stdout)
-    assert first["tabs_written"] == ["Summary", "Patterns", "Flags", "Sync Log"] and first["outcome"] == "ok"
+    assert first["tabs_written"] == ["Summary", "Patterns", "Flags", "Plan", "Sync Log"] and first["outcome"] == "ok"
     again = json.loads(runner.invoke(app, ["sync", str(provisioned), "--as-of", "2026-09-30", "--json"]).stdout)
     assert again["tabs_written"] == ["Sync Log"] and again["outcome"] == "unchanged"
     log = XlsxWorkbook(provisioned).read(["Sync Log"]).grids["Sync Log"]
-    assert log[1][log[0].index("Duration (s)")] == round(again["duration_s"], 2)
+    assert log[1][[as_read(h) for h in log[0]].index("Duration (s)")] == round(again["duration_s"], 2)
     text = runner.invoke(app, ["sync", str(provisioned), "--as-of", "2026-09-30"])
     assert text.exit_code == 0, text.output
     assert "Nothing new since the last sync: wrote only Sync Log (read and checked in " in text.stdout
     assert "Wrote Summary" not in text.stdout
     shown = float(text.stdout.split("read and checked in ", 1)[1].split(" s", 1)[0])
     log = XlsxWorkbook(provisioned).read(["Sync Log"]).grids["Sync Log"]
-    assert log[1][log[0].index("Duration (s)")] == round(shown, 2)
+    assert log[1][[as_read(h) for h in log[0]].index("Duration (s)")] == round(shown, 2)
 
 def test_validate_exits_1_on_errors_and_its_json_equals_the_library(provisioned):
     grids = tiny_grids()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import AS_OF
+from conftest import AS_OF, as_read
 from district_support import check_of
 
 from tracker_sync.district.figures import school_figures
@@ -133,11 +133,11 @@ def test_trends_then_and_now_come_only_from_weeks_with_a_sync(tmp_path, grids, l
     assert report.synced["alpha"] == [False, False, True, False, False, True, False, False]
     tab = trends_tab(report)
     header = next(i for i, row in enumerate(tab.rows) if row and row[0] == "School")
-    rows = {row[0]: dict(zip(tab.rows[header], row, strict=True)) for row in tab.rows[header + 1:]}
+    rows = {row[0]: dict(zip(map(as_read, tab.rows[header]), row, strict=True)) for row in tab.rows[header + 1:]}
     alpha, beta = rows["Alpha"], rows["Beta"]
     assert (alpha["Weeks with a sync"], alpha["Then: week of"], alpha["Now: week of"]) == (
         2, dt.date(2026, 8, 26), dt.date(2026, 9, 16))
-    observed = tab.rows[header].index("Observed in 14 days, 8 weeks")
+    observed = [as_read(h) for h in tab.rows[header]].index("Observed in 14 days, 8 weeks")
     assert alpha["Observed in 14 days, 8 weeks"] == "··▁··█··"
     assert tab.rows[header + 1][observed + 1:observed + 3] == [0.5, 0.75]
     assert (beta["Weeks with a sync"], beta["Then: week of"], beta["Now: week of"]) == (1, None, dt.date(2026, 9, 30))

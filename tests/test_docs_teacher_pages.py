@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_docs_google_setup import SPREADSHEET_ID, made_up, steps
+from page_steps import SPREADSHEET_ID, made_up, steps
 
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
 from tracker_sync.sync import check_tracker

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from test_google_fake import Client
+from google_fake_support import Client
 
 from tracker_sync.testing.google_fake import Fault, GoogleFake
 

@@ -12,8 +12,8 @@ import json
 from collections import Counter
 
 import pytest
+from backend_support import run_cli
 from conftest import tiny_grids
-from test_google_backend import run_cli
 
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client, spreadsheet_id_from
 from tracker_sync.testing.google_fake import Fault, GoogleFake
@@ -411,7 +411,7 @@ def test_the_cli_says_where_the_form_is_and_what_each_sync_took_in(fake, account
 
 
 def test_a_district_pass_costs_one_responses_list_per_school_plus_the_form_update_when_a_roster_changed(fake, account, tmp_path):
-    from test_jobs import TUESDAY
+    from district_support import TUESDAY
 
     from tracker_sync.district.registry import load_registry
     from tracker_sync.jobs.clock import FakeClock

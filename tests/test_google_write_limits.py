@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 from backend_support import NO_WAIT, run_cli
-from conftest import AS_OF, tiny_grids
+from conftest import AS_OF, as_read, tiny_grids
 
 from tracker_sync.backends.google.values import entered_value
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client
@@ -39,8 +39,9 @@ def school(fake, account, leap_template, tiny_settings, shared_drive):
 
 
 def _texts(fake, workbook: GoogleWorkbook, tab: str) -> list[str]:
+    """The texts of a tab as a person reads them (the lines of a wrapped cell as one)."""
     sheet = fake.spreadsheets[workbook.spreadsheet_id].sheet(title=tab)
-    return [str(next(iter(cell["userEnteredValue"].values()))) for cell in sheet.cells.values() if "userEnteredValue" in cell]
+    return [as_read(str(next(iter(cell["userEnteredValue"].values())))) for cell in sheet.cells.values() if "userEnteredValue" in cell]
 
 
 def test_a_49990_character_coach_cell_is_quoted_by_a_short_prefix_and_the_sync_writes(fake, school):
@@ -91,7 +92,7 @@ def test_a_write_google_refuses_leaves_flags_and_sync_log_saying_why_in_one_more
         flags = _texts(fake, school, "Flags")
         assert flags[0] == "Flags: the last sync could not write its tabs"
         refusal = GoogleWorkbook(school.spreadsheet_id, school.http).read(["Flags"]).grids["Flags"]
-        said = {row[0]: row[1] for row in refusal[3:]}
+        said = {as_read(row[0]): as_read(row[1]) for row in refusal[3:]}
         assert said["Google said"].startswith("Invalid requests[") and "50000 characters" in said["Google said"]
         assert said["When"] == f"2026-09-30 {14 + attempt}:00:00 MDT"  # the sync's time, as the school reads clocks
         log = GoogleWorkbook(school.spreadsheet_id, school.http).read(["Sync Log"]).grids["Sync Log"]

@@ -13,7 +13,7 @@ import urllib.request
 import openpyxl
 import pytest
 from icalendar import Calendar
-from test_plan import AS_OF, PRIVATE_NOTE, WEEK1, WEEK2, plan_grids
+from plan_support import AS_OF, PRIVATE_NOTE, WEEK1, WEEK2, plan_grids
 from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
@@ -279,7 +279,7 @@ def test_an_older_tracker_without_visits_per_week_syncs_quietly_and_provision_ad
 
 
 def test_on_google_the_plan_costs_no_call_and_is_kept_across_syncs(fake, account, settings):
-    from test_google_backend import new_workbook
+    from backend_support import new_workbook
 
     workbook = new_workbook(fake, account, "Plan School tracker")
     workbook.provision(load_template().for_rubric(settings.rubric), to_metadata(settings))

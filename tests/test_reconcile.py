@@ -17,6 +17,7 @@ from conftest import tool_table
 
 from tracker_sync.backends.memory import MemoryWorkbook
 from tracker_sync.district.figures import school_figures
+from tracker_sync.render.layout import list_tab_name
 from tracker_sync.sync import build_brief, check_tracker, sync_tracker
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
@@ -63,7 +64,7 @@ class BriefTables(HTMLParser):
                 self.cards[self._card[1].strip()] = self._card[0].strip()
             self._card = None
         elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(html.unescape("".join(self._cell)).strip())
+            self._row.append(html.unescape("".join(self._cell)).replace("\xa0", " ").strip())
             self._cell = None
         elif tag == "tr" and self._row is not None:
             self.tables[-1].append(self._row)
@@ -73,6 +74,11 @@ class BriefTables(HTMLParser):
         """The body rows of the table whose header row starts with ``headers``."""
         found = next(t for t in self.tables if t and t[0][:len(headers)] == list(headers))
         return [dict(zip(found[0], row, strict=True)) for row in found[1:]]
+
+
+def _now(cell: str) -> str:
+    """The "now" of a brief cell that reads "then → now" (or only "now")."""
+    return cell.split(" → ")[-1]
 
 
 def _sum(rows: list[dict], column: str) -> int:
@@ -109,29 +115,34 @@ def figures_everywhere(workbook: MemoryWorkbook, as_of) -> dict[str, dict[str, o
     meetings = tool_table(patterns, "Team", after=titled("1:1s by team"))
     goals = tool_table(patterns, "Team", after=titled("Goals by team"))
     trend = next(r for r in tool_table(patterns, "Team", after=titled("Since ")) if r["Team"] == "Whole school")
-    listed = {title: len(tool_table(patterns, "Teacher", after=title)) for title in (
-        f"Teachers not observed in {gap}+ days", f"Teachers without a 1:1 in {one_gap}+ days",
-        "1:1 next steps past due, with no 1:1 since")}
+    lists = {f"Teachers not observed in {gap}+ days": "Not observed", f"Teachers without a 1:1 in {one_gap}+ days": "No recent 1-1",
+             "1:1 next steps past due, with no 1:1 since": "1-1 steps past due"}
+    listed = {title: len(tool_table(tabs.get(list_tab_name("Patterns", tab), patterns), "Teacher", after=title))
+              for title, tab in lists.items()}  # a long list is whole on its own tab, the first rows on Patterns
     out: dict[str, dict[str, object]] = defaultdict(dict)
     for names in (False, True):
         page = BriefTables()
         page.feed(build_brief(workbook, as_of=as_of, include_names=names))
         brief, cards = "brief" + (" (names)" if names else ""), page.cards
-        cov = page.table("Team", "Teachers", "Visits, 14 days")
-        practice = page.table("Team", f"1:1 in {one_gap} days")
-        met = [r[f"1:1 in {one_gap} days"].split(" of ") for r in practice]
-        out["teachers"] |= {f"{brief} card": int(cards["Teachers in observed roles"]), f"{brief} coverage": _sum(cov, "Teachers")}
+        teams = {r["Team"]: r for r in page.table("Team", "Teachers")}
+        school = teams.pop("Whole school")  # the brief's whole-school row: always shown, "then → now"
+        out["teachers"] |= {f"{brief} card": int(cards["Teachers in observed roles"]), f"{brief} by team": int(school["Teachers"])}
         out["not seen"] |= {f"{brief} card": int(cards[f"Not seen in {gap}+ days"]),
-                            f"{brief} coverage": _sum(cov, f"Not seen {gap}+ days")}
-        out["behind on scored"][f"{brief} coverage"] = _sum(cov, "Behind on scored obs.")
+                            f"{brief} by team": int(_now(school[f"Not seen {gap}+ days"]))}
+        out["behind on scored"][f"{brief} by team"] = int(school["Behind on scored obs."])
         out["overdue steps"] |= {f"{brief} card": int(cards["Overdue action steps"]),
-                                 f"{brief} table": _sum(page.table("Team", "Open", "Overdue"), "Overdue")}
+                                 f"{brief} by team": int(_now(school["Overdue steps"]))}
         out["median feedback"][f"{brief} card"] = cards["Median school days to feedback"]
-        out["feedback within"][f"{brief} card"] = cards[f"Feedback within {fb_norm} days"]
-        out["waiting for feedback"][f"{brief} table"] = _sum(page.table("Team", "Visits", "Feedback given"), "Waiting past norm")
-        out["next steps past due"][f"{brief} table"] = _sum(practice, "Next steps past due")
-        out["no 1:1"][f"{brief} table"] = sum(int(of) - int(seen) for seen, of in met)
-        out["no active goal"][f"{brief} table"] = _sum(practice, "No Active goal")
+        out["feedback within"] |= {f"{brief} card": cards[f"Feedback within {fb_norm} days"],
+                                   f"{brief} by team": _now(school[f"Feedback within {fb_norm} days"])}
+        observers = page.table(next(t[0][0] for t in page.tables if t and t[0][0].startswith("Observer")))
+        if len(observers) == len(check.patterns.feedback_by_observer):  # every observer is on the page
+            out["waiting for feedback"][f"{brief} observers"] = _sum(observers, "Waiting past norm")
+        if len(teams) == len(by_team):  # every team is on the page: the 1:1 and goal columns add up
+            met = [r[f"1:1 in {one_gap} days"].split(" of ") for r in teams.values()]
+            out["next steps past due"][f"{brief} by team"] = _sum(list(teams.values()), "Next steps past due")
+            out["no 1:1"][f"{brief} by team"] = sum(int(of) - int(seen) for seen, of in met)
+            out["no active goal"][f"{brief} by team"] = _sum(list(teams.values()), "No Active goal")
     h = report.headline
     out["not seen"] |= {
         "Summary headline": headline[f"Teachers not observed in {gap} days"],

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-from test_google_backend import cli_env  # noqa: F401 - the CLI pointed at the fake
 from typer.testing import CliRunner
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook

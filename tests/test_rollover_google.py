@@ -8,7 +8,7 @@ import json
 import pickle
 
 import pytest
-from test_google_backend import NO_WAIT, cli_env, run_cli  # noqa: F401 - cli_env: the CLI's env pointed at the fake
+from backend_support import NO_WAIT, run_cli
 
 from tracker_sync.backends.google.workbook import ARCHIVE_NOTE, GoogleWorkbook, google_client
 from tracker_sync.errors import RolloverIncomplete

@@ -11,9 +11,8 @@ import zipfile
 
 import openpyxl
 import pytest
-from test_xlsx_write import STYLE_LISTS, style_lists
 from typer.testing import CliRunner
-from xlsx_support import demo_tracker, members, sheet_parts
+from xlsx_support import STYLE_LISTS, demo_tracker, members, sheet_parts, style_lists
 
 from tracker_sync.backends.xlsx.workbook import META_TAB, XlsxWorkbook
 from tracker_sync.sync import tabs_to_read

@@ -9,7 +9,7 @@ import re
 import subprocess
 
 import pytest
-from test_brief import chromium, needs_chromium
+from look_support import chromium
 from typer.testing import CliRunner
 
 from tracker_sync.cli import app
@@ -238,7 +238,7 @@ def pdf_pages(pdf) -> int:
     return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
-@needs_chromium
+@pytest.mark.chromium
 @pytest.mark.parametrize("rubric_id", ["leap", "danielson"])
 def test_pages_print_on_one_letter_page_in_chromium(rubric_id, pages, tmp_path):
     pytest.importorskip("shutil").which("pdfinfo") or pytest.skip("pdfinfo (poppler-utils) is not installed")

@@ -10,7 +10,6 @@ import logging
 import sqlite3
 
 import pytest
-from test_google_backend import cli_env  # noqa: F401 - the CLI pointed at the fake
 from typer.testing import CliRunner
 
 from tracker_sync.backends.google.workbook import DRIVE_FILES, GoogleWorkbook, google_client, spreadsheet_id_from

@@ -16,12 +16,14 @@ from xlsx_support import (
     DEMO_AS_OF,
     HEAT,
     PALETTE,
+    STYLE_LISTS,
     demo_tracker,
     full_tool_tab,
     libreoffice_saved,
     members,
     sheet_parts,
     soffice_convert,
+    style_lists,
 )
 
 from tracker_sync.backends.xlsx.workbook import META_TAB, XlsxWorkbook
@@ -29,21 +31,6 @@ from tracker_sync.sync import sync_tracker
 from tracker_sync.tabs import Area, ToolTab
 
 TOOL_TABS = ("Summary", "Patterns", "Flags", "Plan", "Sync Log")
-STYLE_LISTS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
-
-
-def style_lists(path: Path) -> dict[str, list[str]]:
-    """Each list of styles.xml as its children's XML, in order (coach cells point into cellXfs by index)."""
-    xml = members(path)["xl/styles.xml"][0].decode()
-    found = {}
-    for name in STYLE_LISTS:
-        child = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border", "cellXfs": "xf"}[name]
-        section = re.search(rf"<{name}\b[^>]*?(?:/>|>(.*?)</{name}>)", xml, re.S)
-        inner = section.group(1) or "" if section else ""
-        found[name] = re.findall(rf"<{child}\b[^>]*?/>|<{child}\b[^>]*>.*?</{child}>", inner, re.S)
-    return found
-
-
 def changed_members(before: dict, after: dict) -> set[str]:
     """Members whose uncompressed or stored bytes differ, or that were added or removed."""
     return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 import sys
 import zipfile
@@ -166,3 +167,18 @@ def full_tool_tab(name: str = "Patterns") -> ToolTab:
         row_heights=[None, 30, None, None, None, 32], merges=(Area(0, 0, 1, 4), Area(5, 0, 1, 6)), frozen_rows=2,
         color_scales=(ScaleRule(Area(2, 1, 2, 2), HEAT),), filter=Area(1, 0, 3, 6),
     )
+
+
+STYLE_LISTS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
+
+
+def style_lists(path: Path) -> dict[str, list[str]]:
+    """Each list of styles.xml as its children's XML, in order (coach cells point into cellXfs by index)."""
+    xml = members(path)["xl/styles.xml"][0].decode()
+    found = {}
+    for name in STYLE_LISTS:
+        child = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border", "cellXfs": "xf"}[name]
+        section = re.search(rf"<{name}\b[^>]*?(?:/>|>(.*?)</{name}>)", xml, re.S)
+        inner = section.group(1) or "" if section else ""
+        found[name] = re.findall(rf"<{child}\b[^>]*?/>|<{child}\b[^>]*>.*?</{child}>", inner, re.S)
+    return found
