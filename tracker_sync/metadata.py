@@ -98,7 +98,8 @@ def to_metadata(settings: SchoolSettings) -> dict[str, str]:
     }
 
 
-def from_metadata(metadata: Mapping[str, str], norm_overrides: Mapping[str, object] | None = None) -> tuple[SchoolSettings, Template]:
+def from_metadata(metadata: Mapping[str, str],
+                  norm_overrides: Mapping[str, object] | None = None) -> tuple[SchoolSettings, Template]:
     """Settings and concrete template of a provisioned tracker; a clear ConfigError otherwise."""
     if "rubric" not in metadata or "school" not in metadata:
         raise ConfigError("This file has no tracker-sync setup. Create a tracker with `tracker-sync provision`, "

@@ -18,7 +18,8 @@ from tracker_sync.tabs import (
     ToolTab,
 )
 
-__all__ = ["Area", "CellValue", "ColorScale", "Grid", "Link", "ScaleRule", "Snapshot", "Style", "ToolTab", "Workbook", "open_workbook"]
+__all__ = ["Area", "CellValue", "ColorScale", "Grid", "Link", "ScaleRule", "Snapshot", "Style", "ToolTab", "Workbook",
+           "open_workbook"]
 
 
 def open_workbook(location: str, *, act_as: str | None = None) -> Workbook:

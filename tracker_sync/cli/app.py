@@ -103,7 +103,8 @@ app = typer.Typer(
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object for machines instead of tables.")]
 AsOfOption = Annotated[
-    str | None, typer.Option("--as-of", metavar="YYYY-MM-DD", help="Compute everything as of this date (default: today in the school's timezone).")
+    str | None, typer.Option("--as-of", metavar="YYYY-MM-DD",
+                             help="Compute everything as of this date (default: today in the school's timezone).")
 ]
 def _district_user(value: str | None) -> str | None:
     from tracker_sync.validate.cells import is_email
@@ -119,7 +120,8 @@ ActAsOption = Annotated[str | None, typer.Option(
     "(the service account's key with a subject); `tracker-sync google-access` prints what the Workspace admin grants.")]
 # Hidden from the Arguments list only because this typer labels every argument with its Python type
 # ("TRACKER <str>"); each command's help says what TRACKER is.
-TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", hidden=True, help="Path to the tracker .xlsx file, or a Google Sheets URL or id.")]
+TrackerArg = Annotated[str, typer.Argument(metavar="TRACKER", hidden=True,
+                                           help="Path to the tracker .xlsx file, or a Google Sheets URL or id.")]
 
 
 @app.callback()

@@ -29,7 +29,8 @@ from tracker_sync.cli.app import (
 from tracker_sync.errors import ConfigError, TrackerSyncError
 from tracker_sync.wording import plural
 
-RegistryOption = Annotated[Path, typer.Option("--registry", metavar="FILE.toml", help="The district registry TOML (see docs/district/registry.md).")]
+RegistryOption = Annotated[Path, typer.Option("--registry", metavar="FILE.toml",
+                                              help="The district registry TOML (see docs/district/registry.md).")]
 
 
 def needs_google(loaded) -> None:
@@ -78,7 +79,9 @@ def _outcome(run) -> str:
 def sync_all(
     registry: RegistryOption,
     as_of: AsOfOption = None,
-    workers: Annotated[int | None, typer.Option(metavar="N", min=1, max=32, help="Schools synced at the same time (default: the registry's workers).")] = None,
+    workers: Annotated[int | None, typer.Option(metavar="N", min=1, max=32,
+                                                help="Schools synced at the same time (default: the registry's "
+                                                     "workers).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Sync every school of the registry once, sharing one API quota; exits 3 if any school failed.
@@ -111,7 +114,8 @@ def sync_all(
                       TextColumn("{task.description}"), console=console, transient=True) as progress:
             task = progress.add_task("", total=len(runner.registry.schools))
             runs = runner.run_pass(workers=workers, as_of=day,
-                                   on_done=lambda run: progress.update(task, advance=1, description=f"{run.school}: {run.outcome}"))
+                                   on_done=lambda run: progress.update(task, advance=1,
+                                                                       description=f"{run.school}: {run.outcome}"))
     wall = round(time.perf_counter() - started, 2)
     failed = [r for r in runs if r.outcome == "failed"]
     skipped = sum(r.outcome == "skipped" for r in runs)
@@ -123,7 +127,8 @@ def sync_all(
     else:
         names = {s.id: s.name for s in runner.registry.schools.values()}
         table = Table("School", "Outcome", "Rows", "Errors", "Warnings", "API calls", "Seconds",
-                      title=f"{plural(len(runs), 'school')}, {summary['failed']} failed, {skipped} skipped (unchanged), in {wall:.1f} s")
+                      title=f"{plural(len(runs), 'school')}, {summary['failed']} failed, {skipped} skipped "
+                            f"(unchanged), in {wall:.1f} s")
         for run in runs:
             figures = ["–"] * 3 if run.outcome == "skipped" else [str(run.rows_read), str(run.errors), str(run.warnings)]
             table.add_row(Text(names[run.school]), Text(_outcome(run), style="red" if run.outcome == "failed" else ""),
@@ -164,9 +169,11 @@ def status(registry: RegistryOption, as_json: JsonOption = False) -> None:
         if row.outcome == "failed":
             outcome = Text(f"failed ({row.detail.partition(': ')[0]})", style="red")
         table.add_row(Text(row.school), row.backend, _short(row.last_sync), outcome, _n(row.errors), _n(row.warnings),
-                      f"{row.failure_streak} in a row" if row.failure_streak else "0", _short(row.next_sync), _short(row.next_brief))
+                      f"{row.failure_streak} in a row" if row.failure_streak else "0", _short(row.next_sync),
+                      _short(row.next_brief))
     console.print(table)
-    last = f"last ran {_short(report['last_run'])} ({report['outcome']}: {report['detail']})" if report["last_run"] else "never ran"
+    last = (f"last ran {_short(report['last_run'])} ({report['outcome']}: {report['detail']})" if report["last_run"]
+            else "never ran")
     say(f"District report: {last}; next {_short(report['next_run'])}")
 
 
@@ -194,10 +201,12 @@ def _run_line(job: str, at: str, run) -> str:
 def serve(
     registry: RegistryOption,
     reload_every: Annotated[float, typer.Option(metavar="SECONDS", min=1, max=86_400,
-                                                help="Seconds between checks of the registry file for changes (1 to 86400).")] = 30.0,
+                                                help="Seconds between checks of the registry file for changes "
+                                                     "(1 to 86400).")] = 30.0,
     simulate_day: Annotated[str | None, typer.Option("--simulate-day", metavar="YYYY-MM-DD",
-                                                        help="Dry run: that whole school day's jobs on a simulated clock, on in-memory "
-                                                             "copies of the trackers; writes nothing, then stops. Exits 3 if any run failed.")] = None,
+                                                        help="Dry run: that whole school day's jobs on a simulated clock, on "
+                                                             "in-memory copies of the trackers; writes nothing, then stops. "
+                                                             "Exits 3 if any run failed.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line (each run, start and stop); "
                                           "with --simulate-day one JSON object for the whole day.")] = False,
     calendar_port: Annotated[int | None, typer.Option(

@@ -31,9 +31,14 @@ from tracker_sync.errors import TrackerSyncError
 @app.command("district-report")
 def district_report(
     registry: RegistryOption,
-    out: Annotated[Path | None, typer.Option("--out", metavar="FILE.xlsx", help="Write the District workbook to this .xlsx file.")] = None,
-    backend: Annotated[str | None, typer.Option(metavar="xlsx|google", help="xlsx or google (default: the registry's district.report backend, else xlsx).")] = None,
-    brief: Annotated[Path | None, typer.Option(metavar="FILE.html", help="Where to write the district brief (default: briefs/district/ beside the registry).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", metavar="FILE.xlsx",
+                                             help="Write the District workbook to this .xlsx file.")] = None,
+    backend: Annotated[str | None, typer.Option(metavar="xlsx|google",
+                                                help="xlsx or google (default: the registry's district.report "
+                                                     "backend, else xlsx).")] = None,
+    brief: Annotated[Path | None, typer.Option(metavar="FILE.html",
+                                               help="Where to write the district brief (default: briefs/district/ "
+                                                    "beside the registry).")] = None,
     folder: Annotated[str | None, typer.Option(metavar="FOLDER_ID", help="Google: the shared drive or folder (id or address) for "
                                                  "a new District workbook (default: the registry's [district] folder).")] = None,
     act_as: ActAsOption = None,
@@ -93,9 +98,14 @@ def district_report(
 def export(
     tracker: TrackerArg,
     to: Annotated[Path, typer.Option("--to", metavar="DIR", help="Folder for the files (created if missing).")],
-    fmt: Annotated[str, typer.Option("--format", metavar="csv|jsonl|parquet", help="csv, jsonl or parquet (parquet needs the 'parquet' extra).")] = "csv",
-    deidentify: Annotated[bool, typer.Option("--deidentify", help="Replace names and emails with keyed hashes and drop free-text notes.")] = False,
-    key_file: Annotated[Path | None, typer.Option("--key-file", metavar="FILE", help="The district's secret key for --deidentify (default: $TRACKER_SYNC_DISTRICT_SECRET).")] = None,
+    fmt: Annotated[str, typer.Option("--format", metavar="csv|jsonl|parquet",
+                                     help="csv, jsonl or parquet (parquet needs the 'parquet' extra).")] = "csv",
+    deidentify: Annotated[bool, typer.Option("--deidentify",
+                                             help="Replace names and emails with keyed hashes and drop free-text "
+                                                  "notes.")] = False,
+    key_file: Annotated[Path | None, typer.Option("--key-file", metavar="FILE",
+                                                  help="The district's secret key for --deidentify (default: "
+                                                       "$TRACKER_SYNC_DISTRICT_SECRET).")] = None,
     act_as: ActAsOption = None,
     as_of: AsOfOption = None,
     as_json: JsonOption = False,

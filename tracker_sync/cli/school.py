@@ -72,7 +72,8 @@ def demo(
     rubric: Annotated[str, typer.Option(metavar="RUBRIC", help="Rubric: leap or danielson.")] = "leap",
     year: Annotated[str | None, typer.Option(
         "--year", metavar="YYYY-YY",
-        help="A later school year, e.g. 2027-28: the demo rolls over into it and fills its fall semester too (default 2026-27).")] = None,
+        help="A later school year, e.g. 2027-28: the demo rolls over into it and fills its fall semester too "
+             "(default 2026-27).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Build a tracker for a synthetic school, fill it with a semester of coaching data, and sync it.
@@ -87,7 +88,8 @@ def demo(
 
     try:
         start = parse_year(year).start_year if year is not None else None
-        with console.status("Provisioning, filling and syncing the demo tracker...", spinner="dots") if not as_json else nullcontext():
+        with (console.status("Provisioning, filling and syncing the demo tracker...", spinner="dots") if not as_json
+              else nullcontext()):
             path, report = run_demo(out, seed, rubric, start)
     except TrackerSyncError as exc:
         raise fail(exc) from exc
@@ -112,24 +114,32 @@ def demo(
 def provision(
     school: Annotated[str | None, typer.Option(metavar="NAME", help="School name, as people say it. Needed for a new tracker "
                                                   "and on Google; an existing .xlsx keeps its own name unless --rename.")] = None,
-    out: Annotated[Path | None, typer.Option(metavar="FILE.xlsx", help="The tracker .xlsx file to create or repair (xlsx backend).")] = None,
+    out: Annotated[Path | None, typer.Option(metavar="FILE.xlsx",
+                                             help="The tracker .xlsx file to create or repair (xlsx backend).")] = None,
     rubric: Annotated[str | None, typer.Option(metavar="RUBRIC", help="leap or danielson, for a new tracker (default leap). "
                                                   "An existing tracker keeps its own; a different one is refused.")] = None,
-    backend: Annotated[str, typer.Option(metavar="xlsx|google", help="xlsx (a local file) or google (a Google spreadsheet).")] = "xlsx",
+    backend: Annotated[str, typer.Option(metavar="xlsx|google",
+                                         help="xlsx (a local file) or google (a Google spreadsheet).")] = "xlsx",
     folder: Annotated[str | None, typer.Option(metavar="FOLDER_ID", help="Google: the shared drive or folder (id or address) for "
                                                  "a new spreadsheet (default: the registry's [district] folder).")] = None,
     act_as: ActAsOption = None,
-    leader: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a school leader (editor). Repeatable. Google only.")] = None,
-    coach: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a coach (editor). Repeatable. Google only.")] = None,
-    viewer: Annotated[list[str] | None, typer.Option(metavar="EMAIL", help="Email of a read-only viewer. Repeatable. Google only.")] = None,
-    registry: Annotated[Path | None, typer.Option(metavar="FILE.toml", help="District registry TOML: the school is recorded there (any backend).")] = None,
+    leader: Annotated[list[str] | None, typer.Option(metavar="EMAIL",
+                                                     help="Email of a school leader (editor). Repeatable. Google only.")] = None,
+    coach: Annotated[list[str] | None, typer.Option(metavar="EMAIL",
+                                                    help="Email of a coach (editor). Repeatable. Google only.")] = None,
+    viewer: Annotated[list[str] | None, typer.Option(metavar="EMAIL",
+                                                     help="Email of a read-only viewer. Repeatable. Google only.")] = None,
+    registry: Annotated[Path | None, typer.Option(metavar="FILE.toml",
+                                                  help="District registry TOML: the school is recorded there "
+                                                       "(any backend).")] = None,
     rename: Annotated[bool, typer.Option("--rename", help="Rename the school of an existing .xlsx tracker to --school.")] = False,
     notify: Annotated[bool, typer.Option("--notify/--no-notify", help="Email the people it is shared with.")] = True,
     form: Annotated[bool | None, typer.Option("--form/--no-form", help="Google: also make (or keep) the school's observation "
                                               "form, for recording visits from a phone (default: yes).")] = None,
     form_domain: Annotated[str | None, typer.Option(metavar="DOMAIN", help="Google: the district's Google domain, whose people "
                                                     "may answer the form (default: the registry's [district] domain, the domain "
-                                                    "of --as, of the person signed in, or of the people it is shared with).")] = None,
+                                                    "of --as, of the person signed in, or of the people it is shared "
+                                                    "with).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Create a new, empty tracker for a school, or repair or upgrade an existing one without touching its rows or settings.
@@ -148,7 +158,8 @@ def provision(
     try:
         if backend == "google":
             if out is not None:
-                raise ConfigError("--out is for an .xlsx tracker: a Google tracker is found by --school (and --registry); leave out --out.")
+                raise ConfigError("--out is for an .xlsx tracker: a Google tracker is found by --school (and "
+                                  "--registry); leave out --out.")
             if rename:
                 raise ConfigError("--rename works on .xlsx trackers only: a Google tracker is found by its school's name.")
             if school is None or not school.strip():

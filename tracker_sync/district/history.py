@@ -145,7 +145,8 @@ class History:
     def failures(self, school: str, kind: str = "sync") -> int:
         """Every failed run of the school, ever (its error count)."""
         with closing(self._connect()) as db:
-            row = db.execute("SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome = 'failed'", (school, kind)).fetchone()
+            row = db.execute("SELECT COUNT(*) FROM runs WHERE school = ? AND kind = ? AND outcome = 'failed'",
+                             (school, kind)).fetchone()
         return int(row[0])
 
 

@@ -455,9 +455,11 @@ def load_registry(path: Path) -> Registry:
         raise ConfigError(f"No registry at {path}. Create one with `tracker-sync provision --registry {path}` "
                           "or write it by hand (see docs/district/registry.md).") from None
     except IsADirectoryError:
-        raise ConfigError(f"{path} is a folder, not a registry: give the registry's .toml file, e.g. {path / 'district.toml'}.") from None
+        raise ConfigError(f"{path} is a folder, not a registry: give the registry's .toml file, "
+                          f"e.g. {path / 'district.toml'}.") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"The registry {path} is not a text file (is it a spreadsheet?): give the district's .toml file.") from None
+        raise ConfigError(f"The registry {path} is not a text file (is it a spreadsheet?): "
+                          "give the district's .toml file.") from None
     except OSError as exc:
         raise ConfigError(f"Cannot read the registry {path}: {exc.strerror or exc}.") from exc
     try:

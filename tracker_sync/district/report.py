@@ -275,7 +275,8 @@ def _rubric_sections(entries: list[SchoolEntry], stored: dict[str, dict], min_ce
         hidden, hidden_totals = complementary(weights, primary, lines)
         no_total = "n" in hidden_totals or total < min_cell
         section.scores[entry.id] = SUPPRESSED if no_total else Shown(float(total), total)
-        section.bands[entry.id] = [SUPPRESSED if ("band", i) in hidden or no_total else Shown(c / total, total) if total else NO_DATA
+        section.bands[entry.id] = [SUPPRESSED if ("band", i) in hidden or no_total
+                                   else Shown(c / total, total) if total else NO_DATA
                                    for i, c in enumerate(counts)]
         section.heat[entry.id] = {code: SUPPRESSED if ("code", code) in hidden else means[code] for code in codes}
         section.heat_all[entry.id] = SUPPRESSED if no_total else shown(*_pair(data["all_indicators"]), min_cell)

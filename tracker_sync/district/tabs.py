@@ -78,7 +78,8 @@ def district_tab(report: DistrictReport) -> ToolTab:
     for s in report.schools:
         status = s.status if not s.last_sync_failed else f"{s.status}; last sync failed"
         last = s.last_success.replace(tzinfo=None) if s.last_success else "never"
-        rows.append([s.name, s.rubric, status, last, s.as_of, s.sync_days_missed, *[_value(s.figures.get(f.key)) for f in figures]])
+        rows.append([s.name, s.rubric, status, last, s.as_of, s.sync_days_missed,
+                     *[_value(s.figures.get(f.key)) for f in figures]])
     counts = report.counts()
     rows.append([f"District ({counts[CURRENT]} current schools)", "", "", None, None, None,
                  *[_value(report.district_row[f.key]) for f in figures]])
@@ -92,7 +93,8 @@ def ratings_tab(report: DistrictReport, section: RubricSection) -> ToolTab:
     rubric = section.rubric
     columns = [Column("School"), Column("Status"), *[Column(b.name, "share") for b in rubric.bands], Column("Scores", "int")]
     school = {s.id: s for s in report.schools}
-    rows = [[school[i].name, school[i].status, *map(_value, section.bands[i]), _value(section.scores[i])] for i in section.schools]
+    rows = [[school[i].name, school[i].status, *map(_value, section.bands[i]), _value(section.scores[i])]
+            for i in section.schools]
     rows.append(["District (current schools)", "", *map(_value, section.district_bands), None])
     bands = ", ".join(f"{b.name} {b.min:g}-{b.max:g}" if b.min != b.max else f"{b.name} {b.min:g}" for b in rubric.bands)
     note = f"Share of {rubric.name} scores per band ({bands}), every score up to the as-of date. {_legend(report)}"

@@ -169,7 +169,8 @@ def active_teachers(grids: Mapping[str, Grid], template: Template, settings: Sch
     names = []
     for row in grid[1:]:
         name = clean_text(row[name_at]) if name_at < len(row) and not is_blank(row[name_at]) else ""
-        status = clean_text(row[status_at]).casefold() if status_at is not None and status_at < len(row) and row[status_at] else ""
+        status = (clean_text(row[status_at]).casefold() if status_at is not None and status_at < len(row) and row[status_at]
+                  else "")
         if name and status != "left":
             names.append(name)
     return names
@@ -244,7 +245,8 @@ def _changes(response: Response, values: Mapping[str, dict], layouts: Mapping[st
             continue
         row = grids[layout.tab.name][number - 1]
         differ = [layout.tab.column(key).header for key, value in values[kind].items()
-                  if key in layout.positions and not _same(row[layout.positions[key]] if layout.positions[key] < len(row) else None, value)]
+                  if key in layout.positions
+                  and not _same(row[layout.positions[key]] if layout.positions[key] < len(row) else None, value)]
         if differ:
             tabs[layout.tab.name] = {"columns": differ, "hash": _row_hash(row)}
     return {"at": response.submitted, "tabs": tabs} if tabs else None

@@ -56,7 +56,8 @@ def options_fingerprint(options: Sequence[str]) -> str:
 
 
 def _choice(options: Sequence[str], *, dropdown: bool | None = None) -> dict:
-    kind = ("DROP_DOWN" if len(options) > RADIO_UP_TO else "RADIO") if dropdown is None else ("DROP_DOWN" if dropdown else "RADIO")
+    kind = (("DROP_DOWN" if len(options) > RADIO_UP_TO else "RADIO") if dropdown is None
+            else ("DROP_DOWN" if dropdown else "RADIO"))
     return {"choiceQuestion": {"type": kind, "options": [{"value": option} for option in options]}}
 
 
@@ -94,7 +95,8 @@ def form_questions(template: Template, rubric: Rubric, teachers: Sequence[str], 
             continue
         question = _question(column, rubric, teacher_options(teachers) if column.type == "teacher" else [])
         if question is not None:
-            items.append(FormQuestion(f"observation:{column.key}", {"title": column.header, "questionItem": {"question": question}}))
+            items.append(FormQuestion(f"observation:{column.key}", {"title": column.header,
+                                                                    "questionItem": {"question": question}}))
     if scores and any(c.type == "score" for c in template.tab_of_kind("score").columns):
         tab = template.tab_of_kind("score")
         items.append(FormQuestion(None, {

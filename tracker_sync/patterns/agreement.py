@@ -73,7 +73,8 @@ def _judged(out: pd.DataFrame, settings: SchoolSettings) -> pd.DataFrame:
 
 def _summary(pairs: pd.DataFrame, group: np.ndarray, labels: dict[str, list[str]]) -> pd.DataFrame:
     """Per group code (0..n-1, one per label): co-observed lessons, comparisons, shares exact,
-    adjacent and agreed (the rubric's rule), mean difference. Counted with bincount: the frames are small, pandas' grouping is not."""
+    adjacent and agreed (the rubric's rule), mean difference. Counted with bincount: the frames are small,
+    pandas' grouping is not."""
     teacher, _ = pd.factorize(pairs["teacher"])
     lesson = teacher.astype("int64") * (int(day_numbers(pairs["date"]).max()) + 1) + day_numbers(pairs["date"])
     size = len(next(iter(labels.values())))

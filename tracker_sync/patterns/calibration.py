@@ -73,7 +73,8 @@ def calibration(frames: Frames, settings: SchoolSettings, offsets: pd.DataFrame 
     middle = scores["score"].between(low, high).to_numpy()
     out["middle_share"] = np.bincount(observer, weights=middle, minlength=len(observers)) / out["scores"]
     out["offset_flag"] = (out["paired"] >= norms.calibration_min_scores) & (out["mean_diff"].abs() >= norms.calibration_threshold)
-    out["middle_flag"] = (out["scores"] >= norms.calibration_min_scores) & (out["middle_share"] >= norms.calibration_middle_band_share)
+    out["middle_flag"] = ((out["scores"] >= norms.calibration_min_scores)
+                          & (out["middle_share"] >= norms.calibration_middle_band_share))
     return out[COLUMNS]
 
 

@@ -45,7 +45,8 @@ def coverage(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) -> p
     year = frames.scores[frames.scores["date"] >= pd.Timestamp(settings.school_year_start)]
     scored_rows = year.drop_duplicates("row")
     full = scored_rows["type"].isin(norms.full_observation_types)
-    lessons = scored_rows.assign(full=full).sort_values("full", ascending=False, kind="stable").drop_duplicates(["teacher", "date"])
+    lessons = (scored_rows.assign(full=full).sort_values("full", ascending=False, kind="stable")
+               .drop_duplicates(["teacher", "date"]))
     scored = summarise(lessons, "teacher", scored=("row", "size"), scored_full=("full", "sum"))
     out = roster.join(per_teacher, on="teacher").join(scored, on="teacher")
     out["days_since"] = days_between(out["last_observed"], as_of)

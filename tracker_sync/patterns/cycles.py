@@ -34,7 +34,8 @@ def cycle_checks(frames: Frames, settings: SchoolSettings, as_of: pd.Timestamp) 
     visits = DaysByName([frames.observations["teacher"]], frames.observations["date"], [cycles["teacher"]])
     inside = visits.position(stop, "right") - visits.position(cycles["start_date"], "left")
     cycles["observations"] = np.maximum(inside, 0)
-    cycles["school_days"] = school_days_between(cycles["start_date"] - pd.Timedelta(days=1), cycles["end_date"], settings.holidays)
+    cycles["school_days"] = school_days_between(cycles["start_date"] - pd.Timedelta(days=1), cycles["end_date"],
+                                                settings.holidays)
     cycles["weeks"] = cycles["school_days"] / 5
     cycles["days_past_end"] = days_between(cycles["end_date"], as_of).clip(lower=0)
     cycles["past_end_active"] = (cycles["status"] == "Active") & (cycles["end_date"] < as_of)

@@ -182,7 +182,8 @@ def practice_gaps(settings: SchoolSettings, *, one_on_ones: pd.DataFrame, next_s
                          f"(since {goal_period[0].isoformat()})")
         share = max(without / staff if staff else 0, unchecked / len(active) if len(active) else 0)
         gaps.append(_item(settings, "goals", "; ".join(parts) + ".", share))
-    teams, lacking = len(common_indicators), int((~common_indicators["has_common"].astype(bool)).sum()) if len(common_indicators) else 0
+    teams, lacking = len(common_indicators), (int((~common_indicators["has_common"].astype(bool)).sum())
+                                              if len(common_indicators) else 0)
     if lacking:
         gaps.append(_item(settings, "common_indicator",
                           f"{lacking} of {teams} teams have no common indicator in their Active goals.",
@@ -232,5 +233,6 @@ def equity_gap(settings: SchoolSettings, equity: pd.DataFrame) -> Discussion | N
            else "teachers in the school's lowest score quartile")
     where = "" if worst["scope"] == WHOLE_SCHOOL else f" in {worst['scope']}"
     sentence = (f"In the last 30 days {who}{where} had {worst['visits_per_teacher']:.1f} visits each, {worst['ratio']:.2f}x "
-                f"the {worst['others_visits_per_teacher']:.1f} of their colleagues (norm: at least {settings.norms.equity_min_ratio:g}x).")
+                f"the {worst['others_visits_per_teacher']:.1f} of their colleagues (norm: at least "
+                f"{settings.norms.equity_min_ratio:g}x).")
     return _item(settings, "equity", sentence[0].upper() + sentence[1:], float(1 - worst["ratio"]))

@@ -84,9 +84,11 @@ def cadence_by_coach(cadence: pd.DataFrame, meetings: pd.DataFrame, as_of: pd.Ti
     if coached.empty:
         return pd.DataFrame(columns=BY_COACH)
     code, coaches = pd.factorize(coached["team_lead"], sort=True)
-    coach_of = dict(zip(coached["teacher"].tolist(), coached["team_lead"].tolist(), strict=True))  # lists: iterating str columns is slow
+    # lists: iterating str columns is slow
+    coach_of = dict(zip(coached["teacher"].tolist(), coached["team_lead"].tolist(), strict=True))
     recent = meetings[days_between(meetings["date"], as_of).to_numpy() < 30]
-    led = Counter(lead for teacher, lead in zip(recent["teacher"].tolist(), recent["led_by"].tolist(), strict=True) if coach_of.get(teacher) == lead)
+    led = Counter(lead for teacher, lead in zip(recent["teacher"].tolist(), recent["led_by"].tolist(), strict=True)
+                  if coach_of.get(teacher) == lead)
     return pd.DataFrame({
         "coach": coaches, "people": np.bincount(code, minlength=len(coaches)),
         "led_30d": [led[coach] for coach in coaches],

@@ -84,13 +84,16 @@ def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str,
     flags: list[PracticeFlag] = []
     gap = norms.observation_gap_days
     for r in patterns.coverage[patterns.coverage["not_seen"]].itertuples():
-        seen = f"Last observed {_day(r.last_observed)}, {_days(r.days_since)} ago." if r.observations_total else "Not observed yet this year."
+        seen = (f"Last observed {_day(r.last_observed)}, {_days(r.days_since)} ago." if r.observations_total
+                else "Not observed yet this year.")
         flags.append(PracticeFlag("not-observed", f"Observed at least every {gap} days", r.teacher, _text(r.team), seen,
                                   "Put a visit on the coaching calendar this week."))
     for r in patterns.coverage[patterns.coverage["behind_scored"]].itertuples():
         flags.append(PracticeFlag(
-            "scored-behind", f"{norms.scored_observations_per_year} scored observations a year, {norms.full_observations_per_year} Full",
-            r.teacher, _text(r.team), f"{r.scored} scored ({r.scored_full} Full); by now {r.scored_due} ({r.full_due} Full) are due.",
+            "scored-behind",
+            f"{norms.scored_observations_per_year} scored observations a year, {norms.full_observations_per_year} Full",
+            r.teacher, _text(r.team),
+            f"{r.scored} scored ({r.scored_full} Full); by now {r.scored_due} ({r.full_due} Full) are due.",
             "Schedule the next scored observation."))
     fb = patterns.feedback
     for r in fb[fb["overdue_pending"]].sort_values("date").itertuples():
@@ -115,22 +118,28 @@ def practice_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str,
     for r in cycles[cycles["past_end_active"]].itertuples():
         flags.append(PracticeFlag("cycle-past-end", weeks, r.teacher, _text(r.team),
                                   f"{r.cycle} ended {_day(r.end_date)}, {_days(r.days_past_end)} ago, and is still Active.",
-                                  "Close it with a reflection (Complete), or move its End Date.", tabs["learning_cycle"], int(r.row)))
+                                  "Close it with a reflection (Complete), or move its End Date.", tabs["learning_cycle"],
+                                  int(r.row)))
     for r in cycles[cycles["no_observation"]].itertuples():
         flags.append(PracticeFlag("cycle-no-observation", "Every learning cycle has at least one observation", r.teacher,
-                                  _text(r.team), f"{r.cycle} ({_day(r.start_date)} to {_day(r.end_date)}, focus {r.focus_indicator}): no visit logged inside it.",
+                                  _text(r.team),
+                                  f"{r.cycle} ({_day(r.start_date)} to {_day(r.end_date)}, focus {r.focus_indicator}): no "
+                                  "visit logged inside it.",
                                   "Observe the focus indicator before the cycle ends.", tabs["learning_cycle"], int(r.row)))
     for r in cycles[cycles["odd_length"]].itertuples():
         flags.append(PracticeFlag("cycle-length", weeks, r.teacher, _text(r.team),
-                                  f"{r.cycle} runs {r.school_days:.0f} school days, {r.weeks:.1f} school weeks ({_day(r.start_date)} to {_day(r.end_date)}).",
+                                  f"{r.cycle} runs {r.school_days:.0f} school days, {r.weeks:.1f} school weeks "
+                                  f"({_day(r.start_date)} to {_day(r.end_date)}).",
                                   "Check the Start and End Dates, or split the goal into cycles of the planned length.",
                                   tabs["learning_cycle"], int(r.row)))
     calib = patterns.calibration
     for r in calib[calib["offset_flag"]].itertuples():
         direction = "higher" if r.mean_diff > 0 else "lower"
         flags.append(PracticeFlag(
-            "calibration-offset", f"Within {norms.calibration_threshold:g} points of colleagues on the same teachers", r.observer, "",
-            f"Scores {abs(r.mean_diff):.2f} points {direction} than other observers, over {r.paired} shared scores (MET study: about 0.1-0.2).",
+            "calibration-offset", f"Within {norms.calibration_threshold:g} points of colleagues on the same teachers",
+            r.observer, "",
+            f"Scores {abs(r.mean_diff):.2f} points {direction} than other observers, over {r.paired} shared scores (MET "
+            "study: about 0.1-0.2).",
             "Co-observe and score a lesson together, then compare evidence."))
     low, high = rubric.middle_band
     for r in calib[calib["middle_flag"]].itertuples():
@@ -149,11 +158,13 @@ def meeting_and_goal_flags(patterns: Patterns, settings: SchoolSettings, tabs: d
     for r in patterns.one_on_ones[patterns.one_on_ones["overdue"]].itertuples():
         seen = f"Last 1:1 {_day(r.last_meeting)}, {_days(r.days_since)} ago." if r.meetings_total else "No 1:1 logged yet."
         flags.append(PracticeFlag("no-one-on-one", f"A 1:1 at least every {norms.one_on_one_gap_days} days", r.teacher,
-                                  _text(r.team), seen, "Put a 1:1 on the shared calendar this week; ask the teacher to bring the agenda."))
+                                  _text(r.team), seen,
+                                  "Put a 1:1 on the shared calendar this week; ask the teacher to bring the agenda."))
     for r in patterns.lead_check_ins[patterns.lead_check_ins["overdue"]].itertuples():
         seen = f"Last check-in with a school leader {_day(r.last_meeting)}, {_days(r.days_since)} ago." if r.meetings_total \
             else "No check-in with a school leader logged yet."
-        flags.append(PracticeFlag("lead-no-check-in", f"A check-in with a school leader at least every {norms.lead_check_in_gap_days} days",
+        flags.append(PracticeFlag("lead-no-check-in",
+                                  f"A check-in with a school leader at least every {norms.lead_check_in_gap_days} days",
                                   r.teacher, _text(r.team), seen,
                                   "Schedule a check-in with a collaborative agenda the Team Lead updates beforehand."))
     steps = patterns.next_steps
@@ -165,7 +176,8 @@ def meeting_and_goal_flags(patterns: Patterns, settings: SchoolSettings, tabs: d
             "Review them at a 1:1 this week and agree new ones with a deadline.", tabs["one_on_one"], int(r.row)))
     for r in patterns.no_active_goal.itertuples():
         drafts = f" ({r.drafts} Draft)" if r.drafts else ""
-        flags.append(PracticeFlag("no-active-goal", f"Every teacher has an Active goal in {rubric.short_name} language", r.teacher,
+        flags.append(PracticeFlag("no-active-goal", f"Every teacher has an Active goal in {rubric.short_name} language",
+                                  r.teacher,
                                   _text(r.team), f"No Active goal{drafts}.",
                                   "Agree a goal on a rubric indicator at the next 1:1 and mark it Active."))
     first = patterns.goal_period[0].isoformat()
@@ -182,7 +194,8 @@ def meeting_and_goal_flags(patterns: Patterns, settings: SchoolSettings, tabs: d
         shared = (f"The most shared is {r.most_shared}, in the goals of {r.most_shared_teachers} of {r.teachers} teachers."
                   if r.most_shared else f"None of the {r.teachers} teachers' Active goals names an indicator.")
         flags.append(PracticeFlag("team-no-common-indicator", "Each team shares at least one indicator in its goals", "",
-                                  _text(r.team), f"No indicator is in every teacher's Active goals, and no team goal names one. {shared}",
+                                  _text(r.team),
+                                  f"No indicator is in every teacher's Active goals, and no team goal names one. {shared}",
                                   "Choose one indicator together and add it as a team goal (Teacher or Team: the team's name)."))
     return flags
 
@@ -195,7 +208,8 @@ def equity_flags(patterns: Patterns, settings: SchoolSettings) -> list[PracticeF
     flags = []
     for r in patterns.equity[patterns.equity["flag"]].itertuples():
         members = groups[groups[r.group] & ((groups["team"] == r.scope) | (r.scope == WHOLE_SCHOOL))]["teacher"]
-        label = f"novices ({norms.novice_max_years} years or less)" if r.group == "novice" else "teachers in the lowest score quartile"
+        label = (f"novices ({norms.novice_max_years} years or less)" if r.group == "novice"
+                 else "teachers in the lowest score quartile")
         flags.append(PracticeFlag(
             "equity-novice" if r.group == "novice" else "equity-lowest-quartile",
             f"At least {norms.equity_min_ratio:g}x the visits of colleagues", ", ".join(sorted(members)),
@@ -211,7 +225,8 @@ def step_load_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str
     load = patterns.step_load
     flags = []
     for r in load[load["too_many"]].itertuples():
-        flags.append(PracticeFlag("step-load", f"At most {norms.max_open_steps} open action steps at a time", r.teacher, _text(r.team),
+        flags.append(PracticeFlag("step-load", f"At most {norms.max_open_steps} open action steps at a time", r.teacher,
+                                  _text(r.team),
                                   f"{r.open_steps} open steps" + (f", set by {r.set_by}." if r.set_by else "."),
                                   "Close or merge steps so the teacher works on one or two at a time."))
     for r in load[load["several_setters"]].itertuples():
@@ -221,7 +236,8 @@ def step_load_flags(patterns: Patterns, settings: SchoolSettings, tabs: dict[str
     for r in patterns.undated_steps.itertuples():
         flags.append(PracticeFlag(
             "step-no-due-date", f"Every action step has a due date (open over {norms.undated_step_days} days)", r.teacher,
-            _text(r.team), f"Step on {_text(r.indicator) or 'no indicator'} set {_day(r.date_set)}, open {_days(r.days_open)}, no due date.",
+            _text(r.team),
+            f"Step on {_text(r.indicator) or 'no indicator'} set {_day(r.date_set)}, open {_days(r.days_open)}, no due date.",
             "Set a due date with the teacher, or close the step.", tabs["action_step"], int(r.row)))
     return flags
 

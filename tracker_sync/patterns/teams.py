@@ -14,7 +14,8 @@ def team_summary(heat: pd.DataFrame, lowest: pd.DataFrame, coverage_by_team: pd.
     teams = sorted(set(cov.index) | set(heat["team"]))
     out = pd.DataFrame(index=pd.Index(teams, name="team"))
     out = out.join(cov[["teachers", "observations_14d", "not_seen", "behind_scored"]])
-    weighted = heat.assign(total=heat["mean"] * heat["n"], below=heat["share_below"] * heat["n"]).groupby("team")[["total", "below", "n"]].sum()
+    weighted = (heat.assign(total=heat["mean"] * heat["n"], below=heat["share_below"] * heat["n"])
+                .groupby("team")[["total", "below", "n"]].sum())
     out["mean"] = weighted["total"] / weighted["n"]
     out["share_below"] = weighted["below"] / weighted["n"]
     first = lowest[lowest["rank"] == 1].set_index("scope")["indicator"]

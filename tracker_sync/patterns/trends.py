@@ -110,7 +110,8 @@ def _median_by(groups: np.ndarray, values: np.ndarray, mask: np.ndarray, size: i
     whole = values[keep].astype("int64")
     width = int(whole.max(initial=0)) + 1
     code = groups[keep] * width + whole
-    counts = np.stack([np.bincount(code, weights=row[keep], minlength=size * width) for row in mask]).reshape(len(mask), size, width)
+    counts = (np.stack([np.bincount(code, weights=row[keep], minlength=size * width) for row in mask])
+              .reshape(len(mask), size, width))
     total = counts.sum(axis=2)
     below = np.cumsum(counts, axis=2)
     lower = (below <= ((total - 1) // 2)[..., None]).sum(axis=2)  # value at rank (n - 1) // 2
@@ -131,7 +132,8 @@ def _not_seen(frames: Frames, teachers: pd.DataFrame, days: np.ndarray, gap: int
     return out
 
 
-def _feedback(frames: Frames, settings: SchoolSettings, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _feedback(frames: Frames, settings: SchoolSettings, days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                                                   np.ndarray]:
     """Per date: which visits had feedback, which were within the norm, which waited past it."""
     obs = frames.observations
     norm = settings.norms.feedback_within_school_days

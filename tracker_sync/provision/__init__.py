@@ -74,7 +74,8 @@ def existing_registry(registry: Path | None):
         return load_registry(registry)
     folder = next(parent for parent in registry.parents if parent.exists())
     if not folder.is_dir():
-        raise ConfigError(f"Cannot create the registry {registry}: {folder} is a file, not a folder. Give another --registry path.")
+        raise ConfigError(f"Cannot create the registry {registry}: {folder} is a file, not a folder. Give "
+                          "another --registry path.")
     return None
 
 

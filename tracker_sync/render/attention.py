@@ -53,7 +53,8 @@ def since_label(dates: TrendDates) -> str:
 def _labels(settings: SchoolSettings) -> dict[str, str]:
     norms = settings.norms
     return {"not_seen": f"Not seen {norms.observation_gap_days}+ days", "median_feedback_school_days": "Median days to feedback",
-            "feedback_share_within": f"% feedback within {norms.feedback_within_school_days} days", "overdue_steps": "Overdue steps"}
+            "feedback_share_within": f"% feedback within {norms.feedback_within_school_days} days",
+            "overdue_steps": "Overdue steps"}
 
 
 def headline_trend_rows(patterns: Patterns) -> list[list[ToolCell]]:
@@ -115,7 +116,8 @@ def equity_table(settings: SchoolSettings, patterns: Patterns) -> Table:
     eq = patterns.equity
     return Table(
         [Column("Team"), Column("Group"), Column("Teachers", "int"), Column("Visits each (30 days)", "mean"),
-         Column("Colleagues' visits each", "mean"), Column("Ratio", "mean2"), Column("Scored each this year", "mean"), Column("Check")],
+         Column("Colleagues' visits each", "mean"), Column("Ratio", "mean2"), Column("Scored each this year", "mean"),
+         Column("Check")],
         [[plain(r.scope), EQUITY_GROUPS[r.group], r.teachers, plain(r.visits_per_teacher), plain(r.others_visits_per_teacher),
           plain(r.ratio), plain(r.scored_per_teacher), equity_check(r, settings)]
          for r in eq.itertuples()],
@@ -135,7 +137,8 @@ def step_load_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table
     checks = [", ".join(([f"more than {norms.max_open_steps} open"] if r.too_many else [])
                         + (["set by more than one coach"] if r.several_setters else [])) for r in heavy.itertuples()]
     return [
-        Table([Column("Teacher"), Column("Team"), Column("Open steps", "int"), Column("Set by", "long", wrap_at=30), Column("Check")],
+        Table([Column("Teacher"), Column("Team"), Column("Open steps", "int"), Column("Set by", "long", wrap_at=30),
+               Column("Check")],
               [[r.teacher, r.team, r.open_steps, r.set_by, check] for r, check in zip(heavy.itertuples(), checks, strict=True)],
               title=f"Action-step load (norm: at most {norms.max_open_steps} open steps, from one coach)",
               note="Get Better Faster: one or two bite-sized steps at a time.", empty="No teacher carries too many steps.",
@@ -186,7 +189,8 @@ def agreement_tables(settings: SchoolSettings, patterns: Patterns) -> list[Line 
                    f"{norms.agreement_min_comparisons} scores.",
               marks={(i, 6): "warning" for i, flag in enumerate(by_pair["below_norm"]) if flag},
               empty="No co-observed lesson yet."),
-        Table([Column("Indicator"), Column("Name", "long", wrap_at=36), Column("Lessons", "int"), Column("Scores compared", "int"),
+        Table([Column("Indicator"), Column("Name", "long", wrap_at=36), Column("Lessons", "int"),
+               Column("Scores compared", "int"),
                Column("Exact", "share"), Column("Within one point", "share"), Column("Check")],
               [[r.indicator, names.get(r.indicator, ""), r.lessons, r.comparisons, plain(r.exact), plain(r.adjacent),
                 agreement_check(r, settings)] for r in by_indicator.itertuples()],
@@ -215,7 +219,8 @@ def _drift_table(settings: SchoolSettings, patterns: Patterns) -> Table:
                  title="Offset from colleagues, month by month",
                  note=f"Each score against other observers' scores on the same teacher and indicator within "
                       f"{norms.calibration_window_days} days (as in the calibration table), averaged per month with at least "
-                      f"{norms.drift_min_scores} of them. Drifting: moved {norms.drift_threshold:g} points or more from the first "
-                      "month to the latest. Offsets are relative: colleagues of an observer who drifts move a little the other way.",
+                      f"{norms.drift_min_scores} of them. Drifting: moved {norms.drift_threshold:g} points or more from the "
+                      "first month to the latest. Offsets are relative: colleagues of an observer who drifts move a "
+                      "little the other way.",
                  marks={(i, len(months) + 2): "warning" for i, row in enumerate(rows) if row[-1]},
                  empty="Not enough shared scores yet.")

@@ -53,26 +53,33 @@ def render_flags(findings: Sequence[Finding], tab_ids: Mapping[str, int], practi
     authors, team_leads = authors or {}, team_leads or {}
     found = Counter(f.code for f in findings)
     flagged = Counter(f.code for f in practice)
-    by_type: list[list[ToolCell]] = [[FINDING_TYPES[code].title, FINDING_TYPES[code].severity, code, n] for code, n in found.items()]
+    by_type: list[list[ToolCell]] = [[FINDING_TYPES[code].title, FINDING_TYPES[code].severity, code, n]
+                                     for code, n in found.items()]
     by_type += [[PRACTICE_FLAG_TYPES[code], "practice", code, n] for code, n in flagged.items()]
     counts = Table([Column("Flag", "long", wrap_at=30), Column("Kind"), Column("Code"), Column("Count", "int")], by_type,
                    title="Count by type", empty="Nothing to fix and every norm is met.")
     cells = Table(
-        [Column("Severity"), Column("Tab"), Column("Cell"), Column("Column"), Column("Entered by"), Column("Value", "long", wrap_at=24),
-         Column("Problem", "long", wrap_at=40), Column("How to fix", "long", wrap_at=44), Column("Code"), Column("Go to cell", "link")],
-        [[f.severity, f.tab, f.cell or (f"row {f.row}" if f.row else ""), f.header or "", authors.get((f.tab, f.row or 0), ""), f.value,
+        [Column("Severity"), Column("Tab"), Column("Cell"), Column("Column"), Column("Entered by"),
+         Column("Value", "long", wrap_at=24),
+         Column("Problem", "long", wrap_at=40), Column("How to fix", "long", wrap_at=44), Column("Code"),
+         Column("Go to cell", "link")],
+        [[f.severity, f.tab, f.cell or (f"row {f.row}" if f.row else ""), f.header or "", authors.get((f.tab, f.row or 0), ""),
+          f.value,
           f.message, f.hint, f.code, Link("Go to cell", f.tab, f.cell) if f.cell and f.tab in tab_ids else ""] for f in findings],
         title=f"Cells to fix ({len(findings)})", empty="No problems found. Thank you!",
-        note="Errors keep their row out of the patterns until fixed; warnings are kept. Filter 'Entered by' to see your own rows.",
+        note="Errors keep their row out of the patterns until fixed; warnings are kept. "
+             "Filter 'Entered by' to see your own rows.",
         marks={(i, 0): f.severity for i, f in enumerate(findings)}, filter=True, list_tab="Cells to fix")
     grouped = _grouped(practice, team_leads)
     flags = Table(
         [Column("Flag", "long", wrap_at=30), Column("Team"), Column("Team Lead"), Column("Who", "long", wrap_at=30),
-         Column("Norm", "long", wrap_at=30), Column("What the tracker shows", "long", wrap_at=44), Column("Suggestion", "long", wrap_at=40),
+         Column("Norm", "long", wrap_at=30), Column("What the tracker shows", "long", wrap_at=44),
+         Column("Suggestion", "long", wrap_at=40),
          Column("Code"), Column("Go to row", "link")],
         grouped, title=f"Practice flags: where coaching is off the norms this school set ({len(grouped)})",
         empty="Every norm is met. Well done!", marks={(i, 0): "warning" for i in range(len(grouped))}, list_tab="Practice flags")
-    items: list[Line | Table | Index] = [Line("Flags: what to fix in the coach tabs, and where practice is off the norms", "title"),
+    items: list[Line | Table | Index] = [Line("Flags: what to fix in the coach tabs, and where practice is off the norms",
+                                              "title"),
                                          GAP, Index(), GAP, counts, GAP, cells, GAP, flags]
     return layout_tabs("Flags", items, keep=keep)
 

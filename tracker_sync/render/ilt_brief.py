@@ -146,7 +146,8 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     more_questions = [dict(zip(("question", "source"), discussion_question(settings, topic), strict=True), topic=topic)
                       for topic in discussion_questions() if topic not in shown_topics and topic != "theme"]
     return {
-        "school": settings.school, "as_of": patterns.as_of, "generated": (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
+        "school": settings.school, "as_of": patterns.as_of,
+        "generated": (generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
         "include_names": include_names, "rubric": rubric, "norms": norms,
         "key_numbers": [
             ("Teachers in observed roles", str(len(patterns.coverage)), None),
@@ -160,7 +161,8 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
         "discuss": patterns.discuss,
         "codes": codes, "heat_rows": heat_rows, "indicator_names": {i.code: i.name for i in rubric.indicators},
         "legend": [(f"{v:g}", *heat_color(v, settings)) for v in range(int(rubric.scale_min), int(rubric.scale_max) + 1)],
-        "school_low": [{"indicator": r.indicator, "name": r.name, "mean": _n(r.mean), "n": int(r.n), "below": percent(r.share_below)}
+        "school_low": [{"indicator": r.indicator, "name": r.name, "mean": _n(r.mean), "n": int(r.n),
+                        "below": percent(r.share_below)}
                        for r in school_low.itertuples()],
         "team_low": [{"team": r.scope, "indicator": r.indicator, "mean": _n(r.mean)} for r in team_low.itertuples()],
         "teams": [{"team": r.team, "teachers": r.teachers, "visits": r.observations_14d, "not_seen": r.not_seen,
@@ -203,7 +205,8 @@ def practice_context(settings: SchoolSettings, patterns: Patterns) -> TemplateCo
     measured = patterns.goal_progress.dropna(subset=["change"])
     change = measured["change"]
     if len(measured) >= MIN_PROGRESS_GOALS:
-        progress = (f"Of {len(measured)} Active practice goals with a baseline and a later score, {int((change > 0).sum())} rose, "
+        progress = (f"Of {len(measured)} Active practice goals with a baseline and a later score, "
+                    f"{int((change > 0).sum())} rose, "
                     f"{int((change == 0).sum())} held and {int((change < 0).sum())} fell (mean change {change.mean():+.2f}); "
                     f"{int(measured['reached'].sum())} are at their target.")
     else:

@@ -46,7 +46,8 @@ def then_now(measure: str, r: pd.Series) -> dict[str, str | bool]:
 
 def moved_cells(patterns: Patterns) -> dict[tuple[str, str], dict[str, str]]:
     """(team, indicator) -> {"way": "up"/"down", "was": "5.8"} for the heat-map cells that moved."""
-    return {(r.team, r.indicator): {"way": "up" if r.change > 0 else "down", "was": f"{r.then:.1f}"} for r in moved_heat_cells(patterns).itertuples()}
+    return {(r.team, r.indicator): {"way": "up" if r.change > 0 else "down", "was": f"{r.then:.1f}"}
+            for r in moved_heat_cells(patterns).itertuples()}
 
 
 def attention_context(settings: SchoolSettings, patterns: Patterns, observer_labels: Mapping[str, str]) -> TemplateContext:

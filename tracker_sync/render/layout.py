@@ -186,7 +186,8 @@ def shown(value: ToolCell, kind: str) -> str:
 @dataclass(frozen=True)
 class Column:
     """One table column: its header and the kind of its cells (text, long, int, mean, mean2, share,
-    date, datetime, link, or spark: a sparkline, text centred so it never touches a number). Numbers are stored as numbers and shown with the kind's number format.
+    date, datetime, link, or spark: a sparkline, text centred so it never touches a number). Numbers are stored as numbers
+    and shown with the kind's number format.
     Long text wraps at ``wrap_at`` characters (default LONG_TEXT_WIDTH)."""
 
     header: str

@@ -92,7 +92,8 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
     heat = heatmap_section(settings, patterns)
     gap, fb_norm = norms.observation_gap_days, norms.feedback_within_school_days
     feedback_columns = [Column("Observations", "int"), Column("Feedback given", "int"), Column("Median school days", "mean"),
-                        Column(f"Within {fb_norm} days", "int"), Column("Waiting past the norm", "int"), Column("% within norm", "share")]
+                        Column(f"Within {fb_norm} days", "int"), Column("Waiting past the norm", "int"),
+                        Column("% within norm", "share")]
     cov = patterns.coverage
     not_seen = cov[cov["not_seen"]].sort_values("days_since", ascending=False, na_position="first")
     cycles = patterns.cycles
@@ -126,9 +127,11 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               title="Lowest indicators: a theme for professional learning",
               note=f"Indicators with at least {norms.theme_min_scores} scores; ties go to the larger share below "
                    f"{rubric.meeting_band}, then more scores.", empty="Not enough scores yet.", list_tab="Lowest indicators"),
-        Table([Column("Team"), Column("Teachers", "int"), Column("Visits (14 days)", "int"), Column(f"Not seen {gap}+ days", "int"),
+        Table([Column("Team"), Column("Teachers", "int"), Column("Visits (14 days)", "int"),
+               Column(f"Not seen {gap}+ days", "int"),
                Column("Median days since last visit", "int"), Column("Behind on scored observations", "int")],
-              plain_rows(patterns.coverage_by_team, ["team", "teachers", "observations_14d", "not_seen", "median_days_since", "behind_scored"]),
+              plain_rows(patterns.coverage_by_team, ["team", "teachers", "observations_14d", "not_seen", "median_days_since",
+                                                     "behind_scored"]),
               title=f"Coverage by team (norm: every teacher observed at least every {gap} days)",
               note=scored_note(settings, patterns)),
         Table([Column("Team"), *feedback_columns], _latency_rows(patterns.feedback_by_team, "team"), title="Feedback by team"),
@@ -136,24 +139,31 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               title=f"Feedback by observer (norm: feedback meeting within {fb_norm} school days)",
               note="School days skip weekends and the school's holidays. % within norm counts feedback given and visits "
                    "still waiting past the norm."),
-        Table([Column("Team"), Column("Steps", "int"), Column("Open", "int"), Column("Overdue", "int"), Column("Completion rate", "share"),
+        Table([Column("Team"), Column("Steps", "int"), Column("Open", "int"), Column("Overdue", "int"),
+               Column("Completion rate", "share"),
                Column("Median days to complete", "int"), Column("Teachers with no open step", "int")],
-              plain_rows(patterns.steps_by_team, ["team", "steps", "open", "overdue", "completion_rate", "median_days_to_complete", "no_open_step"]),
+              plain_rows(patterns.steps_by_team, ["team", "steps", "open", "overdue", "completion_rate",
+                                                  "median_days_to_complete", "no_open_step"]),
               title="Action steps by team",
               note="Completion rate = Met / (Met + Not Met + overdue). Days to complete: from Date Set to Date Completed."),
-        Table([Column("Team"), Column("Teacher-indicator pairs", "int"), Column("Mean change", "mean2"), Column("Rose", "int"), Column("Fell", "int")],
+        Table([Column("Team"), Column("Teacher-indicator pairs", "int"), Column("Mean change", "mean2"), Column("Rose", "int"),
+               Column("Fell", "int")],
               plain_rows(patterns.growth_by_team, ["team", "pairs", "mean_change", "improved", "declined"]),
               title="Growth: first versus latest score", note="Per teacher and indicator scored on two or more days.",
               empty="No indicator scored twice yet."),
-        Table([Column("Teacher"), Column("Team"), Column("Cycle"), Column("Focus"), Column("Before", "mean"), Column("After", "mean"),
+        Table([Column("Teacher"), Column("Team"), Column("Cycle"), Column("Focus"), Column("Before", "mean"),
+               Column("After", "mean"),
                Column("Change", "mean")],
-              plain_rows(patterns.cycle_growth.dropna(subset=["change"]), ["teacher", "team", "cycle", "focus_indicator", "before", "after", "change"]),
+              plain_rows(patterns.cycle_growth.dropna(subset=["change"]), ["teacher", "team", "cycle", "focus_indicator",
+                                                                           "before", "after", "change"]),
               title="Focus indicator inside learning cycles",
               note="Before: last score on the focus indicator by the cycle's start (or its first inside); after: latest inside.",
               empty="No cycle has two scores on its focus indicator yet.", list_tab="Cycle focus growth"),
-        Table([Column("Team Lead"), Column("Teachers", "int"), Column("Visits made (30 days)", "int"), Column("Teachers not seen", "int"),
+        Table([Column("Team Lead"), Column("Teachers", "int"), Column("Visits made (30 days)", "int"),
+               Column("Teachers not seen", "int"),
                Column("Open steps", "int"), Column("Active cycles", "int")],
-              plain_rows(patterns.coaching_load, ["team_lead", "teachers", "visits_30d", "not_seen", "open_steps", "active_cycles"]),
+              plain_rows(patterns.coaching_load, ["team_lead", "teachers", "visits_30d", "not_seen", "open_steps",
+                                                  "active_cycles"]),
               title="Coaching load per Team Lead"),
     ]
     calibration = [
@@ -162,7 +172,8 @@ def render_patterns(settings: SchoolSettings, patterns: Patterns, synced_at: dt.
               plain_rows(calib.assign(check=[_calibration_check(r, settings) for r in calib.itertuples()]),
                          ["observer", "scores", "paired", "mean_diff", "own_teachers_diff", "middle_share", "check"]),
               title="Calibration by observer",
-              note=f"Difference from other observers' scores on the same teacher and indicator within {norms.calibration_window_days} "
+              note="Difference from other observers' scores on the same teacher and indicator "
+                   f"within {norms.calibration_window_days} "
                    f"days. MET study: raters rate their own teachers 0.1-0.2 higher and rarely use the extremes. "
                    f"Checked from {norms.calibration_min_scores} scores; flagged at {norms.calibration_threshold:g} points."),
         *agreement_tables(settings, patterns),

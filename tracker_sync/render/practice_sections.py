@@ -22,7 +22,8 @@ def summary_measures(settings: SchoolSettings, patterns: Patterns) -> list[tuple
     measures: list[tuple[Column, ToolCell, ToolCell, bool]] = []
     if "one_on_ones" not in patterns.untracked:
         overdue = int(patterns.one_on_ones["overdue"].sum())
-        measures.append((Column(f"Teachers without a 1:1 in {settings.norms.one_on_one_gap_days} days", "int"), overdue, 0, overdue > 0))
+        measures.append((Column(f"Teachers without a 1:1 in {settings.norms.one_on_one_gap_days} days", "int"), overdue, 0,
+                         overdue > 0))
     if "goals" not in patterns.untracked:
         without = len(patterns.no_active_goal)
         measures.append((Column("Teachers without an Active goal", "int"), without, 0, without > 0))
@@ -42,9 +43,11 @@ def practice_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table]
     first, last = patterns.goal_period
     goals_note = (f"This quarter: {first.isoformat()} to {last.isoformat()}. A goal set this quarter counts as checked. "
                   "Common indicator: named by an Active team goal, or by an Active goal of every teacher on the team. "
-                  "Progress: the indicator's latest score against the typed Baseline, or the first score on or after the Set Date.")
+                  "Progress: the indicator's latest score against the typed Baseline, or the first score on "
+                  "or after the Set Date.")
     return [
-        Table([Column("Team"), Column("Teachers", "int"), Column(f"1:1 in {gap} days", "int"), Column(f"No 1:1 in {gap} days", "int"),
+        Table([Column("Team"), Column("Teachers", "int"), Column(f"1:1 in {gap} days", "int"),
+               Column(f"No 1:1 in {gap} days", "int"),
                Column("Median days since last 1:1", "int"), Column("Next steps past due", "int")],
               plain_rows(patterns.one_on_ones_by_team, ["team", "teachers", "met_recently", "overdue", "median_days_since",
                                                         "next_steps_past_due"]),
@@ -52,7 +55,8 @@ def practice_tables(settings: SchoolSettings, patterns: Patterns) -> list[Table]
               note="Teachers a Team Lead coaches (Team Leads' own check-ins are one level up, below). Next steps stay open "
                    "until the next 1:1 with the same person, where they are reviewed; past due counts every row of the list "
                    "below under the team of the person met, a Team Lead's own check-in included.", empty=no_tab),
-        Table([Column("Team Lead"), Column("Teachers", "int"), Column("1:1s led (30 days)", "int"), Column(f"No 1:1 in {gap} days", "int"),
+        Table([Column("Team Lead"), Column("Teachers", "int"), Column("1:1s led (30 days)", "int"),
+               Column(f"No 1:1 in {gap} days", "int"),
                Column("Median days since last 1:1", "int")],
               plain_rows(patterns.one_on_ones_by_lead, ["coach", "people", "led_30d", "overdue", "median_days_since"]),
               title="1:1s by Team Lead", empty=no_tab),
@@ -101,7 +105,8 @@ def lead_tables(settings: SchoolSettings, patterns: Patterns, lead_gap: int, mee
                for name in sorted({*by_leader.index, *feedback.index})]
     return [
         Table([Column("Team Lead"), Column("Team"), Column("Coached by"), Column("Last check-in", "date"),
-               Column("Days since check-in", "int"), Column("Last visit by a school leader", "date"), Column("Days since visit", "int"),
+               Column("Days since check-in", "int"), Column("Last visit by a school leader", "date"),
+               Column("Days since visit", "int"),
                Column("Visits (30 days)", "int")],
               leads, marks=marks,
               title=f"One level up: Team Leads (norms: a check-in with a school leader at least every {lead_gap} days, "
@@ -114,5 +119,6 @@ def lead_tables(settings: SchoolSettings, patterns: Patterns, lead_gap: int, mee
                Column("Median school days to feedback", "mean"), Column(f"Feedback within {fb_norm} days", "share")],
               leaders, title="One level up: school leaders and their Team Leads",
               note="Team Leads coached: the Roster's Team Lead column of each Team Lead. Feedback: school days from a visit "
-                   "to its feedback meeting, as for teachers.", empty="No school leader has visited or checked in with a Team Lead yet."),
+                   "to its feedback meeting, as for teachers.",
+              empty="No school leader has visited or checked in with a Team Lead yet."),
     ]

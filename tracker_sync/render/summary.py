@@ -20,7 +20,8 @@ def updated_line(settings: SchoolSettings, synced_at: dt.datetime) -> Line:
     """'Updated 2026-12-18 07:45 MST', in the school's own time zone: the sync that wrote these numbers
     (a later sync that finds nothing changed writes nothing, on Google not even this line)."""
     local = synced_at.astimezone(ZoneInfo(settings.timezone))
-    return Line(f"Updated {local:%Y-%m-%d %H:%M} {local.tzname()} by tracker-sync, which rewrites this tab when a number changes.",
+    return Line(f"Updated {local:%Y-%m-%d %H:%M} {local.tzname()} by tracker-sync, "
+                "which rewrites this tab when a number changes.",
                 "note", stamp=True)
 
 

@@ -108,7 +108,8 @@ def _quiet_novices(tabs: dict[RecordKind, _Tab], people: dict[str, Row], as_of: 
     there is no scored one: about one visit each in a month where colleagues get two or three."""
     novices: dict[str, list[str]] = {}
     for name, p in people.items():
-        if p["role"] == "Teacher" and p["status"] == "Active" and p["years_experience"] is not None and _number(p, "years_experience") <= max_years:
+        if (p["role"] == "Teacher" and p["status"] == "Active" and p["years_experience"] is not None
+                and _number(p, "years_experience") <= max_years):
             novices.setdefault(_text(p, "team"), []).append(name)
     team = max(novices, key=lambda t: (len(novices[t]), t))  # the most novices; ties: the later name, fixed
     quiet = sorted(novices[team])

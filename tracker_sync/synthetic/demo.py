@@ -101,7 +101,8 @@ def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap", year: int | Non
         try:
             earlier.unlink(missing_ok=True)
         except OSError as exc:
-            raise ConfigError(f"Cannot replace the earlier demo file {earlier}: {exc.strerror or exc}. Give another --out folder.") from exc
+            raise ConfigError(f"Cannot replace the earlier demo file {earlier}: {exc.strerror or exc}. "
+                              "Give another --out folder.") from exc
     workbook = XlsxWorkbook(path)
     provision_school(workbook, school, frozen_at=school.as_of)
     report = sync_demo(workbook)

@@ -41,7 +41,8 @@ _LEAD_STEPS = (
     "Draft the agenda for the next team meeting.", "Co-observe one teacher with me this week.",
 )
 _NOTES = ("Teacher led the agenda.", "Ran short; moved the rest to next week.", "Good energy; ready for the next cycle.", None)
-_SLO = ("Students meet the unit benchmark", "Students grow one reading level", "Students score proficient on the common assessment")
+_SLO = ("Students meet the unit benchmark", "Students grow one reading level",
+        "Students score proficient on the common assessment")
 
 
 def _meetings(rng: random.Random, days: list[dt.date], person: Person, led_by: str, every: int, kinds: Sequence[str],
@@ -60,7 +61,8 @@ def _meetings(rng: random.Random, days: list[dt.date], person: Person, led_by: s
     return rows
 
 
-def one_on_ones(rng: random.Random, staff: Staff, days: list[dt.date], themes: dict[str, Theme], focus_of: dict[str, str]) -> list[dict]:
+def one_on_ones(rng: random.Random, staff: Staff, days: list[dt.date], themes: dict[str, Theme],
+                focus_of: dict[str, str]) -> list[dict]:
     """Team Leads with their teachers (weekly or bi-weekly per lead), school leaders with each Team
     Lead; about one teacher in ten and one lead per school stop getting 1:1s three to five weeks
     before the last day."""
@@ -131,8 +133,10 @@ def goals(rng: random.Random, staff: Staff, days: list[dt.date], rubric: Rubric,
                              status=status))
             if person is not lead and status == "Active" and rng.random() < 0.5:
                 low, set_on = rng.randint(25, 55), rng.choice(september)
-                rows.append(dict(teacher_or_team=person.name, kind="Student learning / SLO", indicator=None, goal=rng.choice(_SLO),
-                                 baseline=f"{low}% proficient (BOY)", target=f"{min(low + rng.randint(15, 30), 95)}% proficient (EOY)",
+                rows.append(dict(teacher_or_team=person.name, kind="Student learning / SLO", indicator=None,
+                                 goal=rng.choice(_SLO),
+                                 baseline=f"{low}% proficient (BOY)",
+                                 target=f"{min(low + rng.randint(15, 30), 95)}% proficient (EOY)",
                                  set_date=set_on, last_check_in=check_in(person.name, set_on, False), status="Active"))
         if team in with_team_goal:
             set_on = rng.choice(september[:10])

@@ -120,7 +120,8 @@ def _names(rng: random.Random, count: int) -> list[str]:
     """`count` distinct full names: the two named teachers first, then names drawn without repeats."""
     need = count - 2
     if need <= min(len(FIRST_NAMES), len(LAST_NAMES)):  # a school-sized staff: no first name twice
-        drawn = [f"{first} {last}" for first, last in zip(rng.sample(FIRST_NAMES, need), rng.sample(LAST_NAMES, need), strict=True)]
+        drawn = [f"{first} {last}"
+                 for first, last in zip(rng.sample(FIRST_NAMES, need), rng.sample(LAST_NAMES, need), strict=True)]
     else:
         pool = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
         if need > len(pool):
@@ -234,7 +235,8 @@ def _effects(rng: random.Random, rubric: Rubric, staff: Staff) -> Effects:
     indicator = np.array([per_indicator[c] for c in codes]) * unit
     weakest = {name: codes[int(np.argmin(row + indicator))] for name, row in team.items()}
 
-    observer = {p.name: rng.gauss(0, 0.12) * unit for p in [staff.principal, staff.assistant, *(lead for _, lead, _ in staff.teams)]}
+    observer = {p.name: rng.gauss(0, 0.12) * unit
+                for p in [staff.principal, staff.assistant, *(lead for _, lead, _ in staff.teams)]}
     observer[lenient] = 0.9 * max(unit, 0.75)  # never under ~0.7 points, so it shows on a 1-4 scale too
     base = rubric.scale_min + 0.58 * 6 * unit
     drift = 2.0 * max(unit, 0.6)  # the assistant principal drifts: about +2 LEAP points by December
@@ -266,7 +268,8 @@ def _cycles(w: World) -> list[Cycle]:
             if person is left and start > left_on:
                 break
             status = "Complete" if end < AS_OF else "Active" if start <= AS_OF else "Planned"
-            cycle = Cycle(person, f"Cycle {number}", start, end, focus, status, rng.choice(w.themes[focus].goals), rng.choice(SUCCESS))
+            cycle = Cycle(person, f"Cycle {number}", start, end, focus, status, rng.choice(w.themes[focus].goals),
+                          rng.choice(SUCCESS))
             if person is left and end >= left_on:
                 cycle.status, cycle.reflection = "Abandoned", "Teacher left the school in October."
             elif status == "Complete" and rng.random() < 0.8:
@@ -279,7 +282,8 @@ def _cycles(w: World) -> list[Cycle]:
 
 def _stale_cycle(w: World, cycles: list[Cycle]) -> list[Cycle]:
     """One teacher's last cycle ended weeks ago but nobody closed it: it still says Active."""
-    owner = w.rng.choice([c.teacher for c in cycles if c.name == "Cycle 1" and c.status == "Complete" and c.teacher is not w.staff.left])
+    owner = w.rng.choice([c.teacher for c in cycles if c.name == "Cycle 1" and c.status == "Complete"
+                          and c.teacher is not w.staff.left])
     kept = [c for c in cycles if c.teacher is not owner or c.end < AS_OF - dt.timedelta(days=14)]
     last = [c for c in kept if c.teacher is owner][-1]
     last.status, last.reflection = "Active", None
@@ -336,7 +340,8 @@ def _visits(w: World, cycles: list[Cycle]) -> list[Visit]:
                     visit.notes = f"{visit.type.split(' – ')[1]} observation, scored in {w.rubric.scores_tab}."
                 elif visit.focus is not None:  # an unscored visit always has its focus (set just above)
                     n = rng.randint(18, 30)
-                    visit.notes = rng.choice(w.themes[visit.focus].notes).format(n=n, k=rng.randint(n // 3, n - 2), m=rng.randint(3, 12))
+                    visit.notes = rng.choice(w.themes[visit.focus].notes).format(n=n, k=rng.randint(n // 3, n - 2),
+                                                                                 m=rng.randint(3, 12))
                 back = visit.day + _feedback_delay(rng)
                 visit.feedback = days[back] if back < len(days) else None
             visits.extend(own)
@@ -364,9 +369,11 @@ def _scores(np_rng: np.random.Generator, w: World, scored: list[Visit]) -> list[
         return []
     team = np.stack([effects.team[v.teacher.team] for v in scored])
     semester = len(w.days) - 1
-    row = np.array([(v.teacher.effect + v.teacher.growth * v.day / semester) * effects.unit + effects.offset(v.observer, v.day, semester)
+    row = np.array([(v.teacher.effect + v.teacher.growth * v.day / semester) * effects.unit
+                    + effects.offset(v.observer, v.day, semester)
                     for v in scored])
-    latent = effects.base + effects.indicator[None, :] + team + row[:, None] + np_rng.normal(0, 0.6 * effects.unit, (count, width))
+    latent = (effects.base + effects.indicator[None, :] + team + row[:, None]
+              + np_rng.normal(0, 0.6 * effects.unit, (count, width)))
     step = 0.5 if rubric.half_points else 1.0
     values = np.clip(np.round(latent / step) * step, rubric.scale_min, rubric.scale_max)
     middle = np.array([v.observer == effects.middle for v in scored])
@@ -393,7 +400,8 @@ def _action_steps(w: World, visits: list[Visit]) -> list[Step]:
             visit, feedback, focus = mine[index]
             due = feedback + dt.timedelta(days=rng.choice([7, 7, 10, 14, 14, 21]))
             text = rng.choice(w.themes[focus].steps).format(m=rng.randint(5, 10))
-            step = Step(feedback, person, visit.observer, text, focus, due, rng.choice(["Not Started", "In Progress", "In Progress"]))
+            step = Step(feedback, person, visit.observer, text, focus, due,
+                        rng.choice(["Not Started", "In Progress", "In Progress"]))
             roll, latest = rng.random(), n == len(chosen) - 1
             overdue = latest and person.status == "Active" and roll >= 0.75
             if due < AS_OF and not overdue:
@@ -426,17 +434,22 @@ def _grids(w: World, template: Template, domain: str, visits: list[Visit], score
     score_notes = ("Strong routines; checks for understanding only at the end.", "Debriefed same day.",
                    "Second scored visit this semester.", None, None, None, None)
     rows: dict[str, list[dict[str, CellValue]]] = {
-        "roster": [dict(teacher=p.name, email=email_of(p.name, domain), team=p.team, team_lead=p.coach, role=p.role, subject=p.subject,
+        "roster": [dict(teacher=p.name, email=email_of(p.name, domain), team=p.team, team_lead=p.coach, role=p.role,
+                        subject=p.subject,
                         grade_band=p.grade_band, years_experience=p.years, status=p.status)
                    for p in [staff.principal, staff.assistant, *staff.teachers]],
         "observation": [dict(date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type, focus_indicator=v.focus,
-                             notes=v.notes, feedback_date=v.feedback, learning_cycle=v.cycle.name if v.cycle else None) for v in visits],
-        "score": [dict(zip(w.codes, cells, strict=True), date=days[v.day], teacher=v.teacher.name, observer=v.observer, type=v.type,
+                             notes=v.notes, feedback_date=v.feedback, learning_cycle=v.cycle.name if v.cycle else None)
+                        for v in visits],
+        "score": [dict(zip(w.codes, cells, strict=True), date=days[v.day], teacher=v.teacher.name, observer=v.observer,
+                       type=v.type,
                        notes=rng.choice(score_notes)) for v, cells in zip(scored, score_cells, strict=True)],
-        "action_step": [dict(date_set=s.date_set, teacher=s.teacher.name, set_by=s.set_by, action_step=s.text, indicator=s.indicator,
+        "action_step": [dict(date_set=s.date_set, teacher=s.teacher.name, set_by=s.set_by, action_step=s.text,
+                             indicator=s.indicator,
                              due_date=s.due, status=s.status, date_completed=s.completed, evidence=s.evidence) for s in steps],
         "learning_cycle": [dict(teacher=c.teacher.name, cycle=c.name, start_date=c.start, end_date=c.end, focus_indicator=c.focus,
-                                goal=c.goal, success_indicators=c.success, status=c.status, reflection=c.reflection) for c in cycles],
+                                goal=c.goal, success_indicators=c.success, status=c.status, reflection=c.reflection)
+                           for c in cycles],
         **practice,
     }
     return {tab.name: _grid(template, tab.kind, rows[tab.kind]) for tab in template.tabs}
@@ -476,7 +489,8 @@ def _plant(rng: random.Random, rubric: Rubric, template: Template, grids: dict[s
     focus_at = observations[0].index(template.tab_of_kind("observation").column("focus_indicator").header)
     type_at = observations[0].index(template.tab_of_kind("observation").column("type").header)
     # Typos go on unscored visits, so no score row loses its observation as a side effect.
-    filled = [i for i, r in enumerate(observations) if i > len(observations) // 5 and r[focus_at] is not None and r[type_at] not in SCORED]
+    filled = [i for i, r in enumerate(observations) if i > len(observations) // 5 and r[focus_at] is not None
+              and r[type_at] not in SCORED]
     date_row, teacher_row, code_row = rng.sample(filled, 3)
     put("observation", date_row, "date", "13/45/2026", "bad_date")
     put("observation", teacher_row, "teacher", "Jon Smth", "unknown_teacher")
@@ -491,7 +505,8 @@ def _plant(rng: random.Random, rubric: Rubric, template: Template, grids: dict[s
 
     steps = grids[template.tab_of_kind("action_step").name]
     teacher_at = steps[0].index(template.tab_of_kind("action_step").column("teacher").header)
-    put("action_step", rng.choice([i for i, r in enumerate(steps) if r[teacher_at] == NEAR_MISS_TEACHER]), "teacher", "Ms. Garcia", "near_miss_name")
+    put("action_step", rng.choice([i for i, r in enumerate(steps) if r[teacher_at] == NEAR_MISS_TEACHER]), "teacher",
+        "Ms. Garcia", "near_miss_name")
     return planted
 
 
@@ -543,5 +558,6 @@ def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | Non
         synthetic_practice.plant(practice_rng, grids, lambda kind: template.tab_of_kind(kind).name,
                                  partial(_put, planted, template, grids),
                                  synthetic_practice.unique_surnames(staff, (NEAR_MISS_TEACHER, ACCENTED_TEACHER)))
-    return SyntheticSchool(name, settings, AS_OF, grids, planted, effects.lowest, effects.highest, effects.lenient, effects.middle,
+    return SyntheticSchool(name, settings, AS_OF, grids, planted, effects.lowest, effects.highest, effects.lenient,
+                           effects.middle,
                            attention)

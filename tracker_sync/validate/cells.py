@@ -24,7 +24,8 @@ SHORT_TEXT_LIMIT = 200  # names, teams, cycle names: longer is almost surely a p
 CELL_TEXT_LIMIT = 50_000  # Google Sheets' own limit for one cell
 
 #: What a spreadsheet shows when a formula fails (Google and Excel spellings).
-ERROR_VALUES = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#ERROR!", "#SPILL!", "#CALC!", "#GETTING_DATA"})
+ERROR_VALUES = frozenset({"#REF!", "#N/A", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#ERROR!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA"})
 
 MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
@@ -130,7 +131,8 @@ def _from_serial(number: float, *, typed_as_text: bool = False) -> Parsed:
         return Parsed(None, problem("bad-date", f"The number {clean_text(number)} is not a date."))
     day = SERIAL_EPOCH + dt.timedelta(days=int(number))
     if typed_as_text:
-        return Parsed(day, problem("ambiguous-date", f"Read the number {clean_text(number)} as a spreadsheet date serial: {day.isoformat()}."))
+        return Parsed(day, problem("ambiguous-date",
+                                   f"Read the number {clean_text(number)} as a spreadsheet date serial: {day.isoformat()}."))
     return Parsed(day)
 
 
@@ -205,7 +207,8 @@ def parse_integer(value: object, lo: float | None, hi: float | None) -> Parsed:
     if number is None or not float(number).is_integer():
         return Parsed(None, problem("bad-number", f"'{shown(clean_text(value))}' is not a whole number."))
     if lo is not None and hi is not None and not lo <= number <= hi:
-        return Parsed(None, problem("bad-number", f"{int(number)} is outside {lo:g}-{hi:g}.", f"Type a whole number from {lo:g} to {hi:g}."))
+        return Parsed(None, problem("bad-number", f"{int(number)} is outside {lo:g}-{hi:g}.",
+                                    f"Type a whole number from {lo:g} to {hi:g}."))
     if lo is not None and number < lo:  # a column with one bound only
         return Parsed(None, problem("bad-number", f"{int(number)} is below {lo:g}.", f"Type a whole number of at least {lo:g}."))
     if hi is not None and number > hi:
@@ -291,10 +294,12 @@ def parse_score(value: object, rubric: Rubric) -> Parsed:
         said = f"not {what}" if what == "a number" else f"{what}, not a score"
         return Parsed(None, problem("bad-score", f"'{shown(text)}' is {said}.", f"Type a score from {scale}, or leave it blank."))
     if not rubric.scale_min <= number <= rubric.scale_max:
-        return Parsed(None, problem("score-out-of-range", f"{number:g} is outside the {rubric.short_name} scale {scale}.", f"Type a score from {scale}."))
+        return Parsed(None, problem("score-out-of-range", f"{number:g} is outside the {rubric.short_name} scale {scale}.",
+                                    f"Type a score from {scale}."))
     if not rubric.is_valid_score(number):
         step = "half points" if rubric.half_points else "whole points"
-        return Parsed(None, problem("half-point-score", f"{number:g} is not allowed; {rubric.short_name} uses {step}.", f"Type a score from {scale} in {step}."))
+        return Parsed(None, problem("half-point-score", f"{number:g} is not allowed; {rubric.short_name} uses {step}.",
+                                    f"Type a score from {scale} in {step}."))
     return Parsed(number)
 
 
@@ -325,7 +330,8 @@ class People:
         who = "a teacher" if is_teacher else "an observer"
         kept = None if is_teacher else text
         if key in self.broken:
-            return Parsed(kept, problem(code, f"'{shown(text)}' is on row {self.broken[key]} of the Roster, but that row has errors.",
+            return Parsed(kept, problem(code,
+                                        f"'{shown(text)}' is on row {self.broken[key]} of the Roster, but that row has errors.",
                                         "Fix that Roster row first (see its own flag); this row is then read as typed."))
         guess = self.suggest(key)
         fix = f"Did you mean '{guess}'? " if guess else ""

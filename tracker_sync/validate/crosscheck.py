@@ -57,7 +57,8 @@ class TabRows:
         """A finding on the cell of column `key` in row number `at` (0-based, of these rows)."""
         index = self.positions.get(key)
         raw = self.columns[key][at]
-        return Finding(code, tab=self.spec.name, row=self.columns["row"][at], column=column_letter(index) if index is not None else None,
+        return Finding(code, tab=self.spec.name, row=self.columns["row"][at],
+                       column=column_letter(index) if index is not None else None,
                        header=self.spec.column(key).header, value=shown(raw) if raw is not None else "", message=message, fix=fix)
 
     @property
@@ -104,9 +105,11 @@ def duplicate_scores(scores: TabRows) -> list[Finding]:
             detail = ", ".join(f"{c}: {here[c]:g} here, {there[c]:g} there" for c in differ[:4])
             findings.append(scores.finding("conflicting-scores", at, "teacher",
                                            f"Row {earlier_row} also scores {who}, with different scores ({detail}).",
-                                           f"Keep the right scores on one row and delete the other; row {earlier_row} counts until then."))
+                                           "Keep the right scores on one row and delete the other; row "
+                                           f"{earlier_row} counts until then."))
         elif here == there:
-            findings.append(scores.finding("duplicate-row", at, "teacher", f"Row {earlier_row} already has these scores for {who}; they count once."))
+            findings.append(scores.finding("duplicate-row", at, "teacher",
+                                           f"Row {earlier_row} already has these scores for {who}; they count once."))
     return findings
 
 
@@ -114,7 +117,8 @@ def dates_in_order(tab: TabRows, first: str, then: str, code: str, what: str) ->
     """`then` must not fall before `first` (feedback after the visit, end after start ...)."""
     earlier, later = tab.columns[first], tab.columns[then]
     backwards = [at for at, (a, b) in enumerate(zip(earlier, later, strict=True)) if a is not None and b is not None and b < a]
-    return [tab.finding(code, at, then, what.format(then=later[at].isoformat(), first=earlier[at].isoformat())) for at in backwards]
+    return [tab.finding(code, at, then, what.format(then=later[at].isoformat(), first=earlier[at].isoformat()))
+            for at in backwards]
 
 
 def overlapping_cycles(cycles: TabRows, skip_rows: set[int]) -> list[Finding]:
@@ -133,7 +137,8 @@ def overlapping_cycles(cycles: TabRows, skip_rows: set[int]) -> list[Finding]:
             if latest is not None and starts[at] <= ends[latest]:
                 findings.append(cycles.finding(
                     "overlapping-cycles", at, "start_date",
-                    f"{names[at]} starts {starts[at].isoformat()}, before {names[latest]} (row {rows[latest]}) ends on {ends[latest].isoformat()}."))
+                    f"{names[at]} starts {starts[at].isoformat()}, before {names[latest]} (row {rows[latest]}) ends on "
+                    f"{ends[latest].isoformat()}."))
             if latest is None or ends[at] > ends[latest]:
                 latest = at
     return findings
@@ -142,7 +147,8 @@ def overlapping_cycles(cycles: TabRows, skip_rows: set[int]) -> list[Finding]:
 def one_on_ones_with_self(meetings: TabRows) -> list[Finding]:
     """A 1:1 whose Led By is the person it is with: usually the same name picked twice."""
     columns = meetings.columns
-    return [meetings.finding("one-on-one-with-self", at, "led_by", f"{columns['teacher'][at]} is both the person met and who led the 1:1.")
+    return [meetings.finding("one-on-one-with-self", at, "led_by",
+                             f"{columns['teacher'][at]} is both the person met and who led the 1:1.")
             for at in compress(range(len(meetings)), map(eq, columns["teacher"], columns["led_by"]))]
 
 
@@ -175,11 +181,14 @@ def within_tab(tab: TabRows, rubric: Rubric) -> list[Finding]:
         return duplicate_scores(tab)
     findings = duplicate_rows(tab)
     if kind == "observation":
-        findings += dates_in_order(tab, "date", "feedback_date", "feedback-before-observation", "Feedback {then} is before the observation on {first}.")
+        findings += dates_in_order(tab, "date", "feedback_date", "feedback-before-observation",
+                                   "Feedback {then} is before the observation on {first}.")
     elif kind == "action_step":
-        findings += dates_in_order(tab, "date_set", "date_completed", "completed-before-set", "Completed {then}, before the step was set on {first}.")
+        findings += dates_in_order(tab, "date_set", "date_completed", "completed-before-set",
+                                   "Completed {then}, before the step was set on {first}.")
     elif kind == "learning_cycle":
-        backwards = dates_in_order(tab, "start_date", "end_date", "cycle-ends-before-start", "The cycle ends {then}, before it starts on {first}.")
+        backwards = dates_in_order(tab, "start_date", "end_date", "cycle-ends-before-start",
+                                   "The cycle ends {then}, before it starts on {first}.")
         findings += backwards + overlapping_cycles(tab, {f.row for f in [*findings, *backwards] if f.row is not None})
     elif kind == "one_on_one":
         findings += dates_in_order(tab, "date", "next_steps_due", "next-steps-due-before-meeting",
@@ -233,7 +242,8 @@ def across_tabs(tabs: dict[str, TabRows], lead_roles: tuple[str, ...]) -> list[F
                     "unknown-learning-cycle", at, "learning_cycle",
                     f"{shown(teacher)} has no learning cycle named '{shown(cycle)}' (cycles: {have})."))
     if meetings and roster and roster.usable:
-        findings += check_ins_with_leads(meetings, dict(zip(roster.columns["teacher"], roster.columns["role"], strict=True)), lead_roles)
+        findings += check_ins_with_leads(meetings, dict(zip(roster.columns["teacher"], roster.columns["role"], strict=True)),
+                                         lead_roles)
     for tab, open_statuses in ((steps, OPEN_STEP_STATUSES), (cycles, OPEN_CYCLE_STATUSES), (goals, OPEN_GOAL_STATUSES)):
         if not tab:
             continue

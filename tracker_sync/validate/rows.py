@@ -252,7 +252,8 @@ def _check_date_range(parsed: Parsed, column: ColumnSpec, ctx: _Context) -> Pars
         return parsed
     if day > ctx.as_of and not column.allow_future:
         read_as = f" ({parsed.problem[1]})" if parsed.problem else ""
-        return Parsed(None, problem("date-in-future", f"{day.isoformat()} is after the as-of date {ctx.as_of.isoformat()}{read_as}."))
+        return Parsed(None, problem("date-in-future",
+                                    f"{day.isoformat()} is after the as-of date {ctx.as_of.isoformat()}{read_as}."))
     if parsed.problem is None and not (ctx.year.start <= day <= ctx.year.end):
         return Parsed(day, problem(
             "date-outside-school-year", f"{day.isoformat()} is outside the school year {ctx.year.start} to {ctx.year.end}."))
@@ -289,7 +290,8 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
         here = partial(Finding, tab=tab.name, row=1, column=column_letter(index), value=shown(raw if raw is not None else ""))
         if not key:
             if any(index < len(r) and not is_blank(r[index]) for r in data_rows):
-                findings.append(here("blank-header", message="This column has values but no header; they are not read.", header=""))
+                findings.append(here("blank-header", message="This column has values but no header; they are not read.",
+                                     header=""))
             continue
         spec = wanted.get(key)
         if spec is None and (code := settings.rubric.normalize_code(clean_text(raw)[:SHORT_TEXT_LIMIT])):
@@ -298,7 +300,8 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
             extras.append((index, clean_text(raw)))
         elif spec.key in positions:
             first = column_letter(positions[spec.key])
-            findings.append(here("duplicate-column", message=f"'{spec.header}' appears again; column {first} is read and this one is ignored.",
+            findings.append(here("duplicate-column",
+                                 message=f"'{spec.header}' appears again; column {first} is read and this one is ignored.",
                                  header=clean_text(raw)))
         else:
             positions[spec.key] = index
@@ -312,13 +315,16 @@ def match_header(tab: TabSpec, header_row: list[Any], data_rows: list[list[Any]]
     guessed_at = {spec.key: index for index, spec in renamed.items()}
     for column in (c for c in unmatched if not c.with_form):  # a tracker without a form has no form columns
         at = guessed_at.get(column.key)
-        hint = f"Column {column_letter(at)} may be it: rename its header to '{column.header}'." if at is not None else f"Add a column headed '{column.header}' (any position)."
+        hint = (f"Column {column_letter(at)} may be it: rename its header to '{column.header}'." if at is not None
+                else f"Add a column headed '{column.header}' (any position).")
         if column.required:
             findings.append(Finding("missing-column", tab=tab.name, row=1, header=column.header,
-                                    message=f"The required column '{column.header}' is missing, so this tab's rows are skipped.", fix=hint))
+                                    message=f"The required column '{column.header}' is missing, so this tab's rows are skipped.",
+                                    fix=hint))
         elif not column.optional:  # a column newer than the tracker reads as blank until provision adds it
             findings.append(Finding("missing-optional-column", tab=tab.name, row=1, header=column.header,
-                                    message=f"The column '{column.header}' is missing; it reads as blank on every row.", fix=hint))
+                                    message=f"The column '{column.header}' is missing; it reads as blank on every row.",
+                                    fix=hint))
     return _Header(positions, findings, [c for c in unmatched if c.required])
 
 
@@ -331,7 +337,8 @@ def _guess_renames(extras: list[tuple[int, str]], unmatched: list[ColumnSpec]) -
     choices = {c.key: c.header for c in unmatched}
     guesses = {}
     for index, text in extras:
-        best = process.extractOne(text[:SHORT_TEXT_LIMIT], choices, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=80)
+        best = process.extractOne(text[:SHORT_TEXT_LIMIT], choices, scorer=fuzz.WRatio, processor=utils.default_process,
+                                  score_cutoff=80)
         if best:
             guesses[index] = next(c for c in unmatched if c.key == best[2])
     return guesses
@@ -343,7 +350,8 @@ def _guess_renames(extras: list[tuple[int, str]], unmatched: list[ColumnSpec]) -
 def _parse_column(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[list[Any], list[tuple[int, tuple]]]:
     """Parse one column, each distinct raw value once: (values, (position, problem) per cell with a problem)."""
     distinct = dict.fromkeys(raw)
-    if (0 in distinct or 1 in distinct) and bool in set(map(type, raw)):  # True == 1 == 1.0 share a key: tag values with their type
+    # True == 1 == 1.0 share a key: tag values with their type
+    if (0 in distinct or 1 in distinct) and bool in set(map(type, raw)):
         keys: list[Any] = [v if type(v) is str else (type(v), v) for v in raw]
         distinct = dict.fromkeys(keys)
         untag = True
@@ -368,7 +376,8 @@ def _parse_odd_text(raw: list[Any], parse: Callable[[object], Parsed]) -> tuple[
     value; only odd cells (blank, not text, padded with spaces, '#N/A' and other spreadsheet errors,
     very long) go through the parser, each distinct one once. The tests run over the column in C."""
     texts = raw if set(map(type, raw)) <= {str} else [v if type(v) is str else "" for v in raw]  # not text: "" is odd
-    odd_flags = map(any, zip(map(not_, texts), map(ne, texts, map(str.strip, texts)), map(str.startswith, texts, repeat("#")), strict=True))
+    odd_flags = map(any, zip(map(not_, texts), map(ne, texts, map(str.strip, texts)), map(str.startswith, texts, repeat("#")),
+                             strict=True))
     odd = list(compress(range(len(texts)), odd_flags))
     if max(map(len, texts), default=0) > CELL_TEXT_LIMIT:
         odd = sorted({*odd, *(i for i, text in enumerate(texts) if len(text) > CELL_TEXT_LIMIT)})
@@ -389,7 +398,8 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
     report.positions = header.positions
     findings = list(header.findings)
     report.rows_read = len(data_rows)
-    maybe_blank = [i for i, row in enumerate(data_rows) if not row or row[0] is None or (type(row[0]) is str and not row[0].strip())]
+    maybe_blank = [i for i, row in enumerate(data_rows) if not row or row[0] is None
+                   or (type(row[0]) is str and not row[0].strip())]
     blank = {i for i in maybe_blank if all(map(is_blank, data_rows[i]))}
     report.blank = len(blank)
     if header.missing_required:  # never misread a tab whose columns cannot all be found
@@ -399,7 +409,8 @@ def _read_tab(tab: TabSpec, grid: Grid, ctx: _Context) -> tuple[TabRows, list[Fi
     live = [row for i, row in enumerate(data_rows) if i not in blank] if blank else data_rows
     sheet_rows = [i + 2 for i in range(len(data_rows)) if i not in blank] if blank else list(range(2, len(data_rows) + 2))
     width = max(map(len, live), default=0)
-    padded = live if set(map(len, live)) <= {width} else [row if len(row) == width else [*row, *([None] * (width - len(row)))] for row in live]
+    padded = (live if set(map(len, live)) <= {width}
+              else [row if len(row) == width else [*row, *([None] * (width - len(row)))] for row in live])
     bad_rows: set[int] = set()
     columns = {"row": sheet_rows}
     for column in tab.columns:

@@ -257,4 +257,5 @@ def _gave_up(failure: Exception, attempts: int, elapsed: float, *, unsure: bool 
         code, status, what = 0, "UNAVAILABLE", "could not reach Google (the connection failed or timed out)"
     outcome = ("Google may or may not have made the write; the next sync sees which, and adds no row twice." if unsure
                else "Nothing was changed; run the sync again later.")
-    return ApiError(code, f"{what} — gave up after {plural(attempts, 'attempt')} in {elapsed:.1f} s. {outcome}", status, error=body)
+    return ApiError(code, f"{what} — gave up after {plural(attempts, 'attempt')} in {elapsed:.1f} s. {outcome}", status,
+                    error=body)

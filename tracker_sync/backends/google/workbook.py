@@ -629,7 +629,8 @@ class _Planner:
                 if info.frozen_rows < 1 or info.columns < len(headers):
                     info.columns = max(info.columns, len(headers))
                     self.requests.append({"updateSheetProperties": {"properties": {
-                        "sheetId": info.sheet_id, "gridProperties": {"columnCount": info.columns, "frozenRowCount": max(info.frozen_rows, 1)}},
+                        "sheetId": info.sheet_id, "gridProperties": {"columnCount": info.columns,
+                                                                     "frozenRowCount": max(info.frozen_rows, 1)}},
                         "fields": "gridProperties.columnCount,gridProperties.frozenRowCount"}})
             self.headers(spec.name, info, spec.columns, new=new)
             if new:
@@ -638,7 +639,8 @@ class _Planner:
                 rule = validation_rule(column, roster_range=roster_range, indicator_codes=codes)
                 if rule is not None and info.rows > 1:
                     column_below_header = Area(1, index, info.rows - 1, 1)
-                    self.requests.append({"setDataValidation": {"range": grid_range(info.sheet_id, column_below_header), "rule": rule}})
+                    self.requests.append({"setDataValidation": {"range": grid_range(info.sheet_id, column_below_header),
+                                                                "rule": rule}})
         for tool_tab in template.tool_tabs:
             self.protect(self.tabs.get(tool_tab.name) or self.add_tab(tool_tab.name, 1, 1))
         self.instructions(template)

@@ -205,7 +205,8 @@ def _members(data: bytes, entries: list[tuple[bytes, str]], directory_start: int
     for record, name in entries:
         (_, _, _, flags, method, _, _, crc, csize, size, name_length, extra_length, _, disk, _, _, offset) = \
             _CENTRAL.unpack_from(record)
-        if _MAX_32 in (csize, size, offset) or disk == _MAX_16 or _has_zip64_extra(record[_CENTRAL.size + name_length:][:extra_length]):
+        if (_MAX_32 in (csize, size, offset) or disk == _MAX_16
+                or _has_zip64_extra(record[_CENTRAL.size + name_length:][:extra_length])):
             raise UnsupportedZip(f"stores {name} as zip64")
         if offset + _LOCAL.size > len(data) or _LOCAL.unpack_from(data, offset)[0] != _LOCAL_SIG:
             raise zipfile.BadZipFile(f"the part {name} is damaged (no local header)")

@@ -90,7 +90,8 @@ class Package:
         types_text = types.decode("utf-8")
         types_prefix = _prefix(types_text, "Types")
         override = f'<{types_prefix}Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/>'
-        self._changed[CONTENT_TYPES] = _insert_before_close(types_text, f"{types_prefix}Types", override, CONTENT_TYPES).encode("utf-8")
+        self._changed[CONTENT_TYPES] = _insert_before_close(types_text, f"{types_prefix}Types", override,
+                                                            CONTENT_TYPES).encode("utf-8")
         sheet = Sheet(name, part, state)
         self.sheets.append(sheet)
         self._sheet_ids.append(sheet_id)
@@ -182,7 +183,8 @@ def _relationships(xml: bytes, source: str) -> dict[str, tuple[str, str]]:
         target = element.get("Target", "")
         if element.get("TargetMode") == "External" or not target:
             continue
-        resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+        resolved = (target.lstrip("/") if target.startswith("/")
+                    else posixpath.normpath(posixpath.join(posixpath.dirname(source), target)))
         found[element.get("Id", "")] = (element.get("Type", ""), resolved)
     return found
 

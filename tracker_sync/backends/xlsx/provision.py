@@ -39,7 +39,8 @@ def type_rows(book: OpenpyxlBook, rows_by_tab: Mapping[str, Sequence[Sequence[Ce
     """Append rows below each tab's last non-empty row, as a coach typing them would."""
     for tab, rows in rows_by_tab.items():
         sheet = book[tab] if tab in book.sheetnames else book.create_sheet(tab)
-        last = max((cell.row for row in sheet.iter_rows() for cell in row if cell.value is not None and cell.row is not None), default=0)
+        last = max((cell.row for row in sheet.iter_rows() for cell in row if cell.value is not None and cell.row is not None),
+                   default=0)
         for offset, values in enumerate(rows, start=1):
             for column, value in enumerate(values, start=1):
                 if value is None:
@@ -107,7 +108,8 @@ def provision_book(book: OpenpyxlBook, template: Template, metadata: Mapping[str
     """Add what is missing: tabs, header cells, dropdowns. Coach-typed cells are never changed."""
     created = not book.sheetnames
     instructions = template.instructions
-    if instructions.tab in book.sheetnames and _instruction_lines(book[instructions.tab]) != instructions.text.strip().splitlines():
+    if (instructions.tab in book.sheetnames
+            and _instruction_lines(book[instructions.tab]) != instructions.text.strip().splitlines()):
         book.remove(book[instructions.tab])  # a tool-owned tab from an older template: rewritten, as on Google
     if instructions.tab not in book.sheetnames:
         _write_instructions(book.create_sheet(instructions.tab, 0), instructions.text)

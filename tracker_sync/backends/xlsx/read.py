@@ -59,7 +59,8 @@ def read_metadata_grid(data: bytes) -> Grid:
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
-        return plain_grid(book.get_sheet_by_name(META_TAB).to_python(skip_empty_area=False)) if META_TAB in book.sheet_names else []
+        return (plain_grid(book.get_sheet_by_name(META_TAB).to_python(skip_empty_area=False))
+                if META_TAB in book.sheet_names else [])
     finally:
         book.close()
 

@@ -58,7 +58,8 @@ def apply_batch(book: Spreadsheet, body: dict) -> tuple[Spreadsheet, dict]:
         if handler is None and kind in GOOGLE_REQUEST_KINDS:
             raise NotModelled(f"the batchUpdate request {kind} (requests[{index}])")
         if handler is None:
-            raise InvalidRequest(f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[{index}]': Cannot find field.")
+            raise InvalidRequest(f"Invalid JSON payload received. Unknown name \"{kind}\" at "
+                                 f"'requests[{index}]': Cannot find field.")
         try:
             replies.append(handler(work, params or {}))
         except InvalidRequest as exc:
@@ -269,9 +270,11 @@ def merge_cells(book: Spreadsheet, params: dict) -> dict:
     else:
         raise InvalidRequest(f"Invalid value at 'requests.merge_cells.merge_type': {kind!r}")
     taken = {(r, col) for old in sheet.merges if _overlaps(old, whole)  # cells already merged, near this range
-             for r in range(old["startRowIndex"], old["endRowIndex"]) for col in range(old["startColumnIndex"], old["endColumnIndex"])}
+             for r in range(old["startRowIndex"], old["endRowIndex"])
+             for col in range(old["startColumnIndex"], old["endColumnIndex"])}
     for a, b, c, d in parts:
-        merge = _grid_range_out({"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c, "endColumnIndex": d})
+        merge = _grid_range_out({"sheetId": sheet.id, "startRowIndex": a, "endRowIndex": b, "startColumnIndex": c,
+                                 "endColumnIndex": d})
         if (b - a) * (d - c) < 2:
             continue  # a single cell: nothing to merge
         cells = [(r, col) for r in range(a, b) for col in range(c, d)]
@@ -292,7 +295,8 @@ def unmerge_cells(book: Spreadsheet, params: dict) -> dict:
     inside = [m for m in sheet.merges if _overlaps(m, whole)]
     for merge in inside:
         if not (whole["startRowIndex"] <= merge["startRowIndex"] and merge["endRowIndex"] <= whole["endRowIndex"]
-                and whole["startColumnIndex"] <= merge["startColumnIndex"] and merge["endColumnIndex"] <= whole["endColumnIndex"]):
+                and whole["startColumnIndex"] <= merge["startColumnIndex"]
+                and merge["endColumnIndex"] <= whole["endColumnIndex"]):
             raise InvalidRequest("You must select all cells in a merged range to merge or unmerge them.")
     sheet.merges = [m for m in sheet.merges if m not in inside]
     return {}

@@ -181,7 +181,8 @@ def _invalid(parameter: str) -> ApiAnswer:
     return drive_error(400, "Invalid Value", "invalid", location=parameter, locationType="parameter")
 
 
-_DRIVE_TERM = re.compile(r"""^\s*(?:(name|mimeType)\s*=\s*(["'])(.*)\2|trashed\s*=\s*(true|false)|(["'])([^"']+)\5\s+in\s+parents)\s*$""")
+_DRIVE_TERM = re.compile(r"""^\s*(?:(name|mimeType)\s*=\s*(["'])(.*)\2|trashed\s*=\s*(true|false)|"""
+                         r"""(["'])([^"']+)\5\s+in\s+parents)\s*$""")
 
 
 def query_matches(file: DriveFile, query: str) -> bool:

@@ -124,7 +124,8 @@ class StoredForm:
 
     def resource(self) -> dict:
         """The Form as forms.get returns it (empty fields left out, as proto3 JSON does)."""
-        info = {"title": self.title, "documentTitle": self.document_title, **({"description": self.description} if self.description else {})}
+        info = {"title": self.title, "documentTitle": self.document_title,
+                **({"description": self.description} if self.description else {})}
         return {"formId": self.id, "info": {k: v for k, v in info.items() if v}, "settings": copy_json(self.settings),
                 "revisionId": self.revision_id, "responderUri": self.responder_uri,
                 **({"items": copy_json(self.items)} if self.items else {}),
@@ -288,7 +289,8 @@ class FormsState:
         if not (form.published and form.accepting):
             raise ValueError(f"the form {form_id} is not accepting responses (publish it with setPublishSettings)")
         stamp = self.now()
-        response = StoredResponse("ACYDBN" + secrets.token_urlsafe(60)[:72], respondent, stamp, stamp, self._answers(form, answers))
+        response = StoredResponse("ACYDBN" + secrets.token_urlsafe(60)[:72], respondent, stamp, stamp,
+                                  self._answers(form, answers))
         form.responses.append(response)
         return response.id
 

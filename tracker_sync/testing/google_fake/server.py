@@ -430,7 +430,8 @@ class GoogleFake:
         if path == FORMS_PATH and method == "POST":
             if caller.service_account:  # it would own the form in a My Drive it has no storage in
                 raise permission_denied()
-            file = self._create_file((body or {}).get("info", {}).get("documentTitle") or (body or {}).get("info", {}).get("title")
+            file = self._create_file((body or {}).get("info", {}).get("documentTitle")
+                                     or (body or {}).get("info", {}).get("title")
                                      or "Untitled form", FORM_MIME, [], caller, False)
             try:
                 return 200, self.forms.create(file.id, body, one.get("unpublished"))
@@ -442,7 +443,8 @@ class GoogleFake:
             raise not_implemented(f"{method} {path}")
         self._form_file(m[1], caller, write=method == "POST")
         if m[2] is None and method == "GET":
-            return 200, apply_field_mask(self.forms.get(m[1]), parse_field_mask(one["fields"])) if "fields" in one else self.forms.get(m[1])
+            return 200, (apply_field_mask(self.forms.get(m[1]), parse_field_mask(one["fields"])) if "fields" in one
+                         else self.forms.get(m[1]))
         if m[2] == ":batchUpdate":
             reply = self.forms.batch_update(m[1], body)
             self.files[m[1]].touched_by(caller.email)
@@ -545,11 +547,13 @@ class GoogleFake:
                 return 204, None
             if method == "GET":
                 resource = file.resource(caller)
-                return 200, apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one else self._short(file, caller)
+                return 200, (apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one
+                             else self._short(file, caller))
             if method == "PATCH":
                 self._move(file, one, payload, caller, all_drives)
                 resource = file.resource(caller)
-                return 200, apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one else self._short(file, caller)
+                return 200, (apply_field_mask(resource, parse_field_mask(one["fields"])) if "fields" in one
+                             else self._short(file, caller))
         raise not_implemented(f"{method} {path}")
 
     def _move(self, file: DriveFile, one: dict[str, str], payload: dict, caller: Caller, all_drives: bool) -> None:
@@ -612,7 +616,8 @@ class GoogleFake:
         permission_id = user_resource(email, caller.email)["permissionId"] if payload["type"] == "user" else str(next(self._ids))
         permission = {"kind": "drive#permission", "id": permission_id, "type": payload["type"],
                       "role": payload["role"], **({"emailAddress": email} if email else {}),
-                      **({"domain": payload["domain"]} if payload["type"] == "domain" else {}), **({"view": view} if view else {})}
+                      **({"domain": payload["domain"]} if payload["type"] == "domain" else {}),
+                      **({"view": view} if view else {})}
         file.permissions.append({**permission, "sendNotificationEmail": str(notify).lower()})
         return {k: permission[k] for k in ("kind", "id", "type", "role", "view") if k in permission}
 

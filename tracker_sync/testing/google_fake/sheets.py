@@ -242,7 +242,8 @@ def effective_value(cell: dict) -> dict | None:
         try:
             return {"numberValue": plain_number(float(_arithmetic(ast.parse(formula[1:], mode="eval").body)))}
         except (SyntaxError, ValueError, ZeroDivisionError):
-            return {"errorValue": {"type": "ERROR", "message": "The Google fake evaluates only =HYPERLINK(url, text) and arithmetic."}}
+            return {"errorValue": {"type": "ERROR",
+                                   "message": "The Google fake evaluates only =HYPERLINK(url, text) and arithmetic."}}
     return dict(entered)
 
 
