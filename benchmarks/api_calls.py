@@ -103,7 +103,8 @@ def run_peer(fake, account, spreadsheet_id: str, template, tool_tabs) -> tuple[i
     for tab in tool_tabs:
         rows = [[c.text if isinstance(c, Link) else c for c in row] for row in tab.rows]
         width = max((len(r) for r in rows), default=1)
-        frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]], columns=[str(h) for h in (rows[0] + [""] * width)[:width]])
+        frame = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]],
+                             columns=[str(h) for h in (rows[0] + [""] * width)[:width]])
         set_with_dataframe(spreadsheet.worksheet(tab.name), frame, resize=True)
     return len(fake.calls()), client.http_client.bytes_in / 1024, client.http_client.bytes_out / 1024
 
@@ -145,7 +146,8 @@ def main() -> None:
         print(f"re-sync, outputs unchanged: {unchanged} call ({describe(fake)}); outcome: {resync.outcome}")
 
         fake.clear_log()
-        fake.script(Fault.http(429, retry_after=0, match="GET"), Fault.http(500, match=":batchUpdate"), Fault.reset(match=":batchUpdate"))
+        fake.script(Fault.http(429, retry_after=0, match="GET"), Fault.http(500, match=":batchUpdate"),
+                    Fault.reset(match=":batchUpdate"))
         sync_tracker(workbook, as_of=school.as_of + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
         print(f"fault-injected sync (429 + Retry-After on the read, 500 and a connection reset on the write): "
               f"{len(fake.calls())} HTTP requests for 2 API calls ({describe(fake)})")
@@ -153,8 +155,10 @@ def main() -> None:
         memory = MemoryWorkbook()
         provision_school(memory, school)
         sync_tracker(memory, as_of=school.as_of, now=NOW)
-        peer, peer_read_kb, peer_written_kb = run_peer(fake, account, workbook.spreadsheet_id, template, list(memory.tool_tabs.values()))
-        print(f"peer (gspread-dataframe): {peer} calls ({describe(fake)}); {peer_read_kb:.0f} KB read, {peer_written_kb:.0f} KB written")
+        peer, peer_read_kb, peer_written_kb = run_peer(fake, account, workbook.spreadsheet_id, template,
+                                                       list(memory.tool_tabs.values()))
+        print(f"peer (gspread-dataframe): {peer} calls ({describe(fake)}); "
+              f"{peer_read_kb:.0f} KB read, {peer_written_kb:.0f} KB written")
 
         print("one sync's bytes (Google advises at most 2 MB a request): read | written before (per-cell formats) -> after")
         sizes = {}

@@ -257,14 +257,18 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
-            accounts = [fake.service_account_info(f"sync-{n}@fake-project.iam.gserviceaccount.com") for n in range(1, args.accounts + 1)]
-            registry_path = build_district(Path(folder), xlsx=0, google=schools, fake=fake, teachers=10, distinct=4, accounts=accounts)
+            accounts = [fake.service_account_info(f"sync-{n}@fake-project.iam.gserviceaccount.com")
+                        for n in range(1, args.accounts + 1)]
+            registry_path = build_district(Path(folder), xlsx=0, google=schools, fake=fake, teachers=10, distinct=4,
+                                           accounts=accounts)
             with_pages(fake, registry_path, args.pages, accounts)
             registry = load_registry(registry_path)
-            print(f"built {schools} schools over {args.accounts} accounts in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            print(f"built {schools} schools over {args.accounts} accounts in {time.perf_counter() - started:.1f} s",
+                  file=sys.stderr)
             credentials = registry.district.credentials
             owner = {c: i % processes for i, c in enumerate(credentials)}  # each account's schools in one process
-            shares = [[s.id for s in registry.schools.values() if owner[credential_for(s, credentials)] == i] for i in range(processes)]
+            shares = [[s.id for s in registry.schools.values() if owner[credential_for(s, credentials)] == i]
+                      for i in range(processes)]
             quota = DistrictQuota(registry.district.quota)
             address = serve_quota(quota)
             google = GoogleAccess(api_base=fake.base_url)

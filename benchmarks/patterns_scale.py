@@ -140,7 +140,8 @@ def main() -> None:
           f"{', '.join(map(str, SEEDS[:schools]))}, reused in turn; every school validated and patterned "
           f"from its grids), {district_rows} rows, {args.workers} worker(s): {district_s:.1f} s, "
           f"peak {peak_mb:.0f} MB (goals < 30 s, < 3 GB)")
-    print(f"school_rows={rows_of(grids)} school_s={school_s:.3f} trend_s={trend_s:.3f} district_schools={schools} district_rows={district_rows} "
+    print(f"school_rows={rows_of(grids)} school_s={school_s:.3f} trend_s={trend_s:.3f} "
+          f"district_schools={schools} district_rows={district_rows} "
           f"district_s={district_s:.1f} district_peak_mb={peak_mb:.0f}")
 
 

@@ -39,7 +39,8 @@ def roster(count: int = 400) -> list[list]:
     rows = [["Teacher", "Email", "Team", "Team Lead", "Role", "Subject", "Grade Band", "Years Experience", "Status"]]
     for i in range(count):
         name = f"{first[i % 10]} {last[i // 10 % 8]}" + (f" {i // 80 + 1}" if i >= 80 else "")
-        rows.append([name, f"t{i}@school.org", f"Team {i % 8}", None, "Teacher" if i % 10 else "Team Lead", "Math", "3-5", i % 30, "Active"])
+        rows.append([name, f"t{i}@school.org", f"Team {i % 8}", None, "Teacher" if i % 10 else "Team Lead", "Math", "3-5",
+                     i % 30, "Active"])
     return rows
 
 
@@ -50,7 +51,8 @@ def synthetic_tabs(n: int, seed: int) -> tuple[dict[str, list[list]], int]:
     names = [r[0] for r in roster()[1:]]
     observers = names[::10]
     obs_types = ["Informal", "Walkthrough", "Scored – Partial", "Scored – Full", "Co-observation", "Video"]
-    days = [YEAR[0] + dt.timedelta(days=i) for i in range((AS_OF - YEAR[0]).days + 1) if (YEAR[0] + dt.timedelta(days=i)).weekday() < 5]
+    days = [YEAR[0] + dt.timedelta(days=i) for i in range((AS_OF - YEAR[0]).days + 1)
+            if (YEAR[0] + dt.timedelta(days=i)).weekday() < 5]
     obs = [["Date", "Teacher", "Observer", "Type", "Focus Indicator", "Evidence / Notes", "Feedback Date", "Learning Cycle"]]
     scores = [["Date", "Teacher", "Observer", "Type", *rubric.codes, "Notes"]]
     meetings = [["Date", "Teacher", "Led By", "Kind", "Focus / Agenda", "Next Steps", "Next Steps Due", "Notes"]]
@@ -161,7 +163,8 @@ def main() -> None:
     theirs_s, theirs = min(theirs_runs, key=lambda run: run[0])
     for name, seconds, found, runs in (("ours", ours_s, ours, ours_runs), ("frictionless", theirs_s, theirs, theirs_runs)):
         spread = ", ".join(f"{run[0]:.2f}" for run in runs)
-        print(f"{name + ':':13s} {seconds:7.2f} s  {rows / seconds:12,.0f} rows/s  {len(found):,} findings  (best of {args.repeats}: {spread} s)")
+        print(f"{name + ':':13s} {seconds:7.2f} s  {rows / seconds:12,.0f} rows/s  {len(found):,} findings  "
+              f"(best of {args.repeats}: {spread} s)")
 
     headers = {tab: grids[tab][0] for tab in TABS}
     flagged = {(f.tab, f.row, f.column) for f in ours}

@@ -1,7 +1,8 @@
 """Re-make the README's screenshots of the LEAP demo: each tool tab as LibreOffice draws it, and the ILT brief
 and one teacher's own page as Chromium draws them. Needs soffice, pdftoppm and chromium (as .ci/run installs them).
 
-    .venv/bin/python docs/screenshots.py            # docs/summary.png, patterns.png, flags.png, plan.png, brief.png, teacher-page.png
+    .venv/bin/python docs/screenshots.py            # docs/summary.png, patterns.png, flags.png, plan.png, brief.png,
+                                                    # teacher-page.png
 
 Each tab is the top of its page (one page per tab, as tests/test_look.py checks it), at a size a README shows.
 """
@@ -48,7 +49,8 @@ def main() -> None:
         subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{work / 'lo'}", "--convert-to",
                         'pdf:calc_pdf_Export:{"SinglePageSheets":{"type":"boolean","value":"true"}}', "--outdir", str(work),
                         str(workbook.path)], check=True, capture_output=True, timeout=300)
-        visible = [s.title for s in openpyxl.load_workbook(workbook.path, read_only=True).worksheets if s.sheet_state == "visible"]
+        visible = [s.title for s in openpyxl.load_workbook(workbook.path, read_only=True).worksheets
+                   if s.sheet_state == "visible"]
         for tab, (name, height) in TABS.items():
             page = str(visible.index(tab) + 1)
             subprocess.run(["pdftoppm", "-f", page, "-l", page, "-r", "90", "-png", "-singlefile", "-x", "0", "-y", "0",

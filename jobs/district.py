@@ -295,7 +295,8 @@ class DistrictRunner:
         inbox = getattr(workbook, "form", None)  # a Google tracker's FormSync
         if form and inbox is not None and inbox.responses(form["id"], form["cursor"]):
             return None
-        return f"unchanged since its sync at {good.started_at.astimezone(school.zone):%Y-%m-%d %H:%M} (Drive: last modified by tracker-sync)"
+        return (f"unchanged since its sync at {good.started_at.astimezone(school.zone):%Y-%m-%d %H:%M} "
+                "(Drive: last modified by tracker-sync)")
 
     # -- jobs --
 
@@ -443,7 +444,8 @@ class DistrictRunner:
                 workbook: Workbook | None, calls0: tuple[int, int]) -> Run:
         calls, attempts = self._spent(workbook, calls0)
         return Run(school.id, kind, started, round(time.perf_counter() - t0, 3), "failed", api_calls=calls,
-                   http_requests=attempts, detail=failure_detail(exc)[:500], extra={"passing": is_passing(exc), "error": type(exc).__name__})
+                   http_requests=attempts, detail=failure_detail(exc)[:500],
+                   extra={"passing": is_passing(exc), "error": type(exc).__name__})
 
     # -- backoff --
 
@@ -493,7 +495,8 @@ class DistrictRunner:
         pools = [ThreadPoolExecutor(max_workers=per_lane, thread_name_prefix=f"sync-{n}") for n in range(len(lanes))]
         results: dict[str, Run] = {}
         try:
-            futures = {pool.submit(one, school_id): school_id for pool, members in zip(pools, lanes.values(), strict=True) for school_id in members}
+            futures = {pool.submit(one, school_id): school_id
+                       for pool, members in zip(pools, lanes.values(), strict=True) for school_id in members}
             for future in as_completed(futures):
                 run = future.result()
                 results[futures[future]] = run

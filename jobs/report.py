@@ -2,7 +2,8 @@
 
 ``serve`` fires :func:`report_district` weekly at ``[district.report] day`` and ``time`` (in its
 ``timezone``), ``--simulate-day`` does the same on a simulated clock; ``district-report`` records its
-runs the same way, and ``status`` shows the last one (:func:`report_status`). The report reads the history only, so it costs no API call for the
+runs the same way, and ``status`` shows the last one (:func:`report_status`). The report reads the
+history only, so it costs no API call for the
 schools; a Google District workbook costs its own write.
 """
 

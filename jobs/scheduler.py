@@ -80,7 +80,8 @@ def sync_trigger(school: School) -> ScheduleTrigger:
 
 
 def report_trigger(settings: DistrictReportSettings) -> ScheduleTrigger:
-    return ScheduleTrigger(lambda after: next_report(settings, after), f"weekly {settings.day} {settings.time} {settings.timezone}")
+    return ScheduleTrigger(lambda after: next_report(settings, after),
+                           f"weekly {settings.day} {settings.time} {settings.timezone}")
 
 
 def brief_trigger(school: School) -> ScheduleTrigger:
@@ -294,7 +295,8 @@ def serve(registry_path: Path, *, google: GoogleAccess | None = None, reload_eve
         if feeds is not None:
             feeds.stop()
         on_event({"event": "stopped", "left_running": left,
-                  "text": "Stopped." if not left else f"Stopped, leaving {plural(left, 'run')} unfinished: their trackers keep the old tool tabs."})
+                  "text": "Stopped." if not left else (f"Stopped, leaving {plural(left, 'run')} unfinished: "
+                                                       "their trackers keep the old tool tabs.")})
     if left:
         sys.stdout.flush()
         os._exit(0)  # the unfinished runs' threads would otherwise hold the process open until they end

@@ -17,7 +17,8 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 MISSING = {  # marker -> why its tests skip here (None: the program is installed)
-    "libreoffice": None if SOFFICE else "LibreOffice (soffice) is not installed: apt-get install libreoffice-calc-nogui (.ci/run does it)",
+    "libreoffice": None if SOFFICE else ("LibreOffice (soffice) is not installed: "
+                                         "apt-get install libreoffice-calc-nogui (.ci/run does it)"),
     "chromium": None if CHROMIUM else "Chromium is not installed: apt-get install chromium (.ci/run does it)",
 }
 NEEDS_PDFTOTEXT = "poppler (pdftotext) is not installed: apt-get install poppler-utils (.ci/run does it)"

@@ -44,11 +44,13 @@ def visit(row, day, teacher, observer, feedback=None, kind="Informal"):
 
 
 def step(row, teacher, status, set_on, due=None, done=None):
-    return ActionStep(row=row, date_set=set_on, teacher=teacher, action_step="x", status=status, due_date=due, date_completed=done)
+    return ActionStep(row=row, date_set=set_on, teacher=teacher, action_step="x", status=status, due_date=due,
+                      date_completed=done)
 
 
 def cycle(row, teacher, focus, start, end, status="Active"):
-    return LearningCycle(row=row, teacher=teacher, cycle=f"C{row}", start_date=start, end_date=end, focus_indicator=focus, status=status)
+    return LearningCycle(row=row, teacher=teacher, cycle=f"C{row}", start_date=start, end_date=end, focus_indicator=focus,
+                         status=status)
 
 
 def records(**tabs) -> Records:
@@ -109,16 +111,19 @@ def school_records() -> Records:
 def lessons():
     """The co-observed lessons of test_patterns_agreement.py."""
     return records(
-        roster=[person(2, "Lee", "Team A", "Lee", "Team Lead"), person(3, "Tia", "Team A", "Lee"), person(4, "Tom", "Team A", "Lee"),
+        roster=[person(2, "Lee", "Team A", "Lee", "Team Lead"), person(3, "Tia", "Team A", "Lee"),
+                person(4, "Tom", "Team A", "Lee"),
                 person(5, "Bo", "Team B", "Bo", "Team Lead"), person(6, "Uma", "Team B", "Bo"),
                 person(7, "Pam", "Office", None, "Principal"), person(8, "Oli", "Office", None, "Coach")],
         scores=[
             score(2, d(2026, 10, 5), "Tia", "Lee", "I.1", 5), score(2, d(2026, 10, 5), "Tia", "Lee", "I.5", 4),
             score(2, d(2026, 10, 5), "Tia", "Lee", "LE.1", 6),
-            score(3, d(2026, 10, 5), "Tia", "Oli", "I.1", 5, "Co-observation"), score(3, d(2026, 10, 5), "Tia", "Oli", "I.5", 2, "Co-observation"),
+            score(3, d(2026, 10, 5), "Tia", "Oli", "I.1", 5, "Co-observation"),
+            score(3, d(2026, 10, 5), "Tia", "Oli", "I.5", 2, "Co-observation"),
             score(3, d(2026, 10, 5), "Tia", "Oli", "LE.1", 5, "Co-observation"),
             score(4, d(2026, 10, 20), "Tom", "Lee", "I.1", 4), score(4, d(2026, 10, 20), "Tom", "Lee", "I.5", 3),
-            score(5, d(2026, 10, 20), "Tom", "Oli", "I.1", 3, "Co-observation"), score(5, d(2026, 10, 20), "Tom", "Oli", "I.5", 3, "Co-observation"),
+            score(5, d(2026, 10, 20), "Tom", "Oli", "I.1", 3, "Co-observation"),
+            score(5, d(2026, 10, 20), "Tom", "Oli", "I.5", 3, "Co-observation"),
             score(6, d(2026, 10, 20), "Tom", "Pam", "I.1", 4, "Co-observation"),
             score(7, d(2026, 11, 10), "Uma", "Bo", "I.1", 4), score(8, d(2026, 11, 10), "Uma", "Pam", "I.1", 6, "Co-observation"),
             score(9, d(2026, 10, 6), "Tia", "Lee", "I.1", 5),
@@ -173,7 +178,8 @@ def load_records():
 def trend_records():
     """The school of test_patterns_trends.py."""
     return records(
-        roster=[person(2, "Lee", "Team A", "Lee", "Team Lead"), person(3, "Tia", "Team A", "Lee"), person(4, "Tom", "Team A", "Lee"),
+        roster=[person(2, "Lee", "Team A", "Lee", "Team Lead"), person(3, "Tia", "Team A", "Lee"),
+                person(4, "Tom", "Team A", "Lee"),
                 person(5, "Bo", "Team B", "Bo", "Team Lead"), person(6, "Uma", "Team B", "Bo"),
                 person(7, "Pam", "Office", None, "Principal")],
         observations=[

@@ -55,7 +55,8 @@ class HeatCells(HTMLParser):
 
 def expected_cells(settings, patterns) -> dict[tuple[str, str], str]:
     codes, lines = heatmap_table(settings, patterns)
-    return {(team, code): "" if v is None else f"{v:.1f}" for team, values, _ in lines for code, v in zip(codes, values, strict=True)}
+    return {(team, code): "" if v is None else f"{v:.1f}"
+            for team, values, _ in lines for code, v in zip(codes, values, strict=True)}
 
 
 @pytest.fixture

@@ -76,7 +76,8 @@ def test_unknown_indicator_suggests():
     ("leap", 0, None, "score-out-of-range"), ("leap", "8", None, "score-out-of-range"),
     ("leap", 4.5, None, "half-point-score"), ("leap", "Effective", None, "score-band-word"),
     ("leap", "five", None, "bad-score"), ("leap", True, None, "bad-score"), ("leap", dt.date(2026, 5, 6), None, "bad-score"),
-    ("danielson", "Proficient", None, "score-band-word"), ("danielson", 3, 3.0, None), ("danielson", 5, None, "score-out-of-range"),
+    ("danielson", "Proficient", None, "score-band-word"), ("danielson", 3, 3.0, None),
+    ("danielson", 5, None, "score-out-of-range"),
 ])
 def test_scores_on_the_rubric_scale(rubric_id, typed, value, code):
     parsed = parse_score(typed, load_rubric(rubric_id.strip()))

@@ -82,7 +82,8 @@ def test_every_school_listed_stale_and_never_synced_said_so(published):
     assert stale["as_of"] == "2026-12-11" and stale["sync_days_missed"] == 5  # Mon-Fri 12-14..12-18
     assert report["counts"] == {"current": SCHOOLS - 2, "stale": 1, "never synced": 1}
     assert {r["rubric"] for r in report["rubrics"]} == {"leap", "danielson"}
-    assert published["tabs"] == ["District", "LEAP ratings", "LEAP heat map", "FFT ratings", "FFT heat map", "Calibration", "Trends"]
+    assert published["tabs"] == ["District", "LEAP ratings", "LEAP heat map",
+                                 "FFT ratings", "FFT heat map", "Calibration", "Trends"]
     assert published["api_calls"] == 0  # xlsx output, no Google client at all (Google districts: test_district_google)
 
 
@@ -148,7 +149,8 @@ def test_the_report_needs_no_tracker(district, tmp_path):
 
 
 def test_table_output_and_bad_input(district, tmp_path):
-    table = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--as-of", "2026-12-18"], env={"COLUMNS": "160"})
+    table = CliRunner().invoke(app, ["district-report", "--registry", str(district), "--as-of", "2026-12-18"],
+                               env={"COLUMNS": "160"})
     assert table.exit_code == 0 and "1 stale, 1 never synced" in table.stdout and "API calls: 0" in table.stdout
     status = json.loads(CliRunner().invoke(app, ["status", "--registry", str(district), "--json"]).stdout)["district_report"]
     assert status["outcome"] == "ok" and status["detail"].endswith("district-report.xlsx")  # the command's run is recorded
@@ -178,7 +180,8 @@ def test_libreoffice_draws_every_word_of_every_district_tab_whole(published, tmp
     visible = [sheet for sheet in book.worksheets if sheet.sheet_state == "visible"]
     assert [sheet.title for sheet in visible] == published["tabs"]
     for page, sheet in enumerate(visible, start=1):
-        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(tmp_path / "district-report.pdf"), "-"],
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout",
+                               str(tmp_path / "district-report.pdf"), "-"],
                               capture_output=True, text=True, check=True).stdout
         assert "###" not in text, sheet.title
         wanted = sum((words(shown(cell)) for row in sheet.iter_rows() for cell in row), Counter())

@@ -28,7 +28,8 @@ def test_sync_all_then_status(tmp_path):
 
     status = cli.invoke(app, ["status", "--registry", str(registry), "--json"])
     rows = json.loads(status.stdout)["schools"]
-    assert sorted((r["id"], r["outcome"], r["errors"]) for r in rows) == sorted((r.school, "ok", r.errors) for r in history.runs()[-2:])
+    assert sorted((r["id"], r["outcome"], r["errors"]) for r in rows) == sorted((r.school, "ok", r.errors)
+                                                                                for r in history.runs()[-2:])
     assert all(r["next_sync"] and r["next_brief"] for r in rows)
 
 

@@ -56,8 +56,10 @@ def test_a_repair_without_options_keeps_the_rubric_school_year_and_norms(daniels
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--rubric", "leap"], "is a Danielson Framework for Teaching tracker; --rubric leap would change its rubric, which never changes"),
-    (["--school", "Other Name"], "is the tracker of 'Elm School', not 'Other Name'. Leave out --school to repair it, or add --rename"),
+    (["--rubric", "leap"], "is a Danielson Framework for Teaching tracker; --rubric leap would change its rubric, "
+                           "which never changes"),
+    (["--school", "Other Name"], "is the tracker of 'Elm School', not 'Other Name'. "
+                                 "Leave out --school to repair it, or add --rename"),
     (["--rename"], "--rename needs --school with the new name"),
 ])
 def test_a_different_setting_is_refused_in_one_line_and_the_file_is_untouched(danielson, args, says):
@@ -98,7 +100,8 @@ def test_provision_xlsx_records_the_school_in_the_registry_so_sync_all_works(tmp
     synced = cli("sync-all", "--registry", "district.toml", "--as-of", "2026-09-30", "--json")
     assert synced.exit_code == 0, synced.output  # main: "No registry at district.toml"
     assert json.loads(synced.stdout)["ok"] == 1
-    again = cli("provision", "--school", "Lincoln Elementary", "--registry", "district.toml", "--json")  # no --out: the registry's file
+    # no --out: the registry's file
+    again = cli("provision", "--school", "Lincoln Elementary", "--registry", "district.toml", "--json")
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["created"] is False
 

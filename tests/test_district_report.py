@@ -31,7 +31,8 @@ NOW = dt.datetime(2026, 9, 30, 13, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def report(tmp_path, grids, leap_template, tiny_settings):
-    registry = parse_registry({"schools": {name: {"backend": "xlsx", "location": f"{name}.xlsx"} for name in ("Alpha", "Beta", "Gamma")}},
+    registry = parse_registry({"schools": {name: {"backend": "xlsx", "location": f"{name}.xlsx"}
+                                           for name in ("Alpha", "Beta", "Gamma")}},
                               tmp_path / "district.toml")
     history = History(tmp_path / "history.sqlite")
     figures = school_figures(check_of(grids, leap_template, tiny_settings))
@@ -82,7 +83,8 @@ def test_a_higher_threshold_suppresses_from_the_stored_n(tmp_path, grids, leap_t
     registry = parse_registry({"district": {"report": {"min_cell": 7}},
                                "schools": {"Alpha": {"backend": "xlsx", "location": "a.xlsx"}}}, tmp_path / "d.toml")
     history = History(tmp_path / "h.sqlite")
-    history.record(Run("alpha", "sync", NOW, 1.0, "ok", extra={"district": school_figures(check_of(grids, leap_template, tiny_settings))}))
+    history.record(Run("alpha", "sync", NOW, 1.0, "ok",
+                       extra={"district": school_figures(check_of(grids, leap_template, tiny_settings))}))
     (alpha,) = build_report(registry, history, as_of=AS_OF, now=NOW).schools
     assert alpha.figures["teachers"] == SUPPRESSED and alpha.figures["middle_share"] == Shown(pytest.approx(9 / 14), 14)
 

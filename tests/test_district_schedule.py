@@ -36,7 +36,8 @@ def test_serve_has_a_report_job_unless_the_schedule_is_off(tmp_path):
     from tracker_sync.jobs.scheduler import DistrictService
 
     registry = tmp_path / "district.toml"
-    registry.write_text('[district.report]\nday = "wed"\ntime = "05:30"\n[schools.North]\nbackend = "xlsx"\nlocation = "n.xlsx"\n')
+    registry.write_text('[district.report]\nday = "wed"\ntime = "05:30"\n'
+                        '[schools.North]\nbackend = "xlsx"\nlocation = "n.xlsx"\n')
     service = DistrictService(registry)
     service.start(paused=True)
     try:
@@ -51,7 +52,8 @@ def test_serve_has_a_report_job_unless_the_schedule_is_off(tmp_path):
 
 def test_a_simulated_monday_fires_the_report_at_six_in_its_dry_run(tmp_path):
     registry = build_district(tmp_path, xlsx=1, google=0, teachers=10, school={"sync": {"every_minutes": 720}})
-    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-14"], env={"COLUMNS": "160"})
+    result = CliRunner().invoke(app, ["serve", "--registry", str(registry), "--simulate-day", "2026-12-14"],
+                                env={"COLUMNS": "160"})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith("Dry run of 2026-12-14")
@@ -88,4 +90,5 @@ def test_a_sync_stores_figures_only_when_they_changed_that_day(tmp_path):
     assert ["district" in r.extra for r in runs] == [True, False, True]
     assert runs[0].extra["district"]["as_of"] == "2026-12-18" and runs[2].extra["district"]["as_of"] == "2026-12-19"
     report = build_report(runner.registry, runner.history, as_of=friday, now=runs[1].started_at)
-    assert report.schools[0].as_of == friday and report.schools[0].figures["teachers"].value == runs[0].extra["district"]["figures"]["teachers"]["value"]
+    assert report.schools[0].as_of == friday and report.schools[0].figures["teachers"].value == (
+        runs[0].extra["district"]["figures"]["teachers"]["value"])

@@ -71,7 +71,8 @@ def test_an_unchanged_school_is_not_read_and_an_edit_right_after_a_write_is(runn
     assert outcomes(second.values()) == {"xlsx-school-001": "ok", "google-school-001": "skipped", "google-school-002": "skipped"}
     assert fake.count("sheets") == 0 and fake.count("drive") == 1  # not read at all; one Drive listing
     assert second["google-school-001"].api_calls == 0
-    assert second["google-school-001"].detail == "unchanged since its sync at 2026-12-15 05:00 (Drive: last modified by tracker-sync)"
+    assert second["google-school-001"].detail == ("unchanged since its sync at 2026-12-15 05:00 "
+                                                  "(Drive: last modified by tracker-sync)")
 
     # The first sync of the next day always runs (day-counting patterns move with the date) and writes.
     runner.clock.advance_to(TUESDAY + dt.timedelta(days=1))
@@ -144,7 +145,8 @@ def test_schools_spread_over_several_service_accounts_each_with_one_session(tmp_
     for school in schools:
         by_account.setdefault(credential_for(school, runner.registry.district.credentials), []).append(school)
     assert set(by_account) == {f"keys/sync-{n}.json" for n in (1, 2, 3)}  # 9 schools land on all three
-    assert all(credential_for(s, reversed(runner.registry.district.credentials)) == credential_for(s, runner.registry.district.credentials)
+    assert all(credential_for(s, reversed(runner.registry.district.credentials))
+               == credential_for(s, runner.registry.district.credentials)
                for s in schools)  # the spread does not depend on the list's order
     fake.clear_log()
     assert {run.outcome for run in runner.run_pass(workers=3)} == {"ok"}
@@ -166,7 +168,8 @@ def test_sync_all_and_status_show_skipped_schools_and_exit_0(district, fake, acc
 
     loaded = load_registry(district)  # the same schools, with a history of this test's own
     registry = district.parent / f"{tmp_path.name}.toml"
-    save_registry(loaded.model_copy(update={"district": loaded.district.model_copy(update={"history": f"{tmp_path.name}.sqlite"})}),
+    save_registry(loaded.model_copy(update={"district":
+                                            loaded.district.model_copy(update={"history": f"{tmp_path.name}.sqlite"})}),
                   registry)
     cli = CliRunner()
     first = cli.invoke(app, ["sync-all", "--registry", str(registry), "--json"])

@@ -29,7 +29,8 @@ def demo(tmp_path_factory):
 
 
 def export(demo, folder, *args, env=None):
-    result = CliRunner().invoke(app, ["export", demo, "--to", str(folder), "--as-of", AS_OF.isoformat(), "--json", *args], env=env)
+    result = CliRunner().invoke(app, ["export", demo, "--to", str(folder), "--as-of", AS_OF.isoformat(), "--json", *args],
+                                env=env)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -85,11 +86,13 @@ def test_deidentified_export_has_no_name_email_or_note(demo, tmp_path):
     records = check_tracker(XlsxWorkbook(demo), as_of=AS_OF).result.records
     first = records.rows("observations")[0]["teacher"]
     hashed = pseudonym(KEY.encode(), "person", first)
-    assert sum(r["teacher"] == hashed for r in observations) == sum(r["teacher"] == first for r in records.rows("observations")) > 0
+    assert sum(r["teacher"] == hashed for r in observations) == sum(r["teacher"] == first
+                                                                    for r in records.rows("observations")) > 0
     assert hashed in {r["teacher"] for r in jsonl(tmp_path / "roster.jsonl")}
     assert jsonl(tmp_path / "roster.jsonl")[0]["email"] == pseudonym(KEY.encode(), "email", roster[1][1].upper())
     # 1:1s and goals: the lead and a goal's teacher hashed like everyone else, a team goal keeps its team
-    assert {r["led_by"] for r in jsonl(tmp_path / "one_on_ones.jsonl")} <= {r["teacher"] for r in jsonl(tmp_path / "roster.jsonl")}
+    assert {r["led_by"] for r in jsonl(tmp_path / "one_on_ones.jsonl")} <= {r["teacher"]
+                                                                            for r in jsonl(tmp_path / "roster.jsonl")}
     teams = {r["team"] for r in records.rows("roster")}
     goals = jsonl(tmp_path / "goals.jsonl")
     assert {g["teacher_or_team"] for g in goals} & teams and not {"goal", "focus", "next_steps"} & {k for g in goals for k in g}

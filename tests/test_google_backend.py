@@ -66,7 +66,8 @@ def test_read_is_exactly_one_spreadsheets_get(tracker, leap_template):
 def test_write_is_exactly_one_batch_update_after_a_read(tracker):
     tracker.workbook.read(["Roster"])
     tracker.fake.clear_log()
-    tracker.workbook.write([flags_tab("x"), ToolTab("Summary", [["a"]]), ToolTab("Patterns", [["b"]]), ToolTab("Sync Log", [["c"]])])
+    tracker.workbook.write([flags_tab("x"), ToolTab("Summary", [["a"]]), ToolTab("Patterns", [["b"]]),
+                            ToolTab("Sync Log", [["c"]])])
     assert [(r.method, r.path.endswith(":batchUpdate")) for r in tracker.fake.calls()] == [("POST", True)]
 
 
@@ -101,7 +102,8 @@ def test_provision_of_a_new_spreadsheet_costs_two_sheets_calls_and_one_drive_cal
     fake.clear_log()
     workbook = new_workbook(fake, account)
     workbook.provision(leap_template, METADATA)
-    assert calls(fake) == ["POST /drive/v3/files", f"GET {workbook.spreadsheet_id}", f"POST {workbook.spreadsheet_id}:batchUpdate"]
+    assert calls(fake) == ["POST /drive/v3/files", f"GET {workbook.spreadsheet_id}",
+                           f"POST {workbook.spreadsheet_id}:batchUpdate"]
     titles = [s.title for s in fake.spreadsheets[workbook.spreadsheet_id].sheets]
     assert titles == [*leap_template.coach_tab_names, *leap_template.tool_tab_names, "Instructions"]  # no stray Sheet1
 
@@ -144,7 +146,8 @@ def test_heatmap_gets_a_number_anchored_color_scale_that_is_replaced_not_stacked
     gradient = rule["gradientRule"]
     assert [(p["type"], p["value"]) for p in (gradient["minpoint"], gradient["midpoint"], gradient["maxpoint"])] == [
         ("NUMBER", "1"), ("NUMBER", "5"), ("NUMBER", "7")]
-    assert gradient["minpoint"]["color"] == {"red": round(0xF8 / 255, 4), "green": round(0x69 / 255, 4), "blue": round(0x6B / 255, 4)}
+    assert gradient["minpoint"]["color"] == {"red": round(0xF8 / 255, 4), "green": round(0x69 / 255, 4),
+                                             "blue": round(0x6B / 255, 4)}
 
 
 def test_layout_reaches_google_in_the_one_write(tracker):
@@ -158,8 +161,10 @@ def test_layout_reaches_google_in_the_one_write(tracker):
     tracker.workbook.write([tab])
     assert sheets_calls(tracker.fake) == ["batchUpdate"]
     sheet = tracker.book.sheet(title="Flags")
-    assert sheet.merges == [{"sheetId": sheet.id, "startRowIndex": 0, "endRowIndex": 1, "startColumnIndex": 0, "endColumnIndex": 3}]
-    assert sheet.basic_filter == {"range": {"sheetId": sheet.id, "startRowIndex": 1, "endRowIndex": 3, "startColumnIndex": 0, "endColumnIndex": 3}}
+    assert sheet.merges == [{"sheetId": sheet.id, "startRowIndex": 0, "endRowIndex": 1,
+                             "startColumnIndex": 0, "endColumnIndex": 3}]
+    assert sheet.basic_filter == {"range": {"sheetId": sheet.id, "startRowIndex": 1, "endRowIndex": 3,
+                                            "startColumnIndex": 0, "endColumnIndex": 3}}
     assert [sheet.column_pixels[c] for c in range(3)] == [12 * 7 + 5, 8 * 7 + 5, 30 * 7 + 5]
     assert (sheet.row_pixels[0], sheet.row_pixels[1]) == (40, 21)  # 30 points at 96 dpi; the default row
     header = sheet.cells[(1, 0)]["userEnteredFormat"]
@@ -329,7 +334,8 @@ def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_schoo
         merged = sorted(str(r) for r in sheet.merged_cells.ranges)
         assert merged == sorted(f"{get_column_letter(m['startColumnIndex'] + 1)}{m['startRowIndex'] + 1}:"
                                 f"{get_column_letter(m['endColumnIndex'])}{m['endRowIndex']}" for m in stored.merges), tab
-    file_scales = {str(cf.sqref): [float(v.val) for v in cf.rules[0].colorScale.cfvo] for cf in book["Patterns"].conditional_formatting}
+    file_scales = {str(cf.sqref): [float(v.val) for v in cf.rules[0].colorScale.cfvo]
+                   for cf in book["Patterns"].conditional_formatting}
     google_scales = {}
     for rule in fake.spreadsheets[google.spreadsheet_id].sheet(title="Patterns").conditional_formats:
         area, gradient = rule["ranges"][0], rule["gradientRule"]
@@ -339,7 +345,8 @@ def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_schoo
     assert google_scales == file_scales and set(map(tuple, file_scales.values())) == {(1.0, 5.0, 7.0)}
     flags_filter = fake.spreadsheets[google.spreadsheet_id].sheet(title="Flags").basic_filter["range"]
     c0, r0, c1, r1 = range_boundaries(book["Flags"].auto_filter.ref)
-    assert (flags_filter["startRowIndex"], flags_filter["endRowIndex"], flags_filter["startColumnIndex"], flags_filter["endColumnIndex"]) == (
+    assert (flags_filter["startRowIndex"], flags_filter["endRowIndex"],
+            flags_filter["startColumnIndex"], flags_filter["endColumnIndex"]) == (
         r0 - 1, r1, c0 - 1, c1)
 
 
@@ -431,7 +438,8 @@ def test_cli_syncs_and_validates_by_url_and_id(fake, account, cli_env, tiny_sett
     assert json.loads(checked.output)["school"] == "Tiny School"
 
 
-def test_a_spreadsheet_not_shared_with_the_service_account_exits_3_naming_the_account(fake, account, cli_env, leap_template, tiny_settings):
+def test_a_spreadsheet_not_shared_with_the_service_account_exits_3_naming_the_account(fake, account, cli_env, leap_template,
+                                                                                      tiny_settings):
     """Google answers 403 for a spreadsheet that exists but is not shared (the fake too): one line, exit 3."""
     from tracker_sync.backends.google.auth import load_credentials
     from tracker_sync.metadata import to_metadata
@@ -451,7 +459,8 @@ def test_a_spreadsheet_not_shared_with_the_service_account_exits_3_naming_the_ac
     written = run_cli("sync", theirs.location, "--as-of", "2026-09-30")
     assert written.exit_code == 3 and "as an editor" in written.stderr
     with pytest.raises(TrackerNotShared):
-        GoogleWorkbook(theirs.spreadsheet_id, google_client(service_account_info=account, api_base=fake.base_url)).write([flags_tab("x")])
+        GoogleWorkbook(theirs.spreadsheet_id,
+                       google_client(service_account_info=account, api_base=fake.base_url)).write([flags_tab("x")])
 
 
 def test_the_api_base_override_only_accepts_loopback(account, monkeypatch):

@@ -9,7 +9,8 @@ rendered text does not need a new recording; provisioning and the read are compa
 Re-record:
 * against the Google fake:  TRACKER_SYNC_RECORD=fake pytest tests/test_google_cassettes.py
 * against real Google:      TRACKER_SYNC_RECORD=google TRACKER_SYNC_GOOGLE_CREDENTIALS=/path/sa.json \
-                            [TRACKER_SYNC_RECORD_FOLDER=<Drive folder id shared with the account>] pytest tests/test_google_cassettes.py
+                            [TRACKER_SYNC_RECORD_FOLDER=<Drive folder id shared with the account>] \
+                            pytest tests/test_google_cassettes.py
 Tokens, JWT assertions and Authorization headers are scrubbed before anything is written.
 """
 
@@ -63,7 +64,8 @@ def _scrub_request(request):
 def _scrub_response(response):
     body = response["body"]["string"]
     if b'"access_token"' in body if isinstance(body, bytes) else '"access_token"' in body:
-        response["body"]["string"] = json.dumps({"access_token": "<ACCESS_TOKEN>", "expires_in": 3599, "token_type": "Bearer"}).encode()
+        response["body"]["string"] = json.dumps({"access_token": "<ACCESS_TOKEN>", "expires_in": 3599,
+                                                 "token_type": "Bearer"}).encode()
     return response
 
 
@@ -175,11 +177,13 @@ def test_provision_sync_and_unchanged_resync_send_exactly_the_recorded_requests(
             report = sync_tracker(workbook, as_of=AS_OF, now=NOW)
     finally:
         SYNC_WRITE.clear()
-    assert (cassette.all_played or RECORD) and [r.method for r in cassette.requests] == ["GET", "POST"]  # one read, one batchUpdate
+    # one read, one batchUpdate
+    assert (cassette.all_played or RECORD) and [r.method for r in cassette.requests] == ["GET", "POST"]
     assert report.findings["error"] == 0
 
     if not RECORD:  # "unchanged" means: equal to the fingerprint the recorded tracker holds, whatever today's renderer says
-        monkeypatch.setattr("tracker_sync.backends.google.workbook.output_hash", lambda *args: _recorded_hash("google_sync_unchanged.json"))
+        monkeypatch.setattr("tracker_sync.backends.google.workbook.output_hash",
+                            lambda *args: _recorded_hash("google_sync_unchanged.json"))
     with recorder().use_cassette("google_sync_unchanged.json") as cassette:
         unchanged = sync_tracker(workbook, as_of=AS_OF, now=NOW + dt.timedelta(minutes=15))
     assert (cassette.all_played or RECORD) and [r.method for r in cassette.requests] == ["GET"]  # the read only: nothing changed

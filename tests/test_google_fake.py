@@ -76,7 +76,8 @@ def test_equal_tabs_written_to_different_spreadsheets_are_stored_once(fake, robo
     summary = [fake.spreadsheets[i].sheet(title="Summary") for i in (first, second)]
     assert summary[0] is summary[1]
     assert robot.put(second, "Summary!A1", [["As of 2026-12-16"]]).ok
-    assert fake.spreadsheets[first].sheet(title="Summary").cells[(0, 0)]["userEnteredValue"] == {"stringValue": "As of 2026-12-15"}
+    assert fake.spreadsheets[first].sheet(title="Summary").cells[(0, 0)]["userEnteredValue"] == {
+        "stringValue": "As of 2026-12-15"}
 
 
 # -- who may open a spreadsheet, and Drive's record of who changed it -------------------------------------
@@ -163,7 +164,8 @@ def test_the_quota_counts_reads_and_writes_apart_per_user_and_per_project_over_a
         assert info["@type"] == "type.googleapis.com/google.rpc.ErrorInfo" and info["reason"] == "RATE_LIMIT_EXCEEDED"
         assert (info["metadata"]["quota_limit"], info["metadata"]["quota_limit_value"]) == ("ReadRequestsPerMinutePerUser", "2")
         assert first.put(sheet_id, "Sheet1!A1", [[1]]).ok  # writes are counted apart
-        assert first.put(sheet_id, "Sheet1!A1", [[2]]).json()["error"]["details"][0]["metadata"]["quota_limit"] == "WriteRequestsPerMinutePerUser"
+        assert first.put(sheet_id, "Sheet1!A1", [[2]]).json()["error"]["details"][0]["metadata"]["quota_limit"] == (
+            "WriteRequestsPerMinutePerUser")
         assert read(second).ok  # the project's third read
         now[0] = 30.0
         per_project = read(second)
@@ -203,7 +205,8 @@ def test_field_masks_with_parentheses_are_read_as_google_reads_them(fake, robot)
     cell = {"userEnteredValue": {"stringValue": "x"}, "note": "kept out",
             "userEnteredFormat": {"textFormat": {"bold": True, "italic": True}, "horizontalAlignment": "CENTER"}}
     assert robot.batch(sheet_id, {"updateCells": {"start": {"sheetId": 0}, "rows": [{"values": [cell]}],
-                                                  "fields": "userEnteredValue,userEnteredFormat(textFormat(bold),horizontalAlignment)"}}).ok
+                                                  "fields": "userEnteredValue,"
+                                                            "userEnteredFormat(textFormat(bold),horizontalAlignment)"}}).ok
     stored = fake.spreadsheets[sheet_id].sheet(sheet_id=0).cells[(0, 0)]
     assert stored == {"userEnteredValue": {"stringValue": "x"},
                       "userEnteredFormat": {"textFormat": {"bold": True}, "horizontalAlignment": "CENTER"}}

@@ -11,7 +11,8 @@ import sys
 
 def test_standalone_fake_serves_the_cli_and_stops_on_sigterm(tmp_path):
     credentials = tmp_path / "sa.json"
-    server = subprocess.Popen([sys.executable, "-m", "tracker_sync.testing.google_fake", "--port", "0", "--credentials", str(credentials)],
+    server = subprocess.Popen([sys.executable, "-m", "tracker_sync.testing.google_fake", "--port", "0",
+                               "--credentials", str(credentials)],
                               stdout=subprocess.PIPE, text=True)
     try:
         exports = dict(server.stdout.readline().strip().removeprefix("export ").split("=", 1) for _ in range(2))
@@ -21,7 +22,8 @@ def test_standalone_fake_serves_the_cli_and_stops_on_sigterm(tmp_path):
         assert json.loads(credentials.read_text())["type"] == "service_account"
 
         def cli(*args: str) -> dict:
-            done = subprocess.run([sys.executable, "-m", "tracker_sync", *args, "--json"], env=env, capture_output=True, text=True, timeout=120)
+            done = subprocess.run([sys.executable, "-m", "tracker_sync", *args, "--json"], env=env, capture_output=True,
+                                  text=True, timeout=120)
             assert done.returncode == 0, done.stderr
             return json.loads(done.stdout)
 

@@ -48,7 +48,8 @@ REPLAYED = [
     "WorksheetTest.test_worksheet_notes",  # a note set to "" is gone; a mask over an empty GridData gives {}
 ]
 # Endpoints the project never calls; the fake does not implement them and their interactions are skipped.
-NOT_USED = re.compile(r"/comments|/export|/upload/|drive/v3/files\?(?!supportsAllDrives=True$)|merged|:append|values:batchUpdate|values:batchClear")
+NOT_USED = re.compile(r"/comments|/export|/upload/|drive/v3/files\?(?!supportsAllDrives=True$)|merged|:append"
+                      r"|values:batchUpdate|values:batchClear")
 # Parts of Google's answers the fake leaves out on purpose (documented in the fake's README section).
 UNMODELLED_KEYS = {"rowMetadata", "columnMetadata"}
 
@@ -129,7 +130,8 @@ def test_fake_answers_like_the_recorded_google(name: str) -> None:
             recorded_status, recorded, status, ours = replayer.send(interaction)
             where = f"{name} #{number}: {interaction['request']['method']} {uri}"
             assert status == recorded_status, f"{where}: status {status}, Google said {recorded_status}: {ours}"
-            assert shape(ours) == shape(recorded), f"{where}\nfake:   {json.dumps(ours)[:1500]}\ngoogle: {json.dumps(recorded)[:1500]}"
+            assert shape(ours) == shape(recorded), (f"{where}\nfake:   {json.dumps(ours)[:1500]}\n"
+                                                    f"google: {json.dumps(recorded)[:1500]}")
             if status >= 400 or (_is_values_answer(uri) and interaction["request"]["method"] == "GET"):
                 assert json.loads(replayer.map_ids(json.dumps(recorded))) == ours, where
             compared += 1
@@ -192,7 +194,8 @@ def test_drive_listing_with_a_parenthesised_field_mask_answers_like_google() -> 
     with GoogleFake() as fake:
         replayer = Replayer(fake)
         created = requests.post(f"{fake.base_url}/drive/v3/files", headers=replayer.headers,
-                                json={"name": "Test ClientTest test_list_spreadsheet_files", "mimeType": "application/vnd.google-apps.spreadsheet"})
+                                json={"name": "Test ClientTest test_list_spreadsheet_files",
+                                      "mimeType": "application/vnd.google-apps.spreadsheet"})
         replayer.ids["16x4eVnmuWxnblLaqAE7Z7qdztmy9lHruvJ_lvPQKNgc"] = created.json()["id"]
         recorded_status, google, status, ours = replayer.send(recorded)
     assert status == recorded_status == 200

@@ -46,7 +46,8 @@ def tool_cells(book):
 def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, account, tmp_path):
     runner = runner_for(district, fake, account, history_name=f"{tmp_path.name}.sqlite")
     fake.clear_log()
-    fake.script(Fault.http(429, retry_after=7, match="/v4/"), Fault.http(503, match="/v4/"), Fault.http(500, match=":batchUpdate"),
+    fake.script(Fault.http(429, retry_after=7, match="/v4/"), Fault.http(503, match="/v4/"),
+                Fault.http(500, match=":batchUpdate"),
                 Fault.http(429, retry_after=3, match=":batchUpdate"), Fault.reset(match="GET /v4"))
     runs = runner.run_pass(workers=2)
     assert [r.outcome for r in runs] == ["ok", "ok", "ok"]
@@ -59,7 +60,8 @@ def test_a_pass_under_429s_and_5xx_fails_no_school(district, fake, account, tmp_
     assert fake.count("drive") == runner.drive_listings == 1  # one Drive listing for the pass
     assert fake.count("oauth") == 1  # one service account, one token for every school and thread
     recorded = runner.history.runs(kind="sync")
-    assert [(r.school, r.outcome) for r in recorded] == sorted([(r.school, "ok") for r in runs], key=lambda x: [s.school for s in recorded].index(x[0]))
+    assert [(r.school, r.outcome) for r in recorded] == sorted([(r.school, "ok") for r in runs],
+                                                               key=lambda x: [s.school for s in recorded].index(x[0]))
     assert all(r.rows_read > 0 and r.api_calls == (0 if r.school.startswith("xlsx") else r.api_calls) for r in recorded)
 
 
@@ -146,7 +148,8 @@ def test_a_simulated_school_day(district, fake, account, tmp_path):
     day_registry = tmp_path / "district.toml"
     two = {n: s.model_copy(update={"sync": s.sync.model_copy(update={"every_minutes": 240})})
            for n, s in registry.schools.items() if s.id != "google-school-002"}  # one xlsx, one Google: keeps the test short
-    save_registry(registry.model_copy(update={"schools": two, "district": registry.district.model_copy(update={"history": "day.sqlite"})}),
+    save_registry(registry.model_copy(update={"schools": two,
+                                              "district": registry.district.model_copy(update={"history": "day.sqlite"})}),
                   day_registry)
     for entry in district.parent.glob("*.xlsx"):
         (tmp_path / entry.name).write_bytes(entry.read_bytes())

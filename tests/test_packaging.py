@@ -58,13 +58,16 @@ WITHOUT_EXTRAS = ("import sys; sys.modules.update(dict.fromkeys(['requests', 'gs
 
 def test_without_its_extra_a_google_or_serve_command_says_in_one_line_what_to_install(tmp_path):
     registry = tmp_path / "district.toml"
-    registry.write_text('[district]\nname = "D"\n\n[schools."A"]\nbackend = "google"\nlocation = "1taPAeFgVeRIx1SYsCQ3VTu70tVCEmZDnOys-NhHYlh4"\n')
+    registry.write_text('[district]\nname = "D"\n\n[schools."A"]\nbackend = "google"\n'
+                        'location = "1taPAeFgVeRIx1SYsCQ3VTu70tVCEmZDnOys-NhHYlh4"\n')
     xlsx_registry = tmp_path / "xlsx.toml"
     core = [sys.executable, "-c", WITHOUT_EXTRAS]
-    made = subprocess.run([*core, "provision", "--school", "Lincoln", "--out", str(tmp_path / "l.xlsx"), "--registry", str(xlsx_registry)],
+    made = subprocess.run([*core, "provision", "--school", "Lincoln", "--out", str(tmp_path / "l.xlsx"),
+                           "--registry", str(xlsx_registry)],
                           capture_output=True, text=True)
     assert made.returncode == 0, made.stderr  # the xlsx path needs no extra
-    for args, extra in ((["sync", "https://docs.google.com/spreadsheets/d/1taPAeFgVeRIx1SYsCQ3VTu70tVCEmZDnOys-NhHYlh4/edit"], "google"),
+    for args, extra in ((["sync", "https://docs.google.com/spreadsheets/d/"
+                                  "1taPAeFgVeRIx1SYsCQ3VTu70tVCEmZDnOys-NhHYlh4/edit"], "google"),
                         (["provision", "--school", "Lincoln", "--backend", "google"], "google"),
                         (["sync-all", "--registry", str(registry)], "google"),
                         (["serve", "--registry", str(xlsx_registry)], "serve")):

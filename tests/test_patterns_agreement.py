@@ -53,12 +53,14 @@ def test_agreement_by_indicator_pair_and_school(pairs):
     norms = settings()
     by_indicator = agreement_by_indicator(pairs, norms).set_index("indicator")
     assert list(by_indicator.index) == ["LE.1", "I.1", "I.5"]  # rubric order
-    assert by_indicator.loc["I.1", ["lessons", "comparisons", "exact", "adjacent", "below_norm"]].tolist() == [3, 5, 0.4, 0.8, False]
+    assert by_indicator.loc["I.1", ["lessons", "comparisons", "exact", "adjacent", "below_norm"]].tolist() == [
+        3, 5, 0.4, 0.8, False]
     assert by_indicator.loc["I.5", ["lessons", "comparisons", "exact", "adjacent"]].tolist() == [2, 2, 0.5, 0.5]
     assert not by_indicator.loc["I.5", "below_norm"]  # 2 comparisons: fewer than 5
     assert agreement_by_indicator(pairs, settings(agreement_min_comparisons=2)).set_index("indicator").at["I.5", "below_norm"]
     by_pair = agreement_by_pair(pairs, norms).set_index(["observer_a", "observer_b"])
-    assert by_pair.loc[("Lee", "Oli"), ["lessons", "comparisons", "exact", "adjacent", "below_norm"]].tolist() == [2, 5, 0.4, 0.8, False]
+    assert by_pair.loc[("Lee", "Oli"), ["lessons", "comparisons", "exact", "adjacent", "below_norm"]].tolist() == [
+        2, 5, 0.4, 0.8, False]
     assert by_pair.loc[("Lee", "Oli"), "mean_diff"] == pytest.approx(0.8)
     assert by_pair.loc[("Bo", "Pam"), ["comparisons", "adjacent", "mean_diff"]].tolist() == [1, 0.0, -2.0]
     assert agreement_overall(pairs, norms) == {"lessons": 3, "comparisons": 8, "exact": 0.375, "adjacent": 0.75, "agreed": 0.75,

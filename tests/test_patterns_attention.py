@@ -6,7 +6,8 @@ Pam the principal (not observed).
 
 Visits in 30 days (every 4 days back from 12-01, feedback the same day): Lee 2, Ann 1, Abe 1, Al 4,
 Amy 4; Bo 2, Ben 3, Bea 3, Bill 2 (one old visit, 10-01, for Ann does not count). Each teacher has one
-open action step due after 12-01, so no other practice gap competes with equity. Mean scores this year: Lee 6, Ann 4, Abe 5, Al 3 (2 and 4: two scored
+open action step due after 12-01, so no other practice gap competes with equity. Mean scores this year:
+Lee 6, Ann 4, Abe 5, Al 3 (2 and 4: two scored
 lessons), Amy 6, Bo 6, Ben 5, Bea 4, Bill 5. Their 25th percentile (9 means, linear): sorted
 3, 4, 4, 5, 5, 5, 6, 6, 6 -> position 8 x 0.25 = 2 -> 4. Lowest quartile: Al, Ann, Bea (<= 4).
 Novices (<= 2 years): Ann, Abe, Ben. Everyone else: Lee, Amy, Bo, Bill.
@@ -107,8 +108,10 @@ def test_step_load_counts_open_steps_and_the_people_who_set_them():
     patterns = compute_patterns(load_records(), settings(), AS_OF)
     load = patterns.step_load.set_index("teacher")
     assert list(load.index) == ["Abe", "Al", "Amy", "Ann", "Bill"]  # team, then name
-    assert load.loc["Ann", ["open_steps", "setters", "set_by", "too_many", "several_setters"]].tolist() == [3, 1, "Lee", True, False]
-    assert load.loc["Abe", ["open_steps", "setters", "set_by", "too_many", "several_setters"]].tolist() == [2, 2, "Lee, Pam", False, True]
+    assert load.loc["Ann", ["open_steps", "setters", "set_by", "too_many", "several_setters"]].tolist() == [
+        3, 1, "Lee", True, False]
+    assert load.loc["Abe", ["open_steps", "setters", "set_by", "too_many", "several_setters"]].tolist() == [
+        2, 2, "Lee, Pam", False, True]
     assert load.loc["Al", ["open_steps", "setters", "several_setters"]].tolist() == [2, 1, False]
     assert load.loc["Amy", ["open_steps", "setters"]].tolist() == [1, 1]
     same = step_load(patterns.action_steps, patterns.coverage, settings(max_open_steps=3))

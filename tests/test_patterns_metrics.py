@@ -87,7 +87,8 @@ def test_lowest_indicators_need_min_scores_and_break_ties(frames):
 def test_coverage_windows_and_scored_minimums(frames):
     cov = coverage(frames, settings(), DAY).set_index("teacher")
     assert sorted(cov.index) == ["Bo", "Lee", "Tia", "Tom", "Uma"]  # not Zed (left), not Pam/Oli/Ola
-    assert cov.loc["Tia", ["days_since", "observations_14d", "observations_30d", "scored", "scored_full"]].tolist() == [6, 1, 1, 4, 1]
+    assert cov.loc["Tia", ["days_since", "observations_14d", "observations_30d", "scored", "scored_full"]].tolist() == [
+        6, 1, 1, 4, 1]
     # Tom's scored lessons: 10-01 (rows 6 and 7, Lee and Oli scored the same lesson: counted once) and 10-20 = 2
     assert cov.loc["Tom", ["days_since", "observations_14d", "observations_30d", "scored"]].tolist() == [11, 2, 2, 2]
     assert cov.loc["Lee", ["days_since", "observations_30d"]].tolist() == [48, 0]
@@ -234,7 +235,8 @@ def test_three_things_quote_the_numbers():
     assert "mean 4.0 across 5 scores, 60% below Effective" in patterns.discuss[0].sentence
     # urgency: not seen 2/5 = 0.4; feedback 1 - 0.6 = 0.4; steps max(2/3 overdue, 3/5) = 0.67; cycles 2/5 = 0.4
     assert topics[1] == "action_steps"
-    assert "2 of 3 open action steps are past their due date; 3 of 5 teachers have no open action step." == patterns.discuss[1].sentence
+    assert ("2 of 3 open action steps are past their due date; "
+            "3 of 5 teachers have no open action step.") == patterns.discuss[1].sentence
     assert all(item.question and item.source for item in patterns.discuss)
 
 

@@ -210,7 +210,8 @@ def test_common_indicator_shared_by_every_teacher(frames):
     frames = to_frames(records(goals=shared)).until(AS_OF)
     s = settings()
     common = common_indicators(frames, s, goal_status(frames, s, AS_OF)).set_index("team")
-    assert common.loc["Team A", ["common", "from_team_goal", "most_shared", "most_shared_teachers"]].tolist() == ["I.1", False, "I.1", 2]
+    assert common.loc["Team A", ["common", "from_team_goal", "most_shared", "most_shared_teachers"]].tolist() == [
+        "I.1", False, "I.1", 2]
 
 
 def test_goal_progress_against_the_baseline_or_the_first_score(frames):
@@ -238,9 +239,11 @@ def test_off_scale_baselines_fall_back_to_the_first_score(frames):
 
 def test_one_level_up_coverage_and_feedback(frames):
     cov, fb = lead_support(frames, settings(), DAY, feedback_latency(frames, settings(), DAY))
-    got = cov[["teacher", "team_lead", "days_since", "observations_14d", "observations_total", "scored", "scored_full", "not_seen"]]
+    got = cov[["teacher", "team_lead", "days_since", "observations_14d", "observations_total",
+               "scored", "scored_full", "not_seen"]]
     assert got.values.tolist() == [["Lee", "Pam", 7.0, 1, 2, 1, 1, False], ["Bo", "Ann", 57.0, 0, 1, 0, 0, True]]
-    assert fb[["observer", "observations", "given", "median_school_days", "within", "pending_past_norm", "share_within"]].values.tolist() == [
+    assert fb[["observer", "observations", "given", "median_school_days", "within", "pending_past_norm",
+               "share_within"]].values.tolist() == [
         ["Ann", 1, 1, 5.0, 0, 0, 0.0], ["Pam", 2, 1, 1.0, 1, 1, 0.5]]
 
 
@@ -260,7 +263,8 @@ def test_practice_flags_for_1_1s_and_goals(frames):
     assert detail[("no-one-on-one", "Tom")] == "Last 1:1 2026-11-10, 21 days ago."
     assert detail[("no-one-on-one", "Vic")] == "No 1:1 logged yet."
     assert detail[("lead-no-check-in", "Bo")] == "Last check-in with a school leader 2026-11-03, 28 days ago."
-    assert detail[("next-steps-past-due", "Tom")] == "Next steps from the 1:1 on 2026-11-10 with Lee were due 2026-11-17, 14 days ago; no 1:1 since."
+    assert detail[("next-steps-past-due", "Tom")] == ("Next steps from the 1:1 on 2026-11-10 with Lee were due 2026-11-17, "
+                                                      "14 days ago; no 1:1 since.")
     assert detail[("no-active-goal", "Vic")] == "No Active goal (1 Draft)."
     assert detail[("goal-no-check-in", "Tia")] == ("Professional practice goal on I.1 set 2026-09-01, last check-in 2026-10-15; "
                                                    "none since this quarter began on 2026-10-28.")

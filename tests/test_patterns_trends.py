@@ -124,9 +124,11 @@ def test_headline_and_team_trends(patterns):
         (WHOLE_SCHOOL, "not_seen"): (3, 2, 3), ("Team A", "not_seen"): (2, 0, 1), ("Team B", "not_seen"): (1, 2, 2),
         (WHOLE_SCHOOL, "median_feedback_school_days"): (1, 1, 1), ("Team A", "median_feedback_school_days"): (3, 1, 2.5),
         ("Team B", "median_feedback_school_days"): (1, 1, 1),
-        (WHOLE_SCHOOL, "feedback_share_within"): (3 / 4, 4 / 6, 4 / 7), ("Team A", "feedback_share_within"): (1 / 2, 2 / 4, 2 / 5),
+        (WHOLE_SCHOOL, "feedback_share_within"): (3 / 4, 4 / 6, 4 / 7),
+        ("Team A", "feedback_share_within"): (1 / 2, 2 / 4, 2 / 5),
         ("Team B", "feedback_share_within"): (1, 1, 1),
-        (WHOLE_SCHOOL, "overdue_steps"): (2, 1, 2), ("Team A", "overdue_steps"): (2, 1, 1), ("Team B", "overdue_steps"): (0, 0, 1),
+        (WHOLE_SCHOOL, "overdue_steps"): (2, 1, 2), ("Team A", "overdue_steps"): (2, 1, 1),
+        ("Team B", "overdue_steps"): (0, 0, 1),
     }
     for (scope, measure), series in expected.items():
         row = figure(trends, scope, measure)
@@ -183,7 +185,8 @@ def test_the_trend_that_worsened_most_is_a_candidate_for_the_three_things():
     # The other gaps here: 2 of 3 open steps overdue (0.67), 3 of 5 teachers not seen (0.6); the trend (0.33)
     # comes fourth and is left out, as it is in compute_patterns; it is chosen once it is the largest.
     inputs = dict(lowest=monday.lowest_indicators, coverage=monday.coverage, feedback=monday.feedback_overall,
-                  steps=monday.action_steps, no_open_step=monday.no_open_step, calibration=monday.calibration, cycles=monday.cycles)
+                  steps=monday.action_steps, no_open_step=monday.no_open_step, calibration=monday.calibration,
+                  cycles=monday.cycles)
     assert [t.topic for t in three_things(three_weeks(), **inputs, more=[gap])] == ["theme", "action_steps", "coverage"]
     assert [t.topic for t in monday.discuss] == ["theme", "action_steps", "coverage"]
     larger = dataclasses.replace(gap, urgency=0.9)
@@ -231,5 +234,6 @@ def test_trend_frames_for_the_demo_have_one_row_per_team_and_measure():
     patterns = compute_patterns(records_, school.settings, school.as_of)
     teams = sorted(patterns.coverage_by_team["team"])
     assert len(patterns.trends) == 4 * (1 + len(teams))
-    assert all(len(s) == 8 and len(line) == 8 for s, line in zip(patterns.trends["series"], patterns.trends["sparkline"], strict=True))
+    assert all(len(s) == 8 and len(line) == 8
+               for s, line in zip(patterns.trends["series"], patterns.trends["sparkline"], strict=True))
     assert patterns.trend_dates.points[-1] == dt.date(2026, 12, 18)

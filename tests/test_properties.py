@@ -27,7 +27,8 @@ COACH_TABS = [t.name for t in TEMPLATE.tabs]
 
 formula_like = st.sampled_from(["=SUM(A1:A3)", "=1/0", "#REF!", "#N/A", " #value! ", "=VLOOKUP(B2,Roster!A:B,2)", "+1", "@x"])
 long_text = st.builds(lambda ch, n: ch * n, st.characters(), st.integers(49_990, 50_010))
-good_looking = st.sampled_from(["Ana Lopez", "ben ross", "I.5", "i 1", "Effective", "5.0", "9/14", "Sept 5", "Scored – Full", "Active", "Left", "46279"])
+good_looking = st.sampled_from(["Ana Lopez", "ben ross", "I.5", "i 1", "Effective", "5.0", "9/14", "Sept 5", "Scored – Full",
+                                "Active", "Left", "46279"])
 
 
 def cell_values(text: st.SearchStrategy[str]) -> st.SearchStrategy:

@@ -87,8 +87,10 @@ def test_a_429_pauses_only_the_bucket_it_came_from():
 @pytest.mark.parametrize("error, scope", [
     (quota_exceeded_body("read", "user", 60, "p")["error"], "user"),
     (quota_exceeded_body("write", "project", 300, "p")["error"], "project"),
-    ({"message": "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service 'x'."}, "user"),
-    ({"message": "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute' of service 'x'."}, "project"),
+    ({"message": "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' "
+                 "of service 'x'."}, "user"),
+    ({"message": "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute' "
+                 "of service 'x'."}, "project"),
     ({"message": "Resource has been exhausted (e.g. check quota)."}, None),
 ])
 def test_the_scope_of_a_429_is_read_from_googles_error(error, scope):
@@ -99,7 +101,8 @@ def test_the_bound_is_the_slowest_bucket_at_its_rate():
     quota = DistrictQuota()
     # 80 reads on one credential at 60/min: 80 s; 400 reads in all at 300/min: 80 s; writes likewise.
     assert quota.bound_s({("a", "read"): 80, ("b", "read"): 70, ("a", "write"): 80}) == pytest.approx(80.0)
-    assert quota.bound_s({(c, "read"): 90 for c in "abcd"}) == pytest.approx(90.0)  # 360 reads at 300/min: 72 s; one credential: 90 s
+    # 360 reads at 300/min: 72 s; one credential: 90 s
+    assert quota.bound_s({(c, "read"): 90 for c in "abcd"}) == pytest.approx(90.0)
 
 
 # -- against the quota-enforcing fake -----------------------------------------------------------------

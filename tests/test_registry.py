@@ -58,11 +58,14 @@ def test_defaults_and_hand_written_fields(tmp_path):
 
 
 @pytest.mark.parametrize("entry, expected", [
-    ('backend = "xlsx"\nlocation = "a.xlsx"\nsync = { start = "7:00" }', 'school "A", field sync.start: \'7:00\' is not a time of day'),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\nsync = { start = "7:00" }',
+     'school "A", field sync.start: \'7:00\' is not a time of day'),
     ('backend = "xlsx"\nlocation = "a.xlsx"\nsync = { days = ["funday"] }', 'school "A", field sync.days'),
     ('backend = "xlsx"\nlocation = "a.xlsx"\nsync = { start = "18:00", end = "06:00" }', "end 06:00 is before start 18:00"),
-    ('backend = "xlsx"\nlocation = "a.xlsx"\ntimezone = "Mars/Base"', 'school "A", field timezone: \'Mars/Base\' is not an IANA timezone'),
-    ('backend = "xlsx"\nlocation = "a.xlsx"\nnorms = { observation_gap_dayz = 3 }', 'school "A", field norms.observation_gap_dayz'),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\ntimezone = "Mars/Base"',
+     'school "A", field timezone: \'Mars/Base\' is not an IANA timezone'),
+    ('backend = "xlsx"\nlocation = "a.xlsx"\nnorms = { observation_gap_dayz = 3 }',
+     'school "A", field norms.observation_gap_dayz'),
     ('backend = "xlsx"\nlocation = "a.xlsx"\nnorms = { observation_gap_days = 0 }', "greater than or equal to 1"),
     ('backend = "sheets"\nlocation = "a.xlsx"', 'school "A", field backend'),
     ('backend = "google"\nlocation = "lincoln.xlsx"', "is not a Google Sheets URL or spreadsheet id"),
@@ -78,7 +81,8 @@ def test_errors_name_the_school_and_the_field(tmp_path, entry, expected):
 
 
 def test_every_problem_is_listed_at_once(tmp_path):
-    text = ('[district]\nwrites_per_minute_per_project = 0\n[schools."A"]\nbackend = "xlsx"\nlocation = "a.xlsx"\ntimezone = "X/Y"\n'
+    text = ('[district]\nwrites_per_minute_per_project = 0\n[schools."A"]\nbackend = "xlsx"\nlocation = "a.xlsx"\n'
+            'timezone = "X/Y"\n'
             '[schools."B"]\nid = "a"\nbackend = "xlsx"\nlocation = "b.xlsx"\n')
     with pytest.raises(ConfigError) as error:
         load_registry(write(tmp_path, text))
@@ -96,7 +100,8 @@ def test_the_old_single_quota_gets_one_line_saying_what_replaced_it(tmp_path):
 
 
 @pytest.mark.parametrize("district, entry, expected", [
-    ('credentials = ["a.json"]', 'credential = "b.json"', "names the credential 'b.json', which is not one of [district] credentials (a.json)"),
+    ('credentials = ["a.json"]', 'credential = "b.json"',
+     "names the credential 'b.json', which is not one of [district] credentials (a.json)"),
     ("", 'credential = "a.json"', "not one of [district] credentials (none listed)"),
     ('credentials = ["a.json", "a.json"]', "", "a credential file is listed twice"),
 ])

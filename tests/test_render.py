@@ -94,7 +94,8 @@ def test_teacher_level_flags_are_summarised_per_team_naming_everyone():
 
     flags = [flag("Ana", "K-2", "No step."), flag("Ben", "K-2", "No step."), flag("Cy", "3-5", "No step."),
              PracticeFlag("step-overdue", "norm", "Ana", "K-2", "Step due 09-01.", "Check it.", "Action Steps", 7),
-             *(PracticeFlag("agreement-pair", "80%", pair, "", "60% within one point.", "Co-observe.") for pair in ("Lea and Max", "Lea and Pat"))]
+             *(PracticeFlag("agreement-pair", "80%", pair, "", "60% within one point.", "Co-observe.")
+               for pair in ("Lea and Max", "Lea and Pat"))]
     tab = render_flags([], {"Action Steps": 2}, flags, team_leads={"Ana": "Lea", "Ben": "Lea", "Cy": "Max"})[0]
     practice = tool_table(tab.rows, "Flag", after=next(c for c in first_cells(tab) if str(c).startswith("Practice flags")))
     assert [(row["Code"], row["Team"], row["Who"], row["Team Lead"]) for row in practice] == [
@@ -112,7 +113,8 @@ def test_summary_leads_with_the_headline_and_its_norms_then_one_line_per_team(gr
     assert now["Teachers not observed in 14 days"] == 2 and norm["Teachers not observed in 14 days"] == 0
     teams = {row["Team"]: row for row in tool_table(tab.rows, "Team", after="By team")}
     # Team A: 3 teachers, 2 visits in 14 days, Ben not seen; scores 5,4,4,5,3,2 -> mean 3.8, 4 of 6 below
-    assert [teams["Team A"][k] for k in ("Teachers", "Visits (14 days)", "Not seen 14+ days", "Mean score", "% below Effective")] == [
+    assert [teams["Team A"][k] for k in ("Teachers", "Visits (14 days)", "Not seen 14+ days", "Mean score",
+                                         "% below Effective")] == [
         3, 2, 1, 3.8333, 0.6667]
     assert (teams["Team B"]["Open steps"], teams["Team B"]["Overdue steps"]) == (2, 1)
     share = next(c for c, v in enumerate(tab.rows[first_cells(tab).index("Team")]) if as_read(v) == "% below Effective")
@@ -130,7 +132,8 @@ def _rule_color(value: float, points: list[tuple[float, str]]) -> str:
     for (low, a), (high, b) in pairwise(points):
         if value <= high:
             t = (value - low) / (high - low)
-            return "".join(f"{round(int(a[i:i + 2], 16) + (int(b[i:i + 2], 16) - int(a[i:i + 2], 16)) * t):02X}" for i in (0, 2, 4))
+            return "".join(f"{round(int(a[i:i + 2], 16) + (int(b[i:i + 2], 16) - int(a[i:i + 2], 16)) * t):02X}"
+                           for i in (0, 2, 4))
     return points[-1][1]
 
 
@@ -154,7 +157,8 @@ def test_heat_map_rule_in_the_file_and_the_brief_colour_each_mean_alike(tmp_path
     points = [(float(v.val), c.rgb[-6:]) for v, c in zip(rule.colorScale.cfvo, rule.colorScale.color, strict=True)]
     assert [t.type for t in rule.colorScale.cfvo] == ["num", "num", "num"]
     check = check_tracker(workbook, as_of=school.as_of)
-    assert [p[0] for p in points] == [check.settings.rubric.scale_min, check.settings.rubric.meeting_score, check.settings.rubric.scale_max]
+    assert [p[0] for p in points] == [check.settings.rubric.scale_min, check.settings.rubric.meeting_score,
+                                      check.settings.rubric.scale_max]
     brief = _brief_backgrounds(render_brief(check.settings, check.patterns, check.practice_flags()))
     codes, lines = heatmap_table(check.settings, check.patterns)
     compared = 0
@@ -177,4 +181,5 @@ def test_demo_memory_and_file_tabs_are_the_same_layout(tmp_path):
     provision_school(book, school)
     sync_tracker(book, as_of=school.as_of, now=SYNCED)
     sheet = openpyxl.load_workbook(book.path)["Patterns"]
-    assert [sheet.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width for i in range(len(widths["Patterns"]))] == widths["Patterns"]
+    assert [sheet.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width
+            for i in range(len(widths["Patterns"]))] == widths["Patterns"]

@@ -120,7 +120,8 @@ def test_equity_step_load_and_agreement_sections():
                      "(norm: 80% within one point)") + 1][0]
     assert note.startswith("3 co-observed lessons, 8 scores compared: 38% exact, 75% within one point "
                            "(norm 80% within one point). "
-                           "Two observers agree on an indicator when their scores are within one point (LEAP's rule for its 1-7 scale).")
+                           "Two observers agree on an indicator when their scores are within one point "
+                           "(LEAP's rule for its 1-7 scale).")
     by_indicator = tool_table(rows, "Indicator", after="Agreement on co-observed lessons, by indicator")
     assert [r["Indicator"] for r in by_indicator] == ["LE.1", "I.1", "I.5"]
 

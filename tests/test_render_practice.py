@@ -66,7 +66,8 @@ def test_patterns_sections_hold_the_pattern_frames(demo):
     expected = plain_rows(patterns.one_on_ones_by_team, ["team", "teachers", "met_recently", "overdue", "median_days_since",
                                                          "next_steps_past_due"])
     assert by_team == [[v for v in row if v is not None] for row in expected]
-    goals = rows_after(tab, "Goals by team (norms: an Active goal per teacher, checked every quarter; a common indicator per team)", "Team")
+    goals = rows_after(tab, "Goals by team (norms: an Active goal per teacher, checked every quarter; "
+                            "a common indicator per team)", "Team")
     assert [row[0] for row in goals] == list(patterns.goals_by_team["team"])
     leads = rows_after(tab, "One level up: Team Leads (norms: a check-in with a school leader at least every 14 days, "
                             "a visit every 14 days)", "Team Lead")

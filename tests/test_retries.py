@@ -119,7 +119,8 @@ def test_an_api_error_keeps_googles_whole_error_body_and_says_it_on_one_line(fak
         client.fetch_sheet_metadata(sheet_id)
     quota = caught.value
     assert quota.error["status"] == "RESOURCE_EXHAUSTED" and quota.error["message"].startswith("Quota exceeded")
-    assert [d["@type"] for d in quota.details] == ["type.googleapis.com/google.rpc.ErrorInfo", "type.googleapis.com/google.rpc.Help"]
+    assert [d["@type"] for d in quota.details] == ["type.googleapis.com/google.rpc.ErrorInfo",
+                                                   "type.googleapis.com/google.rpc.Help"]
     assert quota.reason == "RATE_LIMIT_EXCEEDED" and quota.details[0]["metadata"]["quota_limit_value"] == "60"
     assert quota.details[1]["links"][0]["url"] == "https://cloud.google.com/docs/quotas/help/request_increase"
     assert "\n" not in str(quota) and str(quota).startswith("[429] RESOURCE_EXHAUSTED: Quota exceeded")

@@ -47,7 +47,8 @@ def test_sync_trigger_walks_from_the_previous_fire_time_so_misfires_coalesce():
 def test_brief_trigger_fires_before_the_ilt_meeting_in_local_time():
     from tracker_sync.jobs.scheduler import brief_trigger
 
-    school = School(name="A", timezone="America/New_York", ilt={"day": "mon", "time": "07:00", "brief_minutes_before": 480}, **XLSX)
+    school = School(name="A", timezone="America/New_York", ilt={"day": "mon", "time": "07:00", "brief_minutes_before": 480},
+                    **XLSX)
     new_york = ZoneInfo("America/New_York")
     fire = brief_trigger(school).get_next_fire_time(None, dt.datetime(2026, 12, 15, 12, 0, tzinfo=new_york))
     assert fire == dt.datetime(2026, 12, 20, 23, 0, tzinfo=new_york)  # Sunday 23:00 for Monday 07:00
@@ -143,7 +144,8 @@ def test_serve_json_stops_within_seconds_and_frees_its_lock_and_pid_file(tmp_pat
 
     registry = tmp_path / "district.toml"
     write_registry(registry, ["North", "South"])
-    serving = subprocess.Popen([sys.executable, "-m", "tracker_sync", "serve", "--registry", str(registry), "--reload-every", "1", "--json"],
+    serving = subprocess.Popen([sys.executable, "-m", "tracker_sync", "serve", "--registry", str(registry),
+                                "--reload-every", "1", "--json"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         banner = json.loads(serving.stdout.readline())

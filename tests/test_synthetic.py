@@ -159,7 +159,8 @@ def test_action_steps_have_realistic_statuses(clean):
             assert s["Date Set"] < s["Date Completed"] <= clean.as_of
         else:
             assert s["Date Completed"] is None
-    overdue = [s for s in steps if s not in undated and s["Due Date"] < clean.as_of and s["Status"] in ("Not Started", "In Progress")]
+    overdue = [s for s in steps
+               if s not in undated and s["Due Date"] < clean.as_of and s["Status"] in ("Not Started", "In Progress")]
     assert overdue
     assert Counter(s["Status"] for s in steps)["Met"] > len(steps) / 3
 
@@ -208,7 +209,8 @@ def test_typos_sit_where_planted_and_nowhere_else(rubric, unknown_code, band_wor
         ("check_in_before_set", "Goals", check_in_early),
     ])
     assert meeting_near_miss.value == "Ms. " + meeting_near_miss.original.split(" ", 1)[1]  # 'Ms. Patel' for 'Priya Patel'
-    assert team_typo.value == f"{team_typo.original} team" and team_typo.original in {r["Team"] for r in rows_of(school, "Roster")}
+    assert team_typo.value == f"{team_typo.original} team" and team_typo.original in {
+        r["Team"] for r in rows_of(school, "Roster")}
     near_miss = next(p for p in school.planted if p.kind == "near_miss_name")
     assert near_miss.original == "Maria Garcia"
     for p in school.planted:
@@ -303,7 +305,8 @@ def test_one_on_ones_are_weekly_or_bi_weekly_with_a_few_lapses(clean):
         if person["Role"] == "Teacher":
             assert m["Kind"] == "Teacher 1:1" and m["Led By"] in (person["Team Lead"], *leaders(roster))
         else:  # a Team Lead: checked in with by the school leader who coaches them
-            assert m["Kind"] in ("Team Lead check-in", "Leadership coaching") and leader["Role"] in ("Principal", "Assistant Principal")
+            assert m["Kind"] in ("Team Lead check-in", "Leadership coaching") and leader["Role"] in (
+                "Principal", "Assistant Principal")
     active = [name for name, r in roster.items() if r["Status"] == "Active" and r["Team"] != "Leadership"]
     assert set(active) <= set(dates)
     gaps = [(b - a).days for days in dates.values() for a, b in pairwise(days)]
@@ -338,7 +341,8 @@ def test_goals_per_teacher_team_goals_and_common_indicators(clean):
             assert g["Indicator"] is None and g["Baseline"].endswith("proficient (BOY)")
     practice = defaultdict(set)
     for g in goals:
-        if g["Kind"] == "Professional practice" and g["Teacher or Team"] in roster and roster[g["Teacher or Team"]]["Role"] == "Teacher":
+        if (g["Kind"] == "Professional practice" and g["Teacher or Team"] in roster
+                and roster[g["Teacher or Team"]]["Role"] == "Teacher"):
             practice[roster[g["Teacher or Team"]]["Team"]].add(g["Indicator"])
     shared = [team for team, found in practice.items() if len(found) == 1]
     assert 1 <= len(shared) < len(teams)  # most teams share one indicator, one team does not

@@ -270,7 +270,8 @@ def test_command_writes_one_html_page_per_teacher_and_removes_pages_of_teachers_
     out = tmp_path / "pages"
     (out / "notes.html").parent.mkdir()
     (out / "notes.html").write_text("<p>someone's own file</p>")  # not ours: never removed
-    (out / "lauren-ramirez.html").write_text('<meta name="generator" content="tracker-sync teacher page: Cottonwood Community School">')
+    (out / "lauren-ramirez.html").write_text('<meta name="generator" '
+                                             'content="tracker-sync teacher page: Cottonwood Community School">')
     (out / "other-school.html").write_text('<meta name="generator" content="tracker-sync teacher page: Aspen School">')
     result = run(demo_tracker, "--to", out, "--json")
     assert result.exit_code == 0, result.output
@@ -329,7 +330,8 @@ def test_the_registry_says_where_pages_go_or_refuses_in_one_line(tmp_path):
     school = {"backend": "google", "location": "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefgh"}
     folder = "https://drive.google.com/drive/folders/0AGqTeacherPagesUk9PVA"
     loaded = parse_registry({"schools": {"Lincoln": {**school, "teacher_pages": {"folder": folder}}}})
-    assert loaded.schools["Lincoln"].teacher_pages.folder == "0AGqTeacherPagesUk9PVA" and loaded.district.page_writes_per_pass == 20
+    assert loaded.schools["Lincoln"].teacher_pages.folder == "0AGqTeacherPagesUk9PVA" and (
+        loaded.district.page_writes_per_pass == 20)
     for pages, words in (({}, "say where the pages go"),
                          ({"folder": "not a folder!"}, "neither a Drive folder address nor a folder id")):
         with pytest.raises(ConfigError, match=words):

@@ -131,7 +131,8 @@ def test_an_existing_tracker_keeps_its_rubric_and_refuses_another(tmp_path):
     assert "FFT Scores" in json.loads(again.stdout)["coach_tabs"]
     assert "LEAP Scores" not in openpyxl.load_workbook(path).sheetnames
     other = CliRunner().invoke(app, ["provision", "--school", school.name, "--out", str(path), "--rubric", "leap"])
-    assert other.exit_code == 2 and "is a Danielson Framework for Teaching tracker; --rubric leap would change its rubric" in other.stderr
+    assert other.exit_code == 2 and ("is a Danielson Framework for Teaching tracker; "
+                                     "--rubric leap would change its rubric") in other.stderr
 
 
 def test_provision_upgrades_an_old_google_tracker_without_touching_a_coach_cell(fake, account, shared_drive, school, tmp_path):

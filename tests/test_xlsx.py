@@ -64,7 +64,8 @@ def coach_edits(book) -> None:
     extra = DataValidation(type="list", formula1='"Yes,No"', allow_blank=True)
     extra.add("M2:M50")
     obs.add_data_validation(extra)
-    obs.conditional_formatting.add("A2:A50", CellIsRule(operator="lessThan", formula=["45000"], fill=PatternFill(bgColor="FFC7CE")))
+    obs.conditional_formatting.add("A2:A50", CellIsRule(operator="lessThan", formula=["45000"],
+                                                        fill=PatternFill(bgColor="FFC7CE")))
 
 
 def coach_fingerprint(path: Path, tabs: list[str]) -> dict:
