@@ -41,7 +41,8 @@ def school(fake, account, leap_template, tiny_settings, shared_drive):
 def _texts(fake, workbook: GoogleWorkbook, tab: str) -> list[str]:
     """The texts of a tab as a person reads them (the lines of a wrapped cell as one)."""
     sheet = fake.spreadsheets[workbook.spreadsheet_id].sheet(title=tab)
-    return [as_read(str(next(iter(cell["userEnteredValue"].values())))) for cell in sheet.cells.values() if "userEnteredValue" in cell]
+    return [as_read(str(next(iter(cell["userEnteredValue"].values()))))
+            for cell in sheet.cells.values() if "userEnteredValue" in cell]
 
 
 def test_a_49990_character_coach_cell_is_quoted_by_a_short_prefix_and_the_sync_writes(fake, school):

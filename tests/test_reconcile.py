@@ -115,7 +115,8 @@ def figures_everywhere(workbook: MemoryWorkbook, as_of) -> dict[str, dict[str, o
     meetings = tool_table(patterns, "Team", after=titled("1:1s by team"))
     goals = tool_table(patterns, "Team", after=titled("Goals by team"))
     trend = next(r for r in tool_table(patterns, "Team", after=titled("Since ")) if r["Team"] == "Whole school")
-    lists = {f"Teachers not observed in {gap}+ days": "Not observed", f"Teachers without a 1:1 in {one_gap}+ days": "No recent 1-1",
+    lists = {f"Teachers not observed in {gap}+ days": "Not observed",
+             f"Teachers without a 1:1 in {one_gap}+ days": "No recent 1-1",
              "1:1 next steps past due, with no 1:1 since": "1-1 steps past due"}
     listed = {title: len(tool_table(tabs.get(list_tab_name("Patterns", tab), patterns), "Teacher", after=title))
               for title, tab in lists.items()}  # a long list is whole on its own tab, the first rows on Patterns
@@ -126,7 +127,8 @@ def figures_everywhere(workbook: MemoryWorkbook, as_of) -> dict[str, dict[str, o
         brief, cards = "brief" + (" (names)" if names else ""), page.cards
         teams = {r["Team"]: r for r in page.table("Team", "Teachers")}
         school = teams.pop("Whole school")  # the brief's whole-school row: always shown, "then → now"
-        out["teachers"] |= {f"{brief} card": int(cards["Teachers in observed roles"]), f"{brief} by team": int(school["Teachers"])}
+        out["teachers"] |= {f"{brief} card": int(cards["Teachers in observed roles"]),
+                            f"{brief} by team": int(school["Teachers"])}
         out["not seen"] |= {f"{brief} card": int(cards[f"Not seen in {gap}+ days"]),
                             f"{brief} by team": int(_now(school[f"Not seen {gap}+ days"]))}
         out["behind on scored"][f"{brief} by team"] = int(school["Behind on scored obs."])
