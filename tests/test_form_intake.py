@@ -135,7 +135,7 @@ def test_timestamps_compare_to_the_nanosecond():
 
 
 def test_the_phone_entry_page_lists_the_forms_questions_as_provision_makes_them():
-    page = (Path(__file__).resolve().parents[1] / "docs" / "leaders" / "phone-entry.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parents[1] / "docs" / "coaches" / "phone-entry.md").read_text(encoding="utf-8")
     table = [[cell.strip() for cell in line.strip("|").split("|")] for line in page.splitlines() if line.startswith("| ")]
     shown = [(row[0], row[2] == "yes") for row in table[2:]][:7]  # after the header and its --- line
     made = [(q.item["title"], q.item["questionItem"]["question"].get("required", False))
