@@ -142,15 +142,6 @@ def _recorded_spreadsheet_id(cassette: str) -> str:
     return next(re.search(r"/spreadsheets/([^/:?]+)", u)[1] for u in uris if "/spreadsheets/" in u)
 
 
-def _recorded_folder(cassette: str) -> str | None:
-    """The folder (shared drive) the recording created its spreadsheet in, if any."""
-    for interaction in json.loads((CASSETTES / cassette).read_text())["interactions"]:
-        request = interaction["request"]
-        if request["method"] == "POST" and "/drive/v3/files" in request["uri"]:
-            return (json.loads(request["body"]).get("parents") or [None])[0]
-    return None
-
-
 def _recorded_hash(cassette: str) -> str:
     interaction = json.loads((CASSETTES / cassette).read_text())["interactions"][-1]
     body = json.loads(interaction["response"]["body"]["string"])

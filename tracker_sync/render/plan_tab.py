@@ -178,7 +178,7 @@ def _table(grid: Grid | None, columns: Sequence[Column]) -> list[dict[str, CellV
     between them allowed), up to the first blank row; [] when there is no such header row."""
     headers = [c.header for c in columns]
     for at, row in enumerate(grid or []):
-        cells = [(i, v) for i, v in enumerate(row) if v not in (None, "")]
+        cells = [(i, _text(v) if isinstance(v, str) else v) for i, v in enumerate(row) if v not in (None, "")]
         if [v for _, v in cells] != headers:
             continue
         body: list[dict[str, CellValue]] = []
@@ -191,7 +191,8 @@ def _table(grid: Grid | None, columns: Sequence[Column]) -> list[dict[str, CellV
 
 
 def _text(value: CellValue) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A cell's text as a person reads it: the layout's line breaks in a wrapped cell are spaces."""
+    return " ".join(value.split()) if isinstance(value, str) else ""
 
 
 def _day(value: CellValue) -> dt.date | None:

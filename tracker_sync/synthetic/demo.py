@@ -13,14 +13,16 @@ import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from tracker_sync.backends.base import Workbook
 from tracker_sync.district.registry import slug
 from tracker_sync.errors import ConfigError
 from tracker_sync.metadata import DEMO_AS_OF, rubric_named, to_metadata
+from tracker_sync.render.plan_tab import render_plan
 from tracker_sync.schemas import Template
 from tracker_sync.sheet_templates import load_template
-from tracker_sync.sync import SyncReport, sync_tracker
+from tracker_sync.sync import SyncReport, check_tracker, sync_tracker
 from tracker_sync.synthetic.school import SyntheticSchool, synthetic_school
 from tracker_sync.tabs import Grid
 
@@ -118,7 +120,12 @@ def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap", year: int | Non
 
 
 def sync_demo(workbook: Workbook) -> SyncReport:
-    """Sync a demo tracker on PLAN_MONDAYS, then as of its own day; the last sync's report."""
+    """Sync a demo tracker as of its own day, after planning its PLAN_MONDAYS; the sync's report.
+
+    On those Mondays only the Plan tab is written (what the plan remembers of its weeks): the demo's
+    rows run to its own day, so a whole sync on a Monday would flag the later ones as in the future."""
     for monday in PLAN_MONDAYS:
-        sync_tracker(workbook, as_of=monday)
+        check = check_tracker(workbook, as_of=monday)
+        planned_at = dt.datetime.combine(monday, dt.time(6), tzinfo=ZoneInfo(check.settings.timezone))
+        workbook.write([render_plan(check.settings, check.plan, planned_at)], {})
     return sync_tracker(workbook)
