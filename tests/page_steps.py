@@ -9,6 +9,7 @@ from dataclasses import dataclass
 SPREADSHEET_ID = re.compile(r"(?<=/spreadsheets/d/)[A-Za-z0-9_-]{20,}(?=/)")
 MADE_UP = [  # what is new each time (ids Google makes up, today, timings), as the page shows it -> one placeholder
     (SPREADSHEET_ID, "<id>"),
+    (re.compile(r"(?<=/forms/d/e/)[A-Za-z0-9_-]{20,}(?=/)"), "<id>"),
     (re.compile(r", as of \d{4}-\d{2}-\d{2}$", re.M), ", as of <today>"),
     (re.compile(r"https://accounts\.google\.com/o/oauth2/auth\?\S+"), "<Google's sign-in page>"),
     (re.compile(r" in \d+\.\d+ s\b"), " in <n> s"),
