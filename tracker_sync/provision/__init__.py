@@ -20,9 +20,6 @@ from pathlib import Path
 from tracker_sync.errors import ConfigError
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-#: Google's consumer domains: no Workspace, so no way to keep a form to one organisation.
-CONSUMER_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
 
 @dataclass
@@ -50,17 +47,6 @@ def check_emails(emails: Iterable[str], option: str) -> None:
     for email in emails:
         if not _EMAIL.fullmatch(email.strip()):
             raise ConfigError(f"{option} '{email}' is not an email address: give a full address, e.g. ana.lopez@school.org.")
-
-
-def check_domain(domain: str, option: str = "--form-domain") -> str:
-    """A Google Workspace domain as Drive takes it (lower case), or a ConfigError naming the option."""
-    text = domain.strip().lower().removeprefix("@")
-    if not _DOMAIN.fullmatch(text):
-        raise ConfigError(f"{option} '{domain}' is not a domain name: give your district's Google domain, e.g. district.org.")
-    if text in CONSUMER_DOMAINS:
-        raise ConfigError(f"{option} '{domain}' is Google's consumer domain: anyone with a Gmail account is in it. Give your "
-                          "district's own Google Workspace domain, e.g. district.org.")
-    return text
 
 
 def existing_registry(registry: Path | None):

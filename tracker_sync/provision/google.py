@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tracker_sync.backends.google.auth import describe
-from tracker_sync.backends.google.form import FORM_ID, FORM_LINK, FORM_TEACHERS, make_form
+from tracker_sync.backends.google.form import CONSUMER_DOMAINS, FORM_ID, FORM_LINK, FORM_TEACHERS, check_domain, make_form
 from tracker_sync.backends.google.workbook import (
     GoogleWorkbook,
     folder_id_from,
@@ -33,14 +33,7 @@ from tracker_sync.backends.google.workbook import (
     spreadsheet_id_from,
 )
 from tracker_sync.errors import ApiError, ConfigError
-from tracker_sync.provision import (
-    CONSUMER_DOMAINS,
-    ProvisionResult,
-    check_domain,
-    check_emails,
-    existing_registry,
-    registry_entry,
-)
+from tracker_sync.provision import ProvisionResult, check_emails, existing_registry, registry_entry
 from tracker_sync.schemas import Template
 
 
