@@ -36,13 +36,14 @@ from pathlib import Path
 
 from patterns_scale import SEEDS, TEACHERS, school_year
 
-from tracker_sync import sync as sync_module
+from tracker_sync import check as check_module
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+from tracker_sync.check import Check
 from tracker_sync.metadata import to_metadata
 from tracker_sync.patterns.plan import VISIT, coaching_plan
 from tracker_sync.render.plan_tab import render_plan
 from tracker_sync.sheet_templates import load_template
-from tracker_sync.sync import Check, check_tracker, sync_tracker
+from tracker_sync.sync import check_tracker, sync_tracker
 
 AS_OF = dt.date(2027, 1, 18)
 
@@ -50,14 +51,14 @@ AS_OF = dt.date(2027, 1, 18)
 @contextlib.contextmanager
 def without_plan() -> Iterator[None]:
     """Syncs inside leave the plan out: Check.plan is never computed and the Plan tab not written."""
-    plan, tool_tabs, render = Check.__dict__["plan"], Check.tool_tabs, sync_module.render_plan
+    plan, tool_tabs, render = Check.__dict__["plan"], Check.tool_tabs, check_module.render_plan
     Check.plan = property(lambda self: None)  # type: ignore[assignment,method-assign]
-    sync_module.render_plan = lambda settings, plan, synced_at: None  # type: ignore[assignment]
+    check_module.render_plan = lambda settings, plan, synced_at: None  # type: ignore[assignment]
     Check.tool_tabs = lambda self, *args: [tab for tab in tool_tabs(self, *args) if tab is not None]  # type: ignore[method-assign]
     try:
         yield
     finally:
-        Check.plan, Check.tool_tabs, sync_module.render_plan = plan, tool_tabs, render  # type: ignore[method-assign]
+        Check.plan, Check.tool_tabs, check_module.render_plan = plan, tool_tabs, render  # type: ignore[method-assign]
 
 
 def build(folder: Path) -> Path:

@@ -26,8 +26,9 @@ from pathlib import Path
 import openpyxl
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+from tracker_sync.check import SYNC_LOG, tabs_to_read
 from tracker_sync.sheet_templates import load_template
-from tracker_sync.sync import SYNC_LOG, build_brief, sync_tracker, tabs_to_read
+from tracker_sync.sync import build_brief, sync_tracker
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.synthetic.year import school_year

@@ -530,8 +530,8 @@ def _quota_used(workbook: Workbook | None) -> Counter[str]:
 
 def _note_failure(workbook: Workbook, school: School, now: dt.datetime, as_of: dt.date, run: Run) -> bool:
     """Add a 'failed' line to the Sync Log (one read, one write of that tab only); False if it cannot."""
+    from tracker_sync.check import SYNC_LOG
     from tracker_sync.render import SyncLogLine, render_sync_log
-    from tracker_sync.sync import SYNC_LOG
 
     try:
         previous = workbook.read([SYNC_LOG]).grids.get(SYNC_LOG)

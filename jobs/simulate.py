@@ -123,7 +123,7 @@ def history_copy(real: Path, scratch: Path) -> History:
 
 def in_memory(workbook: Workbook) -> MemoryWorkbook:
     """One read of ``workbook`` (every tab a sync or a brief reads) into an in-memory copy with the same tab ids."""
-    from tracker_sync.sync import tabs_to_read
+    from tracker_sync.check import tabs_to_read
 
     snapshot = workbook.read(tabs_to_read())
     copy = MemoryWorkbook(snapshot.grids, snapshot.metadata, name=workbook.location)

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from conftest import AS_OF
 
+from tracker_sync.check import Check
 from tracker_sync.district.history import History
 from tracker_sync.district.registry import load_registry
 from tracker_sync.jobs.clock import FakeClock
 from tracker_sync.jobs.district import DistrictRunner, GoogleAccess
-from tracker_sync.sync import Check
 from tracker_sync.tabs import Snapshot
 from tracker_sync.validate import validate
 

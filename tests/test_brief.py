@@ -20,7 +20,8 @@ from tracker_sync.cli import app
 from tracker_sync.patterns import compute_patterns
 from tracker_sync.patterns.practice_flags import practice_flags
 from tracker_sync.render import heatmap_table
-from tracker_sync.render.ilt_brief import heat_color, render_brief
+from tracker_sync.render.heatmap import heat_color
+from tracker_sync.render.ilt_brief import render_brief
 from tracker_sync.render.ilt_brief_page import BRIEF_OBSERVERS, BRIEF_TEAMS
 from tracker_sync.sheet_templates import load_rubric
 from tracker_sync.sync import build_brief

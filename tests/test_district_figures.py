@@ -21,9 +21,9 @@ import datetime as dt
 import pytest
 from district_support import check_of
 
+from tracker_sync.check import Check
 from tracker_sync.district.figures import FIGURES, school_figures
 from tracker_sync.district.suppress import Line, complementary
-from tracker_sync.sync import Check
 
 
 @pytest.fixture

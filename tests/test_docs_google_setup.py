@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from page_steps import SPREADSHEET_ID, made_up, steps
 
-from tracker_sync.backends.google.transport import SCOPES
+from tracker_sync.backends.google.auth import SCOPES
 from tracker_sync.testing.google_fake import GoogleFake
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,8 +24,8 @@ import requests
 from google.oauth2.credentials import Credentials
 from typer.testing import CliRunner
 
-from tracker_sync.backends.google.auth import load_credentials
-from tracker_sync.backends.google.transport import SCOPES, authorized_session
+from tracker_sync.backends.google.auth import SCOPES, load_credentials
+from tracker_sync.backends.google.transport import authorized_session
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client, spreadsheet_id_from
 from tracker_sync.cli import app
 from tracker_sync.district.registry import load_registry, upsert_school
@@ -316,7 +316,7 @@ def test_google_login_signs_a_person_in_and_keeps_the_token_private(world, tmp_p
 
 
 def test_a_login_that_does_not_allow_both_scopes_is_refused(world, tmp_path):
-    from tracker_sync.backends.google.auth import login
+    from tracker_sync.backends.google.login import login
     from tracker_sync.errors import ConfigError
 
     fake, _, _ = world

@@ -301,7 +301,8 @@ def sheets_calls(fake: GoogleFake) -> list[str]:
 
 def test_demo_school_syncs_the_same_on_xlsx_and_google(fake, account, demo_school, tmp_path):
     from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
-    from tracker_sync.sync import SYNC_LOG, sync_tracker
+    from tracker_sync.check import SYNC_LOG
+    from tracker_sync.sync import sync_tracker
     from tracker_sync.synthetic.demo import provision_school
 
     xlsx = XlsxWorkbook(tmp_path / "demo.xlsx")

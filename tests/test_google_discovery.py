@@ -16,7 +16,7 @@ import pytest
 from backend_support import run_cli
 from upgrade_support import coach_rows, old_template
 
-from tracker_sync.backends.google.transport import SCOPES
+from tracker_sync.backends.google.auth import SCOPES
 from tracker_sync.backends.google.workbook import GoogleWorkbook, google_client, spreadsheet_id_from
 from tracker_sync.district.registry import load_registry, upsert_school
 from tracker_sync.metadata import to_metadata

@@ -11,13 +11,13 @@ import pytest
 from backend_support import NO_WAIT, run_cli
 
 from tracker_sync.backends.google.workbook import ARCHIVE_NOTE, GoogleWorkbook, google_client
+from tracker_sync.check import tabs_to_read
 from tracker_sync.errors import RolloverIncomplete
 from tracker_sync.rollover.carry import carry_rows
 from tracker_sync.rollover.places import place_for
 from tracker_sync.rollover.school import RolloverOptions, roll_over
 from tracker_sync.rollover.years import SchoolYear
 from tracker_sync.sheet_templates import load_template
-from tracker_sync.sync import tabs_to_read
 from tracker_sync.synthetic.demo import provision_school
 from tracker_sync.synthetic.school import synthetic_school
 from tracker_sync.testing.google_fake import Fault

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from xlsx_support import STYLE_LISTS, demo_tracker, members, sheet_parts, style_lists
 
 from tracker_sync.backends.xlsx.workbook import META_TAB, XlsxWorkbook
-from tracker_sync.sync import tabs_to_read
+from tracker_sync.check import tabs_to_read
 
 runner = CliRunner()
 COACH_TABS = ("Roster", "Observations", "LEAP Scores", "Action Steps", "Learning Cycles", "1-on-1 Meetings", "Goals")

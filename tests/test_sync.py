@@ -9,8 +9,9 @@ import pytest
 from conftest import AS_OF, tiny_grids, tool_table
 
 from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
+from tracker_sync.check import tabs_to_read
 from tracker_sync.metadata import to_metadata
-from tracker_sync.sync import sync_tracker, tabs_to_read
+from tracker_sync.sync import sync_tracker
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from pydantic import ValidationError
 
 from tracker_sync.errors import ConfigError
-from tracker_sync.rollover.links import refuse_archived
 from tracker_sync.schemas import Norms, Rubric, SchoolSettings, Template
 from tracker_sync.sheet_templates import (
     default_norms,
@@ -42,46 +41,6 @@ def new_settings(school: str, rubric: str = "leap", *, today: dt.date | None = N
     start, end = school_year_of(today or dt.date.today())
     return SchoolSettings(school=school, rubric=rubric_named(rubric), school_year_start=start, school_year_end=end,
                           norms=default_norms())
-
-
-def provision_settings(present: Mapping[str, str], *, school: str | None, rubric: str | None, rename: bool | None = False,
-                       today: dt.date | None = None, tracker: str = "This tracker") -> tuple[SchoolSettings, dict[str, str]]:
-    """The settings a provision run works with, and the metadata it may write.
-
-    A tracker with no setup yet gets new settings from ``school`` and ``rubric`` (default LEAP). An
-    existing tracker keeps its own: school, rubric, school year, holidays and norms stay as they are,
-    and only keys it lacks are written. Asking for something else is refused, never applied quietly:
-    a different rubric always (its scores are on its own rubric's scale, and the other rubric's tab
-    would start empty), a different school name unless ``rename`` says that is the point (``None``:
-    the caller found the tracker by the school's name, so a different name means it found the wrong one).
-    """
-    school = " ".join((school or "").split()) or None  # a blank name is no name
-    refuse_archived(present, tracker, "repair or change the school's tracker")
-    if "school" not in present or "rubric" not in present:
-        if not school:
-            raise ConfigError(f"{tracker} has no tracker-sync setup yet: give --school NAME for the new tracker.")
-        if rename:
-            raise ConfigError(f"{tracker} has no school name yet, so there is nothing to rename: leave out --rename.")
-        settings = new_settings(school, "leap" if rubric is None else rubric, today=today)
-        return settings, to_metadata(settings)
-    defaults = to_metadata(new_settings(present["school"], today=today))  # fills only keys the tracker lacks
-    own, _template = from_metadata({**defaults, **present})
-    if rubric is not None and rubric_named(rubric).id != own.rubric.id:
-        raise ConfigError(f"{tracker} is a {own.rubric.name} tracker; --rubric {rubric} would change its rubric, which never "
-                          "changes (its scores are on that scale). Leave out --rubric to repair it, or provision a new tracker.")
-    writes = {key: value for key, value in defaults.items() if key not in present}
-    if school and school != own.school:
-        if rename is None:
-            raise ConfigError(f"{tracker} is the tracker of '{own.school}', not '{school}': check the school's registry "
-                              "entry, or the spreadsheet's title, which names another school's tracker.")
-        if not rename:
-            raise ConfigError(f"{tracker} is the tracker of '{own.school}', not '{school}'. Leave out --school to repair it, "
-                              f"or add --rename to rename the school to '{school}'.")
-        own = own.model_copy(update={"school": school})
-        writes["school"] = school
-    elif rename:
-        raise ConfigError(f"--rename needs --school with the new name ({tracker} is the tracker of '{own.school}').")
-    return own, writes
 
 
 def to_metadata(settings: SchoolSettings) -> dict[str, str]:

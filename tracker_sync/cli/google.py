@@ -116,7 +116,8 @@ def google_login(
     """
     import os
 
-    from tracker_sync.backends.google.auth import CREDENTIALS_ENV, login, shown_path, token_path
+    from tracker_sync.backends.google.auth import CREDENTIALS_ENV, shown_path, token_path
+    from tracker_sync.backends.google.login import login
     from tracker_sync.backends.google.workbook import loopback_api_base
 
     def show(url: str) -> None:

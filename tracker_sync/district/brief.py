@@ -3,7 +3,7 @@
 Made from the DistrictReport alone, so it holds exactly what the District workbook holds: school
 names, aggregate figures and "*" where a cell is suppressed; never a teacher, an observer or a score.
 The heat maps use the same rubric-anchored ColorScale as the District workbook's heat-map tabs
-(tracker_sync.render.heat_scale, through the ILT brief's rubric_heat_color).
+(tracker_sync.render.heat_scale, through tracker_sync.render.heatmap.rubric_heat_color).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def text(cell: Shown | None, kind: str) -> str:
 
 def _heat_cell(cell: Shown | None, section: RubricSection) -> dict:
     """A heat-map cell coloured by the rubric's ColorScale, as on the heat-map tabs and the ILT brief."""
-    from tracker_sync.render.ilt_brief import rubric_heat_color
+    from tracker_sync.render.heatmap import rubric_heat_color
 
     label = text(cell, "mean")
     if cell is None or cell.suppressed or cell.value is None:

@@ -1,6 +1,6 @@
 """One school's aggregate figures for the district view: a pure function of its check.
 
-:func:`school_figures` turns a :class:`~tracker_sync.sync.Check` into plain JSON data that the
+:func:`school_figures` turns a :class:`~tracker_sync.check.Check` into plain JSON data that the
 district runner stores in the run history (``Run.extra["district"]``) after every sync. It holds
 counts, shares, medians and means with the number of teachers or scores each comes from, and never
 a name, an email, a note or a single score: a score figure computed from fewer than ``min_cell``
@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from tracker_sync.check import Check
     from tracker_sync.schemas import Rubric
-    from tracker_sync.sync import Check
 
 #: Bump when the stored shape changes; the report ignores figures of another version.
 FIGURES_VERSION = 1

@@ -59,6 +59,7 @@ from pydantic import (
     model_validator,
 )
 
+from tracker_sync.backends.google.form import check_domain
 from tracker_sync.backends.google.quota import QuotaLimits
 from tracker_sync.errors import ConfigError
 from tracker_sync.validate.cells import is_email
@@ -348,8 +349,6 @@ class District(_Strict):
     @field_validator("domain")
     @classmethod
     def _domain(cls, value: str) -> str:
-        from tracker_sync.provision import check_domain
-
         try:
             return check_domain(value, "domain") if value else value
         except ConfigError as exc:

@@ -14,7 +14,7 @@ from dataclasses import replace
 from importlib.resources import files
 
 from tracker_sync.pages.model import TeacherPage
-from tracker_sync.render.ilt_brief import rubric_heat_color
+from tracker_sync.render.heatmap import rubric_heat_color
 
 _BRIEF = files("tracker_sync.sheet_templates") / "brief"
 

@@ -21,8 +21,8 @@ from tracker_sync.pages.state import load_state, state_metadata
 from tracker_sync.patterns.practice_flags import PracticeFlag
 
 if TYPE_CHECKING:
+    from tracker_sync.check import Check
     from tracker_sync.pages.google import PagesRun
-    from tracker_sync.sync import Check
 
 
 

@@ -1,6 +1,6 @@
 """Provisioning a school's tracker (xlsx here; Google in backends/google_provision.py), recorded in the registry.
 
-Both backends follow one rule (tracker_sync.metadata.provision_settings): a new tracker gets the
+Both backends follow one rule (:func:`provision_settings`): a new tracker gets the
 settings given; an existing one keeps its own school, rubric, school year and norms, gets only
 what it lacks (tabs, headers, dropdowns, metadata keys), and a request to change a setting is
 refused with one line instead of being applied quietly. With ``--registry`` the school is
@@ -13,16 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from tracker_sync.errors import ConfigError
+from tracker_sync.metadata import from_metadata, new_settings, rubric_named, to_metadata
+from tracker_sync.rollover.links import refuse_archived
+from tracker_sync.schemas import SchoolSettings
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
-_DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
-#: Google's consumer domains: no Workspace, so no way to keep a form to one organisation.
-CONSUMER_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 
 
 @dataclass
@@ -52,17 +52,6 @@ def check_emails(emails: Iterable[str], option: str) -> None:
             raise ConfigError(f"{option} '{email}' is not an email address: give a full address, e.g. ana.lopez@school.org.")
 
 
-def check_domain(domain: str, option: str = "--form-domain") -> str:
-    """A Google Workspace domain as Drive takes it (lower case), or a ConfigError naming the option."""
-    text = domain.strip().lower().removeprefix("@")
-    if not _DOMAIN.fullmatch(text):
-        raise ConfigError(f"{option} '{domain}' is not a domain name: give your district's Google domain, e.g. district.org.")
-    if text in CONSUMER_DOMAINS:
-        raise ConfigError(f"{option} '{domain}' is Google's consumer domain: anyone with a Gmail account is in it. Give your "
-                          "district's own Google Workspace domain, e.g. district.org.")
-    return text
-
-
 def existing_registry(registry: Path | None):
     """The registry when the file exists, else None; a registry that could not be read or written is
     refused here, before any tracker is touched."""
@@ -88,12 +77,51 @@ def registry_entry(loaded, school: str | None, backend: str):
     return entry
 
 
+def provision_settings(present: Mapping[str, str], *, school: str | None, rubric: str | None, rename: bool | None = False,
+                       today: dt.date | None = None, tracker: str = "This tracker") -> tuple[SchoolSettings, dict[str, str]]:
+    """The settings a provision run works with, and the metadata it may write.
+
+    A tracker with no setup yet gets new settings from ``school`` and ``rubric`` (default LEAP). An
+    existing tracker keeps its own: school, rubric, school year, holidays and norms stay as they are,
+    and only keys it lacks are written. Asking for something else is refused, never applied quietly:
+    a different rubric always (its scores are on its own rubric's scale, and the other rubric's tab
+    would start empty), a different school name unless ``rename`` says that is the point (``None``:
+    the caller found the tracker by the school's name, so a different name means it found the wrong one).
+    """
+    school = " ".join((school or "").split()) or None  # a blank name is no name
+    refuse_archived(present, tracker, "repair or change the school's tracker")
+    if "school" not in present or "rubric" not in present:
+        if not school:
+            raise ConfigError(f"{tracker} has no tracker-sync setup yet: give --school NAME for the new tracker.")
+        if rename:
+            raise ConfigError(f"{tracker} has no school name yet, so there is nothing to rename: leave out --rename.")
+        settings = new_settings(school, "leap" if rubric is None else rubric, today=today)
+        return settings, to_metadata(settings)
+    defaults = to_metadata(new_settings(present["school"], today=today))  # fills only keys the tracker lacks
+    own, _template = from_metadata({**defaults, **present})
+    if rubric is not None and rubric_named(rubric).id != own.rubric.id:
+        raise ConfigError(f"{tracker} is a {own.rubric.name} tracker; --rubric {rubric} would change its rubric, which never "
+                          "changes (its scores are on that scale). Leave out --rubric to repair it, or provision a new tracker.")
+    writes = {key: value for key, value in defaults.items() if key not in present}
+    if school and school != own.school:
+        if rename is None:
+            raise ConfigError(f"{tracker} is the tracker of '{own.school}', not '{school}': check the school's registry "
+                              "entry, or the spreadsheet's title, which names another school's tracker.")
+        if not rename:
+            raise ConfigError(f"{tracker} is the tracker of '{own.school}', not '{school}'. Leave out --school to repair it, "
+                              f"or add --rename to rename the school to '{school}'.")
+        own = own.model_copy(update={"school": school})
+        writes["school"] = school
+    elif rename:
+        raise ConfigError(f"--rename needs --school with the new name ({tracker} is the tracker of '{own.school}').")
+    return own, writes
+
+
 def provision_xlsx_school(out: Path | None, *, school: str | None, rubric: str | None = None, rename: bool = False,
                           registry: Path | None = None, today: dt.date | None = None) -> ProvisionResult:
     """Create or repair the school's .xlsx tracker; with ``registry``, record it there."""
     from tracker_sync.backends.xlsx.workbook import XlsxWorkbook
     from tracker_sync.district.registry import upsert_school
-    from tracker_sync.metadata import provision_settings
     from tracker_sync.sheet_templates import load_template
 
     if rename and registry is not None:

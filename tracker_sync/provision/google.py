@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tracker_sync.backends.google.auth import describe
-from tracker_sync.backends.google.form import FORM_ID, FORM_LINK, FORM_TEACHERS, make_form
+from tracker_sync.backends.google.form import CONSUMER_DOMAINS, FORM_ID, FORM_LINK, FORM_TEACHERS, check_domain, make_form
 from tracker_sync.backends.google.workbook import (
     GoogleWorkbook,
     folder_id_from,
@@ -33,14 +33,7 @@ from tracker_sync.backends.google.workbook import (
     spreadsheet_id_from,
 )
 from tracker_sync.errors import ApiError, ConfigError
-from tracker_sync.provision import (
-    CONSUMER_DOMAINS,
-    ProvisionResult,
-    check_domain,
-    check_emails,
-    existing_registry,
-    registry_entry,
-)
+from tracker_sync.provision import ProvisionResult, check_emails, existing_registry, provision_settings, registry_entry
 from tracker_sync.schemas import Template
 
 
@@ -51,12 +44,12 @@ def provision_google_school(
 ) -> ProvisionResult:
     """Create (or repair) the school's spreadsheet, share it with named people only, record it.
 
-    An existing spreadsheet keeps its own settings (see tracker_sync.metadata.provision_settings):
+    An existing spreadsheet keeps its own settings (see tracker_sync.provision.provision_settings):
     ``rubric`` only chooses the rubric of a new one, and a different rubric is refused before any write.
     """
     from tracker_sync.district.registry import upsert_school
     from tracker_sync.form.intake import active_teachers
-    from tracker_sync.metadata import provision_settings, rubric_named
+    from tracker_sync.metadata import rubric_named
     from tracker_sync.sheet_templates import load_template
 
     users = [act_as] if act_as else []

@@ -24,15 +24,15 @@ from tracker_sync.patterns import WHOLE_SCHOOL, Patterns
 from tracker_sync.patterns.discuss import discussion_question, discussion_questions, percent
 from tracker_sync.patterns.plan import Plan
 from tracker_sync.patterns.practice_flags import PracticeFlag
-from tracker_sync.render import heat_scale, heatmap_table
+from tracker_sync.render import heatmap_table
+from tracker_sync.render.heatmap import heat_color
 from tracker_sync.render.ilt_brief_attention import TemplateContext, attention_context, moved_cells
 from tracker_sync.render.ilt_brief_last_year import last_year_context
 from tracker_sync.render.ilt_brief_page import page_context
 from tracker_sync.render.plain import PandasRow
 from tracker_sync.render.plan_brief import plan_sentences
 from tracker_sync.rollover.compare import LastYearBeside
-from tracker_sync.schemas import Rubric, SchoolSettings
-from tracker_sync.tabs import rgb
+from tracker_sync.schemas import SchoolSettings
 
 _BRIEF = files("tracker_sync.sheet_templates") / "brief"
 #: Goal progress appears in the brief only from this many measured goals (fewer could reveal one
@@ -41,20 +41,6 @@ MIN_PROGRESS_GOALS = 3
 #: Practice flags that name someone in the --include-names list.
 _ACTION_FLAGS = ("not-observed", "feedback-pending", "cycle-past-end", "cycle-no-observation", "scored-behind",
                  "no-one-on-one", "lead-no-check-in", "next-steps-past-due", "no-active-goal")
-
-
-def heat_color(value: float, settings: SchoolSettings) -> tuple[str, str]:
-    """Background and text colour for a heat-map mean: the Patterns tab's own colour scale (red at the
-    bottom of the rubric's scale, yellow at the first meeting score, green at the top)."""
-    return rubric_heat_color(value, settings.rubric)
-
-
-def rubric_heat_color(value: float, rubric: Rubric) -> tuple[str, str]:
-    """heat_color for a rubric alone (the district brief compares schools, not one school's settings)."""
-    hex_rgb = heat_scale(rubric).color_at(value)
-    red, green, blue = rgb(hex_rgb)
-    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
-    return f"#{hex_rgb.lower()}", "#ffffff" if luminance < 140 else "#1a1a1a"
 
 
 def _n(value: object, digits: int = 1) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker_sync.render.heatmap import heat_color
 from tracker_sync.rollover.compare import LastYearBeside, YearSide
 from tracker_sync.schemas import SchoolSettings
 
@@ -61,8 +62,6 @@ def _change(last: Cell | None, this: Cell | None, kind: str, higher_is_better: b
 
 def last_year_context(beside: LastYearBeside | None, settings: SchoolSettings) -> dict[str, Any] | None:
     """The section's rows, or None when the tracker has no last year (the section is left out)."""
-    from tracker_sync.render.ilt_brief import heat_color
-
     if beside is None:
         return None
     this, last = beside.this, beside.last

@@ -20,8 +20,8 @@ from tracker_sync.rollover.years import same_week_last_year, year_of, year_start
 
 if TYPE_CHECKING:
     from tracker_sync.backends.base import Workbook
+    from tracker_sync.check import Check
     from tracker_sync.district.history import History
-    from tracker_sync.sync import Check
 
 #: History figures further than this from the matching day are not "the same week".
 SAME_WEEK = dt.timedelta(days=6)
@@ -63,9 +63,9 @@ def history_figures(history: History, school_id: str, first_day: dt.date, as_of:
 def _from_tracker(workbook: Workbook, location: str, check: Check, norm_overrides: Mapping[str, object] | None,
                   min_cell: int) -> YearSide:
     """Last year's tracker read once, checked as of the matching day."""
+    from tracker_sync.check import check_snapshot, tabs_to_read
     from tracker_sync.district.figures import school_figures
     from tracker_sync.metadata import from_metadata
-    from tracker_sync.sync import check_snapshot, tabs_to_read
 
     snapshot = open_linked(workbook, location).read(tabs_to_read())
     settings, _template = from_metadata(snapshot.metadata)

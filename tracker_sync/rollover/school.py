@@ -129,8 +129,8 @@ def roll_over(old: Workbook, options: RolloverOptions, place_for: Callable[[Work
     ``place_for(old)`` says where next year's tracker goes. Given next year's tracker itself (a
     registry updated by an earlier run names it), the rollover from its previous year is finished.
     """
+    from tracker_sync.check import tabs_to_read
     from tracker_sync.sheet_templates import load_template
-    from tracker_sync.sync import tabs_to_read
 
     http = getattr(old, "http", None)
     calls0 = http.calls if http is not None else None

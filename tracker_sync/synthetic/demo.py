@@ -83,7 +83,7 @@ def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap", year: int | Non
     from tracker_sync.rollover.places import place_for
     from tracker_sync.rollover.school import RolloverOptions, roll_over
     from tracker_sync.rollover.years import SchoolYear
-    from tracker_sync.synthetic.years import BASE_YEAR, after_a_year_of_work
+    from tracker_sync.synthetic.years import BASE_YEAR, after_a_year_of_work, in_year
 
     if year is not None and year < BASE_YEAR:
         raise ConfigError(f"--year must be {SchoolYear(BASE_YEAR)} or later: the demo school starts in {SchoolYear(BASE_YEAR)}.")
@@ -109,7 +109,7 @@ def run_demo(out_dir: Path, seed: int = 7, rubric: str = "leap", year: int | Non
     provision_school(workbook, school, frozen_at=school.as_of)
     report = sync_demo(workbook)
     for start in years:
-        following = after_a_year_of_work(synthetic_school(seed, rubric=rubric, year=start), start - BASE_YEAR)
+        following = after_a_year_of_work(in_year(synthetic_school(seed, rubric=rubric), start), start - BASE_YEAR)
         options = RolloverOptions(SchoolYear(start), following.settings.school_year_start, following.settings.school_year_end,
                                   following.settings.holidays)
         result = roll_over(workbook, options, place_for(options.year))

@@ -511,17 +511,13 @@ def _plant(rng: random.Random, rubric: Rubric, template: Template, grids: dict[s
 
 
 def synthetic_school(seed: int = 7, *, rubric: str = "leap", teachers: int | None = None, typos: bool = True,
-                     name: str | None = None, year: int | None = None) -> SyntheticSchool:
+                     name: str | None = None) -> SyntheticSchool:
     """Build one school's coach tabs for the fall semester 2026, deterministically from `seed`.
 
     `teachers` scales the staff (default: 20-40, seeded); `typos=False` gives a school without a
-    single cell error (its practice problems, like overdue steps and late feedback, stay). `year`:
-    the school year's first calendar year (2027: the fall semester of 2027-28, every date 52 weeks on).
+    single cell error (its practice problems, like overdue steps and late feedback, stay). Another
+    school year's semester: tracker_sync.synthetic.years.in_year (every date 52 weeks on per year).
     """
-    if year is not None:
-        from tracker_sync.synthetic.years import in_year
-
-        return in_year(synthetic_school(seed, rubric=rubric, teachers=teachers, typos=typos, name=name), year)
     rng = random.Random(seed)
     np_rng = np.random.default_rng(seed)
     the_rubric = load_rubric(rubric)

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 
 from tracker_sync.synthetic.school import SyntheticSchool, synthetic_school
+from tracker_sync.synthetic.years import in_year
 from tracker_sync.tabs import CellValue, Grid
 
 SPRING_SHIFT = dt.timedelta(weeks=21)
@@ -20,7 +21,9 @@ def _shift(value: CellValue) -> CellValue:
 def school_year(seed: int = 7, *, teachers: int = 260, rubric: str = "leap", year: int | None = None) -> SyntheticSchool:
     """The school of ``seed`` (no typos) with a spring copied from its autumn; ``as_of`` is the year's last day.
     ``year``: the school year starting then instead of 2026-27 (tracker_sync.synthetic.years)."""
-    school = synthetic_school(seed, teachers=teachers, rubric=rubric, typos=False, year=year)
+    school = synthetic_school(seed, teachers=teachers, rubric=rubric, typos=False)
+    if year is not None:
+        school = in_year(school, year)
     grids: dict[str, Grid] = {}
     for tab, grid in school.grids.items():
         rows = grid[1:]

@@ -27,6 +27,7 @@ reaches the files the app made, the form included.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -47,11 +48,25 @@ FORM_MIME = "application/vnd.google-apps.form"
 FORM_ID, FORM_LINK, FORM_MAP = "form_id", "form_link", "form_questions"
 FORM_TEACHERS, FORM_CURSOR, FORM_EDITS = "form_teachers", "form_cursor", "form_edits"
 TEACHER_OPTIONS_MASK = "questionItem.question.choiceQuestion.options"
+_DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+#: Google's consumer domains: no Workspace, so no way to keep a form to one organisation.
+CONSUMER_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 log = logging.getLogger(__name__)
 
 
 def form_title(school: str) -> str:
     return f"{school} – observation form"
+
+
+def check_domain(domain: str, option: str = "--form-domain") -> str:
+    """A Google Workspace domain as Drive takes it (lower case), or a ConfigError naming the option."""
+    text = domain.strip().lower().removeprefix("@")
+    if not _DOMAIN.fullmatch(text):
+        raise ConfigError(f"{option} '{domain}' is not a domain name: give your district's Google domain, e.g. district.org.")
+    if text in CONSUMER_DOMAINS:
+        raise ConfigError(f"{option} '{domain}' is Google's consumer domain: anyone with a Gmail account is in it. Give your "
+                          "district's own Google Workspace domain, e.g. district.org.")
+    return text
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from tracker_sync.backends.google.auth import token_refused
 from tracker_sync.errors import ApiError, MissingExtra
 from tracker_sync.wording import plural
 
@@ -48,7 +49,6 @@ try:  # the google extra: an install for .xlsx trackers only runs without these
 except ImportError as exc:
     raise MissingExtra("google", "Google Sheets", exc.name) from exc
 
-SCOPES = ("https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive.file")
 SHEETS_HOST = "sheets.googleapis.com"
 FORMS_HOST = "forms.googleapis.com"
 GOOGLE_HOSTS = frozenset({SHEETS_HOST, FORMS_HOST, "www.googleapis.com", "oauth2.googleapis.com"})
@@ -212,8 +212,6 @@ class GoogleHTTPClient(HTTPClient):
                     self.limiter.throttled(kind, quota_scope(exc.error if isinstance(exc.error, dict) else {}), wait)
             except RefreshError as exc:  # the token endpoint said no: the credentials, not the moment
                 if not exc.retryable:
-                    from tracker_sync.backends.google.auth import token_refused
-
                     raise token_refused(exc, self.auth) from exc
                 failure, wait = exc, None
             except (requests.ConnectionError, requests.Timeout, TransportError) as exc:

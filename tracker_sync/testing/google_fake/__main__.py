@@ -22,7 +22,7 @@ import sys
 import threading
 from pathlib import Path
 
-from tracker_sync.backends.google.transport import SCOPES
+from tracker_sync.backends.google.auth import SCOPES
 from tracker_sync.testing.google_fake import GoogleFake
 from tracker_sync.testing.google_fake.discovery import DocumentsMissing
 

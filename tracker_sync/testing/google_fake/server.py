@@ -252,7 +252,7 @@ class GoogleFake:
 
     def authorized_user_info(self, person: str, scopes: tuple[str, ...] = ()) -> dict:
         """A person's OAuth credentials as google-auth stores them (authorized_user), as if they had consented."""
-        from tracker_sync.backends.google.transport import SCOPES
+        from tracker_sync.backends.google.auth import SCOPES
 
         client = self.oauth_client()["installed"]
         refresh = self.accounts.refresh_token_for(person, client["client_id"], scopes or SCOPES)
