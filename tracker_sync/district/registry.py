@@ -47,10 +47,11 @@ import re
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -98,6 +99,19 @@ def _timezone(value: str) -> str:
 def as_time(value: str) -> dt.time:
     hours, minutes = value.split(":")
     return dt.time(int(hours), int(minutes))
+
+
+def _folder_id(value: str) -> str:
+    """A Drive folder or shared drive, given as its id or its address: the id."""
+    from tracker_sync.backends.google.workbook import folder_id_from
+
+    try:
+        return folder_id_from(value) if value else value
+    except ConfigError as exc:
+        raise ValueError(str(exc).rstrip(".")) from None
+
+
+FolderId = Annotated[str, AfterValidator(_folder_id)]
 
 
 class _Strict(BaseModel):
@@ -151,18 +165,8 @@ class TeacherPages(_Strict):
     one printable HTML page per teacher (relative to the registry file). Either or both.
     """
 
-    folder: str = ""
+    folder: FolderId = ""
     html: str = ""
-
-    @field_validator("folder")
-    @classmethod
-    def _folder_id(cls, value: str) -> str:
-        from tracker_sync.backends.google.workbook import folder_id_from
-
-        try:
-            return folder_id_from(value) if value else value
-        except ConfigError as exc:
-            raise ValueError(str(exc).rstrip(".")) from None
 
     @model_validator(mode="after")
     def _somewhere(self) -> TeacherPages:
@@ -308,7 +312,7 @@ class District(_Strict):
 
     name: str = "District"
     credentials: tuple[str, ...] = ()  # service-account key files; none: TRACKER_SYNC_GOOGLE_CREDENTIALS or ADC
-    folder: str = Field("", description="Drive folder or shared drive id for new Google spreadsheets (trackers, the report)")
+    folder: FolderId = Field("", description="Drive folder or shared drive id for new Google spreadsheets (trackers, the report)")
     act_as: str = Field("", description="the district user the service accounts act as (domain-wide delegation)")
     domain: str = Field("", description="the district's Google Workspace domain: whose people may answer the observation forms")
     reads_per_minute_per_credential: int = Field(_DEFAULT_QUOTA.reads_per_credential, ge=1)
@@ -351,16 +355,6 @@ class District(_Strict):
     def _domain(cls, value: str) -> str:
         try:
             return check_domain(value, "domain") if value else value
-        except ConfigError as exc:
-            raise ValueError(str(exc).rstrip(".")) from None
-
-    @field_validator("folder")
-    @classmethod
-    def _folder_id(cls, value: str) -> str:
-        from tracker_sync.backends.google.workbook import folder_id_from
-
-        try:
-            return folder_id_from(value) if value else value
         except ConfigError as exc:
             raise ValueError(str(exc).rstrip(".")) from None
 

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from tracker_sync.backends.google.drive import DRIVE_FILES, files_named
 from tracker_sync.errors import ApiError, ConfigError
 from tracker_sync.form.intake import Intake, Response, active_teachers, take_in
 from tracker_sync.form.questions import FormMap, FormQuestion, description, form_questions, options_fingerprint, teacher_options
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     from tracker_sync.backends.google.transport import GoogleHTTPClient
 
 FORMS_API = "https://forms.googleapis.com/v1/forms"
-DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 FORM_MIME = "application/vnd.google-apps.form"
 #: The tracker's metadata keys for its form (under the tracker_sync. prefix, like its settings).
 FORM_ID, FORM_LINK, FORM_MAP = "form_id", "form_link", "form_questions"
@@ -85,17 +85,11 @@ class Form:
 
 def _form_file(http: GoogleHTTPClient, title: str, folder_id: str | None) -> str | None:
     """The form named ``title`` this app made before (drive.file lists only those), in the folder; None if none."""
-    name = title.replace("\\", "\\\\").replace("'", "\\'")
-    query = f"name = '{name}' and mimeType = '{FORM_MIME}' and trashed = false"
-    if folder_id:
-        query += f" and '{folder_id}' in parents"
-    files = http.request("get", DRIVE_FILES, params={
-        "q": query, "fields": "files(id)", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true",
-    }).json().get("files", [])
-    if len(files) > 1:
-        raise ConfigError(f"{len(files)} forms are named {title!r} ({', '.join(f['id'] for f in files)}): delete the extra "
-                          "ones in Drive, then run provision again.")
-    return files[0]["id"] if files else None
+    ids = files_named(http, title, FORM_MIME, folder_id)
+    if len(ids) > 1:
+        raise ConfigError(f"{len(ids)} forms are named {title!r} ({', '.join(ids)}): delete the extra ones in Drive, then run "
+                          "provision again.")
+    return ids[0] if ids else None
 
 
 def _new_form_file(http: GoogleHTTPClient, title: str, folder_id: str | None, *, owns_storage: bool) -> str:

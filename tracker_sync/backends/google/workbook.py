@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tracker_sync.backends.base import Workbook
+from tracker_sync.backends.google.drive import DRIVE_FILES, files_named
 from tracker_sync.backends.google.form import form_cursor_metadata
 from tracker_sync.backends.google.values import (
     COACH_HEADER,
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
     from tracker_sync.backends.google.transport import GoogleHTTPClient, RetryPolicy
 
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
-DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
 DRIVE_ABOUT = "https://www.googleapis.com/drive/v3/about"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 METADATA_PREFIX = "tracker_sync."
@@ -208,17 +208,11 @@ class GoogleWorkbook(Workbook):
 
         One Drive call. More than one match is a ConfigError: the registry must say which one is meant.
         """
-        name = title.replace("\\", "\\\\").replace("'", "\\'")
-        query = f"name = '{name}' and mimeType = '{SPREADSHEET_MIME}' and trashed = false"
-        if folder_id:
-            query += f" and '{folder_id}' in parents"
-        files = http.request("get", DRIVE_FILES, params={
-            "q": query, "fields": "files(id,name)", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true",
-        }).json().get("files", [])
-        if len(files) > 1:
-            raise ConfigError(f"{len(files)} spreadsheets are named {title!r} ({', '.join(f['id'] for f in files)}); "
-                              "record the right one in the registry.")
-        return cls(files[0]["id"], http) if files else None
+        ids = files_named(http, title, SPREADSHEET_MIME, folder_id)
+        if len(ids) > 1:
+            raise ConfigError(f"{len(ids)} spreadsheets are named {title!r} ({', '.join(ids)}); record the right one in the "
+                              "registry.")
+        return cls(ids[0], http) if ids else None
 
     @property
     def location(self) -> str:

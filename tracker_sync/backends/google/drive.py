@@ -1,0 +1,23 @@
+"""Drive's files, as the trackers and forms both look for them (no gspread needed to import this)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tracker_sync.backends.google.transport import GoogleHTTPClient
+
+DRIVE_FILES = "https://www.googleapis.com/drive/v3/files"
+
+
+def files_named(http: GoogleHTTPClient, title: str, mime_type: str, folder_id: str | None) -> list[str]:
+    """The ids of the files named ``title`` of this type (not trashed) that these credentials see, in the
+    folder when one is given: one Drive call. drive.file sees only what this app made or was opened with."""
+    name = title.replace("\\", "\\\\").replace("'", "\\'")
+    query = f"name = '{name}' and mimeType = '{mime_type}' and trashed = false"
+    if folder_id:
+        query += f" and '{folder_id}' in parents"
+    files = http.request("get", DRIVE_FILES, params={
+        "q": query, "fields": "files(id)", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true",
+    }).json().get("files", [])
+    return [file["id"] for file in files]
