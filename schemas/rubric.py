@@ -17,6 +17,11 @@ class Band(BaseModel):
     min: float
     max: float
 
+    @property
+    def scores(self) -> str:
+        """The band's scores as a reader sees them: '5–6', or '7' for a band of one score."""
+        return f"{self.min:g}" if self.min == self.max else f"{self.min:g}–{self.max:g}"
+
 
 class Domain(BaseModel):
     """A group of indicators sharing a code prefix, and the words coaches type for it."""

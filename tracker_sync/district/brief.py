@@ -8,8 +8,6 @@ The heat maps use the same rubric-anchored ColorScale as the District workbook's
 
 from __future__ import annotations
 
-from importlib.resources import files
-
 from tracker_sync.district.report import (
     CURRENT,
     LAST_YEAR_FIGURES,
@@ -21,8 +19,8 @@ from tracker_sync.district.report import (
 )
 from tracker_sync.district.sparkline import sparkline
 from tracker_sync.district.tabs import SUPPRESSED_TEXT
+from tracker_sync.render.html import render_html
 
-_BRIEF = files("tracker_sync.sheet_templates") / "brief"
 #: The District tab's columns the brief shows, in order (the rest are in the workbook).
 BRIEF_FIGURES = ("teachers", "observed_14d", "feedback_median_days", "feedback_within_norm", "scored_done",
                  "scored_due", "on_pace", "overdue_steps", "active_cycles", "middle_share", "observers_flagged")
@@ -124,9 +122,4 @@ def _last_year_rows(report: DistrictReport) -> dict | None:
 
 def render_district_brief(report: DistrictReport) -> str:
     """The brief as one HTML string (brief.css inlined, no scripts or external assets)."""
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
-    return env.get_template("district.html.j2").render(css=css, **brief_context(report))
+    return render_html("district.html.j2", **brief_context(report))

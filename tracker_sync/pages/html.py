@@ -9,31 +9,22 @@ arithmetic and sees no other teacher's records.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import replace
-from importlib.resources import files
 
 from tracker_sync.pages.model import TeacherPage
 from tracker_sync.render.heatmap import rubric_heat_color
-
-_BRIEF = files("tracker_sync.sheet_templates") / "brief"
+from tracker_sync.render.html import render_html
+from tracker_sync.wording import file_slug
 
 
 def band_legend(page: TeacherPage) -> list[tuple[str, str, str, str]]:
     """The rubric's bands in its own words, each with its range and colour (text, band, background, colour)."""
-    legend = []
-    for band in page.rubric.bands:
-        span = f"{band.min:g}" if band.min == band.max else f"{band.min:g}–{band.max:g}"
-        legend.append((span, band.name, *rubric_heat_color((band.min + band.max) / 2, page.rubric)))
-    return legend
+    return [(band.scores, band.name, *rubric_heat_color((band.min + band.max) / 2, page.rubric)) for band in page.rubric.bands]
 
 
 def file_name(page: TeacherPage) -> str:
     """'beatriz-lee.html': the teacher's name as a file name (accents kept out of the path)."""
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", page.teacher).encode("ascii", "ignore").decode()
-    return (re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "teacher") + ".html"
+    return (file_slug(page.teacher) or "teacher") + ".html"
 
 
 def clip(text: str | None, limit: int) -> str:
@@ -83,16 +74,10 @@ def fit_to_page(page: TeacherPage) -> TeacherPage:
 
 def render_page_html(page: TeacherPage, *, generated: dt.datetime | None = None) -> str:
     """The page as one HTML string (CSS inlined, no external assets), fitted to one printed page."""
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters["clip"] = clip
-    css = (_BRIEF / "brief.css").read_text(encoding="utf-8") + (_BRIEF / "teacher.css").read_text(encoding="utf-8")
     page = fit_to_page(page)
     colors = {cell.text: rubric_heat_color(cell.score, page.rubric)
               for row in page.scores.rows for cell in row.cells if cell is not None}
     names = {i.code: i.name for i in page.rubric.indicators}
-    return env.get_template("teacher.html.j2").render(
-        css=css, page=page, owner=page.owner, rubric=page.rubric, legend=band_legend(page), colors=colors,
-        indicator_names=names, generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"))
+    return render_html("teacher.html.j2", stylesheets=("brief.css", "teacher.css"), filters={"clip": clip},
+                       page=page, owner=page.owner, rubric=page.rubric, legend=band_legend(page), colors=colors,
+                       indicator_names=names, generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"))

@@ -24,8 +24,7 @@ def _day(value: dt.date | None, empty: str = "") -> dt.date | str:
 
 def bands_sentence(page: TeacherPage) -> str:
     """'LEAP bands: 1–2 Not Meeting · 3–4 Approaching · ...' in the tracker's own rubric's words."""
-    spans = [(f"{b.min:g}" if b.min == b.max else f"{b.min:g}–{b.max:g}") + f" {b.name}" for b in page.rubric.bands]
-    return f"{page.rubric.short_name} bands: " + " · ".join(spans) + "."
+    return f"{page.rubric.short_name} bands: " + " · ".join(f"{b.scores} {b.name}" for b in page.rubric.bands) + "."
 
 
 def render_page_tab(page: TeacherPage, *, timezone: str, written_at: dt.datetime) -> ToolTab:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,6 +25,7 @@ import pandas as pd
 
 from tracker_sync.patterns.plan import DONE, Plan
 from tracker_sync.schemas import SchoolSettings
+from tracker_sync.wording import file_slug
 
 PRODID = "-//tracker-sync//coaching plan//EN"
 ILT_FEED = "ilt.ics"
@@ -42,8 +41,7 @@ def feed_names(coaches: Iterable[str]) -> dict[str, str]:
     number added when two names make the same slug."""
     names: dict[str, str] = {}
     for coach in coaches:
-        ascii_name = unicodedata.normalize("NFKD", coach).encode("ascii", "ignore").decode()
-        base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "coach"
+        base = file_slug(coach) or "coach"
         name, n = f"{base}.ics", 1
         while name in names.values() or name == ILT_FEED:
             n += 1

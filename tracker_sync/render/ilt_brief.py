@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from importlib.resources import files
 
 import pandas as pd
 
@@ -26,6 +25,7 @@ from tracker_sync.patterns.plan import Plan
 from tracker_sync.patterns.practice_flags import PracticeFlag
 from tracker_sync.render import heatmap_table
 from tracker_sync.render.heatmap import heat_color
+from tracker_sync.render.html import render_html
 from tracker_sync.render.ilt_brief_attention import TemplateContext, attention_context, moved_cells
 from tracker_sync.render.ilt_brief_last_year import last_year_context
 from tracker_sync.render.ilt_brief_page import page_context
@@ -34,7 +34,6 @@ from tracker_sync.render.plan_brief import plan_sentences
 from tracker_sync.rollover.compare import LastYearBeside
 from tracker_sync.schemas import SchoolSettings
 
-_BRIEF = files("tracker_sync.sheet_templates") / "brief"
 #: Goal progress appears in the brief only from this many measured goals (fewer could reveal one
 #: teacher's change in scores).
 MIN_PROGRESS_GOALS = 3
@@ -106,7 +105,6 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
     norms, rubric = settings.norms, settings.rubric
     codes, heat_rows = _heat_rows(settings, patterns)
     overall = patterns.feedback_overall
-    teams = patterns.teams
     labels = observer_labels(patterns, include_names)
     fb_by_observer = _by_label(patterns.feedback_by_observer, labels)
     calib = _by_label(patterns.calibration, labels)
@@ -151,13 +149,7 @@ def brief_context(settings: SchoolSettings, patterns: Patterns, practice: list[P
                         "below": percent(r.share_below)}
                        for r in school_low.itertuples()],
         "team_low": [{"team": r.scope, "indicator": r.indicator, "mean": _n(r.mean)} for r in team_low.itertuples()],
-        "teams": [{"team": r.team, "teachers": r.teachers, "visits": r.observations_14d, "not_seen": r.not_seen,
-                   "behind": r.behind_scored} for r in teams.itertuples()],
-        "feedback_teams": [_latency_row(r.team, r) for r in patterns.feedback_by_team.itertuples()],
         "feedback_observers": [_latency_row(r.label, r) for r in fb_by_observer.itertuples()],
-        "steps": [{"team": r.team, "open": r.open, "overdue": r.overdue, "completion": percent(r.completion_rate),
-                   "median_days": _n(r.median_days_to_complete, 0), "no_open": r.no_open_step}
-                  for r in patterns.steps_by_team.itertuples()],
         "calibration_notes": calibration_notes,
         "calibrated_observers": int(len(calib)),
         "cycles": {"started": len(patterns.cycles), "past_end": int(patterns.cycles["past_end_active"].sum()),
@@ -206,12 +198,7 @@ def render_brief(settings: SchoolSettings, patterns: Patterns, practice: list[Pr
                  last_year: LastYearBeside | None = None) -> str:
     """The brief as one HTML string (CSS inlined, no external assets); ``plan`` adds its sentences;
     ``last_year``: the section that puts last year beside this year (a tracker made by a rollover)."""
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: (_BRIEF / name).read_text(encoding="utf-8")),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
     context = brief_context(settings, patterns, practice, include_names=include_names, generated=generated, plan=plan)
     context = page_context(context, patterns)
     context["last_year"] = last_year_context(last_year, settings)
-    css = (_BRIEF / "brief.css").read_text(encoding="utf-8")
-    return env.get_template("brief.html.j2").render(css=css, **context)
+    return render_html("brief.html.j2", **context)

@@ -33,7 +33,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache, lru_cache
@@ -395,7 +395,7 @@ def _row(widths: Sequence[float], cells: list[tuple[int, int, ToolCell, Style]],
     return _Row(cells, lines, size, stamp)
 
 
-def _line_row(widths: Sequence[float], line: Line, tab: str) -> _Row:
+def _line_row(widths: Sequence[float], line: Line) -> _Row:
     if line.style == "gap":
         return _Row([])
     text = f"   {line.text}" if line.style == "question" else line.text
@@ -420,8 +420,8 @@ class _TableRows:
         return sum(r.points for r in [*self.top, self.header, *self.body, *self.tail])
 
 
-def _table_rows(widths: Sequence[float], table: Table, spots: list[tuple[int, int]], tab: str) -> _TableRows:
-    top = [_line_row(widths, Line(text, style), tab) for text, style in ((table.title, "section"), (table.note, "note")) if text]
+def _table_rows(widths: Sequence[float], table: Table, spots: list[tuple[int, int]]) -> _TableRows:
+    top = [_line_row(widths, Line(text, style)) for text, style in ((table.title, "section"), (table.note, "note")) if text]
     aligns = _alignments(table.columns)
     header = _row(widths, [(at, span, column.header, _header_style(align))
                            for column, (at, span), align in zip(table.columns, spots, aligns, strict=True)], broken=True)
@@ -562,7 +562,7 @@ def _place_index(sheet: _Sheet, index: Index, items: Sequence[Item], after: int)
     if len(columns) < len(blocks):
         blocks = [(0, len(sheet.widths))]
     depth = max(map(len, columns), default=0)
-    title = _line_row(sheet.widths, Line(index.title, "section"), "")
+    title = _line_row(sheet.widths, Line(index.title, "section"))
     sheet.keep_together([title, *(_Row([]) for _ in range(depth))])
     sheet.place(title)
     placed = []
@@ -579,9 +579,10 @@ def _place_index(sheet: _Sheet, index: Index, items: Sequence[Item], after: int)
     return placed
 
 
-def _lay_out(name: str, items: Sequence[Item], grid: _Grid, *, frozen_rows: int,
-            volatile: bool) -> tuple[ToolTab, dict[int, int]]:
-    """The tab, and the row of each heading and table title by item position (what links point at)."""
+def _lay_out(name: str, items: Sequence[Item], grid: _Grid, *, frozen_rows: int, volatile: bool,
+            built: Mapping[int, _TableRows] | None = None) -> tuple[ToolTab, dict[int, int]]:
+    """The tab, and the row of each heading and table title by item position (what links point at).
+    ``built``: tables already made into rows (by id), so none is wrapped and measured twice."""
     sheet = _Sheet(grid.widths, paged=frozen_rows == 0)
     anchors: dict[int, int] = {}
     index_cells: list[tuple[int, int, int, str]] = []
@@ -597,8 +598,8 @@ def _lay_out(name: str, items: Sequence[Item], grid: _Grid, *, frozen_rows: int,
     for position, item in enumerate(items):
         if isinstance(item, Table):
             kept = [row for _, row in pending]
-            first = _place_table(sheet, item, _table_rows(grid.widths, item, grid.places[id(item)], name),
-                                 grid.places[id(item)], kept)
+            rows = (built or {}).get(id(item)) or _table_rows(grid.widths, item, grid.places[id(item)])
+            first = _place_table(sheet, item, rows, grid.places[id(item)], kept)
             for offset, (at, _) in enumerate(pending):
                 anchors[at] = first + offset
             anchors[position] = first + len(pending)
@@ -607,7 +608,7 @@ def _lay_out(name: str, items: Sequence[Item], grid: _Grid, *, frozen_rows: int,
             flush()
             index_cells = _place_index(sheet, item, items, position)
         else:
-            row = _line_row(grid.widths, item, name)
+            row = _line_row(grid.widths, item)
             if item.style in _KEPT_WITH_NEXT or (item.style == "gap" and pending):
                 pending.append((position, row))
             else:
@@ -649,16 +650,19 @@ def layout_tabs(name: str, items: Sequence[Item], *, anchor: Table | None = None
     grid = _plan_grid(tables, anchor)
     page = page_points(grid.widths)
     shown_items: list[Item] = []
+    built: dict[int, _TableRows] = {}  # the lists measured here that stay on the tab, laid out as measured
     moved: list[tuple[int, str, Table]] = []
     for item in items:
         if not (isinstance(item, Table) and item.list_tab):
             shown_items.append(item)
             continue
         tab = list_tab_name(name, item.list_tab)
-        long = _table_rows(grid.widths, item, grid.places[id(item)], name).points > LIST_TAB_PAGES * page
+        rows = _table_rows(grid.widths, item, grid.places[id(item)])
+        long = rows.points > LIST_TAB_PAGES * page
         if long or tab in keep:
             moved.append((len(shown_items), tab, item))
         if not long:
+            built[id(item)] = rows
             shown_items.append(item)
             continue
         preview = replace(item, rows=item.rows[:item.preview], filter=False,
@@ -666,7 +670,7 @@ def layout_tabs(name: str, items: Sequence[Item], *, anchor: Table | None = None
         grid.places[id(preview)] = grid.places[id(item)]
         shown_items += [preview, Line(f"The first {len(preview.rows)} of {len(item.rows)} rows. All of them are on the tab "
                                       f"'{tab}' (click here).", "note", target=(tab, "A1"))]
-    main, anchors = _lay_out(name, shown_items, grid, frozen_rows=0, volatile=False)
+    main, anchors = _lay_out(name, shown_items, grid, frozen_rows=0, volatile=False, built=built)
     lists = []
     for position, tab, table in moved:
         back = Line(f"{len(table.rows)} rows, from the {name} tab (click here to go back to it).", "note",
