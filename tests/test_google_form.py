@@ -325,6 +325,21 @@ def test_roster_unchanged_costs_no_form_update_and_a_moved_teacher_question_is_s
     assert school.items[1]["title"] == "Date" and "dateQuestion" in school.items[1]["questionItem"]["question"]
 
 
+def test_a_teacher_list_google_refuses_is_tried_again_each_sync_without_rewriting_the_tabs(school, fake):
+    school.book.seed_rows({"Roster": ROSTER[1:]})
+    school.sync()
+    school.book.seed_rows({"Roster": [["Hana Ito", f"hana.ito@{DOMAIN}", "Team A", "Ben Ross", "Teacher", "Art", "3-5", 3,
+                                       "Active"]]})
+    refused = ["sheets get", "forms responses.list", "forms get", "forms batchUpdate"]
+    fake.script(Fault.http(403, match=f"{school.form_id}:batchUpdate"))
+    assert kinds(school.sync()[1]) == [*refused, "sheets batchUpdate"]  # the new Roster row changes the tabs
+    fake.script(Fault.http(403, match=f"{school.form_id}:batchUpdate"))
+    assert kinds(school.sync()[1]) == refused  # nothing else new: the form is tried again, the tabs are not rewritten
+    teacher = next(item for item in school.items if item["title"] == "Teacher")
+    assert "Hana Ito" not in [o["value"] for o in teacher["questionItem"]["question"]["choiceQuestion"]["options"]]
+    assert kinds(school.sync()[1]) == [*refused[:3], "forms batchUpdate", "sheets batchUpdate"]  # then it goes through
+
+
 def test_a_form_made_as_a_district_user_is_moved_into_the_folder_and_a_rerun_repairs_without_a_second_form(fake, account, cli):
     lead = f"data-lead@{DOMAIN}"
     fake.add_workspace(DOMAIN, [lead])

@@ -300,10 +300,11 @@ class GoogleWorkbook(Workbook):
         own = self._own_metadata(known)
         intake = self.form.intake if outputs and self.form.changes(own) else None
         teachers = self.form.teachers_due(own, known.grids) if outputs else None
-        if outputs and known.metadata.get(HASH_KEY) == fingerprint and intake is None and teachers is None:
+        # The form's Teacher list first: when Google refuses it, nothing new is left to record (the next sync tries again).
+        form_metadata = self.form.send_teachers(own, teachers) if teachers is not None else {}
+        if outputs and known.metadata.get(HASH_KEY) == fingerprint and intake is None and not form_metadata:
             self.form.written()
             return []
-        form_metadata = self.form.send_teachers(own, teachers) if teachers is not None else {}
         planner = _Planner(known, self._editors)
         planner.add_missing(tool_tabs)  # first, so a link to a tab written later in this batch has its id
         for tab in tool_tabs:
