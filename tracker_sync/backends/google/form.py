@@ -244,8 +244,7 @@ class FormSync:
     def changes(self, metadata: Mapping[str, str]) -> bool:
         """Whether the pending intake changes the tracker (rows to add, or its cursor or flagged edits)."""
         intake = self.intake
-        return intake is not None and (bool(intake.rows) or intake.cursor != metadata.get(FORM_CURSOR, "")
-                                       or intake.edits != metadata.get(FORM_EDITS, ""))
+        return intake is not None and (bool(intake.rows) or bool(form_cursor_metadata(intake, metadata)))
 
     def teachers_due(self, metadata: Mapping[str, str], grids: Mapping[str, Grid]) -> list[str] | None:
         """The Teacher options the form should have now, when they differ from what it was given."""

@@ -545,10 +545,8 @@ class _Planner:
         (Its page breaks stay in the ToolTab: the Sheets API has no print settings; Google prints a
         tab's frozen rows on every page, as the xlsx repeats them.)"""
         rows, width = _grid_size(tab)
-        info = self.tabs.get(tab.name)
-        if info is None:
-            info = self.add_tab(tab.name, rows, width, tab.frozen_rows)
-        elif tab.name not in self._added:
+        info = self.tabs[tab.name]  # add_missing added it first, or it is the page's own known tab
+        if tab.name not in self._added:
             self.requests.append({"updateSheetProperties": {
                 "properties": {"sheetId": info.sheet_id, "gridProperties": {
                     "rowCount": rows, "columnCount": width, "frozenRowCount": tab.frozen_rows}},
