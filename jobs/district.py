@@ -374,7 +374,7 @@ class DistrictRunner:
         archived = archived_note(check.snapshot.metadata, workbook.location)  # last year's: no pages either
         pages, facts = (None, {}) if archived else self._pages(school, check, now)
         report = write_check(workbook, check, now=now, started=started, pages=pages)
-        if report.outcome == "archived":
+        if archived:
             return report, {}, facts
         if school.calendars:
             from tracker_sync.calendars import write_calendars

@@ -38,7 +38,7 @@ def write_calendars(folder: Path, settings: SchoolSettings, plan: Plan, *, now: 
     ILT's last. A ConfigError names the folder when it cannot be written."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        ours = {path.name: path.read_bytes() for path in folder.glob("*.ics") if _is_ours(path)}
+        ours = {path.name: data for path in folder.glob("*.ics") if (data := _ours(path)) is not None}
         feeds = calendar_feeds(settings, plan, now=now, previous=ours)
         for name in sorted(set(ours) - set(feeds)):
             feeds[name] = empty_feed(settings, f"Coaching plan: {name.removesuffix('.ics')}", now=now)
@@ -54,12 +54,13 @@ def write_calendars(folder: Path, settings: SchoolSettings, plan: Plan, *, now: 
         raise ConfigError(f"Cannot write the calendar feeds to {folder}: {exc.strerror or exc}. Choose another folder.") from exc
 
 
-def _is_ours(path: Path) -> bool:
+def _ours(path: Path) -> bytes | None:
+    """The feed file's bytes when tracker-sync wrote it (its PRODID near the top), else None: read once."""
     try:
-        with path.open("rb") as file:
-            return PRODID.encode() in file.read(512)
+        data = path.read_bytes()
     except OSError:
-        return False
+        return None
+    return data if PRODID.encode() in data[:512] else None
 
 
 def _replace(path: Path, data: bytes) -> None:

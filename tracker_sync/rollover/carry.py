@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from tracker_sync.patterns.frames import OPEN_STEP_STATUSES
 from tracker_sync.schemas import SchoolSettings, TabSpec, Template
 from tracker_sync.tabs import CellValue, Grid, trim_grid
 from tracker_sync.validate.cells import clean_text, is_blank, name_key, parse_choice, parse_integer
 from tracker_sync.validate.rows import match_header
 
 CARRIED = "Carried Over"
-OPEN_STEPS = ("Not Started", "In Progress", CARRIED)
 OPEN_GOALS = ("Active", "Not Met", CARRIED)
 #: The kinds of tab a new year starts with; every other coach tab starts empty.
 CARRIED_KINDS = ("roster", "goal", "action_step")
@@ -100,7 +100,7 @@ def carry_rows(grids: Mapping[str, Grid], old: Template, new: Template, settings
         spec = new.tab_of_kind("action_step")
         rows = []
         for row in steps.rows:
-            if steps.choice(row, "status") not in OPEN_STEPS or steps.name(row, "teacher") in left:
+            if steps.choice(row, "status") not in OPEN_STEP_STATUSES or steps.name(row, "teacher") in left:
                 continue
             gone = steps.name(row, "set_by") in left
             rows.append(_reshaped(steps, spec, row, {"status": CARRIED, **({"set_by": None} if gone else {})}))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from tracker_sync.backends.base import Workbook
 from tracker_sync.errors import ConfigError
+from tracker_sync.rollover.years import SchoolYear
 
 PREVIOUS_YEAR = "previous_year"
 NEXT_YEAR = "next_year"
@@ -52,7 +53,7 @@ def archived_note(metadata: Mapping[str, str], location: str) -> str | None:
     if not following:
         return None
     year = metadata.get("school_year_start", "")[:4]
-    label = f"the {year}-{(int(year) + 1) % 100:02d} tracker" if year.isdigit() else "last year's tracker"
+    label = f"the {SchoolYear(int(year))} tracker" if year.isdigit() else "last year's tracker"
     return (f"{location} is {label} of {metadata.get('school', 'its school')}, archived when the school rolled over: "
             f"it is not synced or changed any more. Next year's tracker is {following}.")
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from tracker_sync.errors import ConfigError
+from tracker_sync.metadata import school_year_of
 from tracker_sync.schemas import SchoolSettings
 
 _LABEL = re.compile(r"(\d{4})[-/–](\d{2}|\d{4})")
@@ -39,8 +40,8 @@ def parse_year(text: str, option: str = "--year") -> SchoolYear:
 
 
 def year_starting(first_day: dt.date) -> SchoolYear:
-    """The school year (July to June) a first day falls in."""
-    return SchoolYear(first_day.year if first_day.month >= 7 else first_day.year - 1)
+    """The school year (July to June, metadata.school_year_of) a first day falls in."""
+    return SchoolYear(school_year_of(first_day)[0].year)
 
 
 def year_of(settings: SchoolSettings) -> SchoolYear:
