@@ -245,21 +245,16 @@ class DistrictRunner:
             return account.listing[1]
 
     def _list_drive(self, account: _Account) -> dict[str, DriveEntry] | None:
+        from tracker_sync.backends.google.drive import every_item
         from tracker_sync.backends.google.workbook import DRIVE_FILES, SPREADSHEET_MIME
 
         http = self._http(account)
-        entries: dict[str, DriveEntry] = {}
         params = {"q": f"mimeType = '{SPREADSHEET_MIME}' and trashed = false", "fields": DRIVE_LIST_FIELDS,
                   "pageSize": 1000, "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
         try:
-            while True:
-                page = http.request("get", DRIVE_FILES, params=params).json()
-                for file in page.get("files", []):
-                    entries[file["id"]] = DriveEntry(dt.datetime.fromisoformat(file["modifiedTime"]),
-                                                     bool(file.get("lastModifyingUser", {}).get("me")))
-                if not page.get("nextPageToken"):
-                    return entries
-                params["pageToken"] = page["nextPageToken"]
+            files = every_item(lambda query: http.request("get", DRIVE_FILES, params=query).json(), params, "files")
+            return {file["id"]: DriveEntry(dt.datetime.fromisoformat(file["modifiedTime"]),
+                                           bool(file.get("lastModifyingUser", {}).get("me"))) for file in files}
         except (TrackerSyncError, KeyError, ValueError):
             return None
         finally:

@@ -1,8 +1,9 @@
-"""Drive's files, as the trackers and forms both look for them (no gspread needed to import this)."""
+"""Drive's files as the trackers and forms look for them, and Google's paged lists (no gspread needed to import this)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tracker_sync.backends.google.transport import GoogleHTTPClient
@@ -21,3 +22,16 @@ def files_named(http: GoogleHTTPClient, title: str, mime_type: str, folder_id: s
         "q": query, "fields": "files(id)", "supportsAllDrives": "true", "includeItemsFromAllDrives": "true",
     }).json().get("files", [])
     return [file["id"] for file in files]
+
+
+def every_item(get_page: Callable[[dict[str, Any]], dict[str, Any]], params: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+    """Every item under ``key`` of a paged Google list (Drive's files and permissions, a form's responses):
+    ``get_page(params)`` once a page, each after the first with the ``pageToken`` the last one gave."""
+    items: list[dict[str, Any]] = []
+    query = dict(params)
+    while True:
+        page = get_page(query)
+        items += page.get(key, [])
+        if not (token := page.get("nextPageToken")):
+            return items
+        query = {**query, "pageToken": token}

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tracker_sync.backends.google.drive import DRIVE_FILES, files_named
+from tracker_sync.backends.google.drive import DRIVE_FILES, every_item, files_named
 from tracker_sync.errors import ApiError, ConfigError
 from tracker_sync.form.intake import Intake, Response, active_teachers, take_in
 from tracker_sync.form.questions import FormMap, FormQuestion, description, form_questions, options_fingerprint, teacher_options
@@ -177,13 +177,8 @@ def _open_to(http: GoogleHTTPClient, form_id: str, domain: str) -> None:
 def list_responses(http: GoogleHTTPClient, form_id: str, cursor: str) -> list[dict[str, Any]]:
     """Every response submitted (or submitted again) after ``cursor`` ('' for all): one call per page."""
     params: dict[str, str] = {"filter": f"timestamp > {cursor}"} if cursor else {}
-    responses: list[dict[str, Any]] = []
-    while True:
-        page = http.request("get", f"{FORMS_API}/{form_id}/responses", params=params).json()
-        responses += page.get("responses", [])
-        if not page.get("nextPageToken"):
-            return responses
-        params = {**params, "pageToken": page["nextPageToken"]}
+    return every_item(lambda query: http.request("get", f"{FORMS_API}/{form_id}/responses", params=query).json(),
+                      params, "responses")
 
 
 def update_teachers(http: GoogleHTTPClient, form_id: str, form_map: FormMap, options: Sequence[str]) -> bool:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from tracker_sync.backends.base import Workbook
-from tracker_sync.backends.google.drive import DRIVE_FILES, files_named
+from tracker_sync.backends.google.drive import DRIVE_FILES, every_item, files_named
 from tracker_sync.backends.google.form import form_cursor_metadata
 from tracker_sync.backends.google.values import (
     COACH_HEADER,
@@ -399,16 +399,11 @@ class GoogleWorkbook(Workbook):
     def permissions(self) -> list[dict]:
         """Who may open the spreadsheet (id, type, role, emailAddress, and whether a shared drive gives it:
         permissionDetails.inherited): one Drive call a page of 100."""
-        found: list[dict] = []
-        params: dict[str, Any] = {"fields": "nextPageToken,permissions(id,type,role,emailAddress,permissionDetails(inherited))",
-                                  "pageSize": 100, "supportsAllDrives": "true"}
-        while True:
-            page = self._call(lambda: self.http.request(
-                "get", f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions", params=dict(params)).json())
-            found += page.get("permissions", [])
-            if not page.get("nextPageToken"):
-                return found
-            params["pageToken"] = page["nextPageToken"]
+        params = {"fields": "nextPageToken,permissions(id,type,role,emailAddress,permissionDetails(inherited))",
+                  "pageSize": 100, "supportsAllDrives": "true"}
+        url = f"{DRIVE_FILES}/{self.spreadsheet_id}/permissions"
+        return every_item(lambda query: self._call(lambda: self.http.request("get", url, params=query).json()),
+                          params, "permissions")
 
     def change_role(self, permission_id: str, role: str) -> None:
         """Give an existing permission another role ("reader": view only): one Drive call."""
@@ -458,13 +453,8 @@ class GoogleWorkbook(Workbook):
             "q": f"'{folder_id}' in parents and mimeType = '{SPREADSHEET_MIME}' and trashed = false",
             "fields": "nextPageToken,files(id,name)", "pageSize": 1000,
             "supportsAllDrives": "true", "includeItemsFromAllDrives": "true"}
-        found: dict[str, str] = {}
-        while True:
-            page = http.request("get", DRIVE_FILES, params=params).json()
-            found.update({f["id"]: f["name"] for f in page.get("files", [])})
-            if not page.get("nextPageToken"):
-                return found
-            params["pageToken"] = page["nextPageToken"]
+        files = every_item(lambda query: http.request("get", DRIVE_FILES, params=query).json(), params, "files")
+        return {f["id"]: f["name"] for f in files}
 
     def write_own_tab(self, tab: ToolTab, *, conditional_formats: int = 0, metadata: Mapping[str, str] = {}) -> None:
         """Replace the one tab of a spreadsheet only tracker-sync writes (a teacher's page): one batchUpdate, no read.
