@@ -30,7 +30,8 @@ def google_access(
     Example: tracker-sync google-access --as data-lead@district.org --check
     """
     from tracker_sync.backends.google.auth import ADMIN_CONSOLE_PATH, credentials_source, shown_path
-    from tracker_sync.backends.google.workbook import DRIVE_ABOUT, google_client, google_credentials
+    from tracker_sync.backends.google.drive import drive_user
+    from tracker_sync.backends.google.workbook import google_client, google_credentials
 
     try:
         loaded = _registry(registry)
@@ -44,9 +45,7 @@ def google_access(
             where = shown_path(Path(source)) if source else "Application Default Credentials"
             entry = {**_identity(credentials), "credentials": where}
             if check:
-                http = google_client(credentials=credentials)
-                about = http.request("get", DRIVE_ABOUT, params={"fields": "user(emailAddress)"}).json()
-                entry["checked_as"] = about["user"]["emailAddress"]
+                entry["checked_as"] = drive_user(google_client(credentials=credentials))
             accounts.append(entry)
     except TrackerSyncError as exc:
         raise fail(exc) from exc

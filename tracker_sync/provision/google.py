@@ -72,7 +72,7 @@ def provision_google_school(
     else:  # not in the registry: made by us before? (drive.file sees only our own files)
         workbook = GoogleWorkbook.find(title, http, folder_id=folder)
     created = workbook is None
-    snapshot = None if workbook is None else workbook.read(["Roster"])
+    snapshot = None if workbook is None else workbook.read([load_template().tab_of_kind("roster").name])
     present = {} if snapshot is None else snapshot.metadata
     settings, metadata = provision_settings(present, school=school, rubric=rubric, rename=None, today=today,
                                             tracker=f"The spreadsheet '{title}'")

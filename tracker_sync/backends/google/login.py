@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from tracker_sync.backends.google.auth import SCOPES, Identity, token_path
+from tracker_sync.backends.google.drive import drive_user
 from tracker_sync.backends.google.transport import loopback_adapter
-from tracker_sync.backends.google.workbook import DRIVE_ABOUT, google_client
+from tracker_sync.backends.google.workbook import google_client
 from tracker_sync.errors import ConfigError
 
 #: How long google-login waits for the person to answer Google's consent page.
@@ -90,8 +91,7 @@ def _not_allowed(granted: Any) -> ConfigError:
 
 def _signed_in_email(credentials: Any, api_base: str | None) -> str:
     """Who signed in, from Drive's about.get (allowed under drive.file): one Drive call."""
-    http = google_client(credentials=credentials, api_base=api_base)
-    return str(http.request("get", DRIVE_ABOUT, params={"fields": "user(emailAddress)"}).json()["user"]["emailAddress"])
+    return drive_user(google_client(credentials=credentials, api_base=api_base))
 
 
 def save_token(path: Path, token: Mapping[str, Any]) -> None:

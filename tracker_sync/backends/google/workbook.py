@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     from tracker_sync.backends.google.transport import GoogleHTTPClient, RetryPolicy
 
 SHEETS_API = "https://sheets.googleapis.com/v4/spreadsheets"
-DRIVE_ABOUT = "https://www.googleapis.com/drive/v3/about"
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 METADATA_PREFIX = "tracker_sync."
 HASH_KEY = "tracker_sync_internal.output_hash"
