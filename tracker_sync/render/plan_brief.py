@@ -40,6 +40,6 @@ def plan_sentences(plan: Plan, *, include_names: bool = False) -> list[str]:
     equity = plan.equity.set_index("group")
     shares = [f"{label.lower()} {percent(equity.at[label, 'share_of_visits'])} ({percent(equity.at[label, 'share_of_teachers'])} "
               "of teachers)" for label in equity.index[:2] if equity.at[label, "teachers"]]
-    if shares and int(coaches["planned_visits"].sum()):
+    if shares and visits:
         sentences.append("Planned visits: " + ", ".join(shares) + ".")
     return sentences
